@@ -1,0 +1,143 @@
+package io.sluice.dataplane.packet;
+
+import java.lang.foreign.MemorySegment;
+
+import static io.sluice.dataplane.packet.NetworkOrder.getI32;
+import static io.sluice.dataplane.packet.NetworkOrder.getU16;
+import static io.sluice.dataplane.packet.NetworkOrder.getU8;
+
+/**
+ * The Internet checksum (RFC 1071) and its incremental update (RFC 1624).
+ * <p>
+ * Sums are carried as a non-negative {@code long} of 16-bit words not yet folded, so partial sums
+ * of several ranges (a pseudo-header and a payload) can simply be added before {@link #finish}.
+ */
+public final class Checksums
+{
+    private Checksums()
+    {
+    }
+
+    /**
+     * Adds the bytes {@code [offset, offset + length)} to a running sum, as big-endian 16-bit
+     * words, an odd last byte padded with zero.
+     *
+     * @param sum     running sum (0 to start).
+     * @param segment segment holding the bytes.
+     * @param offset  first byte.
+     * @param length  number of bytes.
+     * @return the new running sum.
+     */
+    public static long add(final long sum, final MemorySegment segment, final long offset, final int length)
+    {
+        long acc = sum;
+        long position = offset;
+        int remaining = length;
+        while (remaining >= 4)
+        {
+            acc += getI32(segment, position) & 0xFFFF_FFFFL;
+            position += 4;
+            remaining -= 4;
+        }
+        if (remaining >= 2)
+        {
+            acc += getU16(segment, position);
+            position += 2;
+            remaining -= 2;
+        }
+        if (remaining == 1)
+        {
+            acc += (long)getU8(segment, position) << 8;
+        }
+        return acc;
+    }
+
+    /**
+     * Folds a running sum to 16 bits and complements it: the value to store in a checksum field.
+     *
+     * @param sum running sum.
+     * @return the checksum, 0..0xffff.
+     */
+    public static int finish(final long sum)
+    {
+        return ~fold(sum) & 0xFFFF;
+    }
+
+    /**
+     * Folds a running sum to 16 bits without complementing it.
+     *
+     * @param sum running sum.
+     * @return the ones'-complement sum, 0..0xffff.
+     */
+    public static int fold(final long sum)
+    {
+        long s = (sum & 0xFFFF_FFFFL) + (sum >>> 32);
+        s = (s & 0xFFFF) + (s >>> 16);
+        s = (s & 0xFFFF) + (s >>> 16);
+        s = (s & 0xFFFF) + (s >>> 16);
+        return (int)s;
+    }
+
+    /**
+     * The checksum of a byte range alone (an IPv4 header or an ICMPv4 message): a range whose
+     * checksum field holds a correct value gives 0.
+     *
+     * @return the checksum.
+     */
+    public static int compute(final MemorySegment segment, final long offset, final int length)
+    {
+        return finish(add(0, segment, offset, length));
+    }
+
+    /**
+     * RFC 1624 eqn. 3 incremental update: the checksum after a 16-bit word changed from
+     * {@code oldWord} to {@code newWord}, {@code HC' = ~(~HC + ~m + m')}.
+     *
+     * @param checksum the stored checksum.
+     * @param oldWord  the old 16-bit value.
+     * @param newWord  the new 16-bit value.
+     * @return the updated checksum.
+     */
+    public static int update16(final int checksum, final int oldWord, final int newWord)
+    {
+        final long sum = (~checksum & 0xFFFF) + (~oldWord & 0xFFFF) + (newWord & 0xFFFF);
+        return ~fold(sum) & 0xFFFF;
+    }
+
+    /**
+     * RFC 1624 update for a 32-bit value (an IPv4 address) that changed.
+     *
+     * @return the updated checksum.
+     */
+    public static int update32(final int checksum, final int oldValue, final int newValue)
+    {
+        final long sum = (~checksum & 0xFFFF) +
+            (~(oldValue >>> 16) & 0xFFFF) + (~oldValue & 0xFFFF) +
+            ((newValue >>> 16) & 0xFFFF) + (newValue & 0xFFFF);
+        return ~fold(sum) & 0xFFFF;
+    }
+
+    /**
+     * The IPv4 pseudo-header sum for TCP/UDP/ICMP-less protocols (RFC 793 / 768).
+     *
+     * @return running sum of src, dst, protocol and upper-layer length.
+     */
+    public static long ipv4PseudoHeader(final int src, final int dst, final int protocol, final int length)
+    {
+        return ((src >>> 16) & 0xFFFF) + (src & 0xFFFF) + ((dst >>> 16) & 0xFFFF) + (dst & 0xFFFF) + protocol + length;
+    }
+
+    /**
+     * The IPv6 pseudo-header sum (RFC 8200 section 8.1) from the addresses in the packet.
+     *
+     * @param segment   segment holding the IPv6 header.
+     * @param ipv6Start offset of the IPv6 header.
+     * @param protocol  upper-layer protocol (next header of the upper layer).
+     * @param length    upper-layer packet length.
+     * @return running sum.
+     */
+    public static long ipv6PseudoHeader(final MemorySegment segment, final long ipv6Start, final int protocol, final int length)
+    {
+        return add(0, segment, ipv6Start + Ipv6Flyweight.SRC_ADDRESS_OFFSET, 32) + protocol + (length & 0xFFFF) + (length >>> 16);
+    }
+}

@@ -1,0 +1,126 @@
+package io.sluice.dataplane.pipeline;
+
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+/**
+ * One worker's counters: the {@link WorkerCounter}s and one per {@link DropReason}.
+ * <p>
+ * The worker increments plain {@code long}s (no fences on the per-packet path) and calls
+ * {@link #publish()} once per duty cycle, which copies them with release semantics into Agrona
+ * {@link AtomicCounter}s that other threads and processes read ({@code sluice stat}, metrics).
+ * Single writer: the owning worker.
+ */
+public final class DataplaneCounters
+{
+    /** Type id of Sluice worker counters in a {@link CountersManager}. */
+    public static final int COUNTER_TYPE_ID = 0x51CE;
+
+    private static final int DROP_BASE = WorkerCounter.count();
+
+    private final long[] values = new long[DROP_BASE + DropReason.count()];
+    private final AtomicCounter[] published;
+
+    /** Counters that are not published anywhere (tests, benchmarks). */
+    public DataplaneCounters()
+    {
+        this.published = null;
+    }
+
+    /**
+     * Counters published through a counters manager, labelled {@code worker N: label}.
+     *
+     * @param manager  where to allocate the published counters.
+     * @param workerId the worker's number.
+     */
+    public DataplaneCounters(final CountersManager manager, final int workerId)
+    {
+        published = new AtomicCounter[values.length];
+        for (int i = 0; i < values.length; i++)
+        {
+            published[i] = manager.newCounter("worker " + workerId + ": " + label(i), COUNTER_TYPE_ID);
+        }
+    }
+
+    private static String label(final int index)
+    {
+        return index < DROP_BASE ? WorkerCounter.of(index).label() : "drop " + DropReason.of(index - DROP_BASE).label();
+    }
+
+    /** Adds one to a counter. */
+    public void increment(final WorkerCounter counter)
+    {
+        values[counter.ordinal()]++;
+    }
+
+    /** Adds to a counter. */
+    public void add(final WorkerCounter counter, final long delta)
+    {
+        values[counter.ordinal()] += delta;
+    }
+
+    /** Sets a gauge-like counter (generation, active flows). */
+    public void set(final WorkerCounter counter, final long value)
+    {
+        values[counter.ordinal()] = value;
+    }
+
+    /**
+     * Counts a drop.
+     *
+     * @return {@link Verdict#DROP}, so a step can {@code return counters.drop(reason)}.
+     */
+    public int drop(final DropReason reason)
+    {
+        values[DROP_BASE + reason.ordinal()]++;
+        values[WorkerCounter.DROPPED.ordinal()]++;
+        return Verdict.DROP;
+    }
+
+    /** @return a counter's value as the owning thread sees it. */
+    public long get(final WorkerCounter counter)
+    {
+        return values[counter.ordinal()];
+    }
+
+    /** @return a drop counter's value as the owning thread sees it. */
+    public long get(final DropReason reason)
+    {
+        return values[DROP_BASE + reason.ordinal()];
+    }
+
+    /** @return the sum of all drop-reason counters. */
+    public long dropsByReason()
+    {
+        long sum = 0;
+        for (int i = DROP_BASE; i < values.length; i++)
+        {
+            sum += values[i];
+        }
+        return sum;
+    }
+
+    /** Copies every value to its published counter with release semantics; no-op when unpublished. */
+    public void publish()
+    {
+        if (published != null)
+        {
+            for (int i = 0; i < values.length; i++)
+            {
+                published[i].setRelease(values[i]);
+            }
+        }
+    }
+
+    /** Frees the published counters. */
+    public void close()
+    {
+        if (published != null)
+        {
+            for (final AtomicCounter counter : published)
+            {
+                counter.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.sluice.dataplane.pipeline;
+
+import java.lang.foreign.MemorySegment;
+
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.packet.ArpFlyweight;
+import io.sluice.dataplane.packet.Checksums;
+import io.sluice.dataplane.packet.EthernetFlyweight;
+import io.sluice.dataplane.packet.Icmpv6Flyweight;
+import io.sluice.dataplane.packet.Ipv6Flyweight;
+import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.service.ServiceSnapshot;
+
+import static io.sluice.dataplane.packet.NetworkOrder.putI32;
+import static io.sluice.dataplane.packet.NetworkOrder.putI64;
+import static io.sluice.dataplane.packet.NetworkOrder.putMac;
+import static io.sluice.dataplane.packet.NetworkOrder.putU16;
+import static io.sluice.dataplane.packet.NetworkOrder.putU8;
+
+/**
+ * Answers ARP requests (RFC 826) and neighbour solicitations (RFC 4861) for the LB's addresses and
+ * VIPs in place, and sends what the control plane learns from (ARP replies, neighbour
+ * advertisements) to the punt path.
+ */
+public final class NeighbourResponder
+{
+    /** ff02::1, all nodes: destination of an NA answering a DAD probe. */
+    private static final long ALL_NODES_HI = 0xFF02_0000_0000_0000L;
+    private static final long ALL_NODES_LO = 1L;
+    private static final int NA_LENGTH = Icmpv6Flyweight.ND_LENGTH + 8;
+    private static final int ND_HOP_LIMIT = 255;
+
+    /**
+     * Handles an ARP message.
+     *
+     * @return {@link Verdict#REPLY} for a request for one of our addresses, {@link Verdict#PUNT} for a
+     * reply (learning), a counted drop otherwise.
+     */
+    public int onArp(
+        final PacketBuffer packet, final EthernetFlyweight eth, final ArpFlyweight arp, final ServiceSnapshot snapshot,
+        final long portMac, final DataplaneCounters counters)
+    {
+        final int operation = arp.operation();
+        if (operation == ArpFlyweight.OPERATION_REPLY)
+        {
+            return Verdict.PUNT;
+        }
+        final int target = arp.targetIp();
+        if (operation != ArpFlyweight.OPERATION_REQUEST || !snapshot.ownsAddress(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(target)))
+        {
+            return counters.drop(DropReason.ARP_NOT_OURS);
+        }
+        final long requesterMac = arp.senderMac();
+        final int requesterIp = arp.senderIp();
+        final MemorySegment segment = packet.segment();
+        ArpFlyweight.write(segment, arp.offset(), ArpFlyweight.OPERATION_REPLY, portMac, target, requesterMac, requesterIp);
+        EthernetFlyweight.writeMacs(segment, eth.offset(), eth.srcMac(), portMac);
+        return Verdict.REPLY;
+    }
+
+    /**
+     * Handles an NS or NA (the caller checked {@link Icmpv6Flyweight#isNeighbourDiscovery()}).
+     *
+     * @return {@link Verdict#REPLY} for a solicitation of one of our addresses, {@link Verdict#PUNT}
+     * for an advertisement (learning), a counted drop otherwise.
+     */
+    public int onNeighbourDiscovery(
+        final PacketBuffer packet, final EthernetFlyweight eth, final Ipv6Flyweight ip, final Icmpv6Flyweight icmp,
+        final ServiceSnapshot snapshot, final long portMac, final DataplaneCounters counters)
+    {
+        if (ip.hopLimit() != ND_HOP_LIMIT || icmp.code() != 0)
+        {
+            return counters.drop(DropReason.ND_NOT_OURS);
+        }
+        if (icmp.type() == Icmpv6Flyweight.TYPE_NEIGHBOUR_ADVERTISEMENT)
+        {
+            return Verdict.PUNT;
+        }
+        final long targetHi = icmp.targetHi();
+        final long targetLo = icmp.targetLo();
+        if (!snapshot.ownsAddress(targetHi, targetLo))
+        {
+            return counters.drop(DropReason.ND_NOT_OURS);
+        }
+        final int l2Length = eth.headerLength();
+        final long l3 = ip.offset();
+        if (icmp.offset() != l3 + Ipv6Flyweight.HEADER_LENGTH ||
+            !packet.length(l2Length + Ipv6Flyweight.HEADER_LENGTH + NA_LENGTH))
+        {
+            return counters.drop(DropReason.ND_NOT_OURS);
+        }
+        final MemorySegment segment = packet.segment();
+        final boolean dad = ip.srcHi() == 0 && ip.srcLo() == 0;
+        final long dstHi = dad ? ALL_NODES_HI : ip.srcHi();
+        final long dstLo = dad ? ALL_NODES_LO : ip.srcLo();
+        final long dstMac = dad ? 0x3333_0000_0001L : eth.srcMac();
+
+        Ipv6Flyweight.write(segment, l3, 0, 0, NA_LENGTH, Ipv6Flyweight.NEXT_ICMPV6, ND_HOP_LIMIT, targetHi, targetLo, dstHi, dstLo);
+        final long na = l3 + Ipv6Flyweight.HEADER_LENGTH;
+        putU16(segment, na, Icmpv6Flyweight.TYPE_NEIGHBOUR_ADVERTISEMENT << 8);
+        putU16(segment, na + Icmpv6Flyweight.CHECKSUM_OFFSET, 0);
+        putI32(segment, na + 4, dad ? Icmpv6Flyweight.NA_FLAG_OVERRIDE : Icmpv6Flyweight.NA_FLAG_SOLICITED | Icmpv6Flyweight.NA_FLAG_OVERRIDE);
+        putI64(segment, na + Icmpv6Flyweight.TARGET_OFFSET, targetHi);
+        putI64(segment, na + Icmpv6Flyweight.TARGET_OFFSET + 8, targetLo);
+        putU8(segment, na + Icmpv6Flyweight.ND_LENGTH, Icmpv6Flyweight.OPTION_TARGET_LINK_ADDRESS);
+        putU8(segment, na + Icmpv6Flyweight.ND_LENGTH + 1, 1);
+        putMac(segment, na + Icmpv6Flyweight.ND_LENGTH + 2, portMac);
+        final long sum = Checksums.add(
+            Checksums.ipv6PseudoHeader(segment, l3, Ipv6Flyweight.NEXT_ICMPV6, NA_LENGTH), segment, na, NA_LENGTH);
+        putU16(segment, na + Icmpv6Flyweight.CHECKSUM_OFFSET, Checksums.finish(sum));
+        EthernetFlyweight.writeMacs(segment, eth.offset(), dstMac, portMac);
+        return Verdict.REPLY;
+    }
+}

@@ -1,0 +1,536 @@
+package io.sluice.dataplane.pipeline;
+
+import java.lang.foreign.MemorySegment;
+
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.packet.ArpFlyweight;
+import io.sluice.dataplane.packet.EthernetFlyweight;
+import io.sluice.dataplane.packet.IcmpFlyweight;
+import io.sluice.dataplane.packet.Icmpv6Flyweight;
+import io.sluice.dataplane.packet.Ipv4Flyweight;
+import io.sluice.dataplane.packet.Ipv6Flyweight;
+import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.packet.TcpFlyweight;
+import io.sluice.dataplane.packet.UdpFlyweight;
+import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.Service;
+import io.sluice.dataplane.service.ServiceSnapshot;
+
+import static io.sluice.dataplane.packet.EthernetFlyweight.ETHER_TYPE_ARP;
+import static io.sluice.dataplane.packet.EthernetFlyweight.ETHER_TYPE_IPV4;
+import static io.sluice.dataplane.packet.EthernetFlyweight.ETHER_TYPE_IPV6;
+import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_ICMP;
+import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_TCP;
+import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_UDP;
+import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_VRRP;
+import static io.sluice.dataplane.packet.NetworkOrder.getU16;
+
+/**
+ * The per-packet pipeline of one worker: parse, classify, pick the backend, rewrite. Pure Java
+ * over a {@link PacketBuffer}, so it runs the same on DPDK mbufs, in packet-fixture tests and in
+ * benchmarks.
+ * <pre>
+ *   Ethernet ─► ARP: answer for our addresses / punt replies
+ *      │
+ *      ├─► IPv4 / IPv6 ─► own address: punt      ─► VRRP: punt      ─► ND: answer / punt
+ *      │                  VIP TCP/UDP ─► flow table hit? backend : Maglev + insert
+ *      │                  VIP ICMP echo: answer; ICMP error: route by the quoted flow
+ *      └─► rewrite: DSR (MACs) | IPIP | GUE, MTU check ─► ICMP too big to the client
+ * </pre>
+ * Each step returns a {@link Verdict}; every drop is counted with its {@link DropReason}. No
+ * allocation, locks, exceptions or logging on this path. Single-threaded: one per worker.
+ */
+public final class PacketProcessor
+{
+    private final EthernetFlyweight ethernet = new EthernetFlyweight();
+    private final ArpFlyweight arp = new ArpFlyweight();
+    private final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
+    private final Ipv6Flyweight ipv6 = new Ipv6Flyweight();
+    private final Ipv4Flyweight innerIpv4 = new Ipv4Flyweight();
+    private final Ipv6Flyweight innerIpv6 = new Ipv6Flyweight();
+    private final TcpFlyweight tcp = new TcpFlyweight();
+    private final UdpFlyweight udp = new UdpFlyweight();
+    private final IcmpFlyweight icmp = new IcmpFlyweight();
+    private final Icmpv6Flyweight icmpv6 = new Icmpv6Flyweight();
+    private final FlowKey key = new FlowKey();
+    private final TunnelEncapsulator encapsulator = new TunnelEncapsulator();
+    private final NeighbourResponder neighbourResponder = new NeighbourResponder();
+    private final IcmpResponder icmpResponder;
+
+    private final FlowTable flowTable;
+    private final NeighbourTable neighbours;
+    private final DataplaneCounters counters;
+
+    private ServiceSnapshot snapshot;
+    private long portMac;
+    private long nowNs;
+
+    /**
+     * @param flowTable     this worker's flow table.
+     * @param neighbours    the shared neighbour table (read only here).
+     * @param counters      this worker's counters.
+     * @param icmpResponder ICMP generator with this worker's rate limit.
+     */
+    public PacketProcessor(
+        final FlowTable flowTable, final NeighbourTable neighbours, final DataplaneCounters counters,
+        final IcmpResponder icmpResponder)
+    {
+        this.flowTable = flowTable;
+        this.neighbours = neighbours;
+        this.counters = counters;
+        this.icmpResponder = icmpResponder;
+    }
+
+    /**
+     * Sets what the next packets are processed with: called at the top of each duty cycle.
+     *
+     * @param snapshot the service snapshot in force.
+     * @param portMac  MAC of the port the packets arrived on (and leave by).
+     * @param nowNs    the cycle's clock.
+     */
+    public void begin(final ServiceSnapshot snapshot, final long portMac, final long nowNs)
+    {
+        this.snapshot = snapshot;
+        this.portMac = portMac;
+        this.nowNs = nowNs;
+    }
+
+    /** @return the snapshot in use. */
+    public ServiceSnapshot snapshot()
+    {
+        return snapshot;
+    }
+
+    /**
+     * Processes one received frame in place.
+     *
+     * @param packet the frame; on a transmit verdict it holds the frame to send.
+     * @return a {@link Verdict}.
+     */
+    public int process(final PacketBuffer packet)
+    {
+        final int length = packet.dataLength();
+        counters.increment(WorkerCounter.RX_PACKETS);
+        counters.add(WorkerCounter.RX_BYTES, length);
+        final int verdict = classify(packet, length);
+        switch (verdict)
+        {
+            case Verdict.FORWARD -> counters.increment(WorkerCounter.FORWARDED);
+            case Verdict.REPLY -> counters.increment(WorkerCounter.REPLIED);
+            case Verdict.PUNT -> counters.increment(WorkerCounter.PUNTED);
+            default ->
+            {
+            }
+        }
+        return verdict;
+    }
+
+    private int classify(final PacketBuffer packet, final int length)
+    {
+        final MemorySegment segment = packet.segment();
+        final long start = packet.dataStart();
+        if (!ethernet.wrap(segment, start, length))
+        {
+            return counters.drop(DropReason.MALFORMED_ETHERNET);
+        }
+        final long dstMac = ethernet.dstMac();
+        final boolean group = EthernetFlyweight.isGroupMac(dstMac);
+        if (!group && dstMac != portMac)
+        {
+            return counters.drop(DropReason.NOT_FOR_US);
+        }
+        final int l2Length = ethernet.headerLength();
+        final long l3 = start + l2Length;
+        final int l3Length = length - l2Length;
+        return switch (ethernet.etherType())
+        {
+            case ETHER_TYPE_IPV4 -> onIpv4(packet, segment, l3, l3Length, group);
+            case ETHER_TYPE_IPV6 -> onIpv6(packet, segment, l3, l3Length, group);
+            case ETHER_TYPE_ARP -> arp.wrap(segment, l3, l3Length) ?
+                neighbourResponder.onArp(packet, ethernet, arp, snapshot, portMac, counters) :
+                counters.drop(DropReason.MALFORMED_ARP);
+            default -> counters.drop(DropReason.UNSUPPORTED_ETHERTYPE);
+        };
+    }
+
+    private int onIpv4(final PacketBuffer packet, final MemorySegment segment, final long l3, final int l3Length, final boolean group)
+    {
+        if (!ipv4.wrap(segment, l3, l3Length))
+        {
+            return counters.drop(DropReason.MALFORMED_IPV4);
+        }
+        final int protocol = ipv4.protocol();
+        if (protocol == PROTOCOL_VRRP)
+        {
+            return Verdict.PUNT;
+        }
+        if (group)
+        {
+            return counters.drop(DropReason.NOT_FOR_US);
+        }
+        final long dstLo = FlowKey.ipv4MappedLo(ipv4.dstAddress());
+        if (snapshot.isLocalAddress(FlowKey.IPV4_MAPPED_HI, dstLo))
+        {
+            return Verdict.PUNT;
+        }
+        if (!snapshot.isVipAddress(FlowKey.IPV4_MAPPED_HI, dstLo))
+        {
+            return counters.drop(DropReason.NO_VIP);
+        }
+        if (ipv4.isFragment())
+        {
+            return counters.drop(DropReason.FRAGMENT);
+        }
+        final long l4 = ipv4.payloadOffset();
+        final int l4Length = ipv4.payloadLength();
+        final int srcPort;
+        final int dstPort;
+        int tcpFlags = 0;
+        switch (protocol)
+        {
+            case PROTOCOL_TCP ->
+            {
+                if (!tcp.wrap(segment, l4, l4Length))
+                {
+                    return counters.drop(DropReason.MALFORMED_L4);
+                }
+                srcPort = tcp.srcPort();
+                dstPort = tcp.dstPort();
+                tcpFlags = tcp.flags();
+            }
+            case PROTOCOL_UDP ->
+            {
+                if (!udp.wrap(segment, l4, l4Length))
+                {
+                    return counters.drop(DropReason.MALFORMED_L4);
+                }
+                srcPort = udp.srcPort();
+                dstPort = udp.dstPort();
+            }
+            case PROTOCOL_ICMP ->
+            {
+                return onIcmpv4(packet, segment, l4, l4Length);
+            }
+            default ->
+            {
+                return counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
+            }
+        }
+        final Service service = snapshot.service(FlowKey.IPV4_MAPPED_HI, dstLo, dstPort, protocol);
+        if (service == null)
+        {
+            return counters.drop(DropReason.NO_VIP);
+        }
+        key.setIpv4(ipv4.srcAddress(), ipv4.dstAddress(), srcPort, dstPort, protocol);
+        return forward(packet, service, l3, ipv4.totalLength(), false, tcpFlags, true);
+    }
+
+    private int onIcmpv4(final PacketBuffer packet, final MemorySegment segment, final long l4, final int l4Length)
+    {
+        if (!icmp.wrap(segment, l4, l4Length))
+        {
+            return counters.drop(DropReason.MALFORMED_L4);
+        }
+        if (icmp.type() == IcmpFlyweight.TYPE_ECHO_REQUEST && icmp.code() == 0)
+        {
+            return icmpResponder.echoReplyIpv4(packet, ipv4, icmp, portMac);
+        }
+        if (!icmp.isError() || !innerIpv4.wrapQuoted(segment, icmp.dataOffset(), l4Length - IcmpFlyweight.HEADER_LENGTH))
+        {
+            return counters.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        final int innerProtocol = innerIpv4.protocol();
+        if (innerProtocol != PROTOCOL_TCP && innerProtocol != PROTOCOL_UDP)
+        {
+            return counters.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        final long ports = innerIpv4.payloadOffset();
+        final int vipPort = getU16(segment, ports);
+        final int clientPort = getU16(segment, ports + 2);
+        final Service service = snapshot.service(
+            FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(innerIpv4.srcAddress()), vipPort, innerProtocol);
+        if (service == null)
+        {
+            return counters.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        key.setIpv4(innerIpv4.dstAddress(), innerIpv4.srcAddress(), clientPort, vipPort, innerProtocol);
+        counters.increment(WorkerCounter.ICMP_ROUTED);
+        return forward(packet, service, ipv4.offset(), ipv4.totalLength(), false, 0, false);
+    }
+
+    private int onIpv6(final PacketBuffer packet, final MemorySegment segment, final long l3, final int l3Length, final boolean group)
+    {
+        if (!ipv6.wrap(segment, l3, l3Length))
+        {
+            return counters.drop(DropReason.MALFORMED_IPV6);
+        }
+        final int protocol = ipv6.upperProtocol();
+        if (protocol == Ipv6Flyweight.NEXT_ICMPV6 && icmpv6.wrap(segment, ipv6.upperOffset(), ipv6.upperLength()) &&
+            icmpv6.isNeighbourDiscovery())
+        {
+            return neighbourResponder.onNeighbourDiscovery(packet, ethernet, ipv6, icmpv6, snapshot, portMac, counters);
+        }
+        if (protocol == PROTOCOL_VRRP)
+        {
+            return Verdict.PUNT;
+        }
+        if (group)
+        {
+            return counters.drop(DropReason.NOT_FOR_US);
+        }
+        final long dstHi = ipv6.dstHi();
+        final long dstLo = ipv6.dstLo();
+        if (snapshot.isLocalAddress(dstHi, dstLo))
+        {
+            return Verdict.PUNT;
+        }
+        if (!snapshot.isVipAddress(dstHi, dstLo))
+        {
+            return counters.drop(DropReason.NO_VIP);
+        }
+        if (ipv6.isFragment())
+        {
+            return counters.drop(DropReason.FRAGMENT);
+        }
+        final long l4 = ipv6.upperOffset();
+        final int l4Length = ipv6.upperLength();
+        final int srcPort;
+        final int dstPort;
+        int tcpFlags = 0;
+        switch (protocol)
+        {
+            case PROTOCOL_TCP ->
+            {
+                if (!tcp.wrap(segment, l4, l4Length))
+                {
+                    return counters.drop(DropReason.MALFORMED_L4);
+                }
+                srcPort = tcp.srcPort();
+                dstPort = tcp.dstPort();
+                tcpFlags = tcp.flags();
+            }
+            case PROTOCOL_UDP ->
+            {
+                if (!udp.wrap(segment, l4, l4Length))
+                {
+                    return counters.drop(DropReason.MALFORMED_L4);
+                }
+                srcPort = udp.srcPort();
+                dstPort = udp.dstPort();
+            }
+            case Ipv6Flyweight.NEXT_ICMPV6 ->
+            {
+                return onIcmpv6(packet, segment, l4, l4Length);
+            }
+            default ->
+            {
+                return counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
+            }
+        }
+        final Service service = snapshot.service(dstHi, dstLo, dstPort, protocol);
+        if (service == null)
+        {
+            return counters.drop(DropReason.NO_VIP);
+        }
+        key.setIpv6(ipv6.srcHi(), ipv6.srcLo(), dstHi, dstLo, srcPort, dstPort, protocol);
+        return forward(packet, service, l3, ipv6.totalLength(), true, tcpFlags, true);
+    }
+
+    private int onIcmpv6(final PacketBuffer packet, final MemorySegment segment, final long l4, final int l4Length)
+    {
+        if (!icmpv6.wrap(segment, l4, l4Length))
+        {
+            return counters.drop(DropReason.MALFORMED_L4);
+        }
+        if (icmpv6.type() == Icmpv6Flyweight.TYPE_ECHO_REQUEST && icmpv6.code() == 0 &&
+            l4 == ipv6.offset() + Ipv6Flyweight.HEADER_LENGTH)
+        {
+            return icmpResponder.echoReplyIpv6(packet, ipv6, icmpv6, portMac);
+        }
+        if (!icmpv6.isError() || !innerIpv6.wrapQuoted(segment, icmpv6.dataOffset(), l4Length - Icmpv6Flyweight.HEADER_LENGTH))
+        {
+            return counters.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        final int innerProtocol = innerIpv6.upperProtocol();
+        if (innerProtocol != PROTOCOL_TCP && innerProtocol != PROTOCOL_UDP)
+        {
+            return counters.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        final long ports = innerIpv6.upperOffset();
+        final int vipPort = getU16(segment, ports);
+        final int clientPort = getU16(segment, ports + 2);
+        final Service service = snapshot.service(innerIpv6.srcHi(), innerIpv6.srcLo(), vipPort, innerProtocol);
+        if (service == null)
+        {
+            return counters.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        key.setIpv6(innerIpv6.dstHi(), innerIpv6.dstLo(), innerIpv6.srcHi(), innerIpv6.srcLo(), clientPort, vipPort, innerProtocol);
+        counters.increment(WorkerCounter.ICMP_ROUTED);
+        return forward(packet, service, ipv6.offset(), ipv6.totalLength(), true, 0, false);
+    }
+
+    private int forward(
+        final PacketBuffer packet, final Service service, final long l3, final int l3Length, final boolean l3Ipv6,
+        final int tcpFlags, final boolean trackFlow)
+    {
+        final long hash = key.hash();
+        final Backend backend = trackFlow ? backendOfFlow(service, hash, tcpFlags) : backendOfQuotedFlow(service, hash);
+        if (backend == null)
+        {
+            return counters.drop(DropReason.NO_BACKEND);
+        }
+        final long nextHopMac = neighbours.mac(backend.neighbourIndex());
+        if (nextHopMac == NeighbourTable.UNRESOLVED)
+        {
+            return counters.drop(DropReason.NEIGHBOUR_UNRESOLVED);
+        }
+        final ForwardingMode mode = service.mode();
+        if (mode == ForwardingMode.DSR)
+        {
+            EthernetFlyweight.writeMacs(packet.segment(), packet.dataStart(), nextHopMac, portMac);
+            return Verdict.FORWARD;
+        }
+        return tunnel(packet, l3, l3Length, l3Ipv6, backend, mode == ForwardingMode.GUE, nextHopMac, hash, trackFlow);
+    }
+
+    private Backend backendOfFlow(final Service service, final long hash, final int tcpFlags)
+    {
+        final int entry = flowTable.find(key, hash, nowNs);
+        if (entry != FlowTable.MISS)
+        {
+            Backend backend = snapshot.backendById(flowTable.backendId(entry));
+            if (backend == null || backend.serviceIndex() != service.index())
+            {
+                backend = service.pick(hash);
+                if (backend == null)
+                {
+                    return null;
+                }
+                flowTable.backendId(entry, backend.id());
+                counters.increment(WorkerCounter.FLOW_REHASHED);
+            }
+            flowTable.touch(entry, nowNs);
+            if ((tcpFlags & (TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST)) != 0)
+            {
+                shortenTimeout(entry);
+            }
+            counters.increment(WorkerCounter.FLOW_HITS);
+            return backend;
+        }
+        final Backend backend = service.pick(hash);
+        if (backend == null)
+        {
+            return null;
+        }
+        final int protocol = key.protocol();
+        final long timeoutNs = protocol == PROTOCOL_TCP ? service.tcpIdleTimeoutNs() :
+            protocol == PROTOCOL_UDP ? service.udpIdleTimeoutNs() : snapshot.settings().otherIdleTimeoutNs();
+        final int inserted = flowTable.insert(key, hash, backend.id(), timeoutNs, nowNs);
+        if (inserted == FlowTable.MISS)
+        {
+            counters.increment(WorkerCounter.FLOW_FALLBACK);
+        }
+        else
+        {
+            counters.increment(WorkerCounter.FLOW_NEW);
+            if ((tcpFlags & (TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST)) != 0)
+            {
+                shortenTimeout(inserted);
+            }
+        }
+        return backend;
+    }
+
+    private void shortenTimeout(final int entry)
+    {
+        final long closingNs = snapshot.settings().tcpClosingTimeoutNs();
+        if (flowTable.idleTimeoutNs(entry) > closingNs)
+        {
+            flowTable.idleTimeoutNs(entry, closingNs);
+        }
+    }
+
+    private Backend backendOfQuotedFlow(final Service service, final long hash)
+    {
+        final int entry = flowTable.find(key, hash, nowNs);
+        if (entry != FlowTable.MISS)
+        {
+            final Backend backend = snapshot.backendById(flowTable.backendId(entry));
+            if (backend != null && backend.serviceIndex() == service.index())
+            {
+                return backend;
+            }
+        }
+        return service.pick(hash);
+    }
+
+    private int tunnel(
+        final PacketBuffer packet, final long l3, final int l3Length, final boolean l3Ipv6, final Backend backend,
+        final boolean gue, final long nextHopMac, final long hash, final boolean mayAnswerTooBig)
+    {
+        final MemorySegment segment = packet.segment();
+        final int l2Length = (int)(l3 - packet.dataStart());
+        final int ttl = l3Ipv6 ? ipv6.hopLimit() : ipv4.ttl();
+        if (ttl <= 1)
+        {
+            return counters.drop(DropReason.TTL_EXPIRED);
+        }
+        final DataplaneSettings settings = snapshot.settings();
+        final int overhead = TunnelEncapsulator.overhead(backend.isIpv6(), gue, settings.gueVariant());
+        final int mtu = settings.mtu();
+        if (l3Length + overhead > mtu)
+        {
+            if (!mayAnswerTooBig)
+            {
+                return counters.drop(DropReason.TOO_BIG);
+            }
+            if (l3Ipv6)
+            {
+                return icmpResponder.packetTooBig(packet, l2Length, ipv6, mtu - overhead, portMac, nowNs, counters);
+            }
+            if (ipv4.dontFragment())
+            {
+                return icmpResponder.fragmentationNeeded(packet, l2Length, ipv4, mtu - overhead, portMac, nowNs, counters);
+            }
+            return counters.drop(DropReason.TOO_BIG);
+        }
+        return encapsulator.encapsulate(
+            packet, l2Length, l3Length, l3Ipv6, backend, gue, nextHopMac, portMac, hash, snapshot, counters);
+    }
+
+    /**
+     * Runs a slice of the flow-expiry sweep and publishes the active-flow count.
+     *
+     * @param maxBuckets most buckets to visit.
+     * @return the number of flows freed.
+     */
+    public int expireFlows(final int maxBuckets)
+    {
+        final int expired = flowTable.expire(nowNs, maxBuckets);
+        counters.add(WorkerCounter.FLOW_EXPIRED, expired);
+        counters.set(WorkerCounter.FLOW_ACTIVE, flowTable.size());
+        return expired;
+    }
+
+    /** @return this worker's counters. */
+    public DataplaneCounters counters()
+    {
+        return counters;
+    }
+
+    /** @return this worker's flow table. */
+    public FlowTable flowTable()
+    {
+        return flowTable;
+    }
+
+    /** @return the key of the last packet classified to a service (for tests and tracing). */
+    public FlowKey lastKey()
+    {
+        return key;
+    }
+}

@@ -1,0 +1,72 @@
+package io.sluice.dataplane.pipeline;
+
+/**
+ * The counters of one worker, besides the drop reasons. Per-worker, single writer; readers sum them.
+ */
+public enum WorkerCounter
+{
+    /** Packets received. */
+    RX_PACKETS("rx-packets"),
+    /** Bytes received. */
+    RX_BYTES("rx-bytes"),
+    /** Packets rewritten for a backend. */
+    FORWARDED("forwarded"),
+    /** Packets answered in place. */
+    REPLIED("replied"),
+    /** Packets handed to the control plane. */
+    PUNTED("punted"),
+    /** Packets dropped, all reasons. */
+    DROPPED("dropped"),
+    /** Packets the NIC accepted for transmission. */
+    TX_PACKETS("tx-packets"),
+    /** Bytes the NIC accepted for transmission. */
+    TX_BYTES("tx-bytes"),
+    /** Packets of flows found in the flow table. */
+    FLOW_HITS("flow-hits"),
+    /** Flows inserted into the flow table. */
+    FLOW_NEW("flow-new"),
+    /** New flows forwarded by stateless Maglev because their bucket was full of live flows. */
+    FLOW_FALLBACK("flow-fallback"),
+    /** Flows whose backend left the configuration and were re-hashed. */
+    FLOW_REHASHED("flow-rehashed"),
+    /** Flows freed by the expiry sweep. */
+    FLOW_EXPIRED("flow-expired"),
+    /** Live flows in this worker's table. */
+    FLOW_ACTIVE("flow-active"),
+    /** ICMP errors from the network routed to a flow's backend by the quoted packet. */
+    ICMP_ROUTED("icmp-errors-routed"),
+    /** ICMP fragmentation-needed / packet-too-big sent to clients. */
+    ICMP_TOO_BIG_SENT("icmp-too-big-sent"),
+    /** Neighbour requests (ARP / NS) the worker transmitted for the control plane. */
+    INJECTED("injected"),
+    /** Service snapshot generation the worker runs. */
+    GENERATION("generation"),
+    /** Duty cycles that did work. */
+    WORK_CYCLES("work-cycles");
+
+    private static final WorkerCounter[] VALUES = values();
+    private final String label;
+
+    WorkerCounter(final String label)
+    {
+        this.label = label;
+    }
+
+    /** @return the label used in counters and metrics. */
+    public String label()
+    {
+        return label;
+    }
+
+    /** @return the counter with an ordinal. */
+    public static WorkerCounter of(final int ordinal)
+    {
+        return VALUES[ordinal];
+    }
+
+    /** @return the number of counters. */
+    public static int count()
+    {
+        return VALUES.length;
+    }
+}

@@ -1,0 +1,122 @@
+package io.sluice.dataplane.service;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Settings of the forwarding path that are not per service: the LB's own addresses, gateways,
+ * tunnel source pools, GUE, MTU. Part of every {@link ServiceSnapshot}.
+ *
+ * @param localAddresses      the LB's own addresses: answered in ARP/ND, their traffic punted.
+ * @param gatewayIpv4         next hop of IPv4 tunnel packets, or null to send them to the backend on-link.
+ * @param gatewayIpv6         next hop of IPv6 tunnel packets, or null for on-link.
+ * @param tunnelSourcesIpv4   outer source addresses of IPv4 tunnels, chosen by flow hash.
+ * @param tunnelSourcesIpv6   outer source addresses of IPv6 tunnels, chosen by flow hash.
+ * @param guePort             UDP destination port of GUE.
+ * @param gueVariant          0: a 4-byte GUE header (Linux fou "gue" mode); 1: IP directly in UDP.
+ * @param outerTtl            TTL / hop limit of outer tunnel headers.
+ * @param mtu                 largest IP packet the egress link carries (Ethernet payload).
+ * @param tcpClosingTimeoutNs idle timeout of a TCP flow after a FIN or RST was seen.
+ * @param otherIdleTimeoutNs  idle timeout of flows of other protocols (ICMP errors routed by flow).
+ */
+public record DataplaneSettings(
+    List<IpAddress> localAddresses, IpAddress gatewayIpv4, IpAddress gatewayIpv6,
+    List<IpAddress> tunnelSourcesIpv4, List<IpAddress> tunnelSourcesIpv6,
+    int guePort, int gueVariant, int outerTtl, int mtu, long tcpClosingTimeoutNs, long otherIdleTimeoutNs)
+{
+    /** Default MTU: standard Ethernet. */
+    public static final int DEFAULT_MTU = 1500;
+    /** Default outer TTL. */
+    public static final int DEFAULT_OUTER_TTL = 64;
+    /** Default idle timeout of a closing TCP flow. */
+    public static final long DEFAULT_TCP_CLOSING_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    /** Default idle timeout of other flows. */
+    public static final long DEFAULT_OTHER_IDLE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException naming the setting and what would be valid.
+     */
+    public DataplaneSettings
+    {
+        localAddresses = List.copyOf(localAddresses);
+        tunnelSourcesIpv4 = List.copyOf(tunnelSourcesIpv4);
+        tunnelSourcesIpv6 = List.copyOf(tunnelSourcesIpv6);
+        requireFamily("gatewayIpv4", gatewayIpv4, false);
+        requireFamily("gatewayIpv6", gatewayIpv6, true);
+        for (final IpAddress a : tunnelSourcesIpv4)
+        {
+            requireFamily("tunnelSourcesIpv4", a, false);
+        }
+        for (final IpAddress a : tunnelSourcesIpv6)
+        {
+            requireFamily("tunnelSourcesIpv6", a, true);
+        }
+        if (guePort < 1 || guePort > 65535)
+        {
+            throw new IllegalArgumentException("guePort " + guePort + " is not a UDP port (1..65535)");
+        }
+        if (gueVariant != 0 && gueVariant != 1)
+        {
+            throw new IllegalArgumentException("gueVariant " + gueVariant + " is not 0 (GUE header) or 1 (direct IP in UDP)");
+        }
+        if (outerTtl < 1 || outerTtl > 255)
+        {
+            throw new IllegalArgumentException("outerTtl " + outerTtl + " is not 1..255");
+        }
+        if (mtu < 1280 || mtu > 9216)
+        {
+            throw new IllegalArgumentException("mtu " + mtu + " is not 1280..9216 (IPv6 needs at least 1280)");
+        }
+        if (tcpClosingTimeoutNs <= 0 || otherIdleTimeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+    }
+
+    /**
+     * Settings with the defaults and the given local addresses and tunnel sources.
+     *
+     * @return the settings.
+     */
+    public static DataplaneSettings of(
+        final List<IpAddress> localAddresses, final List<IpAddress> tunnelSourcesIpv4, final List<IpAddress> tunnelSourcesIpv6)
+    {
+        return new DataplaneSettings(
+            localAddresses, null, null, tunnelSourcesIpv4, tunnelSourcesIpv6, 6080, 0, DEFAULT_OUTER_TTL, DEFAULT_MTU,
+            DEFAULT_TCP_CLOSING_TIMEOUT_NS, DEFAULT_OTHER_IDLE_TIMEOUT_NS);
+    }
+
+    /** @return a copy with the given gateways. */
+    public DataplaneSettings withGateways(final IpAddress ipv4, final IpAddress ipv6)
+    {
+        return new DataplaneSettings(
+            localAddresses, ipv4, ipv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
+            tcpClosingTimeoutNs, otherIdleTimeoutNs);
+    }
+
+    /** @return a copy with the given MTU. */
+    public DataplaneSettings withMtu(final int newMtu)
+    {
+        return new DataplaneSettings(
+            localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl,
+            newMtu, tcpClosingTimeoutNs, otherIdleTimeoutNs);
+    }
+
+    /** @return a copy with the given GUE port and variant. */
+    public DataplaneSettings withGue(final int port, final int variant)
+    {
+        return new DataplaneSettings(
+            localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, port, variant, outerTtl, mtu,
+            tcpClosingTimeoutNs, otherIdleTimeoutNs);
+    }
+
+    private static void requireFamily(final String name, final IpAddress address, final boolean ipv6)
+    {
+        if (address != null && address.ipv6() != ipv6)
+        {
+            throw new IllegalArgumentException(name + " " + address + " is not an " + (ipv6 ? "IPv6" : "IPv4") + " address");
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.sluice.dataplane.service;
+
+import io.sluice.dataplane.maglev.MaglevTable;
+
+/**
+ * One service (VIP, port, protocol) in a snapshot: its forwarding mode, its backends and their
+ * Maglev table. Immutable; the fields the hot path reads are plain finals.
+ */
+public final class Service
+{
+    private final int index;
+    private final ServiceSpec spec;
+    private final long vipHi;
+    private final long vipLo;
+    private final int port;
+    private final int protocol;
+    private final ForwardingMode mode;
+    private final Backend[] backends;
+    private final MaglevTable maglev;
+    private final long tcpIdleTimeoutNs;
+    private final long udpIdleTimeoutNs;
+
+    Service(final int index, final ServiceSpec spec, final Backend[] backends, final MaglevTable maglev)
+    {
+        this.index = index;
+        this.spec = spec;
+        this.vipHi = spec.vip().hi();
+        this.vipLo = spec.vip().lo();
+        this.port = spec.port();
+        this.protocol = spec.protocol();
+        this.mode = spec.mode();
+        this.backends = backends;
+        this.maglev = maglev;
+        this.tcpIdleTimeoutNs = spec.tcpIdleTimeoutNs();
+        this.udpIdleTimeoutNs = spec.udpIdleTimeoutNs();
+    }
+
+    /** @return index of this service in its snapshot. */
+    public int index()
+    {
+        return index;
+    }
+
+    /** @return the definition this service was built from. */
+    public ServiceSpec spec()
+    {
+        return spec;
+    }
+
+    /** @return upper 64 bits of the VIP. */
+    public long vipHi()
+    {
+        return vipHi;
+    }
+
+    /** @return lower 64 bits of the VIP. */
+    public long vipLo()
+    {
+        return vipLo;
+    }
+
+    /** @return true for an IPv6 VIP. */
+    public boolean isIpv6()
+    {
+        return spec.vip().ipv6();
+    }
+
+    /** @return the VIP port. */
+    public int port()
+    {
+        return port;
+    }
+
+    /** @return the IP protocol. */
+    public int protocol()
+    {
+        return protocol;
+    }
+
+    /** @return the forwarding mode. */
+    public ForwardingMode mode()
+    {
+        return mode;
+    }
+
+    /** @return number of backends (including drained ones). */
+    public int backendCount()
+    {
+        return backends.length;
+    }
+
+    /** @return the backend at a Maglev index. */
+    public Backend backend(final int maglevIndex)
+    {
+        return backends[maglevIndex];
+    }
+
+    /** @return the service's Maglev table. */
+    public MaglevTable maglev()
+    {
+        return maglev;
+    }
+
+    /**
+     * The backend Maglev picks for a flow hash, ignoring any flow state.
+     *
+     * @param flowHash {@code FlowKey.hash()}.
+     * @return the backend, or null when no backend has a weight above 0.
+     */
+    public Backend pick(final long flowHash)
+    {
+        final int index = maglev.lookup(flowHash);
+        return index < 0 ? null : backends[index];
+    }
+
+    /** @return idle timeout of a TCP flow. */
+    public long tcpIdleTimeoutNs()
+    {
+        return tcpIdleTimeoutNs;
+    }
+
+    /** @return idle timeout of a UDP flow. */
+    public long udpIdleTimeoutNs()
+    {
+        return udpIdleTimeoutNs;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Service{" + spec.name() + " " + mode + ", " + backends.length + " backends}";
+    }
+}

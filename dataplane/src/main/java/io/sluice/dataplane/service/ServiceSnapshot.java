@@ -1,0 +1,261 @@
+package io.sluice.dataplane.service;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable, complete view of the forwarding configuration: services keyed by (VIP, port,
+ * protocol), their backends and Maglev tables, and the {@link DataplaneSettings}. The control
+ * plane builds a new one for every change ({@link ServiceSnapshotBuilder}); each worker picks the
+ * newest up at the top of its duty cycle and reports the {@link #generation()} it runs.
+ * <p>
+ * Lookups are open-addressing probes over primitive arrays: no allocation, no boxing.
+ */
+public final class ServiceSnapshot
+{
+    private final long generation;
+    private final DataplaneSettings settings;
+    private final Service[] services;
+    private final Service[] vipTable;
+    private final int vipMask;
+    private final long[] addressTableHi;
+    private final long[] addressTableLo;
+    private final byte[] addressTableKind;
+    private final int addressMask;
+    private final Backend[] backendsById;
+    private final int[] tunnelSourcesIpv4;
+    private final long[] tunnelSourcesIpv6;
+    private final Map<String, Integer> backendIds;
+    private final int nextBackendId;
+
+    static final byte KIND_NONE = 0;
+    static final byte KIND_VIP = 1;
+    static final byte KIND_LOCAL = 2;
+
+    ServiceSnapshot(
+        final long generation, final DataplaneSettings settings, final Service[] services, final Backend[] backendsById,
+        final Map<String, Integer> backendIds, final int nextBackendId)
+    {
+        this.generation = generation;
+        this.settings = settings;
+        this.services = services;
+        this.backendsById = backendsById;
+        this.backendIds = Map.copyOf(backendIds);
+        this.nextBackendId = nextBackendId;
+
+        final int vipCapacity = tableCapacity(services.length);
+        vipTable = new Service[vipCapacity];
+        vipMask = vipCapacity - 1;
+        for (final Service service : services)
+        {
+            int i = vipSlot(service.vipHi(), service.vipLo(), service.port(), service.protocol());
+            while (vipTable[i] != null)
+            {
+                i = (i + 1) & vipMask;
+            }
+            vipTable[i] = service;
+        }
+
+        final List<IpAddress> locals = settings.localAddresses();
+        final int addressCapacity = tableCapacity(services.length + locals.size());
+        addressTableHi = new long[addressCapacity];
+        addressTableLo = new long[addressCapacity];
+        addressTableKind = new byte[addressCapacity];
+        addressMask = addressCapacity - 1;
+        for (final Service service : services)
+        {
+            putAddress(service.vipHi(), service.vipLo(), KIND_VIP);
+        }
+        for (final IpAddress local : locals)
+        {
+            putAddress(local.hi(), local.lo(), KIND_LOCAL);
+        }
+
+        tunnelSourcesIpv4 = new int[settings.tunnelSourcesIpv4().size()];
+        for (int i = 0; i < tunnelSourcesIpv4.length; i++)
+        {
+            tunnelSourcesIpv4[i] = settings.tunnelSourcesIpv4().get(i).ipv4();
+        }
+        tunnelSourcesIpv6 = new long[2 * settings.tunnelSourcesIpv6().size()];
+        for (int i = 0; i < settings.tunnelSourcesIpv6().size(); i++)
+        {
+            tunnelSourcesIpv6[2 * i] = settings.tunnelSourcesIpv6().get(i).hi();
+            tunnelSourcesIpv6[2 * i + 1] = settings.tunnelSourcesIpv6().get(i).lo();
+        }
+    }
+
+    private static int tableCapacity(final int entries)
+    {
+        return Math.max(8, Integer.highestOneBit(Math.max(1, entries) * 4 - 1) << 1);
+    }
+
+    private void putAddress(final long hi, final long lo, final byte kind)
+    {
+        int i = addressSlot(hi, lo);
+        while (addressTableKind[i] != KIND_NONE)
+        {
+            if (addressTableHi[i] == hi && addressTableLo[i] == lo)
+            {
+                return;
+            }
+            i = (i + 1) & addressMask;
+        }
+        addressTableHi[i] = hi;
+        addressTableLo[i] = lo;
+        addressTableKind[i] = kind;
+    }
+
+    private int vipSlot(final long hi, final long lo, final int port, final int protocol)
+    {
+        long h = (lo ^ Long.rotateLeft(hi, 17) ^ ((long)port << 40) ^ ((long)protocol << 56)) * 0x9E37_79B9_7F4A_7C15L;
+        h ^= h >>> 29;
+        return (int)h & vipMask;
+    }
+
+    private int addressSlot(final long hi, final long lo)
+    {
+        long h = (lo ^ Long.rotateLeft(hi, 17)) * 0xBF58_476D_1CE4_E5B9L;
+        h ^= h >>> 31;
+        return (int)h & addressMask;
+    }
+
+    /**
+     * The service for a destination, or null. Zero allocation.
+     *
+     * @param hi       upper 64 bits of the destination address (0 for IPv4).
+     * @param lo       lower 64 bits (IPv4-mapped for IPv4).
+     * @param port     destination port.
+     * @param protocol IP protocol.
+     * @return the service, or null when no VIP matches.
+     */
+    public Service service(final long hi, final long lo, final int port, final int protocol)
+    {
+        int i = vipSlot(hi, lo, port, protocol);
+        while (true)
+        {
+            final Service service = vipTable[i];
+            if (service == null)
+            {
+                return null;
+            }
+            if (service.vipLo() == lo && service.vipHi() == hi && service.port() == port && service.protocol() == protocol)
+            {
+                return service;
+            }
+            i = (i + 1) & vipMask;
+        }
+    }
+
+    /** @return true when the address is the VIP of at least one service. */
+    public boolean isVipAddress(final long hi, final long lo)
+    {
+        return addressKind(hi, lo) == KIND_VIP;
+    }
+
+    /** @return true when the address is one of the LB's own addresses. */
+    public boolean isLocalAddress(final long hi, final long lo)
+    {
+        return addressKind(hi, lo) == KIND_LOCAL;
+    }
+
+    /** @return true when the LB answers ARP / ND for the address (a VIP or an own address). */
+    public boolean ownsAddress(final long hi, final long lo)
+    {
+        return addressKind(hi, lo) != KIND_NONE;
+    }
+
+    private byte addressKind(final long hi, final long lo)
+    {
+        int i = addressSlot(hi, lo);
+        while (true)
+        {
+            final byte kind = addressTableKind[i];
+            if (kind == KIND_NONE || (addressTableLo[i] == lo && addressTableHi[i] == hi))
+            {
+                return kind;
+            }
+            i = (i + 1) & addressMask;
+        }
+    }
+
+    /**
+     * A backend by its stable id.
+     *
+     * @return the backend, or null when no backend of this snapshot has the id.
+     */
+    public Backend backendById(final int id)
+    {
+        return id >= 0 && id < backendsById.length ? backendsById[id] : null;
+    }
+
+    /** @return the generation number: strictly increasing from one snapshot to the next. */
+    public long generation()
+    {
+        return generation;
+    }
+
+    /** @return the settings. */
+    public DataplaneSettings settings()
+    {
+        return settings;
+    }
+
+    /** @return number of services. */
+    public int serviceCount()
+    {
+        return services.length;
+    }
+
+    /** @return a service by index. */
+    public Service serviceAt(final int index)
+    {
+        return services[index];
+    }
+
+    /** @return the number of IPv4 tunnel sources. */
+    public int tunnelSourceCountIpv4()
+    {
+        return tunnelSourcesIpv4.length;
+    }
+
+    /** @return an IPv4 tunnel source by index. */
+    public int tunnelSourceIpv4(final int index)
+    {
+        return tunnelSourcesIpv4[index];
+    }
+
+    /** @return the number of IPv6 tunnel sources. */
+    public int tunnelSourceCountIpv6()
+    {
+        return tunnelSourcesIpv6.length >> 1;
+    }
+
+    /** @return upper 64 bits of an IPv6 tunnel source. */
+    public long tunnelSourceIpv6Hi(final int index)
+    {
+        return tunnelSourcesIpv6[2 * index];
+    }
+
+    /** @return lower 64 bits of an IPv6 tunnel source. */
+    public long tunnelSourceIpv6Lo(final int index)
+    {
+        return tunnelSourcesIpv6[2 * index + 1];
+    }
+
+    Map<String, Integer> backendIds()
+    {
+        return backendIds;
+    }
+
+    int nextBackendId()
+    {
+        return nextBackendId;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ServiceSnapshot{generation=" + generation + ", services=" + Arrays.toString(services) + "}";
+    }
+}

@@ -1,0 +1,38 @@
+package io.sluice.dataplane.service;
+
+import java.util.List;
+
+/**
+ * The declarative form of one service (a VIP, port and protocol with its backends), as the control
+ * plane hands it to {@link ServiceSnapshotBuilder}. Validated there, not here.
+ *
+ * @param vip                the virtual address.
+ * @param port               the VIP port, 1..65535 (0 for a protocol without ports).
+ * @param protocol           IP protocol number: 6 TCP or 17 UDP.
+ * @param mode               forwarding mode.
+ * @param backends           backends with weights.
+ * @param maglevSize         Maglev table size (a prime), e.g. {@code MaglevTable.DEFAULT_SIZE}.
+ * @param tcpIdleTimeoutNs   idle timeout of an established TCP flow.
+ * @param udpIdleTimeoutNs   idle timeout of a UDP flow.
+ */
+public record ServiceSpec(
+    IpAddress vip, int port, int protocol, ForwardingMode mode, List<BackendSpec> backends, int maglevSize,
+    long tcpIdleTimeoutNs, long udpIdleTimeoutNs)
+{
+    /**
+     * One backend of a service.
+     *
+     * @param address backend address.
+     * @param weight  weight, 0..65535; 0 drains.
+     */
+    public record BackendSpec(IpAddress address, int weight)
+    {
+    }
+
+    /** @return a short name for messages: {@code 10.0.0.1:80/tcp}. */
+    public String name()
+    {
+        final String proto = protocol == 6 ? "tcp" : protocol == 17 ? "udp" : Integer.toString(protocol);
+        return (vip.ipv6() ? "[" + vip + "]" : vip.toString()) + ":" + port + "/" + proto;
+    }
+}

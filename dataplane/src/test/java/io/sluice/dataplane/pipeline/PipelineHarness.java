@@ -1,0 +1,173 @@
+package io.sluice.dataplane.pipeline;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.maglev.MaglevTable;
+import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.service.ServiceSnapshotBuilder;
+import io.sluice.dataplane.service.ServiceSpec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The pipeline with a fixed configuration, run on frames in an off-heap buffer with DPDK's
+ * 128-byte headroom. One backend per VIP so that every expected output is fully determined.
+ */
+public final class PipelineHarness implements AutoCloseable
+{
+    public static final String LB_MAC = "02:00:00:00:00:01";
+    public static final String ROUTER_MAC = "02:00:00:00:00:fe";
+    public static final String CLIENT_MAC = "02:00:00:00:00:c1";
+    public static final String DSR_BACKEND_MAC = "02:00:00:00:01:11";
+    public static final String DSR6_BACKEND_MAC = "02:00:00:00:06:11";
+
+    public static final String LB_IP = "10.0.0.2";
+    public static final String LB_IP6 = "2001:db8::2";
+    public static final String GATEWAY = "10.0.0.1";
+    public static final String GATEWAY6 = "2001:db8::1";
+    public static final String TUNNEL_SOURCE = "10.0.0.100";
+    public static final String TUNNEL_SOURCE6 = "2001:db8::100";
+    public static final String CLIENT = "198.51.100.7";
+    public static final String CLIENT6 = "2001:db8:ff::7";
+
+    public static final String VIP_DSR = "192.0.2.10";
+    public static final String VIP_IPIP = "192.0.2.20";
+    public static final String VIP_GUE = "192.0.2.30";
+    public static final String VIP_UNRESOLVED = "192.0.2.40";
+    public static final String VIP6_DSR = "2001:db8:100::10";
+    public static final String VIP6_IPIP = "2001:db8:100::20";
+    public static final String VIP6_GUE = "2001:db8:100::30";
+
+    public static final String BACKEND_DSR = "10.0.0.11";
+    public static final String BACKEND_IPIP = "10.1.0.21";
+    public static final String BACKEND_GUE = "10.1.0.31";
+    public static final String BACKEND_UNRESOLVED = "10.0.0.99";
+    public static final String BACKEND6_DSR = "2001:db8::11";
+    public static final String BACKEND6_IPIP = "2001:db8:1::21";
+
+    public static final int MTU = 1500;
+    public static final int HEADROOM = 128;
+    public static final int BUFFER_LENGTH = 2176;
+    public static final long TCP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(300);
+    public static final long UDP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment buffer = arena.allocate(BUFFER_LENGTH, 64);
+    private final PacketBuffer packet = new PacketBuffer();
+    private final NeighbourTable neighbours = new NeighbourTable(64);
+    private final FlowTable flows = new FlowTable(1024, TimeUnit.SECONDS.toNanos(1));
+    private final DataplaneCounters counters = new DataplaneCounters();
+    private final PacketProcessor processor = new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100));
+    private final ServiceSnapshot snapshot;
+    private long nowNs = 1_000_000_000L;
+
+    /** The verdict of one run and the frame left in the buffer. */
+    public record Result(int verdict, byte[] output)
+    {
+    }
+
+    public PipelineHarness()
+    {
+        final DataplaneSettings settings = DataplaneSettings.of(
+            List.of(IpAddress.parse(LB_IP), IpAddress.parse(LB_IP6)),
+            List.of(IpAddress.parse(TUNNEL_SOURCE)), List.of(IpAddress.parse(TUNNEL_SOURCE6)))
+            .withGateways(IpAddress.parse(GATEWAY), IpAddress.parse(GATEWAY6))
+            .withMtu(MTU);
+        final List<ServiceSpec> specs = new ArrayList<>();
+        specs.add(service(VIP_DSR, 80, 6, ForwardingMode.DSR, BACKEND_DSR));
+        specs.add(service(VIP_IPIP, 80, 6, ForwardingMode.IPIP, BACKEND_IPIP));
+        specs.add(service(VIP_GUE, 53, 17, ForwardingMode.GUE, BACKEND_GUE));
+        specs.add(service(VIP_GUE, 80, 6, ForwardingMode.GUE, BACKEND_GUE));
+        specs.add(service(VIP_UNRESOLVED, 80, 6, ForwardingMode.DSR, BACKEND_UNRESOLVED));
+        specs.add(service(VIP6_DSR, 80, 6, ForwardingMode.DSR, BACKEND6_DSR));
+        specs.add(service(VIP6_IPIP, 80, 6, ForwardingMode.IPIP, BACKEND6_IPIP));
+        specs.add(service(VIP6_GUE, 443, 6, ForwardingMode.GUE, BACKEND_GUE));
+        neighbours.setStatic(IpAddress.parse(BACKEND_DSR), Frames.macLong(DSR_BACKEND_MAC));
+        neighbours.setStatic(IpAddress.parse(BACKEND6_DSR), Frames.macLong(DSR6_BACKEND_MAC));
+        neighbours.setStatic(IpAddress.parse(GATEWAY), Frames.macLong(ROUTER_MAC));
+        neighbours.setStatic(IpAddress.parse(GATEWAY6), Frames.macLong(ROUTER_MAC));
+        snapshot = ServiceSnapshotBuilder.build(settings, specs, neighbours);
+    }
+
+    private static ServiceSpec service(final String vip, final int port, final int protocol, final ForwardingMode mode, final String backend)
+    {
+        return new ServiceSpec(
+            IpAddress.parse(vip), port, protocol, mode, List.of(new ServiceSpec.BackendSpec(IpAddress.parse(backend), 1)),
+            MaglevTable.DEFAULT_SIZE, TCP_TIMEOUT_NS, UDP_TIMEOUT_NS);
+    }
+
+    /** Runs one frame through the pipeline. */
+    public Result run(final byte[] frame)
+    {
+        MemorySegment.copy(frame, 0, buffer, ValueLayout.JAVA_BYTE, HEADROOM, frame.length);
+        packet.wrap(buffer, 0, BUFFER_LENGTH, HEADROOM, frame.length);
+        processor.begin(snapshot, Frames.macLong(LB_MAC), nowNs);
+        final int verdict = processor.process(packet);
+        final byte[] output = new byte[packet.dataLength()];
+        MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, packet.dataOffset(), output, 0, output.length);
+        return new Result(verdict, output);
+    }
+
+    /** Asserts rx = forwarded + replied + punted + drops by reason, and dropped = drops by reason. */
+    public void assertCountersAddUp()
+    {
+        final long rx = counters.get(WorkerCounter.RX_PACKETS);
+        final long accounted = counters.get(WorkerCounter.FORWARDED) + counters.get(WorkerCounter.REPLIED) +
+            counters.get(WorkerCounter.PUNTED) + counters.dropsByReason();
+        assertEquals(rx, accounted, "rx packets must equal forwarded + replied + punted + drops");
+        assertEquals(counters.get(WorkerCounter.DROPPED), counters.dropsByReason(), "dropped must equal the sum of reasons");
+    }
+
+    public void advance(final long ns)
+    {
+        nowNs += ns;
+    }
+
+    public long nowNs()
+    {
+        return nowNs;
+    }
+
+    public DataplaneCounters counters()
+    {
+        return counters;
+    }
+
+    public FlowTable flows()
+    {
+        return flows;
+    }
+
+    public PacketProcessor processor()
+    {
+        return processor;
+    }
+
+    public ServiceSnapshot snapshot()
+    {
+        return snapshot;
+    }
+
+    public NeighbourTable neighbours()
+    {
+        return neighbours;
+    }
+
+    @Override
+    public void close()
+    {
+        flows.close();
+        arena.close();
+    }
+}
