@@ -39,6 +39,8 @@ public enum WorkerCounter
     ICMP_TOO_BIG_SENT("icmp-too-big-sent"),
     /** Neighbour requests (ARP / NS) the worker transmitted for the control plane. */
     INJECTED("injected"),
+    /** Frames to inject that found no mbuf or no room in the TX queue. */
+    INJECT_FAILED("inject-failed"),
     /** Service snapshot generation the worker runs. */
     GENERATION("generation"),
     /** Duty cycles that did work. */

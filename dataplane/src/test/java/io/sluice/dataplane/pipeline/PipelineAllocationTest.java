@@ -1,0 +1,77 @@
+package io.sluice.dataplane.pipeline;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.sluice.dataplane.packet.PacketBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The steady state of the pipeline allocates nothing: every fixture kind (DSR, IPIP, GUE, ARP, ND,
+ * ICMP, too big, drops) runs many times after warm-up with the thread's allocated-bytes counter
+ * unchanged.
+ */
+class PipelineAllocationTest
+{
+    private static final int WARM_UP_ROUNDS = 30_000;
+    private static final int MEASURED_ROUNDS = 30_000;
+
+    @Test
+    void shouldAllocateNothingPerPacketInSteadyState()
+    {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final List<PacketFixture> fixtures = PacketFixtureTest.fixtures();
+        try (PipelineHarness harness = new PipelineHarness(); Arena arena = Arena.ofConfined())
+        {
+            final List<MemorySegment> templates = new ArrayList<>();
+            for (final PacketFixture fixture : fixtures)
+            {
+                final MemorySegment template = arena.allocate(Math.max(1, fixture.input().length));
+                MemorySegment.copy(fixture.input(), 0, template, ValueLayout.JAVA_BYTE, 0, fixture.input().length);
+                templates.add(template);
+            }
+            final MemorySegment[] frames = templates.toArray(new MemorySegment[0]);
+            final int[] lengths = fixtures.stream().mapToInt(f -> f.input().length).toArray();
+            final MemorySegment buffer = arena.allocate(PipelineHarness.BUFFER_LENGTH, 64);
+            final PacketBuffer packet = new PacketBuffer();
+            final PacketProcessor processor = harness.processor();
+            final long mac = Frames.macLong(PipelineHarness.LB_MAC);
+
+            run(processor, harness, frames, lengths, buffer, packet, mac, WARM_UP_ROUNDS);
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            final long verdicts = run(processor, harness, frames, lengths, buffer, packet, mac, MEASURED_ROUNDS);
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+            assertEquals(0, allocated, "bytes allocated over " + MEASURED_ROUNDS * frames.length + " packets");
+            assertEquals((long)MEASURED_ROUNDS * frames.length, verdicts);
+        }
+    }
+
+    private static long run(
+        final PacketProcessor processor, final PipelineHarness harness, final MemorySegment[] frames, final int[] lengths,
+        final MemorySegment buffer, final PacketBuffer packet, final long mac, final int rounds)
+    {
+        long verdicts = 0;
+        long nowNs = harness.nowNs();
+        for (int round = 0; round < rounds; round++)
+        {
+            nowNs += 1_000_000;
+            processor.begin(harness.snapshot(), mac, nowNs);
+            for (int i = 0; i < frames.length; i++)
+            {
+                MemorySegment.copy(frames[i], 0, buffer, PipelineHarness.HEADROOM, lengths[i]);
+                packet.wrap(buffer, 0, PipelineHarness.BUFFER_LENGTH, PipelineHarness.HEADROOM, lengths[i]);
+                verdicts += processor.process(packet) != 0 ? 1 : 0;
+            }
+            processor.expireFlows(4);
+        }
+        return verdicts;
+    }
+}
