@@ -1,4 +1,5 @@
-/* Layout facts about struct rte_mbuf, read by Java at start-up and compared with its constants. */
+/* Layout facts about struct rte_mbuf, read by Java at start-up and compared with its constants,
+ * and the single-mbuf operations that are static inline in DPDK. */
 #include <stddef.h>
 #include <rte_mbuf.h>
 
@@ -23,8 +24,39 @@ int sluice_mbuf_offsets(int32_t *out, int count)
     all[SLUICE_MBUF_HEADROOM] = (int32_t)RTE_PKTMBUF_HEADROOM;
 
     int n = count < SLUICE_MBUF_FIELD_COUNT ? count : SLUICE_MBUF_FIELD_COUNT;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
+    {
         out[i] = all[i];
     }
     return n;
+}
+
+struct rte_mbuf *sluice_mbuf_alloc(struct rte_mempool *pool)
+{
+    return rte_pktmbuf_alloc(pool);
+}
+
+int sluice_mbuf_alloc_bulk(struct rte_mempool *pool, struct rte_mbuf **mbufs, uint32_t count)
+{
+    return rte_pktmbuf_alloc_bulk(pool, mbufs, count);
+}
+
+void sluice_mbuf_free(struct rte_mbuf *mbuf)
+{
+    rte_pktmbuf_free(mbuf);
+}
+
+void sluice_mbuf_free_bulk(struct rte_mbuf **mbufs, uint32_t count)
+{
+    rte_pktmbuf_free_bulk(mbufs, count);
+}
+
+char *sluice_mbuf_prepend(struct rte_mbuf *mbuf, uint16_t len)
+{
+    return rte_pktmbuf_prepend(mbuf, len);
+}
+
+char *sluice_mbuf_adj(struct rte_mbuf *mbuf, uint16_t len)
+{
+    return rte_pktmbuf_adj(mbuf, len);
 }
