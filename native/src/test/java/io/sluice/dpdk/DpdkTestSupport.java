@@ -10,10 +10,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * The one EAL of the test JVM (EAL can start once per process), started lazily by the first test
  * that needs it and never closed, plus helpers shared by the DPDK tests.
  */
-final class DpdkTestSupport
+public final class DpdkTestSupport
 {
     /** EAL arguments for tests: no PCI scan, no shared files, one lcore. */
-    static final List<String> EAL_ARGS =
+    public static final List<String> EAL_ARGS =
         List.of("--in-memory", "--no-pci", "--no-telemetry", "-l", "0", "--log-level=notice");
 
     private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
@@ -27,7 +27,7 @@ final class DpdkTestSupport
      *
      * @return the running EAL.
      */
-    static Eal eal()
+    public static Eal eal()
     {
         return Holder.EAL;
     }
@@ -38,7 +38,7 @@ final class DpdkTestSupport
      * @param count mbufs in the pool.
      * @return the pool; the test closes it.
      */
-    static MbufPool newPool(final int count)
+    public static MbufPool newPool(final int count)
     {
         eal();
         return MbufPool.create("test_pool_" + POOL_SEQUENCE.incrementAndGet(), count, 0, MbufPool.DEFAULT_DATA_ROOM_SIZE);
@@ -50,7 +50,7 @@ final class DpdkTestSupport
      * @param mbuf  the flyweight, wrapped.
      * @param bytes the packet.
      */
-    static void fill(final Mbuf mbuf, final byte[] bytes)
+    public static void fill(final Mbuf mbuf, final byte[] bytes)
     {
         mbuf.setLength(bytes.length);
         MemorySegment.copy(bytes, 0, Mbuf.memory(), JAVA_BYTE, mbuf.dataAddress(), bytes.length);

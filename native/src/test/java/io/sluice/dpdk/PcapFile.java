@@ -18,7 +18,7 @@ import java.util.List;
  * per packet   (16 bytes): ts_sec u32, ts_frac u32, incl_len u32, orig_len u32, then incl_len bytes
  * </pre>
  */
-final class PcapFile
+public final class PcapFile
 {
     private static final int MAGIC_MICROS = 0xA1B2_C3D4;
     private static final int MAGIC_NANOS = 0xA1B2_3C4D;
@@ -31,7 +31,7 @@ final class PcapFile
     {
     }
 
-    static void write(final Path path, final List<byte[]> frames) throws IOException
+    public static void write(final Path path, final List<byte[]> frames) throws IOException
     {
         int length = GLOBAL_HEADER_LENGTH;
         for (final byte[] frame : frames)
@@ -49,7 +49,7 @@ final class PcapFile
         Files.write(path, buffer.array());
     }
 
-    static List<byte[]> read(final Path path) throws IOException
+    public static List<byte[]> read(final Path path) throws IOException
     {
         final ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(path)).order(ByteOrder.LITTLE_ENDIAN);
         final int magic = buffer.getInt(0);

@@ -11,7 +11,7 @@ import java.util.List;
  * population pseudo-code, without calling any production code but the {@link MaglevBackend} accessors.
  * It is slow on purpose: quadratic turn selection, permutation entries computed from the formula.
  */
-final class MaglevReferenceModel
+public final class MaglevReferenceModel
 {
     private static final long K1 = 0x9E3779B97F4A7C15L;
     private static final long K2 = 0xBF58476D1CE4E5B9L;
@@ -74,7 +74,7 @@ final class MaglevReferenceModel
     /**
      * The table: for every slot, the index into {@code backends} of its owner, or -1.
      */
-    static int[] build(final List<MaglevBackend> backends, final int size)
+    public static int[] build(final List<MaglevBackend> backends, final int size)
     {
         final List<Integer> byIdentity = new ArrayList<>();
         for (int i = 0; i < backends.size(); i++)

@@ -1,0 +1,307 @@
+package io.sluice.dataplane.worker;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.pipeline.DataplaneCounters;
+import io.sluice.dataplane.pipeline.DropReason;
+import io.sluice.dataplane.pipeline.PacketProcessor;
+import io.sluice.dataplane.pipeline.Verdict;
+import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dpdk.Eal;
+import io.sluice.dpdk.Mbuf;
+import io.sluice.dpdk.MbufPool;
+import io.sluice.dpdk.Port;
+
+/**
+ * One dataplane worker: a busy-polling agent that owns one RX/TX queue pair of a port, its flow
+ * table (inside its {@link PacketProcessor}) and its counters. Single writer of all of them.
+ * <p>
+ * Duty cycle: read the clock once; pick up the newest service snapshot; inject frames the control
+ * plane queued (neighbour requests, bounded); receive a burst; run each packet through the
+ * pipeline and sort it into transmit, punt or free; transmit (leftovers freed and counted, never
+ * leaked); free in bulk; expire a slice of the flow table; publish the counters.
+ * <p>
+ * Counter invariant, per worker: {@code rx = forwarded + replied + punted + drops}, where
+ * forwarded and replied count frames the NIC accepted and a frame the TX queue refused is a
+ * {@link DropReason#TX_QUEUE_FULL} drop instead.
+ */
+public final class WorkerAgent implements Agent, FrameRing.FrameHandler
+{
+    /** Most injected frames sent per duty cycle. */
+    public static final int INJECT_LIMIT = 8;
+    private static final long PUBLISH_IDLE_INTERVAL_NS = 1_000_000L;
+    private static final int KIND_FORWARD = Verdict.FORWARD;
+    private static final int KIND_REPLY = Verdict.REPLY;
+    private static final int KIND_INJECT = 0;
+
+    private final String roleName;
+    private final Eal eal;
+    private final Port port;
+    private final int queue;
+    private final MbufPool pool;
+    private final PacketProcessor processor;
+    private final DataplaneCounters counters;
+    private final SnapshotPublisher snapshots;
+    private final FrameRing puntRing;
+    private final FrameRing injectRing;
+    private final NanoClock clock;
+    private final long portMac;
+    private final int burstSize;
+    private final int expiryBucketsPerCycle;
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment rxPointers;
+    private final MemorySegment txPointers;
+    private final MemorySegment freePointers;
+    private final int[] txLengths;
+    private final int[] txKinds;
+    private final Mbuf mbuf = new Mbuf();
+    private final PacketBuffer packet = new PacketBuffer();
+    private final MemorySegment memory = Mbuf.memory();
+
+    private ServiceSnapshot running;
+    private int txCount;
+    private int freeCount;
+    private long lastPublishNs;
+    private boolean registered;
+
+    /**
+     * @param workerId              number of this worker (names its thread and counters).
+     * @param eal                   the running EAL, to register the worker thread with; null in tests that step on a registered thread.
+     * @param port                  the port.
+     * @param queue                 the RX and TX queue this worker owns.
+     * @param pool                  the mbuf pool the port's RX queue fills from.
+     * @param portMac               the MAC the LB answers to and sends from: the port's own, or a VRRP virtual MAC.
+     * @param processor             the pipeline, with this worker's flow table and counters.
+     * @param snapshots             where the newest service snapshot is found.
+     * @param puntRing              frames for the control plane (this worker produces).
+     * @param injectRing            frames from the control plane to send (this worker consumes).
+     * @param clock                 the clock.
+     * @param burstSize             most packets per RX burst.
+     * @param expiryBucketsPerCycle flow-table buckets swept per duty cycle.
+     */
+    public WorkerAgent(
+        final int workerId, final Eal eal, final Port port, final int queue, final MbufPool pool, final long portMac,
+        final PacketProcessor processor,
+        final SnapshotPublisher snapshots, final FrameRing puntRing, final FrameRing injectRing, final NanoClock clock,
+        final int burstSize, final int expiryBucketsPerCycle)
+    {
+        if (burstSize < 1 || burstSize > 512)
+        {
+            throw new IllegalArgumentException("burst size " + burstSize + " is not 1..512");
+        }
+        this.roleName = "sluice-worker-" + workerId;
+        this.eal = eal;
+        this.port = port;
+        this.queue = queue;
+        this.pool = pool;
+        this.processor = processor;
+        this.counters = processor.counters();
+        this.snapshots = snapshots;
+        this.puntRing = puntRing;
+        this.injectRing = injectRing;
+        this.clock = clock;
+        this.portMac = portMac;
+        this.burstSize = burstSize;
+        this.expiryBucketsPerCycle = expiryBucketsPerCycle;
+        final int pointers = burstSize + INJECT_LIMIT;
+        rxPointers = arena.allocate(ValueLayout.JAVA_LONG, burstSize);
+        txPointers = arena.allocate(ValueLayout.JAVA_LONG, pointers);
+        freePointers = arena.allocate(ValueLayout.JAVA_LONG, pointers);
+        txLengths = new int[pointers];
+        txKinds = new int[pointers];
+        running = snapshots.current();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onStart()
+    {
+        if (eal != null && !registered)
+        {
+            eal.registerCurrentThread();
+            registered = true;
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int doWork()
+    {
+        final long nowNs = clock.nanoTime();
+        final ServiceSnapshot snapshot = snapshots.current();
+        if (snapshot != running)
+        {
+            running = snapshot;
+        }
+        counters.set(WorkerCounter.GENERATION, snapshot.generation());
+        txCount = 0;
+        freeCount = 0;
+
+        processor.begin(snapshot, portMac, nowNs);
+        int work = injectRing.drain(this, INJECT_LIMIT);
+        final int received = port.rxBurst(queue, rxPointers, burstSize);
+        if (received > 0)
+        {
+            for (int i = 0; i < received; i++)
+            {
+                onPacket(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, i));
+            }
+            work += received;
+        }
+        if (txCount > 0)
+        {
+            transmit();
+        }
+        if (freeCount > 0)
+        {
+            pool.freeBulk(freePointers, freeCount);
+        }
+        work += processor.expireFlows(expiryBucketsPerCycle);
+
+        if (work > 0 || nowNs - lastPublishNs > PUBLISH_IDLE_INTERVAL_NS)
+        {
+            if (work > 0)
+            {
+                counters.increment(WorkerCounter.WORK_CYCLES);
+            }
+            counters.publish();
+            lastPublishNs = nowNs;
+        }
+        return work;
+    }
+
+    private void onPacket(final long address)
+    {
+        mbuf.wrap(address);
+        if (mbuf.segmentCount() != 1)
+        {
+            counters.increment(WorkerCounter.RX_PACKETS);
+            counters.add(WorkerCounter.RX_BYTES, mbuf.packetLength());
+            counters.drop(DropReason.MULTI_SEGMENT);
+            free(address);
+            return;
+        }
+        packet.wrap(memory, mbuf.bufferAddress(), mbuf.bufferLength(), mbuf.dataOffset(), mbuf.dataLength());
+        final int verdict = processor.process(packet);
+        if (verdict == Verdict.FORWARD || verdict == Verdict.REPLY)
+        {
+            mbuf.dataOffset(packet.dataOffset());
+            mbuf.setLength(packet.dataLength());
+            queueTransmit(address, verdict, packet.dataLength());
+        }
+        else
+        {
+            if (verdict == Verdict.PUNT && !puntRing.offer(memory, packet.dataStart(), packet.dataLength()))
+            {
+                counters.add(WorkerCounter.PUNTED, -1);
+                counters.drop(DropReason.PUNT_QUEUE_FULL);
+            }
+            free(address);
+        }
+    }
+
+    /** Sends one frame queued by the control plane: copied into a fresh mbuf and queued for TX. */
+    @Override
+    public void onFrame(final MemorySegment segment, final long offset, final int length)
+    {
+        final long address = pool.alloc();
+        if (address == 0)
+        {
+            counters.increment(WorkerCounter.INJECT_FAILED);
+            return;
+        }
+        mbuf.wrap(address);
+        if (length > mbuf.bufferLength() - mbuf.dataOffset())
+        {
+            counters.increment(WorkerCounter.INJECT_FAILED);
+            free(address);
+            return;
+        }
+        MemorySegment.copy(segment, offset, memory, mbuf.dataAddress(), length);
+        mbuf.setLength(length);
+        queueTransmit(address, KIND_INJECT, length);
+    }
+
+    private void queueTransmit(final long address, final int kind, final int length)
+    {
+        txPointers.setAtIndex(ValueLayout.JAVA_LONG, txCount, address);
+        txLengths[txCount] = length;
+        txKinds[txCount] = kind;
+        txCount++;
+    }
+
+    private void free(final long address)
+    {
+        freePointers.setAtIndex(ValueLayout.JAVA_LONG, freeCount++, address);
+    }
+
+    private void transmit()
+    {
+        final int sent = port.txBurst(queue, txPointers, txCount);
+        long bytes = 0;
+        for (int i = 0; i < sent; i++)
+        {
+            bytes += txLengths[i];
+            if (txKinds[i] == KIND_INJECT)
+            {
+                counters.increment(WorkerCounter.INJECTED);
+            }
+        }
+        counters.add(WorkerCounter.TX_PACKETS, sent);
+        counters.add(WorkerCounter.TX_BYTES, bytes);
+        for (int i = sent; i < txCount; i++)
+        {
+            final int kind = txKinds[i];
+            if (kind == KIND_INJECT)
+            {
+                counters.increment(WorkerCounter.INJECT_FAILED);
+            }
+            else
+            {
+                counters.add(kind == KIND_FORWARD ? WorkerCounter.FORWARDED : WorkerCounter.REPLIED, -1);
+                counters.drop(DropReason.TX_QUEUE_FULL);
+            }
+            free(txPointers.getAtIndex(ValueLayout.JAVA_LONG, i));
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onClose()
+    {
+        counters.publish();
+        if (registered)
+        {
+            eal.unregisterCurrentThread();
+            registered = false;
+        }
+        arena.close();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    /** @return this worker's counters. */
+    public DataplaneCounters counters()
+    {
+        return counters;
+    }
+
+    /** @return the generation of the snapshot this worker ran in its last duty cycle. */
+    public long runningGeneration()
+    {
+        return running.generation();
+    }
+}
