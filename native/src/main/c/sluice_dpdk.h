@@ -36,6 +36,10 @@ int sluice_thread_register(void);
 /* Releases the calling thread's lcore (rte_thread_unregister). Returns 0. */
 int sluice_thread_unregister(void);
 
+/* Pins the calling thread to one CPU (pthread_setaffinity_np). Call before sluice_thread_register
+ * so that EAL records the affinity. Returns 0 or a negative errno (-EINVAL for a CPU out of range). */
+int sluice_thread_pin(int cpu);
+
 /* rte_lcore_id() of the calling thread, or -1 when it has none. */
 int sluice_lcore_id(void);
 

@@ -1,6 +1,8 @@
 /* EAL start and stop, thread registration, error strings and the per-thread DPDK log capture. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
@@ -77,6 +79,19 @@ int sluice_eal_cleanup(void)
 {
     int result = rte_eal_cleanup();
     return result < 0 ? -rte_errno : 0;
+}
+
+int sluice_thread_pin(int cpu)
+{
+    if (cpu < 0 || cpu >= CPU_SETSIZE)
+    {
+        return -EINVAL;
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    int rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+    return rc == 0 ? 0 : -rc;
 }
 
 int sluice_thread_register(void)

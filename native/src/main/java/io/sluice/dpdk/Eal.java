@@ -137,6 +137,22 @@ public final class Eal implements AutoCloseable
     }
 
     /**
+     * Pins the calling thread to one CPU, as a dedicated dataplane core wants. Call before
+     * {@link #registerCurrentThread()} so that EAL records the affinity.
+     *
+     * @param cpu the CPU number.
+     * @throws DpdkException naming the CPU when it cannot be pinned (for example out of range).
+     */
+    public void pinCurrentThread(final int cpu)
+    {
+        final int rc = SluiceDpdk.sluice_thread_pin(cpu);
+        if (rc < 0)
+        {
+            throw NativeErrors.failure("cannot pin thread '" + Thread.currentThread().getName() + "' to CPU " + cpu, rc);
+        }
+    }
+
+    /**
      * Releases the calling thread's lcore ({@code rte_thread_unregister}); harmless when the
      * thread was not registered.
      */

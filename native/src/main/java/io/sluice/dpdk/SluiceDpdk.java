@@ -120,6 +120,28 @@ public final class SluiceDpdk
         }
     }
 
+    private static final FunctionDescriptor SLUICE_THREAD_PIN_DESC = FunctionDescriptor.of(JAVA_INT, JAVA_INT);
+    /** Handle of {@code sluice_thread_pin}. */
+    public static final MethodHandle SLUICE_THREAD_PIN = downcall("sluice_thread_pin", SLUICE_THREAD_PIN_DESC);
+
+    /**
+     * Pins the calling thread to one CPU ({@code pthread_setaffinity_np}).
+     *
+     * @param cpu the CPU number.
+     * @return 0, or a negative errno.
+     */
+    public static int sluice_thread_pin(final int cpu)
+    {
+        try
+        {
+            return (int)SLUICE_THREAD_PIN.invokeExact(cpu);
+        }
+        catch (final Throwable ex)
+        {
+            throw new AssertionError("sluice_thread_pin failed in the FFM downcall", ex);
+        }
+    }
+
     private static final FunctionDescriptor SLUICE_THREAD_UNREGISTER_DESC = FunctionDescriptor.of(JAVA_INT);
     /** Handle of {@code sluice_thread_unregister}. */
     public static final MethodHandle SLUICE_THREAD_UNREGISTER = downcall("sluice_thread_unregister", SLUICE_THREAD_UNREGISTER_DESC);

@@ -112,6 +112,26 @@ public final class DataplaneCounters
         }
     }
 
+    /**
+     * Reads a published value from any thread.
+     *
+     * @return the value last published, or 0 when unpublished.
+     */
+    public long readPublished(final WorkerCounter counter)
+    {
+        return published == null ? 0 : published[counter.ordinal()].get();
+    }
+
+    /**
+     * Reads a published drop counter from any thread.
+     *
+     * @return the value last published, or 0 when unpublished.
+     */
+    public long readPublished(final DropReason reason)
+    {
+        return published == null ? 0 : published[DROP_BASE + reason.ordinal()].get();
+    }
+
     /** Frees the published counters. */
     public void close()
     {

@@ -18,12 +18,24 @@ import java.util.concurrent.TimeUnit;
  * @param mtu                 largest IP packet the egress link carries (Ethernet payload).
  * @param tcpClosingTimeoutNs idle timeout of a TCP flow after a FIN or RST was seen.
  * @param otherIdleTimeoutNs  idle timeout of flows of other protocols (ICMP errors routed by flow).
+ * @param staticNeighbours    next hops whose MAC is configured rather than learned.
  */
 public record DataplaneSettings(
     List<IpAddress> localAddresses, IpAddress gatewayIpv4, IpAddress gatewayIpv6,
     List<IpAddress> tunnelSourcesIpv4, List<IpAddress> tunnelSourcesIpv6,
-    int guePort, int gueVariant, int outerTtl, int mtu, long tcpClosingTimeoutNs, long otherIdleTimeoutNs)
+    int guePort, int gueVariant, int outerTtl, int mtu, long tcpClosingTimeoutNs, long otherIdleTimeoutNs,
+    List<StaticNeighbour> staticNeighbours)
 {
+    /**
+     * A configured neighbour.
+     *
+     * @param address the next hop's address.
+     * @param mac     its MAC in the low 48 bits.
+     */
+    public record StaticNeighbour(IpAddress address, long mac)
+    {
+    }
+
     /** Default MTU: standard Ethernet. */
     public static final int DEFAULT_MTU = 1500;
     /** Default outer TTL. */
@@ -43,6 +55,7 @@ public record DataplaneSettings(
         localAddresses = List.copyOf(localAddresses);
         tunnelSourcesIpv4 = List.copyOf(tunnelSourcesIpv4);
         tunnelSourcesIpv6 = List.copyOf(tunnelSourcesIpv6);
+        staticNeighbours = List.copyOf(staticNeighbours);
         requireFamily("gatewayIpv4", gatewayIpv4, false);
         requireFamily("gatewayIpv6", gatewayIpv6, true);
         for (final IpAddress a : tunnelSourcesIpv4)
@@ -85,7 +98,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, null, null, tunnelSourcesIpv4, tunnelSourcesIpv6, 6080, 0, DEFAULT_OUTER_TTL, DEFAULT_MTU,
-            DEFAULT_TCP_CLOSING_TIMEOUT_NS, DEFAULT_OTHER_IDLE_TIMEOUT_NS);
+            DEFAULT_TCP_CLOSING_TIMEOUT_NS, DEFAULT_OTHER_IDLE_TIMEOUT_NS, List.of());
     }
 
     /** @return a copy with the given gateways. */
@@ -93,7 +106,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, ipv4, ipv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
-            tcpClosingTimeoutNs, otherIdleTimeoutNs);
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours);
     }
 
     /** @return a copy with the given MTU. */
@@ -101,7 +114,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl,
-            newMtu, tcpClosingTimeoutNs, otherIdleTimeoutNs);
+            newMtu, tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours);
     }
 
     /** @return a copy with the given GUE port and variant. */
@@ -109,7 +122,15 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, port, variant, outerTtl, mtu,
-            tcpClosingTimeoutNs, otherIdleTimeoutNs);
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours);
+    }
+
+    /** @return a copy with the given static neighbours. */
+    public DataplaneSettings withStaticNeighbours(final List<StaticNeighbour> neighbours)
+    {
+        return new DataplaneSettings(
+            localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, neighbours);
     }
 
     private static void requireFamily(final String name, final IpAddress address, final boolean ipv6)

@@ -15,7 +15,8 @@ import io.sluice.dataplane.neighbour.NeighbourTable;
 /**
  * Builds a {@link ServiceSnapshot} from service definitions: validates them, assigns stable
  * backend ids (the same (service, backend address) keeps its id from the previous snapshot),
- * registers every next hop in the neighbour table and builds each service's Maglev table.
+ * sets the static neighbours, registers every next hop in the neighbour table and builds each
+ * service's Maglev table.
  * Runs on the control thread; either the whole snapshot is built or an
  * {@link IllegalArgumentException} names what is wrong and nothing changes.
  */
@@ -54,6 +55,10 @@ public final class ServiceSnapshotBuilder
         final NeighbourTable neighbours)
     {
         validate(settings, specs);
+        for (final DataplaneSettings.StaticNeighbour neighbour : settings.staticNeighbours())
+        {
+            neighbours.setStatic(neighbour.address(), neighbour.mac());
+        }
 
         final Map<String, Integer> ids = new HashMap<>();
         int nextId = previous == null ? 0 : previous.nextBackendId();

@@ -71,6 +71,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     private int freeCount;
     private long lastPublishNs;
     private boolean registered;
+    private int cpu = -1;
 
     /**
      * @param workerId              number of this worker (names its thread and counters).
@@ -120,10 +121,26 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         running = snapshots.current();
     }
 
+    /**
+     * Pins the worker's thread to a CPU when it starts (a dedicated dataplane core).
+     *
+     * @param cpu the CPU, or -1 to leave the thread unpinned.
+     * @return this.
+     */
+    public WorkerAgent pinTo(final int cpu)
+    {
+        this.cpu = cpu;
+        return this;
+    }
+
     /** {@inheritDoc} */
     @Override
     public void onStart()
     {
+        if (eal != null && cpu >= 0)
+        {
+            eal.pinCurrentThread(cpu);
+        }
         if (eal != null && !registered)
         {
             eal.registerCurrentThread();
@@ -291,6 +308,12 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     public String roleName()
     {
         return roleName;
+    }
+
+    /** @return the ring the control plane queues frames to send into. */
+    public FrameRing injectRing()
+    {
+        return injectRing;
     }
 
     /** @return this worker's counters. */

@@ -1,0 +1,291 @@
+package io.sluice.dataplane.worker;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.neighbour.NeighbourAgent;
+import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.pipeline.DataplaneCounters;
+import io.sluice.dataplane.pipeline.DropReason;
+import io.sluice.dataplane.pipeline.IcmpResponder;
+import io.sluice.dataplane.pipeline.PacketProcessor;
+import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.service.ServiceSnapshotBuilder;
+import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dpdk.Eal;
+import io.sluice.dpdk.MbufPool;
+import io.sluice.dpdk.Port;
+import io.sluice.dpdk.PortConfig;
+
+/**
+ * A running dataplane on one port: one busy-spinning {@link WorkerAgent} per configured core, each
+ * owning an RX/TX queue pair and its flow table, and one {@link ControlAgent} thread that owns the
+ * neighbour table and builds service snapshots. {@link #apply} changes the configuration
+ * atomically and returns once every worker runs the new generation.
+ */
+public final class Dataplane implements AutoCloseable
+{
+    /** How long {@link #apply} waits for every worker to pick a new snapshot up. */
+    public static final long APPLY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final System.Logger LOG = System.getLogger("sluice.dataplane");
+    private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
+    private static final int FRAME_RING_CAPACITY = 1 << 20;
+    private static final int COUNTERS_PER_WORKER = WorkerCounter.count() + DropReason.count() + 1;
+
+    private final DataplaneConfig config;
+    private final NeighbourTable neighbours;
+    private final SnapshotPublisher snapshots;
+    private final MbufPool pool;
+    private final Port port;
+    private final long portMac;
+    private final CountersManager countersManager;
+    private final AtomicCounter errors;
+    private final List<FlowTable> flowTables = new ArrayList<>();
+    private final List<DataplaneCounters> workerCounters = new ArrayList<>();
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final ControlAgent control;
+
+    private Dataplane(
+        final Eal eal, final DataplaneConfig config, final DataplaneSettings settings, final List<ServiceSpec> services)
+    {
+        this.config = config;
+        this.neighbours = new NeighbourTable(4096);
+        this.snapshots = new SnapshotPublisher(ServiceSnapshotBuilder.build(settings, services, neighbours));
+        final int workers = config.workers();
+        this.pool = MbufPool.create("sluice-" + POOL_SEQUENCE.incrementAndGet(), config.mbufs(), 256, MbufPool.DEFAULT_DATA_ROOM_SIZE);
+        try
+        {
+            this.port = Port.open(config.device(), new PortConfig(workers, workers, config.rxDescriptors(),
+                config.txDescriptors(), config.promiscuous()), pool);
+        }
+        catch (final RuntimeException ex)
+        {
+            pool.close();
+            throw ex;
+        }
+        if (port.config().rxQueues() < workers || port.config().txQueues() < workers)
+        {
+            port.close();
+            pool.close();
+            throw new IllegalArgumentException("device " + config.device() + " offers " + port.config().rxQueues() + " RX / " +
+                port.config().txQueues() + " TX queues, " + workers + " workers need one each: " + port.adjustments());
+        }
+        this.portMac = config.portMac() >= 0 ? config.portMac() : port.macAddress().value();
+        final int counters = workers * COUNTERS_PER_WORKER + 1;
+        this.countersManager = new CountersManager(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersManager.METADATA_LENGTH)),
+            new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersManager.COUNTER_LENGTH)));
+        this.errors = countersManager.newCounter("dataplane errors");
+
+        final List<FrameRing> puntRings = new ArrayList<>();
+        final List<WorkerAgent> agents = new ArrayList<>();
+        for (int i = 0; i < workers; i++)
+        {
+            final FlowTable flows = new FlowTable(config.flowTableCapacity(), config.minEvictionIdleNs());
+            flowTables.add(flows);
+            final DataplaneCounters workerCounter = new DataplaneCounters(countersManager, i);
+            workerCounters.add(workerCounter);
+            final PacketProcessor processor = new PacketProcessor(
+                flows, neighbours, workerCounter, new IcmpResponder(config.icmpTooBigPerSecond(), 100));
+            final FrameRing punts = new FrameRing(FRAME_RING_CAPACITY);
+            puntRings.add(punts);
+            agents.add(new WorkerAgent(i, eal, port, i, pool, portMac, processor, snapshots, punts, new FrameRing(FRAME_RING_CAPACITY),
+                SystemNanoClock.INSTANCE, config.burstSize(), config.expiryBucketsPerCycle()).pinTo(config.workerCpus().get(i)));
+        }
+        final NeighbourAgent neighbourAgent = new NeighbourAgent(neighbours, puntRings, agents.get(0).injectRing(), snapshots,
+            SystemNanoClock.INSTANCE, portMac, NeighbourAgent.DEFAULT_RETRY_INTERVAL_NS, NeighbourAgent.DEFAULT_REFRESH_INTERVAL_NS, null);
+        this.control = new ControlAgent(neighbourAgent);
+
+        for (final WorkerAgent agent : agents)
+        {
+            runners.add(start(new AgentRunner(new BusySpinIdleStrategy(), this::onError, errors, agent)));
+        }
+        runners.add(start(new AgentRunner(new SleepingMillisIdleStrategy(1), this::onError, errors, control)));
+        LOG.log(System.Logger.Level.INFO, "dataplane up: port {0} ({1}) MAC {2}, {3} workers on CPUs {4}, {5} services",
+            port.name(), config.device(), new io.sluice.dpdk.MacAddress(portMac), workers, config.workerCpus(),
+            snapshots.current().serviceCount());
+    }
+
+    /**
+     * Starts a dataplane on a running EAL.
+     *
+     * @param eal      the EAL (owned by the caller, closed after this dataplane).
+     * @param config   port and worker configuration.
+     * @param settings dataplane settings.
+     * @param services the initial services.
+     * @return the running dataplane.
+     * @throws IllegalArgumentException for bad services or a device without enough queues; nothing is left running.
+     */
+    public static Dataplane start(
+        final Eal eal, final DataplaneConfig config, final DataplaneSettings settings, final List<ServiceSpec> services)
+    {
+        return new Dataplane(eal, config, settings, services);
+    }
+
+    private static AgentRunner start(final AgentRunner runner)
+    {
+        AgentRunner.startOnThread(runner, task -> Thread.ofPlatform().name(runner.agent().roleName()).unstarted(task));
+        return runner;
+    }
+
+    private void onError(final Throwable error)
+    {
+        LOG.log(System.Logger.Level.ERROR, "dataplane agent error", error);
+    }
+
+    /**
+     * Replaces the settings and services atomically: builds the next snapshot on the control thread,
+     * publishes it, and returns once every worker runs it.
+     *
+     * @return the new generation.
+     * @throws IllegalArgumentException when the configuration is invalid; the running one stays.
+     * @throws IllegalStateException    when a worker has not picked the snapshot up within {@link #APPLY_TIMEOUT_NS}.
+     */
+    public long apply(final DataplaneSettings settings, final List<ServiceSpec> services)
+    {
+        final long generation = await(control.submit(() ->
+        {
+            final ServiceSnapshot next = ServiceSnapshotBuilder.build(snapshots.current(), settings, services, neighbours);
+            snapshots.publish(next);
+            return next.generation();
+        }));
+        final long deadlineNs = System.nanoTime() + APPLY_TIMEOUT_NS;
+        for (int i = 0; i < workerCounters.size(); i++)
+        {
+            while (workerCounters.get(i).readPublished(WorkerCounter.GENERATION) < generation)
+            {
+                if (System.nanoTime() - deadlineNs > 0)
+                {
+                    throw new IllegalStateException("worker " + i + " still runs generation " +
+                        workerCounters.get(i).readPublished(WorkerCounter.GENERATION) + ", not " + generation);
+                }
+                Thread.onSpinWait();
+            }
+        }
+        return generation;
+    }
+
+    /**
+     * Sets a static neighbour entry (a next hop that does not answer ARP / ND, or a pinned MAC).
+     */
+    public void addStaticNeighbour(final IpAddress address, final long mac)
+    {
+        await(control.submit(() -> neighbours.setStatic(address, mac)));
+    }
+
+    private static <T> T await(final java.util.concurrent.CompletableFuture<T> future)
+    {
+        try
+        {
+            return future.get(APPLY_TIMEOUT_NS, TimeUnit.NANOSECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof RuntimeException runtime)
+            {
+                throw runtime;
+            }
+            throw new IllegalStateException(ex.getCause());
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new IllegalStateException("the control thread did not answer within 5 s", ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+    }
+
+    /** @return the snapshot in force. */
+    public ServiceSnapshot snapshot()
+    {
+        return snapshots.current();
+    }
+
+    /** @return a counter summed over the workers, as last published. */
+    public long counter(final WorkerCounter counter)
+    {
+        long sum = 0;
+        for (final DataplaneCounters counters : workerCounters)
+        {
+            sum += counters.readPublished(counter);
+        }
+        return sum;
+    }
+
+    /** @return a drop counter summed over the workers, as last published. */
+    public long counter(final DropReason reason)
+    {
+        long sum = 0;
+        for (final DataplaneCounters counters : workerCounters)
+        {
+            sum += counters.readPublished(reason);
+        }
+        return sum;
+    }
+
+    /** @return the neighbour table (read it only; the control thread writes it). */
+    public NeighbourTable neighbours()
+    {
+        return neighbours;
+    }
+
+    /** @return the counters of every worker and the error counter, for readers such as a stat tool. */
+    public CountersManager countersManager()
+    {
+        return countersManager;
+    }
+
+    /** @return the MAC the LB answers to. */
+    public long portMac()
+    {
+        return portMac;
+    }
+
+    /** @return the port. */
+    public Port port()
+    {
+        return port;
+    }
+
+    /** @return the configuration. */
+    public DataplaneConfig config()
+    {
+        return config;
+    }
+
+    /** Stops every agent, then closes the port, the flow tables and the pool. */
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(runners);
+        CloseHelper.closeAll(port);
+        CloseHelper.closeAll(flowTables);
+        for (final DataplaneCounters counters : workerCounters)
+        {
+            counters.close();
+        }
+        CloseHelper.closeAll(pool);
+        LOG.log(System.Logger.Level.INFO, "dataplane on {0} closed", config.device());
+    }
+}

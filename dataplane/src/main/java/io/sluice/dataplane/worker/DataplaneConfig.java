@@ -1,0 +1,108 @@
+package io.sluice.dataplane.worker;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How the dataplane runs on one port: the device, one worker (RX/TX queue pair) per listed CPU,
+ * buffers and table sizes. Validated on construction with messages that name the setting.
+ *
+ * @param device                PCI address ({@code 0000:03:00.0}) or vdev string ({@code net_af_packet0,iface=eth1}).
+ * @param workerCpus            one entry per worker: the CPU it is pinned to, or -1 for unpinned.
+ * @param portMac               MAC the LB answers to, or -1 for the port's own.
+ * @param mbufs                 mbufs in the pool (rx rings + tx rings + bursts in flight, per worker).
+ * @param rxDescriptors         RX ring size per queue.
+ * @param txDescriptors         TX ring size per queue.
+ * @param promiscuous           whether the port receives frames for other MACs (a VRRP virtual MAC needs it).
+ * @param flowTableCapacity     flows per worker, a power of two.
+ * @param minEvictionIdleNs     a flow idle this long may be evicted when its bucket is full.
+ * @param burstSize             packets per RX burst.
+ * @param expiryBucketsPerCycle flow-table buckets swept per duty cycle.
+ * @param icmpTooBigPerSecond   ICMP too-big messages a worker may send per second.
+ */
+public record DataplaneConfig(
+    String device, List<Integer> workerCpus, long portMac, int mbufs, int rxDescriptors, int txDescriptors,
+    boolean promiscuous, int flowTableCapacity, long minEvictionIdleNs, int burstSize, int expiryBucketsPerCycle,
+    int icmpTooBigPerSecond)
+{
+    /** Default flows per worker. */
+    public static final int DEFAULT_FLOW_TABLE_CAPACITY = 1 << 20;
+    /** Default burst size. */
+    public static final int DEFAULT_BURST_SIZE = 32;
+
+    /**
+     * Validates the configuration.
+     *
+     * @throws IllegalArgumentException naming the setting, its value and what would be valid.
+     */
+    public DataplaneConfig
+    {
+        if (device == null || device.isBlank())
+        {
+            throw new IllegalArgumentException("device is empty: give a PCI address or a DPDK vdev string");
+        }
+        workerCpus = List.copyOf(workerCpus);
+        if (workerCpus.isEmpty() || workerCpus.size() > 64)
+        {
+            throw new IllegalArgumentException("workers " + workerCpus.size() + " is not 1..64");
+        }
+        if (workerCpus.stream().filter(cpu -> cpu >= 0).distinct().count() != workerCpus.stream().filter(cpu -> cpu >= 0).count())
+        {
+            throw new IllegalArgumentException("worker CPUs " + workerCpus + " list a CPU twice: one worker per core");
+        }
+        final int minimumMbufs = workerCpus.size() * (rxDescriptors + txDescriptors + 2 * burstSize) + 256;
+        if (mbufs < minimumMbufs)
+        {
+            throw new IllegalArgumentException("mbufs " + mbufs + " is too few for " + workerCpus.size() +
+                " workers with " + rxDescriptors + "/" + txDescriptors + " descriptors: at least " + minimumMbufs);
+        }
+        if (flowTableCapacity < 8 || Integer.bitCount(flowTableCapacity) != 1)
+        {
+            throw new IllegalArgumentException("flowTableCapacity " + flowTableCapacity + " is not a power of two >= 8");
+        }
+        if (burstSize < 1 || burstSize > 512)
+        {
+            throw new IllegalArgumentException("burstSize " + burstSize + " is not 1..512");
+        }
+        if (expiryBucketsPerCycle < 1)
+        {
+            throw new IllegalArgumentException("expiryBucketsPerCycle " + expiryBucketsPerCycle + " must be positive");
+        }
+        if (icmpTooBigPerSecond < 1)
+        {
+            throw new IllegalArgumentException("icmpTooBigPerSecond " + icmpTooBigPerSecond + " must be positive");
+        }
+    }
+
+    /**
+     * A configuration with production defaults for a device and worker CPUs.
+     *
+     * @return the configuration.
+     */
+    public static DataplaneConfig of(final String device, final List<Integer> workerCpus)
+    {
+        final int workers = workerCpus.size();
+        return new DataplaneConfig(device, workerCpus, -1, workers * (1024 + 1024 + 64) + 4096, 1024, 1024, true,
+            DEFAULT_FLOW_TABLE_CAPACITY, TimeUnit.SECONDS.toNanos(1), DEFAULT_BURST_SIZE, 16, 1000);
+    }
+
+    /** @return a copy with another flow-table capacity. */
+    public DataplaneConfig withFlowTableCapacity(final int capacity)
+    {
+        return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, capacity,
+            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond);
+    }
+
+    /** @return a copy with a MAC to answer to instead of the port's own. */
+    public DataplaneConfig withPortMac(final long mac)
+    {
+        return new DataplaneConfig(device, workerCpus, mac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
+            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond);
+    }
+
+    /** @return the number of workers. */
+    public int workers()
+    {
+        return workerCpus.size();
+    }
+}

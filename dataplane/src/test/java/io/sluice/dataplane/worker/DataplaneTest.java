@@ -1,0 +1,99 @@
+package io.sluice.dataplane.worker;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dpdk.DpdkTestSupport;
+import io.sluice.dpdk.PcapFile;
+
+import static io.sluice.dataplane.pipeline.Frames.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The running dataplane with real threads: two busy-spinning workers on a two-queue net_pcap port
+ * (one pcap file per queue), configuration changes applied atomically to both.
+ */
+@Tag("dpdk")
+class DataplaneTest
+{
+    private static final String LB_MAC = "02:00:00:00:00:01";
+    private static final int FRAMES_PER_QUEUE = 2000;
+
+    @TempDir
+    Path directory;
+
+    private static ServiceSpec dsr(final String vip, final String... backends)
+    {
+        final List<ServiceSpec.BackendSpec> specs = new ArrayList<>();
+        for (final String backend : backends)
+        {
+            specs.add(new ServiceSpec.BackendSpec(IpAddress.parse(backend), 1));
+        }
+        return new ServiceSpec(IpAddress.parse(vip), 80, TCP, ForwardingMode.DSR, specs, 65537,
+            TimeUnit.SECONDS.toNanos(300), TimeUnit.SECONDS.toNanos(30));
+    }
+
+    @Test
+    void shouldForwardOnEveryWorkerAndApplyChangesToAllOfThem() throws Exception
+    {
+        final List<Path> outputs = List.of(directory.resolve("out0.pcap"), directory.resolve("out1.pcap"));
+        final StringBuilder device = new StringBuilder("net_pcap60");
+        for (int queue = 0; queue < 2; queue++)
+        {
+            final List<byte[]> frames = new ArrayList<>();
+            for (int i = 0; i < FRAMES_PER_QUEUE; i++)
+            {
+                final String client = "198.51." + queue + "." + (i % 250 + 1);
+                frames.add(padded(ethernet(LB_MAC, "02:00:00:00:00:fe", ETHERTYPE_IPV4, ipv4(client, "192.0.2.10", TCP, 64, 0, 0x4000, i,
+                    tcp(client, "192.0.2.10", 1024 + i, 80, TCP_SYN, new byte[0])))));
+            }
+            final Path in = directory.resolve("in" + queue + ".pcap");
+            PcapFile.write(in, frames);
+            device.append(",rx_pcap=").append(in).append(",tx_pcap=").append(outputs.get(queue));
+        }
+        final DataplaneSettings settings = DataplaneSettings.of(List.of(IpAddress.parse("10.0.0.2")), List.of(), List.of())
+            .withStaticNeighbours(List.of(
+                new DataplaneSettings.StaticNeighbour(IpAddress.parse("10.0.0.11"), 0x0200_0000_0111L),
+                new DataplaneSettings.StaticNeighbour(IpAddress.parse("10.0.0.12"), 0x0200_0000_0112L)));
+        final DataplaneConfig config = new DataplaneConfig(device.toString(), List.of(-1, -1), macLong(LB_MAC), 8192, 512, 512,
+            false, 1 << 14, TimeUnit.SECONDS.toNanos(1), 32, 16, 1000);
+
+        try (Dataplane dataplane = Dataplane.start(DpdkTestSupport.eal(), config, settings, List.of(dsr("192.0.2.10", "10.0.0.11", "10.0.0.12"))))
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (dataplane.counter(WorkerCounter.RX_PACKETS) < 2L * FRAMES_PER_QUEUE && System.nanoTime() < deadline)
+            {
+                Thread.sleep(5);
+            }
+            assertEquals(2L * FRAMES_PER_QUEUE, dataplane.counter(WorkerCounter.RX_PACKETS));
+            assertEquals(2L * FRAMES_PER_QUEUE, dataplane.counter(WorkerCounter.FORWARDED));
+            assertEquals(2L * FRAMES_PER_QUEUE, dataplane.counter(WorkerCounter.TX_PACKETS));
+            assertEquals(0, dataplane.counter(WorkerCounter.DROPPED));
+
+            final long generation = dataplane.apply(settings, List.of(dsr("192.0.2.10", "10.0.0.11"), dsr("192.0.2.20", "10.0.0.12")));
+            assertEquals(2, generation);
+            assertEquals(2L * generation, dataplane.counter(WorkerCounter.GENERATION), "both workers run generation 2");
+
+            final IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> dataplane.apply(settings, List.of(dsr("192.0.2.10", "10.0.0.11"), dsr("192.0.2.10", "10.0.0.12"))));
+            assertTrue(bad.getMessage().contains("defined twice"), bad.getMessage());
+            assertEquals(2, dataplane.snapshot().generation(), "a rejected change leaves the running configuration");
+            assertEquals(2, dataplane.snapshot().serviceCount());
+        }
+        assertEquals(FRAMES_PER_QUEUE, PcapFile.read(outputs.get(0)).size(), "worker 0 forwarded its queue");
+        assertEquals(FRAMES_PER_QUEUE, PcapFile.read(outputs.get(1)).size(), "worker 1 forwarded its queue");
+    }
+}
