@@ -1,6 +1,9 @@
 package io.sluice.dataplane.service;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.sluice.dataplane.maglev.MaglevTable;
 
 /**
  * The declarative form of one service (a VIP, port and protocol with its backends), as the control
@@ -19,6 +22,31 @@ public record ServiceSpec(
     IpAddress vip, int port, int protocol, ForwardingMode mode, List<BackendSpec> backends, int maglevSize,
     long tcpIdleTimeoutNs, long udpIdleTimeoutNs)
 {
+    /** Default idle timeout of an established TCP flow. */
+    public static final long DEFAULT_TCP_IDLE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(300);
+    /** Default idle timeout of a UDP flow. */
+    public static final long DEFAULT_UDP_IDLE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * A service with the default Maglev size and idle timeouts.
+     *
+     * @return the definition.
+     */
+    public static ServiceSpec of(
+        final IpAddress vip, final int port, final int protocol, final ForwardingMode mode, final List<BackendSpec> backends)
+    {
+        return new ServiceSpec(vip, port, protocol, mode, backends, MaglevTable.DEFAULT_SIZE,
+            DEFAULT_TCP_IDLE_TIMEOUT_NS, DEFAULT_UDP_IDLE_TIMEOUT_NS);
+    }
+
+    /**
+     * Copies the backend list.
+     */
+    public ServiceSpec
+    {
+        backends = List.copyOf(backends);
+    }
+
     /**
      * One backend of a service.
      *
