@@ -68,6 +68,9 @@ public final class PacketProcessor
     private ServiceSnapshot snapshot;
     private long portMac;
     private long nowNs;
+    private int l4SrcPort;
+    private int l4DstPort;
+    private int l4TcpFlags;
 
     /**
      * @param flowTable     this worker's flow table.
@@ -187,46 +190,48 @@ public final class PacketProcessor
         }
         final long l4 = ipv4.payloadOffset();
         final int l4Length = ipv4.payloadLength();
-        final int srcPort;
-        final int dstPort;
-        int tcpFlags = 0;
-        switch (protocol)
+        if (protocol == PROTOCOL_ICMP)
         {
-            case PROTOCOL_TCP ->
-            {
-                if (!tcp.wrap(segment, l4, l4Length))
-                {
-                    return counters.drop(DropReason.MALFORMED_L4);
-                }
-                srcPort = tcp.srcPort();
-                dstPort = tcp.dstPort();
-                tcpFlags = tcp.flags();
-            }
-            case PROTOCOL_UDP ->
-            {
-                if (!udp.wrap(segment, l4, l4Length))
-                {
-                    return counters.drop(DropReason.MALFORMED_L4);
-                }
-                srcPort = udp.srcPort();
-                dstPort = udp.dstPort();
-            }
-            case PROTOCOL_ICMP ->
-            {
-                return onIcmpv4(packet, segment, l4, l4Length);
-            }
-            default ->
-            {
-                return counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
-            }
+            return onIcmpv4(packet, segment, l4, l4Length);
         }
-        final Service service = snapshot.service(FlowKey.IPV4_MAPPED_HI, dstLo, dstPort, protocol);
+        if (protocol != PROTOCOL_TCP && protocol != PROTOCOL_UDP)
+        {
+            return counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
+        }
+        if (!readPorts(segment, l4, l4Length, protocol))
+        {
+            return counters.drop(DropReason.MALFORMED_L4);
+        }
+        final Service service = snapshot.service(FlowKey.IPV4_MAPPED_HI, dstLo, l4DstPort, protocol);
         if (service == null)
         {
             return counters.drop(DropReason.NO_VIP);
         }
-        key.setIpv4(ipv4.srcAddress(), ipv4.dstAddress(), srcPort, dstPort, protocol);
-        return forward(packet, service, l3, ipv4.totalLength(), false, tcpFlags, true);
+        key.setIpv4(ipv4.srcAddress(), ipv4.dstAddress(), l4SrcPort, l4DstPort, protocol);
+        return forward(packet, service, l3, ipv4.totalLength(), false, l4TcpFlags, true);
+    }
+
+    private boolean readPorts(final MemorySegment segment, final long l4, final int l4Length, final int protocol)
+    {
+        if (protocol == PROTOCOL_TCP)
+        {
+            if (!tcp.wrap(segment, l4, l4Length))
+            {
+                return false;
+            }
+            l4SrcPort = tcp.srcPort();
+            l4DstPort = tcp.dstPort();
+            l4TcpFlags = tcp.flags();
+            return true;
+        }
+        if (!udp.wrap(segment, l4, l4Length))
+        {
+            return false;
+        }
+        l4SrcPort = udp.srcPort();
+        l4DstPort = udp.dstPort();
+        l4TcpFlags = 0;
+        return true;
     }
 
     private int onIcmpv4(final PacketBuffer packet, final MemorySegment segment, final long l4, final int l4Length)
@@ -298,46 +303,25 @@ public final class PacketProcessor
         }
         final long l4 = ipv6.upperOffset();
         final int l4Length = ipv6.upperLength();
-        final int srcPort;
-        final int dstPort;
-        int tcpFlags = 0;
-        switch (protocol)
+        if (protocol == Ipv6Flyweight.NEXT_ICMPV6)
         {
-            case PROTOCOL_TCP ->
-            {
-                if (!tcp.wrap(segment, l4, l4Length))
-                {
-                    return counters.drop(DropReason.MALFORMED_L4);
-                }
-                srcPort = tcp.srcPort();
-                dstPort = tcp.dstPort();
-                tcpFlags = tcp.flags();
-            }
-            case PROTOCOL_UDP ->
-            {
-                if (!udp.wrap(segment, l4, l4Length))
-                {
-                    return counters.drop(DropReason.MALFORMED_L4);
-                }
-                srcPort = udp.srcPort();
-                dstPort = udp.dstPort();
-            }
-            case Ipv6Flyweight.NEXT_ICMPV6 ->
-            {
-                return onIcmpv6(packet, segment, l4, l4Length);
-            }
-            default ->
-            {
-                return counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
-            }
+            return onIcmpv6(packet, segment, l4, l4Length);
         }
-        final Service service = snapshot.service(dstHi, dstLo, dstPort, protocol);
+        if (protocol != PROTOCOL_TCP && protocol != PROTOCOL_UDP)
+        {
+            return counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
+        }
+        if (!readPorts(segment, l4, l4Length, protocol))
+        {
+            return counters.drop(DropReason.MALFORMED_L4);
+        }
+        final Service service = snapshot.service(dstHi, dstLo, l4DstPort, protocol);
         if (service == null)
         {
             return counters.drop(DropReason.NO_VIP);
         }
-        key.setIpv6(ipv6.srcHi(), ipv6.srcLo(), dstHi, dstLo, srcPort, dstPort, protocol);
-        return forward(packet, service, l3, ipv6.totalLength(), true, tcpFlags, true);
+        key.setIpv6(ipv6.srcHi(), ipv6.srcLo(), dstHi, dstLo, l4SrcPort, l4DstPort, protocol);
+        return forward(packet, service, l3, ipv6.totalLength(), true, l4TcpFlags, true);
     }
 
     private int onIcmpv6(final PacketBuffer packet, final MemorySegment segment, final long l4, final int l4Length)
