@@ -1,0 +1,126 @@
+package io.sluice.dataplane.service;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.neighbour.NeighbourTable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServiceSnapshotTest
+{
+    private final NeighbourTable neighbours = new NeighbourTable(64);
+    private final DataplaneSettings settings = DataplaneSettings.of(
+        List.of(IpAddress.parse("10.0.0.2")), List.of(IpAddress.parse("10.0.0.100")), List.of(IpAddress.parse("2001:db8::100")))
+        .withGateways(IpAddress.parse("10.0.0.1"), null);
+
+    private static ServiceSpec spec(final String vip, final int port, final int protocol, final ForwardingMode mode, final String... backends)
+    {
+        final List<ServiceSpec.BackendSpec> list = new ArrayList<>();
+        for (final String backend : backends)
+        {
+            list.add(new ServiceSpec.BackendSpec(IpAddress.parse(backend), 1));
+        }
+        return ServiceSpec.of(IpAddress.parse(vip), port, protocol, mode, list);
+    }
+
+    @Test
+    void shouldFindServicesByAddressPortAndProtocol()
+    {
+        final ServiceSnapshot snapshot = ServiceSnapshotBuilder.build(settings, List.of(
+            spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11"),
+            spec("192.0.2.10", 80, 17, ForwardingMode.DSR, "10.0.0.12"),
+            spec("2001:db8:100::10", 443, 6, ForwardingMode.IPIP, "2001:db8:1::1")), neighbours);
+        final IpAddress v4 = IpAddress.parse("192.0.2.10");
+        final IpAddress v6 = IpAddress.parse("2001:db8:100::10");
+
+        assertEquals(6, snapshot.service(v4.hi(), v4.lo(), 80, 6).protocol());
+        assertEquals(17, snapshot.service(v4.hi(), v4.lo(), 80, 17).protocol());
+        assertNull(snapshot.service(v4.hi(), v4.lo(), 81, 6));
+        assertEquals(443, snapshot.service(v6.hi(), v6.lo(), 443, 6).port());
+        assertNull(snapshot.service(v6.hi(), v6.lo() + 1, 443, 6));
+        assertTrue(snapshot.isVipAddress(v4.hi(), v4.lo()));
+        assertTrue(snapshot.isLocalAddress(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(IpAddress.parse("10.0.0.2").ipv4())));
+        assertFalse(snapshot.ownsAddress(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(IpAddress.parse("10.0.0.3").ipv4())));
+        assertEquals(1, snapshot.generation());
+    }
+
+    @Test
+    void shouldKeepBackendIdsAcrossSnapshotsAndNeverReuseThem()
+    {
+        final ServiceSnapshot first = ServiceSnapshotBuilder.build(settings,
+            List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11", "10.0.0.12")), neighbours);
+        final int idOf12 = first.serviceAt(0).backend(1).id();
+        final int idOf11 = first.serviceAt(0).backend(0).id();
+
+        final ServiceSnapshot second = ServiceSnapshotBuilder.build(first, settings,
+            List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.12", "10.0.0.13")), neighbours);
+
+        assertEquals(2, second.generation());
+        assertEquals(idOf12, second.serviceAt(0).backend(0).id(), "same service and address keeps its id");
+        assertNull(second.backendById(idOf11), "a removed backend's id finds nothing");
+        final int idOf13 = second.serviceAt(0).backend(1).id();
+        assertNotEquals(idOf11, idOf13, "ids are not reused");
+        assertSame(second.serviceAt(0).backend(1), second.backendById(idOf13));
+    }
+
+    @Test
+    void shouldSendTunnelsToGatewayAndDsrToBackendItself()
+    {
+        final ServiceSnapshot snapshot = ServiceSnapshotBuilder.build(settings, List.of(
+            spec("192.0.2.10", 80, 6, ForwardingMode.IPIP, "10.1.0.1"),
+            spec("192.0.2.11", 80, 6, ForwardingMode.DSR, "10.0.0.11"),
+            spec("2001:db8:100::1", 80, 6, ForwardingMode.IPIP, "2001:db8:1::1")), neighbours);
+
+        assertEquals(neighbours.indexOf(IpAddress.parse("10.0.0.1")), snapshot.serviceAt(0).backend(0).neighbourIndex());
+        assertEquals(neighbours.indexOf(IpAddress.parse("10.0.0.11")), snapshot.serviceAt(1).backend(0).neighbourIndex());
+        assertEquals(neighbours.indexOf(IpAddress.parse("2001:db8:1::1")), snapshot.serviceAt(2).backend(0).neighbourIndex(),
+            "no IPv6 gateway configured: the backend is on-link");
+    }
+
+    @Test
+    void shouldRefuseBadDefinitionsWithMessagesThatNameThem()
+    {
+        assertMessage("service 192.0.2.10:80/tcp is defined twice", List.of(
+            spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11"), spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.12")));
+        assertMessage("protocol 1 is not tcp (6) or udp (17)", List.of(spec("192.0.2.10", 80, 1, ForwardingMode.DSR, "10.0.0.11")));
+        assertMessage("port 0 is not 1..65535", List.of(spec("192.0.2.10", 0, 6, ForwardingMode.DSR, "10.0.0.11")));
+        assertMessage("DSR needs backends of the VIP's address family", List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "2001:db8::1")));
+        assertMessage("backend 10.0.0.11 is listed twice", List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11", "10.0.0.11")));
+        assertMessage("is also a local address of the LB", List.of(spec("10.0.0.2", 80, 6, ForwardingMode.DSR, "10.0.0.11")));
+        final DataplaneSettings noSources = DataplaneSettings.of(List.of(), List.of(), List.of());
+        final IllegalArgumentException noSource = assertThrows(IllegalArgumentException.class, () -> ServiceSnapshotBuilder.build(
+            noSources, List.of(spec("192.0.2.10", 80, 6, ForwardingMode.GUE, "10.1.0.1")), neighbours));
+        assertTrue(noSource.getMessage().contains("needs an IPv4 tunnel source address"), noSource.getMessage());
+        final IllegalArgumentException notPrime = assertThrows(IllegalArgumentException.class, () -> ServiceSnapshotBuilder.build(
+            settings, List.of(new ServiceSpec(IpAddress.parse("192.0.2.10"), 80, 6, ForwardingMode.DSR,
+                List.of(new ServiceSpec.BackendSpec(IpAddress.parse("10.0.0.11"), 1)), 65536, 1, 1)), neighbours));
+        assertTrue(notPrime.getMessage().startsWith("service 192.0.2.10:80/tcp: table size 65536 is not prime"), notPrime.getMessage());
+    }
+
+    private void assertMessage(final String expected, final List<ServiceSpec> specs)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> ServiceSnapshotBuilder.build(settings, specs, neighbours));
+        assertTrue(ex.getMessage().contains(expected), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectSettingsOutsideTheirRange()
+    {
+        assertThrows(IllegalArgumentException.class, () -> settings.withMtu(1000));
+        assertThrows(IllegalArgumentException.class, () -> settings.withGue(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> settings.withGue(6080, 2));
+        assertThrows(IllegalArgumentException.class, () -> settings.withGateways(IpAddress.parse("2001:db8::1"), null));
+        assertThrows(IllegalArgumentException.class, () -> IpAddress.parse("example.com"));
+    }
+}
