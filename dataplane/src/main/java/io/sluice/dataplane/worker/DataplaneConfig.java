@@ -29,6 +29,11 @@ public record DataplaneConfig(
     public static final int DEFAULT_FLOW_TABLE_CAPACITY = 1 << 20;
     /** Default burst size. */
     public static final int DEFAULT_BURST_SIZE = 32;
+    /**
+     * mbufs DPDK's af_xdp driver puts in each RX queue's fill ring whatever the descriptor count
+     * (ETH_AF_XDP_DFLT_NUM_DESCS), and gives back only when the pool is freed.
+     */
+    public static final int AF_XDP_MBUFS_PER_QUEUE = 2048;
 
     /**
      * Validates the configuration.
@@ -50,7 +55,8 @@ public record DataplaneConfig(
         {
             throw new IllegalArgumentException("worker CPUs " + workerCpus + " list a CPU twice: one worker per core");
         }
-        final int minimumMbufs = workerCpus.size() * (rxDescriptors + txDescriptors + 2 * burstSize) + 256;
+        final int perQueue = rxDescriptors + txDescriptors + 2 * burstSize + (isAfXdp(device) ? AF_XDP_MBUFS_PER_QUEUE : 0);
+        final int minimumMbufs = workerCpus.size() * perQueue + 256;
         if (mbufs < minimumMbufs)
         {
             throw new IllegalArgumentException("mbufs " + mbufs + " is too few for " + workerCpus.size() +
@@ -82,7 +88,8 @@ public record DataplaneConfig(
     public static DataplaneConfig of(final String device, final List<Integer> workerCpus)
     {
         final int workers = workerCpus.size();
-        return new DataplaneConfig(device, workerCpus, -1, workers * (1024 + 1024 + 64) + 4096, 1024, 1024, true,
+        final int perQueue = 1024 + 1024 + 2 * DEFAULT_BURST_SIZE + (isAfXdp(device) ? AF_XDP_MBUFS_PER_QUEUE : 0);
+        return new DataplaneConfig(device, workerCpus, -1, workers * perQueue + 4096, 1024, 1024, true,
             DEFAULT_FLOW_TABLE_CAPACITY, TimeUnit.SECONDS.toNanos(1), DEFAULT_BURST_SIZE, 16, 1000);
     }
 
@@ -98,6 +105,11 @@ public record DataplaneConfig(
     {
         return new DataplaneConfig(device, workerCpus, mac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
             minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond);
+    }
+
+    private static boolean isAfXdp(final String device)
+    {
+        return device != null && device.startsWith("net_af_xdp");
     }
 
     /** @return the number of workers. */
