@@ -109,6 +109,18 @@ public final class FlowKey
     }
 
     /**
+     * Whether an address held as two longs lies in {@code ::ffff:0:0/96}, the form IPv4 addresses
+     * take here. Such an address in an IPv6 header is not an IPv6 address of anybody's (RFC 4291
+     * 2.5.5.2) and must never match an IPv4 VIP.
+     *
+     * @return true for an IPv4-mapped address.
+     */
+    public static boolean isIpv4Mapped(final long hi, final long lo)
+    {
+        return hi == IPV4_MAPPED_HI && (lo & 0xFFFF_FFFF_0000_0000L) == IPV4_MAPPED_LO_PREFIX;
+    }
+
+    /**
      * The flow hash: 64 well-mixed bits of the 5-tuple, identical on every host for the same key.
      * IPv4 and IPv6 keys never collide by construction of the mapped form plus the family bit.
      *

@@ -105,7 +105,7 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
         }
         for (int index = 0; index < table.size(); index++)
         {
-            if (!table.isStatic(index) && due(index))
+            if (table.isActive(index) && !table.isStatic(index) && due(index))
             {
                 table.requestedNs(index, nowNs);
                 if (sendRequest(table.address(index)))

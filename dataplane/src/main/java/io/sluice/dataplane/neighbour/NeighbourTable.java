@@ -31,6 +31,7 @@ public final class NeighbourTable
     private final boolean[] addressIpv6;
     private final long[] updatedNs;
     private final long[] requestedNs;
+    private final boolean[] inactive;
     private int count;
 
     /**
@@ -48,6 +49,7 @@ public final class NeighbourTable
         addressIpv6 = new boolean[capacity];
         updatedNs = new long[capacity];
         requestedNs = new long[capacity];
+        inactive = new boolean[capacity];
     }
 
     /**
@@ -83,6 +85,7 @@ public final class NeighbourTable
         addressHi[index] = address.hi();
         addressLo[index] = address.lo();
         addressIpv6[index] = address.ipv6();
+        inactive[index] = false;
         count = index + 1;
         return index;
     }
@@ -138,6 +141,41 @@ public final class NeighbourTable
         final int index = register(address);
         WORDS.setRelease(words, index, STATIC | VALID | (mac & MAC_MASK));
         return index;
+    }
+
+    /**
+     * Turns a static entry back into a learned one, unresolved until the next ARP / ND answer.
+     * Control thread only.
+     */
+    public void clearStatic(final int index)
+    {
+        if ((words[index] & STATIC) != 0)
+        {
+            WORDS.setRelease(words, index, 0L);
+            updatedNs[index] = 0;
+            requestedNs[index] = 0;
+        }
+    }
+
+    /**
+     * Marks whether the current configuration uses an entry; inactive entries keep their slot
+     * (older snapshots may still point at it) but are not resolved. Control thread only.
+     */
+    public void active(final int index, final boolean active)
+    {
+        inactive[index] = !active;
+    }
+
+    /** @return true when the current configuration uses the entry. */
+    public boolean isActive(final int index)
+    {
+        return !inactive[index];
+    }
+
+    /** @return most addresses the table can hold. */
+    public int capacity()
+    {
+        return words.length;
     }
 
     /** @return number of registered addresses. */

@@ -12,7 +12,7 @@ public enum DropReason
     MALFORMED_ARP("malformed-arp"),
     /** IPv4 header truncated, wrong version or IHL, or total length beyond the frame. */
     MALFORMED_IPV4("malformed-ipv4"),
-    /** IPv6 header truncated, payload length beyond the frame or extension headers malformed. */
+    /** IPv6 header truncated, payload length beyond the frame, extension headers malformed, or an IPv4-mapped address. */
     MALFORMED_IPV6("malformed-ipv6"),
     /** TCP, UDP or ICMP header truncated or inconsistent. */
     MALFORMED_L4("malformed-l4"),
@@ -47,7 +47,9 @@ public enum DropReason
     /** The punt queue to the control plane was full. */
     PUNT_QUEUE_FULL("punt-queue-full"),
     /** A chained (multi-segment) mbuf: Sluice forwards single-segment frames only. */
-    MULTI_SEGMENT("multi-segment");
+    MULTI_SEGMENT("multi-segment"),
+    /** The pipeline threw: a defect; the packet and the rest of its burst were freed, not leaked. */
+    INTERNAL_ERROR("internal-error");
 
     private static final DropReason[] VALUES = values();
     private final String label;

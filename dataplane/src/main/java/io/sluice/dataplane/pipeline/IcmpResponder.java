@@ -180,11 +180,19 @@ public final class IcmpResponder
         final long elapsedNs = nowNs - lastRefillNs;
         if (elapsedNs > 0)
         {
-            final long refill = elapsedNs >= NS_PER_SECOND ? burst : elapsedNs * tokensPerSecond / NS_PER_SECOND;
-            if (refill > 0)
+            if (elapsedNs >= NS_PER_SECOND)
             {
-                tokens = Math.min(burst, tokens + refill);
+                tokens = burst;
                 lastRefillNs = nowNs;
+            }
+            else
+            {
+                final long refill = elapsedNs * tokensPerSecond / NS_PER_SECOND;
+                if (refill > 0)
+                {
+                    tokens = Math.min(burst, tokens + refill);
+                    lastRefillNs += refill * NS_PER_SECOND / tokensPerSecond;
+                }
             }
         }
         if (tokens > 0)

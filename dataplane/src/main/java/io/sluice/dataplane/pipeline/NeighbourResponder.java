@@ -19,8 +19,8 @@ import static io.sluice.dataplane.packet.NetworkOrder.putU8;
 
 /**
  * Answers ARP requests (RFC 826) and neighbour solicitations (RFC 4861) for the LB's addresses and
- * VIPs in place, and sends what the control plane learns from (ARP replies, neighbour
- * advertisements) to the punt path.
+ * VIPs in place, and sends what the control plane learns from (ARP replies, gratuitous ARP
+ * announcements (RFC 5227), neighbour advertisements) to the punt path.
  */
 public final class NeighbourResponder
 {
@@ -46,9 +46,13 @@ public final class NeighbourResponder
             return Verdict.PUNT;
         }
         final int target = arp.targetIp();
-        if (operation != ArpFlyweight.OPERATION_REQUEST || !snapshot.ownsAddress(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(target)))
+        if (operation != ArpFlyweight.OPERATION_REQUEST)
         {
             return counters.drop(DropReason.ARP_NOT_OURS);
+        }
+        if (!snapshot.ownsAddress(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(target)))
+        {
+            return arp.senderIp() == target ? Verdict.PUNT : counters.drop(DropReason.ARP_NOT_OURS);
         }
         final long requesterMac = arp.senderMac();
         final int requesterIp = arp.senderIp();
@@ -78,7 +82,7 @@ public final class NeighbourResponder
         }
         final long targetHi = icmp.targetHi();
         final long targetLo = icmp.targetLo();
-        if (!snapshot.ownsAddress(targetHi, targetLo))
+        if (FlowKey.isIpv4Mapped(targetHi, targetLo) || !snapshot.ownsAddress(targetHi, targetLo))
         {
             return counters.drop(DropReason.ND_NOT_OURS);
         }

@@ -269,7 +269,8 @@ public final class PacketProcessor
 
     private int onIpv6(final PacketBuffer packet, final MemorySegment segment, final long l3, final int l3Length, final boolean group)
     {
-        if (!ipv6.wrap(segment, l3, l3Length))
+        if (!ipv6.wrap(segment, l3, l3Length) ||
+            FlowKey.isIpv4Mapped(ipv6.dstHi(), ipv6.dstLo()) || FlowKey.isIpv4Mapped(ipv6.srcHi(), ipv6.srcLo()))
         {
             return counters.drop(DropReason.MALFORMED_IPV6);
         }
@@ -340,7 +341,7 @@ public final class PacketProcessor
             return counters.drop(DropReason.ICMP_NOT_HANDLED);
         }
         final int innerProtocol = innerIpv6.upperProtocol();
-        if (innerProtocol != PROTOCOL_TCP && innerProtocol != PROTOCOL_UDP)
+        if ((innerProtocol != PROTOCOL_TCP && innerProtocol != PROTOCOL_UDP) || FlowKey.isIpv4Mapped(innerIpv6.srcHi(), innerIpv6.srcLo()))
         {
             return counters.drop(DropReason.ICMP_NOT_HANDLED);
         }

@@ -3,6 +3,8 @@ package io.sluice.dataplane.service;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.sluice.dataplane.flow.FlowTable;
+
 /**
  * Settings of the forwarding path that are not per service: the LB's own addresses, gateways,
  * tunnel source pools, GUE, MTU. Part of every {@link ServiceSnapshot}.
@@ -34,6 +36,19 @@ public record DataplaneSettings(
      */
     public record StaticNeighbour(IpAddress address, long mac)
     {
+        /**
+         * Validates the MAC: a unicast 48-bit address, not all zeros.
+         *
+         * @throws IllegalArgumentException naming the neighbour.
+         */
+        public StaticNeighbour
+        {
+            if (mac <= 0 || mac > 0xFFFF_FFFF_FFFFL || (mac & 0x0100_0000_0000L) != 0)
+            {
+                throw new IllegalArgumentException("static neighbour " + address + ": MAC " + Long.toHexString(mac) +
+                    " is not a unicast 48-bit address");
+            }
+        }
     }
 
     /** Default MTU: standard Ethernet. */
@@ -82,9 +97,11 @@ public record DataplaneSettings(
         {
             throw new IllegalArgumentException("mtu " + mtu + " is not 1280..9216 (IPv6 needs at least 1280)");
         }
-        if (tcpClosingTimeoutNs <= 0 || otherIdleTimeoutNs <= 0)
+        if (tcpClosingTimeoutNs <= 0 || otherIdleTimeoutNs <= 0 ||
+            tcpClosingTimeoutNs > FlowTable.MAX_IDLE_TIMEOUT_NS || otherIdleTimeoutNs > FlowTable.MAX_IDLE_TIMEOUT_NS)
         {
-            throw new IllegalArgumentException("timeouts must be positive");
+            throw new IllegalArgumentException("tcpClosingTimeoutNs " + tcpClosingTimeoutNs + " and otherIdleTimeoutNs " +
+                otherIdleTimeoutNs + " must be 1.." + FlowTable.MAX_IDLE_TIMEOUT_NS + " ns");
         }
     }
 

@@ -3,14 +3,17 @@ package io.sluice.dataplane.service;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.maglev.MaglevBackend;
 import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.maglev.MaglevTableBuilder;
 import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.pipeline.TunnelEncapsulator;
 
 /**
  * Builds a {@link ServiceSnapshot} from service definitions: validates them, assigns stable
@@ -55,25 +58,39 @@ public final class ServiceSnapshotBuilder
         final NeighbourTable neighbours)
     {
         validate(settings, specs);
+        final MaglevTable[] maglevs = buildMaglevTables(specs);
+        final Set<IpAddress> nextHops = new LinkedHashSet<>();
+        for (final ServiceSpec spec : specs)
+        {
+            for (final ServiceSpec.BackendSpec backend : spec.backends())
+            {
+                nextHops.add(nextHop(spec.mode(), backend.address(), settings));
+            }
+        }
+        final Set<IpAddress> neighbourAddresses = new LinkedHashSet<>(nextHops);
         for (final DataplaneSettings.StaticNeighbour neighbour : settings.staticNeighbours())
         {
-            neighbours.setStatic(neighbour.address(), neighbour.mac());
+            neighbourAddresses.add(neighbour.address());
         }
+        final long unregistered = neighbourAddresses.stream().filter(address -> neighbours.indexOf(address) < 0).count();
+        if (neighbours.size() + unregistered > neighbours.capacity())
+        {
+            throw new IllegalArgumentException("too many next hops: the neighbour table holds " + neighbours.capacity() +
+                " addresses, " + neighbours.size() + " are known and this configuration adds " + unregistered);
+        }
+
+        applyNeighbours(previous, settings, nextHops, neighbours);
 
         final Map<String, Integer> ids = new HashMap<>();
         int nextId = previous == null ? 0 : previous.nextBackendId();
         final Map<String, Integer> previousIds = previous == null ? Map.of() : previous.backendIds();
-
-        final List<Integer> neighbourSlots = new ArrayList<>();
         final Service[] services = new Service[specs.size()];
         final List<Backend> allBackends = new ArrayList<>();
         for (int s = 0; s < specs.size(); s++)
         {
             final ServiceSpec spec = specs.get(s);
-            final int count = spec.backends().size();
-            final Backend[] backends = new Backend[count];
-            final List<MaglevBackend> maglevBackends = new ArrayList<>(count);
-            for (int b = 0; b < count; b++)
+            final Backend[] backends = new Backend[spec.backends().size()];
+            for (int b = 0; b < backends.length; b++)
             {
                 final ServiceSpec.BackendSpec backendSpec = spec.backends().get(b);
                 final String key = spec.name() + " " + backendSpec.address();
@@ -83,23 +100,11 @@ public final class ServiceSnapshotBuilder
                     id = nextId++;
                 }
                 ids.put(key, id);
-                final IpAddress nextHop = nextHop(spec.mode(), backendSpec.address(), settings);
-                final int neighbourIndex = neighbours.register(nextHop);
-                neighbourSlots.add(neighbourIndex);
+                final int neighbourIndex = neighbours.indexOf(nextHop(spec.mode(), backendSpec.address(), settings));
                 backends[b] = new Backend(id, s, b, backendSpec.address(), backendSpec.weight(), neighbourIndex);
                 allBackends.add(backends[b]);
-                maglevBackends.add(new MaglevBackend(backendSpec.address().bytes(), backendSpec.weight()));
             }
-            final MaglevTable maglev;
-            try
-            {
-                maglev = MaglevTableBuilder.build(maglevBackends, spec.maglevSize());
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new IllegalArgumentException("service " + spec.name() + ": " + ex.getMessage(), ex);
-            }
-            services[s] = new Service(s, spec, backends, maglev);
+            services[s] = new Service(s, spec, backends, maglevs[s]);
         }
 
         final Backend[] byId = new Backend[nextId];
@@ -109,6 +114,70 @@ public final class ServiceSnapshotBuilder
         }
         final long generation = previous == null ? 1 : previous.generation() + 1;
         return new ServiceSnapshot(generation, settings, services, byId, ids, nextId);
+    }
+
+    private static MaglevTable[] buildMaglevTables(final List<ServiceSpec> specs)
+    {
+        final MaglevTable[] tables = new MaglevTable[specs.size()];
+        for (int s = 0; s < specs.size(); s++)
+        {
+            final ServiceSpec spec = specs.get(s);
+            final List<MaglevBackend> backends = new ArrayList<>(spec.backends().size());
+            for (final ServiceSpec.BackendSpec backend : spec.backends())
+            {
+                backends.add(new MaglevBackend(backend.address().bytes(), backend.weight()));
+            }
+            try
+            {
+                tables[s] = MaglevTableBuilder.build(backends, spec.maglevSize());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("service " + spec.name() + ": " + ex.getMessage(), ex);
+            }
+        }
+        return tables;
+    }
+
+    /**
+     * The one step that changes the neighbour table, run once everything else is known to be good:
+     * unpins static entries the settings no longer list, pins the listed ones, registers the next
+     * hops, and marks as active exactly the entries this configuration uses (the others are kept,
+     * so an older snapshot still in flight finds its slots, but are no longer resolved).
+     */
+    private static void applyNeighbours(
+        final ServiceSnapshot previous, final DataplaneSettings settings, final Set<IpAddress> nextHops,
+        final NeighbourTable neighbours)
+    {
+        final Set<IpAddress> pinned = new HashSet<>();
+        for (final DataplaneSettings.StaticNeighbour neighbour : settings.staticNeighbours())
+        {
+            pinned.add(neighbour.address());
+        }
+        if (previous != null)
+        {
+            for (final DataplaneSettings.StaticNeighbour old : previous.settings().staticNeighbours())
+            {
+                final int index = neighbours.indexOf(old.address());
+                if (!pinned.contains(old.address()) && index >= 0)
+                {
+                    neighbours.clearStatic(index);
+                }
+            }
+        }
+        for (final DataplaneSettings.StaticNeighbour neighbour : settings.staticNeighbours())
+        {
+            neighbours.setStatic(neighbour.address(), neighbour.mac());
+        }
+        for (final IpAddress nextHop : nextHops)
+        {
+            neighbours.register(nextHop);
+        }
+        for (int index = 0; index < neighbours.size(); index++)
+        {
+            final IpAddress address = neighbours.address(index);
+            neighbours.active(index, nextHops.contains(address) || pinned.contains(address));
+        }
     }
 
     private static IpAddress nextHop(final ForwardingMode mode, final IpAddress backend, final DataplaneSettings settings)
@@ -144,10 +213,15 @@ public final class ServiceSnapshotBuilder
             {
                 throw new IllegalArgumentException("service " + name + ": VIP " + spec.vip() + " is also a local address of the LB");
             }
-            if (spec.tcpIdleTimeoutNs() <= 0 || spec.udpIdleTimeoutNs() <= 0)
+            requireTimeout(name, "tcp idle timeout", spec.tcpIdleTimeoutNs());
+            requireTimeout(name, "udp idle timeout", spec.udpIdleTimeoutNs());
+            if (!MaglevTableBuilder.isPrime(spec.maglevSize()) || spec.maglevSize() <= spec.backends().size())
             {
-                throw new IllegalArgumentException("service " + name + ": idle timeouts must be positive");
+                throw new IllegalArgumentException("service " + name + ": Maglev table size " + spec.maglevSize() +
+                    " must be a prime above the number of backends (" + spec.backends().size() + "), e.g. " +
+                    MaglevTableBuilder.nextPrime(Math.max(spec.maglevSize(), spec.backends().size() + 1)));
             }
+            requireIpv6MinimumMtu(settings, spec);
             final Set<IpAddress> seen = new HashSet<>();
             for (final ServiceSpec.BackendSpec backend : spec.backends())
             {
@@ -156,6 +230,38 @@ public final class ServiceSnapshotBuilder
                 {
                     throw new IllegalArgumentException("service " + name + ": backend " + backend.address() + " is listed twice");
                 }
+            }
+        }
+    }
+
+    private static void requireTimeout(final String name, final String what, final long timeoutNs)
+    {
+        if (timeoutNs <= 0 || timeoutNs > FlowTable.MAX_IDLE_TIMEOUT_NS)
+        {
+            throw new IllegalArgumentException("service " + name + ": " + what + " " + timeoutNs + " ns is not 1 ns.." +
+                FlowTable.MAX_IDLE_TIMEOUT_NS + " ns (about " + FlowTable.MAX_IDLE_TIMEOUT_NS / 86_400_000_000_000L + " days)");
+        }
+    }
+
+    /**
+     * An IPv6 client is told the path MTU of a tunnelled VIP when its packet does not fit; IPv6
+     * hosts never go below 1280 (RFC 8201 4), so the tunnel must carry 1280-byte packets.
+     */
+    private static void requireIpv6MinimumMtu(final DataplaneSettings settings, final ServiceSpec spec)
+    {
+        if (!spec.vip().ipv6() || spec.mode() == ForwardingMode.DSR)
+        {
+            return;
+        }
+        for (final ServiceSpec.BackendSpec backend : spec.backends())
+        {
+            final int overhead = TunnelEncapsulator.overhead(
+                backend.address().ipv6(), spec.mode() == ForwardingMode.GUE, settings.gueVariant());
+            if (settings.mtu() - overhead < 1280)
+            {
+                throw new IllegalArgumentException("service " + spec.name() + ": mtu " + settings.mtu() + " leaves " +
+                    (settings.mtu() - overhead) + " bytes for IPv6 packets inside the " + spec.mode() + " tunnel to " +
+                    backend.address() + "; IPv6 needs 1280, so the mtu must be at least " + (1280 + overhead));
             }
         }
     }

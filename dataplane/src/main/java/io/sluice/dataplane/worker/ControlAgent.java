@@ -29,7 +29,8 @@ public final class ControlAgent implements Agent
     }
 
     /**
-     * Runs work on the control thread.
+     * Runs work on the control thread. A future that was cancelled or completed before the
+     * command's turn (the caller gave up waiting) does not run its work at all.
      *
      * @param work the work; its result completes the future, its exception fails it.
      * @param <T>  the result type.
@@ -40,11 +41,15 @@ public final class ControlAgent implements Agent
         final CompletableFuture<T> result = new CompletableFuture<>();
         final Runnable command = () ->
         {
+            if (result.isDone())
+            {
+                return;
+            }
             try
             {
                 result.complete(work.get());
             }
-            catch (final RuntimeException ex)
+            catch (final Throwable ex)
             {
                 result.completeExceptionally(ex);
             }

@@ -26,11 +26,11 @@ import io.sluice.dataplane.pipeline.IcmpResponder;
 import io.sluice.dataplane.pipeline.PacketProcessor;
 import io.sluice.dataplane.pipeline.WorkerCounter;
 import io.sluice.dataplane.service.DataplaneSettings;
-import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
 import io.sluice.dpdk.Eal;
+import io.sluice.dpdk.MacAddress;
 import io.sluice.dpdk.MbufPool;
 import io.sluice.dpdk.Port;
 import io.sluice.dpdk.PortConfig;
@@ -48,6 +48,7 @@ public final class Dataplane implements AutoCloseable
     private static final System.Logger LOG = System.getLogger("sluice.dataplane");
     private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
     private static final int FRAME_RING_CAPACITY = 1 << 20;
+    private static final int NEIGHBOUR_CAPACITY = 4096;
     private static final int COUNTERS_PER_WORKER = WorkerCounter.count() + DropReason.count() + 1;
 
     private final DataplaneConfig config;
@@ -60,44 +61,62 @@ public final class Dataplane implements AutoCloseable
     private final AtomicCounter errors;
     private final List<FlowTable> flowTables = new ArrayList<>();
     private final List<DataplaneCounters> workerCounters = new ArrayList<>();
+    private final List<WorkerAgent> workerAgents = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private final ControlAgent control;
 
     private Dataplane(
-        final Eal eal, final DataplaneConfig config, final DataplaneSettings settings, final List<ServiceSpec> services)
+        final Eal eal, final DataplaneConfig config, final DataplaneSettings settings, final List<ServiceSpec> services,
+        final FrameRing.FrameHandler otherPunts)
     {
         this.config = config;
-        this.neighbours = new NeighbourTable(4096);
+        this.neighbours = new NeighbourTable(NEIGHBOUR_CAPACITY);
         this.snapshots = new SnapshotPublisher(ServiceSnapshotBuilder.build(settings, services, neighbours));
         final int workers = config.workers();
-        this.pool = MbufPool.create("sluice-" + POOL_SEQUENCE.incrementAndGet(), config.mbufs(), 256, MbufPool.DEFAULT_DATA_ROOM_SIZE);
+        this.pool = MbufPool.create("sluice-" + POOL_SEQUENCE.incrementAndGet(), config.mbufs(),
+            DataplaneConfig.MEMPOOL_CACHE_SIZE, MbufPool.DEFAULT_DATA_ROOM_SIZE);
+        Port openedPort = null;
         try
         {
-            this.port = Port.open(config.device(), new PortConfig(workers, workers, config.rxDescriptors(),
+            openedPort = Port.open(config.device(), new PortConfig(workers, workers, config.rxDescriptors(),
                 config.txDescriptors(), config.promiscuous()), pool);
+            if (openedPort.config().rxQueues() < workers || openedPort.config().txQueues() < workers)
+            {
+                throw new IllegalArgumentException("device " + config.device() + " offers " + openedPort.config().rxQueues() +
+                    " RX / " + openedPort.config().txQueues() + " TX queues, " + workers + " workers need one each: " +
+                    openedPort.adjustments());
+            }
+            this.port = openedPort;
+            this.portMac = config.portMac() >= 0 ? config.portMac() : port.macAddress().value();
+            final int counters = workers * COUNTERS_PER_WORKER + 1;
+            this.countersManager = new CountersManager(
+                new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersManager.METADATA_LENGTH)),
+                new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersManager.COUNTER_LENGTH)));
+            this.errors = countersManager.newCounter("dataplane errors");
+            this.control = createAgents(eal, otherPunts);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
-            pool.close();
+            CloseHelper.quietCloseAll(flowTables);
+            CloseHelper.quietClose(openedPort);
+            CloseHelper.quietClose(pool);
             throw ex;
         }
-        if (port.config().rxQueues() < workers || port.config().txQueues() < workers)
-        {
-            port.close();
-            pool.close();
-            throw new IllegalArgumentException("device " + config.device() + " offers " + port.config().rxQueues() + " RX / " +
-                port.config().txQueues() + " TX queues, " + workers + " workers need one each: " + port.adjustments());
-        }
-        this.portMac = config.portMac() >= 0 ? config.portMac() : port.macAddress().value();
-        final int counters = workers * COUNTERS_PER_WORKER + 1;
-        this.countersManager = new CountersManager(
-            new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersManager.METADATA_LENGTH)),
-            new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersManager.COUNTER_LENGTH)));
-        this.errors = countersManager.newCounter("dataplane errors");
 
+        for (final WorkerAgent agent : workerAgents)
+        {
+            runners.add(start(new AgentRunner(new BusySpinIdleStrategy(), this::onError, errors, agent)));
+        }
+        runners.add(start(new AgentRunner(new SleepingMillisIdleStrategy(1), this::onError, errors, control)));
+        LOG.log(System.Logger.Level.INFO, "dataplane up: port {0} ({1}) MAC {2}, {3} workers on CPUs {4}, {5} services",
+            port.name(), config.device(), new MacAddress(portMac), workers, config.workerCpus(),
+            snapshots.current().serviceCount());
+    }
+
+    private ControlAgent createAgents(final Eal eal, final FrameRing.FrameHandler otherPunts)
+    {
         final List<FrameRing> puntRings = new ArrayList<>();
-        final List<WorkerAgent> agents = new ArrayList<>();
-        for (int i = 0; i < workers; i++)
+        for (int i = 0; i < config.workers(); i++)
         {
             final FlowTable flows = new FlowTable(config.flowTableCapacity(), config.minEvictionIdleNs());
             flowTables.add(flows);
@@ -107,21 +126,14 @@ public final class Dataplane implements AutoCloseable
                 flows, neighbours, workerCounter, new IcmpResponder(config.icmpTooBigPerSecond(), 100));
             final FrameRing punts = new FrameRing(FRAME_RING_CAPACITY);
             puntRings.add(punts);
-            agents.add(new WorkerAgent(i, eal, port, i, pool, portMac, processor, snapshots, punts, new FrameRing(FRAME_RING_CAPACITY),
-                SystemNanoClock.INSTANCE, config.burstSize(), config.expiryBucketsPerCycle()).pinTo(config.workerCpus().get(i)));
+            workerAgents.add(new WorkerAgent(i, eal, port, i, pool, portMac, processor, snapshots, punts,
+                new FrameRing(FRAME_RING_CAPACITY), SystemNanoClock.INSTANCE, config.burstSize(), config.expiryBucketsPerCycle())
+                .pinTo(config.workerCpus().get(i)));
         }
-        final NeighbourAgent neighbourAgent = new NeighbourAgent(neighbours, puntRings, agents.get(0).injectRing(), snapshots,
-            SystemNanoClock.INSTANCE, portMac, NeighbourAgent.DEFAULT_RETRY_INTERVAL_NS, NeighbourAgent.DEFAULT_REFRESH_INTERVAL_NS, null);
-        this.control = new ControlAgent(neighbourAgent);
-
-        for (final WorkerAgent agent : agents)
-        {
-            runners.add(start(new AgentRunner(new BusySpinIdleStrategy(), this::onError, errors, agent)));
-        }
-        runners.add(start(new AgentRunner(new SleepingMillisIdleStrategy(1), this::onError, errors, control)));
-        LOG.log(System.Logger.Level.INFO, "dataplane up: port {0} ({1}) MAC {2}, {3} workers on CPUs {4}, {5} services",
-            port.name(), config.device(), new io.sluice.dpdk.MacAddress(portMac), workers, config.workerCpus(),
-            snapshots.current().serviceCount());
+        final NeighbourAgent neighbourAgent = new NeighbourAgent(neighbours, puntRings, workerAgents.get(0).injectRing(), snapshots,
+            SystemNanoClock.INSTANCE, portMac, NeighbourAgent.DEFAULT_RETRY_INTERVAL_NS, NeighbourAgent.DEFAULT_REFRESH_INTERVAL_NS,
+            otherPunts);
+        return new ControlAgent(neighbourAgent);
     }
 
     /**
@@ -137,7 +149,21 @@ public final class Dataplane implements AutoCloseable
     public static Dataplane start(
         final Eal eal, final DataplaneConfig config, final DataplaneSettings settings, final List<ServiceSpec> services)
     {
-        return new Dataplane(eal, config, settings, services);
+        return new Dataplane(eal, config, settings, services, null);
+    }
+
+    /**
+     * Starts a dataplane whose punted frames that are not ARP / ND (VRRP, traffic for the LB's own
+     * addresses) go to a handler on the control thread.
+     *
+     * @param otherPunts the handler; it runs on the control thread and must copy what it keeps.
+     * @return the running dataplane.
+     */
+    public static Dataplane start(
+        final Eal eal, final DataplaneConfig config, final DataplaneSettings settings, final List<ServiceSpec> services,
+        final FrameRing.FrameHandler otherPunts)
+    {
+        return new Dataplane(eal, config, settings, services, otherPunts);
     }
 
     private static AgentRunner start(final AgentRunner runner)
@@ -183,14 +209,6 @@ public final class Dataplane implements AutoCloseable
         return generation;
     }
 
-    /**
-     * Sets a static neighbour entry (a next hop that does not answer ARP / ND, or a pinned MAC).
-     */
-    public void addStaticNeighbour(final IpAddress address, final long mac)
-    {
-        await(control.submit(() -> neighbours.setStatic(address, mac)));
-    }
-
     private static <T> T await(final java.util.concurrent.CompletableFuture<T> future)
     {
         try
@@ -203,11 +221,16 @@ public final class Dataplane implements AutoCloseable
             {
                 throw runtime;
             }
+            if (ex.getCause() instanceof Error error)
+            {
+                throw error;
+            }
             throw new IllegalStateException(ex.getCause());
         }
         catch (final TimeoutException ex)
         {
-            throw new IllegalStateException("the control thread did not answer within 5 s", ex);
+            future.cancel(false);
+            throw new IllegalStateException("the control thread did not answer within 5 s; the change was not applied", ex);
         }
         catch (final InterruptedException ex)
         {

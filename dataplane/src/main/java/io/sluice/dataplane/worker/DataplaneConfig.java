@@ -27,6 +27,8 @@ public record DataplaneConfig(
 {
     /** Default flows per worker. */
     public static final int DEFAULT_FLOW_TABLE_CAPACITY = 1 << 20;
+    /** mbufs each worker's lcore may hold in its mempool cache. */
+    public static final int MEMPOOL_CACHE_SIZE = 256;
     /** Default burst size. */
     public static final int DEFAULT_BURST_SIZE = 32;
     /**
@@ -56,7 +58,7 @@ public record DataplaneConfig(
             throw new IllegalArgumentException("worker CPUs " + workerCpus + " list a CPU twice: one worker per core");
         }
         final int perQueue = rxDescriptors + txDescriptors + 2 * burstSize + (isAfXdp(device) ? AF_XDP_MBUFS_PER_QUEUE : 0);
-        final int minimumMbufs = workerCpus.size() * perQueue + 256;
+        final int minimumMbufs = workerCpus.size() * (perQueue + MEMPOOL_CACHE_SIZE) + 256;
         if (mbufs < minimumMbufs)
         {
             throw new IllegalArgumentException("mbufs " + mbufs + " is too few for " + workerCpus.size() +
@@ -89,7 +91,7 @@ public record DataplaneConfig(
     {
         final int workers = workerCpus.size();
         final int perQueue = 1024 + 1024 + 2 * DEFAULT_BURST_SIZE + (isAfXdp(device) ? AF_XDP_MBUFS_PER_QUEUE : 0);
-        return new DataplaneConfig(device, workerCpus, -1, workers * perQueue + 4096, 1024, 1024, true,
+        return new DataplaneConfig(device, workerCpus, -1, workers * (perQueue + MEMPOOL_CACHE_SIZE) + 4096, 1024, 1024, true,
             DEFAULT_FLOW_TABLE_CAPACITY, TimeUnit.SECONDS.toNanos(1), DEFAULT_BURST_SIZE, 16, 1000);
     }
 

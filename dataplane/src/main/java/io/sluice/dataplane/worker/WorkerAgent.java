@@ -66,12 +66,14 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     private final PacketBuffer packet = new PacketBuffer();
     private final MemorySegment memory = Mbuf.memory();
 
-    private ServiceSnapshot running;
     private int txCount;
     private int freeCount;
     private long lastPublishNs;
     private boolean registered;
     private int cpu = -1;
+    private int inFlightIndex;
+    private boolean inFlight;
+    private boolean inFlightCounted;
 
     /**
      * @param workerId              number of this worker (names its thread and counters).
@@ -118,7 +120,6 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         freePointers = arena.allocate(ValueLayout.JAVA_LONG, pointers);
         txLengths = new int[pointers];
         txKinds = new int[pointers];
-        running = snapshots.current();
     }
 
     /**
@@ -154,10 +155,6 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     {
         final long nowNs = clock.nanoTime();
         final ServiceSnapshot snapshot = snapshots.current();
-        if (snapshot != running)
-        {
-            running = snapshot;
-        }
         counters.set(WorkerCounter.GENERATION, snapshot.generation());
         txCount = 0;
         freeCount = 0;
@@ -165,22 +162,34 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         processor.begin(snapshot, portMac, nowNs);
         int work = injectRing.drain(this, INJECT_LIMIT);
         final int received = port.rxBurst(queue, rxPointers, burstSize);
-        if (received > 0)
+        try
         {
             for (int i = 0; i < received; i++)
             {
+                inFlightIndex = i;
+                inFlight = true;
+                inFlightCounted = false;
                 onPacket(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, i));
+                inFlight = false;
             }
-            work += received;
         }
-        if (txCount > 0)
+        catch (final RuntimeException ex)
         {
-            transmit();
+            recoverBurst(received);
+            throw ex;
         }
-        if (freeCount > 0)
+        finally
         {
-            pool.freeBulk(freePointers, freeCount);
+            if (txCount > 0)
+            {
+                transmit();
+            }
+            if (freeCount > 0)
+            {
+                pool.freeBulk(freePointers, freeCount);
+            }
         }
+        work += received;
         work += processor.expireFlows(expiryBucketsPerCycle);
 
         if (work > 0 || nowNs - lastPublishNs > PUBLISH_IDLE_INTERVAL_NS)
@@ -195,6 +204,31 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         return work;
     }
 
+    /**
+     * After the pipeline threw (a defect): the packet being processed, if it was neither queued
+     * nor freed, and the rest of the burst are freed and counted as internal errors, so no mbuf
+     * leaks and the counters still add up. The agent runner reports the exception.
+     */
+    private void recoverBurst(final int received)
+    {
+        if (inFlight)
+        {
+            if (!inFlightCounted)
+            {
+                counters.increment(WorkerCounter.RX_PACKETS);
+            }
+            counters.drop(DropReason.INTERNAL_ERROR);
+            free(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, inFlightIndex));
+            inFlight = false;
+        }
+        for (int i = inFlightIndex + 1; i < received; i++)
+        {
+            counters.increment(WorkerCounter.RX_PACKETS);
+            counters.drop(DropReason.INTERNAL_ERROR);
+            free(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, i));
+        }
+    }
+
     private void onPacket(final long address)
     {
         mbuf.wrap(address);
@@ -207,6 +241,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
             return;
         }
         packet.wrap(memory, mbuf.bufferAddress(), mbuf.bufferLength(), mbuf.dataOffset(), mbuf.dataLength());
+        inFlightCounted = true;
         final int verdict = processor.process(packet);
         if (verdict == Verdict.FORWARD || verdict == Verdict.REPLY)
         {
@@ -249,6 +284,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
 
     private void queueTransmit(final long address, final int kind, final int length)
     {
+        inFlight = false;
         txPointers.setAtIndex(ValueLayout.JAVA_LONG, txCount, address);
         txLengths[txCount] = length;
         txKinds[txCount] = kind;
@@ -257,6 +293,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
 
     private void free(final long address)
     {
+        inFlight = false;
         freePointers.setAtIndex(ValueLayout.JAVA_LONG, freeCount++, address);
     }
 
@@ -320,11 +357,5 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     public DataplaneCounters counters()
     {
         return counters;
-    }
-
-    /** @return the generation of the snapshot this worker ran in its last duty cycle. */
-    public long runningGeneration()
-    {
-        return running.generation();
     }
 }

@@ -38,6 +38,9 @@ public final class MalformedFixtures
         final byte[] vrrp = ipv4("10.0.0.3", "224.0.0.18", 112, 255, 0, 0, 1, new byte[20]);
         final byte[] broadcastUdp = ipv4(CLIENT, "255.255.255.255", UDP, 64, 0, 0, 1, udp(CLIENT, "255.255.255.255", 68, 67, new byte[8]));
         final byte[] full = ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4, good);
+        final byte[] toMappedVip = ipv6(CLIENT6, VIP6_DSR, TCP, 64, 0, 0, tcp(CLIENT6, VIP6_DSR, 40000, 80, TCP_SYN, new byte[0]));
+        final byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)0xFF, (byte)0xFF, (byte)192, 0, 2, 10};
+        System.arraycopy(mapped, 0, toMappedVip, 24, 16);
         return List.of(
             PacketFixture.drop("frame shorter than an Ethernet header", new byte[10], DropReason.MALFORMED_ETHERNET),
             PacketFixture.drop("VLAN tag cut short", Arrays.copyOf(ethernetVlan(LB_MAC, ROUTER_MAC, 5, ETHERTYPE_IPV4, good), 16),
@@ -69,6 +72,8 @@ public final class MalformedFixtures
                 DropReason.NOT_FOR_US),
             PacketFixture.drop("broadcast DHCP", padded(ethernet("ff:ff:ff:ff:ff:ff", CLIENT_MAC, ETHERTYPE_IPV4, broadcastUdp)),
                 DropReason.NOT_FOR_US),
+            PacketFixture.drop("IPv6 to ::ffff:192.0.2.10, the IPv4-mapped form of an IPv4 VIP",
+                ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV6, toMappedVip), DropReason.MALFORMED_IPV6),
             PacketFixture.drop("GRE to a VIP", padded(ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4, gre)), DropReason.UNSUPPORTED_PROTOCOL),
             PacketFixture.punt("VRRP advertisement to 224.0.0.18", padded(ethernet("01:00:5e:00:00:12", ROUTER_MAC, ETHERTYPE_IPV4, vrrp))));
     }

@@ -50,6 +50,8 @@ public final class NeighbourFixtures
             PacketFixture.transmit("ARP request for a VIP: answered in place",
                 arpRequest(VIP_DSR), Verdict.REPLY, arpReply(VIP_DSR)),
             PacketFixture.drop("ARP request for somebody else", arpRequest("10.0.0.77"), DropReason.ARP_NOT_OURS),
+            PacketFixture.punt("gratuitous ARP (RFC 5227 announcement): learning material for the control plane",
+                padded(ethernet(BROADCAST, ROUTER_MAC, ETHERTYPE_ARP, arp(1, ROUTER_MAC, GATEWAY, ZERO_MAC, GATEWAY)))),
             PacketFixture.punt("ARP reply: learning material for the control plane",
                 padded(ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_ARP, arp(2, ROUTER_MAC, GATEWAY, LB_MAC, LB_IP)))),
             PacketFixture.drop("ARP for a non-IPv4 protocol",

@@ -104,7 +104,7 @@ class ServiceSnapshotTest
         final IllegalArgumentException notPrime = assertThrows(IllegalArgumentException.class, () -> ServiceSnapshotBuilder.build(
             settings, List.of(new ServiceSpec(IpAddress.parse("192.0.2.10"), 80, 6, ForwardingMode.DSR,
                 List.of(new ServiceSpec.BackendSpec(IpAddress.parse("10.0.0.11"), 1)), 65536, 1, 1)), neighbours));
-        assertTrue(notPrime.getMessage().startsWith("service 192.0.2.10:80/tcp: table size 65536 is not prime"), notPrime.getMessage());
+        assertTrue(notPrime.getMessage().startsWith("service 192.0.2.10:80/tcp: Maglev table size 65536 must be a prime"), notPrime.getMessage());
     }
 
     private void assertMessage(final String expected, final List<ServiceSpec> specs)
@@ -122,5 +122,70 @@ class ServiceSnapshotTest
         assertThrows(IllegalArgumentException.class, () -> settings.withGue(6080, 2));
         assertThrows(IllegalArgumentException.class, () -> settings.withGateways(IpAddress.parse("2001:db8::1"), null));
         assertThrows(IllegalArgumentException.class, () -> IpAddress.parse("example.com"));
+    }
+
+    @Test
+    void shouldRejectIdleTimeoutLongerThanTheFlowTableCanHold()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> ServiceSnapshotBuilder.build(settings,
+            List.of(new ServiceSpec(IpAddress.parse("192.0.2.10"), 80, 6, ForwardingMode.DSR,
+                List.of(new ServiceSpec.BackendSpec(IpAddress.parse("10.0.0.11"), 1)), 65537,
+                io.sluice.dataplane.flow.FlowTable.MAX_IDLE_TIMEOUT_NS + 1, 1)), neighbours));
+        assertTrue(ex.getMessage().contains("tcp idle timeout"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectMtuThatLeavesLessThan1280BytesForIpv6InATunnel()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> ServiceSnapshotBuilder.build(
+            settings.withMtu(1300), List.of(spec("2001:db8:100::20", 80, 6, ForwardingMode.IPIP, "2001:db8:1::21")), neighbours));
+        assertTrue(ex.getMessage().contains("the mtu must be at least 1320"), ex.getMessage());
+    }
+
+    @Test
+    void shouldLeaveNeighbourTableUntouchedWhenBuildFails()
+    {
+        final ServiceSnapshot running = ServiceSnapshotBuilder.build(
+            settings, List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11")), neighbours);
+        final int registered = neighbours.size();
+        final DataplaneSettings withStatic = settings.withStaticNeighbours(
+            List.of(new DataplaneSettings.StaticNeighbour(IpAddress.parse("10.0.0.11"), 0x0200_0000_00AAL)));
+
+        assertThrows(IllegalArgumentException.class, () -> ServiceSnapshotBuilder.build(running, withStatic, List.of(
+            spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11"),
+            new ServiceSpec(IpAddress.parse("192.0.2.20"), 80, 6, ForwardingMode.DSR,
+                List.of(new ServiceSpec.BackendSpec(IpAddress.parse("10.0.0.12"), 1)), 65536, 1, 1)), neighbours));
+
+        assertEquals(registered, neighbours.size(), "a failed build registers nothing");
+        assertEquals(NeighbourTable.UNRESOLVED, neighbours.mac(neighbours.indexOf(IpAddress.parse("10.0.0.11"))),
+            "a failed build pins no MAC");
+    }
+
+    @Test
+    void shouldUnpinStaticNeighbourWhenSettingsNoLongerListItAndStopResolvingUnusedOnes()
+    {
+        final DataplaneSettings withStatic = settings.withStaticNeighbours(
+            List.of(new DataplaneSettings.StaticNeighbour(IpAddress.parse("10.0.0.11"), 0x0200_0000_00AAL)));
+        final ServiceSnapshot first = ServiceSnapshotBuilder.build(
+            withStatic, List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11")), neighbours);
+        final int index = neighbours.indexOf(IpAddress.parse("10.0.0.11"));
+        assertTrue(neighbours.isStatic(index));
+
+        final ServiceSnapshot second = ServiceSnapshotBuilder.build(
+            first, settings, List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11")), neighbours);
+        assertFalse(neighbours.isStatic(index), "unpinned once the settings drop it");
+        assertEquals(NeighbourTable.UNRESOLVED, neighbours.mac(index), "to be resolved again");
+
+        ServiceSnapshotBuilder.build(second, settings, List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.12")), neighbours);
+        assertFalse(neighbours.isActive(index), "a next hop no service uses is no longer resolved");
+        assertTrue(neighbours.isActive(neighbours.indexOf(IpAddress.parse("10.0.0.12"))));
+    }
+
+    @Test
+    void shouldRefuseMulticastOrZeroStaticMac()
+    {
+        assertThrows(IllegalArgumentException.class,
+            () -> new DataplaneSettings.StaticNeighbour(IpAddress.parse("10.0.0.1"), 0x0100_5E00_0001L));
+        assertThrows(IllegalArgumentException.class, () -> new DataplaneSettings.StaticNeighbour(IpAddress.parse("10.0.0.1"), 0));
     }
 }
