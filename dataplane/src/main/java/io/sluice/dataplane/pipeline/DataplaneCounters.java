@@ -3,6 +3,8 @@ package io.sluice.dataplane.pipeline;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
+import io.sluice.dataplane.stats.StatsFile;
+
 /**
  * One worker's counters: the {@link WorkerCounter}s and one per {@link DropReason}.
  * <p>
@@ -13,9 +15,6 @@ import org.agrona.concurrent.status.CountersManager;
  */
 public final class DataplaneCounters
 {
-    /** Type id of Sluice worker counters in a {@link CountersManager}. */
-    public static final int COUNTER_TYPE_ID = 0x51CE;
-
     private static final int DROP_BASE = WorkerCounter.count();
 
     private final long[] values = new long[DROP_BASE + DropReason.count()];
@@ -38,11 +37,22 @@ public final class DataplaneCounters
         published = new AtomicCounter[values.length];
         for (int i = 0; i < values.length; i++)
         {
-            published[i] = manager.newCounter("worker " + workerId + ": " + label(i), COUNTER_TYPE_ID);
+            final int ordinal = i;
+            published[i] = manager.newCounter("worker " + workerId + ": " + label(i), StatsFile.WORKER_COUNTER_TYPE, key ->
+            {
+                key.putInt(0, workerId);
+                key.putInt(4, ordinal);
+            });
         }
     }
 
-    private static String label(final int index)
+    /**
+     * The label of a counter by its ordinal in a worker's block.
+     *
+     * @param index a {@link WorkerCounter} ordinal, or {@code WorkerCounter.count()} plus a {@link DropReason} ordinal.
+     * @return e.g. {@code rx-packets} or {@code drop no-vip}.
+     */
+    public static String label(final int index)
     {
         return index < DROP_BASE ? WorkerCounter.of(index).label() : "drop " + DropReason.of(index - DROP_BASE).label();
     }

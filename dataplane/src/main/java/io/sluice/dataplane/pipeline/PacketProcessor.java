@@ -1,5 +1,6 @@
 package io.sluice.dataplane.pipeline;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import io.sluice.dataplane.flow.FlowKey;
@@ -19,6 +20,7 @@ import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.stats.TrafficStats;
 
 import static io.sluice.dataplane.packet.EthernetFlyweight.ETHER_TYPE_ARP;
 import static io.sluice.dataplane.packet.EthernetFlyweight.ETHER_TYPE_IPV4;
@@ -64,6 +66,7 @@ public final class PacketProcessor
     private final FlowTable flowTable;
     private final NeighbourTable neighbours;
     private final DataplaneCounters counters;
+    private final TrafficStats traffic;
 
     private ServiceSnapshot snapshot;
     private long portMac;
@@ -71,6 +74,9 @@ public final class PacketProcessor
     private int l4SrcPort;
     private int l4DstPort;
     private int l4TcpFlags;
+    private int rxLength;
+    private boolean newFlow;
+    private int lastBackendId;
 
     /**
      * @param flowTable     this worker's flow table.
@@ -82,10 +88,26 @@ public final class PacketProcessor
         final FlowTable flowTable, final NeighbourTable neighbours, final DataplaneCounters counters,
         final IcmpResponder icmpResponder)
     {
+        this(flowTable, neighbours, counters, icmpResponder,
+            new TrafficStats(Arena.ofAuto().allocate(TrafficStats.REGION_LENGTH, 64)));
+    }
+
+    /**
+     * @param flowTable     this worker's flow table.
+     * @param neighbours    the shared neighbour table (read only here).
+     * @param counters      this worker's counters.
+     * @param icmpResponder ICMP generator with this worker's rate limit.
+     * @param traffic       this worker's per-service and per-backend counters.
+     */
+    public PacketProcessor(
+        final FlowTable flowTable, final NeighbourTable neighbours, final DataplaneCounters counters,
+        final IcmpResponder icmpResponder, final TrafficStats traffic)
+    {
         this.flowTable = flowTable;
         this.neighbours = neighbours;
         this.counters = counters;
         this.icmpResponder = icmpResponder;
+        this.traffic = traffic;
     }
 
     /**
@@ -117,6 +139,7 @@ public final class PacketProcessor
     public int process(final PacketBuffer packet)
     {
         final int length = packet.dataLength();
+        rxLength = length;
         counters.increment(WorkerCounter.RX_PACKETS);
         counters.add(WorkerCounter.RX_BYTES, length);
         final int verdict = classify(packet, length);
@@ -362,12 +385,30 @@ public final class PacketProcessor
         final PacketBuffer packet, final Service service, final long l3, final int l3Length, final boolean l3Ipv6,
         final int tcpFlags, final boolean trackFlow)
     {
+        newFlow = false;
+        final int verdict = forwardToBackend(packet, service, l3, l3Length, l3Ipv6, tcpFlags, trackFlow);
+        if (verdict == Verdict.FORWARD)
+        {
+            traffic.forwarded(service.id(), lastBackendId, rxLength, newFlow);
+        }
+        else
+        {
+            traffic.serviceDrop(service.id());
+        }
+        return verdict;
+    }
+
+    private int forwardToBackend(
+        final PacketBuffer packet, final Service service, final long l3, final int l3Length, final boolean l3Ipv6,
+        final int tcpFlags, final boolean trackFlow)
+    {
         final long hash = key.hash();
         final Backend backend = trackFlow ? backendOfFlow(service, hash, tcpFlags) : backendOfQuotedFlow(service, hash);
         if (backend == null)
         {
             return counters.drop(DropReason.NO_BACKEND);
         }
+        lastBackendId = backend.id();
         final long nextHopMac = neighbours.mac(backend.neighbourIndex());
         if (nextHopMac == NeighbourTable.UNRESOLVED)
         {
@@ -421,6 +462,7 @@ public final class PacketProcessor
         }
         else
         {
+            newFlow = true;
             counters.increment(WorkerCounter.FLOW_NEW);
             if ((tcpFlags & (TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST)) != 0)
             {

@@ -9,6 +9,7 @@ import io.sluice.dataplane.maglev.MaglevTable;
 public final class Service
 {
     private final int index;
+    private final int id;
     private final ServiceSpec spec;
     private final long vipHi;
     private final long vipLo;
@@ -20,9 +21,10 @@ public final class Service
     private final long tcpIdleTimeoutNs;
     private final long udpIdleTimeoutNs;
 
-    Service(final int index, final ServiceSpec spec, final Backend[] backends, final MaglevTable maglev)
+    Service(final int index, final int id, final ServiceSpec spec, final Backend[] backends, final MaglevTable maglev)
     {
         this.index = index;
+        this.id = id;
         this.spec = spec;
         this.vipHi = spec.vip().hi();
         this.vipLo = spec.vip().lo();
@@ -39,6 +41,12 @@ public final class Service
     public int index()
     {
         return index;
+    }
+
+    /** @return stable id, below {@link ServiceSnapshot#MAX_SERVICES}: kept across snapshots for the same VIP, port and protocol. */
+    public int id()
+    {
+        return id;
     }
 
     /** @return the definition this service was built from. */

@@ -14,6 +14,11 @@ import java.util.Map;
  */
 public final class ServiceSnapshot
 {
+    /** Most backends (over all services) a configuration may have: backend ids are below this. */
+    public static final int MAX_BACKENDS = 16384;
+    /** Most services a configuration may have: service ids are below this. */
+    public static final int MAX_SERVICES = 4096;
+
     private final long generation;
     private final DataplaneSettings settings;
     private final Service[] services;
@@ -27,7 +32,7 @@ public final class ServiceSnapshot
     private final int[] tunnelSourcesIpv4;
     private final long[] tunnelSourcesIpv6;
     private final Map<String, Integer> backendIds;
-    private final int nextBackendId;
+    private final Map<String, Integer> serviceIds;
 
     static final byte KIND_NONE = 0;
     static final byte KIND_VIP = 1;
@@ -35,14 +40,14 @@ public final class ServiceSnapshot
 
     ServiceSnapshot(
         final long generation, final DataplaneSettings settings, final Service[] services, final Backend[] backendsById,
-        final Map<String, Integer> backendIds, final int nextBackendId)
+        final Map<String, Integer> backendIds, final Map<String, Integer> serviceIds)
     {
         this.generation = generation;
         this.settings = settings;
         this.services = services;
         this.backendsById = backendsById;
         this.backendIds = Map.copyOf(backendIds);
-        this.nextBackendId = nextBackendId;
+        this.serviceIds = Map.copyOf(serviceIds);
 
         final int vipCapacity = tableCapacity(services.length);
         vipTable = new Service[vipCapacity];
@@ -248,9 +253,9 @@ public final class ServiceSnapshot
         return backendIds;
     }
 
-    int nextBackendId()
+    Map<String, Integer> serviceIds()
     {
-        return nextBackendId;
+        return serviceIds;
     }
 
     @Override

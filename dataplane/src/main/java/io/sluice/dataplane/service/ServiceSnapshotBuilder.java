@@ -1,6 +1,7 @@
 package io.sluice.dataplane.service;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -81,9 +82,10 @@ public final class ServiceSnapshotBuilder
 
         applyNeighbours(previous, settings, nextHops, neighbours);
 
-        final Map<String, Integer> ids = new HashMap<>();
-        int nextId = previous == null ? 0 : previous.nextBackendId();
-        final Map<String, Integer> previousIds = previous == null ? Map.of() : previous.backendIds();
+        final StableIds backendIds = new StableIds(
+            "backends", previous == null ? Map.of() : previous.backendIds(), ServiceSnapshot.MAX_BACKENDS);
+        final StableIds serviceIds = new StableIds(
+            "services", previous == null ? Map.of() : previous.serviceIds(), ServiceSnapshot.MAX_SERVICES);
         final Service[] services = new Service[specs.size()];
         final List<Backend> allBackends = new ArrayList<>();
         for (int s = 0; s < specs.size(); s++)
@@ -93,27 +95,71 @@ public final class ServiceSnapshotBuilder
             for (int b = 0; b < backends.length; b++)
             {
                 final ServiceSpec.BackendSpec backendSpec = spec.backends().get(b);
-                final String key = spec.name() + " " + backendSpec.address();
-                Integer id = previousIds.get(key);
-                if (id == null)
-                {
-                    id = nextId++;
-                }
-                ids.put(key, id);
+                final int id = backendIds.idFor(spec.name() + " " + backendSpec.address());
                 final int neighbourIndex = neighbours.indexOf(nextHop(spec.mode(), backendSpec.address(), settings));
                 backends[b] = new Backend(id, s, b, backendSpec.address(), backendSpec.weight(), neighbourIndex);
                 allBackends.add(backends[b]);
             }
-            services[s] = new Service(s, spec, backends, maglevs[s]);
+            services[s] = new Service(s, serviceIds.idFor(spec.name()), spec, backends, maglevs[s]);
         }
 
-        final Backend[] byId = new Backend[nextId];
+        final Backend[] byId = new Backend[backendIds.limit()];
         for (final Backend backend : allBackends)
         {
             byId[backend.id()] = backend;
         }
         final long generation = previous == null ? 1 : previous.generation() + 1;
-        return new ServiceSnapshot(generation, settings, services, byId, ids, nextId);
+        return new ServiceSnapshot(generation, settings, services, byId, backendIds.assigned(), serviceIds.assigned());
+    }
+
+    /**
+     * Stable small ids: a key keeps the id it had in the previous snapshot; a new key gets the
+     * lowest id that neither this nor the previous snapshot uses. So an id is only ever reused
+     * once no worker can still run a snapshot in which it meant something else (apply returns
+     * only when every worker runs the new snapshot), and counters indexed by id stay meaningful.
+     */
+    private static final class StableIds
+    {
+        private final String what;
+        private final Map<String, Integer> previous;
+        private final BitSet taken = new BitSet();
+        private final Map<String, Integer> assigned = new HashMap<>();
+        private final int max;
+
+        StableIds(final String what, final Map<String, Integer> previous, final int max)
+        {
+            this.what = what;
+            this.previous = previous;
+            this.max = max;
+            previous.values().forEach(taken::set);
+        }
+
+        int idFor(final String key)
+        {
+            Integer id = previous.get(key);
+            if (id == null)
+            {
+                id = taken.nextClearBit(0);
+                if (id >= max)
+                {
+                    throw new IllegalArgumentException("too many " + what + ": at most " + max +
+                        " (counting those the running configuration still uses)");
+                }
+                taken.set(id);
+            }
+            assigned.put(key, id);
+            return id;
+        }
+
+        Map<String, Integer> assigned()
+        {
+            return assigned;
+        }
+
+        int limit()
+        {
+            return Math.max(taken.length(), 1);
+        }
     }
 
     private static MaglevTable[] buildMaglevTables(final List<ServiceSpec> specs)

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
 
 import io.sluice.dataplane.neighbour.NeighbourAgent;
 
@@ -19,13 +20,25 @@ public final class ControlAgent implements Agent
 
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
     private final NeighbourAgent neighbours;
+    private final NanoClock clock;
+    private final Runnable housekeeping;
+    private final long housekeepingIntervalNs;
+    private long lastHousekeepingNs;
 
     /**
-     * @param neighbours the neighbour agent this thread runs.
+     * @param neighbours             the neighbour agent this thread runs.
+     * @param clock                  the clock.
+     * @param housekeeping           periodic work (port counters), run on this thread.
+     * @param housekeepingIntervalNs how often.
      */
-    public ControlAgent(final NeighbourAgent neighbours)
+    public ControlAgent(
+        final NeighbourAgent neighbours, final NanoClock clock, final Runnable housekeeping, final long housekeepingIntervalNs)
     {
         this.neighbours = neighbours;
+        this.clock = clock;
+        this.housekeeping = housekeeping;
+        this.housekeepingIntervalNs = housekeepingIntervalNs;
+        this.lastHousekeepingNs = clock.nanoTime();
     }
 
     /**
@@ -70,6 +83,13 @@ public final class ControlAgent implements Agent
         while (work < COMMAND_LIMIT && (command = commands.poll()) != null)
         {
             command.run();
+            work++;
+        }
+        final long nowNs = clock.nanoTime();
+        if (nowNs - lastHousekeepingNs >= housekeepingIntervalNs)
+        {
+            lastHousekeepingNs = nowNs;
+            housekeeping.run();
             work++;
         }
         return work + neighbours.doWork();

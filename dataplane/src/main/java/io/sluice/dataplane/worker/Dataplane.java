@@ -1,6 +1,5 @@
 package io.sluice.dataplane.worker;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -13,7 +12,6 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
@@ -29,11 +27,14 @@ import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.dataplane.stats.TrafficStats;
 import io.sluice.dpdk.Eal;
 import io.sluice.dpdk.MacAddress;
 import io.sluice.dpdk.MbufPool;
 import io.sluice.dpdk.Port;
 import io.sluice.dpdk.PortConfig;
+import io.sluice.dpdk.PortStats;
 
 /**
  * A running dataplane on one port: one busy-spinning {@link WorkerAgent} per configured core, each
@@ -49,7 +50,9 @@ public final class Dataplane implements AutoCloseable
     private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
     private static final int FRAME_RING_CAPACITY = 1 << 20;
     private static final int NEIGHBOUR_CAPACITY = 4096;
-    private static final int COUNTERS_PER_WORKER = WorkerCounter.count() + DropReason.count() + 1;
+    private static final String[] PORT_COUNTERS = {"port rx-packets", "port tx-packets", "port rx-missed", "port rx-errors",
+        "port tx-errors", "port rx-nombuf"};
+    private static final long PORT_POLL_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final DataplaneConfig config;
     private final NeighbourTable neighbours;
@@ -57,8 +60,14 @@ public final class Dataplane implements AutoCloseable
     private final MbufPool pool;
     private final Port port;
     private final long portMac;
+    private final StatsFile stats;
+    private final boolean ownsStats;
     private final CountersManager countersManager;
     private final AtomicCounter errors;
+    private final AtomicCounter generation;
+    private final AtomicCounter[] portCounters = new AtomicCounter[PORT_COUNTERS.length];
+    private final PortStats portStats = new PortStats();
+    private final StatsLabels labels;
     private final List<FlowTable> flowTables = new ArrayList<>();
     private final List<DataplaneCounters> workerCounters = new ArrayList<>();
     private final List<WorkerAgent> workerAgents = new ArrayList<>();
@@ -67,15 +76,21 @@ public final class Dataplane implements AutoCloseable
 
     private Dataplane(
         final Eal eal, final DataplaneConfig config, final DataplaneSettings settings, final List<ServiceSpec> services,
-        final FrameRing.FrameHandler otherPunts)
+        final FrameRing.FrameHandler otherPunts, final StatsFile statsFile)
     {
         this.config = config;
+        if (statsFile != null && statsFile.workers() != config.workers())
+        {
+            throw new IllegalArgumentException("stats file made for " + statsFile.workers() + " workers, the configuration has " +
+                config.workers());
+        }
         this.neighbours = new NeighbourTable(NEIGHBOUR_CAPACITY);
         this.snapshots = new SnapshotPublisher(ServiceSnapshotBuilder.build(settings, services, neighbours));
         final int workers = config.workers();
         this.pool = MbufPool.create("sluice-" + POOL_SEQUENCE.incrementAndGet(), config.mbufs(),
             DataplaneConfig.MEMPOOL_CACHE_SIZE, MbufPool.DEFAULT_DATA_ROOM_SIZE);
         Port openedPort = null;
+        StatsFile ownStats = null;
         try
         {
             openedPort = Port.open(config.device(), new PortConfig(workers, workers, config.rxDescriptors(),
@@ -88,11 +103,24 @@ public final class Dataplane implements AutoCloseable
             }
             this.port = openedPort;
             this.portMac = config.portMac() >= 0 ? config.portMac() : port.macAddress().value();
-            final int counters = workers * COUNTERS_PER_WORKER + 1;
-            this.countersManager = new CountersManager(
-                new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersManager.METADATA_LENGTH)),
-                new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersManager.COUNTER_LENGTH)));
-            this.errors = countersManager.newCounter("dataplane errors");
+            this.ownsStats = statsFile == null;
+            ownStats = ownsStats ? StatsFile.inMemory(workers) : null;
+            this.stats = ownsStats ? ownStats : statsFile;
+            this.countersManager = stats.countersManager();
+            this.errors = globalCounter("dataplane errors", 0);
+            this.generation = globalCounter("generation in force", 1);
+            for (int i = 0; i < PORT_COUNTERS.length; i++)
+            {
+                final int ordinal = i;
+                portCounters[i] = countersManager.newCounter(PORT_COUNTERS[i], StatsFile.PORT_COUNTER_TYPE, key ->
+                {
+                    key.putInt(0, -1);
+                    key.putInt(4, ordinal);
+                });
+            }
+            this.labels = new StatsLabels(stats);
+            labels.sync(snapshots.current());
+            generation.setRelease(snapshots.current().generation());
             this.control = createAgents(eal, otherPunts);
         }
         catch (final RuntimeException | Error ex)
@@ -100,6 +128,7 @@ public final class Dataplane implements AutoCloseable
             CloseHelper.quietCloseAll(flowTables);
             CloseHelper.quietClose(openedPort);
             CloseHelper.quietClose(pool);
+            CloseHelper.quietClose(ownStats);
             throw ex;
         }
 
@@ -113,6 +142,26 @@ public final class Dataplane implements AutoCloseable
             snapshots.current().serviceCount());
     }
 
+    private AtomicCounter globalCounter(final String label, final int ordinal)
+    {
+        return countersManager.newCounter(label, StatsFile.GLOBAL_COUNTER_TYPE, key ->
+        {
+            key.putInt(0, -1);
+            key.putInt(4, ordinal);
+        });
+    }
+
+    private void pollPort()
+    {
+        port.stats(portStats);
+        portCounters[0].setRelease(portStats.rxPackets());
+        portCounters[1].setRelease(portStats.txPackets());
+        portCounters[2].setRelease(portStats.rxMissed());
+        portCounters[3].setRelease(portStats.rxErrors());
+        portCounters[4].setRelease(portStats.txErrors());
+        portCounters[5].setRelease(portStats.rxNoMbuf());
+    }
+
     private ControlAgent createAgents(final Eal eal, final FrameRing.FrameHandler otherPunts)
     {
         final List<FrameRing> puntRings = new ArrayList<>();
@@ -122,8 +171,8 @@ public final class Dataplane implements AutoCloseable
             flowTables.add(flows);
             final DataplaneCounters workerCounter = new DataplaneCounters(countersManager, i);
             workerCounters.add(workerCounter);
-            final PacketProcessor processor = new PacketProcessor(
-                flows, neighbours, workerCounter, new IcmpResponder(config.icmpTooBigPerSecond(), 100));
+            final PacketProcessor processor = new PacketProcessor(flows, neighbours, workerCounter,
+                new IcmpResponder(config.icmpTooBigPerSecond(), 100), new TrafficStats(stats.trafficRegion(i)));
             final FrameRing punts = new FrameRing(FRAME_RING_CAPACITY);
             puntRings.add(punts);
             workerAgents.add(new WorkerAgent(i, eal, port, i, pool, portMac, processor, snapshots, punts,
@@ -133,7 +182,7 @@ public final class Dataplane implements AutoCloseable
         final NeighbourAgent neighbourAgent = new NeighbourAgent(neighbours, puntRings, workerAgents.get(0).injectRing(), snapshots,
             SystemNanoClock.INSTANCE, portMac, NeighbourAgent.DEFAULT_RETRY_INTERVAL_NS, NeighbourAgent.DEFAULT_REFRESH_INTERVAL_NS,
             otherPunts);
-        return new ControlAgent(neighbourAgent);
+        return new ControlAgent(neighbourAgent, SystemNanoClock.INSTANCE, this::pollPort, PORT_POLL_INTERVAL_NS);
     }
 
     /**
@@ -149,7 +198,7 @@ public final class Dataplane implements AutoCloseable
     public static Dataplane start(
         final Eal eal, final DataplaneConfig config, final DataplaneSettings settings, final List<ServiceSpec> services)
     {
-        return new Dataplane(eal, config, settings, services, null);
+        return new Dataplane(eal, config, settings, services, null, null);
     }
 
     /**
@@ -163,7 +212,23 @@ public final class Dataplane implements AutoCloseable
         final Eal eal, final DataplaneConfig config, final DataplaneSettings settings, final List<ServiceSpec> services,
         final FrameRing.FrameHandler otherPunts)
     {
-        return new Dataplane(eal, config, settings, services, otherPunts);
+        return new Dataplane(eal, config, settings, services, otherPunts, null);
+    }
+
+    /**
+     * Starts a dataplane that publishes its counters in a stats file (for example one made by
+     * {@link StatsFile#create}, which {@code sluice stat} reads); the caller closes the file after
+     * this dataplane.
+     *
+     * @param otherPunts handler of punted frames that are not ARP / ND, or null.
+     * @param stats      the stats file, made for {@code config.workers()} workers.
+     * @return the running dataplane.
+     */
+    public static Dataplane start(
+        final Eal eal, final DataplaneConfig config, final DataplaneSettings settings, final List<ServiceSpec> services,
+        final FrameRing.FrameHandler otherPunts, final StatsFile stats)
+    {
+        return new Dataplane(eal, config, settings, services, otherPunts, stats);
     }
 
     private static AgentRunner start(final AgentRunner runner)
@@ -187,26 +252,28 @@ public final class Dataplane implements AutoCloseable
      */
     public long apply(final DataplaneSettings settings, final List<ServiceSpec> services)
     {
-        final long generation = await(control.submit(() ->
+        final long applied = await(control.submit(() ->
         {
             final ServiceSnapshot next = ServiceSnapshotBuilder.build(snapshots.current(), settings, services, neighbours);
+            labels.sync(next);
             snapshots.publish(next);
+            generation.setRelease(next.generation());
             return next.generation();
         }));
         final long deadlineNs = System.nanoTime() + APPLY_TIMEOUT_NS;
         for (int i = 0; i < workerCounters.size(); i++)
         {
-            while (workerCounters.get(i).readPublished(WorkerCounter.GENERATION) < generation)
+            while (workerCounters.get(i).readPublished(WorkerCounter.GENERATION) < applied)
             {
                 if (System.nanoTime() - deadlineNs > 0)
                 {
                     throw new IllegalStateException("worker " + i + " still runs generation " +
-                        workerCounters.get(i).readPublished(WorkerCounter.GENERATION) + ", not " + generation);
+                        workerCounters.get(i).readPublished(WorkerCounter.GENERATION) + ", not " + applied);
                 }
                 Thread.onSpinWait();
             }
         }
-        return generation;
+        return applied;
     }
 
     private static <T> T await(final java.util.concurrent.CompletableFuture<T> future)
@@ -273,10 +340,10 @@ public final class Dataplane implements AutoCloseable
         return neighbours;
     }
 
-    /** @return the counters of every worker and the error counter, for readers such as a stat tool. */
-    public CountersManager countersManager()
+    /** @return the stats file the counters are published in. */
+    public StatsFile stats()
     {
-        return countersManager;
+        return stats;
     }
 
     /** @return the MAC the LB answers to. */
@@ -308,7 +375,12 @@ public final class Dataplane implements AutoCloseable
         {
             counters.close();
         }
+        labels.close();
         CloseHelper.closeAll(pool);
+        if (ownsStats)
+        {
+            stats.close();
+        }
         LOG.log(System.Logger.Level.INFO, "dataplane on {0} closed", config.device());
     }
 }

@@ -2,7 +2,9 @@ package io.sluice.dataplane.worker;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Tag;
@@ -14,6 +16,8 @@ import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.dataplane.stats.TrafficStats;
 import io.sluice.dpdk.DpdkTestSupport;
 import io.sluice.dpdk.PcapFile;
 
@@ -46,6 +50,19 @@ class DataplaneTest
             TimeUnit.SECONDS.toNanos(300), TimeUnit.SECONDS.toNanos(30));
     }
 
+    private static Map<String, Integer> labels(final StatsFile stats, final int type)
+    {
+        final Map<String, Integer> ids = new HashMap<>();
+        stats.countersReader().forEach((counterId, typeId, key, label) ->
+        {
+            if (typeId == type)
+            {
+                ids.put(label, key.getInt(4));
+            }
+        });
+        return ids;
+    }
+
     @Test
     void shouldForwardOnEveryWorkerAndApplyChangesToAllOfThem() throws Exception
     {
@@ -71,7 +88,11 @@ class DataplaneTest
         final DataplaneConfig config = new DataplaneConfig(device.toString(), List.of(-1, -1), macLong(LB_MAC), 8192, 512, 512,
             false, 1 << 14, TimeUnit.SECONDS.toNanos(1), 32, 16, 1000);
 
-        try (Dataplane dataplane = Dataplane.start(DpdkTestSupport.eal(), config, settings, List.of(dsr("192.0.2.10", "10.0.0.11", "10.0.0.12"))))
+        final Path statsPath = directory.resolve("sluice.stats");
+        try (StatsFile stats = StatsFile.create(statsPath, 2);
+            Dataplane dataplane = Dataplane.start(DpdkTestSupport.eal(), config, settings,
+                List.of(dsr("192.0.2.10", "10.0.0.11", "10.0.0.12")), null, stats);
+            StatsFile reader = StatsFile.open(statsPath))
         {
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (dataplane.counter(WorkerCounter.RX_PACKETS) < 2L * FRAMES_PER_QUEUE && System.nanoTime() < deadline)
@@ -83,6 +104,17 @@ class DataplaneTest
             assertEquals(2L * FRAMES_PER_QUEUE, dataplane.counter(WorkerCounter.TX_PACKETS));
             assertEquals(0, dataplane.counter(WorkerCounter.DROPPED));
 
+            final Map<String, Integer> serviceIds = labels(reader, StatsFile.SERVICE_LABEL_TYPE);
+            final Map<String, Integer> backendIds = labels(reader, StatsFile.BACKEND_LABEL_TYPE);
+            final int service = serviceIds.get("192.0.2.10:80/tcp dsr");
+            assertEquals(2L * FRAMES_PER_QUEUE, reader.serviceStat(service, TrafficStats.PACKETS), "service packets, both workers");
+            assertEquals(2L * FRAMES_PER_QUEUE, reader.serviceStat(service, TrafficStats.NEW_FLOWS));
+            final long toFirst = reader.backendStat(backendIds.get("10.0.0.11"), TrafficStats.PACKETS);
+            final long toSecond = reader.backendStat(backendIds.get("10.0.0.12"), TrafficStats.PACKETS);
+            assertEquals(2L * FRAMES_PER_QUEUE, toFirst + toSecond, "backend packets add up to the service's");
+            assertTrue(toFirst > 0 && toSecond > 0, "both backends served: " + toFirst + " / " + toSecond);
+            assertEquals(2L * FRAMES_PER_QUEUE * 60, reader.serviceStat(service, TrafficStats.BYTES), "bytes of 60-byte frames");
+
             final long generation = dataplane.apply(settings, List.of(dsr("192.0.2.10", "10.0.0.11"), dsr("192.0.2.20", "10.0.0.12")));
             assertEquals(2, generation);
             assertEquals(2L * generation, dataplane.counter(WorkerCounter.GENERATION), "both workers run generation 2");
@@ -92,6 +124,7 @@ class DataplaneTest
             assertTrue(bad.getMessage().contains("defined twice"), bad.getMessage());
             assertEquals(2, dataplane.snapshot().generation(), "a rejected change leaves the running configuration");
             assertEquals(2, dataplane.snapshot().serviceCount());
+            assertTrue(labels(reader, StatsFile.SERVICE_LABEL_TYPE).containsKey("192.0.2.20:80/tcp dsr"), "labels follow the applied config");
         }
         assertEquals(FRAMES_PER_QUEUE, PcapFile.read(outputs.get(0)).size(), "worker 0 forwarded its queue");
         assertEquals(FRAMES_PER_QUEUE, PcapFile.read(outputs.get(1)).size(), "worker 1 forwarded its queue");

@@ -1,0 +1,115 @@
+package io.sluice.dataplane.stats;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import io.sluice.dataplane.service.ServiceSnapshot;
+
+/**
+ * One worker's per-service and per-backend traffic counters, in its own region of the stats file:
+ * the worker is the single writer (plain 8-byte stores, which another process reads whole on
+ * x86-64); readers sum the regions of all workers. Indexed by the stable service and backend ids.
+ * <pre>
+ *   region of one worker, one row = one 8-byte counter
+ *   services: MAX_SERVICES x [packets, bytes, new flows, drops]
+ *   backends: MAX_BACKENDS x [packets, bytes, new flows, (unused)]
+ * </pre>
+ */
+public final class TrafficStats
+{
+    /** Counters per service. */
+    public static final int SERVICE_STRIDE = 4;
+    /** Counters per backend (one spare keeps rows 32-byte aligned). */
+    public static final int BACKEND_STRIDE = 4;
+    /** Packets forwarded (service, backend). */
+    public static final int PACKETS = 0;
+    /** Bytes received of the packets forwarded (service, backend). */
+    public static final int BYTES = 1;
+    /** Flows inserted in the flow table (service, backend). */
+    public static final int NEW_FLOWS = 2;
+    /** Packets to the service dropped after the VIP matched (service only). */
+    public static final int DROPS = 3;
+    /** Bytes of one worker's region. */
+    public static final long REGION_LENGTH =
+        8L * (ServiceSnapshot.MAX_SERVICES * SERVICE_STRIDE + ServiceSnapshot.MAX_BACKENDS * BACKEND_STRIDE);
+    private static final long BACKENDS_OFFSET = 8L * ServiceSnapshot.MAX_SERVICES * SERVICE_STRIDE;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+
+    private final MemorySegment region;
+
+    /**
+     * @param region this worker's region, {@link #REGION_LENGTH} bytes, zeroed.
+     */
+    public TrafficStats(final MemorySegment region)
+    {
+        if (region.byteSize() < REGION_LENGTH)
+        {
+            throw new IllegalArgumentException("traffic stats region of " + region.byteSize() + " bytes, need " + REGION_LENGTH);
+        }
+        this.region = region;
+    }
+
+    /**
+     * Counts a forwarded packet.
+     *
+     * @param serviceId service id.
+     * @param backendId backend id.
+     * @param bytes     its length as received.
+     * @param newFlow   whether it created a flow-table entry.
+     */
+    public void forwarded(final int serviceId, final int backendId, final int bytes, final boolean newFlow)
+    {
+        final long service = serviceOffset(serviceId);
+        final long backend = backendOffset(backendId);
+        final long flows = newFlow ? 1 : 0;
+        region.set(LONG, service, region.get(LONG, service) + 1);
+        region.set(LONG, service + 8, region.get(LONG, service + 8) + bytes);
+        region.set(LONG, service + 16, region.get(LONG, service + 16) + flows);
+        region.set(LONG, backend, region.get(LONG, backend) + 1);
+        region.set(LONG, backend + 8, region.get(LONG, backend + 8) + bytes);
+        region.set(LONG, backend + 16, region.get(LONG, backend + 16) + flows);
+    }
+
+    /** Counts a packet to a service that was dropped (no backend, unresolved next hop, too big, ...). */
+    public void serviceDrop(final int serviceId)
+    {
+        final long offset = serviceOffset(serviceId) + 8L * DROPS;
+        region.set(LONG, offset, region.get(LONG, offset) + 1);
+    }
+
+    /** @return offset of a service's row in a region. */
+    public static long serviceOffset(final int serviceId)
+    {
+        return 8L * SERVICE_STRIDE * serviceId;
+    }
+
+    /** @return offset of a backend's row in a region. */
+    public static long backendOffset(final int backendId)
+    {
+        return BACKENDS_OFFSET + 8L * BACKEND_STRIDE * backendId;
+    }
+
+    /** Zeroes a service's row in a region (control thread, before the id is published). */
+    public static void resetService(final MemorySegment region, final int serviceId)
+    {
+        region.asSlice(serviceOffset(serviceId), 8L * SERVICE_STRIDE).fill((byte)0);
+    }
+
+    /** Zeroes a backend's row in a region (control thread, before the id is published). */
+    public static void resetBackend(final MemorySegment region, final int backendId)
+    {
+        region.asSlice(backendOffset(backendId), 8L * BACKEND_STRIDE).fill((byte)0);
+    }
+
+    /** @return one counter of a service in one region. */
+    public static long service(final MemorySegment region, final int serviceId, final int stat)
+    {
+        return region.get(LONG, serviceOffset(serviceId) + 8L * stat);
+    }
+
+    /** @return one counter of a backend in one region. */
+    public static long backend(final MemorySegment region, final int backendId, final int stat)
+    {
+        return region.get(LONG, backendOffset(backendId) + 8L * stat);
+    }
+}
