@@ -1,0 +1,207 @@
+package io.sluice.bench.pipeline;
+
+import java.util.SplittableRandom;
+
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.pipeline.WorkerCounter;
+
+import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
+import static io.sluice.bench.pipeline.IpipPipelineFixture.START_NS;
+import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_STRIDE;
+
+/**
+ * The many-established-flows case: the flow table holds {@link #FLOW_COUNT} (1,000,000) established
+ * flows and each packet belongs to one of them picked at random, so the table is far larger than the
+ * caches and nearly every lookup misses them.
+ * <p>
+ * Setup establishes the flows by running one packet of each through the pipeline (client tuples
+ * 0, 1, 2, ..., see {@link ClientTuples}). A flow whose bucket is already full of eight flows is
+ * forwarded statelessly and left out (the clock does not move, so nothing can be evicted), and the
+ * next tuple is tried, until the table holds exactly the flow count. Then it writes a sequence of
+ * {@link #SEQUENCE_LENGTH} frames, each of a flow drawn uniformly at random (fixed seed) from the
+ * established ones, one after another in memory, and runs the whole sequence once, checking that
+ * every frame is forwarded as an IPIP packet of a flow hit. The benchmark receives the sequence's
+ * frames in order, a burst at a time, wrapping around at the end: the frames stream in like a NIC's
+ * receive ring while the flows they hit are scattered over the table. The clock stays put, so no
+ * flow expires. Tear-down checks that every measured packet was forwarded as a flow hit.
+ */
+@State(Scope.Thread)
+public class EstablishedFlowsState
+{
+    /** Established flows in the table. */
+    public static final int FLOW_COUNT = 1_000_000;
+
+    /** Flow table capacity: about twice the flow count. */
+    public static final int FLOW_TABLE_CAPACITY = 1 << 21;
+
+    /** Frames in the precomputed random sequence. */
+    public static final int SEQUENCE_LENGTH = 1 << 20;
+
+    /** The VIP's TCP idle timeout. */
+    public static final long TCP_IDLE_TIMEOUT_NS = 300_000_000_000L;
+
+    /** How long a flow must be idle before an insert may evict it. */
+    public static final long MIN_EVICTION_IDLE_NS = 1_000_000_000L;
+
+    private static final long SEQUENCE_SEED = 0x51CE_BE4C_0001L;
+
+    private final int flowCount;
+    private final int flowTableCapacity;
+    private final int sequenceLength;
+    private IpipPipelineFixture fixture;
+    private long sequence;
+    private long burstFrames;
+    private int cursor;
+    private long bursts;
+    private long skippedTuples;
+
+    /** The benchmark's configuration: {@link #FLOW_COUNT} flows. */
+    public EstablishedFlowsState()
+    {
+        this(FLOW_COUNT, FLOW_TABLE_CAPACITY, SEQUENCE_LENGTH);
+    }
+
+    /**
+     * A smaller or larger configuration, for tests.
+     *
+     * @param flowCount         established flows, at most half the capacity.
+     * @param flowTableCapacity flow table capacity, a power of two.
+     * @param sequenceLength    frames in the random sequence, a power of two and a multiple of the burst size.
+     * @throws IllegalArgumentException when the sizes do not fit together.
+     */
+    public EstablishedFlowsState(final int flowCount, final int flowTableCapacity, final int sequenceLength)
+    {
+        if (flowCount < 1 || flowCount > flowTableCapacity / 2)
+        {
+            throw new IllegalArgumentException(
+                "flow count " + flowCount + " must be 1 to half the flow table capacity " + flowTableCapacity);
+        }
+        if (Integer.bitCount(sequenceLength) != 1 || sequenceLength < BURST_SIZE)
+        {
+            throw new IllegalArgumentException(
+                "sequence length " + sequenceLength + " must be a power of two of at least " + BURST_SIZE);
+        }
+        this.flowCount = flowCount;
+        this.flowTableCapacity = flowTableCapacity;
+        this.sequenceLength = sequenceLength;
+    }
+
+    /** Builds the pipeline, establishes the flows, writes the random sequence and checks it. */
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        fixture = new IpipPipelineFixture(flowTableCapacity, TCP_IDLE_TIMEOUT_NS, MIN_EVICTION_IDLE_NS);
+        final long[] flows = establishFlows();
+
+        sequence = fixture.allocateFrames(sequenceLength);
+        final SplittableRandom random = new SplittableRandom(SEQUENCE_SEED);
+        for (int i = 0; i < sequenceLength; i++)
+        {
+            IpipPipelineFixture.encodeFrame(sequence + (long)i * FRAME_STRIDE, flows[random.nextInt(flowCount)]);
+        }
+
+        fixture.markCounters();
+        for (int burst = 0; burst < sequenceLength / BURST_SIZE; burst++)
+        {
+            beginBurst();
+            for (int i = 0; i < BURST_SIZE; i++)
+            {
+                fixture.requireTunnelled(processPacket(i));
+            }
+        }
+        fixture.requireCountsSinceMark(sequenceLength, IpipPipelineFixture.FlowOutcome.FLOW_HIT);
+        fixture.markCounters();
+        bursts = 0;
+    }
+
+    private long[] establishFlows()
+    {
+        final long[] flows = new long[flowCount];
+        final long scratch = fixture.allocateFrames(1);
+        final FlowTable table = fixture.flowTable();
+        int established = 0;
+        long tuple = 0;
+        fixture.beginBurst(START_NS);
+        while (established < flowCount)
+        {
+            IpipPipelineFixture.encodeFrame(scratch, tuple);
+            final long newBefore = fixture.counters().get(WorkerCounter.FLOW_NEW);
+            fixture.receive(0, scratch);
+            fixture.requireTunnelled(fixture.process());
+            if (fixture.counters().get(WorkerCounter.FLOW_NEW) != newBefore)
+            {
+                flows[established++] = tuple;
+            }
+            else
+            {
+                skippedTuples++;
+            }
+            tuple++;
+        }
+        if (table.size() != flowCount || table.evictions() != 0)
+        {
+            throw new IllegalStateException(
+                "flow table holds " + table.size() + " flows after " + table.evictions() + " evictions, expected " +
+                flowCount + " and none");
+        }
+        return flows;
+    }
+
+    /** Starts a burst: the next {@link IpipPipelineFixture#BURST_SIZE} frames of the sequence. */
+    public void beginBurst()
+    {
+        fixture.beginBurst(START_NS);
+        burstFrames = sequence + (long)cursor * FRAME_STRIDE;
+        cursor = (cursor + BURST_SIZE) & (sequenceLength - 1);
+        bursts++;
+    }
+
+    /**
+     * Receives packet {@code index} of the burst (a copy of its frame in the sequence) and runs it
+     * through the pipeline.
+     *
+     * @param index 0 to {@link IpipPipelineFixture#BURST_SIZE} - 1.
+     * @return the verdict.
+     */
+    public int processPacket(final int index)
+    {
+        fixture.receive(index, burstFrames + (long)index * FRAME_STRIDE);
+        return fixture.process();
+    }
+
+    /**
+     * Checks that every packet since the setup was forwarded as a flow hit, then frees the memory.
+     *
+     * @throws IllegalStateException when a counter is off.
+     */
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        try
+        {
+            fixture.requireCountsSinceMark(bursts * BURST_SIZE, IpipPipelineFixture.FlowOutcome.FLOW_HIT);
+        }
+        finally
+        {
+            fixture.close();
+        }
+    }
+
+    /** @return the pipeline, for tests. */
+    public IpipPipelineFixture fixture()
+    {
+        return fixture;
+    }
+
+    /** @return tuples left out of the table because their bucket was full. */
+    public long skippedTuples()
+    {
+        return skippedTuples;
+    }
+}

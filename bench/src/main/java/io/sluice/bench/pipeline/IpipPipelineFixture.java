@@ -1,0 +1,352 @@
+package io.sluice.bench.pipeline;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.maglev.MaglevTable;
+import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.pipeline.DataplaneCounters;
+import io.sluice.dataplane.pipeline.DropReason;
+import io.sluice.dataplane.pipeline.IcmpResponder;
+import io.sluice.dataplane.pipeline.PacketProcessor;
+import io.sluice.dataplane.pipeline.Verdict;
+import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.service.ServiceSnapshotBuilder;
+import io.sluice.dataplane.service.ServiceSpec;
+
+import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_LENGTH;
+import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_STRIDE;
+import static io.sluice.bench.pipeline.TcpFrameEncoder.IPV4_HEADER_LENGTH;
+import static io.sluice.bench.pipeline.TcpFrameEncoder.IPV4_OFFSET;
+import static io.sluice.bench.pipeline.TcpFrameEncoder.TCP_HEADER_LENGTH;
+import static io.sluice.bench.pipeline.TcpFrameEncoder.TTL;
+import static io.sluice.bench.pipeline.TcpFrameEncoder.U32;
+import static io.sluice.bench.pipeline.TcpFrameEncoder.u16;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * One worker's pipeline set up for the benchmark case: an IPv4 TCP VIP forwarded by IPIP to 100
+ * backends of weight 1 (Maglev, M = 65537), reached through a gateway whose MAC is static, with
+ * four tunnel source addresses; plus a receive burst of {@link #BURST_SIZE} packet buffers of
+ * {@link #BUFFER_LENGTH} bytes with DPDK's {@link #HEADROOM}-byte headroom.
+ * <p>
+ * Packet memory is read through one segment over all of memory ({@link #memory()}), addressed by
+ * absolute address, exactly as the DPDK worker reads mbufs; buffers and frame templates are
+ * allocated from this fixture's arena. {@link #receive} is what the NIC would have done: it copies
+ * a frame into a buffer of the burst. It also holds the checks every benchmark runs: that a
+ * verdict is a forwarded IPIP packet ({@link #requireTunnelled}) and that the counters moved as
+ * the case says ({@link #requireCountsSinceMark}), so a misconfigured benchmark fails instead of
+ * timing a drop path. Single threaded, like the worker it stands for.
+ */
+public final class IpipPipelineFixture implements AutoCloseable
+{
+    /** Packets per receive burst, and per benchmark invocation. */
+    public static final int BURST_SIZE = 32;
+
+    /** Headroom in front of each frame (DPDK's RTE_PKTMBUF_HEADROOM). */
+    public static final int HEADROOM = 128;
+
+    /** Size of one packet buffer: DPDK's default 2048-byte data room plus the headroom. */
+    public static final int BUFFER_LENGTH = 2048 + HEADROOM;
+
+    /** Backends of the VIP. */
+    public static final int BACKEND_COUNT = 100;
+
+    /** Tunnel (outer) source addresses of the LB. */
+    public static final int TUNNEL_SOURCE_COUNT = 4;
+
+    /** The VIP, 192.0.2.20. */
+    public static final int VIP_ADDRESS = 0xC000_0214;
+
+    /** The VIP port. */
+    public static final int VIP_PORT = 80;
+
+    /** MAC of the LB port the frames arrive on. */
+    public static final long PORT_MAC = 0x02_00_00_00_00_01L;
+
+    /** MAC of the router: the source of received frames and the gateway to the backends. */
+    public static final long ROUTER_MAC = 0x02_00_00_00_00_FEL;
+
+    /** First backend address, 172.17.0.1; the others follow it. */
+    public static final int FIRST_BACKEND_ADDRESS = 0xAC11_0001;
+
+    /** A clock origin far from zero, so that no time difference depends on it. */
+    public static final long START_NS = 1_000_000_000_000L;
+
+    private static final int LOCAL_ADDRESS = 0xAC10_0002;
+    private static final int GATEWAY_ADDRESS = 0xAC10_0001;
+    private static final int FIRST_TUNNEL_SOURCE = 0xAC10_0064;
+    private static final long UDP_IDLE_TIMEOUT_NS = 30_000_000_000L;
+    private static final int ICMP_TOO_BIG_PER_SECOND = 1000;
+    private static final int ICMP_TOO_BIG_BURST = 100;
+    private static final int NEIGHBOUR_CAPACITY = 64;
+    private static final int CACHE_LINE_LENGTH = 64;
+    private static final int ETHER_TYPE_IPV4 = 0x0800;
+    private static final int PROTOCOL_IPIP = 4;
+    private static final int TUNNELLED_LENGTH = 14 + IPV4_HEADER_LENGTH + IPV4_HEADER_LENGTH + TCP_HEADER_LENGTH;
+
+    @SuppressWarnings("restricted")
+    private static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    private final Arena arena = Arena.ofShared();
+    private final long buffersAddress;
+    private final PacketBuffer packet = new PacketBuffer();
+    private final FlowTable flowTable;
+    private final DataplaneCounters counters = new DataplaneCounters();
+    private final PacketProcessor processor;
+    private final ServiceSnapshot snapshot;
+    private final long[] marked = new long[WorkerCounter.count()];
+
+    /** What every packet of a benchmark case must do in the flow table. */
+    public enum FlowOutcome
+    {
+        /** Miss, Maglev pick and insert: counted in {@link WorkerCounter#FLOW_NEW}. */
+        NEW_FLOW,
+        /** Found in the table: counted in {@link WorkerCounter#FLOW_HITS}. */
+        FLOW_HIT
+    }
+
+    /**
+     * Builds the configuration, the worker's flow table, counters and pipeline, and the burst's buffers.
+     *
+     * @param flowTableCapacity the flow table's capacity, a power of two.
+     * @param tcpIdleTimeoutNs  the VIP's TCP idle timeout.
+     * @param minEvictionIdleNs how long a flow must be idle before an insert may evict it.
+     */
+    public IpipPipelineFixture(final int flowTableCapacity, final long tcpIdleTimeoutNs, final long minEvictionIdleNs)
+    {
+        final List<IpAddress> tunnelSources = new ArrayList<>();
+        for (int i = 0; i < TUNNEL_SOURCE_COUNT; i++)
+        {
+            tunnelSources.add(IpAddress.ofIpv4(FIRST_TUNNEL_SOURCE + i));
+        }
+        final DataplaneSettings settings = DataplaneSettings.of(List.of(IpAddress.ofIpv4(LOCAL_ADDRESS)), tunnelSources, List.of())
+            .withGateways(IpAddress.ofIpv4(GATEWAY_ADDRESS), null);
+        final List<ServiceSpec.BackendSpec> backends = new ArrayList<>();
+        for (int i = 0; i < BACKEND_COUNT; i++)
+        {
+            backends.add(new ServiceSpec.BackendSpec(IpAddress.ofIpv4(FIRST_BACKEND_ADDRESS + i), 1));
+        }
+        final ServiceSpec vip = new ServiceSpec(
+            IpAddress.ofIpv4(VIP_ADDRESS), VIP_PORT, TcpFrameEncoder.PROTOCOL_TCP, ForwardingMode.IPIP, backends,
+            MaglevTable.DEFAULT_SIZE, tcpIdleTimeoutNs, UDP_IDLE_TIMEOUT_NS);
+
+        final NeighbourTable neighbours = new NeighbourTable(NEIGHBOUR_CAPACITY);
+        neighbours.setStatic(IpAddress.ofIpv4(GATEWAY_ADDRESS), ROUTER_MAC);
+        snapshot = ServiceSnapshotBuilder.build(settings, List.of(vip), neighbours);
+        flowTable = new FlowTable(flowTableCapacity, minEvictionIdleNs);
+        processor = new PacketProcessor(
+            flowTable, neighbours, counters, new IcmpResponder(ICMP_TOO_BIG_PER_SECOND, ICMP_TOO_BIG_BURST));
+        buffersAddress = arena.allocate((long)BURST_SIZE * BUFFER_LENGTH, CACHE_LINE_LENGTH).address();
+    }
+
+    /**
+     * The segment over all of memory that packets and templates are read and written through.
+     *
+     * @return the segment, base address 0.
+     */
+    public static MemorySegment memory()
+    {
+        return MEMORY;
+    }
+
+    /**
+     * Allocates room for frames, {@link TcpFrameEncoder#FRAME_STRIDE} bytes each, cache-line aligned.
+     *
+     * @param count the number of frames.
+     * @return the address of the first frame.
+     */
+    public long allocateFrames(final int count)
+    {
+        return arena.allocate((long)count * FRAME_STRIDE, CACHE_LINE_LENGTH).address();
+    }
+
+    /**
+     * Writes the frame of a client tuple to the VIP.
+     *
+     * @param frame address to write {@link TcpFrameEncoder#FRAME_LENGTH} bytes at.
+     * @param tuple the client tuple's number, see {@link ClientTuples}.
+     */
+    public static void encodeFrame(final long frame, final long tuple)
+    {
+        TcpFrameEncoder.encode(
+            MEMORY, frame, PORT_MAC, ROUTER_MAC, ClientTuples.address(tuple), ClientTuples.port(tuple), VIP_ADDRESS, VIP_PORT);
+    }
+
+    /**
+     * Starts a burst: what the worker does at the top of a duty cycle.
+     *
+     * @param nowNs the cycle's clock.
+     */
+    public void beginBurst(final long nowNs)
+    {
+        processor.begin(snapshot, PORT_MAC, nowNs);
+    }
+
+    /**
+     * Receives a frame into buffer {@code index} of the burst: copies it in behind the headroom, as
+     * the NIC's DMA would have, and points the packet at it.
+     *
+     * @param index        the buffer, 0 to {@link #BURST_SIZE} - 1.
+     * @param frameAddress where the frame to receive is.
+     * @return the address of the received frame in the buffer.
+     */
+    public long receive(final int index, final long frameAddress)
+    {
+        final long buffer = buffersAddress + (long)index * BUFFER_LENGTH;
+        MemorySegment.copy(MEMORY, frameAddress, MEMORY, buffer + HEADROOM, FRAME_LENGTH);
+        packet.wrap(MEMORY, buffer, BUFFER_LENGTH, HEADROOM, FRAME_LENGTH);
+        return buffer + HEADROOM;
+    }
+
+    /**
+     * Runs the last received packet through the pipeline.
+     *
+     * @return the {@link Verdict}.
+     */
+    public int process()
+    {
+        return processor.process(packet);
+    }
+
+    /**
+     * Checks that a verdict and the frame left in the buffer are a forwarded IPIP packet: outer
+     * IPv4 with protocol 4 from one of the tunnel sources to one of the backends, sent to the
+     * gateway, the inner TTL decremented.
+     *
+     * @param verdict the verdict {@link #process()} returned for the last received packet.
+     * @throws IllegalStateException naming what is wrong, with the drop counters.
+     */
+    public void requireTunnelled(final int verdict)
+    {
+        if (verdict != Verdict.FORWARD)
+        {
+            throw new IllegalStateException(
+                "benchmark packet not forwarded: verdict " + Verdict.name(verdict) + ", drops " + dropsText());
+        }
+        final long frame = packet.dataStart();
+        final long outer = frame + IPV4_OFFSET;
+        final long dstMac = ((long)u16(MEMORY, frame) << 32) | (MEMORY.get(U32, frame + 2) & 0xFFFF_FFFFL);
+        final int outerSource = MEMORY.get(U32, outer + 12);
+        final int outerDestination = MEMORY.get(U32, outer + 16);
+        final int innerTtl = MEMORY.get(JAVA_BYTE, outer + IPV4_HEADER_LENGTH + 8) & 0xFF;
+        final boolean tunnelled = packet.dataLength() == TUNNELLED_LENGTH &&
+            dstMac == ROUTER_MAC &&
+            u16(MEMORY, frame + 12) == ETHER_TYPE_IPV4 &&
+            (MEMORY.get(JAVA_BYTE, outer + 9) & 0xFF) == PROTOCOL_IPIP &&
+            outerSource - FIRST_TUNNEL_SOURCE >= 0 && outerSource - FIRST_TUNNEL_SOURCE < TUNNEL_SOURCE_COUNT &&
+            outerDestination - FIRST_BACKEND_ADDRESS >= 0 && outerDestination - FIRST_BACKEND_ADDRESS < BACKEND_COUNT &&
+            innerTtl == TTL - 1;
+        if (!tunnelled)
+        {
+            throw new IllegalStateException(
+                "benchmark packet forwarded but not as the expected IPIP packet: length " + packet.dataLength() +
+                ", outer " + Integer.toHexString(outerSource) + " -> " + Integer.toHexString(outerDestination) +
+                ", inner TTL " + innerTtl);
+        }
+    }
+
+    /** Remembers the counters' values, for {@link #requireCountsSinceMark}. */
+    public void markCounters()
+    {
+        for (int i = 0; i < marked.length; i++)
+        {
+            marked[i] = counters.get(WorkerCounter.of(i));
+        }
+    }
+
+    /**
+     * How much a counter grew since {@link #markCounters()}.
+     *
+     * @param counter the counter.
+     * @return its growth.
+     */
+    public long sinceMark(final WorkerCounter counter)
+    {
+        return counters.get(counter) - marked[counter.ordinal()];
+    }
+
+    /**
+     * Checks that since {@link #markCounters()} exactly {@code packets} packets were received, all
+     * forwarded, none dropped, none re-hashed, none forwarded statelessly for want of a flow-table
+     * slot, and that each had the expected flow-table outcome.
+     *
+     * @param packets the packets the caller ran.
+     * @param outcome what each of them had to do in the flow table.
+     * @throws IllegalStateException listing every counter that is off.
+     */
+    public void requireCountsSinceMark(final long packets, final FlowOutcome outcome)
+    {
+        final boolean newFlows = outcome == FlowOutcome.NEW_FLOW;
+        final StringBuilder problems = new StringBuilder();
+        expect(problems, WorkerCounter.RX_PACKETS, packets);
+        expect(problems, WorkerCounter.FORWARDED, packets);
+        expect(problems, WorkerCounter.DROPPED, 0);
+        expect(problems, WorkerCounter.FLOW_FALLBACK, 0);
+        expect(problems, WorkerCounter.FLOW_REHASHED, 0);
+        expect(problems, WorkerCounter.FLOW_NEW, newFlows ? packets : 0);
+        expect(problems, WorkerCounter.FLOW_HITS, newFlows ? 0 : packets);
+        if (!problems.isEmpty())
+        {
+            throw new IllegalStateException(
+                "counters do not match " + packets + " packets of " + outcome + ":" + problems + "; drops " + dropsText());
+        }
+    }
+
+    private void expect(final StringBuilder problems, final WorkerCounter counter, final long expected)
+    {
+        final long actual = sinceMark(counter);
+        if (actual != expected)
+        {
+            problems.append(' ').append(counter.label()).append(" = ").append(actual).append(" (expected ").append(expected).append(')');
+        }
+    }
+
+    private String dropsText()
+    {
+        final StringBuilder text = new StringBuilder("{");
+        for (int i = 0; i < DropReason.count(); i++)
+        {
+            final DropReason reason = DropReason.of(i);
+            if (counters.get(reason) != 0)
+            {
+                text.append(' ').append(reason.label()).append('=').append(counters.get(reason));
+            }
+        }
+        return text.append(" }").toString();
+    }
+
+    /** @return this worker's counters. */
+    public DataplaneCounters counters()
+    {
+        return counters;
+    }
+
+    /** @return this worker's flow table. */
+    public FlowTable flowTable()
+    {
+        return flowTable;
+    }
+
+    /** @return the service snapshot in force. */
+    public ServiceSnapshot snapshot()
+    {
+        return snapshot;
+    }
+
+    /** Frees the flow table, the buffers and the frames. */
+    @Override
+    public void close()
+    {
+        flowTable.close();
+        arena.close();
+    }
+}
