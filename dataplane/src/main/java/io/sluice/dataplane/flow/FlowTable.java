@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
+import static io.sluice.dataplane.packet.Memory.ALL;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -127,9 +128,11 @@ public final class FlowTable implements AutoCloseable
 
     private final Arena arena;
     private final MemorySegment memory;
+    private final long base;
     private final int capacity;
     private final int bucketMask;
     private final long minEvictionIdleNs;
+    private boolean closed;
     private int sweepCursor;
     private long size;
     private long inserts;
@@ -160,6 +163,7 @@ public final class FlowTable implements AutoCloseable
         try
         {
             this.memory = arena.allocate(byteSizeFor(capacity), CACHE_LINE_LENGTH);
+            this.base = memory.address();
         }
         catch (final RuntimeException | OutOfMemoryError ex)
         {
@@ -192,6 +196,7 @@ public final class FlowTable implements AutoCloseable
      */
     public int find(final FlowKey key, final long hash, final long nowNs)
     {
+        requireOpen();
         final int handle = findOccupied(key, hash);
         if (handle != MISS && isExpired(slotOffset(handle), nowNs))
         {
@@ -220,6 +225,7 @@ public final class FlowTable implements AutoCloseable
      */
     public int insert(final FlowKey key, final long hash, final int backendId, final long idleTimeoutNs, final long nowNs)
     {
+        requireOpen();
         validateIdleTimeout(idleTimeoutNs);
         final int present = findOccupied(key, hash);
         if (present != MISS)
@@ -242,7 +248,7 @@ public final class FlowTable implements AutoCloseable
 
         writeKey(handle, key);
         writeValue(handle, backendId, idleTimeoutNs, nowNs);
-        memory.set(JAVA_INT, tagOffset(handle), tagOf(hash));
+        ALL.set(JAVA_INT, base + tagOffset(handle), tagOf(hash));
         inserts++;
         return handle;
     }
@@ -256,6 +262,7 @@ public final class FlowTable implements AutoCloseable
      */
     public boolean remove(final FlowKey key, final long hash)
     {
+        requireOpen();
         final int handle = findOccupied(key, hash);
         if (handle == MISS)
         {
@@ -275,8 +282,8 @@ public final class FlowTable implements AutoCloseable
     public void touch(final int handle, final long nowNs)
     {
         final long slot = slotOffset(handle);
-        memory.set(JAVA_LONG, slot + LAST_SEEN_OFFSET, nowNs);
-        writeExpiryTick(handle, nowNs, memory.get(JAVA_LONG, slot + IDLE_TIMEOUT_OFFSET));
+        ALL.set(JAVA_LONG, base + slot + LAST_SEEN_OFFSET, nowNs);
+        writeExpiryTick(handle, nowNs, ALL.get(JAVA_LONG, base + slot + IDLE_TIMEOUT_OFFSET));
     }
 
     /**
@@ -285,7 +292,7 @@ public final class FlowTable implements AutoCloseable
      */
     public int backendId(final int handle)
     {
-        return memory.get(JAVA_INT, slotOffset(handle) + BACKEND_ID_OFFSET);
+        return ALL.get(JAVA_INT, base + slotOffset(handle) + BACKEND_ID_OFFSET);
     }
 
     /**
@@ -296,7 +303,7 @@ public final class FlowTable implements AutoCloseable
      */
     public void backendId(final int handle, final int backendId)
     {
-        memory.set(JAVA_INT, slotOffset(handle) + BACKEND_ID_OFFSET, backendId);
+        ALL.set(JAVA_INT, base + slotOffset(handle) + BACKEND_ID_OFFSET, backendId);
     }
 
     /**
@@ -305,7 +312,7 @@ public final class FlowTable implements AutoCloseable
      */
     public long lastSeenNs(final int handle)
     {
-        return memory.get(JAVA_LONG, slotOffset(handle) + LAST_SEEN_OFFSET);
+        return ALL.get(JAVA_LONG, base + slotOffset(handle) + LAST_SEEN_OFFSET);
     }
 
     /**
@@ -314,7 +321,7 @@ public final class FlowTable implements AutoCloseable
      */
     public long idleTimeoutNs(final int handle)
     {
-        return memory.get(JAVA_LONG, slotOffset(handle) + IDLE_TIMEOUT_OFFSET);
+        return ALL.get(JAVA_LONG, base + slotOffset(handle) + IDLE_TIMEOUT_OFFSET);
     }
 
     /**
@@ -329,8 +336,8 @@ public final class FlowTable implements AutoCloseable
     {
         validateIdleTimeout(timeoutNs);
         final long slot = slotOffset(handle);
-        memory.set(JAVA_LONG, slot + IDLE_TIMEOUT_OFFSET, timeoutNs);
-        writeExpiryTick(handle, memory.get(JAVA_LONG, slot + LAST_SEEN_OFFSET), timeoutNs);
+        ALL.set(JAVA_LONG, base + slot + IDLE_TIMEOUT_OFFSET, timeoutNs);
+        writeExpiryTick(handle, ALL.get(JAVA_LONG, base + slot + LAST_SEEN_OFFSET), timeoutNs);
     }
 
     /**
@@ -339,7 +346,7 @@ public final class FlowTable implements AutoCloseable
      */
     public int flags(final int handle)
     {
-        return memory.get(JAVA_INT, slotOffset(handle) + FLAGS_OFFSET);
+        return ALL.get(JAVA_INT, base + slotOffset(handle) + FLAGS_OFFSET);
     }
 
     /**
@@ -350,7 +357,7 @@ public final class FlowTable implements AutoCloseable
      */
     public void flags(final int handle, final int flags)
     {
-        memory.set(JAVA_INT, slotOffset(handle) + FLAGS_OFFSET, flags);
+        ALL.set(JAVA_INT, base + slotOffset(handle) + FLAGS_OFFSET, flags);
     }
 
     /**
@@ -362,11 +369,11 @@ public final class FlowTable implements AutoCloseable
     public void readKey(final int handle, final FlowKey into)
     {
         final long slot = slotOffset(handle);
-        final long srcHi = memory.get(JAVA_LONG, slot + SRC_HI_OFFSET);
-        final long srcLo = memory.get(JAVA_LONG, slot + SRC_LO_OFFSET);
-        final long dstHi = memory.get(JAVA_LONG, slot + DST_HI_OFFSET);
-        final long dstLo = memory.get(JAVA_LONG, slot + DST_LO_OFFSET);
-        final long tuple = memory.get(JAVA_LONG, slot + TUPLE_OFFSET);
+        final long srcHi = ALL.get(JAVA_LONG, base + slot + SRC_HI_OFFSET);
+        final long srcLo = ALL.get(JAVA_LONG, base + slot + SRC_LO_OFFSET);
+        final long dstHi = ALL.get(JAVA_LONG, base + slot + DST_HI_OFFSET);
+        final long dstLo = ALL.get(JAVA_LONG, base + slot + DST_LO_OFFSET);
+        final long tuple = ALL.get(JAVA_LONG, base + slot + TUPLE_OFFSET);
         final int srcPort = (int)(tuple >>> 48);
         final int dstPort = (int)(tuple >>> 32) & 0xFFFF;
         final int protocol = (int)(tuple >>> 8) & 0xFF;
@@ -391,7 +398,7 @@ public final class FlowTable implements AutoCloseable
      */
     public boolean isLive(final int handle, final long nowNs)
     {
-        return memory.get(JAVA_INT, tagOffset(handle)) != 0 && !isExpired(slotOffset(handle), nowNs);
+        return ALL.get(JAVA_INT, base + tagOffset(handle)) != 0 && !isExpired(slotOffset(handle), nowNs);
     }
 
     /**
@@ -406,6 +413,7 @@ public final class FlowTable implements AutoCloseable
      */
     public int expire(final long nowNs, final int maxBuckets)
     {
+        requireOpen();
         if (maxBuckets < 0)
         {
             throw new IllegalArgumentException("maxBuckets must be >= 0, got " + maxBuckets);
@@ -421,10 +429,10 @@ public final class FlowTable implements AutoCloseable
             for (int way = 0; way < SLOTS_PER_BUCKET; way++)
             {
                 final long tagOffset = header + TAG_OFFSET + way * Integer.BYTES;
-                if (memory.get(JAVA_INT, tagOffset) != 0 &&
-                    nowTick - memory.get(JAVA_INT, header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
+                if (ALL.get(JAVA_INT, base + tagOffset) != 0 &&
+                    nowTick - ALL.get(JAVA_INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
                 {
-                    memory.set(JAVA_INT, tagOffset, 0);
+                    ALL.set(JAVA_INT, base + tagOffset, 0);
                     freed++;
                 }
             }
@@ -514,7 +522,23 @@ public final class FlowTable implements AutoCloseable
      */
     public void close()
     {
-        arena.close();
+        if (!closed)
+        {
+            closed = true;
+            arena.close();
+        }
+    }
+
+    /**
+     * The table is read through absolute addresses, so a use after {@link #close()} would touch
+     * freed memory; the entry points check first and throw instead.
+     */
+    private void requireOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("flow table used after close");
+        }
     }
 
     private static void validateCapacity(final int capacity)
@@ -543,7 +567,7 @@ public final class FlowTable implements AutoCloseable
         final int tag = tagOf(hash);
         for (int way = 0; way < SLOTS_PER_BUCKET; way++)
         {
-            if (memory.get(JAVA_INT, header + TAG_OFFSET + way * Integer.BYTES) == tag &&
+            if (ALL.get(JAVA_INT, base + header + TAG_OFFSET + way * Integer.BYTES) == tag &&
                 keyMatches(header + HEADER_LENGTH + (long)way * SLOT_LENGTH, key))
             {
                 return (bucket << WAY_SHIFT) | way;
@@ -555,11 +579,11 @@ public final class FlowTable implements AutoCloseable
 
     private boolean keyMatches(final long slot, final FlowKey key)
     {
-        return memory.get(JAVA_LONG, slot + SRC_LO_OFFSET) == key.srcLo() &&
-            memory.get(JAVA_LONG, slot + DST_LO_OFFSET) == key.dstLo() &&
-            memory.get(JAVA_LONG, slot + TUPLE_OFFSET) == tupleWord(key) &&
-            memory.get(JAVA_LONG, slot + SRC_HI_OFFSET) == key.srcHi() &&
-            memory.get(JAVA_LONG, slot + DST_HI_OFFSET) == key.dstHi();
+        return ALL.get(JAVA_LONG, base + slot + SRC_LO_OFFSET) == key.srcLo() &&
+            ALL.get(JAVA_LONG, base + slot + DST_LO_OFFSET) == key.dstLo() &&
+            ALL.get(JAVA_LONG, base + slot + TUPLE_OFFSET) == tupleWord(key) &&
+            ALL.get(JAVA_LONG, base + slot + SRC_HI_OFFSET) == key.srcHi() &&
+            ALL.get(JAVA_LONG, base + slot + DST_HI_OFFSET) == key.dstHi();
     }
 
     private int claimSlot(final int bucket, final long nowNs)
@@ -567,7 +591,7 @@ public final class FlowTable implements AutoCloseable
         final int handle = freeOrExpiredWay(bucket, tickOf(nowNs));
         if (handle != MISS)
         {
-            if (memory.get(JAVA_INT, tagOffset(handle)) == 0)
+            if (ALL.get(JAVA_INT, base + tagOffset(handle)) == 0)
             {
                 size++;
             }
@@ -601,13 +625,13 @@ public final class FlowTable implements AutoCloseable
         int expiredWay = MISS;
         for (int way = 0; way < SLOTS_PER_BUCKET; way++)
         {
-            if (memory.get(JAVA_INT, header + TAG_OFFSET + way * Integer.BYTES) == 0)
+            if (ALL.get(JAVA_INT, base + header + TAG_OFFSET + way * Integer.BYTES) == 0)
             {
                 return (bucket << WAY_SHIFT) | way;
             }
 
             if (expiredWay == MISS &&
-                nowTick - memory.get(JAVA_INT, header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
+                nowTick - ALL.get(JAVA_INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
             {
                 expiredWay = way;
             }
@@ -629,7 +653,7 @@ public final class FlowTable implements AutoCloseable
                 return (bucket << WAY_SHIFT) | way;
             }
 
-            final long idleNs = nowNs - memory.get(JAVA_LONG, slot + LAST_SEEN_OFFSET);
+            final long idleNs = nowNs - ALL.get(JAVA_LONG, base + slot + LAST_SEEN_OFFSET);
             if (idleNs > stalestIdleNs)
             {
                 stalestIdleNs = idleNs;
@@ -642,26 +666,26 @@ public final class FlowTable implements AutoCloseable
 
     private boolean isExpired(final long slot, final long nowNs)
     {
-        return nowNs - memory.get(JAVA_LONG, slot + LAST_SEEN_OFFSET) > memory.get(JAVA_LONG, slot + IDLE_TIMEOUT_OFFSET);
+        return nowNs - ALL.get(JAVA_LONG, base + slot + LAST_SEEN_OFFSET) > ALL.get(JAVA_LONG, base + slot + IDLE_TIMEOUT_OFFSET);
     }
 
     private void writeKey(final int handle, final FlowKey key)
     {
         final long slot = slotOffset(handle);
-        memory.set(JAVA_LONG, slot + SRC_HI_OFFSET, key.srcHi());
-        memory.set(JAVA_LONG, slot + SRC_LO_OFFSET, key.srcLo());
-        memory.set(JAVA_LONG, slot + DST_HI_OFFSET, key.dstHi());
-        memory.set(JAVA_LONG, slot + DST_LO_OFFSET, key.dstLo());
-        memory.set(JAVA_LONG, slot + TUPLE_OFFSET, tupleWord(key));
+        ALL.set(JAVA_LONG, base + slot + SRC_HI_OFFSET, key.srcHi());
+        ALL.set(JAVA_LONG, base + slot + SRC_LO_OFFSET, key.srcLo());
+        ALL.set(JAVA_LONG, base + slot + DST_HI_OFFSET, key.dstHi());
+        ALL.set(JAVA_LONG, base + slot + DST_LO_OFFSET, key.dstLo());
+        ALL.set(JAVA_LONG, base + slot + TUPLE_OFFSET, tupleWord(key));
     }
 
     private void writeValue(final int handle, final int backendId, final long idleTimeoutNs, final long nowNs)
     {
         final long slot = slotOffset(handle);
-        memory.set(JAVA_INT, slot + BACKEND_ID_OFFSET, backendId);
-        memory.set(JAVA_INT, slot + FLAGS_OFFSET, 0);
-        memory.set(JAVA_LONG, slot + LAST_SEEN_OFFSET, nowNs);
-        memory.set(JAVA_LONG, slot + IDLE_TIMEOUT_OFFSET, idleTimeoutNs);
+        ALL.set(JAVA_INT, base + slot + BACKEND_ID_OFFSET, backendId);
+        ALL.set(JAVA_INT, base + slot + FLAGS_OFFSET, 0);
+        ALL.set(JAVA_LONG, base + slot + LAST_SEEN_OFFSET, nowNs);
+        ALL.set(JAVA_LONG, base + slot + IDLE_TIMEOUT_OFFSET, idleTimeoutNs);
         writeExpiryTick(handle, nowNs, idleTimeoutNs);
     }
 
@@ -670,12 +694,12 @@ public final class FlowTable implements AutoCloseable
         final int timeoutTicks = (int)((idleTimeoutNs + TICK_ROUNDING) >>> TICK_SHIFT);
         final long expiryTickOffset =
             (long)(handle >>> WAY_SHIFT) * BUCKET_LENGTH + EXPIRY_TICK_OFFSET + (handle & WAY_MASK) * Integer.BYTES;
-        memory.set(JAVA_INT, expiryTickOffset, tickOf(lastSeenNs) + timeoutTicks);
+        ALL.set(JAVA_INT, base + expiryTickOffset, tickOf(lastSeenNs) + timeoutTicks);
     }
 
     private void free(final int handle)
     {
-        memory.set(JAVA_INT, tagOffset(handle), 0);
+        ALL.set(JAVA_INT, base + tagOffset(handle), 0);
         size--;
     }
 

@@ -55,6 +55,7 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
     private final FrameRing.FrameHandler otherPunts;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment scratch = arena.allocate(128);
+    private final long scratchAddress = scratch.address();
     private final EthernetFlyweight ethernet = new EthernetFlyweight();
     private final ArpFlyweight arp = new ArpFlyweight();
     private final Ipv6Flyweight ipv6 = new Ipv6Flyweight();
@@ -138,18 +139,19 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
     @Override
     public void onFrame(final MemorySegment segment, final long offset, final int length)
     {
-        if (ethernet.wrap(segment, offset, length))
+        final long frame = segment.address() + offset;
+        if (ethernet.wrap(frame, length))
         {
-            final long l3 = offset + ethernet.headerLength();
+            final long l3 = frame + ethernet.headerLength();
             final int l3Length = length - ethernet.headerLength();
-            if (ethernet.etherType() == EthernetFlyweight.ETHER_TYPE_ARP && arp.wrap(segment, l3, l3Length))
+            if (ethernet.etherType() == EthernetFlyweight.ETHER_TYPE_ARP && arp.wrap(l3, l3Length))
             {
                 learnCount(table.learn(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(arp.senderIp()), false, arp.senderMac(), nowNs));
                 return;
             }
-            if (ethernet.etherType() == EthernetFlyweight.ETHER_TYPE_IPV6 && ipv6.wrap(segment, l3, l3Length) &&
+            if (ethernet.etherType() == EthernetFlyweight.ETHER_TYPE_IPV6 && ipv6.wrap(l3, l3Length) &&
                 ipv6.upperProtocol() == Ipv6Flyweight.NEXT_ICMPV6 &&
-                icmpv6.wrap(segment, ipv6.upperOffset(), ipv6.upperLength()) && icmpv6.isNeighbourDiscovery() &&
+                icmpv6.wrap(ipv6.upperOffset(), ipv6.upperLength()) && icmpv6.isNeighbourDiscovery() &&
                 icmpv6.type() == Icmpv6Flyweight.TYPE_NEIGHBOUR_ADVERTISEMENT)
             {
                 final long mac = icmpv6.linkAddressOption(Icmpv6Flyweight.OPTION_TARGET_LINK_ADDRESS);
@@ -188,8 +190,8 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
         }
         final int sourceIp = source == null ? 0 : source.ipv4();
         scratch.fill((byte)0);
-        EthernetFlyweight.writeUntagged(scratch, 0, EthernetFlyweight.BROADCAST_MAC, portMac, EthernetFlyweight.ETHER_TYPE_ARP);
-        ArpFlyweight.write(scratch, EthernetFlyweight.HEADER_LENGTH, ArpFlyweight.OPERATION_REQUEST, portMac, sourceIp, 0, target.ipv4());
+        EthernetFlyweight.writeUntagged(scratchAddress + 0, EthernetFlyweight.BROADCAST_MAC, portMac, EthernetFlyweight.ETHER_TYPE_ARP);
+        ArpFlyweight.write(scratchAddress + EthernetFlyweight.HEADER_LENGTH, ArpFlyweight.OPERATION_REQUEST, portMac, sourceIp, 0, target.ipv4());
         return injectRing.offer(scratch, 0, ARP_FRAME_LENGTH);
     }
 
@@ -197,21 +199,21 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
     {
         final long groupLo = 0x0000_0001_FF00_0000L | (target.lo() & 0xFF_FFFFL);
         final long groupMac = 0x3333_FF00_0000L | (target.lo() & 0xFF_FFFFL);
-        EthernetFlyweight.writeUntagged(scratch, 0, groupMac, portMac, EthernetFlyweight.ETHER_TYPE_IPV6);
+        EthernetFlyweight.writeUntagged(scratchAddress + 0, groupMac, portMac, EthernetFlyweight.ETHER_TYPE_IPV6);
         final long l3 = EthernetFlyweight.HEADER_LENGTH;
-        Ipv6Flyweight.write(scratch, l3, 0, 0, NS_LENGTH, Ipv6Flyweight.NEXT_ICMPV6, 255, source.hi(), source.lo(),
+        Ipv6Flyweight.write(scratchAddress + l3, 0, 0, NS_LENGTH, Ipv6Flyweight.NEXT_ICMPV6, 255, source.hi(), source.lo(),
             0xFF02_0000_0000_0000L, groupLo);
         final long ns = l3 + Ipv6Flyweight.HEADER_LENGTH;
-        putU16(scratch, ns, Icmpv6Flyweight.TYPE_NEIGHBOUR_SOLICITATION << 8);
-        putU16(scratch, ns + Icmpv6Flyweight.CHECKSUM_OFFSET, 0);
-        putI32(scratch, ns + 4, 0);
-        putI64(scratch, ns + Icmpv6Flyweight.TARGET_OFFSET, target.hi());
-        putI64(scratch, ns + Icmpv6Flyweight.TARGET_OFFSET + 8, target.lo());
-        putU8(scratch, ns + Icmpv6Flyweight.ND_LENGTH, Icmpv6Flyweight.OPTION_SOURCE_LINK_ADDRESS);
-        putU8(scratch, ns + Icmpv6Flyweight.ND_LENGTH + 1, 1);
-        putMac(scratch, ns + Icmpv6Flyweight.ND_LENGTH + 2, portMac);
-        final long sum = Checksums.add(Checksums.ipv6PseudoHeader(scratch, l3, Ipv6Flyweight.NEXT_ICMPV6, NS_LENGTH), scratch, ns, NS_LENGTH);
-        putU16(scratch, ns + Icmpv6Flyweight.CHECKSUM_OFFSET, Checksums.finish(sum));
+        putU16(scratchAddress + ns, Icmpv6Flyweight.TYPE_NEIGHBOUR_SOLICITATION << 8);
+        putU16(scratchAddress + ns + Icmpv6Flyweight.CHECKSUM_OFFSET, 0);
+        putI32(scratchAddress + ns + 4, 0);
+        putI64(scratchAddress + ns + Icmpv6Flyweight.TARGET_OFFSET, target.hi());
+        putI64(scratchAddress + ns + Icmpv6Flyweight.TARGET_OFFSET + 8, target.lo());
+        putU8(scratchAddress + ns + Icmpv6Flyweight.ND_LENGTH, Icmpv6Flyweight.OPTION_SOURCE_LINK_ADDRESS);
+        putU8(scratchAddress + ns + Icmpv6Flyweight.ND_LENGTH + 1, 1);
+        putMac(scratchAddress + ns + Icmpv6Flyweight.ND_LENGTH + 2, portMac);
+        final long sum = Checksums.add(Checksums.ipv6PseudoHeader(scratchAddress + l3, Ipv6Flyweight.NEXT_ICMPV6, NS_LENGTH), scratchAddress + ns, NS_LENGTH);
+        putU16(scratchAddress + ns + Icmpv6Flyweight.CHECKSUM_OFFSET, Checksums.finish(sum));
         return (int)(ns + NS_LENGTH);
     }
 

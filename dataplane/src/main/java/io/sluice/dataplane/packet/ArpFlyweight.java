@@ -1,7 +1,5 @@
 package io.sluice.dataplane.packet;
 
-import java.lang.foreign.MemorySegment;
-
 import static io.sluice.dataplane.packet.NetworkOrder.getI32;
 import static io.sluice.dataplane.packet.NetworkOrder.getMac;
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
@@ -42,43 +40,43 @@ public final class ArpFlyweight extends HeaderFlyweight
      *
      * @return false for truncated or other ARP flavours.
      */
-    public boolean wrap(final MemorySegment segment, final long offset, final int available)
+    public boolean wrap(final long address, final int available)
     {
-        point(segment, offset, available);
+        point(address, available);
         return available >= LENGTH &&
-            getU16(segment, offset) == 1 &&
-            getU16(segment, offset + 2) == EthernetFlyweight.ETHER_TYPE_IPV4 &&
-            getU16(segment, offset + 4) == 0x0604;
+            getU16(address) == 1 &&
+            getU16(address + 2) == EthernetFlyweight.ETHER_TYPE_IPV4 &&
+            getU16(address + 4) == 0x0604;
     }
 
     /** @return the operation. */
     public int operation()
     {
-        return getU16(segment, offset + OPERATION_OFFSET);
+        return getU16(address + OPERATION_OFFSET);
     }
 
     /** @return sender MAC. */
     public long senderMac()
     {
-        return getMac(segment, offset + SENDER_MAC_OFFSET);
+        return getMac(address + SENDER_MAC_OFFSET);
     }
 
     /** @return sender IPv4 address. */
     public int senderIp()
     {
-        return getI32(segment, offset + SENDER_IP_OFFSET);
+        return getI32(address + SENDER_IP_OFFSET);
     }
 
     /** @return target MAC. */
     public long targetMac()
     {
-        return getMac(segment, offset + TARGET_MAC_OFFSET);
+        return getMac(address + TARGET_MAC_OFFSET);
     }
 
     /** @return target IPv4 address. */
     public int targetIp()
     {
-        return getI32(segment, offset + TARGET_IP_OFFSET);
+        return getI32(address + TARGET_IP_OFFSET);
     }
 
     /**
@@ -87,17 +85,17 @@ public final class ArpFlyweight extends HeaderFlyweight
      * @return {@link #LENGTH}.
      */
     public static int write(
-        final MemorySegment segment, final long offset, final int operation,
+        final long address, final int operation,
         final long senderMac, final int senderIp, final long targetMac, final int targetIp)
     {
-        putU16(segment, offset, 1);
-        putU16(segment, offset + 2, EthernetFlyweight.ETHER_TYPE_IPV4);
-        putU16(segment, offset + 4, 0x0604);
-        putU16(segment, offset + OPERATION_OFFSET, operation);
-        putMac(segment, offset + SENDER_MAC_OFFSET, senderMac);
-        putI32(segment, offset + SENDER_IP_OFFSET, senderIp);
-        putMac(segment, offset + TARGET_MAC_OFFSET, targetMac);
-        putI32(segment, offset + TARGET_IP_OFFSET, targetIp);
+        putU16(address, 1);
+        putU16(address + 2, EthernetFlyweight.ETHER_TYPE_IPV4);
+        putU16(address + 4, 0x0604);
+        putU16(address + OPERATION_OFFSET, operation);
+        putMac(address + SENDER_MAC_OFFSET, senderMac);
+        putI32(address + SENDER_IP_OFFSET, senderIp);
+        putMac(address + TARGET_MAC_OFFSET, targetMac);
+        putI32(address + TARGET_IP_OFFSET, targetIp);
         return LENGTH;
     }
 }

@@ -1,7 +1,5 @@
 package io.sluice.dataplane.packet;
 
-import java.lang.foreign.MemorySegment;
-
 import static io.sluice.dataplane.packet.NetworkOrder.getI32;
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.getU8;
@@ -19,35 +17,34 @@ public final class Checksums
     }
 
     /**
-     * Adds the bytes {@code [offset, offset + length)} to a running sum, as big-endian 16-bit
+     * Adds the bytes {@code [address, address + length)} to a running sum, as big-endian 16-bit
      * words, an odd last byte padded with zero.
      *
      * @param sum     running sum (0 to start).
-     * @param segment segment holding the bytes.
-     * @param offset  first byte.
+     * @param address absolute address of the first byte.
      * @param length  number of bytes.
      * @return the new running sum.
      */
-    public static long add(final long sum, final MemorySegment segment, final long offset, final int length)
+    public static long add(final long sum, final long address, final int length)
     {
         long acc = sum;
-        long position = offset;
+        long position = address;
         int remaining = length;
         while (remaining >= 4)
         {
-            acc += getI32(segment, position) & 0xFFFF_FFFFL;
+            acc += getI32(position) & 0xFFFF_FFFFL;
             position += 4;
             remaining -= 4;
         }
         if (remaining >= 2)
         {
-            acc += getU16(segment, position);
+            acc += getU16(position);
             position += 2;
             remaining -= 2;
         }
         if (remaining == 1)
         {
-            acc += (long)getU8(segment, position) << 8;
+            acc += (long)getU8(position) << 8;
         }
         return acc;
     }
@@ -84,9 +81,9 @@ public final class Checksums
      *
      * @return the checksum.
      */
-    public static int compute(final MemorySegment segment, final long offset, final int length)
+    public static int compute(final long address, final int length)
     {
-        return finish(add(0, segment, offset, length));
+        return finish(add(0, address, length));
     }
 
     /**
@@ -130,14 +127,13 @@ public final class Checksums
     /**
      * The IPv6 pseudo-header sum (RFC 8200 section 8.1) from the addresses in the packet.
      *
-     * @param segment   segment holding the IPv6 header.
-     * @param ipv6Start offset of the IPv6 header.
+     * @param ipv6Start address of the IPv6 header.
      * @param protocol  upper-layer protocol (next header of the upper layer).
      * @param length    upper-layer packet length.
      * @return running sum.
      */
-    public static long ipv6PseudoHeader(final MemorySegment segment, final long ipv6Start, final int protocol, final int length)
+    public static long ipv6PseudoHeader(final long ipv6Start, final int protocol, final int length)
     {
-        return add(0, segment, ipv6Start + Ipv6Flyweight.SRC_ADDRESS_OFFSET, 32) + protocol + (length & 0xFFFF) + (length >>> 16);
+        return add(0, ipv6Start + Ipv6Flyweight.SRC_ADDRESS_OFFSET, 32) + protocol + (length & 0xFFFF) + (length >>> 16);
     }
 }

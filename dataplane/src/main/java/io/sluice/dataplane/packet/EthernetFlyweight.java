@@ -1,7 +1,5 @@
 package io.sluice.dataplane.packet;
 
-import java.lang.foreign.MemorySegment;
-
 import static io.sluice.dataplane.packet.NetworkOrder.getMac;
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putMac;
@@ -57,19 +55,19 @@ public final class EthernetFlyweight extends HeaderFlyweight
     private int etherType;
 
     /**
-     * Wraps the Ethernet header at {@code offset}.
+     * Wraps the Ethernet header at {@code address}.
      *
      * @return false when the frame is shorter than the header with its tags.
      */
-    public boolean wrap(final MemorySegment segment, final long offset, final int available)
+    public boolean wrap(final long address, final int available)
     {
-        point(segment, offset, available);
+        point(address, available);
         if (available < HEADER_LENGTH)
         {
             return false;
         }
         int length = HEADER_LENGTH;
-        int type = getU16(segment, offset + ETHER_TYPE_OFFSET);
+        int type = getU16(address + ETHER_TYPE_OFFSET);
         if (type == ETHER_TYPE_QINQ || type == ETHER_TYPE_VLAN)
         {
             length += VLAN_TAG_LENGTH;
@@ -77,7 +75,7 @@ public final class EthernetFlyweight extends HeaderFlyweight
             {
                 return false;
             }
-            type = getU16(segment, offset + length - 2);
+            type = getU16(address + length - 2);
             if (type == ETHER_TYPE_VLAN)
             {
                 length += VLAN_TAG_LENGTH;
@@ -85,7 +83,7 @@ public final class EthernetFlyweight extends HeaderFlyweight
                 {
                     return false;
                 }
-                type = getU16(segment, offset + length - 2);
+                type = getU16(address + length - 2);
             }
         }
         headerLength = length;
@@ -114,39 +112,39 @@ public final class EthernetFlyweight extends HeaderFlyweight
     /** @return the VLAN id of the innermost tag, or -1 when untagged. */
     public int vlanId()
     {
-        return isTagged() ? getU16(segment, offset + headerLength - 4) & 0x0FFF : -1;
+        return isTagged() ? getU16(address + headerLength - 4) & 0x0FFF : -1;
     }
 
     /** @return destination MAC in the low 48 bits. */
     public long dstMac()
     {
-        return getMac(segment, offset + DST_MAC_OFFSET);
+        return getMac(address + DST_MAC_OFFSET);
     }
 
     /** Sets the destination MAC. @return this. */
     public EthernetFlyweight dstMac(final long mac)
     {
-        putMac(segment, offset + DST_MAC_OFFSET, mac);
+        putMac(address + DST_MAC_OFFSET, mac);
         return this;
     }
 
     /** @return source MAC in the low 48 bits. */
     public long srcMac()
     {
-        return getMac(segment, offset + SRC_MAC_OFFSET);
+        return getMac(address + SRC_MAC_OFFSET);
     }
 
     /** Sets the source MAC. @return this. */
     public EthernetFlyweight srcMac(final long mac)
     {
-        putMac(segment, offset + SRC_MAC_OFFSET, mac);
+        putMac(address + SRC_MAC_OFFSET, mac);
         return this;
     }
 
     /** Rewrites the EtherType after the tags (the one {@link #etherType()} reports). @return this. */
     public EthernetFlyweight etherType(final int type)
     {
-        putU16(segment, offset + headerLength - 2, type);
+        putU16(address + headerLength - 2, type);
         etherType = type;
         return this;
     }
@@ -168,20 +166,20 @@ public final class EthernetFlyweight extends HeaderFlyweight
      * @return {@link #HEADER_LENGTH}.
      */
     public static int writeUntagged(
-        final MemorySegment segment, final long offset, final long dstMac, final long srcMac, final int etherType)
+        final long address, final long dstMac, final long srcMac, final int etherType)
     {
-        putMac(segment, offset + DST_MAC_OFFSET, dstMac);
-        putMac(segment, offset + SRC_MAC_OFFSET, srcMac);
-        putU16(segment, offset + ETHER_TYPE_OFFSET, etherType);
+        putMac(address + DST_MAC_OFFSET, dstMac);
+        putMac(address + SRC_MAC_OFFSET, srcMac);
+        putU16(address + ETHER_TYPE_OFFSET, etherType);
         return HEADER_LENGTH;
     }
 
     /**
-     * Rewrites both MACs of the Ethernet header starting at {@code offset}.
+     * Rewrites both MACs of the Ethernet header starting at {@code address}.
      */
-    public static void writeMacs(final MemorySegment segment, final long offset, final long dstMac, final long srcMac)
+    public static void writeMacs(final long address, final long dstMac, final long srcMac)
     {
-        putMac(segment, offset + DST_MAC_OFFSET, dstMac);
-        putMac(segment, offset + SRC_MAC_OFFSET, srcMac);
+        putMac(address + DST_MAC_OFFSET, dstMac);
+        putMac(address + SRC_MAC_OFFSET, srcMac);
     }
 }

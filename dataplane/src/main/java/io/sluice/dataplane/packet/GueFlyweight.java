@@ -1,7 +1,5 @@
 package io.sluice.dataplane.packet;
 
-import java.lang.foreign.MemorySegment;
-
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.getU8;
 import static io.sluice.dataplane.packet.NetworkOrder.putI32;
@@ -36,14 +34,14 @@ public final class GueFlyweight extends HeaderFlyweight
      *
      * @return false for a truncated header, a control message or an unknown version.
      */
-    public boolean wrap(final MemorySegment segment, final long offset, final int available)
+    public boolean wrap(final long address, final int available)
     {
-        point(segment, offset, available);
+        point(address, available);
         if (available < 1)
         {
             return false;
         }
-        final int first = getU8(segment, offset);
+        final int first = getU8(address);
         final int version = first >>> 6;
         if (version == 1)
         {
@@ -77,15 +75,15 @@ public final class GueFlyweight extends HeaderFlyweight
     {
         if (variant == 1)
         {
-            return (getU8(segment, offset) >>> 4) == 6 ? Ipv4Flyweight.PROTOCOL_IPV6 : Ipv4Flyweight.PROTOCOL_IPIP;
+            return (getU8(address) >>> 4) == 6 ? Ipv4Flyweight.PROTOCOL_IPV6 : Ipv4Flyweight.PROTOCOL_IPIP;
         }
-        return getU8(segment, offset + 1);
+        return getU8(address + 1);
     }
 
     /** @return the flags field (variant 0). */
     public int flags()
     {
-        return variant == 0 ? getU16(segment, offset + 2) : 0;
+        return variant == 0 ? getU16(address + 2) : 0;
     }
 
     /**
@@ -94,9 +92,9 @@ public final class GueFlyweight extends HeaderFlyweight
      * @param innerProtocol 4 for IPv4, 41 for IPv6.
      * @return {@link #HEADER_LENGTH}.
      */
-    public static int write(final MemorySegment segment, final long offset, final int innerProtocol)
+    public static int write(final long address, final int innerProtocol)
     {
-        putI32(segment, offset, (innerProtocol & 0xFF) << 16);
+        putI32(address, (innerProtocol & 0xFF) << 16);
         return HEADER_LENGTH;
     }
 }

@@ -1,7 +1,5 @@
 package io.sluice.dataplane.packet;
 
-import java.lang.foreign.MemorySegment;
-
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.getU8;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
@@ -44,41 +42,41 @@ public final class IcmpFlyweight extends HeaderFlyweight
      *
      * @return false when fewer than 8 bytes are available.
      */
-    public boolean wrap(final MemorySegment segment, final long offset, final int available)
+    public boolean wrap(final long address, final int available)
     {
-        point(segment, offset, available);
+        point(address, available);
         return available >= HEADER_LENGTH;
     }
 
     /** @return the type. */
     public int type()
     {
-        return getU8(segment, offset);
+        return getU8(address);
     }
 
     /** @return the code. */
     public int code()
     {
-        return getU8(segment, offset + 1);
+        return getU8(address + 1);
     }
 
     /** Sets the type (checksum not updated). @return this. */
     public IcmpFlyweight type(final int type)
     {
-        putU8(segment, offset, type);
+        putU8(address, type);
         return this;
     }
 
     /** @return the checksum field. */
     public int checksum()
     {
-        return getU16(segment, offset + CHECKSUM_OFFSET);
+        return getU16(address + CHECKSUM_OFFSET);
     }
 
     /** Sets the checksum field. @return this. */
     public IcmpFlyweight checksum(final int checksum)
     {
-        putU16(segment, offset + CHECKSUM_OFFSET, checksum);
+        putU16(address + CHECKSUM_OFFSET, checksum);
         return this;
     }
 
@@ -89,9 +87,9 @@ public final class IcmpFlyweight extends HeaderFlyweight
         return type == TYPE_DEST_UNREACHABLE || type == TYPE_TIME_EXCEEDED || type == TYPE_PARAMETER_PROBLEM;
     }
 
-    /** @return offset of the quoted datagram (errors) or echo data. */
+    /** @return address of the quoted datagram (errors) or echo data. */
     public long dataOffset()
     {
-        return offset + HEADER_LENGTH;
+        return address + HEADER_LENGTH;
     }
 }

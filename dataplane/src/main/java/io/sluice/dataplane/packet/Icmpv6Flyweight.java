@@ -1,7 +1,5 @@
 package io.sluice.dataplane.packet;
 
-import java.lang.foreign.MemorySegment;
-
 import static io.sluice.dataplane.packet.NetworkOrder.getI64;
 import static io.sluice.dataplane.packet.NetworkOrder.getMac;
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
@@ -67,34 +65,34 @@ public final class Icmpv6Flyweight extends HeaderFlyweight
      * @param available bytes of the ICMPv6 message.
      * @return false when fewer than 8 bytes are available.
      */
-    public boolean wrap(final MemorySegment segment, final long offset, final int available)
+    public boolean wrap(final long address, final int available)
     {
-        point(segment, offset, available);
+        point(address, available);
         return available >= HEADER_LENGTH;
     }
 
     /** @return the type. */
     public int type()
     {
-        return getU8(segment, offset);
+        return getU8(address);
     }
 
     /** @return the code. */
     public int code()
     {
-        return getU8(segment, offset + 1);
+        return getU8(address + 1);
     }
 
     /** @return the checksum field. */
     public int checksum()
     {
-        return getU16(segment, offset + CHECKSUM_OFFSET);
+        return getU16(address + CHECKSUM_OFFSET);
     }
 
     /** Sets the checksum field. @return this. */
     public Icmpv6Flyweight checksum(final int checksum)
     {
-        putU16(segment, offset + CHECKSUM_OFFSET, checksum);
+        putU16(address + CHECKSUM_OFFSET, checksum);
         return this;
     }
 
@@ -114,13 +112,13 @@ public final class Icmpv6Flyweight extends HeaderFlyweight
     /** @return upper 64 bits of the NS/NA target (check {@link #isNeighbourDiscovery()} first). */
     public long targetHi()
     {
-        return getI64(segment, offset + TARGET_OFFSET);
+        return getI64(address + TARGET_OFFSET);
     }
 
     /** @return lower 64 bits of the NS/NA target. */
     public long targetLo()
     {
-        return getI64(segment, offset + TARGET_OFFSET + 8);
+        return getI64(address + TARGET_OFFSET + 8);
     }
 
     /**
@@ -131,28 +129,28 @@ public final class Icmpv6Flyweight extends HeaderFlyweight
      */
     public long linkAddressOption(final int optionType)
     {
-        long position = offset + ND_LENGTH;
-        final long end = offset + available;
+        long position = address + ND_LENGTH;
+        final long end = address + available;
         while (position + 8 <= end)
         {
-            final int type = getU8(segment, position);
-            final int length = getU8(segment, position + 1) << 3;
+            final int type = getU8(position);
+            final int length = getU8(position + 1) << 3;
             if (length == 0 || position + length > end)
             {
                 return -1;
             }
             if (type == optionType && length >= 8)
             {
-                return getMac(segment, position + 2);
+                return getMac(position + 2);
             }
             position += length;
         }
         return -1;
     }
 
-    /** @return offset of the quoted packet (errors) or the echo data: 8 bytes in. */
+    /** @return address of the quoted packet (errors) or the echo data: 8 bytes in. */
     public long dataOffset()
     {
-        return offset + HEADER_LENGTH;
+        return address + HEADER_LENGTH;
     }
 }

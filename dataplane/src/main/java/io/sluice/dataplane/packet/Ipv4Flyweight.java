@@ -1,7 +1,5 @@
 package io.sluice.dataplane.packet;
 
-import java.lang.foreign.MemorySegment;
-
 import static io.sluice.dataplane.packet.NetworkOrder.getI32;
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.getU8;
@@ -56,11 +54,11 @@ public final class Ipv4Flyweight extends HeaderFlyweight
     /** Offset of the destination address. */
     public static final int DST_ADDRESS_OFFSET = 16;
 
-    /** Don't Fragment flag in the flags/fragment-offset word. */
+    /** Don't Fragment flag in the flags/fragment-address word. */
     public static final int FLAG_DONT_FRAGMENT = 0x4000;
     /** More Fragments flag. */
     public static final int FLAG_MORE_FRAGMENTS = 0x2000;
-    /** Fragment offset mask. */
+    /** Fragment address mask. */
     public static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
 
     /** ICMP. */
@@ -80,20 +78,20 @@ public final class Ipv4Flyweight extends HeaderFlyweight
     private int totalLength;
 
     /**
-     * Wraps and validates the IPv4 header at {@code offset}.
+     * Wraps and validates the IPv4 header at {@code address}.
      *
      * @return false for a truncated or malformed header.
      */
-    public boolean wrap(final MemorySegment segment, final long offset, final int available)
+    public boolean wrap(final long address, final int available)
     {
-        point(segment, offset, available);
+        point(address, available);
         if (available < MIN_HEADER_LENGTH)
         {
             return false;
         }
-        final int versionIhl = getU8(segment, offset);
+        final int versionIhl = getU8(address);
         final int ihl = (versionIhl & 0x0F) << 2;
-        final int total = getU16(segment, offset + TOTAL_LENGTH_OFFSET);
+        final int total = getU16(address + TOTAL_LENGTH_OFFSET);
         if ((versionIhl >>> 4) != 4 || ihl < MIN_HEADER_LENGTH || total < ihl || total > available)
         {
             return false;
@@ -110,21 +108,21 @@ public final class Ipv4Flyweight extends HeaderFlyweight
      *
      * @return false when the quoted header or its first 8 payload bytes are missing.
      */
-    public boolean wrapQuoted(final MemorySegment segment, final long offset, final int available)
+    public boolean wrapQuoted(final long address, final int available)
     {
-        point(segment, offset, available);
+        point(address, available);
         if (available < MIN_HEADER_LENGTH)
         {
             return false;
         }
-        final int versionIhl = getU8(segment, offset);
+        final int versionIhl = getU8(address);
         final int ihl = (versionIhl & 0x0F) << 2;
         if ((versionIhl >>> 4) != 4 || ihl < MIN_HEADER_LENGTH || ihl + 8 > available)
         {
             return false;
         }
         headerLength = ihl;
-        totalLength = getU16(segment, offset + TOTAL_LENGTH_OFFSET);
+        totalLength = getU16(address + TOTAL_LENGTH_OFFSET);
         return true;
     }
 
@@ -143,7 +141,7 @@ public final class Ipv4Flyweight extends HeaderFlyweight
     /** Sets the total length field (the checksum is not updated). @return this. */
     public Ipv4Flyweight totalLength(final int length)
     {
-        putU16(segment, offset + TOTAL_LENGTH_OFFSET, length);
+        putU16(address + TOTAL_LENGTH_OFFSET, length);
         totalLength = length;
         return this;
     }
@@ -151,16 +149,16 @@ public final class Ipv4Flyweight extends HeaderFlyweight
     /** @return DSCP and ECN byte. */
     public int tos()
     {
-        return getU8(segment, offset + TOS_OFFSET);
+        return getU8(address + TOS_OFFSET);
     }
 
     /** @return the flags and fragment offset word. */
     public int fragmentWord()
     {
-        return getU16(segment, offset + FRAGMENT_OFFSET);
+        return getU16(address + FRAGMENT_OFFSET);
     }
 
-    /** @return true when this is any fragment (More Fragments set or a non-zero offset). */
+    /** @return true when this is any fragment (More Fragments set or a non-zero address). */
     public boolean isFragment()
     {
         return (fragmentWord() & (FLAG_MORE_FRAGMENTS | FRAGMENT_OFFSET_MASK)) != 0;
@@ -175,7 +173,7 @@ public final class Ipv4Flyweight extends HeaderFlyweight
     /** @return the time to live. */
     public int ttl()
     {
-        return getU8(segment, offset + TTL_OFFSET);
+        return getU8(address + TTL_OFFSET);
     }
 
     /**
@@ -185,69 +183,69 @@ public final class Ipv4Flyweight extends HeaderFlyweight
      */
     public Ipv4Flyweight ttlUpdatingChecksum(final int ttl)
     {
-        final int oldWord = getU16(segment, offset + TTL_OFFSET);
+        final int oldWord = getU16(address + TTL_OFFSET);
         final int newWord = ((ttl & 0xFF) << 8) | (oldWord & 0xFF);
-        putU8(segment, offset + TTL_OFFSET, ttl);
-        putU16(segment, offset + CHECKSUM_OFFSET, Checksums.update16(checksum(), oldWord, newWord));
+        putU8(address + TTL_OFFSET, ttl);
+        putU16(address + CHECKSUM_OFFSET, Checksums.update16(checksum(), oldWord, newWord));
         return this;
     }
 
     /** @return the protocol number. */
     public int protocol()
     {
-        return getU8(segment, offset + PROTOCOL_OFFSET);
+        return getU8(address + PROTOCOL_OFFSET);
     }
 
     /** @return the header checksum field. */
     public int checksum()
     {
-        return getU16(segment, offset + CHECKSUM_OFFSET);
+        return getU16(address + CHECKSUM_OFFSET);
     }
 
     /** @return true when the header checksum verifies. */
     public boolean checksumValid()
     {
-        return Checksums.compute(segment, offset, headerLength) == 0;
+        return Checksums.compute(address, headerLength) == 0;
     }
 
     /** Recomputes the header checksum from scratch. @return this. */
     public Ipv4Flyweight updateChecksum()
     {
-        putU16(segment, offset + CHECKSUM_OFFSET, 0);
-        putU16(segment, offset + CHECKSUM_OFFSET, Checksums.compute(segment, offset, headerLength));
+        putU16(address + CHECKSUM_OFFSET, 0);
+        putU16(address + CHECKSUM_OFFSET, Checksums.compute(address, headerLength));
         return this;
     }
 
     /** @return source address, a.b.c.d as 0xaabbccdd. */
     public int srcAddress()
     {
-        return getI32(segment, offset + SRC_ADDRESS_OFFSET);
+        return getI32(address + SRC_ADDRESS_OFFSET);
     }
 
     /** Sets the source address (checksum not updated). @return this. */
-    public Ipv4Flyweight srcAddress(final int address)
+    public Ipv4Flyweight srcAddress(final int ip)
     {
-        putI32(segment, offset + SRC_ADDRESS_OFFSET, address);
+        putI32(address + SRC_ADDRESS_OFFSET, ip);
         return this;
     }
 
     /** @return destination address, a.b.c.d as 0xaabbccdd. */
     public int dstAddress()
     {
-        return getI32(segment, offset + DST_ADDRESS_OFFSET);
+        return getI32(address + DST_ADDRESS_OFFSET);
     }
 
     /** Sets the destination address (checksum not updated). @return this. */
-    public Ipv4Flyweight dstAddress(final int address)
+    public Ipv4Flyweight dstAddress(final int ip)
     {
-        putI32(segment, offset + DST_ADDRESS_OFFSET, address);
+        putI32(address + DST_ADDRESS_OFFSET, ip);
         return this;
     }
 
-    /** @return offset of the payload (first byte after the options) in the segment. */
+    /** @return absolute address of the payload (first byte after the options). */
     public long payloadOffset()
     {
-        return offset + headerLength;
+        return address + headerLength;
     }
 
     /** @return payload length according to the total length field. */
@@ -259,8 +257,7 @@ public final class Ipv4Flyweight extends HeaderFlyweight
     /**
      * Writes a 20-byte IPv4 header without options, checksum included.
      *
-     * @param segment     destination segment.
-     * @param offset      where the header starts.
+     * @param address      where the header starts.
      * @param tos         DSCP/ECN byte.
      * @param totalLength header plus payload.
      * @param flags       flags word (e.g. {@link #FLAG_DONT_FRAGMENT}).
@@ -271,18 +268,18 @@ public final class Ipv4Flyweight extends HeaderFlyweight
      * @return {@link #MIN_HEADER_LENGTH}.
      */
     public static int write(
-        final MemorySegment segment, final long offset, final int tos, final int totalLength, final int flags,
+        final long address, final int tos, final int totalLength, final int flags,
         final int ttl, final int protocol, final int src, final int dst)
     {
-        putU16(segment, offset, 0x4500 | (tos & 0xFF));
-        putU16(segment, offset + TOTAL_LENGTH_OFFSET, totalLength);
-        putI32(segment, offset + IDENTIFICATION_OFFSET, flags & 0xFFFF);
-        putU16(segment, offset + TTL_OFFSET, ((ttl & 0xFF) << 8) | (protocol & 0xFF));
-        putI32(segment, offset + SRC_ADDRESS_OFFSET, src);
-        putI32(segment, offset + DST_ADDRESS_OFFSET, dst);
+        putU16(address, 0x4500 | (tos & 0xFF));
+        putU16(address + TOTAL_LENGTH_OFFSET, totalLength);
+        putI32(address + IDENTIFICATION_OFFSET, flags & 0xFFFF);
+        putU16(address + TTL_OFFSET, ((ttl & 0xFF) << 8) | (protocol & 0xFF));
+        putI32(address + SRC_ADDRESS_OFFSET, src);
+        putI32(address + DST_ADDRESS_OFFSET, dst);
         final long sum = 0x4500L + (tos & 0xFF) + totalLength + (flags & 0xFFFF) + (((ttl & 0xFF) << 8) | (protocol & 0xFF)) +
             ((src >>> 16) & 0xFFFF) + (src & 0xFFFF) + ((dst >>> 16) & 0xFFFF) + (dst & 0xFFFF);
-        putU16(segment, offset + CHECKSUM_OFFSET, Checksums.finish(sum));
+        putU16(address + CHECKSUM_OFFSET, Checksums.finish(sum));
         return MIN_HEADER_LENGTH;
     }
 }

@@ -1,7 +1,5 @@
 package io.sluice.dataplane.packet;
 
-import java.lang.foreign.MemorySegment;
-
 import static io.sluice.dataplane.packet.NetworkOrder.getI32;
 import static io.sluice.dataplane.packet.NetworkOrder.getI64;
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
@@ -69,19 +67,19 @@ public final class Ipv6Flyweight extends HeaderFlyweight
     private boolean fragment;
 
     /**
-     * Wraps and validates the IPv6 header at {@code offset} and walks its extension headers.
+     * Wraps and validates the IPv6 header at {@code address} and walks its extension headers.
      *
      * @return false for a truncated or malformed header chain.
      */
-    public boolean wrap(final MemorySegment segment, final long offset, final int available)
+    public boolean wrap(final long address, final int available)
     {
-        point(segment, offset, available);
-        if (available < HEADER_LENGTH || (getU8(segment, offset) >>> 4) != 6)
+        point(address, available);
+        if (available < HEADER_LENGTH || (getU8(address) >>> 4) != 6)
         {
             return false;
         }
-        payloadLength = getU16(segment, offset + PAYLOAD_LENGTH_OFFSET);
-        final long end = offset + HEADER_LENGTH + payloadLength;
+        payloadLength = getU16(address + PAYLOAD_LENGTH_OFFSET);
+        final long end = address + HEADER_LENGTH + payloadLength;
         if (HEADER_LENGTH + payloadLength > available)
         {
             return false;
@@ -96,21 +94,21 @@ public final class Ipv6Flyweight extends HeaderFlyweight
      *
      * @return false when the quoted chain or the upper-layer ports are missing.
      */
-    public boolean wrapQuoted(final MemorySegment segment, final long offset, final int available)
+    public boolean wrapQuoted(final long address, final int available)
     {
-        point(segment, offset, available);
-        if (available < HEADER_LENGTH || (getU8(segment, offset) >>> 4) != 6)
+        point(address, available);
+        if (available < HEADER_LENGTH || (getU8(address) >>> 4) != 6)
         {
             return false;
         }
-        payloadLength = getU16(segment, offset + PAYLOAD_LENGTH_OFFSET);
-        return walk(offset + available, 8);
+        payloadLength = getU16(address + PAYLOAD_LENGTH_OFFSET);
+        return walk(address + available, 8);
     }
 
     private boolean walk(final long end, final int upperBytesRequired)
     {
-        int next = getU8(segment, offset + NEXT_HEADER_OFFSET);
-        long position = offset + HEADER_LENGTH;
+        int next = getU8(address + NEXT_HEADER_OFFSET);
+        long position = address + HEADER_LENGTH;
         fragment = false;
         for (int i = 0; i <= MAX_EXTENSION_HEADERS; i++)
         {
@@ -120,8 +118,8 @@ public final class Ipv6Flyweight extends HeaderFlyweight
                 {
                     return false;
                 }
-                final int length = (getU8(segment, position + 1) + 1) << 3;
-                next = getU8(segment, position);
+                final int length = (getU8(position + 1) + 1) << 3;
+                next = getU8(position);
                 position += length;
                 if (position > end)
                 {
@@ -151,7 +149,7 @@ public final class Ipv6Flyweight extends HeaderFlyweight
     /** Sets the payload length field. @return this. */
     public Ipv6Flyweight payloadLength(final int length)
     {
-        putU16(segment, offset + PAYLOAD_LENGTH_OFFSET, length);
+        putU16(address + PAYLOAD_LENGTH_OFFSET, length);
         payloadLength = length;
         return this;
     }
@@ -168,7 +166,7 @@ public final class Ipv6Flyweight extends HeaderFlyweight
         return upperProtocol;
     }
 
-    /** @return offset in the segment of the header {@link #upperProtocol()} names. */
+    /** @return absolute address of the header {@link #upperProtocol()} names. */
     public long upperOffset()
     {
         return upperOffset;
@@ -177,7 +175,7 @@ public final class Ipv6Flyweight extends HeaderFlyweight
     /** @return bytes from {@link #upperOffset()} to the end of the IPv6 payload. */
     public int upperLength()
     {
-        return (int)(offset + HEADER_LENGTH + payloadLength - upperOffset);
+        return (int)(address + HEADER_LENGTH + payloadLength - upperOffset);
     }
 
     /** @return true when the walk stopped at a Fragment header. */
@@ -189,71 +187,71 @@ public final class Ipv6Flyweight extends HeaderFlyweight
     /** @return the traffic class byte. */
     public int trafficClass()
     {
-        return (getU16(segment, offset) >>> 4) & 0xFF;
+        return (getU16(address) >>> 4) & 0xFF;
     }
 
     /** @return the 20-bit flow label. */
     public int flowLabel()
     {
-        return getI32(segment, offset) & 0xF_FFFF;
+        return getI32(address) & 0xF_FFFF;
     }
 
     /** @return the first next-header field (before any extension header). */
     public int nextHeader()
     {
-        return getU8(segment, offset + NEXT_HEADER_OFFSET);
+        return getU8(address + NEXT_HEADER_OFFSET);
     }
 
     /** @return the hop limit. */
     public int hopLimit()
     {
-        return getU8(segment, offset + HOP_LIMIT_OFFSET);
+        return getU8(address + HOP_LIMIT_OFFSET);
     }
 
     /** Sets the hop limit (IPv6 has no header checksum). @return this. */
     public Ipv6Flyweight hopLimit(final int hopLimit)
     {
-        putU8(segment, offset + HOP_LIMIT_OFFSET, hopLimit);
+        putU8(address + HOP_LIMIT_OFFSET, hopLimit);
         return this;
     }
 
     /** @return upper 64 bits of the source address. */
     public long srcHi()
     {
-        return getI64(segment, offset + SRC_ADDRESS_OFFSET);
+        return getI64(address + SRC_ADDRESS_OFFSET);
     }
 
     /** @return lower 64 bits of the source address. */
     public long srcLo()
     {
-        return getI64(segment, offset + SRC_ADDRESS_OFFSET + 8);
+        return getI64(address + SRC_ADDRESS_OFFSET + 8);
     }
 
     /** @return upper 64 bits of the destination address. */
     public long dstHi()
     {
-        return getI64(segment, offset + DST_ADDRESS_OFFSET);
+        return getI64(address + DST_ADDRESS_OFFSET);
     }
 
     /** @return lower 64 bits of the destination address. */
     public long dstLo()
     {
-        return getI64(segment, offset + DST_ADDRESS_OFFSET + 8);
+        return getI64(address + DST_ADDRESS_OFFSET + 8);
     }
 
     /** Sets the source address. @return this. */
     public Ipv6Flyweight srcAddress(final long hi, final long lo)
     {
-        putI64(segment, offset + SRC_ADDRESS_OFFSET, hi);
-        putI64(segment, offset + SRC_ADDRESS_OFFSET + 8, lo);
+        putI64(address + SRC_ADDRESS_OFFSET, hi);
+        putI64(address + SRC_ADDRESS_OFFSET + 8, lo);
         return this;
     }
 
     /** Sets the destination address. @return this. */
     public Ipv6Flyweight dstAddress(final long hi, final long lo)
     {
-        putI64(segment, offset + DST_ADDRESS_OFFSET, hi);
-        putI64(segment, offset + DST_ADDRESS_OFFSET + 8, lo);
+        putI64(address + DST_ADDRESS_OFFSET, hi);
+        putI64(address + DST_ADDRESS_OFFSET + 8, lo);
         return this;
     }
 
@@ -263,18 +261,18 @@ public final class Ipv6Flyweight extends HeaderFlyweight
      * @return {@link #HEADER_LENGTH}.
      */
     public static int write(
-        final MemorySegment segment, final long offset, final int trafficClass, final int flowLabel,
+        final long address, final int trafficClass, final int flowLabel,
         final int payloadLength, final int nextHeader, final int hopLimit,
         final long srcHi, final long srcLo, final long dstHi, final long dstLo)
     {
-        putI32(segment, offset, (6 << 28) | ((trafficClass & 0xFF) << 20) | (flowLabel & 0xF_FFFF));
-        putU16(segment, offset + PAYLOAD_LENGTH_OFFSET, payloadLength);
-        putU8(segment, offset + NEXT_HEADER_OFFSET, nextHeader);
-        putU8(segment, offset + HOP_LIMIT_OFFSET, hopLimit);
-        putI64(segment, offset + SRC_ADDRESS_OFFSET, srcHi);
-        putI64(segment, offset + SRC_ADDRESS_OFFSET + 8, srcLo);
-        putI64(segment, offset + DST_ADDRESS_OFFSET, dstHi);
-        putI64(segment, offset + DST_ADDRESS_OFFSET + 8, dstLo);
+        putI32(address, (6 << 28) | ((trafficClass & 0xFF) << 20) | (flowLabel & 0xF_FFFF));
+        putU16(address + PAYLOAD_LENGTH_OFFSET, payloadLength);
+        putU8(address + NEXT_HEADER_OFFSET, nextHeader);
+        putU8(address + HOP_LIMIT_OFFSET, hopLimit);
+        putI64(address + SRC_ADDRESS_OFFSET, srcHi);
+        putI64(address + SRC_ADDRESS_OFFSET + 8, srcLo);
+        putI64(address + DST_ADDRESS_OFFSET, dstHi);
+        putI64(address + DST_ADDRESS_OFFSET + 8, dstLo);
         return HEADER_LENGTH;
     }
 }

@@ -1,12 +1,14 @@
 package io.sluice.dataplane.packet;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
+import static io.sluice.dataplane.packet.Memory.ALL;
+
 /**
- * Unaligned big-endian (network order) accessors over a {@link MemorySegment}. Every header
- * flyweight reads and writes through these so that each access names its byte order once.
+ * Unaligned big-endian (network order) accessors at absolute addresses (see {@link Memory}).
+ * Every header flyweight reads and writes through these so that each access names its byte order
+ * once.
  */
 public final class NetworkOrder
 {
@@ -26,64 +28,64 @@ public final class NetworkOrder
     {
     }
 
-    /** @return the unsigned byte at {@code offset}. */
-    public static int getU8(final MemorySegment segment, final long offset)
+    /** @return the unsigned byte at {@code address}. */
+    public static int getU8(final long address)
     {
-        return segment.get(U8, offset) & 0xFF;
+        return ALL.get(U8, address) & 0xFF;
     }
 
-    /** Writes the low 8 bits of {@code value} at {@code offset}. */
-    public static void putU8(final MemorySegment segment, final long offset, final int value)
+    /** Writes the low 8 bits of {@code value} at {@code address}. */
+    public static void putU8(final long address, final int value)
     {
-        segment.set(U8, offset, (byte)value);
+        ALL.set(U8, address, (byte)value);
     }
 
-    /** @return the unsigned big-endian 16-bit value at {@code offset}. */
-    public static int getU16(final MemorySegment segment, final long offset)
+    /** @return the unsigned big-endian 16-bit value at {@code address}. */
+    public static int getU16(final long address)
     {
-        return segment.get(U16, offset) & 0xFFFF;
+        return ALL.get(U16, address) & 0xFFFF;
     }
 
-    /** Writes the low 16 bits of {@code value} big-endian at {@code offset}. */
-    public static void putU16(final MemorySegment segment, final long offset, final int value)
+    /** Writes the low 16 bits of {@code value} big-endian at {@code address}. */
+    public static void putU16(final long address, final int value)
     {
-        segment.set(U16, offset, (short)value);
+        ALL.set(U16, address, (short)value);
     }
 
-    /** @return the big-endian 32-bit value at {@code offset}. */
-    public static int getI32(final MemorySegment segment, final long offset)
+    /** @return the big-endian 32-bit value at {@code address}. */
+    public static int getI32(final long address)
     {
-        return segment.get(U32, offset);
+        return ALL.get(U32, address);
     }
 
-    /** Writes {@code value} big-endian at {@code offset}. */
-    public static void putI32(final MemorySegment segment, final long offset, final int value)
+    /** Writes {@code value} big-endian at {@code address}. */
+    public static void putI32(final long address, final int value)
     {
-        segment.set(U32, offset, value);
+        ALL.set(U32, address, value);
     }
 
-    /** @return the big-endian 64-bit value at {@code offset}. */
-    public static long getI64(final MemorySegment segment, final long offset)
+    /** @return the big-endian 64-bit value at {@code address}. */
+    public static long getI64(final long address)
     {
-        return segment.get(U64, offset);
+        return ALL.get(U64, address);
     }
 
-    /** Writes {@code value} big-endian at {@code offset}. */
-    public static void putI64(final MemorySegment segment, final long offset, final long value)
+    /** Writes {@code value} big-endian at {@code address}. */
+    public static void putI64(final long address, final long value)
     {
-        segment.set(U64, offset, value);
+        ALL.set(U64, address, value);
     }
 
-    /** @return the 48-bit MAC address at {@code offset} in the low bits of a long. */
-    public static long getMac(final MemorySegment segment, final long offset)
+    /** @return the 48-bit MAC address at {@code address} in the low bits of a long. */
+    public static long getMac(final long address)
     {
-        return ((long)getU16(segment, offset) << 32) | (getI32(segment, offset + 2) & 0xFFFF_FFFFL);
+        return ((long)getU16(address) << 32) | (getI32(address + 2) & 0xFFFF_FFFFL);
     }
 
-    /** Writes the 48-bit MAC address held in the low bits of {@code mac} at {@code offset}. */
-    public static void putMac(final MemorySegment segment, final long offset, final long mac)
+    /** Writes the 48-bit MAC address held in the low bits of {@code mac} at {@code address}. */
+    public static void putMac(final long address, final long mac)
     {
-        putU16(segment, offset, (int)(mac >>> 32));
-        putI32(segment, offset + 2, (int)mac);
+        putU16(address, (int)(mac >>> 32));
+        putI32(address + 2, (int)mac);
     }
 }

@@ -33,10 +33,11 @@ public final class PacketBuffer
     public PacketBuffer wrap(
         final MemorySegment segment, final long base, final int bufferLength, final int dataOffset, final int dataLength)
     {
-        if (dataOffset < 0 || dataLength < 0 || dataOffset + dataLength > bufferLength)
+        if (dataOffset < 0 || dataLength < 0 || bufferLength < 0 || dataOffset + dataLength > bufferLength ||
+            base < 0 || base > segment.byteSize() - bufferLength)
         {
-            throw new IllegalArgumentException(
-                "frame [" + dataOffset + ", +" + dataLength + ") outside buffer of " + bufferLength + " bytes");
+            throw new IllegalArgumentException("frame [" + dataOffset + ", +" + dataLength + ") or buffer [" + base + ", +" +
+                bufferLength + ") outside its segment of " + segment.byteSize() + " bytes");
         }
         this.segment = segment;
         this.base = base;
@@ -56,6 +57,12 @@ public final class PacketBuffer
     public long dataStart()
     {
         return base + dataOffset;
+    }
+
+    /** @return absolute address of the frame's first byte. */
+    public long dataAddress()
+    {
+        return segment.address() + base + dataOffset;
     }
 
     /** @return offset of the frame's first byte from the start of the buffer. */

@@ -1,7 +1,5 @@
 package io.sluice.dataplane.packet;
 
-import java.lang.foreign.MemorySegment;
-
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.getU8;
 
@@ -42,43 +40,43 @@ public final class TcpFlyweight extends HeaderFlyweight
     public static final int FLAG_ACK = 0x10;
 
     /**
-     * Wraps the TCP header; the data offset must cover 20..60 bytes within the segment's payload.
+     * Wraps the TCP header; the data offset must cover 20..60 bytes within the segment.
      *
-     * @param available bytes of the L4 payload from {@code offset} (IP payload length).
+     * @param available bytes of the L4 payload from {@code address} (IP payload length).
      * @return false for a truncated or malformed header.
      */
-    public boolean wrap(final MemorySegment segment, final long offset, final int available)
+    public boolean wrap(final long address, final int available)
     {
-        point(segment, offset, available);
+        point(address, available);
         if (available < MIN_HEADER_LENGTH)
         {
             return false;
         }
-        final int dataOffset = (getU8(segment, offset + 12) >>> 4) << 2;
+        final int dataOffset = (getU8(address + 12) >>> 4) << 2;
         return dataOffset >= MIN_HEADER_LENGTH && dataOffset <= available;
     }
 
     /** @return the source port. */
     public int srcPort()
     {
-        return getU16(segment, offset);
+        return getU16(address);
     }
 
     /** @return the destination port. */
     public int dstPort()
     {
-        return getU16(segment, offset + 2);
+        return getU16(address + 2);
     }
 
     /** @return the flag bits (FIN, SYN, RST, PSH, ACK, URG, ECE, CWR). */
     public int flags()
     {
-        return getU8(segment, offset + FLAGS_OFFSET);
+        return getU8(address + FLAGS_OFFSET);
     }
 
     /** @return the checksum field. */
     public int checksum()
     {
-        return getU16(segment, offset + CHECKSUM_OFFSET);
+        return getU16(address + CHECKSUM_OFFSET);
     }
 }

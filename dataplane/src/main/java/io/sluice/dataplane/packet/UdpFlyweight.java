@@ -1,7 +1,5 @@
 package io.sluice.dataplane.packet;
 
-import java.lang.foreign.MemorySegment;
-
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
 
@@ -31,39 +29,39 @@ public final class UdpFlyweight extends HeaderFlyweight
      *
      * @return false for a truncated or malformed header.
      */
-    public boolean wrap(final MemorySegment segment, final long offset, final int available)
+    public boolean wrap(final long address, final int available)
     {
-        point(segment, offset, available);
+        point(address, available);
         if (available < HEADER_LENGTH)
         {
             return false;
         }
-        final int length = getU16(segment, offset + LENGTH_OFFSET);
+        final int length = getU16(address + LENGTH_OFFSET);
         return length >= HEADER_LENGTH && length <= available;
     }
 
     /** @return the source port. */
     public int srcPort()
     {
-        return getU16(segment, offset);
+        return getU16(address);
     }
 
     /** @return the destination port. */
     public int dstPort()
     {
-        return getU16(segment, offset + 2);
+        return getU16(address + 2);
     }
 
     /** @return the length field (header plus payload). */
     public int length()
     {
-        return getU16(segment, offset + LENGTH_OFFSET);
+        return getU16(address + LENGTH_OFFSET);
     }
 
     /** @return the checksum field (0: none, IPv4 only). */
     public int checksum()
     {
-        return getU16(segment, offset + CHECKSUM_OFFSET);
+        return getU16(address + CHECKSUM_OFFSET);
     }
 
     /**
@@ -71,12 +69,12 @@ public final class UdpFlyweight extends HeaderFlyweight
      *
      * @return {@link #HEADER_LENGTH}.
      */
-    public static int write(final MemorySegment segment, final long offset, final int srcPort, final int dstPort, final int length)
+    public static int write(final long address, final int srcPort, final int dstPort, final int length)
     {
-        putU16(segment, offset, srcPort);
-        putU16(segment, offset + 2, dstPort);
-        putU16(segment, offset + LENGTH_OFFSET, length);
-        putU16(segment, offset + CHECKSUM_OFFSET, 0);
+        putU16(address, srcPort);
+        putU16(address + 2, dstPort);
+        putU16(address + LENGTH_OFFSET, length);
+        putU16(address + CHECKSUM_OFFSET, 0);
         return HEADER_LENGTH;
     }
 
@@ -84,15 +82,14 @@ public final class UdpFlyweight extends HeaderFlyweight
      * Computes and stores the checksum of a UDP datagram over the given pseudo-header sum; a
      * result of 0 is sent as 0xffff (RFC 768).
      *
-     * @param segment      segment holding the datagram.
-     * @param offset       offset of the UDP header.
+     * @param address       address of the UDP header.
      * @param length       datagram length.
      * @param pseudoHeader pseudo-header running sum.
      */
-    public static void writeChecksum(final MemorySegment segment, final long offset, final int length, final long pseudoHeader)
+    public static void writeChecksum(final long address, final int length, final long pseudoHeader)
     {
-        putU16(segment, offset + CHECKSUM_OFFSET, 0);
-        final int checksum = Checksums.finish(Checksums.add(pseudoHeader, segment, offset, length));
-        putU16(segment, offset + CHECKSUM_OFFSET, checksum == 0 ? 0xFFFF : checksum);
+        putU16(address + CHECKSUM_OFFSET, 0);
+        final int checksum = Checksums.finish(Checksums.add(pseudoHeader, address, length));
+        putU16(address + CHECKSUM_OFFSET, checksum == 0 ? 0xFFFF : checksum);
     }
 }

@@ -7,6 +7,7 @@ import io.sluice.dataplane.packet.EthernetFlyweight;
 import io.sluice.dataplane.packet.IcmpFlyweight;
 import io.sluice.dataplane.packet.Icmpv6Flyweight;
 import io.sluice.dataplane.packet.Ipv4Flyweight;
+import io.sluice.dataplane.packet.Memory;
 import io.sluice.dataplane.packet.Ipv6Flyweight;
 import io.sluice.dataplane.packet.PacketBuffer;
 
@@ -60,16 +61,15 @@ public final class IcmpResponder
     public int echoReplyIpv4(
         final PacketBuffer packet, final Ipv4Flyweight ip, final IcmpFlyweight icmp, final long portMac)
     {
-        final MemorySegment segment = packet.segment();
         final int src = ip.srcAddress();
         ip.srcAddress(ip.dstAddress()).dstAddress(src);
-        putU8(segment, ip.offset() + Ipv4Flyweight.TTL_OFFSET, REPLY_TTL);
+        putU8(ip.address() + Ipv4Flyweight.TTL_OFFSET, REPLY_TTL);
         ip.updateChecksum();
-        final int oldWord = getU16(segment, icmp.offset());
+        final int oldWord = getU16(icmp.address());
         final int newWord = (IcmpFlyweight.TYPE_ECHO_REPLY << 8) | (oldWord & 0xFF);
-        putU16(segment, icmp.offset(), newWord);
+        putU16(icmp.address(), newWord);
         icmp.checksum(Checksums.update16(icmp.checksum(), oldWord, newWord));
-        swapMacs(segment, packet.dataStart(), portMac);
+        swapMacs(packet.dataAddress(), portMac);
         return Verdict.REPLY;
     }
 
@@ -81,15 +81,14 @@ public final class IcmpResponder
     public int echoReplyIpv6(
         final PacketBuffer packet, final Ipv6Flyweight ip, final Icmpv6Flyweight icmp, final long portMac)
     {
-        final MemorySegment segment = packet.segment();
         final long srcHi = ip.srcHi();
         final long srcLo = ip.srcLo();
         ip.srcAddress(ip.dstHi(), ip.dstLo()).dstAddress(srcHi, srcLo).hopLimit(REPLY_TTL);
-        final int oldWord = getU16(segment, icmp.offset());
+        final int oldWord = getU16(icmp.address());
         final int newWord = (Icmpv6Flyweight.TYPE_ECHO_REPLY << 8) | (oldWord & 0xFF);
-        putU16(segment, icmp.offset(), newWord);
+        putU16(icmp.address(), newWord);
         icmp.checksum(Checksums.update16(icmp.checksum(), oldWord, newWord));
-        swapMacs(segment, packet.dataStart(), portMac);
+        swapMacs(packet.dataAddress(), portMac);
         return Verdict.REPLY;
     }
 
@@ -116,19 +115,18 @@ public final class IcmpResponder
         {
             return counters.drop(DropReason.TOO_BIG);
         }
-        final MemorySegment segment = packet.segment();
-        final long l3 = ip.offset();
+        final long l3 = ip.address();
         final int client = ip.srcAddress();
         final int vip = ip.dstAddress();
-        MemorySegment.copy(segment, l3, segment, l3 + Ipv4Flyweight.MIN_HEADER_LENGTH + IcmpFlyweight.HEADER_LENGTH, quote);
+        Memory.copy(l3, l3 + Ipv4Flyweight.MIN_HEADER_LENGTH + IcmpFlyweight.HEADER_LENGTH, quote);
         Ipv4Flyweight.write(
-            segment, l3, 0, Ipv4Flyweight.MIN_HEADER_LENGTH + icmpLength, 0, REPLY_TTL, Ipv4Flyweight.PROTOCOL_ICMP, vip, client);
+            l3, 0, Ipv4Flyweight.MIN_HEADER_LENGTH + icmpLength, 0, REPLY_TTL, Ipv4Flyweight.PROTOCOL_ICMP, vip, client);
         final long icmp = l3 + Ipv4Flyweight.MIN_HEADER_LENGTH;
-        putU16(segment, icmp, (IcmpFlyweight.TYPE_DEST_UNREACHABLE << 8) | IcmpFlyweight.CODE_FRAGMENTATION_NEEDED);
-        putU16(segment, icmp + IcmpFlyweight.CHECKSUM_OFFSET, 0);
-        putI32(segment, icmp + 4, mtu & 0xFFFF);
-        putU16(segment, icmp + IcmpFlyweight.CHECKSUM_OFFSET, Checksums.compute(segment, icmp, icmpLength));
-        swapMacs(segment, packet.dataStart(), portMac);
+        putU16(icmp, (IcmpFlyweight.TYPE_DEST_UNREACHABLE << 8) | IcmpFlyweight.CODE_FRAGMENTATION_NEEDED);
+        putU16(icmp + IcmpFlyweight.CHECKSUM_OFFSET, 0);
+        putI32(icmp + 4, mtu & 0xFFFF);
+        putU16(icmp + IcmpFlyweight.CHECKSUM_OFFSET, Checksums.compute(icmp, icmpLength));
+        swapMacs(packet.dataAddress(), portMac);
         counters.increment(WorkerCounter.ICMP_TOO_BIG_SENT);
         return Verdict.REPLY;
     }
@@ -150,22 +148,21 @@ public final class IcmpResponder
         {
             return counters.drop(DropReason.TOO_BIG);
         }
-        final MemorySegment segment = packet.segment();
-        final long l3 = ip.offset();
+        final long l3 = ip.address();
         final long clientHi = ip.srcHi();
         final long clientLo = ip.srcLo();
         final long vipHi = ip.dstHi();
         final long vipLo = ip.dstLo();
-        MemorySegment.copy(segment, l3, segment, l3 + headers, quote);
-        Ipv6Flyweight.write(segment, l3, 0, 0, icmpLength, Ipv6Flyweight.NEXT_ICMPV6, REPLY_TTL, vipHi, vipLo, clientHi, clientLo);
+        Memory.copy(l3, l3 + headers, quote);
+        Ipv6Flyweight.write(l3, 0, 0, icmpLength, Ipv6Flyweight.NEXT_ICMPV6, REPLY_TTL, vipHi, vipLo, clientHi, clientLo);
         final long icmp = l3 + Ipv6Flyweight.HEADER_LENGTH;
-        putU16(segment, icmp, Icmpv6Flyweight.TYPE_PACKET_TOO_BIG << 8);
-        putU16(segment, icmp + Icmpv6Flyweight.CHECKSUM_OFFSET, 0);
-        putI32(segment, icmp + 4, mtu);
+        putU16(icmp, Icmpv6Flyweight.TYPE_PACKET_TOO_BIG << 8);
+        putU16(icmp + Icmpv6Flyweight.CHECKSUM_OFFSET, 0);
+        putI32(icmp + 4, mtu);
         final long sum = Checksums.add(
-            Checksums.ipv6PseudoHeader(segment, l3, Ipv6Flyweight.NEXT_ICMPV6, icmpLength), segment, icmp, icmpLength);
-        putU16(segment, icmp + Icmpv6Flyweight.CHECKSUM_OFFSET, Checksums.finish(sum));
-        swapMacs(segment, packet.dataStart(), portMac);
+            Checksums.ipv6PseudoHeader(l3, Ipv6Flyweight.NEXT_ICMPV6, icmpLength), icmp, icmpLength);
+        putU16(icmp + Icmpv6Flyweight.CHECKSUM_OFFSET, Checksums.finish(sum));
+        swapMacs(packet.dataAddress(), portMac);
         counters.increment(WorkerCounter.ICMP_TOO_BIG_SENT);
         return Verdict.REPLY;
     }
@@ -204,8 +201,8 @@ public final class IcmpResponder
     }
 
     /** Sends a frame back where it came from: destination = old source, source = the port's MAC. */
-    static void swapMacs(final MemorySegment segment, final long frame, final long portMac)
+    static void swapMacs(final long frame, final long portMac)
     {
-        EthernetFlyweight.writeMacs(segment, frame, getMac(segment, frame + EthernetFlyweight.SRC_MAC_OFFSET), portMac);
+        EthernetFlyweight.writeMacs(frame, getMac(frame + EthernetFlyweight.SRC_MAC_OFFSET), portMac);
     }
 }

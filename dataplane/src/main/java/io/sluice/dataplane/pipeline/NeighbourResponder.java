@@ -56,9 +56,8 @@ public final class NeighbourResponder
         }
         final long requesterMac = arp.senderMac();
         final int requesterIp = arp.senderIp();
-        final MemorySegment segment = packet.segment();
-        ArpFlyweight.write(segment, arp.offset(), ArpFlyweight.OPERATION_REPLY, portMac, target, requesterMac, requesterIp);
-        EthernetFlyweight.writeMacs(segment, eth.offset(), eth.srcMac(), portMac);
+        ArpFlyweight.write(arp.address(), ArpFlyweight.OPERATION_REPLY, portMac, target, requesterMac, requesterIp);
+        EthernetFlyweight.writeMacs(eth.address(), eth.srcMac(), portMac);
         return Verdict.REPLY;
     }
 
@@ -87,32 +86,31 @@ public final class NeighbourResponder
             return counters.drop(DropReason.ND_NOT_OURS);
         }
         final int l2Length = eth.headerLength();
-        final long l3 = ip.offset();
-        if (icmp.offset() != l3 + Ipv6Flyweight.HEADER_LENGTH ||
+        final long l3 = ip.address();
+        if (icmp.address() != l3 + Ipv6Flyweight.HEADER_LENGTH ||
             !packet.length(l2Length + Ipv6Flyweight.HEADER_LENGTH + NA_LENGTH))
         {
             return counters.drop(DropReason.ND_NOT_OURS);
         }
-        final MemorySegment segment = packet.segment();
         final boolean dad = ip.srcHi() == 0 && ip.srcLo() == 0;
         final long dstHi = dad ? ALL_NODES_HI : ip.srcHi();
         final long dstLo = dad ? ALL_NODES_LO : ip.srcLo();
         final long dstMac = dad ? 0x3333_0000_0001L : eth.srcMac();
 
-        Ipv6Flyweight.write(segment, l3, 0, 0, NA_LENGTH, Ipv6Flyweight.NEXT_ICMPV6, ND_HOP_LIMIT, targetHi, targetLo, dstHi, dstLo);
+        Ipv6Flyweight.write(l3, 0, 0, NA_LENGTH, Ipv6Flyweight.NEXT_ICMPV6, ND_HOP_LIMIT, targetHi, targetLo, dstHi, dstLo);
         final long na = l3 + Ipv6Flyweight.HEADER_LENGTH;
-        putU16(segment, na, Icmpv6Flyweight.TYPE_NEIGHBOUR_ADVERTISEMENT << 8);
-        putU16(segment, na + Icmpv6Flyweight.CHECKSUM_OFFSET, 0);
-        putI32(segment, na + 4, dad ? Icmpv6Flyweight.NA_FLAG_OVERRIDE : Icmpv6Flyweight.NA_FLAG_SOLICITED | Icmpv6Flyweight.NA_FLAG_OVERRIDE);
-        putI64(segment, na + Icmpv6Flyweight.TARGET_OFFSET, targetHi);
-        putI64(segment, na + Icmpv6Flyweight.TARGET_OFFSET + 8, targetLo);
-        putU8(segment, na + Icmpv6Flyweight.ND_LENGTH, Icmpv6Flyweight.OPTION_TARGET_LINK_ADDRESS);
-        putU8(segment, na + Icmpv6Flyweight.ND_LENGTH + 1, 1);
-        putMac(segment, na + Icmpv6Flyweight.ND_LENGTH + 2, portMac);
+        putU16(na, Icmpv6Flyweight.TYPE_NEIGHBOUR_ADVERTISEMENT << 8);
+        putU16(na + Icmpv6Flyweight.CHECKSUM_OFFSET, 0);
+        putI32(na + 4, dad ? Icmpv6Flyweight.NA_FLAG_OVERRIDE : Icmpv6Flyweight.NA_FLAG_SOLICITED | Icmpv6Flyweight.NA_FLAG_OVERRIDE);
+        putI64(na + Icmpv6Flyweight.TARGET_OFFSET, targetHi);
+        putI64(na + Icmpv6Flyweight.TARGET_OFFSET + 8, targetLo);
+        putU8(na + Icmpv6Flyweight.ND_LENGTH, Icmpv6Flyweight.OPTION_TARGET_LINK_ADDRESS);
+        putU8(na + Icmpv6Flyweight.ND_LENGTH + 1, 1);
+        putMac(na + Icmpv6Flyweight.ND_LENGTH + 2, portMac);
         final long sum = Checksums.add(
-            Checksums.ipv6PseudoHeader(segment, l3, Ipv6Flyweight.NEXT_ICMPV6, NA_LENGTH), segment, na, NA_LENGTH);
-        putU16(segment, na + Icmpv6Flyweight.CHECKSUM_OFFSET, Checksums.finish(sum));
-        EthernetFlyweight.writeMacs(segment, eth.offset(), dstMac, portMac);
+            Checksums.ipv6PseudoHeader(l3, Ipv6Flyweight.NEXT_ICMPV6, NA_LENGTH), na, NA_LENGTH);
+        putU16(na + Icmpv6Flyweight.CHECKSUM_OFFSET, Checksums.finish(sum));
+        EthernetFlyweight.writeMacs(eth.address(), dstMac, portMac);
         return Verdict.REPLY;
     }
 }

@@ -157,9 +157,8 @@ public final class PacketProcessor
 
     private int classify(final PacketBuffer packet, final int length)
     {
-        final MemorySegment segment = packet.segment();
-        final long start = packet.dataStart();
-        if (!ethernet.wrap(segment, start, length))
+        final long start = packet.dataAddress();
+        if (!ethernet.wrap(start, length))
         {
             return counters.drop(DropReason.MALFORMED_ETHERNET);
         }
@@ -174,18 +173,18 @@ public final class PacketProcessor
         final int l3Length = length - l2Length;
         return switch (ethernet.etherType())
         {
-            case ETHER_TYPE_IPV4 -> onIpv4(packet, segment, l3, l3Length, group);
-            case ETHER_TYPE_IPV6 -> onIpv6(packet, segment, l3, l3Length, group);
-            case ETHER_TYPE_ARP -> arp.wrap(segment, l3, l3Length) ?
+            case ETHER_TYPE_IPV4 -> onIpv4(packet, l3, l3Length, group);
+            case ETHER_TYPE_IPV6 -> onIpv6(packet, l3, l3Length, group);
+            case ETHER_TYPE_ARP -> arp.wrap(l3, l3Length) ?
                 neighbourResponder.onArp(packet, ethernet, arp, snapshot, portMac, counters) :
                 counters.drop(DropReason.MALFORMED_ARP);
             default -> counters.drop(DropReason.UNSUPPORTED_ETHERTYPE);
         };
     }
 
-    private int onIpv4(final PacketBuffer packet, final MemorySegment segment, final long l3, final int l3Length, final boolean group)
+    private int onIpv4(final PacketBuffer packet, final long l3, final int l3Length, final boolean group)
     {
-        if (!ipv4.wrap(segment, l3, l3Length))
+        if (!ipv4.wrap(l3, l3Length))
         {
             return counters.drop(DropReason.MALFORMED_IPV4);
         }
@@ -215,13 +214,13 @@ public final class PacketProcessor
         final int l4Length = ipv4.payloadLength();
         if (protocol == PROTOCOL_ICMP)
         {
-            return onIcmpv4(packet, segment, l4, l4Length);
+            return onIcmpv4(packet, l4, l4Length);
         }
         if (protocol != PROTOCOL_TCP && protocol != PROTOCOL_UDP)
         {
             return counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
         }
-        if (!readPorts(segment, l4, l4Length, protocol))
+        if (!readPorts(l4, l4Length, protocol))
         {
             return counters.drop(DropReason.MALFORMED_L4);
         }
@@ -234,11 +233,11 @@ public final class PacketProcessor
         return forward(packet, service, l3, ipv4.totalLength(), false, l4TcpFlags, true);
     }
 
-    private boolean readPorts(final MemorySegment segment, final long l4, final int l4Length, final int protocol)
+    private boolean readPorts(final long l4, final int l4Length, final int protocol)
     {
         if (protocol == PROTOCOL_TCP)
         {
-            if (!tcp.wrap(segment, l4, l4Length))
+            if (!tcp.wrap(l4, l4Length))
             {
                 return false;
             }
@@ -247,7 +246,7 @@ public final class PacketProcessor
             l4TcpFlags = tcp.flags();
             return true;
         }
-        if (!udp.wrap(segment, l4, l4Length))
+        if (!udp.wrap(l4, l4Length))
         {
             return false;
         }
@@ -257,9 +256,9 @@ public final class PacketProcessor
         return true;
     }
 
-    private int onIcmpv4(final PacketBuffer packet, final MemorySegment segment, final long l4, final int l4Length)
+    private int onIcmpv4(final PacketBuffer packet, final long l4, final int l4Length)
     {
-        if (!icmp.wrap(segment, l4, l4Length))
+        if (!icmp.wrap(l4, l4Length))
         {
             return counters.drop(DropReason.MALFORMED_L4);
         }
@@ -267,7 +266,7 @@ public final class PacketProcessor
         {
             return icmpResponder.echoReplyIpv4(packet, ipv4, icmp, portMac);
         }
-        if (!icmp.isError() || !innerIpv4.wrapQuoted(segment, icmp.dataOffset(), l4Length - IcmpFlyweight.HEADER_LENGTH))
+        if (!icmp.isError() || !innerIpv4.wrapQuoted(icmp.dataOffset(), l4Length - IcmpFlyweight.HEADER_LENGTH))
         {
             return counters.drop(DropReason.ICMP_NOT_HANDLED);
         }
@@ -277,8 +276,8 @@ public final class PacketProcessor
             return counters.drop(DropReason.ICMP_NOT_HANDLED);
         }
         final long ports = innerIpv4.payloadOffset();
-        final int vipPort = getU16(segment, ports);
-        final int clientPort = getU16(segment, ports + 2);
+        final int vipPort = getU16(ports);
+        final int clientPort = getU16(ports + 2);
         final Service service = snapshot.service(
             FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(innerIpv4.srcAddress()), vipPort, innerProtocol);
         if (service == null)
@@ -287,18 +286,18 @@ public final class PacketProcessor
         }
         key.setIpv4(innerIpv4.dstAddress(), innerIpv4.srcAddress(), clientPort, vipPort, innerProtocol);
         counters.increment(WorkerCounter.ICMP_ROUTED);
-        return forward(packet, service, ipv4.offset(), ipv4.totalLength(), false, 0, false);
+        return forward(packet, service, ipv4.address(), ipv4.totalLength(), false, 0, false);
     }
 
-    private int onIpv6(final PacketBuffer packet, final MemorySegment segment, final long l3, final int l3Length, final boolean group)
+    private int onIpv6(final PacketBuffer packet, final long l3, final int l3Length, final boolean group)
     {
-        if (!ipv6.wrap(segment, l3, l3Length) ||
+        if (!ipv6.wrap(l3, l3Length) ||
             FlowKey.isIpv4Mapped(ipv6.dstHi(), ipv6.dstLo()) || FlowKey.isIpv4Mapped(ipv6.srcHi(), ipv6.srcLo()))
         {
             return counters.drop(DropReason.MALFORMED_IPV6);
         }
         final int protocol = ipv6.upperProtocol();
-        if (protocol == Ipv6Flyweight.NEXT_ICMPV6 && icmpv6.wrap(segment, ipv6.upperOffset(), ipv6.upperLength()) &&
+        if (protocol == Ipv6Flyweight.NEXT_ICMPV6 && icmpv6.wrap(ipv6.upperOffset(), ipv6.upperLength()) &&
             icmpv6.isNeighbourDiscovery())
         {
             return neighbourResponder.onNeighbourDiscovery(packet, ethernet, ipv6, icmpv6, snapshot, portMac, counters);
@@ -329,13 +328,13 @@ public final class PacketProcessor
         final int l4Length = ipv6.upperLength();
         if (protocol == Ipv6Flyweight.NEXT_ICMPV6)
         {
-            return onIcmpv6(packet, segment, l4, l4Length);
+            return onIcmpv6(packet, l4, l4Length);
         }
         if (protocol != PROTOCOL_TCP && protocol != PROTOCOL_UDP)
         {
             return counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
         }
-        if (!readPorts(segment, l4, l4Length, protocol))
+        if (!readPorts(l4, l4Length, protocol))
         {
             return counters.drop(DropReason.MALFORMED_L4);
         }
@@ -348,18 +347,18 @@ public final class PacketProcessor
         return forward(packet, service, l3, ipv6.totalLength(), true, l4TcpFlags, true);
     }
 
-    private int onIcmpv6(final PacketBuffer packet, final MemorySegment segment, final long l4, final int l4Length)
+    private int onIcmpv6(final PacketBuffer packet, final long l4, final int l4Length)
     {
-        if (!icmpv6.wrap(segment, l4, l4Length))
+        if (!icmpv6.wrap(l4, l4Length))
         {
             return counters.drop(DropReason.MALFORMED_L4);
         }
         if (icmpv6.type() == Icmpv6Flyweight.TYPE_ECHO_REQUEST && icmpv6.code() == 0 &&
-            l4 == ipv6.offset() + Ipv6Flyweight.HEADER_LENGTH)
+            l4 == ipv6.address() + Ipv6Flyweight.HEADER_LENGTH)
         {
             return icmpResponder.echoReplyIpv6(packet, ipv6, icmpv6, portMac);
         }
-        if (!icmpv6.isError() || !innerIpv6.wrapQuoted(segment, icmpv6.dataOffset(), l4Length - Icmpv6Flyweight.HEADER_LENGTH))
+        if (!icmpv6.isError() || !innerIpv6.wrapQuoted(icmpv6.dataOffset(), l4Length - Icmpv6Flyweight.HEADER_LENGTH))
         {
             return counters.drop(DropReason.ICMP_NOT_HANDLED);
         }
@@ -369,8 +368,8 @@ public final class PacketProcessor
             return counters.drop(DropReason.ICMP_NOT_HANDLED);
         }
         final long ports = innerIpv6.upperOffset();
-        final int vipPort = getU16(segment, ports);
-        final int clientPort = getU16(segment, ports + 2);
+        final int vipPort = getU16(ports);
+        final int clientPort = getU16(ports + 2);
         final Service service = snapshot.service(innerIpv6.srcHi(), innerIpv6.srcLo(), vipPort, innerProtocol);
         if (service == null)
         {
@@ -378,7 +377,7 @@ public final class PacketProcessor
         }
         key.setIpv6(innerIpv6.dstHi(), innerIpv6.dstLo(), innerIpv6.srcHi(), innerIpv6.srcLo(), clientPort, vipPort, innerProtocol);
         counters.increment(WorkerCounter.ICMP_ROUTED);
-        return forward(packet, service, ipv6.offset(), ipv6.totalLength(), true, 0, false);
+        return forward(packet, service, ipv6.address(), ipv6.totalLength(), true, 0, false);
     }
 
     private int forward(
@@ -417,7 +416,7 @@ public final class PacketProcessor
         final ForwardingMode mode = service.mode();
         if (mode == ForwardingMode.DSR)
         {
-            EthernetFlyweight.writeMacs(packet.segment(), packet.dataStart(), nextHopMac, portMac);
+            EthernetFlyweight.writeMacs(packet.dataAddress(), nextHopMac, portMac);
             return Verdict.FORWARD;
         }
         return tunnel(packet, l3, l3Length, l3Ipv6, backend, mode == ForwardingMode.GUE, nextHopMac, hash, trackFlow);
@@ -499,8 +498,7 @@ public final class PacketProcessor
         final PacketBuffer packet, final long l3, final int l3Length, final boolean l3Ipv6, final Backend backend,
         final boolean gue, final long nextHopMac, final long hash, final boolean mayAnswerTooBig)
     {
-        final MemorySegment segment = packet.segment();
-        final int l2Length = (int)(l3 - packet.dataStart());
+        final int l2Length = (int)(l3 - packet.dataAddress());
         final int ttl = l3Ipv6 ? ipv6.hopLimit() : ipv4.ttl();
         if (ttl <= 1)
         {

@@ -6,6 +6,7 @@ import io.sluice.dataplane.packet.Checksums;
 import io.sluice.dataplane.packet.EthernetFlyweight;
 import io.sluice.dataplane.packet.GueFlyweight;
 import io.sluice.dataplane.packet.Ipv4Flyweight;
+import io.sluice.dataplane.packet.Memory;
 import io.sluice.dataplane.packet.Ipv6Flyweight;
 import io.sluice.dataplane.packet.PacketBuffer;
 import io.sluice.dataplane.packet.UdpFlyweight;
@@ -73,7 +74,6 @@ public final class TunnelEncapsulator
         final Backend backend, final boolean gue, final long nextHopMac, final long portMac, final long flowHash,
         final ServiceSnapshot snapshot, final DataplaneCounters counters)
     {
-        final MemorySegment segment = packet.segment();
         final DataplaneSettings settings = snapshot.settings();
         final boolean outerIpv6 = backend.isIpv6();
         final int gueVariant = settings.gueVariant();
@@ -83,11 +83,11 @@ public final class TunnelEncapsulator
         {
             return counters.drop(DropReason.NO_HEADROOM);
         }
-        final long start = packet.dataStart();
+        final long start = packet.dataAddress();
         final long innerStart = start + overhead + l2Length;
-        final int tos = decrementInnerTtl(segment, innerStart, innerIpv6);
+        final int tos = decrementInnerTtl(innerStart, innerIpv6);
 
-        MemorySegment.copy(segment, start + overhead, segment, start, l2Length);
+        Memory.copy(start + overhead, start, l2Length);
         final long outer = start + l2Length;
         final int innerProtocol = innerIpv6 ? Ipv4Flyweight.PROTOCOL_IPV6 : Ipv4Flyweight.PROTOCOL_IPIP;
         final int outerProtocol = gue ? Ipv4Flyweight.PROTOCOL_UDP : innerProtocol;
@@ -100,7 +100,7 @@ public final class TunnelEncapsulator
             final int source = sourceIndex(flowHash, count);
             final int flowLabel = (int)(flowHash >>> 40) & 0xF_FFFF;
             Ipv6Flyweight.write(
-                segment, outer, tos, flowLabel == 0 ? 1 : flowLabel, outerLength - IPV6_OVERHEAD, outerProtocol,
+                outer, tos, flowLabel == 0 ? 1 : flowLabel, outerLength - IPV6_OVERHEAD, outerProtocol,
                 settings.outerTtl(), snapshot.tunnelSourceIpv6Hi(source), snapshot.tunnelSourceIpv6Lo(source),
                 backend.addressHi(), backend.addressLo());
             udp = outer + IPV6_OVERHEAD;
@@ -109,28 +109,28 @@ public final class TunnelEncapsulator
         {
             final int source = snapshot.tunnelSourceIpv4(sourceIndex(flowHash, snapshot.tunnelSourceCountIpv4()));
             Ipv4Flyweight.write(
-                segment, outer, tos, outerLength, Ipv4Flyweight.FLAG_DONT_FRAGMENT, settings.outerTtl(), outerProtocol,
+                outer, tos, outerLength, Ipv4Flyweight.FLAG_DONT_FRAGMENT, settings.outerTtl(), outerProtocol,
                 source, (int)backend.addressLo());
             udp = outer + IPV4_OVERHEAD;
         }
-        setEtherType(segment, start, l2Length, outerIpv6);
+        setEtherType(start, l2Length, outerIpv6);
 
         if (gue)
         {
             final int udpLength = outerLength - (outerIpv6 ? IPV6_OVERHEAD : IPV4_OVERHEAD);
             final int sourcePort = 0xC000 | ((int)(flowHash >>> 18) & 0x3FFF);
-            UdpFlyweight.write(segment, udp, sourcePort, settings.guePort(), udpLength);
+            UdpFlyweight.write(udp, sourcePort, settings.guePort(), udpLength);
             if (gueVariant == 0)
             {
-                GueFlyweight.write(segment, udp + UdpFlyweight.HEADER_LENGTH, innerProtocol);
+                GueFlyweight.write(udp + UdpFlyweight.HEADER_LENGTH, innerProtocol);
             }
             if (outerIpv6)
             {
                 UdpFlyweight.writeChecksum(
-                    segment, udp, udpLength, Checksums.ipv6PseudoHeader(segment, outer, Ipv4Flyweight.PROTOCOL_UDP, udpLength));
+                    udp, udpLength, Checksums.ipv6PseudoHeader(outer, Ipv4Flyweight.PROTOCOL_UDP, udpLength));
             }
         }
-        EthernetFlyweight.writeMacs(segment, start, nextHopMac, portMac);
+        EthernetFlyweight.writeMacs(start, nextHopMac, portMac);
         return Verdict.FORWARD;
     }
 
@@ -139,25 +139,25 @@ public final class TunnelEncapsulator
         return (int)(((flowHash & 0xFFFF_FFFFL) * count) >>> 32);
     }
 
-    private static void setEtherType(final MemorySegment segment, final long start, final int l2Length, final boolean ipv6)
+    private static void setEtherType(final long start, final int l2Length, final boolean ipv6)
     {
-        putU16(segment, start + l2Length - 2, ipv6 ? EthernetFlyweight.ETHER_TYPE_IPV6 : EthernetFlyweight.ETHER_TYPE_IPV4);
+        putU16(start + l2Length - 2, ipv6 ? EthernetFlyweight.ETHER_TYPE_IPV6 : EthernetFlyweight.ETHER_TYPE_IPV4);
     }
 
-    private static int decrementInnerTtl(final MemorySegment segment, final long inner, final boolean ipv6)
+    private static int decrementInnerTtl(final long inner, final boolean ipv6)
     {
         if (ipv6)
         {
             final long hopLimitAt = inner + Ipv6Flyweight.HOP_LIMIT_OFFSET;
-            putU8(segment, hopLimitAt, getU8(segment, hopLimitAt) - 1);
-            return (getU16(segment, inner) >>> 4) & 0xFF;
+            putU8(hopLimitAt, getU8(hopLimitAt) - 1);
+            return (getU16(inner) >>> 4) & 0xFF;
         }
         final long ttlAt = inner + Ipv4Flyweight.TTL_OFFSET;
-        final int oldWord = getU16(segment, ttlAt);
+        final int oldWord = getU16(ttlAt);
         final int newWord = oldWord - 0x100;
-        putU16(segment, ttlAt, newWord);
+        putU16(ttlAt, newWord);
         final long checksumAt = inner + Ipv4Flyweight.CHECKSUM_OFFSET;
-        putU16(segment, checksumAt, Checksums.update16(getU16(segment, checksumAt), oldWord, newWord));
-        return getU8(segment, inner + Ipv4Flyweight.TOS_OFFSET);
+        putU16(checksumAt, Checksums.update16(getU16(checksumAt), oldWord, newWord));
+        return getU8(inner + Ipv4Flyweight.TOS_OFFSET);
     }
 }

@@ -5,6 +5,8 @@ import java.lang.foreign.ValueLayout;
 
 import io.sluice.dataplane.service.ServiceSnapshot;
 
+import static io.sluice.dataplane.packet.Memory.ALL;
+
 /**
  * One worker's per-service and per-backend traffic counters, in its own region of the stats file:
  * the worker is the single writer (plain 8-byte stores, which another process reads whole on
@@ -36,9 +38,12 @@ public final class TrafficStats
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
 
     private final MemorySegment region;
+    private final long base;
 
     /**
-     * @param region this worker's region, {@link #REGION_LENGTH} bytes, zeroed.
+     * @param region this worker's region, {@link #REGION_LENGTH} bytes, zeroed. It is written by
+     *               address; this object keeps the segment reachable, so memory of an automatic
+     *               arena is not freed while it is in use.
      */
     public TrafficStats(final MemorySegment region)
     {
@@ -47,6 +52,7 @@ public final class TrafficStats
             throw new IllegalArgumentException("traffic stats region of " + region.byteSize() + " bytes, need " + REGION_LENGTH);
         }
         this.region = region;
+        this.base = region.address();
     }
 
     /**
@@ -59,22 +65,22 @@ public final class TrafficStats
      */
     public void forwarded(final int serviceId, final int backendId, final int bytes, final boolean newFlow)
     {
-        final long service = serviceOffset(serviceId);
-        final long backend = backendOffset(backendId);
+        final long service = base + serviceOffset(serviceId);
+        final long backend = base + backendOffset(backendId);
         final long flows = newFlow ? 1 : 0;
-        region.set(LONG, service, region.get(LONG, service) + 1);
-        region.set(LONG, service + 8, region.get(LONG, service + 8) + bytes);
-        region.set(LONG, service + 16, region.get(LONG, service + 16) + flows);
-        region.set(LONG, backend, region.get(LONG, backend) + 1);
-        region.set(LONG, backend + 8, region.get(LONG, backend + 8) + bytes);
-        region.set(LONG, backend + 16, region.get(LONG, backend + 16) + flows);
+        ALL.set(LONG, service, ALL.get(LONG, service) + 1);
+        ALL.set(LONG, service + 8, ALL.get(LONG, service + 8) + bytes);
+        ALL.set(LONG, service + 16, ALL.get(LONG, service + 16) + flows);
+        ALL.set(LONG, backend, ALL.get(LONG, backend) + 1);
+        ALL.set(LONG, backend + 8, ALL.get(LONG, backend + 8) + bytes);
+        ALL.set(LONG, backend + 16, ALL.get(LONG, backend + 16) + flows);
     }
 
     /** Counts a packet to a service that was dropped (no backend, unresolved next hop, too big, ...). */
     public void serviceDrop(final int serviceId)
     {
-        final long offset = serviceOffset(serviceId) + 8L * DROPS;
-        region.set(LONG, offset, region.get(LONG, offset) + 1);
+        final long offset = base + serviceOffset(serviceId) + 8L * DROPS;
+        ALL.set(LONG, offset, ALL.get(LONG, offset) + 1);
     }
 
     /** @return offset of a service's row in a region. */

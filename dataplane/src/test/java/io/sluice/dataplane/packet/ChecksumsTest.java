@@ -24,7 +24,7 @@ class ChecksumsTest
         try (Arena arena = Arena.ofConfined())
         {
             final byte[] rfc1071 = {0x00, 0x01, (byte)0xf2, 0x03, (byte)0xf4, (byte)0xf5, (byte)0xf6, (byte)0xf7};
-            assertEquals(0xddf2, Checksums.fold(Checksums.add(0, segment(arena, rfc1071), 0, rfc1071.length)));
+            assertEquals(0xddf2, Checksums.fold(Checksums.add(0, segment(arena, rfc1071).address(), rfc1071.length)));
         }
     }
 
@@ -36,9 +36,9 @@ class ChecksumsTest
             final byte[] header = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00,
                 (byte)0xc0, (byte)0xa8, 0x00, 0x01, (byte)0xc0, (byte)0xa8, 0x00, (byte)0xc7};
             final MemorySegment segment = segment(arena, header);
-            assertEquals(0xb861, Checksums.compute(segment, 0, 20));
-            NetworkOrder.putU16(segment, 10, 0xb861);
-            assertEquals(0, Checksums.compute(segment, 0, 20));
+            assertEquals(0xb861, Checksums.compute(segment.address(), 20));
+            NetworkOrder.putU16(segment.address() + 10, 0xb861);
+            assertEquals(0, Checksums.compute(segment.address(), 20));
         }
     }
 
@@ -54,19 +54,19 @@ class ChecksumsTest
                 final byte[] bytes = new byte[40];
                 random.nextBytes(bytes);
                 MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, 0, 40);
-                NetworkOrder.putU16(segment, 10, 0);
-                NetworkOrder.putU16(segment, 10, Checksums.compute(segment, 0, 40));
+                NetworkOrder.putU16(segment.address() + 10, 0);
+                NetworkOrder.putU16(segment.address() + 10, Checksums.compute(segment.address(), 40));
                 final int word = random.nextInt(20) * 2;
                 if (word == 10)
                 {
                     continue;
                 }
-                final int oldWord = NetworkOrder.getU16(segment, word);
+                final int oldWord = NetworkOrder.getU16(segment.address() + word);
                 final int newWord = random.nextInt(0x10000);
-                NetworkOrder.putU16(segment, word, newWord);
-                final int updated = Checksums.update16(NetworkOrder.getU16(segment, 10), oldWord, newWord);
-                NetworkOrder.putU16(segment, 10, updated);
-                assertEquals(0, Checksums.fold(Checksums.add(0, segment, 0, 40)) ^ 0xFFFF, "round " + round);
+                NetworkOrder.putU16(segment.address() + word, newWord);
+                final int updated = Checksums.update16(NetworkOrder.getU16(segment.address() + 10), oldWord, newWord);
+                NetworkOrder.putU16(segment.address() + 10, updated);
+                assertEquals(0, Checksums.fold(Checksums.add(0, segment.address(), 40)) ^ 0xFFFF, "round " + round);
             }
         }
     }
@@ -77,7 +77,7 @@ class ChecksumsTest
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment segment = segment(arena, new byte[]{0x12, 0x34, 0x56});
-            assertEquals(0x1234 + 0x5600, Checksums.add(0, segment, 0, 3));
+            assertEquals(0x1234 + 0x5600, Checksums.add(0, segment.address(), 3));
         }
     }
 }
