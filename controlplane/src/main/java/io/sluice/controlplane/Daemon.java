@@ -1,0 +1,263 @@
+package io.sluice.controlplane;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+
+import io.sluice.controlplane.config.ConfigException;
+import io.sluice.controlplane.config.ConfigLoader;
+import io.sluice.controlplane.config.ConfigProblem;
+import io.sluice.controlplane.config.DeviceNames;
+import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.dataplane.worker.Dataplane;
+import io.sluice.dpdk.DpdkException;
+import io.sluice.dpdk.Eal;
+
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * The {@code sluice run} lifecycle, for one validated configuration: takes the device lock, creates
+ * the stats file, starts EAL and the dataplane, logs what runs, then waits for signals. SIGHUP
+ * re-reads the file and applies its network, timeouts and services; SIGINT or SIGTERM stops the
+ * dataplane (workers, port), closes EAL (hugepages released), deletes the stats file and releases
+ * the lock, in that order. Whatever fails on the way up undoes what was already done.
+ */
+public final class Daemon
+{
+    /** Exit code of a clean stop. */
+    public static final int EXIT_OK = 0;
+    /** Exit code when the daemon could not start (device busy or missing, no hugepages, ...). */
+    public static final int EXIT_START_FAILED = 1;
+    /** Exit code of a configuration with problems: nothing was started. */
+    public static final int EXIT_BAD_CONFIG = 2;
+
+    private static final System.Logger LOG = System.getLogger("sluice.daemon");
+
+    private final BlockingQueue<String> signals;
+    private SluiceConfig running;
+
+    /**
+     * @param config  the validated configuration.
+     * @param signals names of the signals received ({@code HUP}, {@code INT}, {@code TERM}), see {@link Signals}.
+     */
+    public Daemon(final SluiceConfig config, final BlockingQueue<String> signals)
+    {
+        this.running = config;
+        this.signals = signals;
+    }
+
+    /**
+     * Runs until SIGINT or SIGTERM.
+     *
+     * @return {@link #EXIT_OK} after a clean stop, {@link #EXIT_START_FAILED} when it could not start.
+     */
+    public int run()
+    {
+        final String device = running.dataplane().device();
+        LOG.log(INFO, "sluice starting: pid {0}, config {1}", Long.toString(ProcessHandle.current().pid()), running.source());
+        final Path lockFile = DeviceNames.lockFile(device);
+        final DeviceLock lock;
+        try
+        {
+            lock = DeviceLock.acquire(lockFile, device);
+        }
+        catch (final DeviceLock.DeviceBusyException ex)
+        {
+            LOG.log(ERROR, ex.getMessage());
+            return EXIT_START_FAILED;
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(ERROR, "cannot take the device lock " + lockFile + ": " + ex +
+                " (the daemon runs as root; -D" + DeviceNames.LOCK_DIRECTORY_PROPERTY + "=DIR puts locks elsewhere)");
+            return EXIT_START_FAILED;
+        }
+        LOG.log(INFO, "device {0}: lock {1} taken", device, lockFile);
+        try
+        {
+            return runWithStatsFile();
+        }
+        finally
+        {
+            try
+            {
+                lock.close();
+                LOG.log(INFO, "lock {0} released", lockFile);
+            }
+            catch (final IOException ex)
+            {
+                LOG.log(WARNING, "releasing lock " + lockFile + " failed (the kernel drops it when this process ends)", ex);
+            }
+        }
+    }
+
+    private int runWithStatsFile()
+    {
+        final Path statsPath = running.statsFile();
+        final StatsFile stats;
+        try
+        {
+            stats = StatsFile.create(statsPath, running.dataplane().workers());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.log(ERROR, "cannot create the stats file " + statsPath + ": " + ex);
+            return EXIT_START_FAILED;
+        }
+        try
+        {
+            return runWithEal(stats);
+        }
+        finally
+        {
+            stats.close();
+            try
+            {
+                Files.deleteIfExists(statsPath);
+                LOG.log(INFO, "stats file {0} deleted", statsPath);
+            }
+            catch (final IOException ex)
+            {
+                LOG.log(WARNING, "cannot delete the stats file " + statsPath + ": " + ex);
+            }
+        }
+    }
+
+    private int runWithEal(final StatsFile stats)
+    {
+        final String cpus = StartupChecks.cpuProblem(running.dataplane());
+        final String hugepages = StartupChecks.hugepageProblem(running.dataplane());
+        if (cpus != null || hugepages != null)
+        {
+            LOG.log(ERROR, cpus != null ? cpus : hugepages);
+            return EXIT_START_FAILED;
+        }
+        final List<String> ealArguments = running.dataplane().eal();
+        LOG.log(INFO, "starting DPDK EAL: {0}", String.join(" ", ealArguments));
+        final Eal eal;
+        try
+        {
+            eal = Eal.start(ealArguments);
+        }
+        catch (final DpdkException | IllegalStateException ex)
+        {
+            LOG.log(ERROR, "DPDK EAL did not start: " + ex.getMessage() + System.lineSeparator() + StartupChecks.EAL_HINTS);
+            return EXIT_START_FAILED;
+        }
+        try
+        {
+            return runDataplane(eal, stats);
+        }
+        finally
+        {
+            LOG.log(INFO, "closing DPDK EAL (releases its hugepages)");
+            try
+            {
+                eal.close();
+            }
+            catch (final DpdkException ex)
+            {
+                LOG.log(WARNING, "rte_eal_cleanup failed: " + ex.getMessage());
+            }
+        }
+    }
+
+    private int runDataplane(final Eal eal, final StatsFile stats)
+    {
+        final Dataplane dataplane;
+        try
+        {
+            dataplane = Dataplane.start(eal, running.dataplane().toDataplaneConfig(), running.settings(),
+                running.serviceSpecs(), null, stats);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.log(ERROR, "cannot start the dataplane on " + running.dataplane().device() + ": " + ex.getMessage() +
+                System.lineSeparator() + StartupChecks.deviceHints(running.dataplane().device()));
+            return EXIT_START_FAILED;
+        }
+        try
+        {
+            StartupSummary.log(LOG, running, dataplane);
+            return serve(dataplane);
+        }
+        finally
+        {
+            LOG.log(INFO, "stopping the dataplane: workers, then port {0}", running.dataplane().device());
+            dataplane.close();
+        }
+    }
+
+    private int serve(final Dataplane dataplane)
+    {
+        LOG.log(INFO, "running generation {0}; SIGHUP reloads {1}, SIGINT or SIGTERM stops",
+            Long.toString(dataplane.snapshot().generation()), running.source());
+        while (true)
+        {
+            final String signal;
+            try
+            {
+                signal = signals.take();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                LOG.log(INFO, "interrupted: shutting down");
+                return EXIT_OK;
+            }
+            if (Signals.HUP.equals(signal))
+            {
+                reload(dataplane);
+            }
+            else
+            {
+                LOG.log(INFO, "SIG{0} received: shutting down", signal);
+                return EXIT_OK;
+            }
+        }
+    }
+
+    private void reload(final Dataplane dataplane)
+    {
+        final long generation = dataplane.snapshot().generation();
+        LOG.log(INFO, "SIGHUP received: reloading {0}", running.source());
+        final SluiceConfig next;
+        try
+        {
+            next = ConfigLoader.load(running.source());
+        }
+        catch (final ConfigException ex)
+        {
+            for (final ConfigProblem problem : ex.problems())
+            {
+                LOG.log(WARNING, "reload rejected: {0}", problem);
+            }
+            LOG.log(WARNING, "reload rejected: {0} problem(s); generation {1} stays in force", ex.problems().size(),
+                Long.toString(generation));
+            return;
+        }
+        if (!running.canReloadTo(next))
+        {
+            LOG.log(WARNING, "the dataplane or stats section changed: that needs a restart; " +
+                "applying network, timeouts and services only");
+        }
+        try
+        {
+            final long applied = dataplane.apply(next.settings(), next.serviceSpecs());
+            final SluiceConfig previous = running;
+            running = new SluiceConfig(running.source(), running.dataplane(), next.network(), next.timeouts(), next.services(),
+                running.statsFile());
+            LOG.log(INFO, "reload applied: generation {0} runs on every worker", Long.toString(applied));
+            StartupSummary.logChanges(LOG, previous, running);
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            LOG.log(ERROR, "reload failed: {0}; generation {1} stays in force", ex.getMessage(), Long.toString(generation));
+        }
+    }
+}

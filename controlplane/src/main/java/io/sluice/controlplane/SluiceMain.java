@@ -1,0 +1,70 @@
+package io.sluice.controlplane;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import io.sluice.controlplane.stat.StatCommand;
+
+/**
+ * The {@code sluice} program: {@code sluice run --config FILE} starts the daemon,
+ * {@code sluice stat} shows the counters of a running one. Exit codes: 0 success, 1 a failure at
+ * run time (device busy, no hugepages, no daemon to read), 2 bad usage or a bad configuration file.
+ */
+@Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceMain.Version.class,
+    subcommands = {RunCommand.class, StatCommand.class, CommandLine.HelpCommand.class},
+    description = "Sluice, a kernel-bypass L4 load balancer: DPDK, Maglev, DSR and IPIP/GUE tunnels.")
+public final class SluiceMain implements Callable<Integer>
+{
+    @Spec
+    private CommandSpec spec;
+
+    /**
+     * Runs the program and exits with its exit code.
+     *
+     * @param args command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs the program without exiting.
+     *
+     * @param args command line.
+     * @return the exit code.
+     */
+    public static int execute(final String... args)
+    {
+        return new CommandLine(new SluiceMain()).execute(args);
+    }
+
+    /**
+     * Without a subcommand: prints the usage.
+     *
+     * @return {@code 2}, a usage error.
+     */
+    @Override
+    public Integer call()
+    {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /**
+     * The version from the jar's manifest, or "development" when run from classes.
+     */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String version = SluiceMain.class.getPackage().getImplementationVersion();
+            return new String[]{"sluice " + (version == null ? "development build" : version)};
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.sluice.controlplane.config;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.ServiceSnapshotBuilder;
+import io.sluice.dataplane.service.ServiceSpec;
+
+/**
+ * The last step of loading: runs the dataplane's own validation on a configuration whose every
+ * value already passed the loader's checks, so that what only the dataplane knows (address
+ * families per forwarding mode, tunnel source pools, the IPv6 minimum MTU inside tunnels, VIPs
+ * that are local addresses) is found before EAL starts. Each service is built alone into a
+ * throwaway snapshot, so every faulty service is reported, then all of them together. A problem is
+ * placed at the backend or VIP the dataplane's message names, else at the service.
+ */
+final class DataplaneValidation
+{
+    /** Neighbour table size of the throwaway snapshots, the dataplane's own. */
+    static final int NEIGHBOUR_CAPACITY = 4096;
+
+    private final YamlReader reader;
+    private final YamlReader.Section top;
+
+    DataplaneValidation(final YamlReader reader, final YamlReader.Section top)
+    {
+        this.reader = reader;
+        this.top = top;
+    }
+
+    void validate(final SluiceConfig config)
+    {
+        try
+        {
+            config.dataplane().toDataplaneConfig();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            reader.report(top.value("dataplane").getStartMark(), "dataplane", "not accepted by the dataplane: " + ex.getMessage());
+        }
+        final DataplaneSettings settings;
+        try
+        {
+            settings = config.settings();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            final Node network = top.has("network") ? top.value("network") : top.node();
+            reader.report(network.getStartMark(), "network", "not accepted by the dataplane: " + ex.getMessage());
+            return;
+        }
+        final List<ServiceSpec> specs = config.serviceSpecs();
+        boolean eachValid = true;
+        for (int i = 0; i < specs.size(); i++)
+        {
+            try
+            {
+                ServiceSnapshotBuilder.build(settings, List.of(specs.get(i)), new NeighbourTable(NEIGHBOUR_CAPACITY));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                eachValid = false;
+                reportService(i, specs.get(i), ex.getMessage());
+            }
+        }
+        if (eachValid)
+        {
+            try
+            {
+                ServiceSnapshotBuilder.build(settings, specs, new NeighbourTable(NEIGHBOUR_CAPACITY));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                final Node services = top.has("services") ? top.value("services") : top.node();
+                reader.report(services.getStartMark(), "services", "not accepted by the dataplane: " + ex.getMessage());
+            }
+        }
+    }
+
+    private void reportService(final int index, final ServiceSpec spec, final String message)
+    {
+        final String prefix = "service " + spec.name() + ": ";
+        final String reason = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+        final Node service = ((SequenceNode)top.value("services")).getValue().get(index);
+        final String path = "services[" + index + "]";
+        final Node backends = child(service, "backends");
+        if (backends instanceof SequenceNode list)
+        {
+            for (int b = 0; b < list.getValue().size(); b++)
+            {
+                final Node address = child(list.getValue().get(b), "address");
+                if (address instanceof ScalarNode scalar && names(reason, spec.backends().get(b).address().toString()))
+                {
+                    reader.invalid(address, path + ".backends[" + b + "].address", scalar.getValue(), reason);
+                    return;
+                }
+            }
+        }
+        final Node vip = child(service, "vip");
+        if (vip instanceof ScalarNode scalar && names(reason, spec.vip().toString()))
+        {
+            reader.invalid(vip, path + ".vip", scalar.getValue(), reason);
+            return;
+        }
+        reader.invalid(service, path, spec.name(), reason);
+    }
+
+    private static boolean names(final String message, final String address)
+    {
+        return Pattern.compile("(?<![0-9A-Fa-f:.])" + Pattern.quote(address) + "(?![0-9A-Fa-f]|[.:][0-9A-Fa-f])")
+            .matcher(message).find();
+    }
+
+    private static Node child(final Node mapping, final String key)
+    {
+        if (mapping instanceof MappingNode map)
+        {
+            for (final NodeTuple tuple : map.getValue())
+            {
+                if (tuple.getKeyNode() instanceof ScalarNode scalar && scalar.getValue().equals(key))
+                {
+                    return tuple.getValueNode();
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,139 @@
+package io.sluice.controlplane.stat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.agrona.concurrent.status.CountersManager;
+import org.junit.jupiter.api.Test;
+
+import io.sluice.dataplane.pipeline.DataplaneCounters;
+import io.sluice.dataplane.pipeline.DropReason;
+import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.dataplane.stats.TrafficStats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StatsViewTest
+{
+    private static final int SERVICE_ID = 3;
+
+    private static void label(final CountersManager manager, final String label, final int type, final int id, final int serviceId,
+        final long value)
+    {
+        manager.newCounter(label, type, key ->
+        {
+            key.putInt(0, -1);
+            key.putInt(4, id);
+            key.putInt(8, serviceId);
+        }).setRelease(value);
+    }
+
+    /** Writes counters the way the dataplane lays them out: two workers, one IPv6 service, two backends. */
+    private static StatsFile populated()
+    {
+        final StatsFile stats = StatsFile.inMemory(2);
+        final CountersManager manager = stats.countersManager();
+        label(manager, "dataplane errors", StatsFile.GLOBAL_COUNTER_TYPE, 0, 0, 0);
+        label(manager, "generation in force", StatsFile.GLOBAL_COUNTER_TYPE, 1, 0, 4);
+        label(manager, "port rx-missed", StatsFile.PORT_COUNTER_TYPE, 2, 0, 17);
+        label(manager, "[2001:db8:0:0:0:0:0:10]:80/tcp gue", StatsFile.SERVICE_LABEL_TYPE, SERVICE_ID, 0, 0);
+        label(manager, "2001:db8:0:0:0:0:0:11", StatsFile.BACKEND_LABEL_TYPE, 7, SERVICE_ID, 1);
+        label(manager, "192.0.2.12", StatsFile.BACKEND_LABEL_TYPE, 8, SERVICE_ID, 3);
+        for (int worker = 0; worker < 2; worker++)
+        {
+            final DataplaneCounters counters = new DataplaneCounters(manager, worker);
+            counters.add(WorkerCounter.RX_PACKETS, 100 + worker);
+            counters.add(WorkerCounter.FORWARDED, 90);
+            counters.set(WorkerCounter.GENERATION, 4);
+            counters.set(WorkerCounter.FLOW_ACTIVE, 40 + worker);
+            for (int i = 0; i < 10 + worker; i++)
+            {
+                counters.drop(DropReason.NO_VIP);
+            }
+            counters.publish();
+        }
+        final TrafficStats first = new TrafficStats(stats.trafficRegion(0));
+        final TrafficStats second = new TrafficStats(stats.trafficRegion(1));
+        for (int i = 0; i < 30; i++)
+        {
+            first.forwarded(SERVICE_ID, 7, 100, i < 10);
+            second.forwarded(SERVICE_ID, 8, 100, i < 5);
+            second.forwarded(SERVICE_ID, 8, 100, false);
+        }
+        first.serviceDrop(SERVICE_ID);
+        return stats;
+    }
+
+    @Test
+    void shouldSumWorkersAndNameIdsWhenReadingAStatsFile()
+    {
+        try (StatsFile stats = populated())
+        {
+            final StatsSample sample = StatsSample.read(stats);
+
+            assertEquals(4, sample.generation());
+            assertEquals(List.of(new StatsSample.ServiceRow(SERVICE_ID, "[2001:db8:0:0:0:0:0:10]:80/tcp", "gue", 90, 9000, 15, 1)),
+                sample.services());
+            assertEquals(List.of(new StatsSample.BackendRow(7, SERVICE_ID, "2001:db8:0:0:0:0:0:11", 1, 30, 3000, 10),
+                new StatsSample.BackendRow(8, SERVICE_ID, "192.0.2.12", 3, 60, 6000, 5)), sample.backends());
+            assertEquals(201, sample.total(WorkerCounter.RX_PACKETS));
+            assertEquals(21, sample.total(WorkerCounter.DROPPED));
+            assertEquals(Map.of("no-vip", 21L), sample.drops());
+            assertEquals(17L, sample.port().get("rx-missed"));
+        }
+    }
+
+    @Test
+    void shouldPrintServicesBackendsWorkersDropsAndPortWhenRenderingOnce()
+    {
+        try (StatsFile stats = populated())
+        {
+            final String text = StatsView.render(Path.of("/dev/shm/x.stats"), StatsSample.read(stats), null);
+            final List<String> lines = text.lines().toList();
+
+            assertTrue(lines.get(0).startsWith("sluice stat  /dev/shm/x.stats  pid " + ProcessHandle.current().pid()), lines.get(0));
+            assertTrue(lines.get(0).contains("workers 2  generation 4  errors 0"), lines.get(0));
+            assertEquals(List.of("[2001:db8::10]:80/tcp", "gue", "90", "9000", "15", "1", "-", "-"), columns(lines, "[2001:db8::10]"));
+            assertEquals(List.of("2001:db8::11", "1", "30", "3000", "10", "33.3%"), columns(lines, "2001:db8::11"));
+            assertEquals(List.of("192.0.2.12", "3", "60", "6000", "5", "66.7%"), columns(lines, "192.0.2.12"));
+            assertEquals(List.of("0", "100", "0", "90", "0", "0", "10", "40", "4"), columns(lines, "0 "));
+            assertEquals(List.of("1", "101", "0", "90", "0", "0", "11", "41", "4"), columns(lines, "1 "));
+            assertEquals(List.of("all", "201", "0", "180", "0", "0", "21", "81"), columns(lines, "all "));
+            assertEquals(List.of("no-vip", "21"), columns(lines, "no-vip"));
+            assertTrue(text.contains("PORT  rx-missed 17"), text);
+        }
+    }
+
+    @Test
+    void shouldShowRatesWhenAPreviousSampleOfTheSameDaemonExists()
+    {
+        try (StatsFile stats = populated())
+        {
+            final StatsSample current = StatsSample.read(stats);
+            final StatsSample.ServiceRow now = current.services().getFirst();
+            final StatsSample earlier = new StatsSample(current.pid(), current.startTimeMs(), current.sampledNs() - 2_000_000_000L,
+                current.generation(), 0, List.of(new StatsSample.ServiceRow(now.id(), now.name(), now.mode(), now.packets() - 80,
+                now.bytes() - 2_500_000, now.newFlows(), now.drops())), current.backends(), current.workers(), current.drops(),
+                current.port());
+
+            final List<String> row = columns(StatsView.render(Path.of("x"), current, earlier).lines().toList(), "[2001:db8::10]");
+
+            assertEquals(List.of("40", "10.00M"), row.subList(6, 8), "80 packets and 20 Mbit in 2 s");
+        }
+    }
+
+    private static List<String> columns(final List<String> lines, final String start)
+    {
+        for (final String line : lines)
+        {
+            if (line.strip().startsWith(start))
+            {
+                return List.of(line.strip().split("\\s+"));
+            }
+        }
+        throw new AssertionError("no line starts with '" + start + "' in:\n" + String.join("\n", lines));
+    }
+}
