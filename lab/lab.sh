@@ -1,0 +1,513 @@
+#!/usr/bin/env bash
+# Sluice lab: a client, a router, one load balancer and three backends in network namespaces,
+# joined by veths and a bridge, with real HTTP / UDP servers and a tc-BPF tunnel decapsulator on
+# the backends. Nothing leaves the namespaces the lab creates; the root namespace gets nothing.
+#
+#   lab/lab.sh up                       (re)build everything, attach decap, start the backends
+#   lab/lab.sh down                     remove everything the lab made (also after a crash)
+#   lab/lab.sh status                   what exists, what runs, decap counters
+#   lab/lab.sh backends start [beN...]  start backend servers (all by default), wait until they answer
+#   lab/lab.sh backends stop [beN...]   stop backend servers (all by default)
+#   lab/lab.sh counters [beN...]        decap counters, one line per backend: "be1 decapsulated=3 ipip=1 ..."
+#
+# Topology and addresses: lab/README.md. Environment: JAVA_HOME (a JDK 25; found under
+# /usr/lib/jvm when unset), SLUICE_LAB_LOCK (lock file, default /run/lock/sluice-lab.lock).
+set -Eeuo pipefail
+
+LAB_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+RUN_DIR="$LAB_HOME/run"
+LOCK_FILE="${SLUICE_LAB_LOCK:-/run/lock/sluice-lab.lock}"
+BACKEND_READY_TIMEOUT_S=60
+
+NS_CLIENT=sl-client
+NS_ROUTER=sl-router
+NS_LAN=sl-lan
+NS_LB=sl-lb
+BACKENDS=(be1 be2 be3)
+NAMESPACES=("$NS_CLIENT" "$NS_ROUTER" "$NS_LAN" "$NS_LB" sl-be1 sl-be2 sl-be3)
+
+BRIDGE=sl-br0
+CLIENT_IF=sl-cl0           # in sl-client, peer of ROUTER_CLIENT_IF
+ROUTER_CLIENT_IF=sl-rt-cl  # in sl-router
+ROUTER_LAN_IF=sl-rt0       # in sl-router, peer of sl-br-rt on the bridge
+LB_IF=sl-lb0               # in sl-lb, peer of sl-br-lb on the bridge; DPDK's port, no kernel addresses
+
+CLIENT_IPV4=198.51.100.2
+CLIENT_IPV6=2001:db8:c::2
+ROUTER_CLIENT_IPV4=198.51.100.1
+ROUTER_CLIENT_IPV6=2001:db8:c::1
+ROUTER_LAN_IPV4=203.0.113.1
+ROUTER_LAN_IPV6=2001:db8:113::1
+LB_IPV4=203.0.113.2
+LB_IPV6=2001:db8:113::2
+VIP_RANGE_IPV4=192.0.2.0/24
+VIP_RANGE_IPV6=2001:db8:100::/64
+VIPS_IPV4=(192.0.2.10 192.0.2.11 192.0.2.12)
+VIPS_IPV6=(2001:db8:100::10 2001:db8:100::11 2001:db8:100::12)
+
+# Fixed, locally administered MACs, so captures and static neighbour entries read the same on
+# every run: 02:00 then the /24 of the link (c6:33:64 = 198.51.100, cb:00:71 = 203.0.113) and the
+# host number.
+CLIENT_MAC=02:00:c6:33:64:02
+ROUTER_CLIENT_MAC=02:00:c6:33:64:01
+ROUTER_LAN_MAC=02:00:cb:00:71:01
+LB_MAC=02:00:cb:00:71:02
+
+if [ -t 1 ]; then BOLD=$'\033[1m' RED=$'\033[1;31m' PLAIN=$'\033[0m'; else BOLD='' RED='' PLAIN=''; fi
+say() { printf '%s[lab]%s %s\n' "$BOLD" "$PLAIN" "$*"; }
+die() { printf '%s[lab] error:%s %s\n' "$RED" "$PLAIN" "$*" >&2; exit 1; }
+
+backend_index() { echo "${1#be}"; }
+backend_ns() { echo "sl-$1"; }
+backend_if() { echo "sl-$1-lan"; }
+backend_ipv4() { echo "203.0.113.1$(backend_index "$1")"; }
+backend_ipv6() { echo "2001:db8:113::1$(backend_index "$1")"; }
+backend_mac() { printf '02:00:cb:00:71:%02x' "$((10 + $(backend_index "$1")))"; }
+
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+set_sysctl() { local ns=$1; shift; local kv; for kv in "$@"; do in_ns "$ns" sysctl -qw "$kv" >/dev/null; done; }
+
+# ---------------------------------------------------------------------------------------------
+# prerequisites, lock, JDK
+
+require_root() { [ "$(id -u)" -eq 0 ] || die "the lab creates network namespaces: run as root"; }
+
+require_commands() {
+  local missing=() command package
+  for command in "$@"; do
+    command -v "$command" >/dev/null 2>&1 && continue
+    case "$command" in
+      ip|tc) package=iproute2 ;;
+      sysctl) package=procps ;;
+      ping) package=iputils-ping ;;
+      setsid|flock) package=util-linux ;;
+      *) package=$command ;;
+    esac
+    missing+=("$command (Debian package $package)")
+  done
+  [ ${#missing[@]} -eq 0 ] || die "missing: ${missing[*]}. Install with apt-get install, or run ./sluice setup"
+}
+
+# One lab.sh at a time changes the lab: namespaces are machine-wide. Children started in the
+# background close the lock's descriptor so they do not hold it.
+take_lock() {
+  require_commands flock
+  exec 9>"$LOCK_FILE"
+  flock -w 120 9 || die "another lab.sh has held $LOCK_FILE for 2 minutes"
+}
+
+find_java() {
+  if [ -n "${JAVA_HOME:-}" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
+    echo "$JAVA_HOME/bin/java"
+    return 0
+  fi
+  local candidate
+  for candidate in /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25* /usr/lib/jvm/jdk-25* /usr/lib/jvm/*; do
+    if [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
+      echo "$candidate/bin/java"
+      return 0
+    fi
+  done
+  die "no JDK 25 found for the backend servers (JAVA_HOME='${JAVA_HOME:-}', nothing under /usr/lib/jvm)"
+}
+
+on_error() {
+  printf '%s[lab] error:%s "%s" failed (lab.sh line %s). The partial lab is left for inspection: lab.sh status; lab.sh down (or up again, which cleans first).\n' \
+    "$RED" "$PLAIN" "$2" "$1" >&2
+}
+
+# ---------------------------------------------------------------------------------------------
+# down
+
+# Stops backend servers by the pids in their pid files: SIGTERM to all, then wait (SIGKILL after
+# 5 s). A pid is signalled only while it still is that backend's server (pids get reused).
+stop_backends() {
+  local name pid_file pid pids=()
+  for name in "$@"; do
+    pid_file="$RUN_DIR/$name.pid"
+    [ -f "$pid_file" ] || continue
+    pid=$(cat "$pid_file")
+    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "BackendServer.java --name $name"; then
+      say "backends: stopping $name (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+    rm -f "$pid_file"
+  done
+  for pid in "${pids[@]}"; do
+    wait_gone "$pid" || { say "backends: pid $pid ignored SIGTERM, killing it"; kill -KILL "$pid" 2>/dev/null || true; wait_gone "$pid" || true; }
+  done
+}
+
+# A process that exited but is not reaped yet (a zombie, state Z) counts as gone.
+is_running() {
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+wait_gone() {
+  local pid=$1 tenths
+  for ((tenths = 0; tenths < 50; tenths++)); do
+    is_running "$pid" || return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# A process still inside a lab namespace (a backend whose pid file is lost, a daemon started with
+# ip netns exec sl-lb, a tcpdump) would keep the namespace alive after its name is deleted.
+kill_namespace_processes() {
+  local ns=$1 pids pid
+  read -ra pids <<<"$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ' || true)"
+  [ ${#pids[@]} -gt 0 ] || return 0
+  say "down: stopping processes still running in $ns: ${pids[*]}"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for pid in "${pids[@]}"; do
+    wait_gone "$pid" || kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+
+# Every link of the lab lives in a lab namespace (each veth is created with both ends inside
+# namespaces, in one command), so deleting the namespaces deletes the veths, the bridge and the
+# decap programs attached to them; the root namespace never holds anything of the lab.
+down() {
+  local ns
+  stop_backends "${BACKENDS[@]}"
+  for ns in "${NAMESPACES[@]}"; do
+    [ -e "/run/netns/$ns" ] || continue
+    kill_namespace_processes "$ns"
+    say "down: deleting namespace $ns and every interface in it"
+    ip netns delete "$ns"
+  done
+  rm -rf "$RUN_DIR"
+}
+
+# ---------------------------------------------------------------------------------------------
+# up
+
+create_namespace() {
+  local ns=$1
+  say "up: creating namespace $ns (loopback up, IPv6 duplicate address detection off)"
+  ip netns add "$ns"
+  in_ns "$ns" ip link set dev lo up
+  # Addresses are usable at once (no tentative state), link-local ones included.
+  set_sysctl "$ns" net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+}
+
+# veth pair with one queue each way: af_xdp binds queue 0 only, and a frame arrives on the rx
+# queue numbered like the tx queue its sender hashed it to (veth defaults to one per CPU).
+create_veth() {
+  local ns_a=$1 if_a=$2 mac_a=$3 ns_b=$4 if_b=$5 mac_b=$6
+  local address_a=() address_b=()
+  [ -z "$mac_a" ] || address_a=(address "$mac_a")
+  [ -z "$mac_b" ] || address_b=(address "$mac_b")
+  say "up: veth $ns_a/$if_a <-> $ns_b/$if_b"
+  in_ns "$ns_a" ip link add "$if_a" "${address_a[@]}" numtxqueues 1 numrxqueues 1 type veth \
+    peer name "$if_b" "${address_b[@]}" numtxqueues 1 numrxqueues 1 netns "$ns_b"
+  disable_offloads "$ns_a" "$if_a"
+  disable_offloads "$ns_b" "$if_b"
+}
+
+# Offloads off on every veth end. veth offloads checksums by default: a TCP or UDP frame a kernel
+# sends carries only the pseudo-header sum (CHECKSUM_PARTIAL) and the real checksum is never
+# written, because no hardware will finish it. AF_PACKET and AF_XDP (DPDK's net_af_packet and
+# net_af_xdp) hand those bytes over as they are, so the LB would forward frames with wrong
+# checksums and the receiver's kernel would drop them. TSO / GSO would hand AF_PACKET 64 KB
+# super-frames, which do not fit an mbuf and are never segmented; GRO would merge received
+# frames the same way. With rx off nothing marks a frame as already verified, so every kernel in
+# the lab checks the checksums the dataplane writes.
+disable_offloads() {
+  in_ns "$1" ethtool -K "$2" tx off rx off gso off tso off gro off >/dev/null 2>&1 || \
+    die "ethtool -K $2 tx off rx off gso off tso off gro off failed in $1"
+}
+
+build_lan() {
+  say "up: bridge $BRIDGE in $NS_LAN (the LAN switch: no addresses, no IPv6, no multicast snooping)"
+  set_sysctl "$NS_LAN" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  # Without snooping the bridge floods all multicast, so neighbour solicitations reach the LB,
+  # which does not send MLD reports for its solicited-node groups.
+  in_ns "$NS_LAN" ip link add "$BRIDGE" type bridge stp_state 0 mcast_snooping 0
+  in_ns "$NS_LAN" ip link set dev "$BRIDGE" up
+}
+
+attach_to_bridge() {
+  local port=$1
+  in_ns "$NS_LAN" ip link set dev "$port" master "$BRIDGE"
+  in_ns "$NS_LAN" ip link set dev "$port" up
+}
+
+build_client() {
+  create_veth "$NS_CLIENT" "$CLIENT_IF" "$CLIENT_MAC" "$NS_ROUTER" "$ROUTER_CLIENT_IF" "$ROUTER_CLIENT_MAC"
+  say "up: client $CLIENT_IPV4/24 $CLIENT_IPV6/64 on $CLIENT_IF, default routes via the router"
+  in_ns "$NS_CLIENT" ip address add "$CLIENT_IPV4/24" dev "$CLIENT_IF"
+  in_ns "$NS_CLIENT" ip address add "$CLIENT_IPV6/64" dev "$CLIENT_IF" nodad
+  in_ns "$NS_CLIENT" ip link set dev "$CLIENT_IF" up
+  in_ns "$NS_CLIENT" ip route add default via "$ROUTER_CLIENT_IPV4"
+  in_ns "$NS_CLIENT" ip -6 route add default via "$ROUTER_CLIENT_IPV6"
+}
+
+build_router() {
+  say "up: router forwards IPv4 and IPv6; reverse-path filter off"
+  set_sysctl "$NS_ROUTER" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+    net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+  create_veth "$NS_ROUTER" "$ROUTER_LAN_IF" "$ROUTER_LAN_MAC" "$NS_LAN" sl-br-rt ""
+  attach_to_bridge sl-br-rt
+  say "up: router $ROUTER_CLIENT_IPV4/24 $ROUTER_CLIENT_IPV6/64 on $ROUTER_CLIENT_IF, $ROUTER_LAN_IPV4/24 $ROUTER_LAN_IPV6/64 on $ROUTER_LAN_IF"
+  in_ns "$NS_ROUTER" ip address add "$ROUTER_CLIENT_IPV4/24" dev "$ROUTER_CLIENT_IF"
+  in_ns "$NS_ROUTER" ip address add "$ROUTER_CLIENT_IPV6/64" dev "$ROUTER_CLIENT_IF" nodad
+  in_ns "$NS_ROUTER" ip address add "$ROUTER_LAN_IPV4/24" dev "$ROUTER_LAN_IF"
+  in_ns "$NS_ROUTER" ip address add "$ROUTER_LAN_IPV6/64" dev "$ROUTER_LAN_IF" nodad
+  in_ns "$NS_ROUTER" ip link set dev "$ROUTER_CLIENT_IF" up
+  in_ns "$NS_ROUTER" ip link set dev "$ROUTER_LAN_IF" up
+  say "up: router routes the VIPs $VIP_RANGE_IPV4 via $LB_IPV4 and $VIP_RANGE_IPV6 via $LB_IPV6 (the LB's LAN addresses)"
+  in_ns "$NS_ROUTER" ip route add "$VIP_RANGE_IPV4" via "$LB_IPV4" dev "$ROUTER_LAN_IF"
+  in_ns "$NS_ROUTER" ip -6 route add "$VIP_RANGE_IPV6" via "$LB_IPV6" dev "$ROUTER_LAN_IF"
+}
+
+# The LB's kernel must never answer for the port DPDK owns: no address, no ARP, no IPv6 (no
+# link-local address, router solicitation or MLD report), no forwarding. The Sluice daemon,
+# started with ip netns exec sl-lb, owns LB_IPV4 / LB_IPV6 on it.
+build_lb() {
+  say "up: LB namespace: IPv6 off by default, forwarding off"
+  set_sysctl "$NS_LB" net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ip_forward=0
+  create_veth "$NS_LB" "$LB_IF" "$LB_MAC" "$NS_LAN" sl-br-lb ""
+  attach_to_bridge sl-br-lb
+  say "up: $LB_IF ($LB_MAC) for DPDK: no kernel address, ARP off, IPv6 disabled"
+  set_sysctl "$NS_LB" "net.ipv6.conf.$LB_IF.disable_ipv6=1"
+  in_ns "$NS_LB" ip link set dev "$LB_IF" arp off
+  in_ns "$NS_LB" ip link set dev "$LB_IF" up
+}
+
+build_backend() {
+  local name=$1 ns if ipv4 ipv6 vip
+  ns=$(backend_ns "$name"); if=$(backend_if "$name"); ipv4=$(backend_ipv4 "$name"); ipv6=$(backend_ipv6 "$name")
+  # DSR: the VIPs live on lo; arp_ignore=1 answers ARP only for addresses of the interface the
+  # request came in on, arp_announce=2 never uses a VIP as the source of an ARP request. IPv6
+  # needs nothing: Linux answers a neighbour solicitation only for an address of the receiving
+  # interface (the lab tests check both). rp_filter off: a backend takes client packets whatever
+  # way they came (strict filtering would pass in this topology, not on multi-homed backends).
+  say "up: backend $name: arp_ignore=1, arp_announce=2, rp_filter off, forwarding off"
+  set_sysctl "$ns" net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.default.arp_ignore=1 \
+    net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.default.arp_announce=2 \
+    net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+    net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+  create_veth "$ns" "$if" "$(backend_mac "$name")" "$NS_LAN" "sl-br-$name" ""
+  attach_to_bridge "sl-br-$name"
+  say "up: backend $name $ipv4/24 $ipv6/64 on $if, default routes via the router, VIPs ${VIPS_IPV4[*]} ${VIPS_IPV6[*]} on lo"
+  in_ns "$ns" ip address add "$ipv4/24" dev "$if"
+  in_ns "$ns" ip address add "$ipv6/64" dev "$if" nodad
+  for vip in "${VIPS_IPV4[@]}"; do
+    in_ns "$ns" ip address add "$vip/32" dev lo
+  done
+  for vip in "${VIPS_IPV6[@]}"; do
+    in_ns "$ns" ip address add "$vip/128" dev lo nodad
+  done
+  in_ns "$ns" ip link set dev "$if" up
+  in_ns "$ns" ip route add default via "$ROUTER_LAN_IPV4"
+  in_ns "$ns" ip -6 route add default via "$ROUTER_LAN_IPV6"
+}
+
+ipv4_word() {
+  local IFS=.
+  # shellcheck disable=SC2086
+  set -- $1
+  printf '0x%02x%02x%02x%02x' "$1" "$2" "$3" "$4"
+}
+
+# Sets WORDS to an IPv6 address as four 32-bit words, host order: 2001:db8:113::11 gives
+# 0x20010db8 0x01130000 0x00000000 0x00000011.
+ipv6_words() {
+  local address=$1 head tail groups=() i
+  if [[ $address == *::* ]]; then head=${address%%::*}; tail=${address##*::}; else head=$address; tail=''; fi
+  local -a head_groups=() tail_groups=()
+  [ -z "$head" ] || IFS=: read -ra head_groups <<<"$head"
+  [ -z "$tail" ] || IFS=: read -ra tail_groups <<<"$tail"
+  groups=("${head_groups[@]}")
+  for ((i = ${#head_groups[@]} + ${#tail_groups[@]}; i < 8; i++)); do groups+=(0); done
+  groups+=("${tail_groups[@]}")
+  [ ${#groups[@]} -eq 8 ] || die "cannot parse IPv6 address $address"
+  WORDS=()
+  for i in 0 2 4 6; do
+    WORDS+=("$(printf '0x%04x%04x' "$((16#${groups[i]}))" "$((16#${groups[i + 1]}))")")
+  done
+}
+
+# The program is compiled once per backend with its LAN addresses as constants, so it
+# decapsulates only what is addressed to that backend.
+attach_decap() {
+  local name=$1 ns if object
+  ns=$(backend_ns "$name"); if=$(backend_if "$name"); object="$RUN_DIR/decap-$name.o"
+  ipv6_words "$(backend_ipv6 "$name")"
+  say "up: compiling bpf/decap.bpf.c for $name ($(backend_ipv4 "$name"), $(backend_ipv6 "$name")) with clang -O2 -target bpf"
+  clang -O2 -g -Wall -Werror -target bpf -I"/usr/include/$(uname -m)-linux-gnu" \
+    -DLAN_IPV4="$(ipv4_word "$(backend_ipv4 "$name")")" \
+    -DLAN_IPV6_0="${WORDS[0]}" -DLAN_IPV6_1="${WORDS[1]}" -DLAN_IPV6_2="${WORDS[2]}" -DLAN_IPV6_3="${WORDS[3]}" \
+    -c "$LAB_HOME/bpf/decap.bpf.c" -o "$object"
+  say "up: attaching decap to tc ingress of $ns/$if (clsact qdisc, direct action)"
+  in_ns "$ns" tc qdisc add dev "$if" clsact
+  in_ns "$ns" tc filter add dev "$if" ingress bpf direct-action obj "$object" sec tc
+}
+
+check_reachable() {
+  local name address
+  for name in "${BACKENDS[@]}"; do
+    for address in "$(backend_ipv4 "$name")" "$(backend_ipv6 "$name")"; do
+      in_ns "$NS_CLIENT" ping -q -n -c 1 -W 2 "$address" >/dev/null || die "the client cannot ping $name at $address through the router"
+    done
+  done
+  say "up: the client pings every backend through the router (IPv4 and IPv6)"
+}
+
+up() {
+  local name
+  require_commands ip tc ethtool sysctl clang curl ping setsid
+  [ -f /usr/include/bpf/bpf_helpers.h ] || die "missing /usr/include/bpf/bpf_helpers.h (Debian package libbpf-dev)"
+  say "up: removing whatever an earlier lab left"
+  down
+  mkdir -p "$RUN_DIR"
+  trap 'on_error $LINENO "$BASH_COMMAND"' ERR
+  for name in "${NAMESPACES[@]}"; do
+    create_namespace "$name"
+  done
+  build_lan
+  build_client
+  build_router
+  build_lb
+  for name in "${BACKENDS[@]}"; do
+    build_backend "$name"
+    attach_decap "$name"
+  done
+  check_reachable
+  start_backends "${BACKENDS[@]}"
+  trap - ERR
+  say "up: done. The LB port is $LB_IF in $NS_LB: ip netns exec $NS_LB sluice run ... (vdev net_af_packet0,iface=$LB_IF)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# backends
+
+start_backends() {
+  local java name ns pid deadline answer
+  java=$(find_java)
+  mkdir -p "$RUN_DIR"
+  for name in "$@"; do
+    ns=$(backend_ns "$name")
+    [ -e "/run/netns/$ns" ] || die "namespace $ns does not exist: run lab.sh up first"
+    stop_backends "$name"
+    say "backends: starting $name in $ns (HTTP on port 80, UDP echo on port 53; log $RUN_DIR/$name.log)"
+    # setsid: the server outlives this script and the terminal; 9>&- drops the lab lock.
+    setsid ip netns exec "$ns" "$java" -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+      "$LAB_HOME/backend/BackendServer.java" --name "$name" \
+      </dev/null >"$RUN_DIR/$name.log" 2>&1 9>&- &
+    echo $! >"$RUN_DIR/$name.pid"
+  done
+  deadline=$((SECONDS + BACKEND_READY_TIMEOUT_S))
+  for name in "$@"; do
+    pid=$(cat "$RUN_DIR/$name.pid")
+    while :; do
+      answer=$(in_ns "$(backend_ns "$name")" curl -s --max-time 1 "http://$(backend_ipv4 "$name")/" 2>/dev/null || true)
+      [ "$answer" != "$name" ] || break
+      is_running "$pid" || die "backend $name exited: $(tail -n 20 "$RUN_DIR/$name.log")"
+      [ "$SECONDS" -lt "$deadline" ] || die "backend $name does not answer after ${BACKEND_READY_TIMEOUT_S}s: $(tail -n 20 "$RUN_DIR/$name.log")"
+      sleep 0.2
+    done
+    say "backends: $name answers on http://$(backend_ipv4 "$name")/ (pid $pid)"
+  done
+}
+
+# Sets SELECTED to the backends named (all when none is), refusing unknown names.
+select_backends() {
+  local name
+  SELECTED=("${BACKENDS[@]}")
+  [ $# -gt 0 ] || return 0
+  for name in "$@"; do
+    [[ " ${BACKENDS[*]} " == *" $name "* ]] || die "unknown backend '$name' (backends: ${BACKENDS[*]})"
+  done
+  SELECTED=("$@")
+}
+
+backends() {
+  local action=${1:-}
+  [ $# -gt 0 ] && shift
+  select_backends "$@"
+  case "$action" in
+    start) require_commands curl; start_backends "${SELECTED[@]}" ;;
+    stop) stop_backends "${SELECTED[@]}" ;;
+    *) die "usage: lab.sh backends start|stop [${BACKENDS[*]}]" ;;
+  esac
+}
+
+# ---------------------------------------------------------------------------------------------
+# counters and status
+
+# tc ingress of the backend's interface -> program id -> its maps -> the one named decap_stats.
+decap_counters() {
+  local name=$1 ns if prog_id map_id
+  ns=$(backend_ns "$name"); if=$(backend_if "$name")
+  prog_id=$(in_ns "$ns" bpftool -j net show dev "$if" 2>/dev/null | jq -r '.[0].tc[]? | select(.kind == "clsact/ingress") | .id' | head -n 1)
+  [ -n "$prog_id" ] || { echo "$name decap=not-attached"; return 0; }
+  map_id=$(bpftool -j prog show id "$prog_id" | jq -r '.map_ids[]' | while read -r id; do
+    bpftool -j map show id "$id" | jq -r 'select(.name == "decap_stats") | .id'
+  done | head -n 1)
+  [ -n "$map_id" ] || die "program $prog_id on $ns/$if has no decap_stats map"
+  bpftool -j map dump id "$map_id" | jq -r --arg name "$name" \
+    '.[0].formatted.value | $name + " " + (to_entries | map(.key + "=" + (.value | tostring)) | join(" "))'
+}
+
+counters() {
+  local name
+  require_commands bpftool jq
+  select_backends "$@"
+  for name in "${SELECTED[@]}"; do
+    [ -e "/run/netns/$(backend_ns "$name")" ] || die "namespace $(backend_ns "$name") does not exist: run lab.sh up first"
+    decap_counters "$name"
+  done
+}
+
+status() {
+  local ns name pid state
+  for ns in "${NAMESPACES[@]}"; do
+    if [ -e "/run/netns/$ns" ]; then
+      say "$ns:"
+      in_ns "$ns" ip -br address show | grep -v '^lo ' | sed 's/^/      /' || true
+    else
+      say "$ns: absent"
+    fi
+  done
+  for name in "${BACKENDS[@]}"; do
+    state=stopped
+    if [ -f "$RUN_DIR/$name.pid" ]; then
+      pid=$(cat "$RUN_DIR/$name.pid")
+      if is_running "$pid"; then state="running (pid $pid)"; else state="dead (pid $pid, log $RUN_DIR/$name.log)"; fi
+    fi
+    say "backend $name: $state"
+  done
+  if command -v bpftool >/dev/null && command -v jq >/dev/null; then
+    for name in "${BACKENDS[@]}"; do
+      [ -e "/run/netns/$(backend_ns "$name")" ] && say "decap $(decap_counters "$name")"
+    done
+  fi
+  return 0
+}
+
+usage() {
+  sed -n '2,/^set -/p' "$0" | sed -e '/^set -/d' -e 's/^# \{0,1\}//'
+  exit "${1:-0}"
+}
+
+main() {
+  local command=${1:-}
+  [ $# -gt 0 ] && shift
+  case "$command" in
+    up) require_root; take_lock; up ;;
+    down) require_root; take_lock; down; say "down: the lab is gone" ;;
+    status) require_root; status ;;
+    backends) require_root; take_lock; backends "$@" ;;
+    counters) require_root; counters "$@" ;;
+    -h|--help|help) usage 0 ;;
+    *) usage 2 ;;
+  esac
+}
+
+main "$@"
