@@ -47,13 +47,15 @@ wait_for() { # wait_for DESCRIPTION SECONDS COMMAND...
   return 1
 }
 
+PORT_BASE=40000
 requests() { # requests VIP LABEL
   local vip=$1 label=$2 answer
+  PORT_BASE=$((PORT_BASE + 1000))
   declare -A seen=()
   step "$REQUESTS HTTP requests from sl-client to $vip ($label), each a new TCP connection"
-  info "client source ports 40001..$((40000 + REQUESTS)), so the same flows meet the same backends on every run"
+  info "client source ports $((PORT_BASE + 1))..$((PORT_BASE + REQUESTS)) (one range per VIP, fixed, so the same flows meet the same backends on every run)"
   for i in $(seq 1 "$REQUESTS"); do
-    answer=$(curl_vip "$vip" $((40000 + i)) | tr -d '\r\n')
+    answer=$(curl_vip "$vip" $((PORT_BASE + i)) | tr -d '\r\n')
     if [ "$answer" = FAILED ] || [ -z "$answer" ]; then
       printf '    request %2d -> %sFAILED%s\n' "$i" "$R" "$N"
       FAILED=$((FAILED + 1))
