@@ -19,6 +19,11 @@ info() { printf '    %s\n' "$*"; }
 
 cleanup() {
   local status=$?
+  if [ "$status" -ne 0 ] && [ -f "$RUN/daemon.log" ]; then
+    step "The daemon's log (last 40 lines), kept in /tmp/sluice-demo-daemon.log"
+    cp "$RUN/daemon.log" /tmp/sluice-demo-daemon.log
+    tail -40 "$RUN/daemon.log" | sed 's/^/    | /'
+  fi
   step "Tearing down"
   if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
     info "stopping the daemon (SIGTERM, pid $DAEMON_PID)"
@@ -37,10 +42,14 @@ curl_vip() { # curl_vip VIP SOURCE-PORT: HTTP GET from sl-client; prints the bac
   ip netns exec sl-client curl -s -g --max-time 3 --local-port "$2" "http://$1/" 2>/dev/null || echo FAILED
 }
 
-wait_for() { # wait_for DESCRIPTION SECONDS COMMAND...
+wait_for() { # wait_for DESCRIPTION SECONDS COMMAND...: also gives up when the daemon died
   local what=$1 seconds=$2; shift 2
   for _ in $(seq 1 $((seconds * 10))); do
     if "$@" >/dev/null 2>&1; then return 0; fi
+    if [ -n "$DAEMON_PID" ] && ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+      printf '%s    the daemon exited while waiting for %s%s\n' "$R" "$what" "$N"
+      return 1
+    fi
     sleep 0.1
   done
   printf '%s    gave up waiting for %s%s\n' "$R" "$what" "$N"
@@ -93,6 +102,7 @@ step "Building the lab: client, router, LB and three backends in network namespa
 
 step "Starting the Sluice daemon in sl-lb on sl-lb0 (DPDK net_af_packet), DSR VIPs 192.0.2.10 and [2001:db8:100::10]"
 mkdir -p "$RUN"
+rm -f "$STATS"
 cp "$SLUICE_HOME/lab/configs/demo-dsr.yaml" "$CONFIG"
 ip netns exec sl-lb "$SLUICE_HOME/sluice" run --config "$CONFIG" > "$RUN/daemon.log" 2>&1 &
 DAEMON_PID=$!

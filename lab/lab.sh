@@ -359,7 +359,18 @@ check_reachable() {
   say "up: the client pings every backend through the router (IPv4 and IPv6)"
 }
 
+kernel_supports_family_change() {
+  # bpf_skb_adjust_room's BPF_F_ADJ_ROOM_DECAP_L3_IPV4/IPV6 flags (needed to decapsulate IPv6 in
+  # IPv4 or IPv4 in IPv6) arrived in Linux 6.3.
+  local major minor
+  IFS=. read -r major minor _ <<<"$(uname -r)"
+  [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "${minor%%[^0-9]*}" -ge 3 ]; }
+}
+
 up() {
+  if ! kernel_supports_family_change; then
+    say "warning: kernel $(uname -r) is older than 6.3: the backends cannot decapsulate tunnels whose inner family differs from the outer one (GUE 6in4 / 4in6); same-family IPIP and GUE work"
+  fi
   local name
   require_commands ip tc ethtool sysctl clang curl ping setsid
   [ -f /usr/include/bpf/bpf_helpers.h ] || die "missing /usr/include/bpf/bpf_helpers.h (Debian package libbpf-dev)"

@@ -99,10 +99,18 @@ public final class Daemon
     private int runWithStatsFile()
     {
         final Path statsPath = running.statsFile();
+        final String refusal = StatsFileOwnership.refusal(statsPath);
+        if (refusal != null)
+        {
+            LOG.log(ERROR, refusal);
+            return EXIT_START_FAILED;
+        }
         final StatsFile stats;
+        final Object fileKey;
         try
         {
             stats = StatsFile.create(statsPath, running.dataplane().workers());
+            fileKey = StatsFileOwnership.fileKey(statsPath);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -118,8 +126,15 @@ public final class Daemon
             stats.close();
             try
             {
-                Files.deleteIfExists(statsPath);
-                LOG.log(INFO, "stats file {0} deleted", statsPath);
+                if (fileKey != null && fileKey.equals(StatsFileOwnership.fileKey(statsPath)))
+                {
+                    Files.deleteIfExists(statsPath);
+                    LOG.log(INFO, "stats file {0} deleted", statsPath);
+                }
+                else
+                {
+                    LOG.log(WARNING, "stats file {0} is no longer the one this daemon made; left alone", statsPath);
+                }
             }
             catch (final IOException ex)
             {
@@ -246,18 +261,26 @@ public final class Daemon
             LOG.log(WARNING, "the dataplane or stats section changed: that needs a restart; " +
                 "applying network, timeouts and services only");
         }
+        final SluiceConfig previous = running;
+        final SluiceConfig applying = new SluiceConfig(running.source(), running.dataplane(), next.network(), next.timeouts(),
+            next.services(), running.statsFile());
         try
         {
             final long applied = dataplane.apply(next.settings(), next.serviceSpecs());
-            final SluiceConfig previous = running;
-            running = new SluiceConfig(running.source(), running.dataplane(), next.network(), next.timeouts(), next.services(),
-                running.statsFile());
+            running = applying;
             LOG.log(INFO, "reload applied: generation {0} runs on every worker", Long.toString(applied));
             StartupSummary.logChanges(LOG, previous, running);
         }
-        catch (final IllegalArgumentException | IllegalStateException ex)
+        catch (final Dataplane.GenerationNotConfirmedException ex)
         {
-            LOG.log(ERROR, "reload failed: {0}; generation {1} stays in force", ex.getMessage(), Long.toString(generation));
+            running = applying;
+            LOG.log(ERROR, "reload applied but not confirmed: {0}; a worker may have stopped (see the errors above)", ex.getMessage());
+            StartupSummary.logChanges(LOG, previous, running);
+        }
+        catch (final RuntimeException | OutOfMemoryError ex)
+        {
+            LOG.log(ERROR, "reload failed: {0}; generation {1} stays in force", String.valueOf(ex.getMessage()),
+                Long.toString(generation));
         }
     }
 }

@@ -37,6 +37,7 @@ final class RunCommand implements Callable<Integer>
     public Integer call()
     {
         OneLineLogFormat.install();
+        final BlockingQueue<String> signals = Signals.install();
         final SluiceConfig loaded;
         try
         {
@@ -50,7 +51,6 @@ final class RunCommand implements Callable<Integer>
             spec.commandLine().getErr().flush();
             return Daemon.EXIT_BAD_CONFIG;
         }
-        final BlockingQueue<String> signals = Signals.install();
         return new Daemon(loaded, signals).run();
     }
 }

@@ -4,6 +4,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Turns the daemon's signals into messages on a queue that its main thread takes, so that a
@@ -35,7 +36,12 @@ public final class Signals
         final BlockingQueue<String> received = new LinkedBlockingQueue<>();
         for (final String name : new String[]{HUP, INT, TERM})
         {
-            Signal.handle(new Signal(name), signal -> received.offer(signal.getName()));
+            final SignalHandler previous = Signal.handle(new Signal(name), signal -> received.offer(signal.getName()));
+            if (previous == SignalHandler.SIG_IGN)
+            {
+                System.getLogger("sluice.daemon").log(System.Logger.Level.WARNING,
+                    "SIG" + name + " was ignored by the parent (nohup or a background job); Sluice handles it now");
+            }
         }
         return received;
     }

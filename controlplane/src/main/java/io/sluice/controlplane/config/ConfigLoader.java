@@ -273,12 +273,13 @@ public final class ConfigLoader
         {
             final String argument = reader.scalar(items.get(i), section.pathOf("eal") + "[" + i + "]", text ->
             {
-                if (text.equals("-l") || text.equals("-c") || text.startsWith("--lcores"))
+                if (text.startsWith("-l") || text.startsWith("-c") || text.startsWith("--lcores") ||
+                    text.startsWith("--main-lcore") || text.startsWith("--in-memory") || text.startsWith("--no-pci"))
                 {
                     throw new IllegalArgumentException(text);
                 }
                 return text;
-            }, "an EAL argument other than -l, -c or --lcores (mainCore sets the lcore)");
+            }, "an EAL argument other than -l, -c, --lcores, --main-lcore (mainCore sets them) or --in-memory, --no-pci (always set)");
             if (argument != null)
             {
                 arguments.add(argument);

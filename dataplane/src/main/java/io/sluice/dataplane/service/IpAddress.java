@@ -47,9 +47,14 @@ public record IpAddress(long hi, long lo, boolean ipv6)
      */
     public static IpAddress parse(final String text)
     {
-        if (text == null || text.isBlank() || !(text.indexOf(':') >= 0 || text.matches("[0-9.]+")))
+        if (text == null || text.isBlank() ||
+            !(text.indexOf(':') >= 0 || text.strip().matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}")))
         {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address literal");
+            throw new IllegalArgumentException("'" + text + "' is not an IPv4 (four decimal octets) or IPv6 address literal");
+        }
+        if (text.indexOf(':') >= 0 && text.indexOf('.') >= 0 && text.strip().toLowerCase(java.util.Locale.ROOT).startsWith("::ffff:"))
+        {
+            throw new IllegalArgumentException("'" + text + "' is an IPv4-mapped IPv6 address: write the IPv4 address itself");
         }
         final InetAddress inet;
         try

@@ -137,9 +137,33 @@ public final class Dataplane implements AutoCloseable
             runners.add(start(new AgentRunner(new BusySpinIdleStrategy(), this::onError, errors, agent)));
         }
         runners.add(start(new AgentRunner(new SleepingMillisIdleStrategy(1), this::onError, errors, control)));
+        awaitWorkersRunning(snapshots.current().generation());
         LOG.log(System.Logger.Level.INFO, "dataplane up: port {0} ({1}) MAC {2}, {3} workers on CPUs {4}, {5} services",
             port.name(), config.device(), new MacAddress(portMac), workers, config.workerCpus(),
             snapshots.current().serviceCount());
+    }
+
+    /**
+     * Start-up completes only when every worker runs: a worker whose start failed (its CPU could
+     * not be pinned, its thread not registered with EAL) would otherwise leave its queue's share of
+     * the traffic dropped unseen.
+     */
+    private void awaitWorkersRunning(final long generation)
+    {
+        final long deadlineNs = System.nanoTime() + APPLY_TIMEOUT_NS;
+        for (int i = 0; i < workerCounters.size(); i++)
+        {
+            while (workerCounters.get(i).readPublished(WorkerCounter.GENERATION) < generation)
+            {
+                if (System.nanoTime() - deadlineNs > 0 || runners.get(i).isClosed())
+                {
+                    close();
+                    throw new IllegalStateException("worker " + i + " (CPU " + config.workerCpus().get(i) +
+                        ") did not start within 5 s; its error is in the log above");
+                }
+                Thread.onSpinWait();
+            }
+        }
     }
 
     private AtomicCounter globalCounter(final String label, final int ordinal)
@@ -248,7 +272,9 @@ public final class Dataplane implements AutoCloseable
      *
      * @return the new generation.
      * @throws IllegalArgumentException when the configuration is invalid; the running one stays.
-     * @throws IllegalStateException    when a worker has not picked the snapshot up within {@link #APPLY_TIMEOUT_NS}.
+     * @throws GenerationNotConfirmedException when the new snapshot is published but a worker has not
+     *                                         reported running it within {@link #APPLY_TIMEOUT_NS}.
+     * @throws IllegalStateException           when the control thread did not take the change (not applied).
      */
     public long apply(final DataplaneSettings settings, final List<ServiceSpec> services)
     {
@@ -267,13 +293,35 @@ public final class Dataplane implements AutoCloseable
             {
                 if (System.nanoTime() - deadlineNs > 0)
                 {
-                    throw new IllegalStateException("worker " + i + " still runs generation " +
-                        workerCounters.get(i).readPublished(WorkerCounter.GENERATION) + ", not " + applied);
+                    throw new GenerationNotConfirmedException(applied, i, workerCounters.get(i).readPublished(WorkerCounter.GENERATION));
                 }
                 Thread.onSpinWait();
             }
         }
         return applied;
+    }
+
+    /**
+     * A change was published, but a worker did not confirm running it in time: the configuration
+     * in force is the new one (the worker picks it up at its next duty cycle, if it still runs).
+     */
+    public static final class GenerationNotConfirmedException extends IllegalStateException
+    {
+        private static final long serialVersionUID = 1L;
+        private final long generation;
+
+        GenerationNotConfirmedException(final long generation, final int worker, final long workerGeneration)
+        {
+            super("generation " + generation + " is published but worker " + worker + " still reports generation " +
+                workerGeneration + " after 5 s");
+            this.generation = generation;
+        }
+
+        /** @return the generation that was published. */
+        public long generation()
+        {
+            return generation;
+        }
     }
 
     private static <T> T await(final java.util.concurrent.CompletableFuture<T> future)
