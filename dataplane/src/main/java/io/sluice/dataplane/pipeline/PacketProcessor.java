@@ -48,8 +48,6 @@ import static io.sluice.dataplane.packet.NetworkOrder.getU16;
  */
 public final class PacketProcessor
 {
-    private static final int ICMP_FOLLOWS = -1;
-
     private final EthernetFlyweight ethernet = new EthernetFlyweight();
     private final ArpFlyweight arp = new ArpFlyweight();
     private final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
@@ -200,57 +198,39 @@ public final class PacketProcessor
             return counters.drop(DropReason.NOT_FOR_US);
         }
         final long dstLo = FlowKey.ipv4MappedLo(ipv4.dstAddress());
-        final long l4 = ipv4.payloadOffset();
-        final int l4Length = ipv4.payloadLength();
-        final boolean fragment = ipv4.isFragment();
-        final boolean portsRead = (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP) && !fragment &&
-            readPorts(l4, l4Length, protocol);
-        if (portsRead)
-        {
-            final Service service = snapshot.service(FlowKey.IPV4_MAPPED_HI, dstLo, l4DstPort, protocol);
-            if (service != null)
-            {
-                key.setIpv4(ipv4.srcAddress(), ipv4.dstAddress(), l4SrcPort, l4DstPort, protocol);
-                return forward(packet, service, l3, ipv4.totalLength(), false, l4TcpFlags, true);
-            }
-        }
-        final int verdict = notAService(FlowKey.IPV4_MAPPED_HI, dstLo, protocol, fragment, portsRead, PROTOCOL_ICMP);
-        return verdict == ICMP_FOLLOWS ? onIcmpv4(packet, l4, l4Length) : verdict;
-    }
-
-    /**
-     * The slow path of a packet that matched no service (or whose ports could not be read): one
-     * probe of the address tables says whether it is for the LB itself (punt), for a VIP (ICMP,
-     * a fragment, a malformed header, a port without service) or for nobody.
-     *
-     * @return a verdict, or {@link #ICMP_FOLLOWS} when the caller hands an ICMP message to its ICMP path.
-     */
-    private int notAService(
-        final long dstHi, final long dstLo, final int protocol, final boolean fragment, final boolean portsRead,
-        final int icmpProtocol)
-    {
-        final byte kind = snapshot.addressKind(dstHi, dstLo);
-        if (kind == ServiceSnapshot.KIND_LOCAL)
+        if (snapshot.isLocalAddress(FlowKey.IPV4_MAPPED_HI, dstLo))
         {
             return Verdict.PUNT;
         }
-        if (kind != ServiceSnapshot.KIND_VIP)
+        if (!snapshot.isVipAddress(FlowKey.IPV4_MAPPED_HI, dstLo))
         {
             return counters.drop(DropReason.NO_VIP);
         }
-        if (fragment)
+        if (ipv4.isFragment())
         {
             return counters.drop(DropReason.FRAGMENT);
         }
-        if (protocol == icmpProtocol)
+        final long l4 = ipv4.payloadOffset();
+        final int l4Length = ipv4.payloadLength();
+        if (protocol == PROTOCOL_ICMP)
         {
-            return ICMP_FOLLOWS;
+            return onIcmpv4(packet, l4, l4Length);
         }
         if (protocol != PROTOCOL_TCP && protocol != PROTOCOL_UDP)
         {
             return counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
         }
-        return portsRead ? counters.drop(DropReason.NO_VIP) : counters.drop(DropReason.MALFORMED_L4);
+        if (!readPorts(l4, l4Length, protocol))
+        {
+            return counters.drop(DropReason.MALFORMED_L4);
+        }
+        final Service service = snapshot.service(FlowKey.IPV4_MAPPED_HI, dstLo, l4DstPort, protocol);
+        if (service == null)
+        {
+            return counters.drop(DropReason.NO_VIP);
+        }
+        key.setIpv4(ipv4.srcAddress(), ipv4.dstAddress(), l4SrcPort, l4DstPort, protocol);
+        return forward(packet, service, l3, ipv4.totalLength(), false, l4TcpFlags, true);
     }
 
     private boolean readPorts(final long l4, final int l4Length, final int protocol)
@@ -332,22 +312,39 @@ public final class PacketProcessor
         }
         final long dstHi = ipv6.dstHi();
         final long dstLo = ipv6.dstLo();
+        if (snapshot.isLocalAddress(dstHi, dstLo))
+        {
+            return Verdict.PUNT;
+        }
+        if (!snapshot.isVipAddress(dstHi, dstLo))
+        {
+            return counters.drop(DropReason.NO_VIP);
+        }
+        if (ipv6.isFragment())
+        {
+            return counters.drop(DropReason.FRAGMENT);
+        }
         final long l4 = ipv6.upperOffset();
         final int l4Length = ipv6.upperLength();
-        final boolean fragment = ipv6.isFragment();
-        final boolean portsRead = (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP) && !fragment &&
-            readPorts(l4, l4Length, protocol);
-        if (portsRead)
+        if (protocol == Ipv6Flyweight.NEXT_ICMPV6)
         {
-            final Service service = snapshot.service(dstHi, dstLo, l4DstPort, protocol);
-            if (service != null)
-            {
-                key.setIpv6(ipv6.srcHi(), ipv6.srcLo(), dstHi, dstLo, l4SrcPort, l4DstPort, protocol);
-                return forward(packet, service, l3, ipv6.totalLength(), true, l4TcpFlags, true);
-            }
+            return onIcmpv6(packet, l4, l4Length);
         }
-        final int verdict = notAService(dstHi, dstLo, protocol, fragment, portsRead, Ipv6Flyweight.NEXT_ICMPV6);
-        return verdict == ICMP_FOLLOWS ? onIcmpv6(packet, l4, l4Length) : verdict;
+        if (protocol != PROTOCOL_TCP && protocol != PROTOCOL_UDP)
+        {
+            return counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
+        }
+        if (!readPorts(l4, l4Length, protocol))
+        {
+            return counters.drop(DropReason.MALFORMED_L4);
+        }
+        final Service service = snapshot.service(dstHi, dstLo, l4DstPort, protocol);
+        if (service == null)
+        {
+            return counters.drop(DropReason.NO_VIP);
+        }
+        key.setIpv6(ipv6.srcHi(), ipv6.srcLo(), dstHi, dstLo, l4SrcPort, l4DstPort, protocol);
+        return forward(packet, service, l3, ipv6.totalLength(), true, l4TcpFlags, true);
     }
 
     private int onIcmpv6(final PacketBuffer packet, final long l4, final int l4Length)

@@ -34,12 +34,9 @@ public final class ServiceSnapshot
     private final Map<String, Integer> backendIds;
     private final Map<String, Integer> serviceIds;
 
-    /** {@link #addressKind}: neither a VIP nor an LB address. */
-    public static final byte KIND_NONE = 0;
-    /** {@link #addressKind}: the VIP of at least one service. */
-    public static final byte KIND_VIP = 1;
-    /** {@link #addressKind}: one of the LB's own addresses. */
-    public static final byte KIND_LOCAL = 2;
+    static final byte KIND_NONE = 0;
+    static final byte KIND_VIP = 1;
+    static final byte KIND_LOCAL = 2;
 
     ServiceSnapshot(
         final long generation, final DataplaneSettings settings, final Service[] services, final Backend[] backendsById,
@@ -173,12 +170,7 @@ public final class ServiceSnapshot
         return addressKind(hi, lo) != KIND_NONE;
     }
 
-    /**
-     * What an address is to the LB, in one probe.
-     *
-     * @return {@link #KIND_NONE}, {@link #KIND_VIP} or {@link #KIND_LOCAL}.
-     */
-    public byte addressKind(final long hi, final long lo)
+    private byte addressKind(final long hi, final long lo)
     {
         int i = addressSlot(hi, lo);
         while (true)
