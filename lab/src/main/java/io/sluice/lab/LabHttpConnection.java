@@ -153,6 +153,18 @@ public final class LabHttpConnection implements AutoCloseable
 
     private String readLine() throws IOException
     {
+        return readLine(input);
+    }
+
+    /**
+     * Reads one CRLF- or LF-terminated HTTP header line.
+     *
+     * @param input the stream.
+     * @return the line without its terminator.
+     * @throws IOException when the stream ends first or the line is too long.
+     */
+    static String readLine(final InputStream input) throws IOException
+    {
         final ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (true)
         {

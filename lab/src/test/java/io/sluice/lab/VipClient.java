@@ -1,7 +1,6 @@
 package io.sluice.lab;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +30,6 @@ import java.util.concurrent.Future;
  */
 final class VipClient
 {
-    private static final int MAX_HEADER_LINE_LENGTH = 8192;
     private static final int EPHEMERAL = 0;
 
     /**
@@ -196,13 +194,13 @@ final class VipClient
     /** Reads a 200 response with Content-Length; returns its headers, names in lower case. */
     private static Map<String, String> readResponse(final InputStream input) throws IOException
     {
-        final String statusLine = readLine(input);
+        final String statusLine = LabHttpConnection.readLine(input);
         if (!statusLine.startsWith("HTTP/1.1 200 ") && !statusLine.equals("HTTP/1.1 200"))
         {
             throw new IOException("not a 200 response: '" + statusLine + "'");
         }
         final Map<String, String> headers = new HashMap<>();
-        for (String line = readLine(input); !line.isEmpty(); line = readLine(input))
+        for (String line = LabHttpConnection.readLine(input); !line.isEmpty(); line = LabHttpConnection.readLine(input))
         {
             final int colon = line.indexOf(':');
             if (colon < 1)
@@ -227,29 +225,5 @@ final class VipClient
             throw new IOException("body '" + text.strip() + "' does not name the backend of X-Backend " + headers.get("x-backend"));
         }
         return headers;
-    }
-
-    private static String readLine(final InputStream input) throws IOException
-    {
-        final ByteArrayOutputStream line = new ByteArrayOutputStream();
-        while (true)
-        {
-            final int next = input.read();
-            if (next < 0)
-            {
-                throw new EOFException("connection closed in the middle of a response header");
-            }
-            if (next == '\n')
-            {
-                final byte[] bytes = line.toByteArray();
-                final int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
-            }
-            if (line.size() >= MAX_HEADER_LINE_LENGTH)
-            {
-                throw new IOException("response header line longer than " + MAX_HEADER_LINE_LENGTH + " bytes");
-            }
-            line.write(next);
-        }
     }
 }
