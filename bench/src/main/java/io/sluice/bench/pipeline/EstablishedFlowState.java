@@ -71,6 +71,11 @@ public class EstablishedFlowState
     public void beginBurst()
     {
         fixture.beginBurst(START_NS);
+        for (int i = 0; i < BURST_SIZE; i++)
+        {
+            fixture.receive(i, frames + (long)i * FRAME_STRIDE);
+        }
+        fixture.prefetch(BURST_SIZE);
         bursts++;
     }
 
@@ -82,8 +87,7 @@ public class EstablishedFlowState
      */
     public int processPacket(final int index)
     {
-        fixture.receive(index, frames + (long)index * FRAME_STRIDE);
-        return fixture.process();
+        return fixture.process(index);
     }
 
     /**

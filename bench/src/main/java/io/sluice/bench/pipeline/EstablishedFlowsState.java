@@ -159,6 +159,11 @@ public class EstablishedFlowsState
         fixture.beginBurst(START_NS);
         burstFrames = sequence + (long)cursor * FRAME_STRIDE;
         cursor = (cursor + BURST_SIZE) & (sequenceLength - 1);
+        for (int i = 0; i < BURST_SIZE; i++)
+        {
+            fixture.receive(i, burstFrames + (long)i * FRAME_STRIDE);
+        }
+        fixture.prefetch(BURST_SIZE);
         bursts++;
     }
 
@@ -171,8 +176,7 @@ public class EstablishedFlowsState
      */
     public int processPacket(final int index)
     {
-        fixture.receive(index, burstFrames + (long)index * FRAME_STRIDE);
-        return fixture.process();
+        return fixture.process(index);
     }
 
     /**

@@ -102,6 +102,7 @@ public final class IpipPipelineFixture implements AutoCloseable
     private final FlowTable flowTable;
     private final DataplaneCounters counters = new DataplaneCounters();
     private final PacketProcessor processor;
+    private final boolean prefetch;
     private final ServiceSnapshot snapshot;
     private final long[] marked = new long[WorkerCounter.count()];
 
@@ -146,6 +147,7 @@ public final class IpipPipelineFixture implements AutoCloseable
         processor = new PacketProcessor(
             flowTable, neighbours, counters, new IcmpResponder(ICMP_TOO_BIG_PER_SECOND, ICMP_TOO_BIG_BURST));
         buffersAddress = arena.allocate((long)BURST_SIZE * BUFFER_LENGTH, CACHE_LINE_LENGTH).address();
+        prefetch = processor.prefetchWorthwhile();
     }
 
     /**
@@ -205,6 +207,37 @@ public final class IpipPipelineFixture implements AutoCloseable
         MemorySegment.copy(MEMORY, frameAddress, MEMORY, buffer + HEADROOM, FRAME_LENGTH);
         packet.wrap(MEMORY, buffer, BUFFER_LENGTH, HEADROOM, FRAME_LENGTH);
         return buffer + HEADROOM;
+    }
+
+    /**
+     * The worker's prefetch passes over a received burst ({@code PacketProcessor.prefetchFlow} and
+     * {@code prefetchFlowSlots}), run when the pipeline says they pay off with this flow table, as
+     * the worker does between receiving a burst and processing it.
+     *
+     * @param count frames received into buffers 0 to {@code count - 1}.
+     */
+    public void prefetch(final int count)
+    {
+        if (prefetch)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                processor.prefetchFlow(i, buffersAddress + (long)i * BUFFER_LENGTH + HEADROOM, FRAME_LENGTH);
+            }
+            processor.prefetchFlowSlots(count);
+        }
+    }
+
+    /**
+     * Runs the packet received into buffer {@code index} through the pipeline.
+     *
+     * @param index the buffer, 0 to {@link #BURST_SIZE} - 1.
+     * @return the {@link Verdict}.
+     */
+    public int process(final int index)
+    {
+        packet.wrap(MEMORY, buffersAddress + (long)index * BUFFER_LENGTH, BUFFER_LENGTH, HEADROOM, FRAME_LENGTH);
+        return processor.process(packet);
     }
 
     /**

@@ -93,6 +93,11 @@ public class NewFlowState
     {
         nowNs += BURST_INTERVAL_NS;
         fixture.beginBurst(nowNs);
+        for (int i = 0; i < BURST_SIZE; i++)
+        {
+            receiveOnly(i);
+        }
+        fixture.prefetch(BURST_SIZE);
         bursts++;
     }
 
@@ -105,8 +110,7 @@ public class NewFlowState
      */
     public int processPacket(final int index)
     {
-        receiveOnly(index);
-        return fixture.process();
+        return fixture.process(index);
     }
 
     /**

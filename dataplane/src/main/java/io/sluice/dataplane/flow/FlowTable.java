@@ -162,7 +162,9 @@ public final class FlowTable implements AutoCloseable
         this.arena = Arena.ofShared();
         try
         {
-            this.memory = arena.allocate(byteSizeFor(capacity), CACHE_LINE_LENGTH);
+            final long byteSize = byteSizeFor(capacity);
+            this.memory = byteSize >= HugePageMemory.HUGE_PAGE_SIZE ?
+                HugePageMemory.allocate(arena, byteSize) : arena.allocate(byteSize, CACHE_LINE_LENGTH);
             this.base = memory.address();
         }
         catch (final RuntimeException | OutOfMemoryError ex)
@@ -206,6 +208,76 @@ public final class FlowTable implements AutoCloseable
         }
 
         return handle;
+    }
+
+    /**
+     * {@link #find} and, on a hit, {@link #touch} in one step: the lookup of an established flow's
+     * packet, reading the slot once.
+     *
+     * @param key   the flow.
+     * @param hash  {@code key.hash()}, computed once by the caller.
+     * @param nowNs the caller's clock.
+     * @return the live entry's handle, now marked as seen, or {@link #MISS}.
+     */
+    public int findAndTouch(final FlowKey key, final long hash, final long nowNs)
+    {
+        requireOpen();
+        final int handle = findOccupied(key, hash);
+        if (handle == MISS)
+        {
+            return MISS;
+        }
+        final long slot = base + (long)(handle >>> WAY_SHIFT) * BUCKET_LENGTH + HEADER_LENGTH +
+            (long)(handle & WAY_MASK) * SLOT_LENGTH;
+        final long idleTimeoutNs = ALL.get(JAVA_LONG, slot + IDLE_TIMEOUT_OFFSET);
+        if (nowNs - ALL.get(JAVA_LONG, slot + LAST_SEEN_OFFSET) > idleTimeoutNs)
+        {
+            free(handle);
+            expirations++;
+            return MISS;
+        }
+        ALL.set(JAVA_LONG, slot + LAST_SEEN_OFFSET, nowNs);
+        writeExpiryTick(handle, nowNs, idleTimeoutNs);
+        return handle;
+    }
+
+    /**
+     * First half of a burst's prefetch: loads the header line of the flow's bucket (its tags and
+     * expiry ticks), so that the cache misses of a burst's lookups overlap instead of following one
+     * another. Java has no prefetch instruction; a plain load whose value the caller keeps (see
+     * {@code PacketProcessor.prefetchFlows}) has the same effect on an out-of-order core.
+     *
+     * @param hash the flow's hash.
+     * @return a word of the line, to be folded into a value the caller keeps.
+     */
+    public long touchBucket(final long hash)
+    {
+        requireOpen();
+        return ALL.get(JAVA_LONG, base + (long)bucketOf(hash) * BUCKET_LENGTH);
+    }
+
+    /**
+     * Second half of a burst's prefetch: loads the slot line of the first way whose tag matches the
+     * hash (the flow's entry, unless a tag collides), after {@link #touchBucket} brought the header in.
+     *
+     * @param hash the flow's hash.
+     * @return a word of the slot, or 0 when no tag matches.
+     */
+    public long touchSlot(final long hash)
+    {
+        requireOpen();
+        final int bucket = bucketOf(hash);
+        final long header = (long)bucket * BUCKET_LENGTH;
+        final int tag = tagOf(hash);
+        for (int way = 0; way < SLOTS_PER_BUCKET; way++)
+        {
+            if (ALL.get(JAVA_INT, base + header + TAG_OFFSET + way * Integer.BYTES) == tag)
+            {
+                return ALL.get(JAVA_LONG, base + header + HEADER_LENGTH + (long)way * SLOT_LENGTH + SRC_LO_OFFSET);
+            }
+        }
+
+        return 0;
     }
 
     /**

@@ -12,6 +12,7 @@ import io.sluice.dataplane.packet.IcmpFlyweight;
 import io.sluice.dataplane.packet.Icmpv6Flyweight;
 import io.sluice.dataplane.packet.Ipv4Flyweight;
 import io.sluice.dataplane.packet.Ipv6Flyweight;
+import io.sluice.dataplane.packet.NetworkOrder;
 import io.sluice.dataplane.packet.PacketBuffer;
 import io.sluice.dataplane.packet.TcpFlyweight;
 import io.sluice.dataplane.packet.UdpFlyweight;
@@ -48,6 +49,18 @@ import static io.sluice.dataplane.packet.NetworkOrder.getU16;
  */
 public final class PacketProcessor
 {
+    /** Most packets {@link #prefetchFlow} keeps a hint for in one burst. */
+    public static final int MAX_PREFETCH_BURST = 512;
+
+    /**
+     * Flow tables from this size up get their lookups prefetched a burst at a time: below it the
+     * table mostly stays in the caches and the extra pass costs more than it saves.
+     */
+    public static final long PREFETCH_MIN_TABLE_BYTES = 32L * 1024 * 1024;
+
+    private static final int IPV4_TCP_UDP_MIN = 14 + 20 + 4;
+    private static final int IPV6_TCP_UDP_MIN = 14 + 40 + 4;
+
     private final EthernetFlyweight ethernet = new EthernetFlyweight();
     private final ArpFlyweight arp = new ArpFlyweight();
     private final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
@@ -59,6 +72,8 @@ public final class PacketProcessor
     private final IcmpFlyweight icmp = new IcmpFlyweight();
     private final Icmpv6Flyweight icmpv6 = new Icmpv6Flyweight();
     private final FlowKey key = new FlowKey();
+    private final FlowKey hintKey = new FlowKey();
+    private final long[] flowHints = new long[MAX_PREFETCH_BURST];
     private final TunnelEncapsulator encapsulator = new TunnelEncapsulator();
     private final NeighbourResponder neighbourResponder = new NeighbourResponder();
     private final IcmpResponder icmpResponder;
@@ -77,6 +92,7 @@ public final class PacketProcessor
     private int rxLength;
     private boolean newFlow;
     private int lastBackendId;
+    private long prefetchSink;
 
     /**
      * @param flowTable     this worker's flow table.
@@ -128,6 +144,100 @@ public final class PacketProcessor
     public ServiceSnapshot snapshot()
     {
         return snapshot;
+    }
+
+    /**
+     * Whether {@link #prefetchFlow} and {@link #prefetchFlowSlots} pay off with this worker's flow
+     * table: true from {@link #PREFETCH_MIN_TABLE_BYTES} up.
+     *
+     * @return true when the worker should run the prefetch passes before processing a burst.
+     */
+    public boolean prefetchWorthwhile()
+    {
+        return flowTable.byteSize() >= PREFETCH_MIN_TABLE_BYTES;
+    }
+
+    /**
+     * First prefetch pass over a received burst, before any packet of it is processed: for a frame
+     * of the common shape (untagged Ethernet, IPv4 without fragmentation or IPv6 without extension
+     * headers, TCP or UDP) computes the flow hash and loads the header line of the flow's bucket.
+     * The loads of a burst are independent of each other, so their cache misses overlap, where
+     * {@link #process} alone would take them one after the other. Reads stay inside the frame;
+     * nothing is written to it, counted, or decided: a frame of another shape only gets no hint.
+     *
+     * @param index        the frame's position in the burst, below {@link #MAX_PREFETCH_BURST}.
+     * @param frameAddress address of the frame's first byte.
+     * @param frameLength  the frame's length.
+     */
+    public void prefetchFlow(final int index, final long frameAddress, final int frameLength)
+    {
+        long hash = 0;
+        if (frameLength >= IPV4_TCP_UDP_MIN)
+        {
+            final int etherType = getU16(frameAddress + 12);
+            final long l3 = frameAddress + 14;
+            if (etherType == ETHER_TYPE_IPV4)
+            {
+                final int versionIhl = NetworkOrder.getU8(l3);
+                final int headerLength = (versionIhl & 0xF) << 2;
+                final int protocol = NetworkOrder.getU8(l3 + 9);
+                if ((versionIhl >>> 4) == 4 && headerLength >= 20 && frameLength >= 14 + headerLength + 4 &&
+                    (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP) && (getU16(l3 + 6) & 0x3FFF) == 0)
+                {
+                    final long l4 = l3 + headerLength;
+                    hash = hintKey.setIpv4(NetworkOrder.getI32(l3 + 12), NetworkOrder.getI32(l3 + 16), getU16(l4),
+                        getU16(l4 + 2), protocol).hash();
+                }
+            }
+            else if (etherType == ETHER_TYPE_IPV6 && frameLength >= IPV6_TCP_UDP_MIN)
+            {
+                final int protocol = NetworkOrder.getU8(l3 + 6);
+                if ((NetworkOrder.getU8(l3) >>> 4) == 6 && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP))
+                {
+                    final long l4 = l3 + 40;
+                    hash = hintKey.setIpv6(NetworkOrder.getI64(l3 + 8), NetworkOrder.getI64(l3 + 16),
+                        NetworkOrder.getI64(l3 + 24), NetworkOrder.getI64(l3 + 32), getU16(l4), getU16(l4 + 2),
+                        protocol).hash();
+                }
+            }
+        }
+        flowHints[index] = hash;
+        if (hash != 0)
+        {
+            prefetchSink += flowTable.touchBucket(hash);
+        }
+    }
+
+    /**
+     * The hint {@link #prefetchFlow} left for a frame of the current burst.
+     *
+     * @param index the frame's position in the burst.
+     * @return the flow hash of the frame, equal to the hash {@link #process} computes for it, or 0
+     *         when the frame is not of the common shape.
+     */
+    public long flowHint(final int index)
+    {
+        return flowHints[index];
+    }
+
+    /**
+     * Second prefetch pass: for each hinted frame of the burst, loads the slot line of its flow,
+     * now that the first pass brought the bucket's tags in.
+     *
+     * @param count frames in the burst, as given to {@link #prefetchFlow}.
+     */
+    public void prefetchFlowSlots(final int count)
+    {
+        long sink = prefetchSink;
+        for (int i = 0; i < count; i++)
+        {
+            final long hash = flowHints[i];
+            if (hash != 0)
+            {
+                sink += flowTable.touchSlot(hash);
+            }
+        }
+        prefetchSink = sink;
     }
 
     /**
@@ -198,13 +308,10 @@ public final class PacketProcessor
             return counters.drop(DropReason.NOT_FOR_US);
         }
         final long dstLo = FlowKey.ipv4MappedLo(ipv4.dstAddress());
-        if (snapshot.isLocalAddress(FlowKey.IPV4_MAPPED_HI, dstLo))
+        final int kind = snapshot.kindOf(FlowKey.IPV4_MAPPED_HI, dstLo);
+        if (kind != ServiceSnapshot.KIND_VIP)
         {
-            return Verdict.PUNT;
-        }
-        if (!snapshot.isVipAddress(FlowKey.IPV4_MAPPED_HI, dstLo))
-        {
-            return counters.drop(DropReason.NO_VIP);
+            return kind == ServiceSnapshot.KIND_LOCAL ? Verdict.PUNT : counters.drop(DropReason.NO_VIP);
         }
         if (ipv4.isFragment())
         {
@@ -312,13 +419,10 @@ public final class PacketProcessor
         }
         final long dstHi = ipv6.dstHi();
         final long dstLo = ipv6.dstLo();
-        if (snapshot.isLocalAddress(dstHi, dstLo))
+        final int kind = snapshot.kindOf(dstHi, dstLo);
+        if (kind != ServiceSnapshot.KIND_VIP)
         {
-            return Verdict.PUNT;
-        }
-        if (!snapshot.isVipAddress(dstHi, dstLo))
-        {
-            return counters.drop(DropReason.NO_VIP);
+            return kind == ServiceSnapshot.KIND_LOCAL ? Verdict.PUNT : counters.drop(DropReason.NO_VIP);
         }
         if (ipv6.isFragment())
         {
@@ -424,7 +528,7 @@ public final class PacketProcessor
 
     private Backend backendOfFlow(final Service service, final long hash, final int tcpFlags)
     {
-        final int entry = flowTable.find(key, hash, nowNs);
+        final int entry = flowTable.findAndTouch(key, hash, nowNs);
         if (entry != FlowTable.MISS)
         {
             Backend backend = snapshot.backendById(flowTable.backendId(entry));
@@ -438,7 +542,6 @@ public final class PacketProcessor
                 flowTable.backendId(entry, backend.id());
                 counters.increment(WorkerCounter.FLOW_REHASHED);
             }
-            flowTable.touch(entry, nowNs);
             if ((tcpFlags & (TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST)) != 0)
             {
                 shortenTimeout(entry);

@@ -87,7 +87,7 @@ public final class TunnelEncapsulator
         final long innerStart = start + overhead + l2Length;
         final int tos = decrementInnerTtl(innerStart, innerIpv6);
 
-        Memory.copy(start + overhead, start, l2Length);
+        Memory.moveDown(start + overhead, start, l2Length);
         final long outer = start + l2Length;
         final int innerProtocol = innerIpv6 ? Ipv4Flyweight.PROTOCOL_IPV6 : Ipv4Flyweight.PROTOCOL_IPIP;
         final int outerProtocol = gue ? Ipv4Flyweight.PROTOCOL_UDP : innerProtocol;

@@ -34,9 +34,12 @@ public final class ServiceSnapshot
     private final Map<String, Integer> backendIds;
     private final Map<String, Integer> serviceIds;
 
-    static final byte KIND_NONE = 0;
-    static final byte KIND_VIP = 1;
-    static final byte KIND_LOCAL = 2;
+    /** {@link #kindOf}: the address is neither a VIP nor one of the LB's own. */
+    public static final byte KIND_NONE = 0;
+    /** {@link #kindOf}: the address is the VIP of at least one service. */
+    public static final byte KIND_VIP = 1;
+    /** {@link #kindOf}: the address is one of the LB's own addresses. */
+    public static final byte KIND_LOCAL = 2;
 
     ServiceSnapshot(
         final long generation, final DataplaneSettings settings, final Service[] services, final Backend[] backendsById,
@@ -150,6 +153,19 @@ public final class ServiceSnapshot
             }
             i = (i + 1) & vipMask;
         }
+    }
+
+    /**
+     * What an address is to this LB, in one lookup: {@link #KIND_VIP}, {@link #KIND_LOCAL} or
+     * {@link #KIND_NONE}.
+     *
+     * @param hi upper half of the address (0 for IPv4, see {@code FlowKey}).
+     * @param lo lower half.
+     * @return the kind.
+     */
+    public int kindOf(final long hi, final long lo)
+    {
+        return addressKind(hi, lo);
     }
 
     /** @return true when the address is the VIP of at least one service. */

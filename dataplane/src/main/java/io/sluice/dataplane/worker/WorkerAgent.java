@@ -64,6 +64,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     private final int[] txKinds;
     private final Mbuf mbuf = new Mbuf();
     private final PacketBuffer packet = new PacketBuffer();
+    private final boolean prefetch;
     private final MemorySegment memory = Mbuf.memory();
 
     private int txCount;
@@ -107,6 +108,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         this.pool = pool;
         this.processor = processor;
         this.counters = processor.counters();
+        this.prefetch = processor.prefetchWorthwhile();
         this.snapshots = snapshots;
         this.puntRing = puntRing;
         this.injectRing = injectRing;
@@ -162,6 +164,10 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         processor.begin(snapshot, portMac, nowNs);
         int work = injectRing.drain(this, INJECT_LIMIT);
         final int received = port.rxBurst(queue, rxPointers, burstSize);
+        if (prefetch && received > 1)
+        {
+            prefetchFlows(received);
+        }
         try
         {
             for (int i = 0; i < received; i++)
@@ -227,6 +233,21 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
             counters.drop(DropReason.INTERNAL_ERROR);
             free(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, i));
         }
+    }
+
+    /**
+     * The pipeline's two prefetch passes over the burst (see {@link PacketProcessor#prefetchFlow}),
+     * with large flow tables only: the flow-table cache misses of the burst then overlap.
+     */
+    private void prefetchFlows(final int received)
+    {
+        for (int i = 0; i < received; i++)
+        {
+            mbuf.wrap(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, i));
+            final int offset = mbuf.dataOffset();
+            processor.prefetchFlow(i, mbuf.bufferAddress() + offset, Math.min(mbuf.dataLength(), mbuf.bufferLength() - offset));
+        }
+        processor.prefetchFlowSlots(received);
     }
 
     private void onPacket(final long address)

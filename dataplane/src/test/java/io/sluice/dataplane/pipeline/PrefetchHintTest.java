@@ -1,0 +1,121 @@
+package io.sluice.dataplane.pipeline;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import org.junit.jupiter.api.Test;
+
+import static io.sluice.dataplane.pipeline.Frames.concat;
+import static io.sluice.dataplane.pipeline.Frames.ethernet;
+import static io.sluice.dataplane.pipeline.Frames.ethernetVlan;
+import static io.sluice.dataplane.pipeline.Frames.ipv4;
+import static io.sluice.dataplane.pipeline.Frames.ipv6;
+import static io.sluice.dataplane.pipeline.Frames.tcp;
+import static io.sluice.dataplane.pipeline.Frames.udp;
+import static io.sluice.dataplane.pipeline.PipelineHarness.CLIENT;
+import static io.sluice.dataplane.pipeline.PipelineHarness.CLIENT6;
+import static io.sluice.dataplane.pipeline.PipelineHarness.CLIENT_MAC;
+import static io.sluice.dataplane.pipeline.PipelineHarness.LB_MAC;
+import static io.sluice.dataplane.pipeline.PipelineHarness.VIP6_IPIP;
+import static io.sluice.dataplane.pipeline.PipelineHarness.VIP_GUE;
+import static io.sluice.dataplane.pipeline.PipelineHarness.VIP_IPIP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/**
+ * The burst prefetch pass: its hint for a frame is the very hash the pipeline then computes for the
+ * frame's flow, and frames of another shape (tagged, fragmented, truncated, not TCP/UDP) get none,
+ * without reading past the frame.
+ */
+final class PrefetchHintTest
+{
+    private static final int ETHER_IPV4 = 0x0800;
+    private static final int ETHER_IPV6 = 0x86DD;
+
+    @Test
+    void shouldHintThePipelinesFlowHashWhenFrameIsIpv4Tcp()
+    {
+        assertHintMatchesPipeline(ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
+            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40000, 80, Frames.TCP_ACK, new byte[0]))));
+    }
+
+    @Test
+    void shouldHintThePipelinesFlowHashWhenFrameIsIpv4Udp()
+    {
+        assertHintMatchesPipeline(ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
+            ipv4(CLIENT, VIP_GUE, 17, 64, 0, 0, 1, udp(CLIENT, VIP_GUE, 40001, 53, new byte[] {1, 2, 3}))));
+    }
+
+    @Test
+    void shouldHintThePipelinesFlowHashWhenFrameIsIpv6Tcp()
+    {
+        assertHintMatchesPipeline(ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV6,
+            ipv6(CLIENT6, VIP6_IPIP, 6, 64, 0, 0, tcp(CLIENT6, VIP6_IPIP, 40001, 80, Frames.TCP_ACK, new byte[0]))));
+    }
+
+    @Test
+    void shouldGiveNoHintWhenFrameIsNotOfTheCommonShape()
+    {
+        final byte[] segment = tcp(CLIENT, VIP_IPIP, 40000, 80, Frames.TCP_ACK, new byte[0]);
+        final byte[] tagged = ethernetVlan(LB_MAC, CLIENT_MAC, 7, ETHER_IPV4, ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0, 1, segment));
+        final byte[] fragment = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4, ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x2000, 1, segment));
+        final byte[] icmp = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4, ipv4(CLIENT, VIP_IPIP, 1, 64, 0, 0, 1, segment));
+        final byte[] whole = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4, ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0, 1, segment));
+        final byte[] truncated = java.util.Arrays.copyOf(whole, 14 + 20 + 3);
+
+        try (PipelineHarness harness = new PipelineHarness(); Arena arena = Arena.ofConfined())
+        {
+            final PacketProcessor processor = harness.processor();
+            final byte[][] frames = {tagged, fragment, icmp, truncated};
+            for (int i = 0; i < frames.length; i++)
+            {
+                processor.prefetchFlow(i, copy(arena, frames[i]), frames[i].length);
+                assertEquals(0, processor.flowHint(i), "frame " + i);
+            }
+            processor.prefetchFlow(4, copy(arena, whole), whole.length);
+            assertNotEquals(0, processor.flowHint(4));
+        }
+    }
+
+    @Test
+    void shouldPrefetchTheSlotOfAnEstablishedFlowWithoutChangingIt()
+    {
+        final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
+            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40002, 80, Frames.TCP_ACK, new byte[0])));
+        try (PipelineHarness harness = new PipelineHarness(); Arena arena = Arena.ofConfined())
+        {
+            assertEquals(Verdict.FORWARD, harness.run(frame).verdict());
+            final long hash = harness.processor().lastKey().hash();
+            assertEquals(harness.processor().lastKey().srcLo(), harness.flows().touchSlot(hash));
+            assertEquals(0, harness.flows().touchSlot(hash ^ 0xFFFF_FFFF_0000_0000L));
+
+            final PacketProcessor processor = harness.processor();
+            processor.prefetchFlow(0, copy(arena, frame), frame.length);
+            processor.prefetchFlowSlots(1);
+            assertEquals(hash, processor.flowHint(0));
+            assertEquals(1, harness.flows().size());
+            assertEquals(Verdict.FORWARD, harness.run(frame).verdict());
+            assertEquals(1, harness.counters().get(WorkerCounter.FLOW_HITS));
+            harness.assertCountersAddUp();
+        }
+    }
+
+    private static void assertHintMatchesPipeline(final byte[] frame)
+    {
+        try (PipelineHarness harness = new PipelineHarness(); Arena arena = Arena.ofConfined())
+        {
+            final PacketProcessor processor = harness.processor();
+            processor.prefetchFlow(3, copy(arena, concat(frame)), frame.length);
+            assertEquals(Verdict.FORWARD, harness.run(frame).verdict());
+            assertEquals(processor.lastKey().hash(), processor.flowHint(3));
+            assertNotEquals(0, processor.flowHint(3));
+        }
+    }
+
+    private static long copy(final Arena arena, final byte[] frame)
+    {
+        final MemorySegment segment = arena.allocate(frame.length);
+        segment.copyFrom(MemorySegment.ofArray(frame));
+        return segment.address();
+    }
+}
