@@ -12,7 +12,8 @@ import io.sluice.dataplane.pipeline.WorkerCounter;
 
 /**
  * Renders a {@link StatsSample} as the text {@code sluice stat} prints: a header line, services
- * with their backends under them, workers, drops by reason, port counters. Counters are exact
+ * with their backends under them, workers (with their busy share and longest duty cycle of the
+ * last second), drops by reason, port counters. Counters are exact
  * integers (scripts parse them); rates, between this sample and the previous one, are scaled
  * ({@code 1.25M}) and shown as {@code -} without a previous sample.
  */
@@ -109,23 +110,61 @@ public final class StatsView
 
     private static void workers(final StringBuilder out, final StatsSample current)
     {
-        final String row = "%-7s %12s %12s %12s %10s %10s %10s %12s %11s%n";
+        final String row = "%-7s %12s %12s %12s %10s %10s %10s %12s %11s %6s %9s%n";
         out.append(String.format(Locale.ROOT, "%n" + row, "WORKER", "RX", "TX", "FORWARDED", "REPLIED", "PUNTED", "DROPPED",
-            "ACTIVE-FLOWS", "GENERATION"));
+            "ACTIVE-FLOWS", "GENERATION", "BUSY", "MAX-CYCLE"));
+        long longestCycleNs = 0;
         for (final StatsSample.WorkerRow worker : current.workers())
         {
+            longestCycleNs = Math.max(longestCycleNs, worker.get(WorkerCounter.MAX_CYCLE_NS));
             out.append(String.format(Locale.ROOT, row, worker.worker(), worker.get(WorkerCounter.RX_PACKETS),
                 worker.get(WorkerCounter.TX_PACKETS), worker.get(WorkerCounter.FORWARDED), worker.get(WorkerCounter.REPLIED),
                 worker.get(WorkerCounter.PUNTED), worker.get(WorkerCounter.DROPPED), worker.get(WorkerCounter.FLOW_ACTIVE),
-                worker.get(WorkerCounter.GENERATION)));
+                worker.get(WorkerCounter.GENERATION), busy(worker.get(WorkerCounter.BUSY_PPM)),
+                duration(worker.get(WorkerCounter.MAX_CYCLE_NS))));
         }
         if (current.workers().size() > 1)
         {
             out.append(String.format(Locale.ROOT, row, "all", current.total(WorkerCounter.RX_PACKETS),
                 current.total(WorkerCounter.TX_PACKETS), current.total(WorkerCounter.FORWARDED),
                 current.total(WorkerCounter.REPLIED), current.total(WorkerCounter.PUNTED), current.total(WorkerCounter.DROPPED),
-                current.total(WorkerCounter.FLOW_ACTIVE), ""));
+                current.total(WorkerCounter.FLOW_ACTIVE), "", busy(current.total(WorkerCounter.BUSY_PPM) / current.workers().size()),
+                duration(longestCycleNs)));
         }
+    }
+
+    /**
+     * Formats a busy share.
+     *
+     * @param partsPerMillion the share in parts per million.
+     * @return e.g. {@code 37.5%}.
+     */
+    static String busy(final long partsPerMillion)
+    {
+        return String.format(Locale.ROOT, "%.1f%%", partsPerMillion / 10_000.0);
+    }
+
+    /**
+     * Formats a duration with the unit that keeps it short.
+     *
+     * @param ns the duration in nanoseconds.
+     * @return e.g. {@code 850ns}, {@code 12.5us}, {@code 3.20ms}, {@code 1.50s}.
+     */
+    static String duration(final long ns)
+    {
+        if (ns >= 1_000_000_000L)
+        {
+            return String.format(Locale.ROOT, "%.2fs", ns / 1e9);
+        }
+        if (ns >= 1_000_000L)
+        {
+            return String.format(Locale.ROOT, "%.2fms", ns / 1e6);
+        }
+        if (ns >= 1_000L)
+        {
+            return String.format(Locale.ROOT, "%.1fus", ns / 1e3);
+        }
+        return ns + "ns";
     }
 
     private static void drops(final StringBuilder out, final Map<String, Long> drops)

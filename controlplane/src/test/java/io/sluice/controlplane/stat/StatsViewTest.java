@@ -49,6 +49,8 @@ class StatsViewTest
             counters.add(WorkerCounter.FORWARDED, 90);
             counters.set(WorkerCounter.GENERATION, 4);
             counters.set(WorkerCounter.FLOW_ACTIVE, 40 + worker);
+            counters.set(WorkerCounter.BUSY_PPM, 250_000 * (worker + 1));
+            counters.set(WorkerCounter.MAX_CYCLE_NS, worker == 0 ? 12_500 : 3_200_000);
             for (int i = 0; i < 10 + worker; i++)
             {
                 counters.drop(DropReason.NO_VIP);
@@ -99,9 +101,10 @@ class StatsViewTest
             assertEquals(List.of("[2001:db8::10]:80/tcp", "gue", "90", "9000", "15", "1", "-", "-"), columns(lines, "[2001:db8::10]"));
             assertEquals(List.of("2001:db8::11", "1", "30", "3000", "10", "33.3%"), columns(lines, "2001:db8::11"));
             assertEquals(List.of("192.0.2.12", "3", "60", "6000", "5", "66.7%"), columns(lines, "192.0.2.12"));
-            assertEquals(List.of("0", "100", "0", "90", "0", "0", "10", "40", "4"), columns(lines, "0 "));
-            assertEquals(List.of("1", "101", "0", "90", "0", "0", "11", "41", "4"), columns(lines, "1 "));
-            assertEquals(List.of("all", "201", "0", "180", "0", "0", "21", "81"), columns(lines, "all "));
+            assertEquals(List.of("0", "100", "0", "90", "0", "0", "10", "40", "4", "25.0%", "12.5us"), columns(lines, "0 "));
+            assertEquals(List.of("1", "101", "0", "90", "0", "0", "11", "41", "4", "50.0%", "3.20ms"), columns(lines, "1 "));
+            assertEquals(List.of("all", "201", "0", "180", "0", "0", "21", "81", "37.5%", "3.20ms"), columns(lines, "all "),
+                "busy: the mean of the workers; longest cycle: the longest of them");
             assertEquals(List.of("no-vip", "21"), columns(lines, "no-vip"));
             assertTrue(text.contains("PORT  rx-missed 17"), text);
         }
@@ -123,6 +126,13 @@ class StatsViewTest
 
             assertEquals(List.of("40", "10.00M"), row.subList(6, 8), "80 packets and 20 Mbit in 2 s");
         }
+    }
+
+    @Test
+    void shouldPickTheUnitThatKeepsADurationShortWhenFormattingTheLongestCycle()
+    {
+        assertEquals(List.of("850ns", "1.0us", "999.9us", "1.00ms", "2.50s"), List.of(StatsView.duration(850), StatsView.duration(1_000),
+            StatsView.duration(999_900), StatsView.duration(1_000_000), StatsView.duration(2_500_000_000L)));
     }
 
     private static List<String> columns(final List<String> lines, final String start)

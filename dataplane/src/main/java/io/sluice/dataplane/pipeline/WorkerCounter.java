@@ -43,8 +43,16 @@ public enum WorkerCounter
     INJECT_FAILED("inject-failed"),
     /** Service snapshot generation the worker runs. */
     GENERATION("generation"),
-    /** Duty cycles that did work. */
-    WORK_CYCLES("work-cycles");
+    /** Duty cycles that did work (received, injected or expired something): the busy cycles. */
+    WORK_CYCLES("work-cycles"),
+    /** Duty cycles run, busy or idle. */
+    DUTY_CYCLES("duty-cycles"),
+    /** Nanoseconds spent in duty cycles that did work, each measured from its start to the next cycle's start. */
+    BUSY_NS("busy-ns"),
+    /** Gauge: share of the last completed period (about 1 s of the worker's clock) spent busy, in parts per million. */
+    BUSY_PPM("busy-ppm"),
+    /** Gauge: the longest duty cycle of the last completed period, in nanoseconds. */
+    MAX_CYCLE_NS("max-cycle-ns");
 
     private static final WorkerCounter[] VALUES = values();
     private final String label;

@@ -45,8 +45,8 @@ public final class StatsFile implements AutoCloseable
     /** Dataplane-wide counters: errors, the generation in force. */
     public static final int GLOBAL_COUNTER_TYPE = 0x51D2;
 
-    /** File format version. */
-    public static final int VERSION = 1;
+    /** File format version: 2 added the duty-cycle worker counters, which moved the drop ordinals. */
+    public static final int VERSION = 2;
     private static final long MAGIC = 0x534C_5549_4345_5354L;
     private static final int HEADER_LENGTH = 4096;
     private static final int EXTRA_COUNTERS = 64;

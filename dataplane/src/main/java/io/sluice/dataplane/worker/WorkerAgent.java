@@ -28,6 +28,14 @@ import io.sluice.dpdk.Port;
  * pipeline and sort it into transmit, punt or free; transmit (leftovers freed and counted, never
  * leaked); free in bulk; expire a slice of the flow table; publish the counters.
  * <p>
+ * Duty-cycle accounting reuses the one clock reading of each cycle: a cycle lasts from its start to
+ * the next cycle's start (so it includes the idle strategy's pause), and is busy when it did work.
+ * The worker counts cycles ({@link WorkerCounter#DUTY_CYCLES}, {@link WorkerCounter#WORK_CYCLES})
+ * and busy nanoseconds ({@link WorkerCounter#BUSY_NS}), and, being the only writer, closes a period
+ * every {@link #DUTY_PERIOD_NS} of its own clock and publishes that period's busy share
+ * ({@link WorkerCounter#BUSY_PPM}) and longest cycle ({@link WorkerCounter#MAX_CYCLE_NS}) as gauges,
+ * so readers need no reset protocol and any number of them see the same figures.
+ * <p>
  * Counter invariant, per worker: {@code rx = forwarded + replied + punted + drops}, where
  * forwarded and replied count frames the NIC accepted and a frame the TX queue refused is a
  * {@link DropReason#TX_QUEUE_FULL} drop instead.
@@ -36,6 +44,9 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
 {
     /** Most injected frames sent per duty cycle. */
     public static final int INJECT_LIMIT = 8;
+    /** Length of the periods over which the busy share and the longest duty cycle are measured. */
+    public static final long DUTY_PERIOD_NS = 1_000_000_000L;
+    private static final double PARTS_PER_MILLION = 1e6;
     private static final long PUBLISH_IDLE_INTERVAL_NS = 1_000_000L;
     private static final int KIND_FORWARD = Verdict.FORWARD;
     private static final int KIND_REPLY = Verdict.REPLY;
@@ -75,6 +86,12 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     private int inFlightIndex;
     private boolean inFlight;
     private boolean inFlightCounted;
+    private boolean cycleStarted;
+    private boolean lastCycleBusy;
+    private long cycleStartNs;
+    private long periodStartNs;
+    private long periodBusyNs;
+    private long periodMaxCycleNs;
 
     /**
      * @param workerId              number of this worker (names its thread and counters).
@@ -156,6 +173,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
+        accountDutyCycle(nowNs);
         final ServiceSnapshot snapshot = snapshots.current();
         counters.set(WorkerCounter.GENERATION, snapshot.generation());
         txCount = 0;
@@ -181,6 +199,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         }
         catch (final RuntimeException ex)
         {
+            lastCycleBusy = true;
             recoverBurst(received);
             throw ex;
         }
@@ -197,6 +216,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         }
         work += received;
         work += processor.expireFlows(expiryBucketsPerCycle);
+        lastCycleBusy = work > 0;
 
         if (work > 0 || nowNs - lastPublishNs > PUBLISH_IDLE_INTERVAL_NS)
         {
@@ -208,6 +228,43 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
             lastPublishNs = nowNs;
         }
         return work;
+    }
+
+    /**
+     * Accounts the previous duty cycle, which ended now: its length goes to the busy time when it
+     * did work and to the period's longest cycle; a period that has lasted {@link #DUTY_PERIOD_NS}
+     * is closed and its figures published as gauges.
+     */
+    private void accountDutyCycle(final long nowNs)
+    {
+        counters.increment(WorkerCounter.DUTY_CYCLES);
+        if (!cycleStarted)
+        {
+            cycleStarted = true;
+            cycleStartNs = nowNs;
+            periodStartNs = nowNs;
+            return;
+        }
+        final long cycleNs = nowNs - cycleStartNs;
+        cycleStartNs = nowNs;
+        if (lastCycleBusy)
+        {
+            counters.add(WorkerCounter.BUSY_NS, cycleNs);
+            periodBusyNs += cycleNs;
+        }
+        if (cycleNs > periodMaxCycleNs)
+        {
+            periodMaxCycleNs = cycleNs;
+        }
+        final long periodNs = nowNs - periodStartNs;
+        if (periodNs >= DUTY_PERIOD_NS)
+        {
+            counters.set(WorkerCounter.BUSY_PPM, (long)((double)periodBusyNs * PARTS_PER_MILLION / periodNs));
+            counters.set(WorkerCounter.MAX_CYCLE_NS, periodMaxCycleNs);
+            periodStartNs = nowNs;
+            periodBusyNs = 0;
+            periodMaxCycleNs = 0;
+        }
     }
 
     /**

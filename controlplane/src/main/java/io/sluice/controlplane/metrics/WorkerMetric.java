@@ -1,0 +1,78 @@
+package io.sluice.controlplane.metrics;
+
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import io.sluice.dataplane.pipeline.WorkerCounter;
+
+/**
+ * How one {@link WorkerCounter} is exposed to Prometheus: its metric name (without the
+ * {@code _total} a counter gets in the exposition), help, kind and scale to base units. The switch
+ * in {@link #of} names every counter, so a counter added to the dataplane does not compile here
+ * until it is given a metric.
+ *
+ * @param name  the metric name, e.g. {@code sluice_worker_rx_packets}.
+ * @param help  what it counts.
+ * @param gauge true for a gauge, false for a counter.
+ * @param divisor what the raw value is divided by for the exposed one (1e9 for nanoseconds to seconds).
+ * @param unit  the unit the name ends with, or null.
+ */
+public record WorkerMetric(String name, String help, boolean gauge, double divisor, Unit unit)
+{
+    private static final double NANOS_PER_SECOND = 1e9;
+    private static final double PARTS_PER_MILLION = 1e6;
+
+    private static WorkerMetric counter(final String name, final String help)
+    {
+        return new WorkerMetric(name, help, false, 1, null);
+    }
+
+    private static WorkerMetric gauge(final String name, final String help)
+    {
+        return new WorkerMetric(name, help, true, 1, null);
+    }
+
+    /**
+     * The metric of a worker counter.
+     *
+     * @param counter the counter.
+     * @return its metric.
+     */
+    public static WorkerMetric of(final WorkerCounter counter)
+    {
+        return switch (counter)
+        {
+            case RX_PACKETS -> counter("sluice_worker_rx_packets", "Packets the worker received from its RX queue.");
+            case RX_BYTES -> new WorkerMetric("sluice_worker_rx_bytes", "Bytes the worker received.", false, 1, Unit.BYTES);
+            case FORWARDED -> counter("sluice_worker_forwarded_packets", "Packets rewritten for a backend and sent.");
+            case REPLIED -> counter("sluice_worker_replied_packets", "Packets answered in place (ARP, ND, ICMP echo, too-big).");
+            case PUNTED -> counter("sluice_worker_punted_packets", "Packets handed to the control plane.");
+            case DROPPED -> counter("sluice_worker_dropped_packets", "Packets dropped, all reasons (see sluice_drops_total).");
+            case TX_PACKETS -> counter("sluice_worker_tx_packets", "Packets the NIC accepted for transmission.");
+            case TX_BYTES -> new WorkerMetric("sluice_worker_tx_bytes", "Bytes the NIC accepted for transmission.", false, 1,
+                Unit.BYTES);
+            case FLOW_HITS -> counter("sluice_worker_flow_hits", "Packets of flows found in the flow table.");
+            case FLOW_NEW -> counter("sluice_worker_new_flows", "Flows inserted into the flow table.");
+            case FLOW_FALLBACK -> counter("sluice_worker_flow_fallbacks",
+                "New flows forwarded by stateless Maglev because their flow-table bucket was full of live flows.");
+            case FLOW_REHASHED -> counter("sluice_worker_flows_rehashed", "Flows whose backend left the configuration and were re-hashed.");
+            case FLOW_EXPIRED -> counter("sluice_worker_flows_expired", "Flows freed by the expiry sweep.");
+            case FLOW_ACTIVE -> gauge("sluice_worker_active_flows", "Live flows in the worker's flow table.");
+            case ICMP_ROUTED -> counter("sluice_worker_icmp_errors_routed",
+                "ICMP errors from the network routed to a flow's backend by the quoted packet.");
+            case ICMP_TOO_BIG_SENT -> counter("sluice_worker_icmp_too_big_sent",
+                "ICMP fragmentation-needed / packet-too-big messages sent to clients.");
+            case INJECTED -> counter("sluice_worker_injected_frames", "Neighbour requests the worker transmitted for the control plane.");
+            case INJECT_FAILED -> counter("sluice_worker_inject_failures", "Frames to inject that found no mbuf or no room in the TX queue.");
+            case GENERATION -> gauge("sluice_worker_generation", "Configuration generation the worker runs.");
+            case WORK_CYCLES -> counter("sluice_worker_busy_cycles", "Duty cycles that did work (received, injected or expired).");
+            case DUTY_CYCLES -> counter("sluice_worker_duty_cycles", "Duty cycles run, busy or idle.");
+            case BUSY_NS -> new WorkerMetric("sluice_worker_busy_seconds", "Time spent in duty cycles that did work.", false, NANOS_PER_SECOND,
+                Unit.SECONDS);
+            case BUSY_PPM -> new WorkerMetric("sluice_worker_busy_ratio",
+                "Share of the last completed 1 s period the worker spent in duty cycles that did work.", true, PARTS_PER_MILLION,
+                Unit.RATIO);
+            case MAX_CYCLE_NS -> new WorkerMetric("sluice_worker_longest_duty_cycle_seconds",
+                "Longest duty cycle of the last completed 1 s period.", true, NANOS_PER_SECOND, Unit.SECONDS);
+        };
+    }
+}

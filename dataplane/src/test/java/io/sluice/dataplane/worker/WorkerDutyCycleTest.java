@@ -1,0 +1,122 @@
+package io.sluice.dataplane.worker;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.CachedNanoClock;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.pipeline.DataplaneCounters;
+import io.sluice.dataplane.pipeline.DropReason;
+import io.sluice.dataplane.pipeline.IcmpResponder;
+import io.sluice.dataplane.pipeline.PacketProcessor;
+import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.ServiceSnapshotBuilder;
+import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.dpdk.DpdkTestSupport;
+import io.sluice.dpdk.Eal;
+import io.sluice.dpdk.Mbuf;
+import io.sluice.dpdk.MbufPool;
+import io.sluice.dpdk.Port;
+import io.sluice.dpdk.PortConfig;
+
+import static io.sluice.dataplane.pipeline.Frames.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The worker's duty-cycle counters on a net_ring port, stepped by hand under a clock the test
+ * sets: one cycle receives frames (they are for another MAC, so they are dropped and nothing
+ * comes back), the others are idle. A cycle lasts until the next one starts, so every figure
+ * below follows from the clock readings alone.
+ */
+@Tag("dpdk")
+class WorkerDutyCycleTest
+{
+    private static final String LB_MAC = "02:00:00:00:00:01";
+    private static final int FRAMES = 4;
+    private static final long BUSY_CYCLE_NS = 600_000_000L;
+
+    @Test
+    void shouldCountBusyTimeAndPublishEachPeriodsLongestCycleWhenSteppedUnderAManualClock()
+    {
+        final Eal eal = DpdkTestSupport.eal();
+        final NeighbourTable neighbours = new NeighbourTable(8);
+        final SnapshotPublisher snapshots = new SnapshotPublisher(ServiceSnapshotBuilder.build(
+            DataplaneSettings.of(List.of(IpAddress.parse("10.0.0.2")), List.of(), List.of()),
+            List.of(ServiceSpec.of(IpAddress.parse("192.0.2.10"), 80, TCP, ForwardingMode.DSR,
+                List.of(new ServiceSpec.BackendSpec(IpAddress.parse("10.0.0.11"), 1)))), neighbours));
+        final CachedNanoClock clock = new CachedNanoClock();
+        try (MbufPool pool = DpdkTestSupport.newPool(1023);
+            Port port = Port.open("net_ring27", new PortConfig(1, 1, 256, 256, false), pool);
+            FlowTable flows = new FlowTable(1 << 10, TimeUnit.SECONDS.toNanos(1));
+            StatsFile stats = StatsFile.inMemory(1);
+            Arena arena = Arena.ofConfined())
+        {
+            final DataplaneCounters counters = new DataplaneCounters(stats.countersManager(), 0);
+            final WorkerAgent worker = new WorkerAgent(0, eal, port, 0, pool, macLong(LB_MAC),
+                new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100)), snapshots,
+                new FrameRing(1 << 16), new FrameRing(1 << 16), clock, 32, 4);
+            worker.onStart();
+            try
+            {
+                stepAt(worker, clock, 1_000);
+                sendFramesForAnotherMac(port, pool, arena);
+                stepAt(worker, clock, 2_000);
+                stepAt(worker, clock, 2_000 + BUSY_CYCLE_NS);
+                stepAt(worker, clock, 1_000 + WorkerAgent.DUTY_PERIOD_NS);
+
+                assertEquals(FRAMES, counters.readPublished(WorkerCounter.RX_PACKETS));
+                assertEquals(FRAMES, counters.readPublished(DropReason.NOT_FOR_US));
+                assertEquals(4, counters.readPublished(WorkerCounter.DUTY_CYCLES));
+                assertEquals(1, counters.readPublished(WorkerCounter.WORK_CYCLES), "only the cycle that received");
+                assertEquals(BUSY_CYCLE_NS, counters.readPublished(WorkerCounter.BUSY_NS), "from its start to the next start");
+                assertEquals(BUSY_CYCLE_NS, counters.readPublished(WorkerCounter.MAX_CYCLE_NS));
+                assertEquals(600_000, counters.readPublished(WorkerCounter.BUSY_PPM), "0.6 s busy of a 1 s period");
+
+                stepAt(worker, clock, 1_000_001_500);
+                stepAt(worker, clock, 2_000_001_000);
+
+                assertEquals(6, counters.readPublished(WorkerCounter.DUTY_CYCLES));
+                assertEquals(1, counters.readPublished(WorkerCounter.WORK_CYCLES));
+                assertEquals(BUSY_CYCLE_NS, counters.readPublished(WorkerCounter.BUSY_NS), "idle cycles add no busy time");
+                assertEquals(999_999_500, counters.readPublished(WorkerCounter.MAX_CYCLE_NS), "the second period's own longest");
+                assertEquals(0, counters.readPublished(WorkerCounter.BUSY_PPM), "an idle period");
+            }
+            finally
+            {
+                worker.onClose();
+                counters.close();
+            }
+        }
+    }
+
+    private static void stepAt(final WorkerAgent worker, final CachedNanoClock clock, final long nowNs)
+    {
+        clock.update(nowNs);
+        worker.doWork();
+    }
+
+    private static void sendFramesForAnotherMac(final Port port, final MbufPool pool, final Arena arena)
+    {
+        final MemorySegment pointers = arena.allocate(ValueLayout.JAVA_LONG, FRAMES);
+        final Mbuf mbuf = new Mbuf();
+        for (int i = 0; i < FRAMES; i++)
+        {
+            final long address = pool.alloc();
+            DpdkTestSupport.fill(mbuf.wrap(address), padded(ethernet("02:00:00:00:00:99", "02:00:00:00:00:fe", ETHERTYPE_IPV4,
+                new byte[46])));
+            pointers.setAtIndex(ValueLayout.JAVA_LONG, i, address);
+        }
+        assertEquals(FRAMES, port.txBurst(0, pointers, FRAMES));
+    }
+}
