@@ -179,7 +179,7 @@ final class LoadBalancerService extends LoadBalancerGrpc.LoadBalancerImplBase im
             ProtoRequests.clientPort("client_port", request.getClientPort()),
             ProtoRequests.address("vip", request.getVip()),
             io.sluice.controlplane.model.ServiceValidation.port("vip_port", request.getVipPort() & 0xFFFF_FFFFL),
-            ProtoRequests.protocol("protocol", request.getProtocol()))));
+            ProtoRequests.protocol("protocol", request.getProtocolValue()))));
     }
 
     @Override

@@ -45,7 +45,7 @@ final class ProtoRequests
     static io.sluice.controlplane.model.ServiceKey key(final String field, final ServiceKey key)
     {
         return new io.sluice.controlplane.model.ServiceKey(address(field + ".vip", key.getVip()),
-            ServiceValidation.port(field + ".port", key.getPort() & 0xFFFF_FFFFL), protocol(field + ".protocol", key.getProtocol()));
+            ServiceValidation.port(field + ".port", key.getPort() & 0xFFFF_FFFFL), protocol(field + ".protocol", key.getProtocolValue()));
     }
 
     static IpAddress address(final String field, final String text)
@@ -60,14 +60,14 @@ final class ProtoRequests
         }
     }
 
-    static int protocol(final String field, final Protocol protocol)
+    static int protocol(final String field, final int value)
     {
-        return switch (protocol)
+        final Protocol protocol = Protocol.forNumber(value);
+        if (protocol == null)
         {
-            case PROTOCOL_UNSPECIFIED, PROTOCOL_TCP -> io.sluice.controlplane.model.ServiceKey.TCP;
-            case PROTOCOL_UDP -> io.sluice.controlplane.model.ServiceKey.UDP;
-            case UNRECOGNIZED -> throw ChangeRejectedException.invalid(field, protocol.getNumber(), "PROTOCOL_TCP or PROTOCOL_UDP");
-        };
+            throw ChangeRejectedException.invalid(field, value, "PROTOCOL_TCP or PROTOCOL_UDP");
+        }
+        return protocol == Protocol.PROTOCOL_UDP ? io.sluice.controlplane.model.ServiceKey.UDP : io.sluice.controlplane.model.ServiceKey.TCP;
     }
 
     static int clientPort(final String field, final int port)
@@ -129,13 +129,13 @@ final class ProtoRequests
         final String field = "settings." + path;
         return switch (path)
         {
-            case "mode" -> new ServiceSection(s.vip(), s.port(), s.protocol(), mode(field, settings.getMode()), s.maglevSize(),
+            case "mode" -> new ServiceSection(s.vip(), s.port(), s.protocol(), mode(field, settings.getModeValue()), s.maglevSize(),
                 s.tcpIdleNs(), s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(), s.sorry(), s.healthCheck());
             case "scheduler" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
-                s.udpIdleNs(), s.backends(), scheduler(field, settings.getScheduler()), s.flags(), s.quorum(), s.sorry(),
+                s.udpIdleNs(), s.backends(), scheduler(field, settings.getSchedulerValue()), s.flags(), s.quorum(), s.sorry(),
                 s.healthCheck());
             case "flags" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
-                s.udpIdleNs(), s.backends(), s.scheduler(), flags(field, settings.getFlagsList(), s.protocol()), s.quorum(), s.sorry(),
+                s.udpIdleNs(), s.backends(), s.scheduler(), flags(field, settings.getFlagsValueList(), s.protocol()), s.quorum(), s.sorry(),
                 s.healthCheck());
             case "quorum" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
                 s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), settings.hasQuorum() ?
@@ -158,48 +158,54 @@ final class ProtoRequests
         };
     }
 
-    static io.sluice.dataplane.service.ForwardingMode mode(final String field, final ForwardingMode mode)
+    static io.sluice.dataplane.service.ForwardingMode mode(final String field, final int value)
     {
+        final ForwardingMode mode = ForwardingMode.forNumber(value);
+        if (mode == null || mode == ForwardingMode.FORWARDING_MODE_UNSPECIFIED)
+        {
+            throw ChangeRejectedException.invalid(field, mode == null ? Integer.toString(value) : mode.name(),
+                "one of FORWARDING_MODE_DSR, FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE (a service needs a mode)");
+        }
         return switch (mode)
         {
-            case FORWARDING_MODE_DSR -> io.sluice.dataplane.service.ForwardingMode.DSR;
             case FORWARDING_MODE_IPIP -> io.sluice.dataplane.service.ForwardingMode.IPIP;
             case FORWARDING_MODE_GUE -> io.sluice.dataplane.service.ForwardingMode.GUE;
-            case FORWARDING_MODE_UNSPECIFIED, UNRECOGNIZED -> throw ChangeRejectedException.invalid(field,
-                mode == ForwardingMode.UNRECOGNIZED ? Integer.toString(mode.getNumber()) : mode.name(),
-                "one of FORWARDING_MODE_DSR, FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE (a service needs a mode)");
+            default -> io.sluice.dataplane.service.ForwardingMode.DSR;
         };
     }
 
-    static Scheduler scheduler(final String field, final io.sluice.controlplane.api.v1.Scheduler scheduler)
+    static Scheduler scheduler(final String field, final int value)
     {
+        final io.sluice.controlplane.api.v1.Scheduler scheduler = io.sluice.controlplane.api.v1.Scheduler.forNumber(value);
+        if (scheduler == null)
+        {
+            throw ChangeRejectedException.invalid(field, value, "a Scheduler value, e.g. SCHEDULER_MAGLEV");
+        }
         return switch (scheduler)
         {
-            case SCHEDULER_UNSPECIFIED, SCHEDULER_MAGLEV -> Scheduler.MAGLEV;
             case SCHEDULER_WEIGHTED_MAGLEV -> Scheduler.WEIGHTED_MAGLEV;
             case SCHEDULER_SOURCE_HASH -> Scheduler.SOURCE_HASH;
             case SCHEDULER_LEAST_CONN -> Scheduler.LEAST_CONN;
             case SCHEDULER_WEIGHTED_ROUND_ROBIN -> Scheduler.WEIGHTED_ROUND_ROBIN;
             case SCHEDULER_LEAST_RESPONSE_TIME -> Scheduler.LEAST_RESPONSE_TIME;
-            case UNRECOGNIZED -> throw ChangeRejectedException.invalid(field, scheduler.getNumber(), "a Scheduler value");
+            case SCHEDULER_UNSPECIFIED, SCHEDULER_MAGLEV, UNRECOGNIZED -> Scheduler.MAGLEV;
         };
     }
 
     static Set<io.sluice.controlplane.config.ServiceFlag> flags(
-        final String field, final List<ServiceFlag> flags, final int protocol)
+        final String field, final List<Integer> flags, final int protocol)
     {
         final Set<io.sluice.controlplane.config.ServiceFlag> set = EnumSet.noneOf(io.sluice.controlplane.config.ServiceFlag.class);
         for (int i = 0; i < flags.size(); i++)
         {
-            final ServiceFlag flag = flags.get(i);
-            final io.sluice.controlplane.config.ServiceFlag mapped = switch (flag)
+            final ServiceFlag flag = ServiceFlag.forNumber(flags.get(i));
+            if (flag == null || flag == ServiceFlag.SERVICE_FLAG_UNSPECIFIED)
             {
-                case SERVICE_FLAG_RESET_ON_DOWN -> io.sluice.controlplane.config.ServiceFlag.RESET_ON_DOWN;
-                case SERVICE_FLAG_OPS -> io.sluice.controlplane.config.ServiceFlag.OPS;
-                case SERVICE_FLAG_UNSPECIFIED, UNRECOGNIZED -> throw ChangeRejectedException.invalid(field + "[" + i + "]",
-                    flag == ServiceFlag.UNRECOGNIZED ? Integer.toString(flag.getNumber()) : flag.name(),
+                throw ChangeRejectedException.invalid(field + "[" + i + "]", flag == null ? flags.get(i).toString() : flag.name(),
                     "SERVICE_FLAG_RESET_ON_DOWN or SERVICE_FLAG_OPS");
-            };
+            }
+            final io.sluice.controlplane.config.ServiceFlag mapped = flag == ServiceFlag.SERVICE_FLAG_OPS ?
+                io.sluice.controlplane.config.ServiceFlag.OPS : io.sluice.controlplane.config.ServiceFlag.RESET_ON_DOWN;
             if (!set.add(mapped))
             {
                 throw ChangeRejectedException.invalid(field + "[" + i + "]", flag.name(), "a flag not listed before");
@@ -225,7 +231,7 @@ final class ProtoRequests
 
     static io.sluice.controlplane.health.HealthPolicy healthPolicy(final String field, final HealthPolicy policy)
     {
-        final io.sluice.controlplane.health.HealthCheckKind kind = kind(field + ".kind", policy.getKind());
+        final io.sluice.controlplane.health.HealthCheckKind kind = kind(field + ".kind", policy.getKindValue());
         final long port = policy.getPort() & 0xFFFF_FFFFL;
         if (port > 65535)
         {
@@ -255,17 +261,22 @@ final class ProtoRequests
         }
     }
 
-    private static io.sluice.controlplane.health.HealthCheckKind kind(final String field, final HealthCheckKind kind)
+    private static io.sluice.controlplane.health.HealthCheckKind kind(final String field, final int value)
     {
+        final HealthCheckKind kind = HealthCheckKind.forNumber(value);
+        if (kind == null)
+        {
+            throw ChangeRejectedException.invalid(field, value, "a HealthCheckKind value, e.g. HEALTH_CHECK_KIND_TCP");
+        }
         return switch (kind)
         {
-            case HEALTH_CHECK_KIND_UNSPECIFIED, HEALTH_CHECK_KIND_NONE -> io.sluice.controlplane.health.HealthCheckKind.NONE;
+            case HEALTH_CHECK_KIND_UNSPECIFIED, HEALTH_CHECK_KIND_NONE, UNRECOGNIZED ->
+                io.sluice.controlplane.health.HealthCheckKind.NONE;
             case HEALTH_CHECK_KIND_ICMP -> io.sluice.controlplane.health.HealthCheckKind.ICMP;
             case HEALTH_CHECK_KIND_TCP -> io.sluice.controlplane.health.HealthCheckKind.TCP;
             case HEALTH_CHECK_KIND_HTTP -> io.sluice.controlplane.health.HealthCheckKind.HTTP;
             case HEALTH_CHECK_KIND_HTTPS -> io.sluice.controlplane.health.HealthCheckKind.HTTPS;
             case HEALTH_CHECK_KIND_UDP -> io.sluice.controlplane.health.HealthCheckKind.UDP;
-            case UNRECOGNIZED -> throw ChangeRejectedException.invalid(field, kind.getNumber(), "a HealthCheckKind value");
         };
     }
 }
