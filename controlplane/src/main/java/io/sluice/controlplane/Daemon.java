@@ -239,6 +239,11 @@ public final class Daemon
         }
         try
         {
+            if (running.api().token() != null && !running.api().tls() && !server.address().getAddress().isLoopbackAddress())
+            {
+                LOG.log(WARNING, "the API token travels in plaintext on {0}: configure api.tls to keep it secret",
+                    server.listening());
+            }
             LOG.log(INFO, "gRPC API on {0} ({1}{2}); grpc.health.v1 and server reflection on the same port",
                 server.listening(), server.security(), running.api().token() == null ? ", no token" : ", bearer token");
             return serve(model);

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
+import io.sluice.controlplane.config.ApiSection;
 import io.sluice.controlplane.config.ConfigWriter;
 import io.sluice.controlplane.config.ServiceSection;
 import io.sluice.controlplane.config.SluiceConfig;
@@ -657,11 +658,26 @@ public final class ControlModel
         {
             notApplied.add("stats: the daemon keeps publishing in " + running.statsFile() + " until a restart");
         }
-        if (!Objects.equals(running.api(), next.api()))
+        if (!sameApi(running.api(), next.api()))
         {
             notApplied.add("api: the API keeps its listen address, TLS and token until a restart");
         }
         return notApplied;
+    }
+
+    /**
+     * Whether two API sections are the same, taking a section without a token for the running one
+     * when the running token was given inline (GetConfig never writes an inline token).
+     */
+    private static boolean sameApi(final ApiSection running, final ApiSection next)
+    {
+        if (running == null || next == null || running.token() == null || running.tokenFile() != null || next.token() != null ||
+            next.tokenFile() != null)
+        {
+            return Objects.equals(running, next);
+        }
+        return running.equals(new ApiSection(next.listenHost(), next.listenPort(), next.tlsCert(), next.tlsKey(), next.tlsClientCa(),
+            running.token(), null));
     }
 
     private static Map<BackendRef, BackendStatus> prune(final Map<BackendRef, BackendStatus> health, final SluiceConfig next)
