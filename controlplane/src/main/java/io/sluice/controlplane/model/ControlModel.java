@@ -1,7 +1,6 @@
 package io.sluice.controlplane.model;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -492,14 +491,16 @@ public final class ControlModel
      * applied as a new generation. Results for services or backends that no longer exist, or whose
      * checks are off, are ignored. Never throws: a failure to apply is logged.
      *
+     * The arguments are those of the health checker's listener, so it can be wired straight here.
+     *
      * @param service   the service's name, {@link ServiceKey#name()}.
      * @param backend   the backend's address.
-     * @param health    its state now.
-     * @param latency   duration of the check that decided it, or null.
+     * @param newState  its state now.
      * @param reason    why, in words, for the event (may be empty).
+     * @param latencyNs duration of the check that decided it, 0 when no check did.
      */
     public void onHealthChange(
-        final String service, final IpAddress backend, final BackendHealth newState, final Duration latency, final String reason)
+        final String service, final IpAddress backend, final BackendHealth newState, final String reason, final long latencyNs)
     {
         synchronized (lock)
         {
@@ -512,7 +513,6 @@ public final class ControlModel
             final ServiceKey key = ServiceKey.of(section);
             final BackendRef ref = new BackendRef(key, backend);
             final BackendStatus old = current.health().getOrDefault(ref, BackendStatus.UNKNOWN);
-            final long latencyNs = latency == null ? -1 : latency.toNanos();
             final Map<BackendRef, BackendStatus> health = new HashMap<>(current.health());
             health.put(ref, new BackendStatus(newState, latencyNs, old.health() == newState ? old.since() : clock.instant()));
             if (old.health() == newState)

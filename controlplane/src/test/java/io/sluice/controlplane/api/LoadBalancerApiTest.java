@@ -322,12 +322,13 @@ class LoadBalancerApiTest
             awaitWatcher();
 
             daemon.model().onHealthChange("192.0.2.10:80/tcp", IpAddress.parse("203.0.113.12"), BackendHealth.DOWN,
-                java.time.Duration.ofMillis(3), "3 checks failed: connection refused");
+                "3 checks failed: connection refused", 3_000_000);
 
             final Event transition = events.next();
             assertEquals(HealthState.HEALTH_STATE_DOWN, transition.getHealth().getNewState());
             assertEquals("203.0.113.12", transition.getHealth().getBackend());
             assertEquals("3 checks failed: connection refused", transition.getHealth().getReason());
+            assertEquals(3_000_000, transition.getHealth().getLatency().getNanos());
             final Event applied = events.next();
             assertEquals("health", applied.getGenerationApplied().getOrigin());
             assertEquals(daemon.dataplane().snapshot().generation(), applied.getGenerationApplied().getGeneration());

@@ -2,7 +2,6 @@ package io.sluice.controlplane.model;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -97,20 +96,20 @@ class ControlModelTest
         final ControlModel model = model(dataplane, config);
         assertEquals(List.of(1, 3, 1, 0), weights(dataplane.snapshot().serviceAt(0).spec()), "the sorry backend waits at 0");
 
-        model.onHealthChange(WEB.name(), ip("203.0.113.12"), BackendHealth.DOWN, Duration.ofMillis(2), "refused");
+        model.onHealthChange(WEB.name(), ip("203.0.113.12"), BackendHealth.DOWN, "refused", 2_000_000);
         assertEquals(List.of(1, 0, 1, 0), weights(dataplane.snapshot().serviceAt(0).spec()));
         assertEquals(List.of(new ControlEvent.HealthChanged(WEB, ip("203.0.113.12"), BackendHealth.UNKNOWN, BackendHealth.DOWN,
             "refused", 2_000_000), new ControlEvent.GenerationApplied(2, "backend 203.0.113.12 of 192.0.2.10:80/tcp DOWN", "health")),
             drained());
 
-        model.onHealthChange(WEB.name(), ip("203.0.113.11"), BackendHealth.DOWN, Duration.ofMillis(2), "refused");
+        model.onHealthChange(WEB.name(), ip("203.0.113.11"), BackendHealth.DOWN, "refused", 2_000_000);
         assertEquals(List.of(0, 0, 0, 1), weights(dataplane.snapshot().serviceAt(0).spec()), "below quorum 2: only the sorry backend");
         final List<ControlEvent.Detail> lost = drained();
         assertEquals(new ControlEvent.QuorumChanged(WEB, true, 1, 2, true), lost.get(2));
         assertTrue(model.service(WEB).condition().sorryActive());
         assertFalse(model.service(WEB).condition().noBackend());
 
-        model.onHealthChange(WEB.name(), ip("203.0.113.11"), BackendHealth.UP, Duration.ofMillis(1), "2 checks passed");
+        model.onHealthChange(WEB.name(), ip("203.0.113.11"), BackendHealth.UP, "2 checks passed", 1_000_000);
         assertEquals(List.of(1, 0, 1, 0), weights(dataplane.snapshot().serviceAt(0).spec()));
         assertEquals(new ControlEvent.QuorumChanged(WEB, false, 2, 2, false), drained().get(2));
         assertEquals(BackendHealth.UP, model.health(new BackendRef(WEB, ip("203.0.113.11"))).health());
@@ -127,7 +126,7 @@ class ControlModelTest
 
         for (final String backend : List.of("203.0.113.11", "203.0.113.12", "203.0.113.13"))
         {
-            model.onHealthChange(WEB.name(), ip(backend), BackendHealth.DOWN, null, "");
+            model.onHealthChange(WEB.name(), ip(backend), BackendHealth.DOWN, "", 0);
         }
 
         assertEquals(List.of(0, 0, 0), weights(dataplane.snapshot().serviceAt(0).spec()));
@@ -144,8 +143,8 @@ class ControlModelTest
         final RecordingDataplane dataplane = dataplaneFor(config);
         final ControlModel model = model(dataplane, config);
 
-        model.onHealthChange(WEB.name(), ip("203.0.113.12"), BackendHealth.DOWN, null, "checks are off");
-        model.onHealthChange("192.0.2.99:80/tcp", ip("203.0.113.12"), BackendHealth.DOWN, null, "no such service");
+        model.onHealthChange(WEB.name(), ip("203.0.113.12"), BackendHealth.DOWN, "checks are off", 0);
+        model.onHealthChange("192.0.2.99:80/tcp", ip("203.0.113.12"), BackendHealth.DOWN, "no such service", 0);
 
         assertEquals(List.of(), dataplane.applied());
         assertEquals(List.of(), drained());
@@ -193,7 +192,7 @@ class ControlModelTest
         final RecordingDataplane dataplane = dataplaneFor(config);
         final ControlModel model = model(dataplane, config);
         model.setHealthPolicy(WEB, HealthPolicy.defaults(HealthCheckKind.NONE));
-        model.onHealthChange(WEB.name(), ip("203.0.113.13"), BackendHealth.DOWN, null, "");
+        model.onHealthChange(WEB.name(), ip("203.0.113.13"), BackendHealth.DOWN, "", 0);
         final SluiceConfig file = ConfigLoader.parse(FILE, CONFIG.replace("workers: 1", "workers: 2")
             .replace("      - { address: 203.0.113.13, weight: 1 }\n", ""));
 
