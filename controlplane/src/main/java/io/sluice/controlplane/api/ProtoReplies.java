@@ -228,7 +228,8 @@ final class ProtoReplies
             case ControlEvent.GenerationApplied applied -> proto.setGenerationApplied(GenerationApplied.newBuilder()
                 .setGeneration(applied.generation()).setChange(applied.change()).setOrigin(applied.origin()));
             case ControlEvent.QuorumChanged quorum -> proto.setQuorum(QuorumChange.newBuilder().setService(key(quorum.service()))
-                .setLost(quorum.lost()).setUpBackends(quorum.serving()).setQuorum(quorum.quorum()).setSorryActive(quorum.sorryActive()));
+                .setLost(quorum.lost()).setUpBackends(quorum.serving()).setQuorum(quorum.quorum())
+                .setSorryActive(quorum.sorryActive()));
             case ControlEvent.NoBackendChanged none -> proto.setNoBackend(NoBackend.newBuilder().setService(key(none.service()))
                 .setNoBackend(none.noBackend()));
             case ControlEvent.HaChanged ha -> proto.setHa(HaTransition.newBuilder().setOldState(haKind(ha.oldState()))

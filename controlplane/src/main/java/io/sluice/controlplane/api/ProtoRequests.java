@@ -45,7 +45,8 @@ final class ProtoRequests
     static io.sluice.controlplane.model.ServiceKey key(final String field, final ServiceKey key)
     {
         return new io.sluice.controlplane.model.ServiceKey(address(field + ".vip", key.getVip()),
-            ServiceValidation.port(field + ".port", key.getPort() & 0xFFFF_FFFFL), protocol(field + ".protocol", key.getProtocolValue()));
+            ServiceValidation.port(field + ".port", key.getPort() & 0xFFFF_FFFFL),
+            protocol(field + ".protocol", key.getProtocolValue()));
     }
 
     static IpAddress address(final String field, final String text)
@@ -67,7 +68,8 @@ final class ProtoRequests
         {
             throw ChangeRejectedException.invalid(field, value, "PROTOCOL_TCP or PROTOCOL_UDP");
         }
-        return protocol == Protocol.PROTOCOL_UDP ? io.sluice.controlplane.model.ServiceKey.UDP : io.sluice.controlplane.model.ServiceKey.TCP;
+        return protocol == Protocol.PROTOCOL_UDP ?
+            io.sluice.controlplane.model.ServiceKey.UDP : io.sluice.controlplane.model.ServiceKey.TCP;
     }
 
     static int clientPort(final String field, final int port)
@@ -135,8 +137,8 @@ final class ProtoRequests
                 s.udpIdleNs(), s.backends(), scheduler(field, settings.getSchedulerValue()), s.flags(), s.quorum(), s.sorry(),
                 s.healthCheck());
             case "flags" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
-                s.udpIdleNs(), s.backends(), s.scheduler(), flags(field, settings.getFlagsValueList(), s.protocol()), s.quorum(), s.sorry(),
-                s.healthCheck());
+                s.udpIdleNs(), s.backends(), s.scheduler(), flags(field, settings.getFlagsValueList(), s.protocol()), s.quorum(),
+                s.sorry(), s.healthCheck());
             case "quorum" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
                 s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), settings.hasQuorum() ?
                 ServiceValidation.quorum(field, settings.getQuorum() & 0xFFFF_FFFFL) : ServiceSection.DEFAULT_QUORUM, s.sorry(),
@@ -249,7 +251,8 @@ final class ProtoRequests
         try
         {
             return ServiceValidation.normalized(new io.sluice.controlplane.health.HealthPolicy(kind, (int)port,
-                policy.getHttpPath().isEmpty() ? null : policy.getHttpPath(), policy.getHttpHost().isEmpty() ? null : policy.getHttpHost(),
+                policy.getHttpPath().isEmpty() ? null : policy.getHttpPath(),
+                policy.getHttpHost().isEmpty() ? null : policy.getHttpHost(),
                 status == 0 ? io.sluice.controlplane.health.HealthPolicy.DEFAULT_EXPECT_STATUS : (int)status,
                 policy.getUdpSend().toByteArray(), policy.getUdpExpect().toByteArray(), interval, timeout,
                 policy.getRise() == 0 ? io.sluice.controlplane.health.HealthPolicy.DEFAULT_RISE : policy.getRise(),

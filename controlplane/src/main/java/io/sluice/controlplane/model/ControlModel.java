@@ -523,7 +523,8 @@ public final class ControlModel
             }
             events.publish(new ControlEvent.HealthChanged(key, backend, old.health(), newState,
                 Objects.requireNonNullElse(reason, ""), latencyNs));
-            LOG.log(System.Logger.Level.INFO, "{0}: {1} -> {2} {3}", ref, old.health(), newState, Objects.requireNonNullElse(reason, ""));
+            LOG.log(System.Logger.Level.INFO, "{0}: {1} -> {2} {3}", ref, old.health(), newState,
+                Objects.requireNonNullElse(reason, ""));
             applyHealth(current, Map.copyOf(health), ref + " " + newState.name());
         }
     }
@@ -629,19 +630,21 @@ public final class ControlModel
         {
             final ServiceCondition old = before.getOrDefault(entry.getKey(), none);
             final ServiceCondition now = entry.getValue();
-            if (old.belowQuorum() != now.belowQuorum())
+            if (old.belowQuorum() != now.belowQuorum() || old.sorryActive() != now.sorryActive())
             {
                 final int quorum = require(state.config(), entry.getKey()).quorum();
                 events.publish(new ControlEvent.QuorumChanged(entry.getKey(), now.belowQuorum(), now.serving(), quorum,
                     now.sorryActive()));
                 LOG.log(System.Logger.Level.WARNING, "service {0}: quorum {1} ({2} of {3} backends serve){4}", entry.getKey(),
-                    now.belowQuorum() ? "lost" : "regained", now.serving(), quorum, now.sorryActive() ? ", the sorry backend takes new flows" : "");
+                    now.belowQuorum() ? "lost" : "regained", now.serving(), quorum,
+                    now.sorryActive() ? ", the sorry backend takes new flows" : "");
             }
             if (old.noBackend() != now.noBackend())
             {
                 events.publish(new ControlEvent.NoBackendChanged(entry.getKey(), now.noBackend()));
                 LOG.log(now.noBackend() ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "service {0}: {1}", entry.getKey(),
-                    now.noBackend() ? "no backend takes new flows: they are dropped (reason no-backend)" : "a backend takes new flows again");
+                    now.noBackend() ? "no backend takes new flows: they are dropped (reason no-backend)" :
+                    "a backend takes new flows again");
             }
         }
     }

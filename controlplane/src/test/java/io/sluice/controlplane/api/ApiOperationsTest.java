@@ -25,6 +25,7 @@ import io.sluice.controlplane.api.v1.ChangeKind;
 import io.sluice.controlplane.api.v1.ChangeResponse;
 import io.sluice.controlplane.api.v1.DrainBackendRequest;
 import io.sluice.controlplane.api.v1.Event;
+import io.sluice.controlplane.api.v1.EventKind;
 import io.sluice.controlplane.api.v1.FlowTableState;
 import io.sluice.controlplane.api.v1.GetConfigRequest;
 import io.sluice.controlplane.api.v1.GetHaStateRequest;
@@ -233,5 +234,17 @@ class ApiOperationsTest
         {
             watch.cancel(null);
         }
+    }
+
+    @Test
+    void shouldRefuseAWatchOfAnUnknownEventKind()
+    {
+        final StatusRuntimeException ex = assertThrows(StatusRuntimeException.class, () -> client.watchEvents(
+            WatchEventsRequest.newBuilder().addKinds(EventKind.EVENT_KIND_UNSPECIFIED).build()).hasNext());
+
+        assertEquals(Status.Code.INVALID_ARGUMENT, ex.getStatus().getCode());
+        assertEquals("kinds: 'EVENT_KIND_UNSPECIFIED' is not valid: one of EVENT_KIND_HEALTH, EVENT_KIND_GENERATION, " +
+            "EVENT_KIND_QUORUM, EVENT_KIND_NO_BACKEND, EVENT_KIND_HA", ex.getStatus().getDescription());
+        assertEquals(0, daemon.model().events().subscribers());
     }
 }
