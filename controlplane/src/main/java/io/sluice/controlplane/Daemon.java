@@ -3,14 +3,21 @@ package io.sluice.controlplane;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 
+import io.sluice.controlplane.api.ApiServer;
 import io.sluice.controlplane.config.ConfigException;
 import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.ConfigProblem;
 import io.sluice.controlplane.config.DeviceNames;
 import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.model.ApplyResult;
+import io.sluice.controlplane.model.ChangeRejectedException;
+import io.sluice.controlplane.model.ControlModel;
+import io.sluice.controlplane.model.EventBus;
+import io.sluice.controlplane.model.RunningDataplane;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.worker.Dataplane;
 import io.sluice.dpdk.DpdkException;
@@ -22,8 +29,10 @@ import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * The {@code sluice run} lifecycle, for one validated configuration: takes the device lock, creates
- * the stats file, starts EAL and the dataplane, logs what runs, then waits for signals. SIGHUP
- * re-reads the file and applies its network, timeouts and services; SIGINT or SIGTERM stops the
+ * the stats file, starts EAL and the dataplane, puts the {@link ControlModel} over it, opens the
+ * gRPC API when the configuration has an {@code api:} section, logs what runs, then waits for
+ * signals. SIGHUP re-reads the file and applies its network, timeouts and services through the
+ * model (replacing changes made through the API); SIGINT or SIGTERM stops the API first, then the
  * dataplane (workers, port), closes EAL (hugepages released), deletes the stats file and releases
  * the lock, in that order. Whatever fails on the way up undoes what was already done.
  */
@@ -188,7 +197,7 @@ public final class Daemon
         try
         {
             dataplane = Dataplane.start(eal, running.dataplane().toDataplaneConfig(), running.settings(),
-                running.serviceSpecs(), null, stats);
+                ControlModel.initialSpecs(running), null, stats);
         }
         catch (final RuntimeException ex)
         {
@@ -199,7 +208,9 @@ public final class Daemon
         try
         {
             StartupSummary.log(LOG, running, dataplane);
-            return serve(dataplane);
+            final ControlModel model = new ControlModel(running, new RunningDataplane(dataplane), new EventBus(Clock.systemUTC()),
+                Clock.systemUTC());
+            return runApi(model);
         }
         finally
         {
@@ -208,10 +219,46 @@ public final class Daemon
         }
     }
 
-    private int serve(final Dataplane dataplane)
+    private int runApi(final ControlModel model)
+    {
+        if (running.api() == null)
+        {
+            LOG.log(INFO, "no api section: the gRPC control API is off");
+            return serve(model);
+        }
+        final ApiServer server;
+        try
+        {
+            server = ApiServer.start(running.api(), model);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.log(ERROR, "cannot open the gRPC API on " + running.api().listen() + ": " + ex.getMessage() +
+                " (is another process listening there? api.listen in " + running.source() + " sets the address)");
+            return EXIT_START_FAILED;
+        }
+        try
+        {
+            if (running.api().token() != null && !running.api().tls() && !server.address().getAddress().isLoopbackAddress())
+            {
+                LOG.log(WARNING, "the API token travels in plaintext on {0}: configure api.tls to keep it secret",
+                    server.listening());
+            }
+            LOG.log(INFO, "gRPC API on {0} ({1}{2}); grpc.health.v1 and server reflection on the same port",
+                server.listening(), server.security(), running.api().token() == null ? ", no token" : ", bearer token");
+            return serve(model);
+        }
+        finally
+        {
+            LOG.log(INFO, "stopping the gRPC API");
+            server.close();
+        }
+    }
+
+    private int serve(final ControlModel model)
     {
         LOG.log(INFO, "running generation {0}; SIGHUP reloads {1}, SIGINT or SIGTERM stops",
-            Long.toString(dataplane.snapshot().generation()), running.source());
+            Long.toString(model.generation()), running.source());
         while (true)
         {
             final String signal;
@@ -227,7 +274,7 @@ public final class Daemon
             }
             if (Signals.HUP.equals(signal))
             {
-                reload(dataplane);
+                reload(model);
             }
             else
             {
@@ -237,9 +284,9 @@ public final class Daemon
         }
     }
 
-    private void reload(final Dataplane dataplane)
+    private void reload(final ControlModel model)
     {
-        final long generation = dataplane.snapshot().generation();
+        final long generation = model.generation();
         LOG.log(INFO, "SIGHUP received: reloading {0}", running.source());
         final SluiceConfig next;
         try
@@ -256,31 +303,34 @@ public final class Daemon
                 Long.toString(generation));
             return;
         }
-        if (!running.canReloadTo(next))
-        {
-            LOG.log(WARNING, "the dataplane or stats section changed: that needs a restart; " +
-                "applying network, timeouts and services only");
-        }
-        final SluiceConfig previous = running;
-        final SluiceConfig applying = new SluiceConfig(running.source(), running.dataplane(), next.network(), next.timeouts(),
-            next.services(), running.statsFile());
+        final SluiceConfig previous = model.config();
         try
         {
-            final long applied = dataplane.apply(next.settings(), next.serviceSpecs());
-            running = applying;
-            LOG.log(INFO, "reload applied: generation {0} runs on every worker", Long.toString(applied));
+            final ApplyResult result = model.applyConfig(next, false, ControlModel.ORIGIN_RELOAD);
+            for (final String section : result.notApplied())
+            {
+                LOG.log(WARNING, "not applied until a restart: {0}", section);
+            }
+            if (!result.applied())
+            {
+                LOG.log(INFO, "reload: network, timeouts and services unchanged; generation {0} stays in force",
+                    Long.toString(result.generation()));
+                return;
+            }
+            running = model.config();
+            LOG.log(INFO, "reload applied: generation {0} runs on every worker", Long.toString(result.generation()));
             StartupSummary.logChanges(LOG, previous, running);
         }
-        catch (final Dataplane.GenerationNotConfirmedException ex)
+        catch (final ChangeRejectedException ex)
         {
-            running = applying;
-            LOG.log(ERROR, "reload applied but not confirmed: {0}; a worker may have stopped (see the errors above)", ex.getMessage());
-            StartupSummary.logChanges(LOG, previous, running);
-        }
-        catch (final RuntimeException | OutOfMemoryError ex)
-        {
-            LOG.log(ERROR, "reload failed: {0}; generation {1} stays in force", String.valueOf(ex.getMessage()),
-                Long.toString(generation));
+            if (ex.reason() == ChangeRejectedException.Reason.NOT_CONFIRMED)
+            {
+                running = model.config();
+                LOG.log(ERROR, "reload applied but not confirmed: {0}", ex.getMessage());
+                StartupSummary.logChanges(LOG, previous, running);
+                return;
+            }
+            LOG.log(ERROR, "reload failed: {0}; generation {1} stays in force", ex.getMessage(), Long.toString(generation));
         }
     }
 }

@@ -14,12 +14,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+
+import io.sluice.controlplane.api.v1.AddBackendRequest;
+import io.sluice.controlplane.api.v1.BackendConfig;
+import io.sluice.controlplane.api.v1.ChangeResponse;
+import io.sluice.controlplane.api.v1.GetConfigRequest;
+import io.sluice.controlplane.api.v1.GetServiceRequest;
+import io.sluice.controlplane.api.v1.ListServicesRequest;
+import io.sluice.controlplane.api.v1.LoadBalancerGrpc;
+import io.sluice.controlplane.api.v1.ServiceKey;
 import io.sluice.controlplane.config.DeviceNames;
 import io.sluice.dpdk.PcapFile;
 
@@ -268,6 +285,57 @@ class SluiceDaemonIT
                 "DSR leaves the IP packet untouched");
         }
         assertEquals(Map.of("203.0.113.11", toFirst, "203.0.113.12", toSecond), perBackend, "frames match stat's backend counts");
+    }
+
+    @Test
+    @Tag("dpdk")
+    void shouldServeTheGrpcApiFromTheRunnableJarAndReloadOverItsChanges() throws Exception
+    {
+        final Path in = directory.resolve("in.pcap");
+        final Path statsFile = directory.resolve("api.stats");
+        final Path configFile = directory.resolve("api.yaml");
+        final Path daemonLog = directory.resolve("api-daemon.log");
+        final String device = "net_pcap0,rx_pcap=" + in + ",tx_pcap=" + directory.resolve("out.pcap");
+        PcapFile.write(in, List.of());
+        Files.writeString(configFile, config(device, statsFile, 1) + "api: { listen: \"127.0.0.1:0\" }\n");
+
+        final Process daemon = start(daemonLog, "run", "--config", configFile.toString());
+        awaitLog(daemonLog, "gRPC API on 127.0.0.1:");
+        final Matcher listening = Pattern.compile("gRPC API on 127\\.0\\.0\\.1:([0-9]+) \\(plaintext, no token\\)")
+            .matcher(Files.readString(daemonLog));
+        assertTrue(listening.find(), Files.readString(daemonLog));
+        final ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", Integer.parseInt(listening.group(1)),
+            InsecureChannelCredentials.create()).build();
+        try
+        {
+            final LoadBalancerGrpc.LoadBalancerBlockingStub client = LoadBalancerGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+            assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(60, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+            assertEquals(1, client.listServices(ListServicesRequest.getDefaultInstance()).getServicesCount());
+            final ChangeResponse added = client.addBackend(AddBackendRequest.newBuilder()
+                .setKey(ServiceKey.newBuilder().setVip(VIP).setPort(80))
+                .setBackend(BackendConfig.newBuilder().setAddress("203.0.113.13")).build());
+            assertEquals(2, added.getGeneration());
+            assertTrue(client.getConfig(GetConfigRequest.getDefaultInstance()).getYaml()
+                .contains("- { address: \"203.0.113.13\", weight: 1 }"));
+            awaitStat(statsFile, daemon, daemonLog, text -> text.contains("generation 2 ") && text.contains("203.0.113.13"));
+
+            assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).start().waitFor());
+            awaitLog(daemonLog, "reload applied: generation 3 runs on every worker");
+            assertTrue(Files.readString(daemonLog).contains("the reload replaces 1 change(s) made through the API"));
+            assertEquals(2, client.withDeadlineAfter(60, TimeUnit.SECONDS).getService(GetServiceRequest.newBuilder()
+                .setKey(ServiceKey.newBuilder().setVip(VIP).setPort(80)).build()).getBackendsCount(), "the file's backends again");
+        }
+        finally
+        {
+            channel.shutdownNow();
+        }
+        daemon.destroy();
+        assertTrue(daemon.waitFor(WAIT_NS, TimeUnit.NANOSECONDS), "the daemon did not stop on SIGTERM");
+        assertEquals(0, daemon.exitValue(), Files.readString(daemonLog));
+        assertTrue(Files.readString(daemonLog).contains("stopping the gRPC API"));
+        Files.deleteIfExists(DeviceNames.lockFile(device));
     }
 
     private static String backendOf(final byte[] frame)

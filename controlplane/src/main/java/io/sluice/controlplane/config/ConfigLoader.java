@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.yaml.snakeyaml.LoaderOptions;
@@ -19,6 +20,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
+import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.service.DataplaneSettings;
@@ -38,7 +40,7 @@ import static io.sluice.controlplane.config.Values.integer;
  */
 public final class ConfigLoader
 {
-    private static final List<String> TOP_KEYS = List.of("dataplane", "network", "timeouts", "services", "stats");
+    private static final List<String> TOP_KEYS = List.of("dataplane", "network", "timeouts", "services", "stats", "api");
     private static final List<String> DATAPLANE_KEYS = List.of("device", "cores", "workers", "mainCore", "eal", "mac",
         "promiscuous", "mbufs", "burst", "descriptors", "flowTable", "icmpTooBigRate");
     private static final List<String> DESCRIPTOR_KEYS = List.of("rx", "tx");
@@ -49,7 +51,7 @@ public final class ConfigLoader
     private static final List<String> NEIGHBOUR_KEYS = List.of("address", "mac");
     private static final List<String> TIMEOUT_KEYS = List.of("tcpIdle", "udpIdle", "tcpClosing", "otherIdle");
     private static final List<String> SERVICE_KEYS = List.of("vip", "port", "protocol", "mode", "maglevSize", "timeouts",
-        "backends");
+        "backends", "scheduler", "flags", "quorum", "sorry", "healthCheck");
     private static final List<String> SERVICE_TIMEOUT_KEYS = List.of("tcpIdle", "udpIdle");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final List<String> STATS_KEYS = List.of("file");
@@ -64,11 +66,13 @@ public final class ConfigLoader
 
     private final YamlReader reader;
     private final Path baseDirectory;
+    private final ServiceOptionsReader serviceOptions;
 
     private ConfigLoader(final String fileName, final Path baseDirectory)
     {
         this.reader = new YamlReader(fileName);
         this.baseDirectory = baseDirectory;
+        this.serviceOptions = new ServiceOptionsReader(reader);
     }
 
     /**
@@ -107,8 +111,28 @@ public final class ConfigLoader
     public static SluiceConfig parse(final Path file, final String text) throws ConfigException
     {
         final Path directory = file.toAbsolutePath().getParent();
-        final ConfigLoader loader = new ConfigLoader(file.toString(), directory == null ? Path.of("/") : directory);
-        final SluiceConfig config = loader.read(file, text);
+        return parse(file.toString(), directory == null ? Path.of("/") : directory, file, text);
+    }
+
+    /**
+     * Validates configuration text that did not come from a file (the API's ApplyConfig).
+     *
+     * @param name      what messages call the text, e.g. {@code apply}.
+     * @param directory the directory relative paths in it are relative to.
+     * @param text      the YAML text.
+     * @return the configuration, its source {@code directory/name}.
+     * @throws ConfigException listing every problem.
+     */
+    public static SluiceConfig parse(final String name, final Path directory, final String text) throws ConfigException
+    {
+        return parse(name, directory, directory.resolve(name), text);
+    }
+
+    private static SluiceConfig parse(final String name, final Path directory, final Path source, final String text)
+        throws ConfigException
+    {
+        final ConfigLoader loader = new ConfigLoader(name, directory);
+        final SluiceConfig config = loader.read(source, text);
         if (loader.reader.hasProblems() || config == null)
         {
             throw new ConfigException(loader.reader.problems());
@@ -137,11 +161,12 @@ public final class ConfigLoader
         final TimeoutSection timeouts = timeouts(top);
         final List<ServiceSection> services = services(top, timeouts);
         final Path statsFile = statsFile(top, dataplane);
+        final ApiSection api = new ApiSectionReader(reader, baseDirectory).read(top);
         if (reader.hasProblems())
         {
             return null;
         }
-        final SluiceConfig config = new SluiceConfig(file, dataplane, network, timeouts, services, statsFile);
+        final SluiceConfig config = new SluiceConfig(file, dataplane, network, timeouts, services, statsFile, api);
         new DataplaneValidation(reader, top).validate(config);
         return config;
     }
@@ -440,16 +465,24 @@ public final class ConfigLoader
         final long udpIdleNs = overrides == null ? timeouts.udpIdleNs() :
             overrides.get("udpIdle", timeouts.udpIdleNs(), duration, TIMEOUT_FORM);
         final List<ServiceSection.BackendEntry> backends = backends(entry);
-        if (backends != null && maglevSize <= backends.size())
+        final Scheduler scheduler = serviceOptions.scheduler(entry);
+        final Set<ServiceFlag> flags = serviceOptions.flags(entry, protocol);
+        final int quorum = serviceOptions.quorum(entry);
+        final IpAddress sorry = serviceOptions.sorry(entry, backends);
+        final HealthPolicy healthCheck = serviceOptions.healthCheck(entry);
+        final int tableBackends = backends == null ? 0 : backends.size() + (sorry == null ? 0 : 1);
+        if (backends != null && maglevSize <= tableBackends)
         {
-            reader.invalid(entry.value("maglevSize"), entry.pathOf("maglevSize"), Integer.toString(maglevSize),
-                "a prime above the number of backends (" + backends.size() + "), e.g. 65537");
+            reader.invalid(entry.has("maglevSize") ? entry.value("maglevSize") : entry.node(), entry.pathOf("maglevSize"),
+                Integer.toString(maglevSize), "a prime above the number of backends (" + tableBackends +
+                (sorry == null ? "" : ", the sorry backend included") + "), e.g. 65537");
         }
-        if (vip == null || port == null || mode == null || backends == null)
+        if (vip == null || port == null || mode == null || backends == null || healthCheck == null)
         {
             return null;
         }
-        return new ServiceSection(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends);
+        return new ServiceSection(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends, scheduler, flags, quorum,
+            sorry, healthCheck);
     }
 
     private List<ServiceSection.BackendEntry> backends(final YamlReader.Section service)

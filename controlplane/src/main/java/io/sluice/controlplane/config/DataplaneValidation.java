@@ -104,6 +104,13 @@ final class DataplaneValidation
                 }
             }
         }
+        final Node sorry = child(service, "sorry");
+        final ServiceSpec.BackendSpec last = spec.backends().isEmpty() ? null : spec.backends().getLast();
+        if (sorry instanceof ScalarNode scalar && last != null && last.weight() == 0 && names(reason, last.address().toString()))
+        {
+            reader.invalid(sorry, path + ".sorry", scalar.getValue(), reason);
+            return;
+        }
         final Node vip = child(service, "vip");
         if (vip instanceof ScalarNode scalar && names(reason, spec.vip().toString()))
         {

@@ -3,6 +3,7 @@ package io.sluice.controlplane.config;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSpec;
@@ -18,10 +19,11 @@ import io.sluice.dataplane.service.ServiceSpec;
  * @param timeouts  the {@code timeouts:} section.
  * @param services  the {@code services:} list.
  * @param statsFile where the daemon publishes its counters.
+ * @param api       the {@code api:} section, or null when the daemon runs no API.
  */
 public record SluiceConfig(
     Path source, DataplaneSection dataplane, NetworkSection network, TimeoutSection timeouts, List<ServiceSection> services,
-    Path statsFile)
+    Path statsFile, ApiSection api)
 {
     /**
      * Copies the service list.
@@ -29,6 +31,39 @@ public record SluiceConfig(
     public SluiceConfig
     {
         services = List.copyOf(services);
+    }
+
+    /**
+     * A configuration without an API.
+     */
+    public SluiceConfig(
+        final Path source, final DataplaneSection dataplane, final NetworkSection network, final TimeoutSection timeouts,
+        final List<ServiceSection> services, final Path statsFile)
+    {
+        this(source, dataplane, network, timeouts, services, statsFile, null);
+    }
+
+    /**
+     * This configuration with other network, timeouts and services: what a reload or an applied
+     * configuration changes (the rest needs a restart).
+     *
+     * @param next where the network, timeouts and services come from.
+     * @return a new configuration with this one's source, dataplane, stats file and API.
+     */
+    public SluiceConfig withReloadable(final SluiceConfig next)
+    {
+        return new SluiceConfig(source, dataplane, next.network, next.timeouts, next.services, statsFile, api);
+    }
+
+    /**
+     * This configuration with other services.
+     *
+     * @param nextServices the services.
+     * @return a new configuration.
+     */
+    public SluiceConfig withServices(final List<ServiceSection> nextServices)
+    {
+        return new SluiceConfig(source, dataplane, network, timeouts, nextServices, statsFile, api);
     }
 
     /**
@@ -65,6 +100,6 @@ public record SluiceConfig(
      */
     public boolean canReloadTo(final SluiceConfig next)
     {
-        return dataplane.equals(next.dataplane) && statsFile.equals(next.statsFile);
+        return dataplane.equals(next.dataplane) && statsFile.equals(next.statsFile) && Objects.equals(api, next.api);
     }
 }

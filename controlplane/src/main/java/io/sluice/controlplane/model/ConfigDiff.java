@@ -1,0 +1,229 @@
+package io.sluice.controlplane.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.config.Durations;
+import io.sluice.controlplane.config.NetworkSection;
+import io.sluice.controlplane.config.ServiceFlag;
+import io.sluice.controlplane.config.ServiceSection;
+import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.config.TimeoutSection;
+import io.sluice.dataplane.service.IpAddress;
+
+/**
+ * The differences between two configurations' network, timeouts and services, in words: what
+ * {@code ApplyConfig} reports, and the one-line summary of a generation.
+ */
+public final class ConfigDiff
+{
+    private static final int SUMMARY_CHANGES = 3;
+
+    private ConfigDiff()
+    {
+    }
+
+    /**
+     * The differences: network and timeouts first, then removed services, then the services of
+     * {@code next} in its order (added or changed, each followed by its backends' changes).
+     *
+     * @param before the configuration in force.
+     * @param next   the one to apply.
+     * @return the changes, empty when the two run the same.
+     */
+    public static List<ConfigChange> between(final SluiceConfig before, final SluiceConfig next)
+    {
+        final List<ConfigChange> changes = new ArrayList<>();
+        final String network = network(before.network(), next.network());
+        if (!network.isEmpty())
+        {
+            changes.add(new ConfigChange(ConfigChange.Kind.CHANGED, "network", network));
+        }
+        final String timeouts = timeouts(before.timeouts(), next.timeouts());
+        if (!timeouts.isEmpty())
+        {
+            changes.add(new ConfigChange(ConfigChange.Kind.CHANGED, "timeouts", timeouts));
+        }
+        final Map<ServiceKey, ServiceSection> old = new LinkedHashMap<>();
+        for (final ServiceSection service : before.services())
+        {
+            old.put(ServiceKey.of(service), service);
+        }
+        final Map<ServiceKey, ServiceSection> kept = new LinkedHashMap<>();
+        for (final ServiceSection service : next.services())
+        {
+            kept.put(ServiceKey.of(service), service);
+        }
+        for (final Map.Entry<ServiceKey, ServiceSection> entry : old.entrySet())
+        {
+            if (!kept.containsKey(entry.getKey()))
+            {
+                changes.add(new ConfigChange(ConfigChange.Kind.REMOVED, "service " + entry.getKey().name(), ""));
+            }
+        }
+        for (final Map.Entry<ServiceKey, ServiceSection> entry : kept.entrySet())
+        {
+            service(changes, entry.getKey(), old.get(entry.getKey()), entry.getValue());
+        }
+        return changes;
+    }
+
+    /**
+     * The changes in one line.
+     *
+     * @param changes the changes.
+     * @return e.g. {@code added service 192.0.2.10:80/tcp: dsr, 2 backends; ... (5 changes)}, or
+     *         {@code no change}.
+     */
+    public static String summary(final List<ConfigChange> changes)
+    {
+        if (changes.isEmpty())
+        {
+            return "no change";
+        }
+        final List<String> shown = new ArrayList<>();
+        for (int i = 0; i < Math.min(SUMMARY_CHANGES, changes.size()); i++)
+        {
+            shown.add(changes.get(i).toString());
+        }
+        final String more = changes.size() > SUMMARY_CHANGES ? "; and " + (changes.size() - SUMMARY_CHANGES) + " more" : "";
+        return String.join("; ", shown) + more;
+    }
+
+    private static void service(
+        final List<ConfigChange> changes, final ServiceKey key, final ServiceSection before, final ServiceSection next)
+    {
+        final String subject = "service " + key.name();
+        if (before == null)
+        {
+            changes.add(new ConfigChange(ConfigChange.Kind.ADDED, subject, describe(next)));
+            return;
+        }
+        final List<String> details = new ArrayList<>();
+        differs(details, "mode", before.mode().name().toLowerCase(), next.mode().name().toLowerCase());
+        differs(details, "scheduler", before.scheduler().configName(), next.scheduler().configName());
+        differs(details, "flags", flags(before), flags(next));
+        differs(details, "quorum", before.quorum(), next.quorum());
+        differs(details, "sorry", address(before.sorry()), address(next.sorry()));
+        differs(details, "maglevSize", before.maglevSize(), next.maglevSize());
+        differs(details, "tcpIdle", Durations.format(before.tcpIdleNs()), Durations.format(next.tcpIdleNs()));
+        differs(details, "udpIdle", Durations.format(before.udpIdleNs()), Durations.format(next.udpIdleNs()));
+        if (!before.healthCheck().equals(next.healthCheck()))
+        {
+            details.add("healthCheck " + before.healthCheck().kind().name().toLowerCase() + " -> " +
+                next.healthCheck().kind().name().toLowerCase() + " (" + next.healthCheck() + ")");
+        }
+        if (!details.isEmpty())
+        {
+            changes.add(new ConfigChange(ConfigChange.Kind.CHANGED, subject, String.join(", ", details)));
+        }
+        backends(changes, key, before, next);
+    }
+
+    private static void backends(
+        final List<ConfigChange> changes, final ServiceKey key, final ServiceSection before, final ServiceSection next)
+    {
+        for (final ServiceSection.BackendEntry backend : before.backends())
+        {
+            if (next.backend(backend.address()) == null)
+            {
+                changes.add(new ConfigChange(ConfigChange.Kind.REMOVED, new BackendRef(key, backend.address()).toString(), ""));
+            }
+        }
+        for (final ServiceSection.BackendEntry backend : next.backends())
+        {
+            final ServiceSection.BackendEntry old = before.backend(backend.address());
+            final String subject = new BackendRef(key, backend.address()).toString();
+            if (old == null)
+            {
+                changes.add(new ConfigChange(ConfigChange.Kind.ADDED, subject, "weight " + backend.weight()));
+            }
+            else if (old.weight() != backend.weight())
+            {
+                changes.add(new ConfigChange(ConfigChange.Kind.CHANGED, subject, "weight " + old.weight() + " -> " + backend.weight()));
+            }
+        }
+    }
+
+    /**
+     * A service in a few words.
+     *
+     * @param service the service.
+     * @return e.g. {@code dsr, maglev, 2 backends}.
+     */
+    static String describe(final ServiceSection service)
+    {
+        return service.mode().name().toLowerCase() + ", " + service.scheduler().configName() + ", " + service.backends().size() +
+            " backend" + (service.backends().size() == 1 ? "" : "s") +
+            (service.sorry() == null ? "" : ", sorry " + address(service.sorry())) +
+            ", health check " + service.healthCheck().kind().name().toLowerCase();
+    }
+
+    private static String network(final NetworkSection before, final NetworkSection next)
+    {
+        final List<String> details = new ArrayList<>();
+        differs(details, "addresses", addresses(before.addresses()), addresses(next.addresses()));
+        differs(details, "gateway ipv4", address(before.gatewayIpv4()), address(next.gatewayIpv4()));
+        differs(details, "gateway ipv6", address(before.gatewayIpv6()), address(next.gatewayIpv6()));
+        differs(details, "mtu", before.mtu(), next.mtu());
+        differs(details, "tunnel sources", addresses(before.tunnelSources()), addresses(next.tunnelSources()));
+        differs(details, "guePort", before.guePort(), next.guePort());
+        differs(details, "gueVariant", before.gueVariant(), next.gueVariant());
+        differs(details, "outerTtl", before.outerTtl(), next.outerTtl());
+        if (!before.neighbours().equals(next.neighbours()))
+        {
+            details.add("neighbours " + before.neighbours().size() + " -> " + next.neighbours().size() + " entries");
+        }
+        return String.join(", ", details);
+    }
+
+    private static String timeouts(final TimeoutSection before, final TimeoutSection next)
+    {
+        final List<String> details = new ArrayList<>();
+        differs(details, "tcpIdle", Durations.format(before.tcpIdleNs()), Durations.format(next.tcpIdleNs()));
+        differs(details, "udpIdle", Durations.format(before.udpIdleNs()), Durations.format(next.udpIdleNs()));
+        differs(details, "tcpClosing", Durations.format(before.tcpClosingNs()), Durations.format(next.tcpClosingNs()));
+        differs(details, "otherIdle", Durations.format(before.otherIdleNs()), Durations.format(next.otherIdleNs()));
+        return String.join(", ", details);
+    }
+
+    private static void differs(final List<String> details, final String what, final Object before, final Object next)
+    {
+        if (!Objects.equals(before, next))
+        {
+            details.add(what + " " + before + " -> " + next);
+        }
+    }
+
+    private static String flags(final ServiceSection service)
+    {
+        final List<String> names = new ArrayList<>();
+        for (final ServiceFlag flag : ServiceFlag.values())
+        {
+            if (service.flags().contains(flag))
+            {
+                names.add(flag.configName());
+            }
+        }
+        return "[" + String.join(", ", names) + "]";
+    }
+
+    private static String addresses(final List<IpAddress> addresses)
+    {
+        final List<String> texts = new ArrayList<>();
+        for (final IpAddress address : addresses)
+        {
+            texts.add(AddressText.format(address));
+        }
+        return "[" + String.join(", ", texts) + "]";
+    }
+
+    private static String address(final IpAddress address)
+    {
+        return address == null ? "none" : AddressText.format(address);
+    }
+}

@@ -1,0 +1,110 @@
+package io.sluice.controlplane.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.sluice.controlplane.config.ServiceSection;
+import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.health.BackendHealth;
+import io.sluice.dataplane.service.ServiceSpec;
+
+/**
+ * The dataplane's form of the desired configuration, given the health of the backends: what the
+ * workers actually run. Per service:
+ * <ul>
+ *   <li>a backend that is DOWN gets weight 0 (no new flows; its established flows stay pinned);</li>
+ *   <li>a drained backend (configured weight 0) keeps weight 0;</li>
+ *   <li>a service whose serving backends (not DOWN, weight above 0) are fewer than its quorum is
+ *       below quorum: with a sorry backend, every backend gets weight 0 and the sorry backend
+ *       weight 1, so only it takes new flows; without one, the serving backends keep them;</li>
+ *   <li>the sorry backend is always in the spec (weight 0 while it is not needed), so its next hop
+ *       is resolved before it is.</li>
+ * </ul>
+ *
+ * @param specs      one spec per service, in configuration order.
+ * @param conditions where each service stands.
+ * @param weights    the weight in force of each backend (the sorry backend not included).
+ */
+public record EffectiveSpecs(
+    List<ServiceSpec> specs, Map<ServiceKey, ServiceCondition> conditions, Map<BackendRef, Integer> weights)
+{
+    /**
+     * Copies the collections.
+     */
+    public EffectiveSpecs
+    {
+        specs = List.copyOf(specs);
+        conditions = Collections.unmodifiableMap(new LinkedHashMap<>(conditions));
+        weights = Map.copyOf(weights);
+    }
+
+    /**
+     * Computes the form in force.
+     *
+     * @param config the desired configuration.
+     * @param health the health of the backends; a backend absent from it is UNKNOWN (counts as up).
+     * @return the specs and conditions.
+     */
+    public static EffectiveSpecs of(final SluiceConfig config, final Map<BackendRef, BackendStatus> health)
+    {
+        final List<ServiceSpec> specs = new ArrayList<>(config.services().size());
+        final Map<ServiceKey, ServiceCondition> conditions = new LinkedHashMap<>();
+        final Map<BackendRef, Integer> weights = new HashMap<>();
+        for (final ServiceSection service : config.services())
+        {
+            final ServiceKey key = ServiceKey.of(service);
+            int serving = 0;
+            for (final ServiceSection.BackendEntry backend : service.backends())
+            {
+                if (backend.weight() > 0 && healthOf(health, key, backend).countsAsUp())
+                {
+                    serving++;
+                }
+            }
+            final boolean belowQuorum = serving < service.quorum();
+            final boolean sorryActive = belowQuorum && service.sorry() != null;
+            final List<ServiceSpec.BackendSpec> backends = new ArrayList<>(service.backends().size() + 1);
+            for (final ServiceSection.BackendEntry backend : service.backends())
+            {
+                final boolean up = healthOf(health, key, backend).countsAsUp();
+                final int weight = sorryActive || !up ? 0 : backend.weight();
+                weights.put(new BackendRef(key, backend.address()), weight);
+                backends.add(new ServiceSpec.BackendSpec(backend.address(), weight));
+            }
+            if (service.sorry() != null)
+            {
+                backends.add(new ServiceSpec.BackendSpec(service.sorry(), sorryActive ? 1 : 0));
+            }
+            specs.add(toDataplane(service, backends));
+            conditions.put(key, new ServiceCondition(serving, belowQuorum, sorryActive, !sorryActive && serving == 0));
+        }
+        return new EffectiveSpecs(specs, conditions, weights);
+    }
+
+    private static BackendHealth healthOf(
+        final Map<BackendRef, BackendStatus> health, final ServiceKey key, final ServiceSection.BackendEntry backend)
+    {
+        final BackendStatus status = health.get(new BackendRef(key, backend.address()));
+        return status == null ? BackendHealth.UNKNOWN : status.health();
+    }
+
+    /**
+     * The one mapping of a service's model form to the dataplane's: everything the dataplane knows
+     * of a service is decided here. The dataplane has no scheduler or flags yet: every scheduler
+     * runs as weighted Maglev over the 5-tuple with the weights in force, and the flags are not
+     * passed on; this is the function that will pass them.
+     *
+     * @param service  the service as configured.
+     * @param backends its backends with their weights in force.
+     * @return the spec.
+     */
+    static ServiceSpec toDataplane(final ServiceSection service, final List<ServiceSpec.BackendSpec> backends)
+    {
+        return new ServiceSpec(service.vip(), service.port(), service.protocol(), service.mode(), backends,
+            service.maglevSize(), service.tcpIdleNs(), service.udpIdleNs());
+    }
+}

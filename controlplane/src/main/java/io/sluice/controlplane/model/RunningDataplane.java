@@ -1,0 +1,44 @@
+package io.sluice.controlplane.model;
+
+import java.util.List;
+
+import io.sluice.controlplane.stat.StatsSample;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.worker.Dataplane;
+
+/**
+ * The {@link DataplaneControl} of a running {@link Dataplane}: changes go to
+ * {@link Dataplane#apply}, counters come from the stats file the dataplane publishes in.
+ */
+public final class RunningDataplane implements DataplaneControl
+{
+    private final Dataplane dataplane;
+
+    /**
+     * @param dataplane the running dataplane; its owner closes it.
+     */
+    public RunningDataplane(final Dataplane dataplane)
+    {
+        this.dataplane = dataplane;
+    }
+
+    @Override
+    public long apply(final DataplaneSettings settings, final List<ServiceSpec> services)
+    {
+        return dataplane.apply(settings, services);
+    }
+
+    @Override
+    public ServiceSnapshot snapshot()
+    {
+        return dataplane.snapshot();
+    }
+
+    @Override
+    public StatsSample stats()
+    {
+        return StatsSample.read(dataplane.stats());
+    }
+}

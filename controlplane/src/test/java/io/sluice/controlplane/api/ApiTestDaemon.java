@@ -1,0 +1,185 @@
+package io.sluice.controlplane.api;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+
+import io.sluice.controlplane.api.v1.LoadBalancerGrpc;
+import io.sluice.controlplane.config.ApiSection;
+import io.sluice.controlplane.config.ConfigException;
+import io.sluice.controlplane.config.ConfigLoader;
+import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.model.ControlModel;
+import io.sluice.controlplane.model.EventBus;
+import io.sluice.controlplane.model.RunningDataplane;
+import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.dataplane.worker.Dataplane;
+import io.sluice.dpdk.DpdkTestSupport;
+
+/**
+ * What a daemon runs, in the test JVM: a real {@link Dataplane} with one worker on a {@code net_ring}
+ * port, publishing in a real stats file, under a {@link ControlModel}, with a real {@link ApiServer}
+ * on 127.0.0.1 and an ephemeral port, and a client channel to it. The dataplane lives as long as
+ * the test class; {@link #reset} puts the base configuration back and starts a fresh model and
+ * server for each test.
+ */
+final class ApiTestDaemon implements AutoCloseable
+{
+    /** The configuration every test starts from: one DSR service with two backends. */
+    static final String BASE_CONFIG = """
+        dataplane:
+          device: %s
+          workers: 1
+          mac: 02:00:00:00:00:01
+          promiscuous: false
+          descriptors: { rx: 256, tx: 256 }
+          flowTable: { capacity: 16384 }
+        network:
+          addresses: [203.0.113.2]
+          tunnel: { sources: [203.0.113.2] }
+        services:
+          - vip: 192.0.2.10
+            port: 80
+            mode: dsr
+            backends:
+              - { address: 203.0.113.11, weight: 1 }
+              - { address: 203.0.113.12, weight: 2 }
+        stats:
+          file: api.stats
+        """;
+
+    private final Path directory;
+    private final SluiceConfig base;
+    private final StatsFile stats;
+    private final Dataplane dataplane;
+    private ControlModel model;
+    private ApiServer server;
+    private final List<ManagedChannel> channels = new ArrayList<>();
+
+    private ApiTestDaemon(final Path directory, final SluiceConfig base, final StatsFile stats, final Dataplane dataplane)
+    {
+        this.directory = directory;
+        this.base = base;
+        this.stats = stats;
+        this.dataplane = dataplane;
+    }
+
+    /**
+     * Starts the dataplane.
+     *
+     * @param directory where the configuration and stats file go.
+     * @param device    a {@code net_ring} device name no other test of the JVM uses.
+     * @return the daemon, without an API until {@link #reset}.
+     */
+    static ApiTestDaemon start(final Path directory, final String device) throws IOException, ConfigException
+    {
+        final Path file = Files.writeString(directory.resolve("sluice.yaml"), BASE_CONFIG.formatted(device));
+        final SluiceConfig config = ConfigLoader.load(file);
+        final StatsFile stats = StatsFile.create(config.statsFile(), config.dataplane().workers());
+        try
+        {
+            final Dataplane dataplane = Dataplane.start(DpdkTestSupport.eal(), config.dataplane().toDataplaneConfig(),
+                config.settings(), ControlModel.initialSpecs(config), null, stats);
+            return new ApiTestDaemon(directory, config, stats, dataplane);
+        }
+        catch (final RuntimeException ex)
+        {
+            stats.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Puts the base configuration back into the dataplane and starts a new model and API server.
+     *
+     * @param api how the server listens and authenticates; its port should be 0.
+     */
+    void reset(final ApiSection api) throws IOException
+    {
+        closeApi();
+        dataplane.apply(base.settings(), ControlModel.initialSpecs(base));
+        model = new ControlModel(base, new RunningDataplane(dataplane), new EventBus(Clock.systemUTC()), Clock.systemUTC());
+        server = ApiServer.start(api, model);
+    }
+
+    /**
+     * A plaintext API on 127.0.0.1, any port, without a token.
+     */
+    static ApiSection plaintext()
+    {
+        return new ApiSection("127.0.0.1", 0, null, null, null, null, null);
+    }
+
+    /**
+     * Opens a channel to the server.
+     *
+     * @param credentials plaintext or TLS.
+     * @return the channel; the daemon closes it with the next reset.
+     */
+    ManagedChannel connect(final ChannelCredentials credentials)
+    {
+        final ManagedChannel opened = Grpc.newChannelBuilderForAddress("127.0.0.1", server.address().getPort(), credentials)
+            .overrideAuthority("localhost").build();
+        channels.add(opened);
+        return opened;
+    }
+
+    /**
+     * A blocking stub over a plaintext channel, with a deadline.
+     */
+    LoadBalancerGrpc.LoadBalancerBlockingStub client()
+    {
+        return LoadBalancerGrpc.newBlockingStub(connect(InsecureChannelCredentials.create())).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    ControlModel model()
+    {
+        return model;
+    }
+
+    Dataplane dataplane()
+    {
+        return dataplane;
+    }
+
+    ApiServer server()
+    {
+        return server;
+    }
+
+    Path directory()
+    {
+        return directory;
+    }
+
+    private void closeApi()
+    {
+        for (final ManagedChannel channel : channels)
+        {
+            channel.shutdownNow();
+        }
+        channels.clear();
+        if (server != null)
+        {
+            server.close();
+            server = null;
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        closeApi();
+        dataplane.close();
+        stats.close();
+    }
+}
