@@ -185,12 +185,13 @@ final class ProtoRequests
         }
         return switch (scheduler)
         {
+            case SCHEDULER_UNSPECIFIED -> Scheduler.DEFAULT;
             case SCHEDULER_WEIGHTED_MAGLEV -> Scheduler.WEIGHTED_MAGLEV;
             case SCHEDULER_SOURCE_HASH -> Scheduler.SOURCE_HASH;
             case SCHEDULER_LEAST_CONN -> Scheduler.LEAST_CONN;
             case SCHEDULER_WEIGHTED_ROUND_ROBIN -> Scheduler.WEIGHTED_ROUND_ROBIN;
             case SCHEDULER_LEAST_RESPONSE_TIME -> Scheduler.LEAST_RESPONSE_TIME;
-            case SCHEDULER_UNSPECIFIED, SCHEDULER_MAGLEV, UNRECOGNIZED -> Scheduler.MAGLEV;
+            case SCHEDULER_MAGLEV, UNRECOGNIZED -> Scheduler.MAGLEV;
         };
     }
 

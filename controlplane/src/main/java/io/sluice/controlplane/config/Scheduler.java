@@ -6,9 +6,9 @@ package io.sluice.controlplane.config;
  */
 public enum Scheduler
 {
-    /** Maglev consistent hashing of the 5-tuple, every backend with a weight above 0 counting once: the default. */
+    /** Maglev consistent hashing of the 5-tuple, every backend with a weight above 0 counting once. */
     MAGLEV("maglev"),
-    /** Maglev with shares proportional to the weights. */
+    /** Maglev with shares proportional to the weights: the default, so that configured weights count. */
     WEIGHTED_MAGLEV("weighted-maglev"),
     /** Maglev over the client address only: a client keeps its backend across connections. */
     SOURCE_HASH("source-hash"),
@@ -18,6 +18,9 @@ public enum Scheduler
     WEIGHTED_ROUND_ROBIN("weighted-round-robin"),
     /** Backends weighted by their measured health-check latency. */
     LEAST_RESPONSE_TIME("least-response-time");
+
+    /** The scheduler of a service that names none. */
+    public static final Scheduler DEFAULT = WEIGHTED_MAGLEV;
 
     /** What a valid scheduler name looks like, for messages. */
     public static final String FORM =

@@ -44,7 +44,7 @@ final class ServiceOptionsReader
 
     Scheduler scheduler(final YamlReader.Section entry)
     {
-        return entry.get("scheduler", Scheduler.MAGLEV, Scheduler::parse, Scheduler.FORM);
+        return entry.get("scheduler", Scheduler.DEFAULT, Scheduler::parse, Scheduler.FORM);
     }
 
     int quorum(final YamlReader.Section entry)

@@ -67,7 +67,7 @@ public record ServiceSection(
         final IpAddress vip, final int port, final int protocol, final ForwardingMode mode, final int maglevSize,
         final long tcpIdleNs, final long udpIdleNs, final List<BackendEntry> backends)
     {
-        this(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends, Scheduler.MAGLEV, Set.of(),
+        this(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends, Scheduler.DEFAULT, Set.of(),
             DEFAULT_QUORUM, null, NO_HEALTH_CHECK);
     }
 

@@ -248,18 +248,23 @@ public final class ControlModel
         {
             return new FlowPrediction(null, hash, -1, null, FlowTableLookup.NOT_FOUND, snapshot.generation());
         }
-        final Backend backend = scheduledBackend(service, hash);
+        final Backend backend = scheduledBackend(service, key, hash);
         return new FlowPrediction(new ServiceKey(vip, vipPort, protocol), hash, MaglevTable.slotFor(hash, service.maglev().size()),
             backend == null ? null : backend.address(), dataplane.lookupFlow(key, hash), snapshot.generation());
     }
 
     /**
-     * The backend the dataplane picks for a new flow: as the workers do it, Maglev over the flow hash
-     * with the weights in force (the dataplane has no other scheduler yet).
+     * The backend the dataplane picks for a new flow, as the workers do it for the hash schedulers;
+     * null for least connections and round robin, whose pick depends on each worker's state.
      */
-    private static Backend scheduledBackend(final Service service, final long hash)
+    private static Backend scheduledBackend(final Service service, final FlowKey key, final long hash)
     {
-        return service.pick(hash);
+        return switch (service.scheduler())
+        {
+            case MAGLEV -> service.pick(hash);
+            case SOURCE_HASH -> service.pick(key.sourceHash());
+            case LEAST_CONNECTIONS, ROUND_ROBIN -> null;
+        };
     }
 
     /**

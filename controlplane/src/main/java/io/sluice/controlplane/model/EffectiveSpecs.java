@@ -7,9 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.sluice.controlplane.config.ServiceFlag;
 import io.sluice.controlplane.config.ServiceSection;
 import io.sluice.controlplane.config.SluiceConfig;
 import io.sluice.controlplane.health.BackendHealth;
+import io.sluice.dataplane.service.Scheduler;
 import io.sluice.dataplane.service.ServiceSpec;
 
 /**
@@ -73,7 +75,8 @@ public record EffectiveSpecs(
                 final boolean up = healthOf(health, key, backend).countsAsUp();
                 final int weight = sorryActive || !up ? 0 : backend.weight();
                 weights.put(new BackendRef(key, backend.address()), weight);
-                backends.add(new ServiceSpec.BackendSpec(backend.address(), weight));
+                backends.add(new ServiceSpec.BackendSpec(backend.address(), weight,
+                    !up && service.flags().contains(ServiceFlag.RESET_ON_DOWN)));
             }
             if (service.sorry() != null)
             {
@@ -94,9 +97,18 @@ public record EffectiveSpecs(
 
     /**
      * The one mapping of a service's model form to the dataplane's: everything the dataplane knows
-     * of a service is decided here. The dataplane has no scheduler or flags yet: every scheduler
-     * runs as weighted Maglev over the 5-tuple with the weights in force, and the flags are not
-     * passed on; this is the function that will pass them.
+     * of a service is decided here.
+     * <ul>
+     *   <li>{@code maglev}: Maglev over the 5-tuple with every backend that takes new flows counted
+     *       once (weight 1); {@code weighted-maglev}: the same with the weights in force;</li>
+     *   <li>{@code source-hash}: weighted Maglev over the client address;</li>
+     *   <li>{@code least-conn}: weighted least connections; {@code weighted-round-robin}: smooth
+     *       weighted round robin;</li>
+     *   <li>{@code least-response-time}: weighted least connections over the weights in force,
+     *       which the model scales by measured health-check latency;</li>
+     *   <li>{@code reset-on-down} was applied to the backends by the caller; {@code ops} becomes
+     *       one-packet scheduling.</li>
+     * </ul>
      *
      * @param service  the service as configured.
      * @param backends its backends with their weights in force.
@@ -104,7 +116,27 @@ public record EffectiveSpecs(
      */
     static ServiceSpec toDataplane(final ServiceSection service, final List<ServiceSpec.BackendSpec> backends)
     {
-        return new ServiceSpec(service.vip(), service.port(), service.protocol(), service.mode(), backends,
-            service.maglevSize(), service.tcpIdleNs(), service.udpIdleNs());
+        final Scheduler scheduler;
+        List<ServiceSpec.BackendSpec> inForce = backends;
+        switch (service.scheduler())
+        {
+            case MAGLEV ->
+            {
+                scheduler = Scheduler.MAGLEV;
+                inForce = new ArrayList<>(backends.size());
+                for (final ServiceSpec.BackendSpec backend : backends)
+                {
+                    inForce.add(new ServiceSpec.BackendSpec(backend.address(), backend.weight() > 0 ? 1 : 0, backend.resetFlows()));
+                }
+            }
+            case WEIGHTED_MAGLEV -> scheduler = Scheduler.MAGLEV;
+            case SOURCE_HASH -> scheduler = Scheduler.SOURCE_HASH;
+            case LEAST_CONN, LEAST_RESPONSE_TIME -> scheduler = Scheduler.LEAST_CONNECTIONS;
+            case WEIGHTED_ROUND_ROBIN -> scheduler = Scheduler.ROUND_ROBIN;
+            default -> throw new IllegalStateException("scheduler " + service.scheduler() + " has no dataplane form");
+        }
+        return new ServiceSpec(service.vip(), service.port(), service.protocol(), service.mode(), inForce,
+            service.maglevSize(), service.tcpIdleNs(), service.udpIdleNs(), scheduler,
+            service.flags().contains(ServiceFlag.OPS));
     }
 }

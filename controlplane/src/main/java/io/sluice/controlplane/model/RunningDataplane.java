@@ -3,6 +3,8 @@ package io.sluice.controlplane.model;
 import java.util.List;
 
 import io.sluice.controlplane.stat.StatsSample;
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSpec;
@@ -34,6 +36,18 @@ public final class RunningDataplane implements DataplaneControl
     public ServiceSnapshot snapshot()
     {
         return dataplane.snapshot();
+    }
+
+    @Override
+    public FlowTableLookup lookupFlow(final FlowKey key, final long hash)
+    {
+        final int[] found = dataplane.lookupFlow(key);
+        if (found == null)
+        {
+            return FlowTableLookup.NOT_FOUND;
+        }
+        final Backend backend = dataplane.snapshot().backendById(found[1]);
+        return backend == null ? FlowTableLookup.NOT_FOUND : FlowTableLookup.found(found[0], backend.address());
     }
 
     @Override

@@ -99,8 +99,8 @@ class ApiOperationsTest
         assertEquals(1, stats.getWorkersCount(), "one worker");
         assertEquals(stats.getGeneration(), stats.getWorkers(0).getCountersOrThrow("generation"), "the worker runs it");
         assertTrue(stats.getPortMap().containsKey("rx-missed"), stats.getPortMap().toString());
-        assertEquals(stats, client.getStats(GetStatsRequest.newBuilder().setService(WEB).build()).toBuilder()
-            .setStarted(stats.getStarted()).build(), "one service, the only one");
+        assertEquals(stats.getServicesList(), client.getStats(GetStatsRequest.newBuilder().setService(WEB).build())
+            .getServicesList(), "one service, the only one (worker counters such as duty cycles move between calls)");
         final StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
             () -> client.getStats(GetStatsRequest.newBuilder().setService(WEB.toBuilder().setPort(8080)).build()));
         assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
@@ -112,7 +112,7 @@ class ApiOperationsTest
         final LookupFlowResponse before = client.lookupFlow(flow(40000).build());
         assertTrue(before.getServiceFound());
         assertTrue(before.getMaglevSlot() < 65537);
-        assertEquals(FlowTableState.FLOW_TABLE_STATE_UNAVAILABLE, before.getFlowTable());
+        assertEquals(FlowTableState.FLOW_TABLE_STATE_NOT_FOUND, before.getFlowTable(), "no packet of it was received");
 
         client.drainBackend(DrainBackendRequest.newBuilder().setKey(WEB).setAddress("203.0.113.11").build());
 

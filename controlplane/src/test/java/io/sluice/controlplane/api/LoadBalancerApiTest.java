@@ -123,7 +123,7 @@ class LoadBalancerApiTest
         final Service web = services.getFirst();
         assertEquals(WEB.toBuilder().setProtocol(Protocol.PROTOCOL_TCP).build(), web.getKey());
         assertEquals(ForwardingMode.FORWARDING_MODE_DSR, web.getSettings().getMode());
-        assertEquals(Scheduler.SCHEDULER_MAGLEV, web.getSettings().getScheduler());
+        assertEquals(Scheduler.SCHEDULER_WEIGHTED_MAGLEV, web.getSettings().getScheduler());
         assertEquals(1, web.getSettings().getQuorum());
         assertEquals(65537, web.getSettings().getMaglevSize());
         assertEquals(300, web.getSettings().getTcpIdleTimeout().getSeconds());
@@ -207,7 +207,7 @@ class LoadBalancerApiTest
         assertEquals(Scheduler.SCHEDULER_LEAST_CONN, updated.getService().getSettings().getScheduler());
         assertEquals(2, updated.getService().getSettings().getQuorum());
         assertEquals(ForwardingMode.FORWARDING_MODE_DSR, updated.getService().getSettings().getMode(), "not in the mask");
-        assertEquals("changed service 192.0.2.10:80/tcp: scheduler maglev -> least-conn, quorum 1 -> 2", updated.getSummary());
+        assertEquals("changed service 192.0.2.10:80/tcp: scheduler weighted-maglev -> least-conn, quorum 1 -> 2", updated.getSummary());
         assertRejected(Status.Code.INVALID_ARGUMENT, "update_mask: 'colour' is not valid: a field of ServiceSettings: mode, " +
             "scheduler, flags, quorum, sorry_backend, tcp_idle_timeout, udp_idle_timeout, maglev_size, health_check",
             () -> client.updateService(UpdateServiceRequest.newBuilder().setKey(WEB)

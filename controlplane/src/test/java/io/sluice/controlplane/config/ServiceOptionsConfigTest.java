@@ -88,13 +88,13 @@ class ServiceOptionsConfigTest
     }
 
     @Test
-    void shouldDefaultToMaglevQuorumOneAndNoChecksWhenTheKeysAreAbsent() throws Exception
+    void shouldDefaultToWeightedMaglevQuorumOneAndNoChecksWhenTheKeysAreAbsent() throws Exception
     {
         final ServiceSection service = ConfigLoader.parse(FILE, HEAD + """
               - { vip: 192.0.2.10, port: 80, mode: dsr, backends: [] }
             """).services().getFirst();
 
-        assertEquals(Scheduler.MAGLEV, service.scheduler());
+        assertEquals(Scheduler.WEIGHTED_MAGLEV, service.scheduler());
         assertEquals(Set.of(), service.flags());
         assertEquals(1, service.quorum());
         assertNull(service.sorry());

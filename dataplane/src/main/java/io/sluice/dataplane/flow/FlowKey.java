@@ -137,6 +137,20 @@ public final class FlowKey
         return finish(h);
     }
 
+    /**
+     * The hash of the client (source) address alone, for source-hash scheduling: every flow of a
+     * client gets the same value, on every worker and every LB. Deterministic like {@link #hash()}.
+     *
+     * @return the hash.
+     */
+    public long sourceHash()
+    {
+        long h = ~SEED;
+        h = mix(h, srcHi);
+        h = mix(h, srcLo);
+        return finish(h);
+    }
+
     private static long mix(final long h, final long value)
     {
         return Long.rotateLeft(h ^ (value * C1), 29) * C2;

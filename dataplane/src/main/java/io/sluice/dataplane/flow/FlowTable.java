@@ -104,6 +104,9 @@ public final class FlowTable implements AutoCloseable
     /** The sweep's time unit is 2^TICK_SHIFT ns. */
     public static final int TICK_SHIFT = 20;
 
+    /** Backend ids below this get their flows counted ({@link #flowsOf}): the dataplane's backend id limit. */
+    public static final int COUNTED_BACKEND_IDS = 1 << 14;
+
     /** Largest idle timeout, 2^30 ticks (about 13 days), which keeps int tick differences unambiguous. */
     public static final long MAX_IDLE_TIMEOUT_NS = 1L << (TICK_SHIFT + 30);
 
@@ -126,6 +129,7 @@ public final class FlowTable implements AutoCloseable
 
     private static final long IPV6_FAMILY = 1L;
 
+    private final int[] flowsPerBackend = new int[COUNTED_BACKEND_IDS];
     private final Arena arena;
     private final MemorySegment memory;
     private final long base;
@@ -242,6 +246,28 @@ public final class FlowTable implements AutoCloseable
     }
 
     /**
+     * Looks a flow up without changing anything, for a thread other than the table's writer (the
+     * control plane's "where does this flow go"): it neither frees an expired entry nor touches a
+     * live one. The writer may change the table meanwhile, so the answer is a diagnostic that can be
+     * stale by the time it is read; it never fails or reads outside the table while the table is open.
+     *
+     * @param key   the flow.
+     * @param hash  {@code key.hash()}.
+     * @param nowNs the clock to judge expiry by.
+     * @return the backend id the live flow is pinned to, or {@link #MISS}.
+     */
+    public int peekBackendId(final FlowKey key, final long hash, final long nowNs)
+    {
+        requireOpen();
+        final int handle = findOccupied(key, hash);
+        if (handle == MISS || isExpired(slotOffset(handle), nowNs))
+        {
+            return MISS;
+        }
+        return backendIdAt(handle);
+    }
+
+    /**
      * First half of a burst's prefetch: loads the header line of the flow's bucket (its tags and
      * expiry ticks), so that the cache misses of a burst's lookups overlap instead of following one
      * another. Java has no prefetch instruction; a plain load whose value the caller keeps (see
@@ -307,6 +333,8 @@ public final class FlowTable implements AutoCloseable
                 expirations++;
                 inserts++;
             }
+            countFlow(backendIdAt(present), -1);
+            countFlow(backendId, 1);
             writeValue(present, backendId, idleTimeoutNs, nowNs);
             return present;
         }
@@ -317,6 +345,11 @@ public final class FlowTable implements AutoCloseable
             insertFailures++;
             return MISS;
         }
+        if (ALL.get(JAVA_INT, base + tagOffset(handle)) != 0)
+        {
+            countFlow(backendIdAt(handle), -1);
+        }
+        countFlow(backendId, 1);
 
         writeKey(handle, key);
         writeValue(handle, backendId, idleTimeoutNs, nowNs);
@@ -375,7 +408,26 @@ public final class FlowTable implements AutoCloseable
      */
     public void backendId(final int handle, final int backendId)
     {
-        ALL.set(JAVA_INT, base + slotOffset(handle) + BACKEND_ID_OFFSET, backendId);
+        final long at = base + slotOffset(handle) + BACKEND_ID_OFFSET;
+        if (ALL.get(JAVA_INT, base + tagOffset(handle)) != 0)
+        {
+            countFlow(ALL.get(JAVA_INT, at), -1);
+            countFlow(backendId, 1);
+        }
+        ALL.set(JAVA_INT, at, backendId);
+    }
+
+    /**
+     * How many slots hold a flow pinned to a backend: the count least-connections scheduling
+     * compares. A flow counts from its insert until its slot is freed (by lookup, insert or the
+     * expiry sweep), so an expired flow not yet swept still counts.
+     *
+     * @param backendId a backend id, 0 to {@link #COUNTED_BACKEND_IDS} - 1.
+     * @return the number of flows, 0 for an id outside the range.
+     */
+    public int flowsOf(final int backendId)
+    {
+        return backendId >= 0 && backendId < COUNTED_BACKEND_IDS ? flowsPerBackend[backendId] : 0;
     }
 
     /**
@@ -504,6 +556,7 @@ public final class FlowTable implements AutoCloseable
                 if (ALL.get(JAVA_INT, base + tagOffset) != 0 &&
                     nowTick - ALL.get(JAVA_INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
                 {
+                    countFlow(ALL.get(JAVA_INT, base + header + HEADER_LENGTH + (long)way * SLOT_LENGTH + BACKEND_ID_OFFSET), -1);
                     ALL.set(JAVA_INT, base + tagOffset, 0);
                     freed++;
                 }
@@ -771,8 +824,22 @@ public final class FlowTable implements AutoCloseable
 
     private void free(final int handle)
     {
+        countFlow(backendIdAt(handle), -1);
         ALL.set(JAVA_INT, base + tagOffset(handle), 0);
         size--;
+    }
+
+    private int backendIdAt(final int handle)
+    {
+        return ALL.get(JAVA_INT, base + slotOffset(handle) + BACKEND_ID_OFFSET);
+    }
+
+    private void countFlow(final int backendId, final int delta)
+    {
+        if (backendId >= 0 && backendId < COUNTED_BACKEND_IDS)
+        {
+            flowsPerBackend[backendId] += delta;
+        }
     }
 
     private int bucketOf(final long hash)

@@ -19,6 +19,7 @@ import io.sluice.dataplane.packet.UdpFlyweight;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.Scheduler;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.stats.TrafficStats;
@@ -74,6 +75,7 @@ public final class PacketProcessor
     private final FlowKey key = new FlowKey();
     private final FlowKey hintKey = new FlowKey();
     private final long[] flowHints = new long[MAX_PREFETCH_BURST];
+    private final long[] roundRobinCredit = new long[ServiceSnapshot.MAX_BACKENDS];
     private final TunnelEncapsulator encapsulator = new TunnelEncapsulator();
     private final NeighbourResponder neighbourResponder = new NeighbourResponder();
     private final IcmpResponder icmpResponder;
@@ -528,13 +530,17 @@ public final class PacketProcessor
 
     private Backend backendOfFlow(final Service service, final long hash, final int tcpFlags)
     {
+        if (service.onePacketScheduling())
+        {
+            return pickNew(service, hash);
+        }
         final int entry = flowTable.findAndTouch(key, hash, nowNs);
         if (entry != FlowTable.MISS)
         {
             Backend backend = snapshot.backendById(flowTable.backendId(entry));
-            if (backend == null || backend.serviceIndex() != service.index())
+            if (backend == null || backend.serviceIndex() != service.index() || backend.resetsFlows())
             {
-                backend = service.pick(hash);
+                backend = pickNew(service, hash);
                 if (backend == null)
                 {
                     return null;
@@ -549,7 +555,7 @@ public final class PacketProcessor
             counters.increment(WorkerCounter.FLOW_HITS);
             return backend;
         }
-        final Backend backend = service.pick(hash);
+        Backend backend = pickNew(service, hash);
         if (backend == null)
         {
             return null;
@@ -561,6 +567,10 @@ public final class PacketProcessor
         if (inserted == FlowTable.MISS)
         {
             counters.increment(WorkerCounter.FLOW_FALLBACK);
+            if (service.scheduler().isStateful())
+            {
+                backend = service.pick(hash);
+            }
         }
         else
         {
@@ -572,6 +582,79 @@ public final class PacketProcessor
             }
         }
         return backend;
+    }
+
+    /**
+     * The backend of a new flow, by the service's scheduler (see {@link Scheduler}).
+     *
+     * @return the backend, or null when no backend takes new flows.
+     */
+    private Backend pickNew(final Service service, final long hash)
+    {
+        return switch (service.scheduler())
+        {
+            case MAGLEV -> service.pick(hash);
+            case SOURCE_HASH -> service.pick(key.sourceHash());
+            case LEAST_CONNECTIONS -> leastConnections(service);
+            case ROUND_ROBIN -> roundRobin(service);
+        };
+    }
+
+    /** Weighted least connections over this worker's flow table: min (flows + 1) / weight, first on ties. */
+    private Backend leastConnections(final Service service)
+    {
+        Backend best = null;
+        long bestFlows = 0;
+        long bestWeight = 0;
+        for (int i = 0, count = service.backendCount(); i < count; i++)
+        {
+            final Backend backend = service.backend(i);
+            final int weight = backend.weight();
+            if (weight > 0)
+            {
+                final long flows = flowTable.flowsOf(backend.id()) + 1L;
+                if (best == null || flows * bestWeight < bestFlows * weight)
+                {
+                    best = backend;
+                    bestFlows = flows;
+                    bestWeight = weight;
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Smooth weighted round robin: every backend's credit grows by its weight, the one with the most
+     * credit is picked and pays the total weight back. Over any window of total-weight picks each
+     * backend is picked weight times, spread out rather than in runs.
+     */
+    private Backend roundRobin(final Service service)
+    {
+        Backend best = null;
+        long bestCredit = Long.MIN_VALUE;
+        long total = 0;
+        for (int i = 0, count = service.backendCount(); i < count; i++)
+        {
+            final Backend backend = service.backend(i);
+            final int weight = backend.weight();
+            if (weight > 0)
+            {
+                final long credit = roundRobinCredit[backend.id()] + weight;
+                roundRobinCredit[backend.id()] = credit;
+                total += weight;
+                if (credit > bestCredit)
+                {
+                    best = backend;
+                    bestCredit = credit;
+                }
+            }
+        }
+        if (best != null)
+        {
+            roundRobinCredit[best.id()] -= total;
+        }
+        return best;
     }
 
     private void shortenTimeout(final int entry)

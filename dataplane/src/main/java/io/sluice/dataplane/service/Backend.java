@@ -17,6 +17,7 @@ public final class Backend
     private final IpAddress address;
     private final int weight;
     private final int neighbourIndex;
+    private final boolean resetFlows;
 
     /**
      * @param id             stable id, unique in the snapshot.
@@ -25,11 +26,13 @@ public final class Backend
      * @param address        the backend's address.
      * @param weight         Maglev weight; 0 drains (no new flows, established ones stay).
      * @param neighbourIndex neighbour-table slot of the next hop.
+     * @param resetFlows     whether flows pinned to it re-pick (see {@link #resetsFlows()}).
      */
     public Backend(
         final int id, final int serviceIndex, final int maglevIndex, final IpAddress address, final int weight,
-        final int neighbourIndex)
+        final int neighbourIndex, final boolean resetFlows)
     {
+        this.resetFlows = resetFlows;
         this.id = id;
         this.serviceIndex = serviceIndex;
         this.maglevIndex = maglevIndex;
@@ -84,6 +87,17 @@ public final class Backend
     public int weight()
     {
         return weight;
+    }
+
+    /**
+     * Whether flows pinned to this backend must leave it: their next packet picks a backend anew
+     * (a backend that is down, of a service with reset-on-down).
+     *
+     * @return true when pinned flows re-pick.
+     */
+    public boolean resetsFlows()
+    {
+        return resetFlows;
     }
 
     /** @return neighbour-table slot of the next hop. */

@@ -20,6 +20,8 @@ public final class Service
     private final MaglevTable maglev;
     private final long tcpIdleTimeoutNs;
     private final long udpIdleTimeoutNs;
+    private final Scheduler scheduler;
+    private final boolean onePacketScheduling;
 
     Service(final int index, final int id, final ServiceSpec spec, final Backend[] backends, final MaglevTable maglev)
     {
@@ -35,6 +37,20 @@ public final class Service
         this.maglev = maglev;
         this.tcpIdleTimeoutNs = spec.tcpIdleTimeoutNs();
         this.udpIdleTimeoutNs = spec.udpIdleTimeoutNs();
+        this.scheduler = spec.scheduler();
+        this.onePacketScheduling = spec.onePacketScheduling();
+    }
+
+    /** @return how new flows pick a backend. */
+    public Scheduler scheduler()
+    {
+        return scheduler;
+    }
+
+    /** @return true when no flow state is kept and every packet is scheduled on its own. */
+    public boolean onePacketScheduling()
+    {
+        return onePacketScheduling;
     }
 
     /** @return index of this service in its snapshot. */

@@ -15,7 +15,7 @@ import java.util.Map;
 public final class ServiceSnapshot
 {
     /** Most backends (over all services) a configuration may have: backend ids are below this. */
-    public static final int MAX_BACKENDS = 16384;
+    public static final int MAX_BACKENDS = io.sluice.dataplane.flow.FlowTable.COUNTED_BACKEND_IDS;
     /** Most services a configuration may have: service ids are below this. */
     public static final int MAX_SERVICES = 4096;
 

@@ -97,7 +97,8 @@ public final class ServiceSnapshotBuilder
                 final ServiceSpec.BackendSpec backendSpec = spec.backends().get(b);
                 final int id = backendIds.idFor(spec.name() + " " + backendSpec.address());
                 final int neighbourIndex = neighbours.indexOf(nextHop(spec.mode(), backendSpec.address(), settings));
-                backends[b] = new Backend(id, s, b, backendSpec.address(), backendSpec.weight(), neighbourIndex);
+                backends[b] = new Backend(id, s, b, backendSpec.address(), backendSpec.weight(), neighbourIndex,
+                    backendSpec.resetFlows());
                 allBackends.add(backends[b]);
             }
             services[s] = new Service(s, serviceIds.idFor(spec.name()), spec, backends, maglevs[s]);
@@ -268,6 +269,7 @@ public final class ServiceSnapshotBuilder
                     MaglevTableBuilder.nextPrime(Math.max(spec.maglevSize(), spec.backends().size() + 1)));
             }
             requireIpv6MinimumMtu(settings, spec);
+            validateScheduling(spec);
             final Set<IpAddress> seen = new HashSet<>();
             for (final ServiceSpec.BackendSpec backend : spec.backends())
             {
@@ -309,6 +311,20 @@ public final class ServiceSnapshotBuilder
                     (settings.mtu() - overhead) + " bytes for IPv6 packets inside the " + spec.mode() + " tunnel to " +
                     backend.address() + "; IPv6 needs 1280, so the mtu must be at least " + (1280 + overhead));
             }
+        }
+    }
+
+    private static void validateScheduling(final ServiceSpec spec)
+    {
+        if (spec.onePacketScheduling() && spec.protocol() != 17)
+        {
+            throw new IllegalArgumentException(
+                "service " + spec.name() + ": one-packet scheduling (ops) is for UDP services only");
+        }
+        if (spec.onePacketScheduling() && spec.scheduler() == Scheduler.LEAST_CONNECTIONS)
+        {
+            throw new IllegalArgumentException("service " + spec.name() +
+                ": least connections counts flows, and one-packet scheduling keeps none; use round robin or a hash");
         }
     }
 

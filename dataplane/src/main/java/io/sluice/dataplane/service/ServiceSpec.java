@@ -17,10 +17,13 @@ import io.sluice.dataplane.maglev.MaglevTable;
  * @param maglevSize         Maglev table size (a prime), e.g. {@code MaglevTable.DEFAULT_SIZE}.
  * @param tcpIdleTimeoutNs   idle timeout of an established TCP flow.
  * @param udpIdleTimeoutNs   idle timeout of a UDP flow.
+ * @param scheduler          how new flows pick a backend.
+ * @param onePacketScheduling one-packet scheduling (UDP only, IPVS's "ops"): no flow state; every
+ *                           packet is scheduled on its own, e.g. for DNS over a stateful scheduler.
  */
 public record ServiceSpec(
     IpAddress vip, int port, int protocol, ForwardingMode mode, List<BackendSpec> backends, int maglevSize,
-    long tcpIdleTimeoutNs, long udpIdleTimeoutNs)
+    long tcpIdleTimeoutNs, long udpIdleTimeoutNs, Scheduler scheduler, boolean onePacketScheduling)
 {
     /** Default idle timeout of an established TCP flow. */
     public static final long DEFAULT_TCP_IDLE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(300);
@@ -45,16 +48,64 @@ public record ServiceSpec(
     public ServiceSpec
     {
         backends = List.copyOf(backends);
+        if (scheduler == null)
+        {
+            throw new IllegalArgumentException("service " + vip + ":" + port + ": scheduler must be given");
+        }
+    }
+
+    /**
+     * A Maglev service whose flows are tracked.
+     *
+     * @param vip              the VIP.
+     * @param port             the VIP port.
+     * @param protocol         6 or 17.
+     * @param mode             how packets reach the backends.
+     * @param backends         the backends.
+     * @param maglevSize       the Maglev table size.
+     * @param tcpIdleTimeoutNs TCP idle timeout.
+     * @param udpIdleTimeoutNs UDP idle timeout.
+     */
+    public ServiceSpec(
+        final IpAddress vip, final int port, final int protocol, final ForwardingMode mode, final List<BackendSpec> backends,
+        final int maglevSize, final long tcpIdleTimeoutNs, final long udpIdleTimeoutNs)
+    {
+        this(vip, port, protocol, mode, backends, maglevSize, tcpIdleTimeoutNs, udpIdleTimeoutNs, Scheduler.MAGLEV, false);
+    }
+
+    /**
+     * The same service with another scheduler and one-packet-scheduling setting.
+     *
+     * @param newScheduler the scheduler.
+     * @param onePacket    true for one-packet scheduling (UDP only: no flow state, every packet scheduled).
+     * @return the new spec.
+     */
+    public ServiceSpec withScheduling(final Scheduler newScheduler, final boolean onePacket)
+    {
+        return new ServiceSpec(vip, port, protocol, mode, backends, maglevSize, tcpIdleTimeoutNs, udpIdleTimeoutNs,
+            newScheduler, onePacket);
     }
 
     /**
      * One backend of a service.
      *
-     * @param address backend address.
-     * @param weight  weight, 0..65535; 0 drains.
+     * @param address    backend address.
+     * @param weight     weight, 0..65535; 0 takes no new flows (drain, or down).
+     * @param resetFlows true when flows pinned to it must leave it (a backend down, of a service
+     *                   with reset-on-down): their next packet picks a backend anew.
      */
-    public record BackendSpec(IpAddress address, int weight)
+    public record BackendSpec(IpAddress address, int weight, boolean resetFlows)
     {
+        /**
+         * A backend whose pinned flows stay.
+         *
+         * @param address backend address.
+         * @param weight  weight, 0..65535.
+         */
+        public BackendSpec(final IpAddress address, final int weight)
+        {
+            this(address, weight, false);
+        }
     }
 
     /** @return a short name for messages: {@code 10.0.0.1:80/tcp}. */

@@ -354,6 +354,29 @@ public final class Dataplane implements AutoCloseable
         }
     }
 
+    /**
+     * Which worker's flow table holds a flow, and the backend it is pinned to: a read-only look into
+     * each worker's table from the caller's thread (see {@link FlowTable#peekBackendId}), a
+     * diagnostic that may be stale by microseconds. Must not be called once {@link #close()} began.
+     *
+     * @param key the flow.
+     * @return {worker, backend id} of the first worker whose table holds it live, or null.
+     */
+    public int[] lookupFlow(final io.sluice.dataplane.flow.FlowKey key)
+    {
+        final long hash = key.hash();
+        final long nowNs = System.nanoTime();
+        for (int worker = 0; worker < flowTables.size(); worker++)
+        {
+            final int backendId = flowTables.get(worker).peekBackendId(key, hash, nowNs);
+            if (backendId != FlowTable.MISS)
+            {
+                return new int[] {worker, backendId};
+            }
+        }
+        return null;
+    }
+
     /** @return the snapshot in force. */
     public ServiceSnapshot snapshot()
     {

@@ -475,4 +475,31 @@ class FlowTableTest
             assertEquals(handle, large.find(key, key.hash(), T0));
         }
     }
+
+    @Test
+    void shouldCountFlowsPerBackendThroughInsertRepinRemoveAndExpiry()
+    {
+        final FlowKey a = ipv4(0x0A00_0010, 1000);
+        final FlowKey b = ipv4(0x0A00_0011, 1001);
+        final FlowKey c = ipv4(0x0A00_0012, 1002);
+        table.insert(a, a.hash(), 5, SECOND, T0);
+        table.insert(b, b.hash(), 5, SECOND, T0);
+        final int handleC = table.insert(c, c.hash(), 6, HOUR, T0);
+        assertEquals(2, table.flowsOf(5));
+        assertEquals(1, table.flowsOf(6));
+
+        table.insert(a, a.hash(), 6, SECOND, T0);
+        table.backendId(handleC, 7);
+        assertEquals(1, table.flowsOf(5));
+        assertEquals(1, table.flowsOf(6));
+        assertEquals(1, table.flowsOf(7));
+
+        table.remove(b, b.hash());
+        assertEquals(0, table.flowsOf(5));
+        table.expire(T0 + 2 * SECOND + (1L << FlowTable.TICK_SHIFT), Integer.MAX_VALUE);
+        assertEquals(0, table.flowsOf(6), "a expired and was swept");
+        assertEquals(1, table.flowsOf(7), "c lives for an hour");
+        assertEquals(0, table.flowsOf(-1));
+        assertEquals(0, table.flowsOf(FlowTable.COUNTED_BACKEND_IDS));
+    }
 }

@@ -69,7 +69,9 @@ public final class PipelineHarness implements AutoCloseable
     private final FlowTable flows = new FlowTable(1024, TimeUnit.SECONDS.toNanos(1));
     private final DataplaneCounters counters = new DataplaneCounters();
     private final PacketProcessor processor = new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100));
-    private final ServiceSnapshot snapshot;
+    private final DataplaneSettings settings;
+    private final List<ServiceSpec> baseSpecs = new ArrayList<>();
+    private ServiceSnapshot snapshot;
     private long nowNs = 1_000_000_000L;
 
     /** The verdict of one run and the frame left in the buffer. */
@@ -79,7 +81,18 @@ public final class PipelineHarness implements AutoCloseable
 
     public PipelineHarness()
     {
-        final DataplaneSettings settings = DataplaneSettings.of(
+        this(List.of());
+    }
+
+    /**
+     * The standard services and next hops, plus more services (their backends reached through
+     * the gateway, so give them tunnel modes).
+     *
+     * @param extraServices services to add.
+     */
+    public PipelineHarness(final List<ServiceSpec> extraServices)
+    {
+        settings = DataplaneSettings.of(
             List.of(IpAddress.parse(LB_IP), IpAddress.parse(LB_IP6)),
             List.of(IpAddress.parse(TUNNEL_SOURCE)), List.of(IpAddress.parse(TUNNEL_SOURCE6)))
             .withGateways(IpAddress.parse(GATEWAY), IpAddress.parse(GATEWAY6))
@@ -97,7 +110,22 @@ public final class PipelineHarness implements AutoCloseable
         neighbours.setStatic(IpAddress.parse(BACKEND6_DSR), Frames.macLong(DSR6_BACKEND_MAC));
         neighbours.setStatic(IpAddress.parse(GATEWAY), Frames.macLong(ROUTER_MAC));
         neighbours.setStatic(IpAddress.parse(GATEWAY6), Frames.macLong(ROUTER_MAC));
+        baseSpecs.addAll(specs);
+        specs.addAll(extraServices);
         snapshot = ServiceSnapshotBuilder.build(settings, specs, neighbours);
+    }
+
+    /**
+     * Replaces the extra services, as a configuration change does: a new snapshot built from the
+     * previous one (stable ids), in force from the next packet.
+     *
+     * @param extraServices the services beside the standard ones.
+     */
+    public void reconfigure(final List<ServiceSpec> extraServices)
+    {
+        final List<ServiceSpec> specs = new ArrayList<>(baseSpecs);
+        specs.addAll(extraServices);
+        snapshot = ServiceSnapshotBuilder.build(snapshot, settings, specs, neighbours);
     }
 
     private static ServiceSpec service(final String vip, final int port, final int protocol, final ForwardingMode mode, final String backend)
