@@ -31,6 +31,7 @@ CLIENT_IF=sl-cl0           # in sl-client, peer of ROUTER_CLIENT_IF
 ROUTER_CLIENT_IF=sl-rt-cl  # in sl-router
 ROUTER_LAN_IF=sl-rt0       # in sl-router, peer of sl-br-rt on the bridge
 LB_IF=sl-lb0               # in sl-lb, peer of sl-br-lb on the bridge; DPDK's port, no kernel addresses
+LB_MGMT_IF=sl-lb-mgmt      # in sl-lb, peer of sl-br-mgmt on the bridge; the LB host's kernel interface
 
 CLIENT_IPV4=198.51.100.2
 CLIENT_IPV6=2001:db8:c::2
@@ -40,6 +41,8 @@ ROUTER_LAN_IPV4=203.0.113.1
 ROUTER_LAN_IPV6=2001:db8:113::1
 LB_IPV4=203.0.113.2
 LB_IPV6=2001:db8:113::2
+LB_MGMT_IPV4=203.0.113.3   # the LB host's own kernel address: health checks and the API go this way
+LB_MGMT_IPV6=2001:db8:113::3
 VIP_RANGE_IPV4=192.0.2.0/24
 VIP_RANGE_IPV6=2001:db8:100::/64
 VIPS_IPV4=(192.0.2.10 192.0.2.11 192.0.2.12)
@@ -52,6 +55,7 @@ CLIENT_MAC=02:00:c6:33:64:02
 ROUTER_CLIENT_MAC=02:00:c6:33:64:01
 ROUTER_LAN_MAC=02:00:cb:00:71:01
 LB_MAC=02:00:cb:00:71:02
+LB_MGMT_MAC=02:00:cb:00:71:03
 
 if [ -t 1 ]; then BOLD=$'\033[1m' RED=$'\033[1;31m' PLAIN=$'\033[0m'; else BOLD='' RED='' PLAIN=''; fi
 say() { printf '%s[lab]%s %s\n' "$BOLD" "$PLAIN" "$*"; }
@@ -277,6 +281,15 @@ build_lb() {
   set_sysctl "$NS_LB" "net.ipv6.conf.$LB_IF.disable_ipv6=1"
   in_ns "$NS_LB" ip link set dev "$LB_IF" arp off
   in_ns "$NS_LB" ip link set dev "$LB_IF" up
+  # A production LB host reaches its backends through a kernel interface too: health checks
+  # (TCP, HTTP, ICMP) are ordinary sockets. Here that is a second veth on the same LAN.
+  create_veth "$NS_LB" "$LB_MGMT_IF" "$LB_MGMT_MAC" "$NS_LAN" sl-br-mgmt ""
+  attach_to_bridge sl-br-mgmt
+  say "up: $LB_MGMT_IF ($LB_MGMT_MAC) for the LB host's kernel (health checks): $LB_MGMT_IPV4/24 $LB_MGMT_IPV6/64"
+  set_sysctl "$NS_LB" "net.ipv6.conf.$LB_MGMT_IF.disable_ipv6=0"
+  in_ns "$NS_LB" ip address add "$LB_MGMT_IPV4/24" dev "$LB_MGMT_IF"
+  in_ns "$NS_LB" ip address add "$LB_MGMT_IPV6/64" dev "$LB_MGMT_IF" nodad
+  in_ns "$NS_LB" ip link set dev "$LB_MGMT_IF" up
 }
 
 build_backend() {

@@ -73,6 +73,12 @@ public final class LabTopology
     /** The router's LAN IPv6 address: the backends' default gateway. */
     public static final String ROUTER_LAN_IPV6 = "2001:db8:113::1";
 
+    /** The LB host's own kernel address on the LAN (interface sl-lb-mgmt): health checks leave from it. */
+    public static final String LB_MGMT_IPV4 = "203.0.113.3";
+
+    /** The LB host's own kernel IPv6 address on the LAN. */
+    public static final String LB_MGMT_IPV6 = "2001:db8:113::3";
+
     /** The LB's LAN IPv4 address, owned by the Sluice daemon on {@value #LB_INTERFACE}; the router's next hop for the VIPs. */
     public static final String LB_IPV4 = "203.0.113.2";
 
