@@ -14,8 +14,9 @@ import java.util.List;
  *
  * @param services  the services, in file order.
  * @param statsFile where the daemon publishes its counters.
+ * @param sections  more top-level sections, as YAML text ({@code api:}, {@code metrics:}), or empty.
  */
-record LbConfig(List<Service> services, Path statsFile)
+record LbConfig(List<Service> services, Path statsFile, String sections)
 {
     /** Where the daemons of the system tests publish their counters (tmpfs, like the demo's). */
     static final Path STATS_FILE = Path.of("/dev/shm/sluice-lab-system-test.stats");
@@ -41,9 +42,35 @@ record LbConfig(List<Service> services, Path statsFile)
      * @param port     the VIP port.
      * @param mode     {@code dsr}, {@code ipip} or {@code gue}.
      * @param backends its backends.
+     * @param options  more keys of the service, as YAML text indented for it ({@code scheduler},
+     *                 {@code healthCheck}), or empty.
      */
-    record Service(String vip, int port, String mode, List<Backend> backends)
+    record Service(String vip, int port, String mode, List<Backend> backends, String options)
     {
+        /**
+         * A service without further options.
+         *
+         * @param vip      the VIP literal.
+         * @param port     the VIP port.
+         * @param mode     the forwarding mode.
+         * @param backends its backends.
+         */
+        Service(final String vip, final int port, final String mode, final List<Backend> backends)
+        {
+            this(vip, port, mode, backends, "");
+        }
+
+        /**
+         * The same service with more keys.
+         *
+         * @param yaml keys of the service, each line indented by four spaces.
+         * @return the copy.
+         */
+        Service withOptions(final String yaml)
+        {
+            return new Service(vip, port, mode, backends, yaml);
+        }
+
         /**
          * A TCP service on port 80 over the three lab backends, addressed in the VIP's family.
          *
@@ -76,7 +103,7 @@ record LbConfig(List<Service> services, Path statsFile)
          */
         Service withVip(final String otherVip)
         {
-            return new Service(otherVip, port, mode, backends);
+            return new Service(otherVip, port, mode, backends, options);
         }
 
         /**
@@ -93,7 +120,7 @@ record LbConfig(List<Service> services, Path statsFile)
             {
                 changed.add(existing.backend().equals(backend) ? new Backend(backend, existing.address(), weight) : existing);
             }
-            return new Service(vip, port, mode, List.copyOf(changed));
+            return new Service(vip, port, mode, List.copyOf(changed), options);
         }
 
         /**
@@ -154,6 +181,7 @@ record LbConfig(List<Service> services, Path statsFile)
             yaml.append("  - vip: ").append(vip).append('\n')
                 .append("    port: ").append(port).append('\n')
                 .append("    mode: ").append(mode).append('\n')
+                .append(options)
                 .append("    backends:\n");
             for (final Backend backend : backends)
             {
@@ -170,7 +198,18 @@ record LbConfig(List<Service> services, Path statsFile)
      */
     static LbConfig of(final Service... services)
     {
-        return new LbConfig(List.of(services), STATS_FILE);
+        return new LbConfig(List.of(services), STATS_FILE, "");
+    }
+
+    /**
+     * The same configuration with more top-level sections.
+     *
+     * @param yaml the sections, e.g. {@code "api: { listen: 127.0.0.1:50051 }\n"}.
+     * @return the copy.
+     */
+    LbConfig withSections(final String yaml)
+    {
+        return new LbConfig(services, statsFile, yaml);
     }
 
     /**
@@ -200,7 +239,7 @@ record LbConfig(List<Service> services, Path statsFile)
         {
             changed.add(service);
         }
-        return new LbConfig(List.copyOf(changed), statsFile);
+        return new LbConfig(List.copyOf(changed), statsFile, sections);
     }
 
     /** @return the YAML text of the configuration file. */
@@ -222,6 +261,6 @@ record LbConfig(List<Service> services, Path statsFile)
         {
             service.appendYaml(yaml);
         }
-        return yaml.append("stats:\n").append("  file: ").append(statsFile).append('\n').toString();
+        return yaml.append("stats:\n").append("  file: ").append(statsFile).append('\n').append(sections).toString();
     }
 }

@@ -1,0 +1,241 @@
+package io.sluice.lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The control plane of the real daemon in the lab, driven the way an operator drives it: the gRPC
+ * API through {@code sluice ctl} and a generic reflection client, health checks against the lab's
+ * real backend servers (stopped and started again), and the Prometheus endpoint. Everything runs
+ * inside the LB's namespace, where the daemon listens on 127.0.0.1; health checks leave through
+ * the LB host's kernel interface {@code sl-lb-mgmt}.
+ */
+@Tag("lab")
+@Tag("dpdk")
+class LbControlSystemTest
+{
+    private static final String API = "127.0.0.1:50051";
+    private static final String METRICS = "http://127.0.0.1:9301/metrics";
+    private static final String SERVICE = "192.0.2.10:80/tcp";
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(20);
+    private static final int CONNECTIONS = 90;
+    private static final int PARALLEL = 10;
+    private static final Pattern DOWN_EVENT = Pattern.compile("\"newState\":\\s*\"HEALTH_STATE_DOWN\"");
+    private static final Pattern UP_EVENT = Pattern.compile("\"newState\":\\s*\"HEALTH_STATE_UP\"");
+
+    private static final LbConfig.Service WEB = LbConfig.Service.of("192.0.2.10", "dsr", 1, 1, 1).withOptions("""
+            healthCheck: { kind: http, path: /, expectStatus: 200, interval: 200ms, timeout: 150ms, rise: 2, fall: 2 }
+        """);
+
+    @RegisterExtension
+    static final LabLoadBalancer LB = new LabLoadBalancer(LbConfig.of(WEB).withSections("""
+        api: { listen: "127.0.0.1:50051" }
+        metrics: { listen: "127.0.0.1:9301" }
+        """));
+
+    private static final LabBackend BE1 = LabTopology.BACKENDS.get(0);
+    private static final LabBackend BE2 = LabTopology.BACKENDS.get(1);
+
+    @BeforeEach
+    void startFromTheBaseConfiguration() throws IOException
+    {
+        LB.lab().startBackends(LabTopology.BACKENDS.toArray(new LabBackend[0]));
+        LB.restoreBase();
+        final Poll.Outcome<String> allUp = Poll.until(HEALTH_TIMEOUT, () -> ctl("list"), text -> !text.contains("down"));
+        assertTrue(allUp.met(), "every backend up before the test: " + allUp.describe());
+    }
+
+    @Test
+    void shouldListTheServicesOfTheApiWhenAGenericClientAsksThroughReflection()
+    {
+        final String services = Commands.inNamespace(LabTopology.LB_NAMESPACE, javaCommand(ReflectionList.class.getName(), API));
+
+        final List<String> names = services.lines().map(String::strip).filter(line -> !line.isEmpty()).sorted().toList();
+        assertTrue(names.contains("sluice.v1.LoadBalancer"), services);
+        assertTrue(names.contains("grpc.health.v1.Health"), services);
+        assertTrue(names.contains("grpc.reflection.v1.ServerReflection"), services);
+    }
+
+    @Test
+    void shouldTakeAStoppedBackendOutAndBringItBackWhenItsServerReturns() throws Exception
+    {
+        final Process watch = startWatch();
+        try
+        {
+            LB.lab().stopBackends(BE2);
+            final Poll.Outcome<Map<String, Integer>> avoided = Poll.until(HEALTH_TIMEOUT, LbControlSystemTest::spread,
+                spread -> spread.get(BE2.name()) == null && spread.values().stream().mapToInt(Integer::intValue).sum() == CONNECTIONS);
+            assertTrue(avoided.met(), "no connection to the stopped be2, all answered: " + avoided.describe());
+            assertEquals("0", metric("sluice_backend_health", BE2.ipv4(), "up"), "metrics: be2 not up");
+            assertEquals("1", metric("sluice_backend_health", BE2.ipv4(), "down"), "metrics: be2 down");
+
+            LB.lab().startBackends(BE2);
+            final Poll.Outcome<Map<String, Integer>> back = Poll.until(HEALTH_TIMEOUT, LbControlSystemTest::spread,
+                spread -> spread.getOrDefault(BE2.name(), 0) > 0 && spread.size() == LabTopology.BACKEND_COUNT);
+            assertTrue(back.met(), "be2 answers again: " + back.describe());
+            assertEquals("1", metric("sluice_backend_health", BE2.ipv4(), "up"), "metrics: be2 up");
+
+            final Poll.Outcome<String> events = Poll.until(TIMEOUT, () -> watchOutput(watch),
+                text -> DOWN_EVENT.matcher(text).find() && UP_EVENT.matcher(text).find());
+            assertTrue(events.met(), "the watch saw be2 go down and come back up: " + events.describe());
+            final String text = events.value();
+            final Matcher down = DOWN_EVENT.matcher(text);
+            final Matcher up = UP_EVENT.matcher(text);
+            assertTrue(down.find() && up.find() && down.start() < up.start(), "down before up: " + text);
+            assertTrue(text.contains(BE2.ipv4()), text);
+        }
+        finally
+        {
+            watch.destroy();
+        }
+    }
+
+    @Test
+    void shouldKeepTheEstablishedConnectionsOfABackendDrainedThroughTheApiAndSendItNoNewOnes() throws Exception
+    {
+        final List<LabHttpConnection> held = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                final LabHttpConnection connection = LabHttpConnection.open(LabTopology.CLIENT_NAMESPACE, "192.0.2.10", 80, TIMEOUT);
+                if (BE1.name().equals(connection.get("/first").header("X-Backend")))
+                {
+                    held.add(connection);
+                }
+                else
+                {
+                    connection.close();
+                }
+            }
+            assertFalse(held.isEmpty(), "some of 30 connections landed on be1");
+
+            final String drained = ctl("drain", SERVICE, BE1.ipv4());
+            assertTrue(drained.contains("generation"), drained);
+
+            final Map<String, Integer> after = spread();
+            assertEquals(null, after.get(BE1.name()), "no new connection to the drained be1: " + after);
+            for (final LabHttpConnection connection : held)
+            {
+                final LabHttpConnection.Response response = connection.get("/after-drain");
+                assertEquals(200, response.status());
+                assertEquals(BE1.name(), response.header("X-Backend"), "an established connection stays on be1");
+            }
+            assertTrue(ctl("list").contains("0"), "the list shows the drained weight");
+        }
+        finally
+        {
+            for (final LabHttpConnection connection : held)
+            {
+                connection.close();
+            }
+            ctl("set-weight", SERVICE, BE1.ipv4(), "1");
+        }
+    }
+
+    @Test
+    void shouldServeMetricsWhoseCountersFollowTheTraffic() throws Exception
+    {
+        final long before = Long.parseLong(metric("sluice_service_packets_total", null, null));
+
+        final Map<String, Integer> spread = spread();
+
+        assertEquals(CONNECTIONS, spread.values().stream().mapToInt(Integer::intValue).sum(), "all answered: " + spread);
+        final Poll.Outcome<Long> after = Poll.until(TIMEOUT,
+            () -> Long.parseLong(metric("sluice_service_packets_total", null, null)),
+            packets -> packets >= before + 3L * CONNECTIONS);
+        assertTrue(after.met(), "at least SYN, ACK and request per connection counted: " + before + " -> " + after.describe());
+        assertEquals("1", metric("sluice_backend_health", BE1.ipv4(), "up"));
+    }
+
+    /** {@link #CONNECTIONS} new connections to the VIP: answers per backend name. */
+    private static Map<String, Integer> spread() throws Exception
+    {
+        final VipClient.Batch batch = VipClient.concurrently(WEB.vipAddress(), WEB.port(), CONNECTIONS, PARALLEL, TIMEOUT);
+        return new HashMap<>(batch.perBackend());
+    }
+
+    /** Runs {@code sluice ctl} in the LB's namespace against the daemon's API; returns its output. */
+    private static String ctl(final String... arguments)
+    {
+        final List<String> command = new ArrayList<>(List.of(javaCommand(null, null)));
+        command.addAll(List.of("-jar", jar().toString(), "ctl", "--server", API));
+        command.addAll(List.of(arguments));
+        return Commands.inNamespace(LabTopology.LB_NAMESPACE, command.toArray(new String[0]));
+    }
+
+    private static Process startWatch() throws IOException
+    {
+        final Path output = Files.createTempFile("sluice-watch", ".jsonl");
+        final List<String> command = new ArrayList<>(Commands.namespaced(LabTopology.LB_NAMESPACE, javaCommand(null, null)));
+        command.addAll(List.of("-jar", jar().toString(), "ctl", "--server", API, "--json", "watch"));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        WATCH_OUTPUT.put(process, output);
+        return process;
+    }
+
+    private static final Map<Process, Path> WATCH_OUTPUT = new HashMap<>();
+
+    private static String watchOutput(final Process watch) throws IOException
+    {
+        return Files.readString(WATCH_OUTPUT.get(watch), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One sample of the metrics endpoint, fetched in the LB's namespace: the value of the series
+     * of a metric for service 192.0.2.10:80, optionally one backend and health state.
+     */
+    private static String metric(final String name, final String backend, final String state)
+    {
+        final String text = Commands.inNamespace(LabTopology.LB_NAMESPACE, "curl", "-sf", "--max-time", "5", METRICS);
+        final Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+        final Matcher matcher = line.matcher(text);
+        while (matcher.find())
+        {
+            final String labels = matcher.group(1);
+            if (labels.contains("vip=\"192.0.2.10\"") && labels.contains("port=\"80\"") &&
+                (backend == null || labels.contains("backend=\"" + backend + "\"")) &&
+                (state == null || labels.contains("state=\"" + state + "\"")))
+            {
+                final String value = matcher.group(2);
+                return value.endsWith(".0") ? value.substring(0, value.length() - 2) : value;
+            }
+        }
+        throw new AssertionError("no series " + name + " for 192.0.2.10:80 backend " + backend + " state " + state + " in:\n" + text);
+    }
+
+    private static Path jar()
+    {
+        return LabDaemon.jar(LB.lab());
+    }
+
+    /** {@code java} of this JVM with this JVM's class path, optionally a main class and its argument. */
+    private static String[] javaCommand(final String mainClass, final String argument)
+    {
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        if (mainClass == null)
+        {
+            return new String[] {java};
+        }
+        return new String[] {java, "-cp", System.getProperty("java.class.path"), mainClass, argument};
+    }
+}
