@@ -99,8 +99,8 @@ class ApiOperationsTest
         assertEquals(1, stats.getWorkersCount(), "one worker");
         assertEquals(stats.getGeneration(), stats.getWorkers(0).getCountersOrThrow("generation"), "the worker runs it");
         assertTrue(stats.getPortMap().containsKey("rx-missed"), stats.getPortMap().toString());
-        assertEquals(stats, client.getStats(GetStatsRequest.newBuilder().setService(WEB).build()).toBuilder()
-            .setStarted(stats.getStarted()).build(), "one service, the only one");
+        assertEquals(stats.getServicesList(), client.getStats(GetStatsRequest.newBuilder().setService(WEB).build())
+            .getServicesList(), "one service, the only one (the workers' duty-cycle counters move between two calls)");
         final StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
             () -> client.getStats(GetStatsRequest.newBuilder().setService(WEB.toBuilder().setPort(8080)).build()));
         assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
