@@ -13,10 +13,12 @@ import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.ConfigProblem;
 import io.sluice.controlplane.config.DeviceNames;
 import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.metrics.MetricsServer;
 import io.sluice.controlplane.model.ApplyResult;
 import io.sluice.controlplane.model.ChangeRejectedException;
 import io.sluice.controlplane.model.ControlModel;
 import io.sluice.controlplane.model.EventBus;
+import io.sluice.controlplane.model.HealthSupervisor;
 import io.sluice.controlplane.model.RunningDataplane;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.worker.Dataplane;
@@ -29,12 +31,15 @@ import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * The {@code sluice run} lifecycle, for one validated configuration: takes the device lock, creates
- * the stats file, starts EAL and the dataplane, puts the {@link ControlModel} over it, opens the
- * gRPC API when the configuration has an {@code api:} section, logs what runs, then waits for
- * signals. SIGHUP re-reads the file and applies its network, timeouts and services through the
- * model (replacing changes made through the API); SIGINT or SIGTERM stops the API first, then the
- * dataplane (workers, port), closes EAL (hugepages released), deletes the stats file and releases
- * the lock, in that order. Whatever fails on the way up undoes what was already done.
+ * the stats file, starts EAL and the dataplane, puts the {@link ControlModel} over it, starts the
+ * health checks ({@link HealthSupervisor}), serves the Prometheus metrics when the configuration has
+ * a {@code metrics:} section, opens the gRPC API when it has an {@code api:} section, logs what runs,
+ * then waits for signals. SIGHUP re-reads the file and applies its network, timeouts and services
+ * through the model (replacing changes made through the API); SIGINT or SIGTERM stops the API first,
+ * then the metrics endpoint, the health checks, the dataplane (workers, port), closes EAL (hugepages
+ * released), deletes the stats file and releases the lock, in that order (the metrics endpoint reads
+ * the stats file's memory, so it stops before the file is closed). Whatever fails on the way up
+ * undoes what was already done.
  */
 public final class Daemon
 {
@@ -210,12 +215,57 @@ public final class Daemon
             StartupSummary.log(LOG, running, dataplane);
             final ControlModel model = new ControlModel(running, new RunningDataplane(dataplane), new EventBus(Clock.systemUTC()),
                 Clock.systemUTC());
-            return runApi(model);
+            return runHealthChecks(model, stats);
         }
         finally
         {
             LOG.log(INFO, "stopping the dataplane: workers, then port {0}", running.dataplane().device());
             dataplane.close();
+        }
+    }
+
+    private int runHealthChecks(final ControlModel model, final StatsFile stats)
+    {
+        final HealthSupervisor health = HealthSupervisor.start(model);
+        try
+        {
+            LOG.log(INFO, "health checks: {0} backend(s) checked", health.checker().statuses().size());
+            return runMetrics(model, stats);
+        }
+        finally
+        {
+            LOG.log(INFO, "stopping the health checks");
+            health.close();
+        }
+    }
+
+    private int runMetrics(final ControlModel model, final StatsFile stats)
+    {
+        if (running.metrics() == null)
+        {
+            LOG.log(INFO, "no metrics section: the Prometheus endpoint is off");
+            return runApi(model);
+        }
+        final MetricsServer metrics;
+        try
+        {
+            metrics = MetricsServer.start(running.metrics().socketAddress(), stats, model, model.controlLatency());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.log(ERROR, "cannot serve metrics on " + running.metrics().listen() + ": " + ex.getMessage() +
+                " (is another process listening there? metrics.listen in " + running.source() + " sets the address)");
+            return EXIT_START_FAILED;
+        }
+        try
+        {
+            LOG.log(INFO, "Prometheus {0}", metrics);
+            return runApi(model);
+        }
+        finally
+        {
+            LOG.log(INFO, "stopping the metrics endpoint");
+            metrics.close();
         }
     }
 

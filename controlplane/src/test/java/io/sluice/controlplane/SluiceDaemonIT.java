@@ -1,12 +1,17 @@
 package io.sluice.controlplane;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,6 +43,7 @@ import io.sluice.controlplane.api.v1.ListServicesRequest;
 import io.sluice.controlplane.api.v1.LoadBalancerGrpc;
 import io.sluice.controlplane.api.v1.ServiceKey;
 import io.sluice.controlplane.config.DeviceNames;
+import io.sluice.controlplane.metrics.PrometheusText;
 import io.sluice.dpdk.PcapFile;
 
 import static io.sluice.dataplane.pipeline.Frames.ETHERTYPE_IPV4;
@@ -57,8 +63,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The real daemon, run as {@code ./sluice run} runs it: {@code java -jar sluice.jar run --config FILE}
  * in a child process, watched with {@code sluice stat --once} in other child processes, on a
- * {@code net_pcap} port whose input capture holds SYNs to a DSR VIP. Runs after {@code package}
- * (failsafe), because it needs the runnable jar.
+ * {@code net_pcap} port whose input capture holds SYNs to a DSR VIP, and its metrics endpoint scraped
+ * over HTTP. Runs after {@code package} (failsafe), because it needs the runnable jar.
  */
 class SluiceDaemonIT
 {
@@ -335,6 +341,46 @@ class SluiceDaemonIT
         assertTrue(daemon.waitFor(WAIT_NS, TimeUnit.NANOSECONDS), "the daemon did not stop on SIGTERM");
         assertEquals(0, daemon.exitValue(), Files.readString(daemonLog));
         assertTrue(Files.readString(daemonLog).contains("stopping the gRPC API"));
+        Files.deleteIfExists(DeviceNames.lockFile(device));
+    }
+
+    @Test
+    @Tag("dpdk")
+    void shouldServePrometheusMetricsFromTheRunnableJarWhenConfigured() throws Exception
+    {
+        final Path in = directory.resolve("in.pcap");
+        final Path statsFile = directory.resolve("metrics.stats");
+        final Path configFile = directory.resolve("metrics.yaml");
+        final Path daemonLog = directory.resolve("metrics-daemon.log");
+        final String device = "net_pcap0,rx_pcap=" + in + ",tx_pcap=" + directory.resolve("out.pcap");
+        writeCapture(in);
+        Files.writeString(configFile, config(device, statsFile, 1) + "metrics: { listen: \"127.0.0.1:0\" }\n");
+
+        final Process daemon = start(daemonLog, "run", "--config", configFile.toString());
+        awaitStat(statsFile, daemon, daemonLog, text -> row(text, VIP).size() > 2 && row(text, VIP).get(2).equals(Integer.toString(FRAMES)));
+        awaitLog(daemonLog, "Prometheus metrics on http://127.0.0.1:");
+        final Matcher listening = Pattern.compile("Prometheus metrics on http://127\\.0\\.0\\.1:([0-9]+)/metrics")
+            .matcher(Files.readString(daemonLog));
+        assertTrue(listening.find(), Files.readString(daemonLog));
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + listening.group(1) + "/metrics")).timeout(Duration.ofSeconds(30)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        final Map<String, PrometheusText.Family> metrics = PrometheusText.parse(response.body());
+        final Map<String, String> service = Map.of("vip", VIP, "port", "80", "protocol", "tcp", "mode", "dsr");
+
+        assertEquals(FRAMES, PrometheusText.value(metrics, "sluice_worker_rx_packets_total", "sluice_worker_rx_packets_total",
+            Map.of("worker", "0")));
+        assertEquals(1, PrometheusText.value(metrics, "sluice_generation", "sluice_generation", Map.of()));
+        assertEquals(FRAMES, PrometheusText.value(metrics, "sluice_service_packets_total", "sluice_service_packets_total", service));
+        assertEquals(2, PrometheusText.value(metrics, "sluice_service_up_backends", "sluice_service_up_backends", service));
+
+        daemon.destroy();
+        assertTrue(daemon.waitFor(WAIT_NS, TimeUnit.NANOSECONDS), "the daemon did not stop on SIGTERM");
+        final String log = Files.readString(daemonLog);
+        assertEquals(0, daemon.exitValue(), log);
+        final int stopped = log.indexOf("stopping the metrics endpoint");
+        assertTrue(stopped >= 0 && stopped < log.indexOf("stats file " + statsFile + " deleted"), "metrics stop first: " + log);
         Files.deleteIfExists(DeviceNames.lockFile(device));
     }
 

@@ -40,7 +40,8 @@ import static io.sluice.controlplane.config.Values.integer;
  */
 public final class ConfigLoader
 {
-    private static final List<String> TOP_KEYS = List.of("dataplane", "network", "timeouts", "services", "stats", "api");
+    private static final List<String> TOP_KEYS = List.of("dataplane", "network", "timeouts", "services", "stats", "api",
+        "metrics");
     private static final List<String> DATAPLANE_KEYS = List.of("device", "cores", "workers", "mainCore", "eal", "mac",
         "promiscuous", "mbufs", "burst", "descriptors", "flowTable", "icmpTooBigRate");
     private static final List<String> DESCRIPTOR_KEYS = List.of("rx", "tx");
@@ -55,6 +56,9 @@ public final class ConfigLoader
     private static final List<String> SERVICE_TIMEOUT_KEYS = List.of("tcpIdle", "udpIdle");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final List<String> STATS_KEYS = List.of("file");
+    private static final List<String> METRICS_KEYS = List.of("listen");
+    private static final String METRICS_LISTEN_FORM = "ADDRESS:PORT with an IP address literal and a port 0..65535, e.g. " +
+        MetricsSection.DEFAULT_LISTEN + " or [::1]:9301";
 
     private static final int MAX_CPU = 1023;
     private static final int MAX_WORKERS = 64;
@@ -162,11 +166,12 @@ public final class ConfigLoader
         final List<ServiceSection> services = services(top, timeouts);
         final Path statsFile = statsFile(top, dataplane);
         final ApiSection api = new ApiSectionReader(reader, baseDirectory).read(top);
+        final MetricsSection metrics = metrics(top);
         if (reader.hasProblems())
         {
             return null;
         }
-        final SluiceConfig config = new SluiceConfig(file, dataplane, network, timeouts, services, statsFile, api);
+        final SluiceConfig config = new SluiceConfig(file, dataplane, network, timeouts, services, statsFile, api, metrics);
         new DataplaneValidation(reader, top).validate(config);
         return config;
     }
@@ -544,5 +549,12 @@ public final class ConfigLoader
             return configured;
         }
         return DeviceNames.defaultStatsFile(dataplane.device());
+    }
+
+    private MetricsSection metrics(final YamlReader.Section top)
+    {
+        final YamlReader.Section section = top.section("metrics", METRICS_KEYS);
+        return section == null ? null :
+            section.get("listen", MetricsSection.of(MetricsSection.DEFAULT_LISTEN), MetricsSection::of, METRICS_LISTEN_FORM);
     }
 }

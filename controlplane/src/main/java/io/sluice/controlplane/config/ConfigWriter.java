@@ -47,6 +47,11 @@ public final class ConfigWriter
         writer.line(0, "stats:");
         writer.line(1, "file: " + quote(config.statsFile().toAbsolutePath().toString()));
         writer.api(config.api());
+        if (config.metrics() != null)
+        {
+            writer.line(0, "metrics:");
+            writer.line(1, "listen: " + quote(config.metrics().listen()));
+        }
         return writer.out.toString();
     }
 

@@ -20,10 +20,11 @@ import io.sluice.dataplane.service.ServiceSpec;
  * @param services  the {@code services:} list.
  * @param statsFile where the daemon publishes its counters.
  * @param api       the {@code api:} section, or null when the daemon runs no API.
+ * @param metrics   the {@code metrics:} section, or null when the daemon serves no metrics.
  */
 public record SluiceConfig(
     Path source, DataplaneSection dataplane, NetworkSection network, TimeoutSection timeouts, List<ServiceSection> services,
-    Path statsFile, ApiSection api)
+    Path statsFile, ApiSection api, MetricsSection metrics)
 {
     /**
      * Copies the service list.
@@ -34,13 +35,13 @@ public record SluiceConfig(
     }
 
     /**
-     * A configuration without an API.
+     * A configuration without an API and without metrics.
      */
     public SluiceConfig(
         final Path source, final DataplaneSection dataplane, final NetworkSection network, final TimeoutSection timeouts,
         final List<ServiceSection> services, final Path statsFile)
     {
-        this(source, dataplane, network, timeouts, services, statsFile, null);
+        this(source, dataplane, network, timeouts, services, statsFile, null, null);
     }
 
     /**
@@ -48,11 +49,11 @@ public record SluiceConfig(
      * configuration changes (the rest needs a restart).
      *
      * @param next where the network, timeouts and services come from.
-     * @return a new configuration with this one's source, dataplane, stats file and API.
+     * @return a new configuration with this one's source, dataplane, stats file, API and metrics.
      */
     public SluiceConfig withReloadable(final SluiceConfig next)
     {
-        return new SluiceConfig(source, dataplane, next.network, next.timeouts, next.services, statsFile, api);
+        return new SluiceConfig(source, dataplane, next.network, next.timeouts, next.services, statsFile, api, metrics);
     }
 
     /**
@@ -63,7 +64,7 @@ public record SluiceConfig(
      */
     public SluiceConfig withServices(final List<ServiceSection> nextServices)
     {
-        return new SluiceConfig(source, dataplane, network, timeouts, nextServices, statsFile, api);
+        return new SluiceConfig(source, dataplane, network, timeouts, nextServices, statsFile, api, metrics);
     }
 
     /**
@@ -93,13 +94,14 @@ public record SluiceConfig(
 
     /**
      * Whether another configuration can be applied to a daemon running this one without a restart:
-     * the {@code dataplane:} section and the stats file are the same.
+     * the {@code dataplane:}, {@code api:} and {@code metrics:} sections and the stats file are the same.
      *
      * @param next the configuration to apply.
      * @return true when only network, timeouts and services differ.
      */
     public boolean canReloadTo(final SluiceConfig next)
     {
-        return dataplane.equals(next.dataplane) && statsFile.equals(next.statsFile) && Objects.equals(api, next.api);
+        return dataplane.equals(next.dataplane) && statsFile.equals(next.statsFile) && Objects.equals(api, next.api) &&
+            Objects.equals(metrics, next.metrics);
     }
 }

@@ -16,6 +16,7 @@ import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.controlplane.stat.StatsSample;
 import io.sluice.dataplane.pipeline.DropReason;
 import io.sluice.dataplane.pipeline.WorkerCounter;
@@ -28,6 +29,11 @@ import io.sluice.dataplane.stats.StatsFile;
  * backend, per worker, drops by reason, NIC port counters, and the control-operation latency
  * percentiles of a {@link ControlLatency}. Nothing is cached between scrapes, so a scrape shows the
  * counters as they are, and services and backends that left the configuration leave the output.
+ * <p>
+ * Health: per backend its state ({@code sluice_backend_health}) and how many transitions it went
+ * through; per service the backends taking new flows, the quorum, whether it is met, whether the
+ * sorry backend is active and whether no backend can take a new flow (from the
+ * {@link BackendHealthSource}; a source that does not know a service leaves its series out).
  * <p>
  * Labels: services {@code vip}, {@code port}, {@code protocol}, {@code mode}; backends the same plus
  * {@code backend}; workers {@code worker}; drops {@code reason}; control latency {@code operation}.
@@ -115,7 +121,40 @@ public final class StatsCollector implements MultiCollector
         families.add(bytes.build());
         families.add(newFlows.build());
         families.add(drops.build());
+        standing(byId, families);
         backends(sample, byId, families);
+    }
+
+    private void standing(final Map<Integer, ServiceLabels> services, final List<MetricSnapshot> families)
+    {
+        final MetricFamily up = MetricFamily.gauge("sluice_service_up_backends",
+            "Backends of the service that take new flows: not DOWN by health checks, weight above 0.", null);
+        final MetricFamily quorum = MetricFamily.gauge("sluice_service_quorum",
+            "The fewest backends taking new flows with which the service is up.", null);
+        final MetricFamily quorumOk = MetricFamily.gauge("sluice_service_quorum_ok",
+            "1 when the service has its quorum of backends taking new flows, 0 when below it (the service is down).", null);
+        final MetricFamily sorry = MetricFamily.gauge("sluice_service_sorry_active",
+            "1 while the sorry backend takes the service's new flows (below quorum).", null);
+        final MetricFamily noBackend = MetricFamily.gauge("sluice_service_no_backend",
+            "1 while no backend can take a new flow of the service: new flows are dropped with the reason no-backend.", null);
+        for (final ServiceLabels service : services.values())
+        {
+            final BackendHealthSource.ServiceHealth standing = service.key() == null ? null : health.serviceHealth(service.key());
+            if (standing == null)
+            {
+                continue;
+            }
+            up.add(service.labels(), standing.upBackends());
+            quorum.add(service.labels(), standing.quorum());
+            quorumOk.add(service.labels(), standing.quorumOk() ? 1 : 0);
+            sorry.add(service.labels(), standing.sorryActive() ? 1 : 0);
+            noBackend.add(service.labels(), standing.noBackend() ? 1 : 0);
+        }
+        families.add(up.build());
+        families.add(quorum.build());
+        families.add(quorumOk.build());
+        families.add(sorry.build());
+        families.add(noBackend.build());
     }
 
     private void backends(final StatsSample sample, final Map<Integer, ServiceLabels> services, final List<MetricSnapshot> families)
@@ -127,6 +166,8 @@ public final class StatsCollector implements MultiCollector
         final MetricFamily weight = MetricFamily.gauge("sluice_backend_weight", "The backend's weight in force (0: drained).", null);
         final MetricFamily state = MetricFamily.gauge("sluice_backend_health",
             "The backend's health-check state: 1 for the state it is in, 0 for the others.", null);
+        final MetricFamily transitions = MetricFamily.counter("sluice_backend_health_transitions",
+            "Health-check state changes of the backend (UNKNOWN, UP, DOWN), so that none goes unseen between scrapes.", null);
         for (final StatsSample.BackendRow backend : sample.backends())
         {
             final ServiceLabels service = services.get(backend.serviceId());
@@ -139,31 +180,37 @@ public final class StatsCollector implements MultiCollector
             bytes.add(labels, backend.bytes());
             newFlows.add(labels, backend.newFlows());
             weight.add(labels, backend.weight());
-            final BackendHealthSource.HealthState current = healthOf(service.key(), backend.address());
+            final IpAddress address = addressOf(backend.address());
+            final BackendHealthSource.HealthState current = healthOf(service.key(), address);
             for (final BackendHealthSource.HealthState candidate : BackendHealthSource.HealthState.values())
             {
                 state.add(labels.add("state", candidate.label()), candidate == current ? 1 : 0);
             }
+            transitions.add(labels, service.key() == null || address == null ? 0 : health.transitions(service.key(), address));
         }
         families.add(packets.build());
         families.add(bytes.build());
         families.add(newFlows.build());
         families.add(weight.build());
         families.add(state.build());
+        families.add(transitions.build());
     }
 
-    private BackendHealthSource.HealthState healthOf(final ServiceKey service, final String backend)
+    private static IpAddress addressOf(final String backend)
     {
-        if (service == null)
-        {
-            return BackendHealthSource.HealthState.UNKNOWN;
-        }
-        final IpAddress address;
         try
         {
-            address = IpAddress.parse(backend);
+            return IpAddress.parse(backend);
         }
         catch (final IllegalArgumentException ex)
+        {
+            return null;
+        }
+    }
+
+    private BackendHealthSource.HealthState healthOf(final ServiceKey service, final IpAddress address)
+    {
+        if (service == null || address == null)
         {
             return BackendHealthSource.HealthState.UNKNOWN;
         }

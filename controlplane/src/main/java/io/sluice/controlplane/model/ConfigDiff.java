@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.config.ApiSection;
 import io.sluice.controlplane.config.Durations;
 import io.sluice.controlplane.config.NetworkSection;
 import io.sluice.controlplane.config.ServiceFlag;
@@ -17,7 +18,8 @@ import io.sluice.dataplane.service.IpAddress;
 
 /**
  * The differences between two configurations' network, timeouts and services, in words: what
- * {@code ApplyConfig} reports, and the one-line summary of a generation.
+ * {@code ApplyConfig} reports, and the one-line summary of a generation; and the sections that
+ * differ but need a restart.
  */
 public final class ConfigDiff
 {
@@ -92,6 +94,51 @@ public final class ConfigDiff
         }
         final String more = changes.size() > SUMMARY_CHANGES ? "; and " + (changes.size() - SUMMARY_CHANGES) + " more" : "";
         return String.join("; ", shown) + more;
+    }
+
+    /**
+     * The sections that differ but only take effect on a restart (dataplane, stats, api, metrics), each with why.
+     *
+     * @param running the configuration in force.
+     * @param next    the one to apply.
+     * @return one line per section, empty when none differs.
+     */
+    static List<String> restartOnly(final SluiceConfig running, final SluiceConfig next)
+    {
+        final List<String> notApplied = new ArrayList<>();
+        if (!running.dataplane().equals(next.dataplane()))
+        {
+            notApplied.add("dataplane: the device, workers, EAL, pools and flow table are set at start; the running ones stay " +
+                "until a restart");
+        }
+        if (!running.statsFile().equals(next.statsFile()))
+        {
+            notApplied.add("stats: the daemon keeps publishing in " + running.statsFile() + " until a restart");
+        }
+        if (!sameApi(running.api(), next.api()))
+        {
+            notApplied.add("api: the API keeps its listen address, TLS and token until a restart");
+        }
+        if (!Objects.equals(running.metrics(), next.metrics()))
+        {
+            notApplied.add("metrics: the metrics endpoint keeps its listen address (or stays off) until a restart");
+        }
+        return notApplied;
+    }
+
+    /**
+     * Whether two API sections are the same, taking a section without a token for the running one
+     * when the running token was given inline (GetConfig never writes an inline token).
+     */
+    private static boolean sameApi(final ApiSection running, final ApiSection next)
+    {
+        if (running == null || next == null || running.token() == null || running.tokenFile() != null || next.token() != null ||
+            next.tokenFile() != null)
+        {
+            return Objects.equals(running, next);
+        }
+        return running.equals(new ApiSection(next.listenHost(), next.listenPort(), next.tlsCert(), next.tlsKey(), next.tlsClientCa(),
+            running.token(), null));
     }
 
     private static void service(

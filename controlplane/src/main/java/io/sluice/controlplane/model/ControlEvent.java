@@ -25,7 +25,7 @@ public record ControlEvent(long sequence, Instant time, Detail detail)
      * A backend's health state changed.
      *
      * @param service   its service.
-     * @param backend   its address.
+     * @param backend   its address (a backend's, or the service's sorry backend's).
      * @param oldState  the state before.
      * @param newState  the state now.
      * @param reason    why, in words.

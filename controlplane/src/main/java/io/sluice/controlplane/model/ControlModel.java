@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
-import io.sluice.controlplane.config.ApiSection;
 import io.sluice.controlplane.config.ConfigWriter;
 import io.sluice.controlplane.config.ServiceSection;
 import io.sluice.controlplane.config.SluiceConfig;
 import io.sluice.controlplane.health.BackendHealth;
 import io.sluice.controlplane.health.HealthCheckKind;
 import io.sluice.controlplane.health.HealthPolicy;
+import io.sluice.controlplane.metrics.BackendHealthSource;
+import io.sluice.controlplane.metrics.ControlLatency;
 import io.sluice.controlplane.stat.StatsSample;
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.maglev.MaglevTable;
@@ -36,13 +37,24 @@ import static io.sluice.controlplane.model.ChangeRejectedException.Reason;
  * <p>
  * Every change is validated whole before anything happens (invalid input never changes state),
  * then turned into the dataplane's form ({@link EffectiveSpecs}: DOWN backends and drained ones at
- * weight 0, the sorry backend below quorum), applied, and the call returns once every worker runs
- * the new generation; when it fails, the previous state stays and a {@link ChangeRejectedException}
- * says why. Changes are serialized by one lock (this is the control path, not the packet path);
- * reads are lock-free on an immutable state. Each applied generation, health transition, quorum
- * change and loss of every backend is published on the {@link EventBus}.
+ * weight 0, the sorry backend below quorum, least-response-time weights), applied, and the call
+ * returns once every worker runs the new generation; when it fails, the previous state stays and a
+ * {@link ChangeRejectedException} says why. Changes are serialized by one lock (this is the control
+ * path, not the packet path); reads are lock-free on an immutable state. Each applied generation,
+ * health transition, quorum change and loss of every backend is published on the {@link EventBus};
+ * each configuration put in force is told to the {@link ConfigListener}s (the health checks follow it).
+ * <p>
+ * Each change that returns is timed in the {@link ControlLatency} from the start of its validation
+ * to the confirmed generation, under the operation {@code add-service}, {@code update-service},
+ * {@code remove-service}, {@code add-backend}, {@code remove-backend}, {@code set-weight},
+ * {@code drain}, {@code set-health-policy}, {@code apply-config}, {@code reload}, {@code health}
+ * (a health transition) or {@code response-time} (new least-response-time weights); refused changes
+ * and dry runs are not.
+ * <p>
+ * As the metrics' {@link BackendHealthSource} it reports each backend's health, its transitions and
+ * each service's standing as they are in force.
  */
-public final class ControlModel
+public final class ControlModel implements BackendHealthSource
 {
     /** Origin of changes made through the API. */
     public static final String ORIGIN_API = "api";
@@ -50,24 +62,20 @@ public final class ControlModel
     public static final String ORIGIN_RELOAD = "reload";
     /** Origin of {@code ApplyConfig}. */
     public static final String ORIGIN_APPLY = "apply";
-    /** Origin of changes made by health transitions. */
+    /** Origin of changes made by health transitions and by least-response-time weights. */
     public static final String ORIGIN_HEALTH = "health";
 
     private static final System.Logger LOG = System.getLogger("sluice.control");
 
     private final DataplaneControl dataplane;
     private final EventBus events;
+    private final ModelEvents modelEvents;
     private final Clock clock;
     private final HaState haState;
+    private final ControlLatency latency = new ControlLatency();
     private final Object lock = new Object();
-    private volatile State state;
+    private volatile ModelState state;
     private int apiChangesSinceFile;
-
-    private record State(
-        SluiceConfig config, Map<BackendRef, BackendStatus> health, EffectiveSpecs effective, DataplaneSettings appliedSettings,
-        List<ServiceSpec> appliedSpecs, long generation)
-    {
-    }
 
     /**
      * A model over a dataplane that runs {@link #initialSpecs(SluiceConfig)} of the configuration.
@@ -81,10 +89,12 @@ public final class ControlModel
     {
         this.dataplane = dataplane;
         this.events = events;
+        this.modelEvents = new ModelEvents(events);
         this.clock = clock;
         this.haState = new HaState(HaState.Role.STANDALONE, clock.instant());
         final EffectiveSpecs effective = EffectiveSpecs.of(config, Map.of());
-        this.state = new State(config, Map.of(), effective, config.settings(), effective.specs(), dataplane.snapshot().generation());
+        this.state = new ModelState(config, Map.of(), Map.of(), effective, config.settings(), effective.specs(),
+            dataplane.snapshot().generation());
     }
 
     /**
@@ -129,6 +139,36 @@ public final class ControlModel
     }
 
     /**
+     * The latencies of the changes made through this model, for the metrics.
+     *
+     * @return the recorder, one operation per kind of change.
+     */
+    public ControlLatency controlLatency()
+    {
+        return latency;
+    }
+
+    /**
+     * Tells a listener of every configuration put in force from now on.
+     *
+     * @param listener the listener; see {@link ConfigListener} for what it may do.
+     */
+    public void addConfigListener(final ConfigListener listener)
+    {
+        modelEvents.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Stops telling a listener.
+     *
+     * @param listener a listener added before.
+     */
+    public void removeConfigListener(final ConfigListener listener)
+    {
+        modelEvents.removeListener(listener);
+    }
+
+    /**
      * The high-availability state.
      *
      * @return standalone, since the model was made.
@@ -145,7 +185,7 @@ public final class ControlModel
      */
     public List<ServiceView> services()
     {
-        final State current = state;
+        final ModelState current = state;
         final List<ServiceView> views = new ArrayList<>(current.config().services().size());
         for (final ServiceSection service : current.config().services())
         {
@@ -163,12 +203,12 @@ public final class ControlModel
      */
     public ServiceView service(final ServiceKey key)
     {
-        final State current = state;
-        return view(current, require(current.config(), key));
+        final ModelState current = state;
+        return view(current, ServiceEdits.require(current.config(), key));
     }
 
     /**
-     * The health of one backend.
+     * The health of one backend (or sorry backend).
      *
      * @param backend the backend.
      * @return its status; UNKNOWN when no check has judged it (or it does not exist).
@@ -176,6 +216,37 @@ public final class ControlModel
     public BackendStatus health(final BackendRef backend)
     {
         return state.health().getOrDefault(backend, BackendStatus.UNKNOWN);
+    }
+
+    @Override
+    public HealthState state(final ServiceKey service, final IpAddress backend)
+    {
+        return switch (health(new BackendRef(service, backend)).health())
+        {
+            case UP -> HealthState.UP;
+            case DOWN -> HealthState.DOWN;
+            case UNKNOWN -> HealthState.UNKNOWN;
+        };
+    }
+
+    @Override
+    public long transitions(final ServiceKey service, final IpAddress backend)
+    {
+        return health(new BackendRef(service, backend)).transitions();
+    }
+
+    @Override
+    public ServiceHealth serviceHealth(final ServiceKey service)
+    {
+        final ModelState current = state;
+        final ServiceCondition condition = current.effective().conditions().get(service);
+        final ServiceSection section = ServiceEdits.find(current.config(), service);
+        if (condition == null || section == null)
+        {
+            return null;
+        }
+        return new ServiceHealth(condition.serving(), section.quorum(), !condition.belowQuorum(), condition.sorryActive(),
+            condition.noBackend());
     }
 
     /**
@@ -205,7 +276,7 @@ public final class ControlModel
      */
     public String configYaml()
     {
-        final State current = state;
+        final ModelState current = state;
         return ConfigWriter.write(current.config(), List.of(
             "The running configuration of sluice (pid " + ProcessHandle.current().pid() + "), generation " +
                 current.generation() + ", started from " + current.config().source() + ".",
@@ -280,8 +351,9 @@ public final class ControlModel
         final ServiceKey key = ServiceKey.of(service);
         synchronized (lock)
         {
-            final State current = state;
-            if (find(current.config(), key) != null)
+            final long startNs = System.nanoTime();
+            final ModelState current = state;
+            if (ServiceEdits.find(current.config(), key) != null)
             {
                 throw new ChangeRejectedException(Reason.ALREADY_EXISTS, "service " + key + " exists already (UpdateService " +
                     "changes its settings, AddBackend its backends)");
@@ -289,7 +361,7 @@ public final class ControlModel
             ServiceValidation.validate(service);
             final List<ServiceSection> services = new ArrayList<>(current.config().services());
             services.add(service);
-            return commitApiChange(current, current.config().withServices(services), key);
+            return commitApiChange("add-service", startNs, current, current.config().withServices(services), key);
         }
     }
 
@@ -303,23 +375,7 @@ public final class ControlModel
      */
     public ChangeResult updateService(final ServiceKey key, final UnaryOperator<ServiceSection> edit)
     {
-        synchronized (lock)
-        {
-            final State current = state;
-            final ServiceSection next = edit.apply(require(current.config(), key));
-            if (!key.matches(next))
-            {
-                throw ChangeRejectedException.invalid("service key", ServiceKey.of(next), "the key of the service changed, " + key +
-                    " (remove it and add another to change VIP, port or protocol)");
-            }
-            ServiceValidation.validate(next);
-            final List<ServiceSection> services = new ArrayList<>();
-            for (final ServiceSection service : current.config().services())
-            {
-                services.add(key.matches(service) ? next : service);
-            }
-            return commitApiChange(current, current.config().withServices(services), key);
-        }
+        return changeService("update-service", key, edit);
     }
 
     /**
@@ -333,17 +389,10 @@ public final class ControlModel
     {
         synchronized (lock)
         {
-            final State current = state;
-            require(current.config(), key);
-            final List<ServiceSection> services = new ArrayList<>();
-            for (final ServiceSection service : current.config().services())
-            {
-                if (!key.matches(service))
-                {
-                    services.add(service);
-                }
-            }
-            return commitApiChange(current, current.config().withServices(services), null);
+            final long startNs = System.nanoTime();
+            final ModelState current = state;
+            ServiceEdits.require(current.config(), key);
+            return commitApiChange("remove-service", startNs, current, ServiceEdits.remove(current.config(), key), null);
         }
     }
 
@@ -357,22 +406,7 @@ public final class ControlModel
      */
     public ChangeResult addBackend(final ServiceKey key, final ServiceSection.BackendEntry backend)
     {
-        return updateService(key, service ->
-        {
-            if (service.backend(backend.address()) != null)
-            {
-                throw new ChangeRejectedException(Reason.ALREADY_EXISTS, new BackendRef(key, backend.address()) +
-                    " exists already (SetBackendWeight changes its weight)");
-            }
-            if (backend.address().equals(service.sorry()))
-            {
-                throw new ChangeRejectedException(Reason.FAILED_PRECONDITION, "service " + key + ": " + backend.address() +
-                    " is its sorry backend; a backend cannot be both");
-            }
-            final List<ServiceSection.BackendEntry> backends = new ArrayList<>(service.backends());
-            backends.add(backend);
-            return service.withBackends(backends);
-        });
+        return changeService("add-backend", key, ServiceEdits.addBackend(key, backend));
     }
 
     /**
@@ -385,19 +419,7 @@ public final class ControlModel
      */
     public ChangeResult removeBackend(final ServiceKey key, final IpAddress address)
     {
-        return updateService(key, service ->
-        {
-            requireBackend(key, service, address);
-            final List<ServiceSection.BackendEntry> backends = new ArrayList<>();
-            for (final ServiceSection.BackendEntry backend : service.backends())
-            {
-                if (!backend.address().equals(address))
-                {
-                    backends.add(backend);
-                }
-            }
-            return service.withBackends(backends);
-        });
+        return changeService("remove-backend", key, ServiceEdits.removeBackend(key, address));
     }
 
     /**
@@ -411,17 +433,7 @@ public final class ControlModel
      */
     public ChangeResult setWeight(final ServiceKey key, final IpAddress address, final int weight)
     {
-        ServiceValidation.weight("weight", weight);
-        return updateService(key, service ->
-        {
-            requireBackend(key, service, address);
-            final List<ServiceSection.BackendEntry> backends = new ArrayList<>();
-            for (final ServiceSection.BackendEntry backend : service.backends())
-            {
-                backends.add(backend.address().equals(address) ? new ServiceSection.BackendEntry(address, weight) : backend);
-            }
-            return service.withBackends(backends);
-        });
+        return changeService("set-weight", key, ServiceEdits.setWeight(key, address, weight));
     }
 
     /**
@@ -434,7 +446,7 @@ public final class ControlModel
      */
     public ChangeResult drain(final ServiceKey key, final IpAddress address)
     {
-        return setWeight(key, address, 0);
+        return changeService("drain", key, ServiceEdits.setWeight(key, address, 0));
     }
 
     /**
@@ -448,12 +460,12 @@ public final class ControlModel
     public ChangeResult setHealthPolicy(final ServiceKey key, final HealthPolicy policy)
     {
         final HealthPolicy normalized = ServiceValidation.normalized(policy);
-        return updateService(key, service -> service.withHealthCheck(normalized));
+        return changeService("set-health-policy", key, service -> service.withHealthCheck(normalized));
     }
 
     /**
      * Replaces the network, timeouts and services with those of a validated configuration, as one
-     * change. The sections that need a restart (dataplane, stats, api) are compared, not applied.
+     * change. The sections that need a restart (dataplane, stats, api, metrics) are compared, not applied.
      *
      * @param loaded a configuration {@link io.sluice.controlplane.config.ConfigLoader} accepted.
      * @param dryRun only compute the changes.
@@ -465,8 +477,10 @@ public final class ControlModel
     {
         synchronized (lock)
         {
-            final State current = state;
-            final List<String> notApplied = restartOnly(current.config(), loaded);
+            final long startNs = System.nanoTime();
+            final String operation = ORIGIN_RELOAD.equals(origin) ? "reload" : "apply-config";
+            final ModelState current = state;
+            final List<String> notApplied = ConfigDiff.restartOnly(current.config(), loaded);
             final SluiceConfig next = current.config().withReloadable(loaded);
             final List<ConfigChange> changes = ConfigDiff.between(current.config(), next);
             final String summary = ConfigDiff.summary(changes);
@@ -477,6 +491,10 @@ public final class ControlModel
             }
             if (dryRun || changes.isEmpty())
             {
+                if (!dryRun)
+                {
+                    latency.record(operation, System.nanoTime() - startNs);
+                }
                 return new ApplyResult(changes, false, current.generation(), notApplied, summary);
             }
             final String refusal = ServiceValidation.dataplaneRefusal(next);
@@ -484,8 +502,10 @@ public final class ControlModel
             {
                 throw new ChangeRejectedException(Reason.FAILED_PRECONDITION, refusal);
             }
-            final long generation = commit(current, next, prune(current.health(), next), origin, summary);
+            final long generation = commit(current, next, ModelState.prune(current.health(), next),
+                ModelState.prune(current.latencies(), next), origin, summary);
             apiChangesSinceFile = ORIGIN_RELOAD.equals(origin) ? 0 : apiChangesSinceFile;
+            latency.record(operation, System.nanoTime() - startNs);
             return new ApplyResult(changes, true, generation, notApplied, summary);
         }
     }
@@ -493,13 +513,15 @@ public final class ControlModel
     /**
      * Takes a health-check verdict: a transition is published as an event and, when it changes what
      * the dataplane should run (a backend goes DOWN or comes back, a quorum is lost or regained),
-     * applied as a new generation. Results for services or backends that no longer exist, or whose
-     * checks are off, are ignored. Never throws: a failure to apply is logged.
+     * applied as a new generation. Results for services, backends or sorry backends that no longer
+     * exist, or whose checks are off, are ignored. Never throws: a failure to apply is logged, and the
+     * model keeps the new health and applies it with the next change (the next transition, any
+     * other change, or {@link #reapplyIfPending()}).
      *
      * The arguments are those of the health checker's listener, so it can be wired straight here.
      *
      * @param service   the service's name, {@link ServiceKey#name()}.
-     * @param backend   the backend's address.
+     * @param backend   the backend's (or the sorry backend's) address.
      * @param newState  its state now.
      * @param reason    why, in words, for the event (may be empty).
      * @param latencyNs duration of the check that decided it, 0 when no check did.
@@ -509,55 +531,139 @@ public final class ControlModel
     {
         synchronized (lock)
         {
-            final State current = state;
-            final ServiceSection section = findByName(current.config(), service);
-            if (section == null || section.backend(backend) == null || section.healthCheck().kind() == HealthCheckKind.NONE)
+            final long startNs = System.nanoTime();
+            final ModelState current = state;
+            final ServiceSection section = ServiceEdits.findByName(current.config(), service);
+            if (section == null || section.healthCheck().kind() == HealthCheckKind.NONE ||
+                (section.backend(backend) == null && !backend.equals(section.sorry())))
             {
                 return;
             }
-            final ServiceKey key = ServiceKey.of(section);
-            final BackendRef ref = new BackendRef(key, backend);
+            final BackendRef ref = new BackendRef(ServiceKey.of(section), backend);
             final BackendStatus old = current.health().getOrDefault(ref, BackendStatus.UNKNOWN);
+            final boolean transition = old.health() != newState;
             final Map<BackendRef, BackendStatus> health = new HashMap<>(current.health());
-            health.put(ref, new BackendStatus(newState, latencyNs, old.health() == newState ? old.since() : clock.instant()));
-            if (old.health() == newState)
+            health.put(ref, new BackendStatus(newState, latencyNs, transition ? clock.instant() : old.since(),
+                old.transitions() + (transition ? 1 : 0)));
+            if (!transition)
             {
-                state = new State(current.config(), Map.copyOf(health), current.effective(), current.appliedSettings(),
-                    current.appliedSpecs(), current.generation());
+                state = current.withHealth(health);
                 return;
             }
-            events.publish(new ControlEvent.HealthChanged(key, backend, old.health(), newState,
-                Objects.requireNonNullElse(reason, ""), latencyNs));
-            LOG.log(System.Logger.Level.INFO, "{0}: {1} -> {2} {3}", ref, old.health(), newState,
-                Objects.requireNonNullElse(reason, ""));
-            applyHealth(current, Map.copyOf(health), ref + " " + newState.name());
+            modelEvents.healthChanged(ref, old.health(), newState, Objects.requireNonNullElse(reason, ""), latencyNs);
+            if (applyHealth(current, Map.copyOf(health), ref + " " + newState.name()))
+            {
+                latency.record("health", System.nanoTime() - startNs);
+            }
         }
     }
 
-    private void applyHealth(final State current, final Map<BackendRef, BackendStatus> health, final String summary)
+    /**
+     * Takes the latest latencies of the backends of least-response-time services and applies the
+     * weights they give when some weight in force would change by more than
+     * {@link ResponseTimeWeights#SIGNIFICANT_CHANGE_PERCENT} percent; otherwise nothing changes
+     * (the weights in force keep the latencies they came from). The caller calls it at most every
+     * {@link ResponseTimeWeights#REAPPLY_PERIOD_NS} ({@link HealthSupervisor} does). Never throws: a
+     * failure to apply is logged.
+     *
+     * @param measured the latency of each backend that has one, ns (the checks' moving average).
+     * @return whether new weights were applied.
+     */
+    public boolean onResponseTimes(final Map<BackendRef, Long> measured)
+    {
+        synchronized (lock)
+        {
+            final long startNs = System.nanoTime();
+            final ModelState current = state;
+            final Map<BackendRef, Long> latencies = ModelState.prune(measured, current.config());
+            final EffectiveSpecs candidate = EffectiveSpecs.of(current.config(), current.health(), latencies);
+            if (!ResponseTimeWeights.significant(current.effective().weights(), candidate.weights()))
+            {
+                return false;
+            }
+            try
+            {
+                commit(current, current.config(), current.health(), latencies, ORIGIN_HEALTH,
+                    ResponseTimeWeights.summary(current.effective().weights(), candidate.weights()));
+                latency.record("response-time", System.nanoTime() - startNs);
+                return true;
+            }
+            catch (final ChangeRejectedException ex)
+            {
+                LOG.log(System.Logger.Level.ERROR, "least-response-time weights not applied: {0}", ex.getMessage());
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Applies the health the model knows when the dataplane does not run it yet, because the apply
+     * after a health transition failed. Never throws: a failure is logged and left for the next try.
+     *
+     * @return whether something was pending and is applied now.
+     */
+    public boolean reapplyIfPending()
+    {
+        synchronized (lock)
+        {
+            final ModelState current = state;
+            if (!current.pending())
+            {
+                return false;
+            }
+            return applyHealth(current, current.health(), "health changes not applied before");
+        }
+    }
+
+    private ChangeResult changeService(final String operation, final ServiceKey key, final UnaryOperator<ServiceSection> edit)
+    {
+        synchronized (lock)
+        {
+            final long startNs = System.nanoTime();
+            final ModelState current = state;
+            final ServiceSection next = edit.apply(ServiceEdits.require(current.config(), key));
+            if (!key.matches(next))
+            {
+                throw ChangeRejectedException.invalid("service key", ServiceKey.of(next), "the key of the service changed, " + key +
+                    " (remove it and add another to change VIP, port or protocol)");
+            }
+            ServiceValidation.validate(next);
+            return commitApiChange(operation, startNs, current, ServiceEdits.replace(current.config(), key, next), key);
+        }
+    }
+
+    /**
+     * Applies a health map with the configuration in force. On failure the model keeps the health
+     * (the effective form stays what runs), so the next change applies it.
+     */
+    private boolean applyHealth(final ModelState current, final Map<BackendRef, BackendStatus> health, final String summary)
     {
         try
         {
-            commit(current, current.config(), health, ORIGIN_HEALTH, summary);
+            commit(current, current.config(), health, current.latencies(), ORIGIN_HEALTH, summary);
+            return true;
         }
         catch (final ChangeRejectedException ex)
         {
-            LOG.log(System.Logger.Level.ERROR, "health change not applied: {0}", ex.getMessage());
+            LOG.log(System.Logger.Level.ERROR, "health change not applied: {0}; the model keeps it and applies it with the next " +
+                "change", ex.getMessage());
             if (ex.reason() != Reason.NOT_CONFIRMED)
             {
-                final State now = state;
-                state = new State(now.config(), health, EffectiveSpecs.of(now.config(), health), now.appliedSettings(),
-                    now.appliedSpecs(), now.generation());
+                state = state.withHealth(health);
             }
+            return false;
         }
     }
 
-    private ChangeResult commitApiChange(final State current, final SluiceConfig next, final ServiceKey key)
+    private ChangeResult commitApiChange(
+        final String operation, final long startNs, final ModelState current, final SluiceConfig next, final ServiceKey key)
     {
         final List<ConfigChange> changes = ConfigDiff.between(current.config(), next);
         if (changes.isEmpty())
         {
-            return new ChangeResult(current.generation(), "no change", key == null ? null : view(current, require(next, key)));
+            latency.record(operation, System.nanoTime() - startNs);
+            return new ChangeResult(current.generation(), "no change",
+                key == null ? null : view(current, ServiceEdits.require(next, key)));
         }
         final String refusal = ServiceValidation.dataplaneRefusal(next);
         if (refusal != null)
@@ -565,21 +671,24 @@ public final class ControlModel
             throw new ChangeRejectedException(Reason.FAILED_PRECONDITION, refusal);
         }
         final String summary = ConfigDiff.summary(changes);
-        final long generation = commit(current, next, prune(current.health(), next), ORIGIN_API, summary);
+        final long generation = commit(current, next, ModelState.prune(current.health(), next),
+            ModelState.prune(current.latencies(), next), ORIGIN_API, summary);
         apiChangesSinceFile++;
-        final State applied = state;
-        return new ChangeResult(generation, summary, key == null ? null : view(applied, require(applied.config(), key)));
+        latency.record(operation, System.nanoTime() - startNs);
+        final ModelState applied = state;
+        return new ChangeResult(generation, summary, key == null ? null : view(applied, ServiceEdits.require(applied.config(), key)));
     }
 
     /**
-     * Applies a validated configuration with a health map: computes the dataplane's form, applies it
-     * when it differs from what runs, installs the new state, publishes the events.
+     * Applies a validated configuration with a health map and latencies: computes the dataplane's
+     * form, applies it when it differs from what runs, installs the new state, publishes the events,
+     * tells the listeners of a new configuration.
      */
     private long commit(
-        final State current, final SluiceConfig next, final Map<BackendRef, BackendStatus> health, final String origin,
-        final String summary)
+        final ModelState current, final SluiceConfig next, final Map<BackendRef, BackendStatus> health,
+        final Map<BackendRef, Long> latencies, final String origin, final String summary)
     {
-        final EffectiveSpecs effective = EffectiveSpecs.of(next, health);
+        final EffectiveSpecs effective = EffectiveSpecs.of(next, health, latencies);
         final DataplaneSettings settings = next.settings();
         final boolean dataplaneChanges = !settings.equals(current.appliedSettings()) ||
             !effective.specs().equals(current.appliedSpecs());
@@ -592,8 +701,9 @@ public final class ControlModel
             }
             catch (final Dataplane.GenerationNotConfirmedException ex)
             {
-                state = new State(next, health, effective, settings, effective.specs(), ex.generation());
-                publishApplied(current, ex.generation(), origin, summary);
+                state = new ModelState(next, health, latencies, effective, settings, effective.specs(), ex.generation());
+                modelEvents.applied(current.effective().conditions(), state, origin, summary);
+                modelEvents.configApplied(current.config(), next);
                 throw new ChangeRejectedException(Reason.NOT_CONFIRMED, "the change is in force as generation " + ex.generation() +
                     ", but not confirmed: " + ex.getMessage() + "; a worker may have stopped, see the daemon's log", ex);
             }
@@ -608,109 +718,20 @@ public final class ControlModel
                     ex.getMessage() + "; nothing changed, try again", ex);
             }
         }
-        state = new State(next, health, effective, settings, effective.specs(), generation);
+        state = new ModelState(next, health, latencies, effective, settings, effective.specs(), generation);
         if (dataplaneChanges)
         {
-            publishApplied(current, generation, origin, summary);
+            modelEvents.applied(current.effective().conditions(), state, origin, summary);
         }
         else
         {
-            publishConditions(current.effective().conditions(), effective.conditions());
+            modelEvents.conditions(current.effective().conditions(), effective.conditions(), next);
         }
+        modelEvents.configApplied(current.config(), next);
         return generation;
     }
 
-    private void publishApplied(final State before, final long generation, final String origin, final String summary)
-    {
-        LOG.log(System.Logger.Level.INFO, "generation {0} runs on every worker ({1}): {2}", Long.toString(generation), origin,
-            summary);
-        events.publish(new ControlEvent.GenerationApplied(generation, summary, origin));
-        publishConditions(before.effective().conditions(), state.effective().conditions());
-    }
-
-    private void publishConditions(final Map<ServiceKey, ServiceCondition> before, final Map<ServiceKey, ServiceCondition> after)
-    {
-        final ServiceCondition none = new ServiceCondition(Integer.MAX_VALUE, false, false, false);
-        for (final Map.Entry<ServiceKey, ServiceCondition> entry : after.entrySet())
-        {
-            final ServiceCondition old = before.getOrDefault(entry.getKey(), none);
-            final ServiceCondition now = entry.getValue();
-            if (old.belowQuorum() != now.belowQuorum() || old.sorryActive() != now.sorryActive())
-            {
-                final int quorum = require(state.config(), entry.getKey()).quorum();
-                events.publish(new ControlEvent.QuorumChanged(entry.getKey(), now.belowQuorum(), now.serving(), quorum,
-                    now.sorryActive()));
-                LOG.log(System.Logger.Level.WARNING, "service {0}: quorum {1} ({2} of {3} backends serve){4}", entry.getKey(),
-                    now.belowQuorum() ? "lost" : "regained", now.serving(), quorum,
-                    now.sorryActive() ? ", the sorry backend takes new flows" : "");
-            }
-            if (old.noBackend() != now.noBackend())
-            {
-                events.publish(new ControlEvent.NoBackendChanged(entry.getKey(), now.noBackend()));
-                LOG.log(now.noBackend() ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "service {0}: {1}", entry.getKey(),
-                    now.noBackend() ? "no backend takes new flows: they are dropped (reason no-backend)" :
-                    "a backend takes new flows again");
-            }
-        }
-    }
-
-    private static List<String> restartOnly(final SluiceConfig running, final SluiceConfig next)
-    {
-        final List<String> notApplied = new ArrayList<>();
-        if (!running.dataplane().equals(next.dataplane()))
-        {
-            notApplied.add("dataplane: the device, workers, EAL, pools and flow table are set at start; the running ones stay " +
-                "until a restart");
-        }
-        if (!running.statsFile().equals(next.statsFile()))
-        {
-            notApplied.add("stats: the daemon keeps publishing in " + running.statsFile() + " until a restart");
-        }
-        if (!sameApi(running.api(), next.api()))
-        {
-            notApplied.add("api: the API keeps its listen address, TLS and token until a restart");
-        }
-        return notApplied;
-    }
-
-    /**
-     * Whether two API sections are the same, taking a section without a token for the running one
-     * when the running token was given inline (GetConfig never writes an inline token).
-     */
-    private static boolean sameApi(final ApiSection running, final ApiSection next)
-    {
-        if (running == null || next == null || running.token() == null || running.tokenFile() != null || next.token() != null ||
-            next.tokenFile() != null)
-        {
-            return Objects.equals(running, next);
-        }
-        return running.equals(new ApiSection(next.listenHost(), next.listenPort(), next.tlsCert(), next.tlsKey(), next.tlsClientCa(),
-            running.token(), null));
-    }
-
-    private static Map<BackendRef, BackendStatus> prune(final Map<BackendRef, BackendStatus> health, final SluiceConfig next)
-    {
-        final Map<BackendRef, BackendStatus> kept = new HashMap<>();
-        for (final ServiceSection service : next.services())
-        {
-            if (service.healthCheck().kind() == HealthCheckKind.NONE)
-            {
-                continue;
-            }
-            for (final ServiceSection.BackendEntry backend : service.backends())
-            {
-                final BackendRef ref = new BackendRef(ServiceKey.of(service), backend.address());
-                final BackendStatus status = health.get(ref);
-                if (status != null)
-                {
-                    kept.put(ref, status);
-                }
-            }
-        }
-        return Map.copyOf(kept);
-    }
-
-    private static ServiceView view(final State current, final ServiceSection service)
+    private static ServiceView view(final ModelState current, final ServiceSection service)
     {
         final ServiceKey key = ServiceKey.of(service);
         final List<ServiceView.BackendView> backends = new ArrayList<>(service.backends().size());
@@ -721,48 +742,5 @@ public final class ControlModel
                 current.effective().weights().getOrDefault(ref, 0), current.health().getOrDefault(ref, BackendStatus.UNKNOWN)));
         }
         return new ServiceView(service, backends, current.effective().conditions().get(key));
-    }
-
-    private static void requireBackend(final ServiceKey key, final ServiceSection service, final IpAddress address)
-    {
-        if (service.backend(address) == null)
-        {
-            throw new ChangeRejectedException(Reason.NOT_FOUND, "service " + key + " has no backend " + address +
-                " (GetService lists its backends)");
-        }
-    }
-
-    private static ServiceSection require(final SluiceConfig config, final ServiceKey key)
-    {
-        final ServiceSection service = find(config, key);
-        if (service == null)
-        {
-            throw new ChangeRejectedException(Reason.NOT_FOUND, "no service " + key + " (ListServices lists them)");
-        }
-        return service;
-    }
-
-    private static ServiceSection find(final SluiceConfig config, final ServiceKey key)
-    {
-        for (final ServiceSection service : config.services())
-        {
-            if (key.matches(service))
-            {
-                return service;
-            }
-        }
-        return null;
-    }
-
-    private static ServiceSection findByName(final SluiceConfig config, final String name)
-    {
-        for (final ServiceSection service : config.services())
-        {
-            if (ServiceKey.of(service).name().equals(name))
-            {
-                return service;
-            }
-        }
-        return null;
     }
 }

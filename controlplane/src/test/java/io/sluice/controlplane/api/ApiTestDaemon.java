@@ -27,15 +27,16 @@ import io.sluice.dpdk.DpdkTestSupport;
 
 /**
  * What a daemon runs, in the test JVM: a real {@link Dataplane} with one worker on a {@code net_ring}
- * port, publishing in a real stats file, under a {@link ControlModel}, with a real {@link ApiServer}
- * on 127.0.0.1 and an ephemeral port, and a client channel to it. The dataplane lives as long as
- * the test class; {@link #reset} puts the base configuration back and starts a fresh model and
- * server for each test.
+ * port, publishing in a real stats file, under a {@link ControlModel}, with (for the API tests) a
+ * real {@link ApiServer} on 127.0.0.1 and an ephemeral port, and a client channel to it. The
+ * dataplane lives as long as the test class; {@link #reset} puts the base configuration back and
+ * starts a fresh model (and server) for each test. Public for the tests of other packages that need
+ * a real dataplane under the model (health checks, metrics).
  */
-final class ApiTestDaemon implements AutoCloseable
+public final class ApiTestDaemon implements AutoCloseable
 {
-    /** The configuration every test starts from: one DSR service with two backends. */
-    static final String BASE_CONFIG = """
+    /** The configuration the API tests start from: one DSR service with two backends; {@code %s} is the device. */
+    public static final String BASE_CONFIG = """
         dataplane:
           device: %s
           workers: 1
@@ -74,7 +75,7 @@ final class ApiTestDaemon implements AutoCloseable
     }
 
     /**
-     * Starts the dataplane.
+     * Starts the dataplane with {@link #BASE_CONFIG}.
      *
      * @param directory where the configuration and stats file go.
      * @param device    a {@code net_ring} device name no other test of the JVM uses.
@@ -82,7 +83,21 @@ final class ApiTestDaemon implements AutoCloseable
      */
     static ApiTestDaemon start(final Path directory, final String device) throws IOException, ConfigException
     {
-        final Path file = Files.writeString(directory.resolve("sluice.yaml"), BASE_CONFIG.formatted(device));
+        return start(directory, device, BASE_CONFIG);
+    }
+
+    /**
+     * Starts the dataplane with a configuration of the caller's.
+     *
+     * @param directory where the configuration and stats file go.
+     * @param device    a {@code net_ring} device name no other test of the JVM uses.
+     * @param text      the configuration, {@code %s} standing for the device; one worker, a stats file in the directory.
+     * @return the daemon, without a model until {@link #reset}.
+     */
+    public static ApiTestDaemon start(final Path directory, final String device, final String text)
+        throws IOException, ConfigException
+    {
+        final Path file = Files.writeString(directory.resolve("sluice.yaml"), text.formatted(device));
         final SluiceConfig config = ConfigLoader.load(file);
         final StatsFile stats = StatsFile.create(config.statsFile(), config.dataplane().workers());
         try
@@ -101,14 +116,14 @@ final class ApiTestDaemon implements AutoCloseable
     /**
      * Puts the base configuration back into the dataplane and starts a new model and API server.
      *
-     * @param api how the server listens and authenticates; its port should be 0.
+     * @param api how the server listens and authenticates; its port should be 0; null for no server.
      */
-    void reset(final ApiSection api) throws IOException
+    public void reset(final ApiSection api) throws IOException
     {
         closeApi();
         dataplane.apply(base.settings(), ControlModel.initialSpecs(base));
         model = new ControlModel(base, new RunningDataplane(dataplane), new EventBus(Clock.systemUTC()), Clock.systemUTC());
-        server = ApiServer.start(api, model);
+        server = api == null ? null : ApiServer.start(api, model);
     }
 
     /**
@@ -141,14 +156,28 @@ final class ApiTestDaemon implements AutoCloseable
         return LoadBalancerGrpc.newBlockingStub(connect(InsecureChannelCredentials.create())).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
-    ControlModel model()
+    /**
+     * The model of the last {@link #reset}.
+     */
+    public ControlModel model()
     {
         return model;
     }
 
-    Dataplane dataplane()
+    /**
+     * The running dataplane.
+     */
+    public Dataplane dataplane()
     {
         return dataplane;
+    }
+
+    /**
+     * The stats file the dataplane publishes in.
+     */
+    public StatsFile stats()
+    {
+        return stats;
     }
 
     ApiServer server()
@@ -175,6 +204,9 @@ final class ApiTestDaemon implements AutoCloseable
         }
     }
 
+    /**
+     * Stops the server, the dataplane, and closes the stats file.
+     */
     @Override
     public void close()
     {

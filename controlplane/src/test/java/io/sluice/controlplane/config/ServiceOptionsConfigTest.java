@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The service keys of issue 4 (scheduler, flags, quorum, sorry, healthCheck) and the {@code api:}
- * section: read, defaulted, refused with the loader's messages, and written back by
- * {@link ConfigWriter} into text that loads into an equal configuration.
+ * and {@code metrics:} sections: read, defaulted, refused with the loader's messages, and written
+ * back by {@link ConfigWriter} into text that loads into an equal configuration.
  */
 class ServiceOptionsConfigTest
 {
@@ -175,6 +175,41 @@ class ServiceOptionsConfigTest
     }
 
     @Test
+    void shouldReadTheMetricsSectionWithItsDefaultAndWithoutIt() throws Exception
+    {
+        final SluiceConfig none = ConfigLoader.parse(FILE, HEAD + "  []\n");
+        final SluiceConfig defaults = ConfigLoader.parse(FILE, HEAD + "  []\nmetrics: {}\n");
+        final SluiceConfig v6 = ConfigLoader.parse(FILE, HEAD + "  []\nmetrics: { listen: \"[::1]:0\" }\n");
+
+        assertNull(none.metrics());
+        assertEquals(new MetricsSection("127.0.0.1", 9301), defaults.metrics());
+        assertEquals(new MetricsSection("::1", 0), v6.metrics());
+        assertEquals("[::1]:0", v6.metrics().listen());
+        assertEquals("127.0.0.1:9301", defaults.metrics().socketAddress().getAddress().getHostAddress() + ":" +
+            defaults.metrics().socketAddress().getPort());
+    }
+
+    @Test
+    void shouldRefuseAMetricsSectionThatIsNotAListenAddress()
+    {
+        assertEquals(List.of(
+            "/etc/sluice/lab.yaml:9:20: metrics.listen: 'localhost:9301' is not valid: ADDRESS:PORT with an IP address literal " +
+                "and a port 0..65535, e.g. 127.0.0.1:9301 or [::1]:9301",
+            "/etc/sluice/lab.yaml:9:38: metrics.path: 'path' is not valid: a key of metrics: listen"),
+            problems(HEAD + "  []\nmetrics: { listen: \"localhost:9301\", path: /metrics }\n"));
+        assertEquals(List.of(
+            "/etc/sluice/lab.yaml:9:20: metrics.listen: '127.0.0.1:70000' is not valid: ADDRESS:PORT with an IP address literal " +
+                "and a port 0..65535, e.g. 127.0.0.1:9301 or [::1]:9301"),
+            problems(HEAD + "  []\nmetrics: { listen: 127.0.0.1:70000 }\n"));
+        assertEquals(List.of(
+            "/etc/sluice/lab.yaml:9:20: metrics.listen: '::1:9301' is not valid: ADDRESS:PORT with an IP address literal " +
+                "and a port 0..65535, e.g. 127.0.0.1:9301 or [::1]:9301"),
+            problems(HEAD + "  []\nmetrics: { listen: \"::1:9301\" }\n"));
+        assertEquals(List.of("/etc/sluice/lab.yaml:9:10: metrics: 'on' is not valid: a mapping of listen"),
+            problems(HEAD + "  []\nmetrics: on\n"));
+    }
+
+    @Test
     void shouldLoadWhatTheWriterWritesIntoAnEqualConfiguration() throws Exception
     {
         Files.writeString(directory.resolve("cert.pem"), "not read by the loader");
@@ -220,6 +255,8 @@ class ServiceOptionsConfigTest
               listen: 127.0.0.1:50051
               tls: { cert: cert.pem, key: key.pem, clientCa: cert.pem }
               token: "0123456789abcdef-not-written"
+            metrics:
+              listen: "[::1]:9301"
             """.replace("\"/health z\"", "/health"));
 
         final String written = ConfigWriter.write(config, List.of("a header"));
@@ -227,6 +264,9 @@ class ServiceOptionsConfigTest
             written.replace("  # token:", "  token: \"0123456789abcdef-not-written\"\n  # token:"));
 
         assertEquals(config, reread, written);
+        assertEquals(new MetricsSection("::1", 9301), reread.metrics());
+        assertEquals(new MetricsSection("127.0.0.1", 9301), ConfigLoader.parse(FILE, ConfigWriter.write(
+            ConfigLoader.parse(FILE, HEAD + "  []\nmetrics: {}\n"), List.of())).metrics(), "metrics: {} written back");
         assertEquals(-1, written.indexOf("0123456789abcdef-not-written"), "the inline token is never written:\n" + written);
         assertEquals(0, written.indexOf("# a header\n"), written);
     }

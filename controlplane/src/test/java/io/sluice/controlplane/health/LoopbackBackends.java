@@ -29,9 +29,11 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * Real backends on loopback for the probe and checker tests, each on a port the OS picks.
+ * Real backends on loopback for the probe and checker tests, each on a port the OS picks (or, for
+ * several HTTP backends on different loopback addresses sharing the port a service checks, a port
+ * given). Public for the tests of other packages that check real backends.
  */
-final class LoopbackBackends
+public final class LoopbackBackends
 {
     static final InetAddress IPV4 = InetAddress.getLoopbackAddress();
     static final InetAddress IPV6 = loopback6();
@@ -47,15 +49,28 @@ final class LoopbackBackends
      * An HTTP (or HTTPS) server answering every request with the current status and recording the
      * Host header of each request.
      */
-    static final class HttpBackend implements AutoCloseable
+    public static final class HttpBackend implements AutoCloseable
     {
         private final HttpServer server;
         private final BlockingQueue<String> hosts = new LinkedBlockingQueue<>();
         private volatile int status = 200;
+        private volatile long delayMs;
 
         HttpBackend(final InetAddress address, final SSLContext tls) throws IOException
         {
-            final InetSocketAddress bind = new InetSocketAddress(address, 0);
+            this(address, 0, tls);
+        }
+
+        /**
+         * Starts serving.
+         *
+         * @param address the address to listen on.
+         * @param port    the port, 0 for any free one.
+         * @param tls     HTTPS with this context, or null for HTTP.
+         */
+        public HttpBackend(final InetAddress address, final int port, final SSLContext tls) throws IOException
+        {
+            final InetSocketAddress bind = new InetSocketAddress(address, port);
             if (tls == null)
             {
                 server = HttpServer.create(bind, 16);
@@ -69,6 +84,7 @@ final class LoopbackBackends
             server.createContext("/", (exchange) ->
             {
                 hosts.add(String.valueOf(exchange.getRequestHeaders().getFirst("Host")));
+                pause(delayMs);
                 if (status == 302)
                 {
                     exchange.getResponseHeaders().add("Location", "/elsewhere");
@@ -84,7 +100,22 @@ final class LoopbackBackends
             this.status = status;
         }
 
-        InetSocketAddress address()
+        /**
+         * Makes every answer wait.
+         *
+         * @param delay how long before answering, ms.
+         */
+        public void delay(final long delay)
+        {
+            this.delayMs = delay;
+        }
+
+        /**
+         * Where it listens.
+         *
+         * @return the address and port.
+         */
+        public InetSocketAddress address()
         {
             return server.getAddress();
         }
@@ -99,10 +130,109 @@ final class LoopbackBackends
             return hosts.poll();
         }
 
+        /**
+         * Stops listening: connections to its port are refused from now on.
+         */
         @Override
         public void close()
         {
             server.stop(0);
+        }
+    }
+
+    private static void pause(final long delayMs)
+    {
+        if (delayMs <= 0)
+        {
+            return;
+        }
+        try
+        {
+            Thread.sleep(delayMs);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A TCP server that accepts every connection and closes it at once: what a TCP connect check
+     * sees of a serving backend. It can stop and start again on the same address and port.
+     */
+    public static final class TcpBackend implements AutoCloseable
+    {
+        private final InetSocketAddress address;
+        private ServerSocket server;
+
+        /**
+         * Starts serving.
+         *
+         * @param address the address to listen on.
+         * @param port    the port, 0 for any free one.
+         */
+        public TcpBackend(final InetAddress address, final int port) throws IOException
+        {
+            server = listen(new InetSocketAddress(address, port));
+            this.address = new InetSocketAddress(address, server.getLocalPort());
+        }
+
+        /**
+         * Where it listens (or listened).
+         *
+         * @return the address and port.
+         */
+        public InetSocketAddress address()
+        {
+            return address;
+        }
+
+        /**
+         * Starts listening again on the same address and port after {@link #close()}.
+         */
+        public synchronized void restart() throws IOException
+        {
+            if (server == null)
+            {
+                server = listen(address);
+            }
+        }
+
+        /**
+         * Stops listening: connections are refused from now on.
+         */
+        @Override
+        public synchronized void close() throws IOException
+        {
+            if (server != null)
+            {
+                server.close();
+                server = null;
+            }
+        }
+
+        private static ServerSocket listen(final InetSocketAddress address) throws IOException
+        {
+            final ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(address, 50);
+            Thread.ofVirtual().name("tcp-backend-" + address).start(() -> acceptAndClose(socket));
+            return socket;
+        }
+
+        private static void acceptAndClose(final ServerSocket socket)
+        {
+            try
+            {
+                while (true)
+                {
+                    socket.accept().close();
+                }
+            }
+            catch (final IOException ex)
+            {
+                return;
+            }
         }
     }
 

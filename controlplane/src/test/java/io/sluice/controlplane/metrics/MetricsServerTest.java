@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.dataplane.pipeline.DataplaneCounters;
 import io.sluice.dataplane.pipeline.DropReason;
 import io.sluice.dataplane.pipeline.WorkerCounter;
@@ -114,14 +115,30 @@ class MetricsServerTest
 
     private static BackendHealthSource health()
     {
-        return (service, backend) ->
+        final ServiceKey gue = new ServiceKey(IpAddress.parse("2001:db8::10"), 80, 6);
+        return new BackendHealthSource()
         {
-            if (!service.equals(new ServiceKey(IpAddress.parse("2001:db8::10"), 80, 6)))
+            @Override
+            public HealthState state(final ServiceKey service, final IpAddress backend)
             {
-                return BackendHealthSource.HealthState.UNKNOWN;
+                if (!service.equals(gue))
+                {
+                    return HealthState.UNKNOWN;
+                }
+                return backend.equals(IpAddress.parse("2001:db8::11")) ? HealthState.UP : HealthState.DOWN;
             }
-            return backend.equals(IpAddress.parse("2001:db8::11")) ? BackendHealthSource.HealthState.UP :
-                BackendHealthSource.HealthState.DOWN;
+
+            @Override
+            public long transitions(final ServiceKey service, final IpAddress backend)
+            {
+                return service.equals(gue) ? (backend.equals(IpAddress.parse("2001:db8::11")) ? 1 : 2) : 0;
+            }
+
+            @Override
+            public ServiceHealth serviceHealth(final ServiceKey service)
+            {
+                return service.equals(gue) ? new ServiceHealth(1, 2, false, true, false) : null;
+            }
         };
     }
 
@@ -139,19 +156,7 @@ class MetricsServerTest
     private static double value(final Map<String, PrometheusText.Family> families, final String family, final String sample,
         final Map<String, String> labels)
     {
-        final PrometheusText.Family found = families.get(family);
-        if (found == null)
-        {
-            throw new AssertionError("no family " + family + " in " + families.keySet());
-        }
-        for (final PrometheusText.Sample candidate : found.samples())
-        {
-            if (candidate.name().equals(sample) && candidate.labels().equals(new TreeMap<>(labels)))
-            {
-                return candidate.value();
-            }
-        }
-        throw new AssertionError("no " + sample + labels + " in " + found.samples());
+        return PrometheusText.value(families, family, sample, labels);
     }
 
     private static double counter(final Map<String, PrometheusText.Family> families, final String name, final Map<String, String> labels)
@@ -244,6 +249,21 @@ class MetricsServerTest
             "192.0.2.12 up", 0.0, "192.0.2.12 down", 1.0, "192.0.2.12 unknown", 0.0,
             "10.0.0.21 up", 0.0, "10.0.0.21 down", 0.0, "10.0.0.21 unknown", 1.0), states);
         assertEquals(9, metrics.get("sluice_backend_health").samples().size());
+    }
+
+    @Test
+    void shouldExposeEachServicesStandingAndEachBackendsTransitionsWhenTheSourceKnowsThem() throws Exception
+    {
+        final Map<String, PrometheusText.Family> metrics = scrape();
+
+        assertEquals(List.of(1.0, 2.0, 0.0, 1.0, 0.0), List.of(gauge(metrics, "sluice_service_up_backends", GUE),
+            gauge(metrics, "sluice_service_quorum", GUE), gauge(metrics, "sluice_service_quorum_ok", GUE),
+            gauge(metrics, "sluice_service_sorry_active", GUE), gauge(metrics, "sluice_service_no_backend", GUE)));
+        assertEquals(1, metrics.get("sluice_service_quorum_ok").samples().size(), "a service the source does not know has none");
+        assertEquals(List.of(1.0, 2.0, 0.0), List.of(
+            counter(metrics, "sluice_backend_health_transitions_total", labels(GUE, "backend", "2001:db8::11")),
+            counter(metrics, "sluice_backend_health_transitions_total", labels(GUE, "backend", "192.0.2.12")),
+            counter(metrics, "sluice_backend_health_transitions_total", labels(DSR, "backend", "10.0.0.21"))));
     }
 
     @Test

@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * {@code # TYPE} line before it (for a summary or histogram also its {@code _sum}, {@code _count}
  * and {@code _bucket}); a family is declared once and its samples are contiguous; a series (name
  * and label set) appears once; names, label names, escapes and numbers follow the format. Anything
- * else is an {@link IllegalArgumentException} naming the line.
+ * else is an {@link IllegalArgumentException} naming the line. Public for the tests of other
+ * packages that scrape a metrics endpoint.
  */
-final class PrometheusText
+public final class PrometheusText
 {
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
@@ -30,7 +31,7 @@ final class PrometheusText
      * @param labels its labels, sorted by name.
      * @param value  its value.
      */
-    record Sample(String name, Map<String, String> labels, double value)
+    public record Sample(String name, Map<String, String> labels, double value)
     {
     }
 
@@ -42,7 +43,7 @@ final class PrometheusText
      * @param help    its help text, unescaped, or null.
      * @param samples its samples in order.
      */
-    record Family(String name, String type, String help, List<Sample> samples)
+    public record Family(String name, String type, String help, List<Sample> samples)
     {
     }
 
@@ -61,7 +62,7 @@ final class PrometheusText
      * @param text the body of a {@code /metrics} response.
      * @return the families by name, in order of appearance.
      */
-    static Map<String, Family> parse(final String text)
+    public static Map<String, Family> parse(final String text)
     {
         if (!text.isEmpty() && !text.endsWith("\n"))
         {
@@ -160,6 +161,34 @@ final class PrometheusText
             throw new IllegalArgumentException("series " + name + labels + " appears twice");
         }
         current.samples().add(new Sample(name, labels, number(rest[0])));
+    }
+
+    /**
+     * The value of exactly one series.
+     *
+     * @param families what {@link #parse(String)} returned.
+     * @param family   the family's name (a counter's without {@code _total}).
+     * @param sample   the sample's name (a counter's with {@code _total}).
+     * @param labels   its labels, all of them.
+     * @return its value.
+     * @throws AssertionError naming the family and its samples when there is no such series.
+     */
+    public static double value(
+        final Map<String, Family> families, final String family, final String sample, final Map<String, String> labels)
+    {
+        final Family found = families.get(family);
+        if (found == null)
+        {
+            throw new AssertionError("no family " + family + " in " + families.keySet());
+        }
+        for (final Sample candidate : found.samples())
+        {
+            if (candidate.name().equals(sample) && candidate.labels().equals(new TreeMap<>(labels)))
+            {
+                return candidate.value();
+            }
+        }
+        throw new AssertionError("no " + sample + labels + " in " + found.samples());
     }
 
     private static boolean belongs(final String name, final Family family)

@@ -224,4 +224,19 @@ class ControlModelTest
         assertFalse(same.applied());
         assertEquals(List.of("api: the API keeps its listen address, TLS and token until a restart"), moved.notApplied());
     }
+
+    @Test
+    void shouldSayTheMetricsEndpointNeedsARestartWhenTheAppliedSectionDiffers() throws Exception
+    {
+        final SluiceConfig config = ConfigLoader.parse(FILE, CONFIG + "metrics: { listen: \"127.0.0.1:9301\" }\n");
+        final ControlModel model = model(dataplaneFor(config), config);
+
+        final ApplyResult same = model.applyConfig(ConfigLoader.parse(FILE, model.configYaml()), true, ControlModel.ORIGIN_APPLY);
+        final ApplyResult off = model.applyConfig(ConfigLoader.parse(FILE, CONFIG), true, ControlModel.ORIGIN_APPLY);
+
+        assertEquals(List.of(), same.notApplied());
+        assertEquals(List.of("metrics: the metrics endpoint keeps its listen address (or stays off) until a restart"),
+            off.notApplied());
+        assertEquals(config.metrics(), model.config().metrics());
+    }
 }

@@ -1,4 +1,4 @@
-package io.sluice.controlplane.metrics;
+package io.sluice.controlplane.model;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +33,16 @@ class ServiceKeyTest
         assertEquals("service port 70000 is not 0..65535",
             assertThrows(IllegalArgumentException.class, () -> ServiceKey.parse("192.0.2.10:70000/tcp")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> ServiceKey.parse("example.com:80/tcp"));
+    }
+
+    @Test
+    void shouldReadItsOwnNameBackWhenParsed()
+    {
+        final ServiceKey v6 = new ServiceKey(IpAddress.parse("2001:db8::10"), 443, ServiceKey.TCP);
+        final ServiceKey v4 = new ServiceKey(IpAddress.parse("192.0.2.10"), 53, ServiceKey.UDP);
+
+        assertEquals("[2001:db8::10]:443/tcp", v6.name());
+        assertEquals(v6, ServiceKey.parse(v6.name()));
+        assertEquals(v4, ServiceKey.parse(v4.name()));
     }
 }
