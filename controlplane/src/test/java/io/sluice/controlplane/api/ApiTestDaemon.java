@@ -30,12 +30,12 @@ import io.sluice.dpdk.DpdkTestSupport;
  * port, publishing in a real stats file, under a {@link ControlModel}, with a real {@link ApiServer}
  * on 127.0.0.1 and an ephemeral port, and a client channel to it. The dataplane lives as long as
  * the test class; {@link #reset} puts the base configuration back and starts a fresh model and
- * server for each test.
+ * server for each test. Public for the tests of {@code sluice ctl}, which drive the same server.
  */
-final class ApiTestDaemon implements AutoCloseable
+public final class ApiTestDaemon implements AutoCloseable
 {
     /** The configuration every test starts from: one DSR service with two backends. */
-    static final String BASE_CONFIG = """
+    public static final String BASE_CONFIG = """
         dataplane:
           device: %s
           workers: 1
@@ -80,7 +80,7 @@ final class ApiTestDaemon implements AutoCloseable
      * @param device    a {@code net_ring} device name no other test of the JVM uses.
      * @return the daemon, without an API until {@link #reset}.
      */
-    static ApiTestDaemon start(final Path directory, final String device) throws IOException, ConfigException
+    public static ApiTestDaemon start(final Path directory, final String device) throws IOException, ConfigException
     {
         final Path file = Files.writeString(directory.resolve("sluice.yaml"), BASE_CONFIG.formatted(device));
         final SluiceConfig config = ConfigLoader.load(file);
@@ -103,7 +103,7 @@ final class ApiTestDaemon implements AutoCloseable
      *
      * @param api how the server listens and authenticates; its port should be 0.
      */
-    void reset(final ApiSection api) throws IOException
+    public void reset(final ApiSection api) throws IOException
     {
         closeApi();
         dataplane.apply(base.settings(), ControlModel.initialSpecs(base));
@@ -113,8 +113,10 @@ final class ApiTestDaemon implements AutoCloseable
 
     /**
      * A plaintext API on 127.0.0.1, any port, without a token.
+     *
+     * @return the section.
      */
-    static ApiSection plaintext()
+    public static ApiSection plaintext()
     {
         return new ApiSection("127.0.0.1", 0, null, null, null, null, null);
     }
@@ -135,28 +137,42 @@ final class ApiTestDaemon implements AutoCloseable
 
     /**
      * A blocking stub over a plaintext channel, with a deadline.
+     *
+     * @return the stub.
      */
-    LoadBalancerGrpc.LoadBalancerBlockingStub client()
+    public LoadBalancerGrpc.LoadBalancerBlockingStub client()
     {
         return LoadBalancerGrpc.newBlockingStub(connect(InsecureChannelCredentials.create())).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
-    ControlModel model()
+    /**
+     * @return the model of the running API.
+     */
+    public ControlModel model()
     {
         return model;
     }
 
-    Dataplane dataplane()
+    /**
+     * @return the dataplane.
+     */
+    public Dataplane dataplane()
     {
         return dataplane;
     }
 
-    ApiServer server()
+    /**
+     * @return the running API server.
+     */
+    public ApiServer server()
     {
         return server;
     }
 
-    Path directory()
+    /**
+     * @return where the configuration and stats file are.
+     */
+    public Path directory()
     {
         return directory;
     }
