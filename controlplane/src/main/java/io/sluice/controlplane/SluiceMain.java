@@ -7,15 +7,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import io.sluice.controlplane.ctl.CtlCommand;
 import io.sluice.controlplane.stat.StatCommand;
 
 /**
  * The {@code sluice} program: {@code sluice run --config FILE} starts the daemon,
- * {@code sluice stat} shows the counters of a running one. Exit codes: 0 success, 1 a failure at
- * run time (device busy, no hugepages, no daemon to read), 2 bad usage or a bad configuration file.
+ * {@code sluice stat} shows the counters of a running one, {@code sluice ctl} drives one through
+ * its gRPC API. Exit codes: 0 success, 1 a failure at run time (device busy, no hugepages, no
+ * daemon to read, a call the daemon refused), 2 bad usage or a bad configuration file.
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceMain.Version.class,
-    subcommands = {RunCommand.class, StatCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, StatCommand.class, CtlCommand.class, CommandLine.HelpCommand.class},
     description = "Sluice, a kernel-bypass L4 load balancer: DPDK, Maglev, DSR and IPIP/GUE tunnels.")
 public final class SluiceMain implements Callable<Integer>
 {

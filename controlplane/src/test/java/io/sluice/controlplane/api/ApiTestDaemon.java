@@ -81,7 +81,7 @@ public final class ApiTestDaemon implements AutoCloseable
      * @param device    a {@code net_ring} device name no other test of the JVM uses.
      * @return the daemon, without an API until {@link #reset}.
      */
-    static ApiTestDaemon start(final Path directory, final String device) throws IOException, ConfigException
+    public static ApiTestDaemon start(final Path directory, final String device) throws IOException, ConfigException
     {
         return start(directory, device, BASE_CONFIG);
     }
@@ -128,8 +128,10 @@ public final class ApiTestDaemon implements AutoCloseable
 
     /**
      * A plaintext API on 127.0.0.1, any port, without a token.
+     *
+     * @return the section.
      */
-    static ApiSection plaintext()
+    public static ApiSection plaintext()
     {
         return new ApiSection("127.0.0.1", 0, null, null, null, null, null);
     }
@@ -150,8 +152,10 @@ public final class ApiTestDaemon implements AutoCloseable
 
     /**
      * A blocking stub over a plaintext channel, with a deadline.
+     *
+     * @return the stub.
      */
-    LoadBalancerGrpc.LoadBalancerBlockingStub client()
+    public LoadBalancerGrpc.LoadBalancerBlockingStub client()
     {
         return LoadBalancerGrpc.newBlockingStub(connect(InsecureChannelCredentials.create())).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
@@ -185,7 +189,10 @@ public final class ApiTestDaemon implements AutoCloseable
         return server;
     }
 
-    Path directory()
+    /**
+     * @return where the configuration and stats file are.
+     */
+    public Path directory()
     {
         return directory;
     }

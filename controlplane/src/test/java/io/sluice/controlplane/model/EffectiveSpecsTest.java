@@ -72,7 +72,7 @@ final class EffectiveSpecsTest
               - { vip: 192.0.2.11, port: 80, mode: dsr, backends: [ { address: 203.0.113.11 }, { address: 203.0.113.12 } ] }
             """;
         final IpAddress down = IpAddress.parse("203.0.113.11");
-        final BackendStatus downStatus = new BackendStatus(BackendHealth.DOWN, 1000, Instant.EPOCH);
+        final BackendStatus downStatus = new BackendStatus(BackendHealth.DOWN, 1000, Instant.EPOCH, 1);
         final List<ServiceSpec> specs = specs(services, Map.of(
             new BackendRef(new ServiceKey(IpAddress.parse("192.0.2.10"), 80, 6), down), downStatus,
             new BackendRef(new ServiceKey(IpAddress.parse("192.0.2.11"), 80, 6), down), downStatus));

@@ -1,0 +1,209 @@
+package io.sluice.controlplane.ctl;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.google.protobuf.MessageOrBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import io.sluice.controlplane.api.v1.GetHaStateRequest;
+import io.sluice.controlplane.api.v1.GetServiceRequest;
+import io.sluice.controlplane.api.v1.GetStatsRequest;
+import io.sluice.controlplane.api.v1.GetStatsResponse;
+import io.sluice.controlplane.api.v1.HaState;
+import io.sluice.controlplane.api.v1.ListServicesRequest;
+import io.sluice.controlplane.api.v1.ListServicesResponse;
+import io.sluice.controlplane.api.v1.LookupFlowRequest;
+import io.sluice.controlplane.api.v1.LookupFlowResponse;
+import io.sluice.controlplane.api.v1.Service;
+import io.sluice.controlplane.api.v1.ServiceKey;
+
+/**
+ * The {@code sluice ctl} subcommands that only read: {@code list}, {@code stats}, {@code lookup}
+ * and {@code ha}.
+ */
+final class ReadCommands
+{
+    private ReadCommands()
+    {
+    }
+
+    /**
+     * {@code sluice ctl list [-s SERVICE]}: services with their backends, weights, health and
+     * counters. With {@code --json}: {@code {"services": ListServicesResponse, "stats": GetStatsResponse}},
+     * or with {@code -s}, {@code {"service": Service, "stats": GetStatsResponse}}.
+     */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+        description = "Lists the services and their backends: weight, health, packets, bytes, new flows, share.")
+    static final class ListCommand implements Callable<Integer>
+    {
+        @ParentCommand
+        private CtlCommand ctl;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = {"-s", "--service"}, paramLabel = "VIP:PORT[/PROTO]", converter = CtlArguments.ServiceKeyConverter.class,
+            description = "only this service")
+        private ServiceKey service;
+
+        @Override
+        public Integer call()
+        {
+            return ctl.run(spec, (api, output) ->
+            {
+                final Map<String, MessageOrBuilder> replies = new LinkedHashMap<>();
+                final List<Service> services;
+                final GetStatsRequest.Builder statsRequest = GetStatsRequest.newBuilder();
+                if (service == null)
+                {
+                    final ListServicesResponse list = api.unary().listServices(ListServicesRequest.getDefaultInstance());
+                    replies.put("services", list);
+                    services = list.getServicesList();
+                }
+                else
+                {
+                    final Service one = api.unary().getService(GetServiceRequest.newBuilder().setKey(service).build());
+                    replies.put("service", one);
+                    services = List.of(one);
+                    statsRequest.setService(service);
+                }
+                final GetStatsResponse stats = api.unary().getStats(statsRequest.build());
+                replies.put("stats", stats);
+                if (output.json())
+                {
+                    output.json(replies);
+                }
+                else
+                {
+                    output.text(ServiceTables.services(services, stats));
+                }
+                return 0;
+            });
+        }
+    }
+
+    /**
+     * {@code sluice ctl stats [-s SERVICE]}: counters per service, backend and worker, drops by
+     * reason, port counters. With {@code --json}: the {@code GetStatsResponse}.
+     */
+    @Command(name = "stats", mixinStandardHelpOptions = true,
+        description = "Shows counters per service, backend and worker, drops by reason and port counters.")
+    static final class StatsCommand implements Callable<Integer>
+    {
+        @ParentCommand
+        private CtlCommand ctl;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = {"-s", "--service"}, paramLabel = "VIP:PORT[/PROTO]", converter = CtlArguments.ServiceKeyConverter.class,
+            description = "only this service (workers, drops and port are always shown)")
+        private ServiceKey service;
+
+        @Override
+        public Integer call()
+        {
+            return ctl.run(spec, (api, output) ->
+            {
+                final GetStatsRequest.Builder request = GetStatsRequest.newBuilder();
+                if (service != null)
+                {
+                    request.setService(service);
+                }
+                final GetStatsResponse stats = api.unary().getStats(request.build());
+                if (output.json())
+                {
+                    output.json(stats);
+                }
+                else
+                {
+                    output.text(ServiceTables.stats(stats));
+                }
+                return 0;
+            });
+        }
+    }
+
+    /**
+     * {@code sluice ctl lookup CLIENT:PORT VIP:PORT/PROTO}: the backend a flow goes to, and whether
+     * a worker's flow table holds it. With {@code --json}: the {@code LookupFlowResponse}.
+     */
+    @Command(name = "lookup", mixinStandardHelpOptions = true,
+        description = "Shows where a flow goes: its service, the backend a new flow is scheduled to, and whether a " +
+            "worker's flow table holds it (pinned to which backend).")
+    static final class LookupCommand implements Callable<Integer>
+    {
+        @ParentCommand
+        private CtlCommand ctl;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "CLIENT_ADDR:PORT", converter = CtlArguments.EndpointConverter.class,
+            description = "the client's address and port, e.g. 198.51.100.7:40000")
+        private CtlArguments.Endpoint client;
+
+        @Parameters(index = "1", paramLabel = "VIP:PORT[/PROTO]", converter = CtlArguments.ServiceKeyConverter.class,
+            description = "the service, e.g. 192.0.2.10:80/tcp")
+        private ServiceKey service;
+
+        @Override
+        public Integer call()
+        {
+            return ctl.run(spec, (api, output) ->
+            {
+                final LookupFlowResponse lookup = api.unary().lookupFlow(LookupFlowRequest.newBuilder()
+                    .setClientAddress(client.host()).setClientPort(client.port()).setVip(service.getVip())
+                    .setVipPort(service.getPort()).setProtocol(service.getProtocol()).build());
+                if (output.json())
+                {
+                    output.json(lookup);
+                }
+                else
+                {
+                    output.text(CtlViews.lookup(client.toString(), CtlNames.service(service), lookup));
+                }
+                return 0;
+            });
+        }
+    }
+
+    /**
+     * {@code sluice ctl ha}: the high-availability state. With {@code --json}: the {@code HaState}.
+     */
+    @Command(name = "ha", mixinStandardHelpOptions = true, description = "Shows the high-availability state.")
+    static final class HaCommand implements Callable<Integer>
+    {
+        @ParentCommand
+        private CtlCommand ctl;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            return ctl.run(spec, (api, output) ->
+            {
+                final HaState state = api.unary().getHaState(GetHaStateRequest.getDefaultInstance());
+                if (output.json())
+                {
+                    output.json(state);
+                }
+                else
+                {
+                    output.text(CtlViews.ha(state));
+                }
+                return 0;
+            });
+        }
+    }
+}
