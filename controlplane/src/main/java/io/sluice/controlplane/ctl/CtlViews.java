@@ -125,7 +125,8 @@ final class CtlViews
         out.append(String.format(Locale.ROOT, LABEL, "flow hash", String.format(Locale.ROOT, "0x%016x", lookup.getFlowHash())));
         out.append(String.format(Locale.ROOT, LABEL, "maglev slot", Integer.toUnsignedString(lookup.getMaglevSlot())));
         out.append(String.format(Locale.ROOT, LABEL, "new flow to", lookup.getScheduledBackend().isEmpty() ?
-            "none: no backend takes new flows (the packet is dropped as no-backend)" : lookup.getScheduledBackend()));
+            "none predicted: no backend takes new flows (dropped as no-backend), or the service's scheduler " +
+                "(least-conn, weighted-round-robin, least-response-time) picks per worker" : lookup.getScheduledBackend()));
         out.append(String.format(Locale.ROOT, LABEL, "flow table", switch (lookup.getFlowTable())
         {
             case FLOW_TABLE_STATE_FOUND -> "found on worker " + lookup.getWorker() + ", pinned to " + lookup.getPinnedBackend();

@@ -184,7 +184,12 @@ public final class ApiTestDaemon implements AutoCloseable
         return stats;
     }
 
-    ApiServer server()
+    /**
+     * The running API server.
+     *
+     * @return the server of the last {@link #reset}.
+     */
+    public ApiServer server()
     {
         return server;
     }

@@ -123,10 +123,10 @@ class CtlCommandsTest
         final CtlRun list = succeeded("list");
 
         assertEquals("""
-            SERVICE            MODE  SCHEDULER  STATUS   WEIGHT  EFFECTIVE  PACKETS  BYTES  NEW-FLOWS  SHARE
-            192.0.2.10:80/tcp  dsr   maglev     up                                0      0          0
-              -> 203.0.113.11                   unknown       1          1        0      0          0      -
-              -> 203.0.113.12                   unknown       2          2        0      0          0      -
+            SERVICE            MODE  SCHEDULER        STATUS   WEIGHT  EFFECTIVE  PACKETS  BYTES  NEW-FLOWS  SHARE
+            192.0.2.10:80/tcp  dsr   weighted-maglev  up                                0      0          0
+              -> 203.0.113.11                         unknown       1          1        0      0          0      -
+              -> 203.0.113.12                         unknown       2          2        0      0          0      -
             """, list.out());
         assertEquals(list.out(), succeeded("list", "-s", "192.0.2.10:80").out(), "the only service");
     }
@@ -181,7 +181,7 @@ class CtlCommandsTest
     {
         final CtlRun updated = succeeded("update-service", WEB, "--scheduler", "least-conn", "--quorum", "2");
 
-        assertEquals("generation " + generation() + ": changed service 192.0.2.10:80/tcp: scheduler maglev -> least-conn, " +
+        assertEquals("generation " + generation() + ": changed service 192.0.2.10:80/tcp: scheduler weighted-maglev -> least-conn, " +
             "quorum 1 -> 2\n", updated.out());
         final Service web = daemon.client().getService(GetServiceRequest.newBuilder().setKey(WEB_KEY).build());
         assertEquals(ForwardingMode.FORWARDING_MODE_DSR, web.getSettings().getMode(), "not given, unchanged");
@@ -378,7 +378,7 @@ class CtlCommandsTest
             "flow hash    0x" + String.format("%016x", expected.getFlowHash()) + "\n" +
             "maglev slot  " + expected.getMaglevSlot() + "\n" +
             "new flow to  " + expected.getScheduledBackend() + "\n" +
-            "flow table   unavailable: this daemon cannot look into its workers' flow tables\n" +
+            "flow table   not found: its next packet is scheduled as a new flow\n" +
             "generation   " + generation() + "\n", lookup.out());
         assertEquals(expected, parsed(succeeded("lookup", "--json", "198.51.100.7:40000", WEB).out(), LookupFlowResponse.newBuilder())
             .build());

@@ -207,7 +207,7 @@ class CtlTextTest
             service      192.0.2.10:80/tcp
             flow hash    0x0000000000abcdef
             maglev slot  42
-            new flow to  none: no backend takes new flows (the packet is dropped as no-backend)
+            new flow to  none predicted: no backend takes new flows (dropped as no-backend), or the service's scheduler (least-conn, weighted-round-robin, least-response-time) picks per worker
             flow table   found on worker 1, pinned to 203.0.113.11
             generation   3
             """, CtlViews.lookup("198.51.100.7:40000", "192.0.2.10:80/tcp", found));
