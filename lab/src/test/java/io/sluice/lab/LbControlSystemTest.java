@@ -81,6 +81,14 @@ class LbControlSystemTest
         final Process watch = startWatch();
         try
         {
+            final LabBackend be3 = LabTopology.BACKENDS.get(2);
+            final Poll.Outcome<String> subscribed = Poll.until(TIMEOUT, () ->
+            {
+                ctl("set-weight", SERVICE, be3.ipv4(), "2");
+                ctl("set-weight", SERVICE, be3.ipv4(), "1");
+                return watchOutput(watch);
+            }, text -> text.contains("\"generation\""));
+            assertTrue(subscribed.met(), "the watch runs (it saw a change made after it started): " + subscribed.describe());
             LB.lab().stopBackends(BE2);
             final Poll.Outcome<Map<String, Integer>> avoided = Poll.until(HEALTH_TIMEOUT, LbControlSystemTest::spread,
                 spread -> spread.get(BE2.name()) == null && spread.values().stream().mapToInt(Integer::intValue).sum() == CONNECTIONS);
@@ -155,13 +163,13 @@ class LbControlSystemTest
     @Test
     void shouldServeMetricsWhoseCountersFollowTheTraffic() throws Exception
     {
-        final long before = Long.parseLong(metric("sluice_service_packets_total", null, null));
+        final long before = (long)Double.parseDouble(metric("sluice_service_packets_total", null, null));
 
         final Map<String, Integer> spread = spread();
 
         assertEquals(CONNECTIONS, spread.values().stream().mapToInt(Integer::intValue).sum(), "all answered: " + spread);
         final Poll.Outcome<Long> after = Poll.until(TIMEOUT,
-            () -> Long.parseLong(metric("sluice_service_packets_total", null, null)),
+            () -> (long)Double.parseDouble(metric("sluice_service_packets_total", null, null)),
             packets -> packets >= before + 3L * CONNECTIONS);
         assertTrue(after.met(), "at least SYN, ACK and request per connection counted: " + before + " -> " + after.describe());
         assertEquals("1", metric("sluice_backend_health", BE1.ipv4(), "up"));
@@ -216,8 +224,8 @@ class LbControlSystemTest
                 (backend == null || labels.contains("backend=\"" + backend + "\"")) &&
                 (state == null || labels.contains("state=\"" + state + "\"")))
             {
-                final String value = matcher.group(2);
-                return value.endsWith(".0") ? value.substring(0, value.length() - 2) : value;
+                final double value = Double.parseDouble(matcher.group(2));
+                return value == Math.rint(value) ? Long.toString((long)value) : matcher.group(2);
             }
         }
         throw new AssertionError("no series " + name + " for 192.0.2.10:80 backend " + backend + " state " + state + " in:\n" + text);
