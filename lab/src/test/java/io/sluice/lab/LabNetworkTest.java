@@ -180,7 +180,7 @@ class LabNetworkTest
                 veths++;
             }
         }
-        assertEquals(2 * 6, veths, "client-router, router-LAN, LB-LAN and three backend-LAN veth pairs");
+        assertEquals(2 * 7, veths, "client-router, router-LAN, LB-LAN (DPDK), LB-LAN (management) and three backend-LAN veth pairs");
     }
 
     @Test
