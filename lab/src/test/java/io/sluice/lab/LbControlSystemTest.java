@@ -173,6 +173,8 @@ class LbControlSystemTest
             packets -> packets >= before + 3L * CONNECTIONS);
         assertTrue(after.met(), "at least SYN, ACK and request per connection counted: " + before + " -> " + after.describe());
         assertEquals("1", metric("sluice_backend_health", BE1.ipv4(), "up"));
+        final long active = Long.parseLong(metric("sluice_service_active_flows", null, null));
+        assertTrue(active >= CONNECTIONS, "the flows of the " + CONNECTIONS + " connections are in the flow table: " + active);
     }
 
     /** {@link #CONNECTIONS} new connections to the VIP: answers per backend name. */

@@ -163,6 +163,11 @@ public final class StatsCollector implements MultiCollector
         final MetricFamily bytes = MetricFamily.counter("sluice_backend_bytes",
             "Bytes, as received, of the packets forwarded to the backend.", Unit.BYTES);
         final MetricFamily newFlows = MetricFamily.counter("sluice_backend_new_flows", "Flows pinned to the backend.", null);
+        final MetricFamily active = MetricFamily.gauge("sluice_backend_active_flows",
+            "Flows pinned to the backend in the workers' flow tables (an expired flow counts until the sweep frees it).", null);
+        final MetricFamily serviceActive = MetricFamily.gauge("sluice_service_active_flows",
+            "Flows of the service in the workers' flow tables: the sum over its backends.", null);
+        final Map<Integer, Long> activeByService = new HashMap<>();
         final MetricFamily weight = MetricFamily.gauge("sluice_backend_weight", "The backend's weight in force (0: drained).", null);
         final MetricFamily state = MetricFamily.gauge("sluice_backend_health",
             "The backend's health-check state: 1 for the state it is in, 0 for the others.", null);
@@ -179,6 +184,8 @@ public final class StatsCollector implements MultiCollector
             packets.add(labels, backend.packets());
             bytes.add(labels, backend.bytes());
             newFlows.add(labels, backend.newFlows());
+            active.add(labels, backend.activeFlows());
+            activeByService.merge(backend.serviceId(), backend.activeFlows(), Long::sum);
             weight.add(labels, backend.weight());
             final IpAddress address = addressOf(backend.address());
             final BackendHealthSource.HealthState current = healthOf(service.key(), address);
@@ -191,6 +198,12 @@ public final class StatsCollector implements MultiCollector
         families.add(packets.build());
         families.add(bytes.build());
         families.add(newFlows.build());
+        families.add(active.build());
+        for (final Map.Entry<Integer, ServiceLabels> service : services.entrySet())
+        {
+            serviceActive.add(service.getValue().labels(), activeByService.getOrDefault(service.getKey(), 0L));
+        }
+        families.add(serviceActive.build());
         families.add(weight.build());
         families.add(state.build());
         families.add(transitions.build());

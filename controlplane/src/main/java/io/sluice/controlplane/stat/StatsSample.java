@@ -60,8 +60,11 @@ public record StatsSample(
      * @param packets   packets forwarded to it.
      * @param bytes     bytes of those packets.
      * @param newFlows  flows pinned to it.
+     * @param activeFlows flows pinned to it in the workers' flow tables now (an expired flow not
+     *                  yet swept still counts).
      */
-    public record BackendRow(int id, int serviceId, String address, long weight, long packets, long bytes, long newFlows)
+    public record BackendRow(
+        int id, int serviceId, String address, long weight, long packets, long bytes, long newFlows, long activeFlows)
     {
     }
 
@@ -109,7 +112,7 @@ public record StatsSample(
                 case StatsFile.SERVICE_LABEL_TYPE -> services.add(service(stats, key.getInt(4), label));
                 case StatsFile.BACKEND_LABEL_TYPE -> backends.add(new BackendRow(key.getInt(4), key.getInt(8), label, value,
                     stats.backendStat(key.getInt(4), TrafficStats.PACKETS), stats.backendStat(key.getInt(4), TrafficStats.BYTES),
-                    stats.backendStat(key.getInt(4), TrafficStats.NEW_FLOWS)));
+                    stats.backendStat(key.getInt(4), TrafficStats.NEW_FLOWS), stats.backendStat(key.getInt(4), TrafficStats.ACTIVE_FLOWS)));
                 case StatsFile.PORT_COUNTER_TYPE -> port.put(label.startsWith("port ") ? label.substring(5) : label, value);
                 case StatsFile.GLOBAL_COUNTER_TYPE ->
                 {

@@ -11,6 +11,8 @@ import io.sluice.dataplane.pipeline.DataplaneCounters;
 import io.sluice.dataplane.pipeline.DropReason;
 import io.sluice.dataplane.pipeline.WorkerCounter;
 import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.stats.TrafficStats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,6 +68,20 @@ class StatsViewTest
             second.forwarded(SERVICE_ID, 8, 100, false);
         }
         first.serviceDrop(SERVICE_ID);
+        final FlowTable firstTable = new FlowTable(64, 0);
+        firstTable.publishFlowCounts(stats.trafficRegion(0), TrafficStats.backendOffset(0) + 8L * TrafficStats.ACTIVE_FLOWS,
+            8L * TrafficStats.BACKEND_STRIDE);
+        final FlowTable secondTable = new FlowTable(64, 0);
+        secondTable.publishFlowCounts(stats.trafficRegion(1), TrafficStats.backendOffset(0) + 8L * TrafficStats.ACTIVE_FLOWS,
+            8L * TrafficStats.BACKEND_STRIDE);
+        for (int port = 1; port <= 3; port++)
+        {
+            final FlowKey key = new FlowKey().setIpv4(0x0A000001, 0xC0000214, port, 80, 6);
+            firstTable.insert(key, key.hash(), 7, 1_000_000_000L, 1);
+            secondTable.insert(key, key.hash(), port == 1 ? 7 : 8, 1_000_000_000L, 1);
+        }
+        firstTable.close();
+        secondTable.close();
         return stats;
     }
 
@@ -79,8 +95,8 @@ class StatsViewTest
             assertEquals(4, sample.generation());
             assertEquals(List.of(new StatsSample.ServiceRow(SERVICE_ID, "[2001:db8:0:0:0:0:0:10]:80/tcp", "gue", 90, 9000, 15, 1)),
                 sample.services());
-            assertEquals(List.of(new StatsSample.BackendRow(7, SERVICE_ID, "2001:db8:0:0:0:0:0:11", 1, 30, 3000, 10),
-                new StatsSample.BackendRow(8, SERVICE_ID, "192.0.2.12", 3, 60, 6000, 5)), sample.backends());
+            assertEquals(List.of(new StatsSample.BackendRow(7, SERVICE_ID, "2001:db8:0:0:0:0:0:11", 1, 30, 3000, 10, 4),
+                new StatsSample.BackendRow(8, SERVICE_ID, "192.0.2.12", 3, 60, 6000, 5, 2)), sample.backends());
             assertEquals(201, sample.total(WorkerCounter.RX_PACKETS));
             assertEquals(21, sample.total(WorkerCounter.DROPPED));
             assertEquals(Map.of("no-vip", 21L), sample.drops());

@@ -130,6 +130,9 @@ public final class FlowTable implements AutoCloseable
     private static final long IPV6_FAMILY = 1L;
 
     private final int[] flowsPerBackend = new int[COUNTED_BACKEND_IDS];
+    private MemorySegment publishedCountsMemory;
+    private long publishedCounts;
+    private long publishedStride;
     private final Arena arena;
     private final MemorySegment memory;
     private final long base;
@@ -415,6 +418,29 @@ public final class FlowTable implements AutoCloseable
             countFlow(backendId, 1);
         }
         ALL.set(JAVA_INT, at, backendId);
+    }
+
+    /**
+     * Also writes each backend's flow count ({@link #flowsOf}) as a {@code long} into shared memory
+     * whenever it changes, for readers in other threads or processes (the stats file's backend
+     * rows): backend id {@code i} at {@code offset + i * stride} of the segment. Set up before the
+     * table is used; the writer stays this table's owner.
+     *
+     * @param memory where the counts go; kept reachable by this table.
+     * @param offset byte offset of backend 0's count.
+     * @param stride bytes between two backends' counts, a multiple of 8.
+     * @throws IllegalArgumentException when the last count would not fit the segment.
+     */
+    public void publishFlowCounts(final MemorySegment memory, final long offset, final long stride)
+    {
+        if (stride % Long.BYTES != 0 || offset < 0 || offset + (COUNTED_BACKEND_IDS - 1) * stride + Long.BYTES > memory.byteSize())
+        {
+            throw new IllegalArgumentException("flow counts at " + offset + " + id * " + stride + " do not fit " +
+                memory.byteSize() + " bytes");
+        }
+        publishedCountsMemory = memory;
+        publishedCounts = memory.address() + offset;
+        publishedStride = stride;
     }
 
     /**
@@ -838,7 +864,12 @@ public final class FlowTable implements AutoCloseable
     {
         if (backendId >= 0 && backendId < COUNTED_BACKEND_IDS)
         {
-            flowsPerBackend[backendId] += delta;
+            final int flows = flowsPerBackend[backendId] + delta;
+            flowsPerBackend[backendId] = flows;
+            if (publishedCounts != 0)
+            {
+                ALL.set(JAVA_LONG, publishedCounts + (long)backendId * publishedStride, flows);
+            }
         }
     }
 

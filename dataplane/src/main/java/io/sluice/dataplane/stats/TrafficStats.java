@@ -31,6 +31,12 @@ public final class TrafficStats
     public static final int NEW_FLOWS = 2;
     /** Packets to the service dropped after the VIP matched (service only). */
     public static final int DROPS = 3;
+    /**
+     * Backend rows only, in the slot services use for {@link #DROPS}: the flows pinned to the
+     * backend in the worker's flow table, a gauge the flow table writes (see
+     * {@code FlowTable.publishFlowCounts}).
+     */
+    public static final int ACTIVE_FLOWS = 3;
     /** Bytes of one worker's region. */
     public static final long REGION_LENGTH =
         8L * (ServiceSnapshot.MAX_SERVICES * SERVICE_STRIDE + ServiceSnapshot.MAX_BACKENDS * BACKEND_STRIDE);

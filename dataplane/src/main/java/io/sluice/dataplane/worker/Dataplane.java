@@ -192,6 +192,8 @@ public final class Dataplane implements AutoCloseable
         for (int i = 0; i < config.workers(); i++)
         {
             final FlowTable flows = new FlowTable(config.flowTableCapacity(), config.minEvictionIdleNs());
+            flows.publishFlowCounts(stats.trafficRegion(i), TrafficStats.backendOffset(0) + 8L * TrafficStats.ACTIVE_FLOWS,
+                8L * TrafficStats.BACKEND_STRIDE);
             flowTables.add(flows);
             final DataplaneCounters workerCounter = new DataplaneCounters(countersManager, i);
             workerCounters.add(workerCounter);

@@ -502,4 +502,23 @@ class FlowTableTest
         assertEquals(0, table.flowsOf(-1));
         assertEquals(0, table.flowsOf(FlowTable.COUNTED_BACKEND_IDS));
     }
+
+    @Test
+    void shouldPublishEachBackendsFlowCountWhenItChanges()
+    {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            final java.lang.foreign.MemorySegment shared = arena.allocate(16L * FlowTable.COUNTED_BACKEND_IDS + 8);
+            table.publishFlowCounts(shared, 8, 16);
+            final FlowKey a = ipv4(0x0A00_0020, 2000);
+            final FlowKey b = ipv4(0x0A00_0021, 2001);
+            table.insert(a, a.hash(), 9, SECOND, T0);
+            table.insert(b, b.hash(), 9, SECOND, T0);
+            assertEquals(2, shared.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8 + 9 * 16));
+            table.remove(a, a.hash());
+            assertEquals(1, shared.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8 + 9 * 16));
+            assertEquals(0, shared.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8 + 8 * 16));
+            assertThrows(IllegalArgumentException.class, () -> table.publishFlowCounts(shared, 24, 16), "the last count would not fit");
+        }
+    }
 }
