@@ -107,6 +107,9 @@ public final class StatsCollector implements MultiCollector
         final MetricFamily drops = MetricFamily.counter("sluice_service_drops",
             "Packets to the service not forwarded after the VIP matched: no backend, unresolved next hop, no headroom, too big " +
                 "(answered with ICMP when DF is set); the reasons are in sluice_drops_total.", null);
+        final MetricFamily dropsByReason = MetricFamily.counter("sluice_service_drops_by_reason",
+            "sluice_service_drops_total by reason (the reasons counted at least once; too-big includes packets answered " +
+                "with ICMP).", null);
         final Map<Integer, ServiceLabels> byId = new HashMap<>();
         for (final StatsSample.ServiceRow service : sample.services())
         {
@@ -116,11 +119,16 @@ public final class StatsCollector implements MultiCollector
             bytes.add(labels.labels(), service.bytes());
             newFlows.add(labels.labels(), service.newFlows());
             drops.add(labels.labels(), service.drops());
+            for (final Map.Entry<String, Long> reason : service.dropsByReason().entrySet())
+            {
+                dropsByReason.add(labels.labels().add("reason", reason.getKey()), reason.getValue());
+            }
         }
         families.add(packets.build());
         families.add(bytes.build());
         families.add(newFlows.build());
         families.add(drops.build());
+        families.add(dropsByReason.build());
         standing(byId, families);
         backends(sample, byId, families);
     }

@@ -45,8 +45,10 @@ public record StatsSample(
      * @param bytes    bytes of those packets as received.
      * @param newFlows flows created.
      * @param drops    packets to the service dropped after the VIP matched.
+     * @param dropsByReason the same by drop reason label, the reasons counted at least once.
      */
-    public record ServiceRow(int id, String name, String mode, long packets, long bytes, long newFlows, long drops)
+    public record ServiceRow(
+        int id, String name, String mode, long packets, long bytes, long newFlows, long drops, Map<String, Long> dropsByReason)
     {
     }
 
@@ -167,8 +169,17 @@ public record StatsSample(
         final int space = label.lastIndexOf(' ');
         final String name = space < 0 ? label : label.substring(0, space);
         final String mode = space < 0 ? "" : label.substring(space + 1);
+        final Map<String, Long> byReason = new LinkedHashMap<>();
+        for (int reason = 0; reason < DropReason.count(); reason++)
+        {
+            final long count = stats.serviceStat(id, TrafficStats.DROP_REASONS + reason);
+            if (count != 0)
+            {
+                byReason.put(DropReason.of(reason).label(), count);
+            }
+        }
         return new ServiceRow(id, name, mode, stats.serviceStat(id, TrafficStats.PACKETS), stats.serviceStat(id, TrafficStats.BYTES),
-            stats.serviceStat(id, TrafficStats.NEW_FLOWS), stats.serviceStat(id, TrafficStats.DROPS));
+            stats.serviceStat(id, TrafficStats.NEW_FLOWS), stats.serviceStat(id, TrafficStats.DROPS), Map.copyOf(byReason));
     }
 
     private static int reasonOrdinal(final String label)

@@ -107,9 +107,9 @@ class MetricsServerTest
         {
             second.forwarded(DSR_SERVICE, 9, 80, true);
         }
-        first.serviceDrop(GUE_SERVICE);
-        second.serviceDrop(GUE_SERVICE);
-        second.serviceDrop(GUE_SERVICE);
+        first.serviceDrop(GUE_SERVICE, DropReason.NO_BACKEND.ordinal());
+        second.serviceDrop(GUE_SERVICE, DropReason.NO_BACKEND.ordinal());
+        second.serviceDrop(GUE_SERVICE, DropReason.TOO_BIG.ordinal());
         return workers;
     }
 
@@ -209,6 +209,9 @@ class MetricsServerTest
         assertEquals(9000, counter(metrics, "sluice_service_bytes_total", GUE));
         assertEquals(15, counter(metrics, "sluice_service_new_flows_total", GUE));
         assertEquals(3, counter(metrics, "sluice_service_drops_total", GUE));
+        assertEquals(2, counter(metrics, "sluice_service_drops_by_reason_total", labels(GUE, "reason", "no-backend")));
+        assertEquals(1, counter(metrics, "sluice_service_drops_by_reason_total", labels(GUE, "reason", "too-big")));
+        assertEquals(2, metrics.get("sluice_service_drops_by_reason_total").samples().size(), "reasons counted at least once");
         assertEquals(4, counter(metrics, "sluice_service_packets_total", DSR));
         assertEquals(320, counter(metrics, "sluice_service_bytes_total", DSR));
         assertEquals(0, counter(metrics, "sluice_service_drops_total", DSR));

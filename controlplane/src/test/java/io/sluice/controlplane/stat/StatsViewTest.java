@@ -67,7 +67,7 @@ class StatsViewTest
             second.forwarded(SERVICE_ID, 8, 100, i < 5);
             second.forwarded(SERVICE_ID, 8, 100, false);
         }
-        first.serviceDrop(SERVICE_ID);
+        first.serviceDrop(SERVICE_ID, DropReason.NEIGHBOUR_UNRESOLVED.ordinal());
         final FlowTable firstTable = new FlowTable(64, 0);
         firstTable.publishFlowCounts(stats.trafficRegion(0), TrafficStats.backendOffset(0) + 8L * TrafficStats.ACTIVE_FLOWS,
             8L * TrafficStats.BACKEND_STRIDE);
@@ -93,7 +93,8 @@ class StatsViewTest
             final StatsSample sample = StatsSample.read(stats);
 
             assertEquals(4, sample.generation());
-            assertEquals(List.of(new StatsSample.ServiceRow(SERVICE_ID, "[2001:db8:0:0:0:0:0:10]:80/tcp", "gue", 90, 9000, 15, 1)),
+            assertEquals(List.of(new StatsSample.ServiceRow(SERVICE_ID, "[2001:db8:0:0:0:0:0:10]:80/tcp", "gue", 90, 9000, 15, 1,
+                Map.of("neighbour-unresolved", 1L))),
                 sample.services());
             assertEquals(List.of(new StatsSample.BackendRow(7, SERVICE_ID, "2001:db8:0:0:0:0:0:11", 1, 30, 3000, 10, 4),
                 new StatsSample.BackendRow(8, SERVICE_ID, "192.0.2.12", 3, 60, 6000, 5, 2)), sample.backends());
@@ -135,7 +136,7 @@ class StatsViewTest
             final StatsSample.ServiceRow now = current.services().getFirst();
             final StatsSample earlier = new StatsSample(current.pid(), current.startTimeMs(), current.sampledNs() - 2_000_000_000L,
                 current.generation(), 0, List.of(new StatsSample.ServiceRow(now.id(), now.name(), now.mode(), now.packets() - 80,
-                now.bytes() - 2_500_000, now.newFlows(), now.drops())), current.backends(), current.workers(), current.drops(),
+                now.bytes() - 2_500_000, now.newFlows(), now.drops(), now.dropsByReason())), current.backends(), current.workers(), current.drops(),
                 current.port());
 
             final List<String> row = columns(StatsView.render(Path.of("x"), current, earlier).lines().toList(), "[2001:db8::10]");

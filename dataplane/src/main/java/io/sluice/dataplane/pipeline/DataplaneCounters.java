@@ -19,6 +19,7 @@ public final class DataplaneCounters
 
     private final long[] values = new long[DROP_BASE + DropReason.count()];
     private final AtomicCounter[] published;
+    private int lastDropReason;
 
     /** Counters that are not published anywhere (tests, benchmarks). */
     public DataplaneCounters()
@@ -82,9 +83,21 @@ public final class DataplaneCounters
      */
     public int drop(final DropReason reason)
     {
+        lastDropReason = reason.ordinal();
         values[DROP_BASE + reason.ordinal()]++;
         values[WorkerCounter.DROPPED.ordinal()]++;
         return Verdict.DROP;
+    }
+
+    /**
+     * The reason of the last drop counted, so that a step that sees only the verdict can count the
+     * drop elsewhere too (per service).
+     *
+     * @return a {@link DropReason} ordinal.
+     */
+    public int lastDropReason()
+    {
+        return lastDropReason;
     }
 
     /** @return a counter's value as the owning thread sees it. */

@@ -498,7 +498,7 @@ public final class PacketProcessor
         }
         else
         {
-            traffic.serviceDrop(service.id());
+            traffic.serviceDrop(service.id(), verdict == Verdict.DROP ? counters.lastDropReason() : DropReason.TOO_BIG.ordinal());
         }
         return verdict;
     }

@@ -46,7 +46,7 @@ public final class StatsFile implements AutoCloseable
     public static final int GLOBAL_COUNTER_TYPE = 0x51D2;
 
     /** File format version: 2 added the duty-cycle worker counters, which moved the drop ordinals. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     private static final long MAGIC = 0x534C_5549_4345_5354L;
     private static final int HEADER_LENGTH = 4096;
     private static final int EXTRA_COUNTERS = 64;

@@ -3,6 +3,7 @@ package io.sluice.dataplane.stats;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import io.sluice.dataplane.pipeline.DropReason;
 import io.sluice.dataplane.service.ServiceSnapshot;
 
 import static io.sluice.dataplane.packet.Memory.ALL;
@@ -13,14 +14,16 @@ import static io.sluice.dataplane.packet.Memory.ALL;
  * x86-64); readers sum the regions of all workers. Indexed by the stable service and backend ids.
  * <pre>
  *   region of one worker, one row = one 8-byte counter
- *   services: MAX_SERVICES x [packets, bytes, new flows, drops]
+ *   services: MAX_SERVICES x [packets, bytes, new flows, drops, drops by reason..., padding]
  *   backends: MAX_BACKENDS x [packets, bytes, new flows, (unused)]
  * </pre>
  */
 public final class TrafficStats
 {
-    /** Counters per service. */
-    public static final int SERVICE_STRIDE = 4;
+    /** Slot of a service's first drops-by-reason counter: the one of {@code DropReason} ordinal 0. */
+    public static final int DROP_REASONS = 4;
+    /** Counters per service: four, then one per drop reason, rounded up to rows of 32 bytes. */
+    public static final int SERVICE_STRIDE = (DROP_REASONS + DropReason.count() + 3) & ~3;
     /** Counters per backend (one spare keeps rows 32-byte aligned). */
     public static final int BACKEND_STRIDE = 4;
     /** Packets forwarded (service, backend). */
@@ -82,11 +85,20 @@ public final class TrafficStats
         ALL.set(LONG, backend + 16, ALL.get(LONG, backend + 16) + flows);
     }
 
-    /** Counts a packet to a service that was dropped (no backend, unresolved next hop, too big, ...). */
-    public void serviceDrop(final int serviceId)
+    /**
+     * Counts a packet to a service that was not forwarded (no backend, unresolved next hop, too big, ...),
+     * in the service's total and under its reason.
+     *
+     * @param serviceId service id.
+     * @param reason    the {@code DropReason} ordinal ({@code TOO_BIG} for a packet answered with ICMP instead).
+     */
+    public void serviceDrop(final int serviceId, final int reason)
     {
-        final long offset = base + serviceOffset(serviceId) + 8L * DROPS;
+        final long row = base + serviceOffset(serviceId);
+        final long offset = row + 8L * DROPS;
         ALL.set(LONG, offset, ALL.get(LONG, offset) + 1);
+        final long byReason = row + 8L * (DROP_REASONS + reason);
+        ALL.set(LONG, byReason, ALL.get(LONG, byReason) + 1);
     }
 
     /** @return offset of a service's row in a region. */
