@@ -177,6 +177,81 @@ class LbControlSystemTest
         assertTrue(active >= CONNECTIONS, "the flows of the " + CONNECTIONS + " connections are in the flow table: " + active);
     }
 
+    @Test
+    void shouldAnswerEveryRpcAndRefuseBadInputWithoutChangingStateWhenDrivenThroughCtl() throws Exception
+    {
+        final String scratch = "192.0.2.12:80";
+        try
+        {
+            assertContains(ctl("add-service", scratch, "--mode", "dsr"), "added service 192.0.2.12:80/tcp");
+            assertContains(ctl("update-service", scratch, "--scheduler", "weighted-round-robin"),
+                "scheduler weighted-maglev -> weighted-round-robin");
+            assertContains(ctl("add-backend", scratch, BE1.ipv4(), "--weight", "2"), "added backend " + BE1.ipv4());
+            assertContains(ctl("set-weight", scratch, BE1.ipv4(), "3"), "weight 2 -> 3");
+            assertContains(ctl("drain", scratch, BE1.ipv4()), "weight 3 -> 0");
+            assertContains(ctl("health", scratch, "--kind", "tcp", "--interval", "1s", "--timeout", "500ms"), "healthCheck");
+            assertContains(ctl("list", "-s", scratch), "192.0.2.12:80/tcp");
+            assertContains(ctl("stats", "-s", scratch), "192.0.2.12:80/tcp");
+            assertContains(ctl("lookup", "198.51.100.2:40000", scratch), "service      192.0.2.12:80/tcp");
+            assertContains(ctl("ha"), "standalone");
+
+            final String running = ctl("get");
+            assertContains(running, "192.0.2.12");
+            final Path file = Files.createTempFile("sluice-running", ".yaml");
+            Files.writeString(file, running);
+            assertContains(ctl("apply", "-f", file.toString(), "--dry-run"), "no change");
+            assertContains(ctl("apply", "-f", file.toString()), "no change");
+            Files.writeString(file, running.replace("port: 80\n    protocol: tcp\n    mode: dsr\n    scheduler: weighted-round-robin",
+                "port: 80\n    protocol: tcp\n    mode: dsr\n    scheduler: least-conn"));
+            assertContains(ctl("apply", "-f", file.toString(), "--dry-run"), "dry run");
+            assertEquals(running, ctl("get"), "a dry run changes nothing");
+
+            assertRefused("ALREADY_EXISTS", "add-service", SERVICE, "--mode", "dsr");
+            assertRefused("NOT_FOUND", "update-service", "192.0.2.99:80", "--quorum", "2");
+            assertRefused("NOT_FOUND", "remove-service", "192.0.2.99:80");
+            assertRefused("NOT_FOUND", "add-backend", "192.0.2.99:80", BE1.ipv4());
+            assertRefused("NOT_FOUND", "remove-backend", scratch, "203.0.113.99");
+            assertRefused("NOT_FOUND", "drain", scratch, "203.0.113.99");
+            assertRefused("INVALID_ARGUMENT", "set-weight", scratch, BE1.ipv4(), "70000");
+            assertRefused("INVALID_ARGUMENT", "health", scratch, "--kind", "tcp", "--interval", "1s", "--timeout", "2s");
+            assertRefused("INVALID_ARGUMENT", "lookup", "[2001:db8:c::2]:40000", scratch);
+            assertRefused("ALREADY_EXISTS", "add-backend", scratch, BE1.ipv4());
+            Files.writeString(file, "services: [ { vip: 192.0.2.12, port: 80, mode: nat } ]\n");
+            assertRefused("INVALID_ARGUMENT", "apply", "-f", file.toString());
+            assertEquals(running, ctl("get"), "no refused call changed anything");
+
+            assertContains(ctl("remove-backend", scratch, BE1.ipv4()), "removed backend " + BE1.ipv4());
+            assertContains(ctl("remove-service", scratch), "removed service 192.0.2.12:80/tcp");
+            assertFalse(ctl("list").contains("192.0.2.12"), "the scratch service is gone");
+        }
+        finally
+        {
+            if (ctl("list").contains("192.0.2.12"))
+            {
+                ctl("remove-service", scratch);
+            }
+        }
+    }
+
+    private static void assertContains(final String text, final String part)
+    {
+        assertTrue(text.contains(part), "expected '" + part + "' in:\n" + text);
+    }
+
+    private static void assertRefused(final String status, final String... arguments)
+    {
+        try
+        {
+            final String output = ctl(arguments);
+            throw new AssertionError("sluice ctl " + String.join(" ", arguments) + " was not refused: " + output);
+        }
+        catch (final IllegalStateException ex)
+        {
+            assertContains(ex.getMessage(), "exited with 1");
+            assertContains(ex.getMessage(), "sluice ctl: " + status + ":");
+        }
+    }
+
     /** {@link #CONNECTIONS} new connections to the VIP: answers per backend name. */
     private static Map<String, Integer> spread() throws Exception
     {
