@@ -1,13 +1,10 @@
 package io.sluice.controlplane.ctl;
 
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import io.sluice.controlplane.api.v1.AddBackendRequest;
 import io.sluice.controlplane.api.v1.BackendConfig;
@@ -31,14 +28,8 @@ final class BackendCommands
      */
     @Command(name = "add-backend", mixinStandardHelpOptions = true,
         description = "Adds a backend to a service; new flows go to it at once.")
-    static final class AddBackend implements Callable<Integer>
+    static final class AddBackend extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
         @Parameters(index = "0", paramLabel = "VIP:PORT[/tcp|udp]", converter = CtlArguments.ServiceKeyConverter.class,
             description = "the service")
         private ServiceKey service;
@@ -58,7 +49,7 @@ final class BackendCommands
             {
                 backend.setWeight(weight);
             }
-            return ctl.run(spec, (api, output) -> output.change(api.unary().addBackend(
+            return run((api, output) -> output.change(api.unary().addBackend(
                 AddBackendRequest.newBuilder().setKey(service).setBackend(backend).build())));
         }
     }
@@ -68,26 +59,16 @@ final class BackendCommands
      */
     @Command(name = "remove-backend", mixinStandardHelpOptions = true,
         description = "Removes a backend; its established flows pick another backend at their next packet.")
-    static final class RemoveBackend implements Callable<Integer>
+    static final class RemoveBackend extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "VIP:PORT[/tcp|udp]", converter = CtlArguments.ServiceKeyConverter.class,
-            description = "the service")
-        private ServiceKey service;
-
-        @Parameters(index = "1", paramLabel = "ADDR", description = "the backend's address")
-        private String address;
+        @Mixin
+        private BackendTarget target;
 
         @Override
         public Integer call()
         {
-            return ctl.run(spec, (api, output) -> output.change(api.unary().removeBackend(
-                RemoveBackendRequest.newBuilder().setKey(service).setAddress(address).build())));
+            return run((api, output) -> output.change(api.unary().removeBackend(
+                RemoveBackendRequest.newBuilder().setKey(target.service).setAddress(target.address).build())));
         }
     }
 
@@ -95,20 +76,10 @@ final class BackendCommands
      * {@code sluice ctl set-weight SERVICE ADDR W}.
      */
     @Command(name = "set-weight", mixinStandardHelpOptions = true, description = "Sets a backend's weight (0 drains it).")
-    static final class SetWeight implements Callable<Integer>
+    static final class SetWeight extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "VIP:PORT[/tcp|udp]", converter = CtlArguments.ServiceKeyConverter.class,
-            description = "the service")
-        private ServiceKey service;
-
-        @Parameters(index = "1", paramLabel = "ADDR", description = "the backend's address")
-        private String address;
+        @Mixin
+        private BackendTarget target;
 
         @Parameters(index = "2", paramLabel = "W", converter = CtlArguments.UnsignedConverter.class, description = "0..65535")
         private int weight;
@@ -116,8 +87,8 @@ final class BackendCommands
         @Override
         public Integer call()
         {
-            return ctl.run(spec, (api, output) -> output.change(api.unary().setBackendWeight(
-                SetBackendWeightRequest.newBuilder().setKey(service).setAddress(address).setWeight(weight).build())));
+            return run((api, output) -> output.change(api.unary().setBackendWeight(
+                SetBackendWeightRequest.newBuilder().setKey(target.service).setAddress(target.address).setWeight(weight).build())));
         }
     }
 
@@ -126,26 +97,16 @@ final class BackendCommands
      */
     @Command(name = "drain", mixinStandardHelpOptions = true,
         description = "Drains a backend: weight 0, no new flows, its established flows stay.")
-    static final class Drain implements Callable<Integer>
+    static final class Drain extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "VIP:PORT[/tcp|udp]", converter = CtlArguments.ServiceKeyConverter.class,
-            description = "the service")
-        private ServiceKey service;
-
-        @Parameters(index = "1", paramLabel = "ADDR", description = "the backend's address")
-        private String address;
+        @Mixin
+        private BackendTarget target;
 
         @Override
         public Integer call()
         {
-            return ctl.run(spec, (api, output) -> output.change(api.unary().drainBackend(
-                DrainBackendRequest.newBuilder().setKey(service).setAddress(address).build())));
+            return run((api, output) -> output.change(api.unary().drainBackend(
+                DrainBackendRequest.newBuilder().setKey(target.service).setAddress(target.address).build())));
         }
     }
 }

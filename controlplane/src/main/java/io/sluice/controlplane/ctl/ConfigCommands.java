@@ -4,13 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import io.sluice.controlplane.api.v1.ApplyConfigRequest;
 import io.sluice.controlplane.api.v1.ApplyConfigResponse;
@@ -37,18 +33,12 @@ final class ConfigCommands
      */
     @Command(name = "get", mixinStandardHelpOptions = true,
         description = "Prints the running configuration as YAML, which apply -f (and sluice run --config) accepts.")
-    static final class GetCommand implements Callable<Integer>
+    static final class GetCommand extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
         @Override
         public Integer call()
         {
-            return ctl.run(spec, (api, output) ->
+            return run((api, output) ->
             {
                 final GetConfigResponse config = api.unary().getConfig(GetConfigRequest.getDefaultInstance());
                 if (output.json())
@@ -72,14 +62,8 @@ final class ConfigCommands
     @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Applies a whole YAML configuration atomically (network, timeouts, services): all of it or nothing.",
             "Prints each change (+ added, - removed, ~ changed) and the generation in force."})
-    static final class ApplyCommand implements Callable<Integer>
+    static final class ApplyCommand extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
         @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
             description = "the YAML configuration; - reads standard input")
         private String file;
@@ -90,7 +74,7 @@ final class ConfigCommands
         @Override
         public Integer call()
         {
-            return ctl.run(spec, (api, output) ->
+            return run((api, output) ->
             {
                 final ApplyConfigResponse applied = api.unary().applyConfig(ApplyConfigRequest.newBuilder().setYaml(read())
                     .setDryRun(dryRun).setSourceName(STDIN.equals(file) ? "stdin" : file).build());

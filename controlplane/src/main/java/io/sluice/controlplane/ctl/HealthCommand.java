@@ -1,15 +1,11 @@
 package io.sluice.controlplane.ctl;
 
-import java.util.concurrent.Callable;
 
 import com.google.protobuf.ByteString;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import io.sluice.controlplane.api.v1.HealthCheckKind;
 import io.sluice.controlplane.api.v1.HealthPolicy;
@@ -25,14 +21,8 @@ import io.sluice.controlplane.api.v1.SetHealthPolicyRequest;
 @Command(name = "health", mixinStandardHelpOptions = true,
     description = {"Sets a service's health checks (options not given take their defaults), or turns them off with --kind none.",
         "HTTPS checks do not verify the backend's certificate: they ask \"is it serving\", not \"is it who it says\"."})
-final class HealthCommand implements Callable<Integer>
+final class HealthCommand extends CtlSubcommand
 {
-    @ParentCommand
-    private CtlCommand ctl;
-
-    @Spec
-    private CommandSpec spec;
-
     @Parameters(index = "0", paramLabel = "VIP:PORT[/tcp|udp]", converter = CtlArguments.ServiceKeyConverter.class,
         description = "the service")
     private ServiceKey service;
@@ -88,7 +78,7 @@ final class HealthCommand implements Callable<Integer>
             if (port != null || path != null || host != null || expectStatus != null || send != null || expect != null ||
                 interval != null || timeout != null || rise != null || fall != null)
             {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--kind none turns the checks off: it takes no " +
+                throw new CommandLine.ParameterException(commandLine(), "--kind none turns the checks off: it takes no " +
                     "other health-check option");
             }
         }
@@ -96,7 +86,7 @@ final class HealthCommand implements Callable<Integer>
         {
             request.setPolicy(policy());
         }
-        return ctl.run(spec, (api, output) -> output.change(api.unary().setHealthPolicy(request.build())));
+        return run((api, output) -> output.change(api.unary().setHealthPolicy(request.build())));
     }
 
     private HealthPolicy policy()

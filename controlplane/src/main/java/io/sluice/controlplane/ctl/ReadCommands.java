@@ -3,15 +3,11 @@ package io.sluice.controlplane.ctl;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import com.google.protobuf.MessageOrBuilder;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import io.sluice.controlplane.api.v1.GetHaStateRequest;
 import io.sluice.controlplane.api.v1.GetServiceRequest;
@@ -42,14 +38,8 @@ final class ReadCommands
      */
     @Command(name = "list", mixinStandardHelpOptions = true,
         description = "Lists the services and their backends: weight, health, packets, bytes, new flows, share.")
-    static final class ListCommand implements Callable<Integer>
+    static final class ListCommand extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
         @Option(names = {"-s", "--service"}, paramLabel = "VIP:PORT[/PROTO]", converter = CtlArguments.ServiceKeyConverter.class,
             description = "only this service")
         private ServiceKey service;
@@ -57,7 +47,7 @@ final class ReadCommands
         @Override
         public Integer call()
         {
-            return ctl.run(spec, (api, output) ->
+            return run((api, output) ->
             {
                 final Map<String, MessageOrBuilder> replies = new LinkedHashMap<>();
                 final List<Service> services;
@@ -96,14 +86,8 @@ final class ReadCommands
      */
     @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Shows counters per service, backend and worker, drops by reason and port counters.")
-    static final class StatsCommand implements Callable<Integer>
+    static final class StatsCommand extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
         @Option(names = {"-s", "--service"}, paramLabel = "VIP:PORT[/PROTO]", converter = CtlArguments.ServiceKeyConverter.class,
             description = "only this service (workers, drops and port are always shown)")
         private ServiceKey service;
@@ -111,7 +95,7 @@ final class ReadCommands
         @Override
         public Integer call()
         {
-            return ctl.run(spec, (api, output) ->
+            return run((api, output) ->
             {
                 final GetStatsRequest.Builder request = GetStatsRequest.newBuilder();
                 if (service != null)
@@ -139,14 +123,8 @@ final class ReadCommands
     @Command(name = "lookup", mixinStandardHelpOptions = true,
         description = "Shows where a flow goes: its service, the backend a new flow is scheduled to, and whether a " +
             "worker's flow table holds it (pinned to which backend).")
-    static final class LookupCommand implements Callable<Integer>
+    static final class LookupCommand extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
         @Parameters(index = "0", paramLabel = "CLIENT_ADDR:PORT", converter = CtlArguments.EndpointConverter.class,
             description = "the client's address and port, e.g. 198.51.100.7:40000")
         private CtlArguments.Endpoint client;
@@ -158,7 +136,7 @@ final class ReadCommands
         @Override
         public Integer call()
         {
-            return ctl.run(spec, (api, output) ->
+            return run((api, output) ->
             {
                 final LookupFlowResponse lookup = api.unary().lookupFlow(LookupFlowRequest.newBuilder()
                     .setClientAddress(client.host()).setClientPort(client.port()).setVip(service.getVip())
@@ -180,18 +158,12 @@ final class ReadCommands
      * {@code sluice ctl ha}: the high-availability state. With {@code --json}: the {@code HaState}.
      */
     @Command(name = "ha", mixinStandardHelpOptions = true, description = "Shows the high-availability state.")
-    static final class HaCommand implements Callable<Integer>
+    static final class HaCommand extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
         @Override
         public Integer call()
         {
-            return ctl.run(spec, (api, output) ->
+            return run((api, output) ->
             {
                 final HaState state = api.unary().getHaState(GetHaStateRequest.getDefaultInstance());
                 if (output.json())

@@ -2,17 +2,13 @@ package io.sluice.controlplane.ctl;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import com.google.protobuf.FieldMask;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import io.sluice.controlplane.api.v1.AddServiceRequest;
 import io.sluice.controlplane.api.v1.ForwardingMode;
@@ -119,14 +115,8 @@ final class ServiceCommands
      */
     @Command(name = "add-service", mixinStandardHelpOptions = true,
         description = "Adds a service without backends (add them with add-backend).")
-    static final class AddService implements Callable<Integer>
+    static final class AddService extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
         @Parameters(index = "0", paramLabel = "VIP:PORT[/tcp|udp]", converter = CtlArguments.ServiceKeyConverter.class,
             description = "the service, e.g. 192.0.2.10:80/tcp (tcp when no protocol is given)")
         private ServiceKey service;
@@ -143,7 +133,7 @@ final class ServiceCommands
         {
             final ServiceSettings.Builder builder = ServiceSettings.newBuilder().setMode(mode);
             settings.writeTo(builder);
-            return ctl.run(spec, (api, output) -> output.change(api.unary().addService(
+            return run((api, output) -> output.change(api.unary().addService(
                 AddServiceRequest.newBuilder().setKey(service).setSettings(builder).build())));
         }
     }
@@ -154,14 +144,8 @@ final class ServiceCommands
      */
     @Command(name = "update-service", mixinStandardHelpOptions = true,
         description = "Changes a service's settings: only those given; the others stay as they are.")
-    static final class UpdateService implements Callable<Integer>
+    static final class UpdateService extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
         @Parameters(index = "0", paramLabel = "VIP:PORT[/tcp|udp]", converter = CtlArguments.ServiceKeyConverter.class,
             description = "the service")
         private ServiceKey service;
@@ -192,12 +176,12 @@ final class ServiceCommands
             clear(paths, noSorry, "sorry_backend", "--sorry", "--no-sorry");
             if (paths.isEmpty())
             {
-                throw new CommandLine.ParameterException(spec.commandLine(), "nothing to change: give at least one of --mode, " +
+                throw new CommandLine.ParameterException(commandLine(), "nothing to change: give at least one of --mode, " +
                     "--scheduler, --flag, --no-flags, --quorum, --sorry, --no-sorry, --maglev-size, --tcp-idle, --udp-idle");
             }
             final UpdateServiceRequest request = UpdateServiceRequest.newBuilder().setKey(service).setSettings(builder)
                 .setUpdateMask(FieldMask.newBuilder().addAllPaths(paths)).build();
-            return ctl.run(spec, (api, output) -> output.change(api.unary().updateService(request)));
+            return run((api, output) -> output.change(api.unary().updateService(request)));
         }
 
         private void clear(final List<String> paths, final boolean clear, final String path, final String set, final String unset)
@@ -208,7 +192,7 @@ final class ServiceCommands
             }
             if (paths.contains(path))
             {
-                throw new CommandLine.ParameterException(spec.commandLine(), "give " + set + " or " + unset + ", not both");
+                throw new CommandLine.ParameterException(commandLine(), "give " + set + " or " + unset + ", not both");
             }
             paths.add(path);
         }
@@ -219,14 +203,8 @@ final class ServiceCommands
      */
     @Command(name = "remove-service", mixinStandardHelpOptions = true,
         description = "Removes a service: its VIP stops answering, its flows are dropped (no-vip).")
-    static final class RemoveService implements Callable<Integer>
+    static final class RemoveService extends CtlSubcommand
     {
-        @ParentCommand
-        private CtlCommand ctl;
-
-        @Spec
-        private CommandSpec spec;
-
         @Parameters(index = "0", paramLabel = "VIP:PORT[/tcp|udp]", converter = CtlArguments.ServiceKeyConverter.class,
             description = "the service")
         private ServiceKey service;
@@ -234,7 +212,7 @@ final class ServiceCommands
         @Override
         public Integer call()
         {
-            return ctl.run(spec, (api, output) -> output.change(api.unary().removeService(
+            return run((api, output) -> output.change(api.unary().removeService(
                 RemoveServiceRequest.newBuilder().setKey(service).build())));
         }
     }

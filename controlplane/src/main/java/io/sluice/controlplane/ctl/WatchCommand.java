@@ -2,13 +2,9 @@ package io.sluice.controlplane.ctl;
 
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import io.sluice.controlplane.api.v1.Event;
 import io.sluice.controlplane.api.v1.EventKind;
@@ -24,14 +20,8 @@ import io.sluice.controlplane.api.v1.WatchEventsRequest;
     description = {"Streams events as they happen, one line each, until Ctrl-C: health transitions, generations applied, " +
         "quorum lost or regained, no backend for new flows, HA transitions.",
         "A watch that reads too slowly loses the oldest events and says how many (events-dropped)."})
-final class WatchCommand implements Callable<Integer>
+final class WatchCommand extends CtlSubcommand
 {
-    @ParentCommand
-    private CtlCommand ctl;
-
-    @Spec
-    private CommandSpec spec;
-
     @Option(names = "--kind", paramLabel = "KIND", converter = CtlArguments.EventKindConverter.class,
         description = "only health, generation, quorum, no-backend or ha events; repeat for several (default: all)")
     private List<EventKind> kinds;
@@ -48,7 +38,7 @@ final class WatchCommand implements Callable<Integer>
         {
             request.addAllKinds(kinds);
         }
-        return ctl.run(spec, (api, output) ->
+        return run((api, output) ->
         {
             final Iterator<Event> events = api.streaming().watchEvents(request.build());
             int seen = 0;
@@ -69,7 +59,7 @@ final class WatchCommand implements Callable<Integer>
                     return 0;
                 }
             }
-            spec.commandLine().getErr().println(CtlErrors.PREFIX + "the daemon ended the watch (it is stopping)");
+            commandLine().getErr().println(CtlErrors.PREFIX + "the daemon ended the watch (it is stopping)");
             return CtlCommand.EXIT_FAILED;
         });
     }
