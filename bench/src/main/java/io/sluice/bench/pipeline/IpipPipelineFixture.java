@@ -102,7 +102,6 @@ public final class IpipPipelineFixture implements AutoCloseable
     private final FlowTable flowTable;
     private final DataplaneCounters counters = new DataplaneCounters();
     private final PacketProcessor processor;
-    private final boolean prefetch;
     private final ServiceSnapshot snapshot;
     private final long[] marked = new long[WorkerCounter.count()];
 
@@ -147,7 +146,6 @@ public final class IpipPipelineFixture implements AutoCloseable
         processor = new PacketProcessor(
             flowTable, neighbours, counters, new IcmpResponder(ICMP_TOO_BIG_PER_SECOND, ICMP_TOO_BIG_BURST));
         buffersAddress = arena.allocate((long)BURST_SIZE * BUFFER_LENGTH, CACHE_LINE_LENGTH).address();
-        prefetch = processor.prefetchWorthwhile();
     }
 
     /**
@@ -210,26 +208,25 @@ public final class IpipPipelineFixture implements AutoCloseable
     }
 
     /**
-     * The worker's prefetch passes over a received burst ({@code PacketProcessor.prefetchFlow} and
-     * {@code prefetchFlowSlots}), run when the pipeline says they pay off with this flow table, as
-     * the worker does between receiving a burst and processing it.
+     * The worker's passes over a received burst before processing it, as the worker runs them:
+     * {@code PacketProcessor.prefetchFlow} (the flow hash of each frame, which {@link #process(int)}
+     * then takes as the frame's hint) and {@code prefetchFlowSlots} (the flow-table loads, with a
+     * large table only).
      *
      * @param count frames received into buffers 0 to {@code count - 1}.
      */
     public void prefetch(final int count)
     {
-        if (prefetch)
+        for (int i = 0; i < count; i++)
         {
-            for (int i = 0; i < count; i++)
-            {
-                processor.prefetchFlow(i, buffersAddress + (long)i * BUFFER_LENGTH + HEADROOM, FRAME_LENGTH);
-            }
-            processor.prefetchFlowSlots(count);
+            processor.prefetchFlow(i, buffersAddress + (long)i * BUFFER_LENGTH + HEADROOM, FRAME_LENGTH);
         }
+        processor.prefetchFlowSlots(count);
     }
 
     /**
-     * Runs the packet received into buffer {@code index} through the pipeline.
+     * Runs the packet received into buffer {@code index} through the pipeline, with the hint that
+     * {@link #prefetch} left for it, as the worker does.
      *
      * @param index the buffer, 0 to {@link #BURST_SIZE} - 1.
      * @return the {@link Verdict}.
@@ -237,7 +234,7 @@ public final class IpipPipelineFixture implements AutoCloseable
     public int process(final int index)
     {
         packet.wrap(MEMORY, buffersAddress + (long)index * BUFFER_LENGTH, BUFFER_LENGTH, HEADROOM, FRAME_LENGTH);
-        return processor.process(packet);
+        return processor.process(packet, index);
     }
 
     /**

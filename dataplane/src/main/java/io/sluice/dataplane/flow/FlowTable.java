@@ -342,6 +342,38 @@ public final class FlowTable implements AutoCloseable
             return present;
         }
 
+        return insertAbsent(key, hash, backendId, idleTimeoutNs, nowNs);
+    }
+
+    /**
+     * {@link #insert} of a flow that {@link #findAndTouch} has just missed, with no change to the
+     * table in between: the new-flow path of a worker, which would otherwise search the bucket for
+     * the key a second time. It claims a slot (free, expired or stalest, as {@link #insert} does)
+     * and writes the entry.
+     * <p>
+     * Precondition, which the caller guarantees and which is not checked: the key is not in the
+     * table. Breaking it leaves two entries of one flow, of which lookups find one and the sweep
+     * or an eviction frees the other; nothing outside the table is touched.
+     *
+     * @param key           the flow, absent from the table.
+     * @param hash          {@code key.hash()}.
+     * @param backendId     the backend the flow is pinned to.
+     * @param idleTimeoutNs how long the flow may stay idle, 1 to {@link #MAX_IDLE_TIMEOUT_NS}.
+     * @param nowNs         the caller's clock.
+     * @return the entry's handle, or {@link #MISS} when the bucket is full of fresh flows.
+     * @throws IllegalArgumentException when the idle timeout is out of range.
+     */
+    public int insertAfterMiss(
+        final FlowKey key, final long hash, final int backendId, final long idleTimeoutNs, final long nowNs)
+    {
+        requireOpen();
+        validateIdleTimeout(idleTimeoutNs);
+        return insertAbsent(key, hash, backendId, idleTimeoutNs, nowNs);
+    }
+
+    private int insertAbsent(
+        final FlowKey key, final long hash, final int backendId, final long idleTimeoutNs, final long nowNs)
+    {
         final int handle = claimSlot(bucketOf(hash), nowNs);
         if (handle == MISS)
         {

@@ -75,7 +75,6 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     private final int[] txKinds;
     private final Mbuf mbuf = new Mbuf();
     private final PacketBuffer packet = new PacketBuffer();
-    private final boolean prefetch;
     private final MemorySegment memory = Mbuf.memory();
 
     private int txCount;
@@ -125,7 +124,6 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         this.pool = pool;
         this.processor = processor;
         this.counters = processor.counters();
-        this.prefetch = processor.prefetchWorthwhile();
         this.snapshots = snapshots;
         this.puntRing = puntRing;
         this.injectRing = injectRing;
@@ -182,7 +180,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         processor.begin(snapshot, portMac, nowNs);
         int work = injectRing.drain(this, INJECT_LIMIT);
         final int received = port.rxBurst(queue, rxPointers, burstSize);
-        if (prefetch && received > 1)
+        if (received > 0)
         {
             prefetchFlows(received);
         }
@@ -193,7 +191,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
                 inFlightIndex = i;
                 inFlight = true;
                 inFlightCounted = false;
-                onPacket(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, i));
+                onPacket(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, i), i);
                 inFlight = false;
             }
         }
@@ -293,8 +291,9 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     }
 
     /**
-     * The pipeline's two prefetch passes over the burst (see {@link PacketProcessor#prefetchFlow}),
-     * with large flow tables only: the flow-table cache misses of the burst then overlap.
+     * The pipeline's passes over the burst before processing it: the flow hash of every frame
+     * (see {@link PacketProcessor#prefetchFlow}), then, with large flow tables only, the loads of
+     * the flows' table lines, whose cache misses then overlap.
      */
     private void prefetchFlows(final int received)
     {
@@ -307,7 +306,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         processor.prefetchFlowSlots(received);
     }
 
-    private void onPacket(final long address)
+    private void onPacket(final long address, final int index)
     {
         mbuf.wrap(address);
         if (mbuf.segmentCount() != 1)
@@ -320,7 +319,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         }
         packet.wrap(memory, mbuf.bufferAddress(), mbuf.bufferLength(), mbuf.dataOffset(), mbuf.dataLength());
         inFlightCounted = true;
-        final int verdict = processor.process(packet);
+        final int verdict = processor.process(packet, index);
         if (verdict == Verdict.FORWARD || verdict == Verdict.REPLY)
         {
             mbuf.dataOffset(packet.dataOffset());

@@ -160,7 +160,14 @@ class FlowTableModelTest
             expectedExpirations++;
         }
 
-        assertTrue(table.insert(key, key.hash(), entry.backendId, entry.idleTimeoutNs, nowNs) >= 0);
+        if (random.nextBoolean() && table.findAndTouch(key, key.hash(), nowNs) == FlowTable.MISS)
+        {
+            assertTrue(table.insertAfterMiss(key, key.hash(), entry.backendId, entry.idleTimeoutNs, nowNs) >= 0);
+        }
+        else
+        {
+            assertTrue(table.insert(key, key.hash(), entry.backendId, entry.idleTimeoutNs, nowNs) >= 0);
+        }
     }
 
     private FlowKey[] keyPool()

@@ -17,6 +17,7 @@ import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.stats.TrafficStats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -68,7 +69,9 @@ public final class PipelineHarness implements AutoCloseable
     private final NeighbourTable neighbours = new NeighbourTable(64);
     private final FlowTable flows = new FlowTable(1024, TimeUnit.SECONDS.toNanos(1));
     private final DataplaneCounters counters = new DataplaneCounters();
-    private final PacketProcessor processor = new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100));
+    private final MemorySegment traffic = arena.allocate(TrafficStats.REGION_LENGTH, 64);
+    private final PacketProcessor processor =
+        new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100), new TrafficStats(traffic));
     private final DataplaneSettings settings;
     private final List<ServiceSpec> baseSpecs = new ArrayList<>();
     private ServiceSnapshot snapshot;
@@ -185,6 +188,12 @@ public final class PipelineHarness implements AutoCloseable
     public ServiceSnapshot snapshot()
     {
         return snapshot;
+    }
+
+    /** @return the per-service and per-backend traffic counters the pipeline writes. */
+    public MemorySegment traffic()
+    {
+        return traffic;
     }
 
     public NeighbourTable neighbours()
