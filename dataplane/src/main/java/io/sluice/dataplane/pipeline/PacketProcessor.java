@@ -105,7 +105,6 @@ public final class PacketProcessor
     private int lastBackendId;
     private long prefetchSink;
     private Service lastService;
-    private boolean fastPath = true;
     private long fastPathPackets;
     private int lastServiceAddress;
     private int lastServicePortProtocol;
@@ -161,18 +160,7 @@ public final class PacketProcessor
         this.nowNs = nowNs;
     }
 
-    /**
-     * Turns the fast path ({@link #fastIpv4}) off or on, so that a test can run the same frames
-     * through the general path alone and compare: the two must not differ in anything but speed.
-     *
-     * @param enabled false to send every packet through the general parser.
-     */
-    void useFastPath(final boolean enabled)
-    {
-        fastPath = enabled;
-    }
-
-    /** @return how many packets the fast path took (for tests: proof that it runs). */
+    /** @return how many packets the fast path took, of those {@link #process} was given. */
     long fastPathPackets()
     {
         return fastPathPackets;
@@ -323,7 +311,7 @@ public final class PacketProcessor
         rxLength = length;
         counters.increment(WorkerCounter.RX_PACKETS);
         counters.add(WorkerCounter.RX_BYTES, length);
-        int verdict = fastPath ? fastIpv4(packet, length, hintIndex) : NOT_FAST;
+        int verdict = fastIpv4(packet, length, hintIndex);
         if (verdict == NOT_FAST)
         {
             verdict = classify(packet, length);
@@ -346,8 +334,9 @@ public final class PacketProcessor
      * is read in a few wide loads and the tunnel headers written in a few wide stores, with no
      * flyweight, where {@link #classify} walks the general parser.
      * <p>
-     * It gives the same verdict, bytes, counters and flow-table changes as {@link #classify}
-     * (PacketFixtureTest and FastPathEquivalenceTest check both paths on the same frames). It
+     * It gives the same verdict, bytes, counters and flow-table changes as {@link #classify}: the
+     * packet fixtures hold frames of both paths, and FastPathEquivalenceTest compares the two on
+     * the same flows (a VLAN tag, which only the general path takes, sends a copy there). It
      * either takes the packet or returns {@link #NOT_FAST} having read it only: every check that
      * could send the packet elsewhere (to a punt, a drop with a parser reason, an ICMP answer) comes
      * before the first change, and such a packet goes to {@link #classify} untouched.
