@@ -2,11 +2,10 @@ package io.sluice.dataplane.flow;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 import static io.sluice.dataplane.packet.Memory.ALL;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The connection table of one worker: which backend each established flow is pinned to, so that a
@@ -110,6 +109,12 @@ public final class FlowTable implements AutoCloseable
     /** Largest idle timeout, 2^30 ticks (about 13 days), which keeps int tick differences unambiguous. */
     public static final long MAX_IDLE_TIMEOUT_NS = 1L << (TICK_SHIFT + 30);
 
+    /**
+     * Every field is naturally aligned in the table, but it is read through the unaligned layouts:
+     * the aligned ones check the alignment on each access, which here can never fail.
+     */
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final int CACHE_LINE_LENGTH = 64;
     private static final int TAG_OFFSET = 0;
     private static final int EXPIRY_TICK_OFFSET = 32;
@@ -236,14 +241,14 @@ public final class FlowTable implements AutoCloseable
         }
         final long slot = base + (long)(handle >>> WAY_SHIFT) * BUCKET_LENGTH + HEADER_LENGTH +
             (long)(handle & WAY_MASK) * SLOT_LENGTH;
-        final long idleTimeoutNs = ALL.get(JAVA_LONG, slot + IDLE_TIMEOUT_OFFSET);
-        if (nowNs - ALL.get(JAVA_LONG, slot + LAST_SEEN_OFFSET) > idleTimeoutNs)
+        final long idleTimeoutNs = ALL.get(LONG, slot + IDLE_TIMEOUT_OFFSET);
+        if (nowNs - ALL.get(LONG, slot + LAST_SEEN_OFFSET) > idleTimeoutNs)
         {
             free(handle);
             expirations++;
             return MISS;
         }
-        ALL.set(JAVA_LONG, slot + LAST_SEEN_OFFSET, nowNs);
+        ALL.set(LONG, slot + LAST_SEEN_OFFSET, nowNs);
         writeExpiryTick(handle, nowNs, idleTimeoutNs);
         return handle;
     }
@@ -282,17 +287,35 @@ public final class FlowTable implements AutoCloseable
     public long touchBucket(final long hash)
     {
         requireOpen();
-        return ALL.get(JAVA_LONG, base + (long)bucketOf(hash) * BUCKET_LENGTH);
+        return ALL.get(LONG, base + (long)bucketOf(hash) * BUCKET_LENGTH);
     }
 
     /**
-     * Second half of a burst's prefetch: loads the slot line of the first way whose tag matches the
-     * hash (the flow's entry, unless a tag collides), after {@link #touchBucket} brought the header in.
+     * Second half of a burst's prefetch, after {@link #touchBucket} brought the header in: loads
+     * the slot line the packet's lookup will use ({@link #slotLine}).
      *
-     * @param hash the flow's hash.
-     * @return a word of the slot, or 0 when no tag matches.
+     * @param hash  the flow's hash.
+     * @param nowNs the caller's clock, to tell expired ways as an insert would.
+     * @return the source-address word of the slot, or 0 when there is no such slot.
      */
-    public long touchSlot(final long hash)
+    public long touchSlot(final long hash, final long nowNs)
+    {
+        final long line = slotLine(hash, nowNs);
+        return line < 0 ? 0 : touchLine(line + SRC_LO_OFFSET);
+    }
+
+    /**
+     * The slot line a packet of the flow will use, read from the bucket's header alone: the line
+     * of the first way whose tag matches the hash (the flow's entry, unless a tag collides); for a
+     * flow not in the table, the line of the free or expired way an insert would claim, whose old
+     * entry the insert reads. A burst's prefetch first computes these lines for every packet, then
+     * loads them all in a tight loop ({@link #touchLine}), so that their cache misses overlap.
+     *
+     * @param hash  the flow's hash.
+     * @param nowNs the caller's clock, to tell expired ways as an insert would.
+     * @return the line's offset in the table, or -1 when there is no such way.
+     */
+    public long slotLine(final long hash, final long nowNs)
     {
         requireOpen();
         final int bucket = bucketOf(hash);
@@ -300,13 +323,26 @@ public final class FlowTable implements AutoCloseable
         final int tag = tagOf(hash);
         for (int way = 0; way < SLOTS_PER_BUCKET; way++)
         {
-            if (ALL.get(JAVA_INT, base + header + TAG_OFFSET + way * Integer.BYTES) == tag)
+            if (ALL.get(INT, base + header + TAG_OFFSET + way * Integer.BYTES) == tag)
             {
-                return ALL.get(JAVA_LONG, base + header + HEADER_LENGTH + (long)way * SLOT_LENGTH + SRC_LO_OFFSET);
+                return header + HEADER_LENGTH + (long)way * SLOT_LENGTH;
             }
         }
+        final int claimed = freeOrExpiredWay(bucket, tickOf(nowNs));
+        return claimed == MISS ? -1 : slotOffset(claimed);
+    }
 
-        return 0;
+    /**
+     * Loads a word of the table, to bring its line into the cache.
+     *
+     * @param offset an offset in the table, as {@link #slotLine} gives.
+     * @return the word, to be folded into a value the caller keeps.
+     * @throws IndexOutOfBoundsException when the offset is outside the table.
+     */
+    public long touchLine(final long offset)
+    {
+        requireOpen();
+        return memory.get(LONG, Objects.checkIndex(offset, memory.byteSize() - Long.BYTES + 1));
     }
 
     /**
@@ -380,7 +416,7 @@ public final class FlowTable implements AutoCloseable
             insertFailures++;
             return MISS;
         }
-        if (ALL.get(JAVA_INT, base + tagOffset(handle)) != 0)
+        if (ALL.get(INT, base + tagOffset(handle)) != 0)
         {
             countFlow(backendIdAt(handle), -1);
         }
@@ -388,7 +424,7 @@ public final class FlowTable implements AutoCloseable
 
         writeKey(handle, key);
         writeValue(handle, backendId, idleTimeoutNs, nowNs);
-        ALL.set(JAVA_INT, base + tagOffset(handle), tagOf(hash));
+        ALL.set(INT, base + tagOffset(handle), tagOf(hash));
         inserts++;
         return handle;
     }
@@ -422,8 +458,8 @@ public final class FlowTable implements AutoCloseable
     public void touch(final int handle, final long nowNs)
     {
         final long slot = slotOffset(handle);
-        ALL.set(JAVA_LONG, base + slot + LAST_SEEN_OFFSET, nowNs);
-        writeExpiryTick(handle, nowNs, ALL.get(JAVA_LONG, base + slot + IDLE_TIMEOUT_OFFSET));
+        ALL.set(LONG, base + slot + LAST_SEEN_OFFSET, nowNs);
+        writeExpiryTick(handle, nowNs, ALL.get(LONG, base + slot + IDLE_TIMEOUT_OFFSET));
     }
 
     /**
@@ -432,7 +468,7 @@ public final class FlowTable implements AutoCloseable
      */
     public int backendId(final int handle)
     {
-        return ALL.get(JAVA_INT, base + slotOffset(handle) + BACKEND_ID_OFFSET);
+        return ALL.get(INT, base + slotOffset(handle) + BACKEND_ID_OFFSET);
     }
 
     /**
@@ -444,12 +480,12 @@ public final class FlowTable implements AutoCloseable
     public void backendId(final int handle, final int backendId)
     {
         final long at = base + slotOffset(handle) + BACKEND_ID_OFFSET;
-        if (ALL.get(JAVA_INT, base + tagOffset(handle)) != 0)
+        if (ALL.get(INT, base + tagOffset(handle)) != 0)
         {
-            countFlow(ALL.get(JAVA_INT, at), -1);
+            countFlow(ALL.get(INT, at), -1);
             countFlow(backendId, 1);
         }
-        ALL.set(JAVA_INT, at, backendId);
+        ALL.set(INT, at, backendId);
     }
 
     /**
@@ -494,7 +530,7 @@ public final class FlowTable implements AutoCloseable
      */
     public long lastSeenNs(final int handle)
     {
-        return ALL.get(JAVA_LONG, base + slotOffset(handle) + LAST_SEEN_OFFSET);
+        return ALL.get(LONG, base + slotOffset(handle) + LAST_SEEN_OFFSET);
     }
 
     /**
@@ -503,7 +539,7 @@ public final class FlowTable implements AutoCloseable
      */
     public long idleTimeoutNs(final int handle)
     {
-        return ALL.get(JAVA_LONG, base + slotOffset(handle) + IDLE_TIMEOUT_OFFSET);
+        return ALL.get(LONG, base + slotOffset(handle) + IDLE_TIMEOUT_OFFSET);
     }
 
     /**
@@ -518,8 +554,8 @@ public final class FlowTable implements AutoCloseable
     {
         validateIdleTimeout(timeoutNs);
         final long slot = slotOffset(handle);
-        ALL.set(JAVA_LONG, base + slot + IDLE_TIMEOUT_OFFSET, timeoutNs);
-        writeExpiryTick(handle, ALL.get(JAVA_LONG, base + slot + LAST_SEEN_OFFSET), timeoutNs);
+        ALL.set(LONG, base + slot + IDLE_TIMEOUT_OFFSET, timeoutNs);
+        writeExpiryTick(handle, ALL.get(LONG, base + slot + LAST_SEEN_OFFSET), timeoutNs);
     }
 
     /**
@@ -528,7 +564,7 @@ public final class FlowTable implements AutoCloseable
      */
     public int flags(final int handle)
     {
-        return ALL.get(JAVA_INT, base + slotOffset(handle) + FLAGS_OFFSET);
+        return ALL.get(INT, base + slotOffset(handle) + FLAGS_OFFSET);
     }
 
     /**
@@ -539,7 +575,7 @@ public final class FlowTable implements AutoCloseable
      */
     public void flags(final int handle, final int flags)
     {
-        ALL.set(JAVA_INT, base + slotOffset(handle) + FLAGS_OFFSET, flags);
+        ALL.set(INT, base + slotOffset(handle) + FLAGS_OFFSET, flags);
     }
 
     /**
@@ -551,11 +587,11 @@ public final class FlowTable implements AutoCloseable
     public void readKey(final int handle, final FlowKey into)
     {
         final long slot = slotOffset(handle);
-        final long srcHi = ALL.get(JAVA_LONG, base + slot + SRC_HI_OFFSET);
-        final long srcLo = ALL.get(JAVA_LONG, base + slot + SRC_LO_OFFSET);
-        final long dstHi = ALL.get(JAVA_LONG, base + slot + DST_HI_OFFSET);
-        final long dstLo = ALL.get(JAVA_LONG, base + slot + DST_LO_OFFSET);
-        final long tuple = ALL.get(JAVA_LONG, base + slot + TUPLE_OFFSET);
+        final long srcHi = ALL.get(LONG, base + slot + SRC_HI_OFFSET);
+        final long srcLo = ALL.get(LONG, base + slot + SRC_LO_OFFSET);
+        final long dstHi = ALL.get(LONG, base + slot + DST_HI_OFFSET);
+        final long dstLo = ALL.get(LONG, base + slot + DST_LO_OFFSET);
+        final long tuple = ALL.get(LONG, base + slot + TUPLE_OFFSET);
         final int srcPort = (int)(tuple >>> 48);
         final int dstPort = (int)(tuple >>> 32) & 0xFFFF;
         final int protocol = (int)(tuple >>> 8) & 0xFF;
@@ -580,7 +616,7 @@ public final class FlowTable implements AutoCloseable
      */
     public boolean isLive(final int handle, final long nowNs)
     {
-        return ALL.get(JAVA_INT, base + tagOffset(handle)) != 0 && !isExpired(slotOffset(handle), nowNs);
+        return ALL.get(INT, base + tagOffset(handle)) != 0 && !isExpired(slotOffset(handle), nowNs);
     }
 
     /**
@@ -611,11 +647,11 @@ public final class FlowTable implements AutoCloseable
             for (int way = 0; way < SLOTS_PER_BUCKET; way++)
             {
                 final long tagOffset = header + TAG_OFFSET + way * Integer.BYTES;
-                if (ALL.get(JAVA_INT, base + tagOffset) != 0 &&
-                    nowTick - ALL.get(JAVA_INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
+                if (ALL.get(INT, base + tagOffset) != 0 &&
+                    nowTick - ALL.get(INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
                 {
-                    countFlow(ALL.get(JAVA_INT, base + header + HEADER_LENGTH + (long)way * SLOT_LENGTH + BACKEND_ID_OFFSET), -1);
-                    ALL.set(JAVA_INT, base + tagOffset, 0);
+                    countFlow(ALL.get(INT, base + header + HEADER_LENGTH + (long)way * SLOT_LENGTH + BACKEND_ID_OFFSET), -1);
+                    ALL.set(INT, base + tagOffset, 0);
                     freed++;
                 }
             }
@@ -750,7 +786,7 @@ public final class FlowTable implements AutoCloseable
         final int tag = tagOf(hash);
         for (int way = 0; way < SLOTS_PER_BUCKET; way++)
         {
-            if (ALL.get(JAVA_INT, base + header + TAG_OFFSET + way * Integer.BYTES) == tag &&
+            if (ALL.get(INT, base + header + TAG_OFFSET + way * Integer.BYTES) == tag &&
                 keyMatches(header + HEADER_LENGTH + (long)way * SLOT_LENGTH, key))
             {
                 return (bucket << WAY_SHIFT) | way;
@@ -762,11 +798,11 @@ public final class FlowTable implements AutoCloseable
 
     private boolean keyMatches(final long slot, final FlowKey key)
     {
-        return ALL.get(JAVA_LONG, base + slot + SRC_LO_OFFSET) == key.srcLo() &&
-            ALL.get(JAVA_LONG, base + slot + DST_LO_OFFSET) == key.dstLo() &&
-            ALL.get(JAVA_LONG, base + slot + TUPLE_OFFSET) == tupleWord(key) &&
-            ALL.get(JAVA_LONG, base + slot + SRC_HI_OFFSET) == key.srcHi() &&
-            ALL.get(JAVA_LONG, base + slot + DST_HI_OFFSET) == key.dstHi();
+        return ALL.get(LONG, base + slot + SRC_LO_OFFSET) == key.srcLo() &&
+            ALL.get(LONG, base + slot + DST_LO_OFFSET) == key.dstLo() &&
+            ALL.get(LONG, base + slot + TUPLE_OFFSET) == tupleWord(key) &&
+            ALL.get(LONG, base + slot + SRC_HI_OFFSET) == key.srcHi() &&
+            ALL.get(LONG, base + slot + DST_HI_OFFSET) == key.dstHi();
     }
 
     private int claimSlot(final int bucket, final long nowNs)
@@ -774,7 +810,7 @@ public final class FlowTable implements AutoCloseable
         final int handle = freeOrExpiredWay(bucket, tickOf(nowNs));
         if (handle != MISS)
         {
-            if (ALL.get(JAVA_INT, base + tagOffset(handle)) == 0)
+            if (ALL.get(INT, base + tagOffset(handle)) == 0)
             {
                 size++;
             }
@@ -808,13 +844,13 @@ public final class FlowTable implements AutoCloseable
         int expiredWay = MISS;
         for (int way = 0; way < SLOTS_PER_BUCKET; way++)
         {
-            if (ALL.get(JAVA_INT, base + header + TAG_OFFSET + way * Integer.BYTES) == 0)
+            if (ALL.get(INT, base + header + TAG_OFFSET + way * Integer.BYTES) == 0)
             {
                 return (bucket << WAY_SHIFT) | way;
             }
 
             if (expiredWay == MISS &&
-                nowTick - ALL.get(JAVA_INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
+                nowTick - ALL.get(INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
             {
                 expiredWay = way;
             }
@@ -836,7 +872,7 @@ public final class FlowTable implements AutoCloseable
                 return (bucket << WAY_SHIFT) | way;
             }
 
-            final long idleNs = nowNs - ALL.get(JAVA_LONG, base + slot + LAST_SEEN_OFFSET);
+            final long idleNs = nowNs - ALL.get(LONG, base + slot + LAST_SEEN_OFFSET);
             if (idleNs > stalestIdleNs)
             {
                 stalestIdleNs = idleNs;
@@ -849,26 +885,26 @@ public final class FlowTable implements AutoCloseable
 
     private boolean isExpired(final long slot, final long nowNs)
     {
-        return nowNs - ALL.get(JAVA_LONG, base + slot + LAST_SEEN_OFFSET) > ALL.get(JAVA_LONG, base + slot + IDLE_TIMEOUT_OFFSET);
+        return nowNs - ALL.get(LONG, base + slot + LAST_SEEN_OFFSET) > ALL.get(LONG, base + slot + IDLE_TIMEOUT_OFFSET);
     }
 
     private void writeKey(final int handle, final FlowKey key)
     {
         final long slot = slotOffset(handle);
-        ALL.set(JAVA_LONG, base + slot + SRC_HI_OFFSET, key.srcHi());
-        ALL.set(JAVA_LONG, base + slot + SRC_LO_OFFSET, key.srcLo());
-        ALL.set(JAVA_LONG, base + slot + DST_HI_OFFSET, key.dstHi());
-        ALL.set(JAVA_LONG, base + slot + DST_LO_OFFSET, key.dstLo());
-        ALL.set(JAVA_LONG, base + slot + TUPLE_OFFSET, tupleWord(key));
+        ALL.set(LONG, base + slot + SRC_HI_OFFSET, key.srcHi());
+        ALL.set(LONG, base + slot + SRC_LO_OFFSET, key.srcLo());
+        ALL.set(LONG, base + slot + DST_HI_OFFSET, key.dstHi());
+        ALL.set(LONG, base + slot + DST_LO_OFFSET, key.dstLo());
+        ALL.set(LONG, base + slot + TUPLE_OFFSET, tupleWord(key));
     }
 
     private void writeValue(final int handle, final int backendId, final long idleTimeoutNs, final long nowNs)
     {
         final long slot = slotOffset(handle);
-        ALL.set(JAVA_INT, base + slot + BACKEND_ID_OFFSET, backendId);
-        ALL.set(JAVA_INT, base + slot + FLAGS_OFFSET, 0);
-        ALL.set(JAVA_LONG, base + slot + LAST_SEEN_OFFSET, nowNs);
-        ALL.set(JAVA_LONG, base + slot + IDLE_TIMEOUT_OFFSET, idleTimeoutNs);
+        ALL.set(INT, base + slot + BACKEND_ID_OFFSET, backendId);
+        ALL.set(INT, base + slot + FLAGS_OFFSET, 0);
+        ALL.set(LONG, base + slot + LAST_SEEN_OFFSET, nowNs);
+        ALL.set(LONG, base + slot + IDLE_TIMEOUT_OFFSET, idleTimeoutNs);
         writeExpiryTick(handle, nowNs, idleTimeoutNs);
     }
 
@@ -877,19 +913,19 @@ public final class FlowTable implements AutoCloseable
         final int timeoutTicks = (int)((idleTimeoutNs + TICK_ROUNDING) >>> TICK_SHIFT);
         final long expiryTickOffset =
             (long)(handle >>> WAY_SHIFT) * BUCKET_LENGTH + EXPIRY_TICK_OFFSET + (handle & WAY_MASK) * Integer.BYTES;
-        ALL.set(JAVA_INT, base + expiryTickOffset, tickOf(lastSeenNs) + timeoutTicks);
+        ALL.set(INT, base + expiryTickOffset, tickOf(lastSeenNs) + timeoutTicks);
     }
 
     private void free(final int handle)
     {
         countFlow(backendIdAt(handle), -1);
-        ALL.set(JAVA_INT, base + tagOffset(handle), 0);
+        ALL.set(INT, base + tagOffset(handle), 0);
         size--;
     }
 
     private int backendIdAt(final int handle)
     {
-        return ALL.get(JAVA_INT, base + slotOffset(handle) + BACKEND_ID_OFFSET);
+        return ALL.get(INT, base + slotOffset(handle) + BACKEND_ID_OFFSET);
     }
 
     private void countFlow(final int backendId, final int delta)
@@ -900,7 +936,7 @@ public final class FlowTable implements AutoCloseable
             flowsPerBackend[backendId] = flows;
             if (publishedCounts != 0)
             {
-                ALL.set(JAVA_LONG, publishedCounts + (long)backendId * publishedStride, flows);
+                ALL.set(LONG, publishedCounts + (long)backendId * publishedStride, flows);
             }
         }
     }

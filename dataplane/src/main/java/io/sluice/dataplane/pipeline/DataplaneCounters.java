@@ -90,6 +90,18 @@ public final class DataplaneCounters
     }
 
     /**
+     * The values themselves, indexed by {@link WorkerCounter#ordinal()}, for the pipeline of the
+     * same worker to count its per-packet counters with a plain array increment: a method call
+     * per increment is what the compiler leaves when the pipeline's method is already large.
+     *
+     * @return the live array (not a copy); only the worker's thread writes it.
+     */
+    long[] values()
+    {
+        return values;
+    }
+
+    /**
      * The reason of the last drop counted, so that a step that sees only the verdict can count the
      * drop elsewhere too (per service).
      *

@@ -56,15 +56,27 @@ public final class PacketProcessor
     public static final int MAX_PREFETCH_BURST = 512;
 
     /**
-     * Flow tables from this size up get their lookups prefetched a burst at a time: below it the
-     * table mostly stays in the caches and the extra pass costs more than it saves.
+     * Flow tables from this size up get their lookups prefetched a burst at a time: several times
+     * a core's L2 cache (512 KiB to 2 MiB on current x86 server cores), so that a table with many
+     * live flows misses it. A smaller table stays in the caches, where the pass costs more than it
+     * saves.
      */
-    public static final long PREFETCH_MIN_TABLE_BYTES = 32L * 1024 * 1024;
+    public static final long PREFETCH_MIN_TABLE_BYTES = 2L * 1024 * 1024;
 
     private static final int IPV4_TCP_UDP_MIN = 14 + 20 + 4;
     private static final int ETHERNET_LENGTH = EthernetFlyweight.HEADER_LENGTH;
     private static final int FAST_MIN_LENGTH = ETHERNET_LENGTH + 20 + 20;
     private static final int NOT_FAST = Integer.MIN_VALUE;
+    private static final int RX_PACKETS = WorkerCounter.RX_PACKETS.ordinal();
+    private static final int RX_BYTES = WorkerCounter.RX_BYTES.ordinal();
+    private static final int FORWARDED = WorkerCounter.FORWARDED.ordinal();
+    private static final int FLOW_HITS = WorkerCounter.FLOW_HITS.ordinal();
+    /** A burst frame's hint: its flow hash, then its IPv4 addresses and ports, to check the hint is of the flow. */
+    private static final int HINT_SHIFT = 2;
+    private static final int HINT_STRIDE = 1 << HINT_SHIFT;
+    private static final int HINT_ADDRESSES = 1;
+    private static final int HINT_PORTS = 2;
+    private static final long NO_IPV4_FLOW = -1L;
     private static final int IPV6_TCP_UDP_MIN = 14 + 40 + 4;
 
     private final EthernetFlyweight ethernet = new EthernetFlyweight();
@@ -79,10 +91,8 @@ public final class PacketProcessor
     private final Icmpv6Flyweight icmpv6 = new Icmpv6Flyweight();
     private final FlowKey key = new FlowKey();
     private final FlowKey hintKey = new FlowKey();
-    private final long[] flowHints = new long[MAX_PREFETCH_BURST];
-    private final int[] hintSources = new int[MAX_PREFETCH_BURST];
-    private final int[] hintDestinations = new int[MAX_PREFETCH_BURST];
-    private final int[] hintPorts = new int[MAX_PREFETCH_BURST];
+    private final long[] hints = new long[MAX_PREFETCH_BURST * HINT_STRIDE];
+    private final long[] slotLines = new long[MAX_PREFETCH_BURST];
     private final boolean prefetchTable;
     private final long[] roundRobinCredit = new long[ServiceSnapshot.MAX_BACKENDS];
     private final TunnelEncapsulator encapsulator = new TunnelEncapsulator();
@@ -92,6 +102,7 @@ public final class PacketProcessor
     private final FlowTable flowTable;
     private final NeighbourTable neighbours;
     private final DataplaneCounters counters;
+    private final long[] counterValues;
     private final TrafficStats traffic;
 
     private ServiceSnapshot snapshot;
@@ -137,6 +148,7 @@ public final class PacketProcessor
         this.flowTable = flowTable;
         this.neighbours = neighbours;
         this.counters = counters;
+        this.counterValues = counters.values();
         this.icmpResponder = icmpResponder;
         this.traffic = traffic;
         this.prefetchTable = flowTable.byteSize() >= PREFETCH_MIN_TABLE_BYTES;
@@ -214,10 +226,10 @@ public final class PacketProcessor
                 {
                     final int src = NetworkOrder.getI32(l3 + 12);
                     final int ports = NetworkOrder.getI32(l3 + headerLength);
-                    hash = FlowKey.hashIpv4(src, NetworkOrder.getI32(l3 + 16), ports >>> 16, ports & 0xFFFF, protocol);
-                    hintSources[index] = src;
-                    hintDestinations[index] = NetworkOrder.getI32(l3 + 16);
-                    hintPorts[index] = ports;
+                    final int dst = NetworkOrder.getI32(l3 + 16);
+                    hash = FlowKey.hashIpv4(src, dst, ports >>> 16, ports & 0xFFFF, protocol);
+                    hints[(index << HINT_SHIFT) + HINT_ADDRESSES] = addressesWord(src, dst);
+                    hints[(index << HINT_SHIFT) + HINT_PORTS] = portsWord(ports, protocol);
                 }
             }
             else if (etherType == ETHER_TYPE_IPV6 && frameLength >= IPV6_TCP_UDP_MIN)
@@ -229,10 +241,21 @@ public final class PacketProcessor
                     hash = hintKey.setIpv6(NetworkOrder.getI64(l3 + 8), NetworkOrder.getI64(l3 + 16),
                         NetworkOrder.getI64(l3 + 24), NetworkOrder.getI64(l3 + 32), getU16(l4), getU16(l4 + 2),
                         protocol).hash();
+                    hints[(index << HINT_SHIFT) + HINT_PORTS] = NO_IPV4_FLOW;
                 }
             }
         }
-        flowHints[index] = hash;
+        hints[index << HINT_SHIFT] = hash;
+    }
+
+    private static long addressesWord(final int src, final int dst)
+    {
+        return ((long)src << 32) | (dst & 0xFFFF_FFFFL);
+    }
+
+    private static long portsWord(final int ports, final int protocol)
+    {
+        return ((long)protocol << 32) | (ports & 0xFFFF_FFFFL);
     }
 
     /**
@@ -244,16 +267,17 @@ public final class PacketProcessor
      */
     public long flowHint(final int index)
     {
-        return flowHints[index];
+        return hints[index << HINT_SHIFT];
     }
 
     /**
      * Second pass, for a flow table too large to stay in the caches (see {@link
      * #prefetchWorthwhile}; otherwise it does nothing): loads the header line of every hinted
-     * frame's bucket in one tight loop, then, with the tags in, the slot line of the flow. The
-     * loops hold a few instructions per frame, so the processor keeps the cache misses of the
-     * whole burst in flight at once; loads spread over the processing of each frame would overlap
-     * only a few of them.
+     * frame's bucket in one tight loop; then, with the tags in, finds the slot line each lookup
+     * will read ({@code FlowTable.slotLine}); then loads those lines in another tight loop. The
+     * loops that load hold a few instructions per frame, so the processor keeps the cache misses
+     * of the whole burst in flight at once; loads spread over the processing of each frame would
+     * overlap only a few of them.
      *
      * @param count frames in the burst, as given to {@link #prefetchFlow}.
      */
@@ -266,7 +290,7 @@ public final class PacketProcessor
         long sink = prefetchSink;
         for (int i = 0; i < count; i++)
         {
-            final long hash = flowHints[i];
+            final long hash = hints[i << HINT_SHIFT];
             if (hash != 0)
             {
                 sink += flowTable.touchBucket(hash);
@@ -274,10 +298,15 @@ public final class PacketProcessor
         }
         for (int i = 0; i < count; i++)
         {
-            final long hash = flowHints[i];
-            if (hash != 0)
+            final long hash = hints[i << HINT_SHIFT];
+            slotLines[i] = hash != 0 ? flowTable.slotLine(hash, nowNs) : -1;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final long line = slotLines[i];
+            if (line >= 0)
             {
-                sink += flowTable.touchSlot(hash);
+                sink += flowTable.touchLine(line);
             }
         }
         prefetchSink = sink;
@@ -309,8 +338,9 @@ public final class PacketProcessor
     {
         final int length = packet.dataLength();
         rxLength = length;
-        counters.increment(WorkerCounter.RX_PACKETS);
-        counters.add(WorkerCounter.RX_BYTES, length);
+        final long[] counted = counterValues;
+        counted[RX_PACKETS]++;
+        counted[RX_BYTES] += length;
         int verdict = fastIpv4(packet, length, hintIndex);
         if (verdict == NOT_FAST)
         {
@@ -318,7 +348,7 @@ public final class PacketProcessor
         }
         switch (verdict)
         {
-            case Verdict.FORWARD -> counters.increment(WorkerCounter.FORWARDED);
+            case Verdict.FORWARD -> counted[FORWARDED]++;
             case Verdict.REPLY -> counters.increment(WorkerCounter.REPLIED);
             case Verdict.PUNT -> counters.increment(WorkerCounter.PUNTED);
             default ->
@@ -421,8 +451,9 @@ public final class PacketProcessor
         fastPathPackets++;
         final int src = (int)w1;
         key.setIpv4(src, dst, ports >>> 16, dstPort, protocol);
-        final long hash = hintIndex >= 0 && flowHints[hintIndex] != 0 && hintSources[hintIndex] == src &&
-            hintDestinations[hintIndex] == dst && hintPorts[hintIndex] == ports ? flowHints[hintIndex] :
+        final int hint = hintIndex << HINT_SHIFT;
+        final long hash = hintIndex >= 0 && hints[hint + HINT_ADDRESSES] == addressesWord(src, dst) &&
+            hints[hint + HINT_PORTS] == portsWord(ports, protocol) && hints[hint] != 0 ? hints[hint] :
             FlowKey.hashIpv4(src, dst, ports >>> 16, dstPort, protocol);
         newFlow = false;
         final Backend backend = backendOfFlow(service, hash, tcpFlags);
@@ -467,7 +498,8 @@ public final class PacketProcessor
         final long l3 = start + ETHERNET_LENGTH;
         final int oldTtlWord = (int)(w1 >>> 48) & 0xFFFF;
         final int newTtlWord = oldTtlWord - 0x100;
-        final int innerChecksum = Checksums.update16((int)(w1 >>> 32) & 0xFFFF, oldTtlWord, newTtlWord);
+        final int innerChecksum = ~Checksums.foldSmall(
+            (~(int)(w1 >>> 32) & 0xFFFF) + (~oldTtlWord & 0xFFFF) + newTtlWord) & 0xFFFF;
         NetworkOrder.putI32(l3 + 8, (newTtlWord << 16) | innerChecksum);
 
         final long frame = start - overhead;
@@ -481,12 +513,12 @@ public final class PacketProcessor
         final int count = snapshot.tunnelSourceCountIpv4();
         final int source = snapshot.tunnelSourceIpv4((int)(((hash & 0xFFFF_FFFFL) * count) >>> 32));
         final int destination = (int)backend.addressLo();
-        final long sum = 0x4500L + tos + outerLength + Ipv4Flyweight.FLAG_DONT_FRAGMENT + ttlProtocol +
+        final int sum = 0x4500 + tos + outerLength + Ipv4Flyweight.FLAG_DONT_FRAGMENT + ttlProtocol +
             (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF);
         final long outer = frame + ETHERNET_LENGTH;
         NetworkOrder.putI64(outer, ((0x4500L | tos) << 48) | ((long)outerLength << 32) | Ipv4Flyweight.FLAG_DONT_FRAGMENT);
         NetworkOrder.putI64(outer + 8,
-            ((long)ttlProtocol << 48) | ((long)Checksums.finish(sum) << 32) | (source & 0xFFFF_FFFFL));
+            ((long)ttlProtocol << 48) | ((long)(~Checksums.foldSmall(sum) & 0xFFFF) << 32) | (source & 0xFFFF_FFFFL));
         NetworkOrder.putI32(outer + 16, destination);
         if (gue)
         {
@@ -810,7 +842,7 @@ public final class PacketProcessor
             {
                 shortenTimeout(entry);
             }
-            counters.increment(WorkerCounter.FLOW_HITS);
+            counterValues[FLOW_HITS]++;
             return backend;
         }
         return backendOfNewFlow(service, hash, tcpFlags);

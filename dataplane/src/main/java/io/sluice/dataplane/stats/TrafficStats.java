@@ -45,6 +45,8 @@ public final class TrafficStats
         8L * (ServiceSnapshot.MAX_SERVICES * SERVICE_STRIDE + ServiceSnapshot.MAX_BACKENDS * BACKEND_STRIDE);
     private static final long BACKENDS_OFFSET = 8L * ServiceSnapshot.MAX_SERVICES * SERVICE_STRIDE;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    /** The rows are 8-byte aligned; the unaligned layout skips an alignment check that cannot fail. */
+    private static final ValueLayout.OfLong COUNTER = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final MemorySegment region;
     private final long base;
@@ -76,22 +78,17 @@ public final class TrafficStats
     {
         final long service = base + serviceOffset(serviceId);
         final long backend = base + backendOffset(backendId);
-        final long flows = newFlow ? 1 : 0;
-        ALL.set(LONG, service, ALL.get(LONG, service) + 1);
-        ALL.set(LONG, service + 8, ALL.get(LONG, service + 8) + bytes);
-        ALL.set(LONG, service + 16, ALL.get(LONG, service + 16) + flows);
-        ALL.set(LONG, backend, ALL.get(LONG, backend) + 1);
-        ALL.set(LONG, backend + 8, ALL.get(LONG, backend + 8) + bytes);
-        ALL.set(LONG, backend + 16, ALL.get(LONG, backend + 16) + flows);
+        ALL.set(COUNTER, service, ALL.get(COUNTER, service) + 1);
+        ALL.set(COUNTER, service + 8, ALL.get(COUNTER, service + 8) + bytes);
+        ALL.set(COUNTER, backend, ALL.get(COUNTER, backend) + 1);
+        ALL.set(COUNTER, backend + 8, ALL.get(COUNTER, backend + 8) + bytes);
+        if (newFlow)
+        {
+            ALL.set(COUNTER, service + 16, ALL.get(COUNTER, service + 16) + 1);
+            ALL.set(COUNTER, backend + 16, ALL.get(COUNTER, backend + 16) + 1);
+        }
     }
 
-    /**
-     * Counts a packet to a service that was not forwarded (no backend, unresolved next hop, too big, ...),
-     * in the service's total and under its reason.
-     *
-     * @param serviceId service id.
-     * @param reason    the {@code DropReason} ordinal ({@code TOO_BIG} for a packet answered with ICMP instead).
-     */
     public void serviceDrop(final int serviceId, final int reason)
     {
         final long row = base + serviceOffset(serviceId);

@@ -86,8 +86,8 @@ final class PrefetchHintTest
         {
             assertEquals(Verdict.FORWARD, harness.run(frame).verdict());
             final long hash = harness.processor().lastKey().hash();
-            assertEquals(harness.processor().lastKey().srcLo(), harness.flows().touchSlot(hash));
-            assertEquals(0, harness.flows().touchSlot(hash ^ 0xFFFF_FFFF_0000_0000L));
+            assertEquals(harness.processor().lastKey().srcLo(), harness.flows().touchSlot(hash, harness.nowNs()));
+            assertEquals(0, harness.flows().touchSlot(hash ^ 0xFFFF_FFFF_0000_0000L, harness.nowNs()));
 
             final PacketProcessor processor = harness.processor();
             processor.prefetchFlow(0, copy(arena, frame), frame.length);
