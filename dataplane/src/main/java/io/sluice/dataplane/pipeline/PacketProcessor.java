@@ -1,15 +1,12 @@
 package io.sluice.dataplane.pipeline;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.packet.ArpFlyweight;
-import io.sluice.dataplane.packet.Checksums;
 import io.sluice.dataplane.packet.EthernetFlyweight;
-import io.sluice.dataplane.packet.GueFlyweight;
 import io.sluice.dataplane.packet.IcmpFlyweight;
 import io.sluice.dataplane.packet.Icmpv6Flyweight;
 import io.sluice.dataplane.packet.Ipv4Flyweight;
@@ -21,7 +18,6 @@ import io.sluice.dataplane.packet.UdpFlyweight;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
-import io.sluice.dataplane.service.Scheduler;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.stats.TrafficStats;
@@ -63,7 +59,6 @@ public final class PacketProcessor
      */
     public static final long PREFETCH_MIN_TABLE_BYTES = 2L * 1024 * 1024;
 
-    private static final int IPV4_TCP_UDP_MIN = 14 + 20 + 4;
     private static final int ETHERNET_LENGTH = EthernetFlyweight.HEADER_LENGTH;
     private static final int FAST_MIN_LENGTH = ETHERNET_LENGTH + 20 + 20;
     private static final int NOT_FAST = Integer.MIN_VALUE;
@@ -71,13 +66,6 @@ public final class PacketProcessor
     private static final int RX_BYTES = WorkerCounter.RX_BYTES.ordinal();
     private static final int FORWARDED = WorkerCounter.FORWARDED.ordinal();
     private static final int FLOW_HITS = WorkerCounter.FLOW_HITS.ordinal();
-    /** A burst frame's hint: its flow hash, then its IPv4 addresses and ports, to check the hint is of the flow. */
-    private static final int HINT_SHIFT = 2;
-    private static final int HINT_STRIDE = 1 << HINT_SHIFT;
-    private static final int HINT_ADDRESSES = 1;
-    private static final int HINT_PORTS = 2;
-    private static final long NO_IPV4_FLOW = -1L;
-    private static final int IPV6_TCP_UDP_MIN = 14 + 40 + 4;
 
     private final EthernetFlyweight ethernet = new EthernetFlyweight();
     private final ArpFlyweight arp = new ArpFlyweight();
@@ -90,11 +78,8 @@ public final class PacketProcessor
     private final IcmpFlyweight icmp = new IcmpFlyweight();
     private final Icmpv6Flyweight icmpv6 = new Icmpv6Flyweight();
     private final FlowKey key = new FlowKey();
-    private final FlowKey hintKey = new FlowKey();
-    private final long[] hints = new long[MAX_PREFETCH_BURST * HINT_STRIDE];
-    private final long[] slotLines = new long[MAX_PREFETCH_BURST];
-    private final boolean prefetchTable;
-    private final long[] roundRobinCredit = new long[ServiceSnapshot.MAX_BACKENDS];
+    private final BurstHints hints;
+    private final NewFlowScheduler scheduler;
     private final TunnelEncapsulator encapsulator = new TunnelEncapsulator();
     private final NeighbourResponder neighbourResponder = new NeighbourResponder();
     private final IcmpResponder icmpResponder;
@@ -114,7 +99,6 @@ public final class PacketProcessor
     private int rxLength;
     private boolean newFlow;
     private int lastBackendId;
-    private long prefetchSink;
     private Service lastService;
     private long fastPathPackets;
     private int lastServiceAddress;
@@ -151,7 +135,8 @@ public final class PacketProcessor
         this.counterValues = counters.values();
         this.icmpResponder = icmpResponder;
         this.traffic = traffic;
-        this.prefetchTable = flowTable.byteSize() >= PREFETCH_MIN_TABLE_BYTES;
+        this.hints = new BurstHints(flowTable);
+        this.scheduler = new NewFlowScheduler(flowTable);
     }
 
     /**
@@ -192,7 +177,7 @@ public final class PacketProcessor
      */
     public boolean prefetchWorthwhile()
     {
-        return prefetchTable;
+        return hints.prefetchTable();
     }
 
     /**
@@ -211,51 +196,7 @@ public final class PacketProcessor
      */
     public void prefetchFlow(final int index, final long frameAddress, final int frameLength)
     {
-        long hash = 0;
-        if (frameLength >= IPV4_TCP_UDP_MIN)
-        {
-            final int etherType = getU16(frameAddress + 12);
-            final long l3 = frameAddress + 14;
-            if (etherType == ETHER_TYPE_IPV4)
-            {
-                final int versionIhl = NetworkOrder.getU8(l3);
-                final int headerLength = (versionIhl & 0xF) << 2;
-                final int protocol = NetworkOrder.getU8(l3 + 9);
-                if ((versionIhl >>> 4) == 4 && headerLength >= 20 && frameLength >= 14 + headerLength + 4 &&
-                    (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP) && (getU16(l3 + 6) & 0x3FFF) == 0)
-                {
-                    final int src = NetworkOrder.getI32(l3 + 12);
-                    final int ports = NetworkOrder.getI32(l3 + headerLength);
-                    final int dst = NetworkOrder.getI32(l3 + 16);
-                    hash = FlowKey.hashIpv4(src, dst, ports >>> 16, ports & 0xFFFF, protocol);
-                    hints[(index << HINT_SHIFT) + HINT_ADDRESSES] = addressesWord(src, dst);
-                    hints[(index << HINT_SHIFT) + HINT_PORTS] = portsWord(ports, protocol);
-                }
-            }
-            else if (etherType == ETHER_TYPE_IPV6 && frameLength >= IPV6_TCP_UDP_MIN)
-            {
-                final int protocol = NetworkOrder.getU8(l3 + 6);
-                if ((NetworkOrder.getU8(l3) >>> 4) == 6 && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP))
-                {
-                    final long l4 = l3 + 40;
-                    hash = hintKey.setIpv6(NetworkOrder.getI64(l3 + 8), NetworkOrder.getI64(l3 + 16),
-                        NetworkOrder.getI64(l3 + 24), NetworkOrder.getI64(l3 + 32), getU16(l4), getU16(l4 + 2),
-                        protocol).hash();
-                    hints[(index << HINT_SHIFT) + HINT_PORTS] = NO_IPV4_FLOW;
-                }
-            }
-        }
-        hints[index << HINT_SHIFT] = hash;
-    }
-
-    private static long addressesWord(final int src, final int dst)
-    {
-        return ((long)src << 32) | (dst & 0xFFFF_FFFFL);
-    }
-
-    private static long portsWord(final int ports, final int protocol)
-    {
-        return ((long)protocol << 32) | (ports & 0xFFFF_FFFFL);
+        hints.onFrame(index, frameAddress, frameLength);
     }
 
     /**
@@ -267,7 +208,7 @@ public final class PacketProcessor
      */
     public long flowHint(final int index)
     {
-        return hints[index << HINT_SHIFT];
+        return hints.hint(index);
     }
 
     /**
@@ -283,33 +224,7 @@ public final class PacketProcessor
      */
     public void prefetchFlowSlots(final int count)
     {
-        if (!prefetchTable)
-        {
-            return;
-        }
-        long sink = prefetchSink;
-        for (int i = 0; i < count; i++)
-        {
-            final long hash = hints[i << HINT_SHIFT];
-            if (hash != 0)
-            {
-                sink += flowTable.touchBucket(hash);
-            }
-        }
-        for (int i = 0; i < count; i++)
-        {
-            final long hash = hints[i << HINT_SHIFT];
-            slotLines[i] = hash != 0 ? flowTable.slotLine(hash, nowNs) : -1;
-        }
-        for (int i = 0; i < count; i++)
-        {
-            final long line = slotLines[i];
-            if (line >= 0)
-            {
-                sink += flowTable.touchLine(line);
-            }
-        }
-        prefetchSink = sink;
+        hints.prefetchFlowSlots(count, nowNs);
     }
 
     /**
@@ -451,10 +366,7 @@ public final class PacketProcessor
         fastPathPackets++;
         final int src = (int)w1;
         key.setIpv4(src, dst, ports >>> 16, dstPort, protocol);
-        final int hint = hintIndex << HINT_SHIFT;
-        final long hash = hintIndex >= 0 && hints[hint + HINT_ADDRESSES] == addressesWord(src, dst) &&
-            hints[hint + HINT_PORTS] == portsWord(ports, protocol) && hints[hint] != 0 ? hints[hint] :
-            FlowKey.hashIpv4(src, dst, ports >>> 16, dstPort, protocol);
+        final long hash = hints.hash(hintIndex, src, dst, ports, protocol);
         newFlow = false;
         final Backend backend = backendOfFlow(service, hash, tcpFlags);
         if (backend == null)
@@ -477,60 +389,11 @@ public final class PacketProcessor
         }
         else
         {
-            encapsulateIpv4(packet, start, w0, w1, totalLength, overhead, gue, backend, nextHopMac, hash);
+            encapsulator.encapsulateIpv4InIpv4(
+                packet, start, w0, w1, totalLength, gue, (int)backend.addressLo(), nextHopMac, portMac, hash, snapshot);
         }
         traffic.forwarded(service.id(), lastBackendId, rxLength, newFlow);
         return Verdict.FORWARD;
-    }
-
-    /**
-     * IPIP or GUE encapsulation of an IPv4 packet in IPv4, for {@link #fastIpv4}, which checked TTL,
-     * MTU and headroom: byte for byte what {@link TunnelEncapsulator#encapsulate} writes, in six wide
-     * stores instead of a dozen narrow ones and a header copy.
-     */
-    private void encapsulateIpv4(
-        final PacketBuffer packet, final long start, final long w0, final long w1, final int totalLength,
-        final int overhead, final boolean gue, final Backend backend, final long nextHopMac, final long hash)
-    {
-        final DataplaneSettings settings = snapshot.settings();
-        packet.length(ETHERNET_LENGTH + totalLength);
-        packet.prepend(overhead);
-        final long l3 = start + ETHERNET_LENGTH;
-        final int oldTtlWord = (int)(w1 >>> 48) & 0xFFFF;
-        final int newTtlWord = oldTtlWord - 0x100;
-        final int innerChecksum = ~Checksums.foldSmall(
-            (~(int)(w1 >>> 32) & 0xFFFF) + (~oldTtlWord & 0xFFFF) + newTtlWord) & 0xFFFF;
-        NetworkOrder.putI32(l3 + 8, (newTtlWord << 16) | innerChecksum);
-
-        final long frame = start - overhead;
-        NetworkOrder.putI64(frame, (nextHopMac << 16) | (portMac >>> 32));
-        NetworkOrder.putI32(frame + 8, (int)portMac);
-        NetworkOrder.putU16(frame + 12, ETHER_TYPE_IPV4);
-
-        final int tos = (int)(w0 >>> 48) & 0xFF;
-        final int outerLength = totalLength + overhead;
-        final int ttlProtocol = (settings.outerTtl() << 8) | (gue ? PROTOCOL_UDP : Ipv4Flyweight.PROTOCOL_IPIP);
-        final int count = snapshot.tunnelSourceCountIpv4();
-        final int source = snapshot.tunnelSourceIpv4((int)(((hash & 0xFFFF_FFFFL) * count) >>> 32));
-        final int destination = (int)backend.addressLo();
-        final int sum = 0x4500 + tos + outerLength + Ipv4Flyweight.FLAG_DONT_FRAGMENT + ttlProtocol +
-            (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF);
-        final long outer = frame + ETHERNET_LENGTH;
-        NetworkOrder.putI64(outer, ((0x4500L | tos) << 48) | ((long)outerLength << 32) | Ipv4Flyweight.FLAG_DONT_FRAGMENT);
-        NetworkOrder.putI64(outer + 8,
-            ((long)ttlProtocol << 48) | ((long)(~Checksums.foldSmall(sum) & 0xFFFF) << 32) | (source & 0xFFFF_FFFFL));
-        NetworkOrder.putI32(outer + 16, destination);
-        if (gue)
-        {
-            final long udp = outer + Ipv4Flyweight.MIN_HEADER_LENGTH;
-            final long sourcePort = 0xC000 | ((int)(hash >>> 18) & 0x3FFF);
-            NetworkOrder.putI64(udp, (sourcePort << 48) | ((long)settings.guePort() << 32) |
-                ((long)(outerLength - Ipv4Flyweight.MIN_HEADER_LENGTH) << 16));
-            if (settings.gueVariant() == 0)
-            {
-                GueFlyweight.write(udp + UdpFlyweight.HEADER_LENGTH, Ipv4Flyweight.PROTOCOL_IPIP);
-            }
-        }
     }
 
     /** The fast path's rare tunnel to an IPv6 backend (4in6): the general tunnel code, as {@link #forward} runs it. */
@@ -822,7 +685,7 @@ public final class PacketProcessor
     {
         if (service.onePacketScheduling())
         {
-            return pickNew(service, hash);
+            return scheduler.pick(service, key, hash);
         }
         final int entry = flowTable.findAndTouch(key, hash, nowNs);
         if (entry != FlowTable.MISS)
@@ -830,7 +693,7 @@ public final class PacketProcessor
             Backend backend = snapshot.backendById(flowTable.backendId(entry));
             if (backend == null || backend.serviceIndex() != service.index() || backend.resetsFlows())
             {
-                backend = pickNew(service, hash);
+                backend = scheduler.pick(service, key, hash);
                 if (backend == null)
                 {
                     return null;
@@ -855,7 +718,7 @@ public final class PacketProcessor
      */
     private Backend backendOfNewFlow(final Service service, final long hash, final int tcpFlags)
     {
-        Backend backend = pickNew(service, hash);
+        Backend backend = scheduler.pick(service, key, hash);
         if (backend == null)
         {
             return null;
@@ -882,79 +745,6 @@ public final class PacketProcessor
             }
         }
         return backend;
-    }
-
-    /**
-     * The backend of a new flow, by the service's scheduler (see {@link Scheduler}).
-     *
-     * @return the backend, or null when no backend takes new flows.
-     */
-    private Backend pickNew(final Service service, final long hash)
-    {
-        return switch (service.scheduler())
-        {
-            case MAGLEV -> service.pick(hash);
-            case SOURCE_HASH -> service.pick(key.sourceHash());
-            case LEAST_CONNECTIONS -> leastConnections(service);
-            case ROUND_ROBIN -> roundRobin(service);
-        };
-    }
-
-    /** Weighted least connections over this worker's flow table: min (flows + 1) / weight, first on ties. */
-    private Backend leastConnections(final Service service)
-    {
-        Backend best = null;
-        long bestFlows = 0;
-        long bestWeight = 0;
-        for (int i = 0, count = service.backendCount(); i < count; i++)
-        {
-            final Backend backend = service.backend(i);
-            final int weight = backend.weight();
-            if (weight > 0)
-            {
-                final long flows = flowTable.flowsOf(backend.id()) + 1L;
-                if (best == null || flows * bestWeight < bestFlows * weight)
-                {
-                    best = backend;
-                    bestFlows = flows;
-                    bestWeight = weight;
-                }
-            }
-        }
-        return best;
-    }
-
-    /**
-     * Smooth weighted round robin: every backend's credit grows by its weight, the one with the most
-     * credit is picked and pays the total weight back. Over any window of total-weight picks each
-     * backend is picked weight times, spread out rather than in runs.
-     */
-    private Backend roundRobin(final Service service)
-    {
-        Backend best = null;
-        long bestCredit = Long.MIN_VALUE;
-        long total = 0;
-        for (int i = 0, count = service.backendCount(); i < count; i++)
-        {
-            final Backend backend = service.backend(i);
-            final int weight = backend.weight();
-            if (weight > 0)
-            {
-                final long credit = roundRobinCredit[backend.id()] + weight;
-                roundRobinCredit[backend.id()] = credit;
-                total += weight;
-                if (credit > bestCredit)
-                {
-                    best = backend;
-                    bestCredit = credit;
-                }
-            }
-        }
-        if (best != null)
-        {
-            roundRobinCredit[best.id()] -= total;
-        }
-        return best;
     }
 
     private void shortenTimeout(final int entry)

@@ -15,6 +15,8 @@ import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshot;
 
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
+import static io.sluice.dataplane.packet.NetworkOrder.putI32;
+import static io.sluice.dataplane.packet.NetworkOrder.putI64;
 import static io.sluice.dataplane.packet.NetworkOrder.getU8;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putU8;
@@ -132,6 +134,69 @@ public final class TunnelEncapsulator
         }
         EthernetFlyweight.writeMacs(start, nextHopMac, portMac);
         return Verdict.FORWARD;
+    }
+
+    /**
+     * IPIP or GUE encapsulation of an IPv4 packet in IPv4 for the pipeline's fast path, which has
+     * read the header in two words and checked TTL, MTU and headroom: byte for byte what {@link
+     * #encapsulate} writes, in six wide stores instead of a dozen narrow ones and a header copy.
+     *
+     * @param packet      the frame: untagged Ethernet and an IPv4 header without options.
+     * @param start       address of the frame's first byte.
+     * @param w0          the IPv4 header's bytes 0 to 7, big-endian.
+     * @param w1          the IPv4 header's bytes 8 to 15, big-endian.
+     * @param totalLength the IPv4 total length; Ethernet padding after it is cut.
+     * @param gue         GUE rather than IPIP.
+     * @param destination the backend's IPv4 address.
+     * @param nextHopMac  the next hop's MAC.
+     * @param portMac     the port's MAC.
+     * @param flowHash    the flow hash, which picks the tunnel source and the GUE source port.
+     * @param snapshot    the snapshot in force (tunnel sources, outer TTL, GUE port and variant).
+     */
+    public void encapsulateIpv4InIpv4(
+        final PacketBuffer packet, final long start, final long w0, final long w1, final int totalLength,
+        final boolean gue, final int destination, final long nextHopMac, final long portMac, final long flowHash,
+        final ServiceSnapshot snapshot)
+    {
+        final DataplaneSettings settings = snapshot.settings();
+        final int overhead = overhead(false, gue, settings.gueVariant());
+        packet.length(EthernetFlyweight.HEADER_LENGTH + totalLength);
+        packet.prepend(overhead);
+        final long l3 = start + EthernetFlyweight.HEADER_LENGTH;
+        final int oldTtlWord = (int)(w1 >>> 48) & 0xFFFF;
+        final int newTtlWord = oldTtlWord - 0x100;
+        final int innerChecksum = ~Checksums.foldSmall(
+            (~(int)(w1 >>> 32) & 0xFFFF) + (~oldTtlWord & 0xFFFF) + newTtlWord) & 0xFFFF;
+        putI32(l3 + 8, (newTtlWord << 16) | innerChecksum);
+
+        final long frame = start - overhead;
+        putI64(frame, (nextHopMac << 16) | (portMac >>> 32));
+        putI32(frame + 8, (int)portMac);
+        putU16(frame + 12, EthernetFlyweight.ETHER_TYPE_IPV4);
+
+        final int tos = (int)(w0 >>> 48) & 0xFF;
+        final int outerLength = totalLength + overhead;
+        final int ttlProtocol = (settings.outerTtl() << 8) | (gue ? Ipv4Flyweight.PROTOCOL_UDP : Ipv4Flyweight.PROTOCOL_IPIP);
+        final int count = snapshot.tunnelSourceCountIpv4();
+        final int source = snapshot.tunnelSourceIpv4((int)(((flowHash & 0xFFFF_FFFFL) * count) >>> 32));
+        final int sum = 0x4500 + tos + outerLength + Ipv4Flyweight.FLAG_DONT_FRAGMENT + ttlProtocol +
+            (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF);
+        final long outer = frame + EthernetFlyweight.HEADER_LENGTH;
+        putI64(outer, ((0x4500L | tos) << 48) | ((long)outerLength << 32) | Ipv4Flyweight.FLAG_DONT_FRAGMENT);
+        putI64(outer + 8,
+            ((long)ttlProtocol << 48) | ((long)(~Checksums.foldSmall(sum) & 0xFFFF) << 32) | (source & 0xFFFF_FFFFL));
+        putI32(outer + 16, destination);
+        if (gue)
+        {
+            final long udp = outer + Ipv4Flyweight.MIN_HEADER_LENGTH;
+            final long sourcePort = 0xC000 | ((int)(flowHash >>> 18) & 0x3FFF);
+            putI64(udp, (sourcePort << 48) | ((long)settings.guePort() << 32) |
+                ((long)(outerLength - Ipv4Flyweight.MIN_HEADER_LENGTH) << 16));
+            if (settings.gueVariant() == 0)
+            {
+                GueFlyweight.write(udp + UdpFlyweight.HEADER_LENGTH, Ipv4Flyweight.PROTOCOL_IPIP);
+            }
+        }
     }
 
     private static int sourceIndex(final long flowHash, final int count)
