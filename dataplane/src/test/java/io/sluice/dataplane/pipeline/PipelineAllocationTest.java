@@ -66,7 +66,16 @@ class PipelineAllocationTest
             {
                 MemorySegment.copy(frames[i], 0, buffer, PipelineHarness.HEADROOM, lengths[i]);
                 packet.wrap(buffer, 0, PipelineHarness.BUFFER_LENGTH, PipelineHarness.HEADROOM, lengths[i]);
-                verdicts += processor.process(packet) != 0 ? 1 : 0;
+                if ((i & 1) == 0)
+                {
+                    verdicts += processor.process(packet) != 0 ? 1 : 0;
+                }
+                else
+                {
+                    processor.prefetchFlow(0, packet.dataAddress(), lengths[i]);
+                    processor.prefetchFlowSlots(1);
+                    verdicts += processor.process(packet, 0) != 0 ? 1 : 0;
+                }
             }
             processor.expireFlows(4);
         }

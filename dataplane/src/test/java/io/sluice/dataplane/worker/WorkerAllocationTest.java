@@ -60,7 +60,7 @@ class WorkerAllocationTest
 
         try (MbufPool pool = DpdkTestSupport.newPool(1023);
             Port port = Port.open("net_ring20", new PortConfig(1, 1, 256, 256, false), pool);
-            FlowTable flows = new FlowTable(1 << 12, TimeUnit.SECONDS.toNanos(1));
+            FlowTable flows = new FlowTable(1 << 15, TimeUnit.SECONDS.toNanos(1));
             Arena arena = Arena.ofConfined())
         {
             final DataplaneCounters counters = new DataplaneCounters();
