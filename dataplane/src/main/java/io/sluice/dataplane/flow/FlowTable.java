@@ -115,6 +115,7 @@ public final class FlowTable implements AutoCloseable
      */
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
     private static final int CACHE_LINE_LENGTH = 64;
     private static final int TAG_OFFSET = 0;
     private static final int EXPIRY_TICK_OFFSET = 32;
@@ -796,6 +797,25 @@ public final class FlowTable implements AutoCloseable
         return MISS;
     }
 
+    /**
+     * The ways of a bucket whose tag is {@code tag}, as a mask (bit w for way w): the eight tags
+     * read as four longs, two tags compared per load.
+     */
+    private int waysTagged(final long header, final int tag)
+    {
+        final long at = base + header + TAG_OFFSET;
+        return lanesEqual(ALL.get(LONG, at), tag) | lanesEqual(ALL.get(LONG, at + 8), tag) << 2 |
+            lanesEqual(ALL.get(LONG, at + 16), tag) << 4 | lanesEqual(ALL.get(LONG, at + 24), tag) << 6;
+    }
+
+    /** Bit 0: the first int of the pair (lower address) equals the tag; bit 1: the second. */
+    private static int lanesEqual(final long pair, final int tag)
+    {
+        final long first = LITTLE_ENDIAN ? pair : pair >>> 32;
+        final long second = LITTLE_ENDIAN ? pair >>> 32 : pair;
+        return ((int)first == tag ? 1 : 0) | ((int)second == tag ? 2 : 0);
+    }
+
     private boolean keyMatches(final long slot, final FlowKey key)
     {
         return ALL.get(LONG, base + slot + SRC_LO_OFFSET) == key.srcLo() &&
@@ -841,22 +861,20 @@ public final class FlowTable implements AutoCloseable
     private int freeOrExpiredWay(final int bucket, final int nowTick)
     {
         final long header = (long)bucket * BUCKET_LENGTH;
-        int expiredWay = MISS;
+        final int free = waysTagged(header, 0);
+        if (free != 0)
+        {
+            return (bucket << WAY_SHIFT) | Integer.numberOfTrailingZeros(free);
+        }
         for (int way = 0; way < SLOTS_PER_BUCKET; way++)
         {
-            if (ALL.get(INT, base + header + TAG_OFFSET + way * Integer.BYTES) == 0)
+            if (nowTick - ALL.get(INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
             {
                 return (bucket << WAY_SHIFT) | way;
             }
-
-            if (expiredWay == MISS &&
-                nowTick - ALL.get(INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
-            {
-                expiredWay = way;
-            }
         }
 
-        return expiredWay == MISS ? MISS : (bucket << WAY_SHIFT) | expiredWay;
+        return MISS;
     }
 
     private int expiredOrStalestWay(final int bucket, final long nowNs)
