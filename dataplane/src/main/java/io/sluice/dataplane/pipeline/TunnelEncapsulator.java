@@ -162,17 +162,9 @@ public final class TunnelEncapsulator
         final int overhead = overhead(false, gue, settings.gueVariant());
         packet.length(EthernetFlyweight.HEADER_LENGTH + totalLength);
         packet.prepend(overhead);
-        final long l3 = start + EthernetFlyweight.HEADER_LENGTH;
-        final int oldTtlWord = (int)(w1 >>> 48) & 0xFFFF;
-        final int newTtlWord = oldTtlWord - 0x100;
-        final int innerChecksum = ~Checksums.foldSmall(
-            (~(int)(w1 >>> 32) & 0xFFFF) + (~oldTtlWord & 0xFFFF) + newTtlWord) & 0xFFFF;
-        putI32(l3 + 8, (newTtlWord << 16) | innerChecksum);
-
+        decrementTtl(start + EthernetFlyweight.HEADER_LENGTH, w1);
         final long frame = start - overhead;
-        putI64(frame, (nextHopMac << 16) | (portMac >>> 32));
-        putI32(frame + 8, (int)portMac);
-        putU16(frame + 12, EthernetFlyweight.ETHER_TYPE_IPV4);
+        writeEthernetIpv4(frame, nextHopMac, portMac);
 
         final int tos = (int)(w0 >>> 48) & 0xFF;
         final int outerLength = totalLength + overhead;
@@ -188,14 +180,34 @@ public final class TunnelEncapsulator
         putI32(outer + 16, destination);
         if (gue)
         {
-            final long udp = outer + Ipv4Flyweight.MIN_HEADER_LENGTH;
-            final long sourcePort = 0xC000 | ((int)(flowHash >>> 18) & 0x3FFF);
-            putI64(udp, (sourcePort << 48) | ((long)settings.guePort() << 32) |
-                ((long)(outerLength - Ipv4Flyweight.MIN_HEADER_LENGTH) << 16));
-            if (settings.gueVariant() == 0)
-            {
-                GueFlyweight.write(udp + UdpFlyweight.HEADER_LENGTH, Ipv4Flyweight.PROTOCOL_IPIP);
-            }
+            writeGue(outer + Ipv4Flyweight.MIN_HEADER_LENGTH, outerLength - Ipv4Flyweight.MIN_HEADER_LENGTH, flowHash, settings);
+        }
+    }
+
+    /** The inner IPv4 TTL less one and its checksum updated (RFC 1624), from header bytes 8 to 15 read as {@code w1}. */
+    private static void decrementTtl(final long l3, final long w1)
+    {
+        final int oldTtlWord = (int)(w1 >>> 48) & 0xFFFF;
+        final int newTtlWord = oldTtlWord - 0x100;
+        final int checksum = ~Checksums.foldSmall((~(int)(w1 >>> 32) & 0xFFFF) + (~oldTtlWord & 0xFFFF) + newTtlWord);
+        putI32(l3 + 8, (newTtlWord << 16) | (checksum & 0xFFFF));
+    }
+
+    private static void writeEthernetIpv4(final long frame, final long dstMac, final long srcMac)
+    {
+        putI64(frame, (dstMac << 16) | (srcMac >>> 32));
+        putI32(frame + 8, (int)srcMac);
+        putU16(frame + 12, EthernetFlyweight.ETHER_TYPE_IPV4);
+    }
+
+    /** UDP header (checksum 0, as IPv4 allows) and, for variant 0, the GUE header. */
+    private static void writeGue(final long udp, final int udpLength, final long flowHash, final DataplaneSettings settings)
+    {
+        final long sourcePort = 0xC000 | ((int)(flowHash >>> 18) & 0x3FFF);
+        putI64(udp, (sourcePort << 48) | ((long)settings.guePort() << 32) | ((long)udpLength << 16));
+        if (settings.gueVariant() == 0)
+        {
+            GueFlyweight.write(udp + UdpFlyweight.HEADER_LENGTH, Ipv4Flyweight.PROTOCOL_IPIP);
         }
     }
 
