@@ -78,18 +78,24 @@ final class BurstHints
             }
             else if (etherType == ETHER_TYPE_IPV6 && frameLength >= IPV6_TCP_UDP_MIN)
             {
-                final int protocol = NetworkOrder.getU8(l3 + 6);
-                if ((NetworkOrder.getU8(l3) >>> 4) == 6 && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP))
-                {
-                    final long l4 = l3 + 40;
-                    hash = ipv6Key.setIpv6(NetworkOrder.getI64(l3 + 8), NetworkOrder.getI64(l3 + 16),
-                        NetworkOrder.getI64(l3 + 24), NetworkOrder.getI64(l3 + 32), getU16(l4), getU16(l4 + 2),
-                        protocol).hash();
-                    hints[at + PORTS] = NO_IPV4_FLOW;
-                }
+                hash = ipv6Hash(at, l3);
             }
         }
         hints[at] = hash;
+    }
+
+    /** The IPv6 half of {@link #onFrame}, apart so that the IPv4 half stays small enough to inline. */
+    private long ipv6Hash(final int at, final long l3)
+    {
+        final int protocol = NetworkOrder.getU8(l3 + 6);
+        if ((NetworkOrder.getU8(l3) >>> 4) != 6 || (protocol != PROTOCOL_TCP && protocol != PROTOCOL_UDP))
+        {
+            return 0;
+        }
+        final long l4 = l3 + 40;
+        hints[at + PORTS] = NO_IPV4_FLOW;
+        return ipv6Key.setIpv6(NetworkOrder.getI64(l3 + 8), NetworkOrder.getI64(l3 + 16), NetworkOrder.getI64(l3 + 24),
+            NetworkOrder.getI64(l3 + 32), getU16(l4), getU16(l4 + 2), protocol).hash();
     }
 
     /** @return the hash the first pass left for a frame, or 0. */
