@@ -89,6 +89,13 @@ public final class TrafficStats
         }
     }
 
+    /**
+     * Counts a packet to a service that was not forwarded (no backend, unresolved next hop, too big, ...),
+     * in the service's total and under its reason.
+     *
+     * @param serviceId service id.
+     * @param reason    the {@code DropReason} ordinal ({@code TOO_BIG} for a packet answered with ICMP instead).
+     */
     public void serviceDrop(final int serviceId, final int reason)
     {
         final long row = base + serviceOffset(serviceId);
