@@ -89,6 +89,17 @@ public final class Checksums
     }
 
     /**
+     * {@link #finish} of a sum below 2^31: the complemented {@link #foldSmall}.
+     *
+     * @param sum running sum, 0 to 2^31 - 1.
+     * @return the checksum to store.
+     */
+    public static int finishSmall(final int sum)
+    {
+        return ~foldSmall(sum) & 0xFFFF;
+    }
+
+    /**
      * The checksum of a byte range alone (an IPv4 header or an ICMPv4 message): a range whose
      * checksum field holds a correct value gives 0.
      *
@@ -110,8 +121,7 @@ public final class Checksums
      */
     public static int update16(final int checksum, final int oldWord, final int newWord)
     {
-        final long sum = (~checksum & 0xFFFF) + (~oldWord & 0xFFFF) + (newWord & 0xFFFF);
-        return ~fold(sum) & 0xFFFF;
+        return finishSmall((~checksum & 0xFFFF) + (~oldWord & 0xFFFF) + (newWord & 0xFFFF));
     }
 
     /**
@@ -121,10 +131,9 @@ public final class Checksums
      */
     public static int update32(final int checksum, final int oldValue, final int newValue)
     {
-        final long sum = (~checksum & 0xFFFF) +
+        return finishSmall((~checksum & 0xFFFF) +
             (~(oldValue >>> 16) & 0xFFFF) + (~oldValue & 0xFFFF) +
-            ((newValue >>> 16) & 0xFFFF) + (newValue & 0xFFFF);
-        return ~fold(sum) & 0xFFFF;
+            ((newValue >>> 16) & 0xFFFF) + (newValue & 0xFFFF));
     }
 
     /**

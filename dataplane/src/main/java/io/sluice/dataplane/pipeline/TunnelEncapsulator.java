@@ -15,9 +15,9 @@ import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshot;
 
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
+import static io.sluice.dataplane.packet.NetworkOrder.getU8;
 import static io.sluice.dataplane.packet.NetworkOrder.putI32;
 import static io.sluice.dataplane.packet.NetworkOrder.putI64;
-import static io.sluice.dataplane.packet.NetworkOrder.getU8;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putU8;
 
@@ -169,14 +169,13 @@ public final class TunnelEncapsulator
         final int tos = (int)(w0 >>> 48) & 0xFF;
         final int outerLength = totalLength + overhead;
         final int ttlProtocol = (settings.outerTtl() << 8) | (gue ? Ipv4Flyweight.PROTOCOL_UDP : Ipv4Flyweight.PROTOCOL_IPIP);
-        final int count = snapshot.tunnelSourceCountIpv4();
-        final int source = snapshot.tunnelSourceIpv4((int)(((flowHash & 0xFFFF_FFFFL) * count) >>> 32));
+        final int source = snapshot.tunnelSourceIpv4(sourceIndex(flowHash, snapshot.tunnelSourceCountIpv4()));
         final int sum = 0x4500 + tos + outerLength + Ipv4Flyweight.FLAG_DONT_FRAGMENT + ttlProtocol +
             (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF);
         final long outer = frame + EthernetFlyweight.HEADER_LENGTH;
         putI64(outer, ((0x4500L | tos) << 48) | ((long)outerLength << 32) | Ipv4Flyweight.FLAG_DONT_FRAGMENT);
         putI64(outer + 8,
-            ((long)ttlProtocol << 48) | ((long)(~Checksums.foldSmall(sum) & 0xFFFF) << 32) | (source & 0xFFFF_FFFFL));
+            ((long)ttlProtocol << 48) | ((long)Checksums.finishSmall(sum) << 32) | (source & 0xFFFF_FFFFL));
         putI32(outer + 16, destination);
         if (gue)
         {
@@ -189,8 +188,7 @@ public final class TunnelEncapsulator
     {
         final int oldTtlWord = (int)(w1 >>> 48) & 0xFFFF;
         final int newTtlWord = oldTtlWord - 0x100;
-        final int checksum = ~Checksums.foldSmall((~(int)(w1 >>> 32) & 0xFFFF) + (~oldTtlWord & 0xFFFF) + newTtlWord);
-        putI32(l3 + 8, (newTtlWord << 16) | (checksum & 0xFFFF));
+        putI32(l3 + 8, (newTtlWord << 16) | Checksums.update16((int)(w1 >>> 32) & 0xFFFF, oldTtlWord, newTtlWord));
     }
 
     private static void writeEthernetIpv4(final long frame, final long dstMac, final long srcMac)

@@ -80,4 +80,22 @@ class ChecksumsTest
             assertEquals(0x1234 + 0x5600, Checksums.add(0, segment.address(), 3));
         }
     }
+
+    @Test
+    void shouldFoldSmallSumsAsTheFullFoldDoes()
+    {
+        final Random random = new Random(0xF01D);
+        final int[] edges = {0, 1, 0xFFFF, 0x10000, 0x1FFFE, 0x1FFFF, 0xFFFF_FFFF >>> 1, 3 * 0xFFFF};
+        for (final int sum : edges)
+        {
+            assertEquals(Checksums.fold(sum), Checksums.foldSmall(sum), "sum " + sum);
+            assertEquals(Checksums.finish(sum), Checksums.finishSmall(sum), "sum " + sum);
+        }
+        for (int i = 0; i < 100_000; i++)
+        {
+            final int sum = random.nextInt() >>> 1;
+            assertEquals(Checksums.fold(sum), Checksums.foldSmall(sum), "sum " + sum);
+            assertEquals(Checksums.finish(sum), Checksums.finishSmall(sum), "sum " + sum);
+        }
+    }
 }
