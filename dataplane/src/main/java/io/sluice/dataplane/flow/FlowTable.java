@@ -280,7 +280,7 @@ public final class FlowTable implements AutoCloseable
      * First half of a burst's prefetch: loads the header line of the flow's bucket (its tags and
      * expiry ticks), so that the cache misses of a burst's lookups overlap instead of following one
      * another. Java has no prefetch instruction; a plain load whose value the caller keeps (see
-     * {@code PacketProcessor.prefetchFlows}) has the same effect on an out-of-order core.
+     * {@code BurstHints.prefetchFlowSlots}) has the same effect on an out-of-order core.
      *
      * @param hash the flow's hash.
      * @return a word of the line, to be folded into a value the caller keeps.
@@ -292,25 +292,12 @@ public final class FlowTable implements AutoCloseable
     }
 
     /**
-     * Second half of a burst's prefetch, after {@link #touchBucket} brought the header in: loads
-     * the slot line the packet's lookup will use ({@link #slotLine}).
-     *
-     * @param hash  the flow's hash.
-     * @param nowNs the caller's clock, to tell expired ways as an insert would.
-     * @return the source-address word of the slot, or 0 when there is no such slot.
-     */
-    public long touchSlot(final long hash, final long nowNs)
-    {
-        final long line = slotLine(hash, nowNs);
-        return line < 0 ? 0 : touchLine(line + SRC_LO_OFFSET);
-    }
-
-    /**
      * The slot line a packet of the flow will use, read from the bucket's header alone: the line
      * of the first way whose tag matches the hash (the flow's entry, unless a tag collides); for a
      * flow not in the table, the line of the free or expired way an insert would claim, whose old
-     * entry the insert reads. A burst's prefetch first computes these lines for every packet, then
-     * loads them all in a tight loop ({@link #touchLine}), so that their cache misses overlap.
+     * entry the insert reads. The second half of a burst's prefetch, after {@link #touchBucket}
+     * brought the header in: it computes these lines for every packet, then loads them all in a
+     * tight loop ({@link #touchLine}), so that their cache misses overlap.
      *
      * @param hash  the flow's hash.
      * @param nowNs the caller's clock, to tell expired ways as an insert would.

@@ -46,11 +46,6 @@ final class BurstHints
         this.prefetchTable = flowTable.byteSize() >= PacketProcessor.PREFETCH_MIN_TABLE_BYTES;
     }
 
-    boolean prefetchTable()
-    {
-        return prefetchTable;
-    }
-
     /** The first pass, per frame: its flow hash, see {@link PacketProcessor#prefetchFlow}. */
     void onFrame(final int index, final long frameAddress, final int frameLength)
     {

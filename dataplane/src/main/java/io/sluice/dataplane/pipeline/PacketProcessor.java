@@ -1,6 +1,7 @@
 package io.sluice.dataplane.pipeline;
 
 import java.lang.foreign.Arena;
+import java.util.Objects;
 
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;
@@ -170,17 +171,6 @@ public final class PacketProcessor
     }
 
     /**
-     * Whether {@link #prefetchFlowSlots} pays off with this worker's flow table: true from {@link
-     * #PREFETCH_MIN_TABLE_BYTES} up, where it loads the burst's flow-table lines ahead.
-     *
-     * @return true when the worker should run the prefetch passes before processing a burst.
-     */
-    public boolean prefetchWorthwhile()
-    {
-        return hints.prefetchTable();
-    }
-
-    /**
      * First pass over a received burst, before any packet of it is processed: for a frame of the
      * common shape (untagged Ethernet, IPv4 without fragmentation or IPv6 without extension
      * headers, TCP or UDP) computes the flow hash and keeps it as the frame's hint, which {@link
@@ -193,9 +183,11 @@ public final class PacketProcessor
      * @param index        the frame's position in the burst, below {@link #MAX_PREFETCH_BURST}.
      * @param frameAddress address of the frame's first byte.
      * @param frameLength  the frame's length.
+     * @throws IndexOutOfBoundsException when the index is outside 0 to {@link #MAX_PREFETCH_BURST} - 1.
      */
     public void prefetchFlow(final int index, final long frameAddress, final int frameLength)
     {
+        Objects.checkIndex(index, MAX_PREFETCH_BURST);
         hints.onFrame(index, frameAddress, frameLength);
     }
 
@@ -212,8 +204,8 @@ public final class PacketProcessor
     }
 
     /**
-     * Second pass, for a flow table too large to stay in the caches (see {@link
-     * #prefetchWorthwhile}; otherwise it does nothing): loads the header line of every hinted
+     * Second pass, for a flow table too large to stay in the caches ({@link
+     * #PREFETCH_MIN_TABLE_BYTES} and up; otherwise it does nothing): loads the header line of every hinted
      * frame's bucket in one tight loop; then, with the tags in, finds the slot line each lookup
      * will read ({@code FlowTable.slotLine}); then loads those lines in another tight loop. The
      * loops that load hold a few instructions per frame, so the processor keeps the cache misses
@@ -248,9 +240,15 @@ public final class PacketProcessor
      * @param packet    the frame; on a transmit verdict it holds the frame to send.
      * @param hintIndex the frame's position in the burst given to {@link #prefetchFlow}, or -1 for none.
      * @return a {@link Verdict}.
+     * @throws IndexOutOfBoundsException when the hint index is neither -1 nor below {@link #MAX_PREFETCH_BURST};
+     *                                   nothing is counted then.
      */
     public int process(final PacketBuffer packet, final int hintIndex)
     {
+        if (hintIndex < -1 || hintIndex >= MAX_PREFETCH_BURST)
+        {
+            throw new IndexOutOfBoundsException("hint index " + hintIndex + " is not -1 or 0.." + (MAX_PREFETCH_BURST - 1));
+        }
         final int length = packet.dataLength();
         rxLength = length;
         final long[] counted = counterValues;
@@ -371,13 +369,13 @@ public final class PacketProcessor
         final Backend backend = backendOfFlow(service, hash, tcpFlags);
         if (backend == null)
         {
-            return serviceDrop(service, DropReason.NO_BACKEND);
+            return countedForService(service, counters.drop(DropReason.NO_BACKEND));
         }
         lastBackendId = backend.id();
         final long nextHopMac = neighbours.mac(backend.neighbourIndex());
         if (nextHopMac == NeighbourTable.UNRESOLVED)
         {
-            return serviceDrop(service, DropReason.NEIGHBOUR_UNRESOLVED);
+            return countedForService(service, counters.drop(DropReason.NEIGHBOUR_UNRESOLVED));
         }
         if (overhead == 0)
         {
@@ -392,8 +390,7 @@ public final class PacketProcessor
             encapsulator.encapsulateIpv4InIpv4(
                 packet, start, w0, w1, totalLength, gue, (int)backend.addressLo(), nextHopMac, portMac, hash, snapshot);
         }
-        traffic.forwarded(service.id(), lastBackendId, rxLength, newFlow);
-        return Verdict.FORWARD;
+        return countedForService(service, Verdict.FORWARD);
     }
 
     /** The fast path's rare tunnel to an IPv6 backend (4in6): the general tunnel code, as {@link #forward} runs it. */
@@ -402,22 +399,7 @@ public final class PacketProcessor
         final boolean gue, final long nextHopMac, final long hash)
     {
         ipv4.wrap(l3, packet.dataLength() - ETHERNET_LENGTH);
-        final int verdict = tunnel(packet, l3, totalLength, false, backend, gue, nextHopMac, hash, true);
-        if (verdict == Verdict.FORWARD)
-        {
-            traffic.forwarded(service.id(), lastBackendId, rxLength, newFlow);
-        }
-        else
-        {
-            traffic.serviceDrop(service.id(), verdict == Verdict.DROP ? counters.lastDropReason() : DropReason.TOO_BIG.ordinal());
-        }
-        return verdict;
-    }
-
-    private int serviceDrop(final Service service, final DropReason reason)
-    {
-        traffic.serviceDrop(service.id(), reason.ordinal());
-        return counters.drop(reason);
+        return countedForService(service, tunnel(packet, l3, totalLength, false, backend, gue, nextHopMac, hash, true));
     }
 
     private int classify(final PacketBuffer packet, final int length)
@@ -644,7 +626,18 @@ public final class PacketProcessor
         final int tcpFlags, final boolean trackFlow)
     {
         newFlow = false;
-        final int verdict = forwardToBackend(packet, service, l3, l3Length, l3Ipv6, tcpFlags, trackFlow);
+        return countedForService(service, forwardToBackend(packet, service, l3, l3Length, l3Ipv6, tcpFlags, trackFlow));
+    }
+
+    /**
+     * Counts a packet classified to a service in the service's and backend's traffic rows: as
+     * forwarded, or as not forwarded under its drop reason ({@code TOO_BIG} when an ICMP answer
+     * went back instead).
+     *
+     * @return the verdict, unchanged.
+     */
+    private int countedForService(final Service service, final int verdict)
+    {
         if (verdict == Verdict.FORWARD)
         {
             traffic.forwarded(service.id(), lastBackendId, rxLength, newFlow);

@@ -3,6 +3,8 @@ package io.sluice.dataplane.pipeline;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
+import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.packet.PacketBuffer;
 import org.junit.jupiter.api.Test;
 
 import static io.sluice.dataplane.pipeline.Frames.concat;
@@ -20,6 +22,7 @@ import static io.sluice.dataplane.pipeline.PipelineHarness.VIP6_IPIP;
 import static io.sluice.dataplane.pipeline.PipelineHarness.VIP_GUE;
 import static io.sluice.dataplane.pipeline.PipelineHarness.VIP_IPIP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
@@ -86,8 +89,17 @@ final class PrefetchHintTest
         {
             assertEquals(Verdict.FORWARD, harness.run(frame).verdict());
             final long hash = harness.processor().lastKey().hash();
-            assertEquals(harness.processor().lastKey().srcLo(), harness.flows().touchSlot(hash, harness.nowNs()));
-            assertEquals(0, harness.flows().touchSlot(hash ^ 0xFFFF_FFFF_0000_0000L, harness.nowNs()));
+            final FlowTable flows = harness.flows();
+            final int handle = flows.find(harness.processor().lastKey(), hash, harness.nowNs());
+            assertEquals(0, handle % FlowTable.SLOTS_PER_BUCKET, "the first flow of an empty bucket takes way 0");
+            final long flowLine = (long)(handle / FlowTable.SLOTS_PER_BUCKET) * FlowTable.BUCKET_LENGTH + FlowTable.HEADER_LENGTH;
+            assertEquals(flowLine, flows.slotLine(hash, harness.nowNs()), "an established flow: its own slot");
+            final long otherFlow = hash ^ 0xFFFF_FFFF_0000_0000L;
+            assertEquals(flowLine + FlowTable.SLOT_LENGTH, flows.slotLine(otherFlow, harness.nowNs()),
+                "a new flow of the same bucket: the free way an insert will claim");
+            assertEquals(harness.processor().lastKey().srcHi(), flows.touchLine(flowLine));
+            assertThrows(IndexOutOfBoundsException.class, () -> flows.touchLine(-1));
+            assertThrows(IndexOutOfBoundsException.class, () -> flows.touchLine(flows.byteSize() - 7));
 
             final PacketProcessor processor = harness.processor();
             processor.prefetchFlow(0, copy(arena, frame), frame.length);
@@ -97,6 +109,27 @@ final class PrefetchHintTest
             assertEquals(Verdict.FORWARD, harness.run(frame).verdict());
             assertEquals(1, harness.counters().get(WorkerCounter.FLOW_HITS));
             harness.assertCountersAddUp();
+        }
+    }
+
+    @Test
+    void shouldRefuseAHintIndexOutsideTheBurstWithoutCountingThePacket()
+    {
+        final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
+            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40003, 80, Frames.TCP_ACK, new byte[0])));
+        try (PipelineHarness harness = new PipelineHarness(); Arena arena = Arena.ofConfined())
+        {
+            final PacketProcessor processor = harness.processor();
+            final long address = copy(arena, frame);
+            assertThrows(IndexOutOfBoundsException.class, () -> processor.prefetchFlow(-1, address, frame.length));
+            assertThrows(IndexOutOfBoundsException.class,
+                () -> processor.prefetchFlow(PacketProcessor.MAX_PREFETCH_BURST, address, frame.length));
+            final PacketBuffer packet = new PacketBuffer().wrap(MemorySegment.NULL.reinterpret(Long.MAX_VALUE),
+                address, frame.length, 0, frame.length);
+            assertThrows(IndexOutOfBoundsException.class, () -> processor.process(packet, -2));
+            assertThrows(IndexOutOfBoundsException.class, () -> processor.process(packet, PacketProcessor.MAX_PREFETCH_BURST));
+            assertEquals(0, harness.counters().get(WorkerCounter.RX_PACKETS));
+            assertEquals(0, harness.flows().size());
         }
     }
 
