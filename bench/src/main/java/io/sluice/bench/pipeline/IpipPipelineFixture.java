@@ -284,6 +284,18 @@ public final class IpipPipelineFixture implements AutoCloseable
         }
     }
 
+    /** @return the address of the frame the last {@link #process} left in its buffer. */
+    public long frameAddress()
+    {
+        return packet.dataStart();
+    }
+
+    /** @return the length of the frame the last {@link #process} left in its buffer. */
+    public int frameLength()
+    {
+        return packet.dataLength();
+    }
+
     /** Remembers the counters' values, for {@link #requireCountsSinceMark}. */
     public void markCounters()
     {
