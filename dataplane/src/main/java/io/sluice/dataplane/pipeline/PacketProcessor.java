@@ -53,12 +53,14 @@ public final class PacketProcessor
     public static final int MAX_PREFETCH_BURST = 512;
 
     /**
-     * Flow tables from this size up get their lookups prefetched a burst at a time: several times
-     * a core's L2 cache (512 KiB to 2 MiB on current x86 server cores), so that a table with many
-     * live flows misses it. A smaller table stays in the caches, where the pass costs more than it
-     * saves.
+     * Flow tables from this size up get their lookups prefetched a burst at a time: the size of a
+     * server's last-level cache (32 MiB on the benchmark machine's EPYC), beyond which a table
+     * with many live flows misses to memory. A smaller table's lines come from the L2 or L3 cache,
+     * where the pass costs more than it saves: on the 4.5 MiB table of the new-flow benchmark
+     * the pass made a new flow slower in each of three interleaved A/B sets (medians 126 to 180
+     * ns against 109 to 133 without it; see bench/README.md).
      */
-    public static final long PREFETCH_MIN_TABLE_BYTES = 2L * 1024 * 1024;
+    public static final long PREFETCH_MIN_TABLE_BYTES = 32L * 1024 * 1024;
 
     private static final int ETHERNET_LENGTH = EthernetFlyweight.HEADER_LENGTH;
     private static final int FAST_MIN_LENGTH = ETHERNET_LENGTH + 20 + 20;

@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole worker duty cycle allocates nothing per burst in the steady state: on a net_ring port
  * (a loopback) 64 frames of 64 flows circulate forever, because the DSR backend's MAC is the LB's
  * own, so every forwarded frame comes back as a received one: rx burst, parse, flow-table hit,
- * rewrite, tx burst, expiry slice and counter publication, all measured.
+ * rewrite, tx burst, expiry slice and counter publication, all measured. The flow table is large
+ * enough (36 MiB) for the burst prefetch pass to run too.
  */
 @Tag("dpdk")
 class WorkerAllocationTest
@@ -60,13 +61,15 @@ class WorkerAllocationTest
 
         try (MbufPool pool = DpdkTestSupport.newPool(1023);
             Port port = Port.open("net_ring20", new PortConfig(1, 1, 256, 256, false), pool);
-            FlowTable flows = new FlowTable(1 << 15, TimeUnit.SECONDS.toNanos(1));
+            FlowTable flows = new FlowTable(1 << 19, TimeUnit.SECONDS.toNanos(1));
             Arena arena = Arena.ofConfined())
         {
             final DataplaneCounters counters = new DataplaneCounters();
             final WorkerAgent worker = new WorkerAgent(0, eal, port, 0, pool, macLong(LB_MAC),
                 new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100)), snapshots,
                 new FrameRing(1 << 16), new FrameRing(1 << 16), SystemNanoClock.INSTANCE, 32, 4);
+            assertTrue(flows.byteSize() >= PacketProcessor.PREFETCH_MIN_TABLE_BYTES,
+                "the table is large enough for the burst prefetch pass to run, and be measured");
             worker.onStart();
             try
             {
