@@ -102,6 +102,7 @@ public final class IpipPipelineFixture implements AutoCloseable
     private final FlowTable flowTable;
     private final DataplaneCounters counters = new DataplaneCounters();
     private final PacketProcessor processor;
+    private final boolean burstPrefetch;
     private final ServiceSnapshot snapshot;
     private final long[] marked = new long[WorkerCounter.count()];
 
@@ -145,6 +146,7 @@ public final class IpipPipelineFixture implements AutoCloseable
         flowTable = new FlowTable(flowTableCapacity, minEvictionIdleNs);
         processor = new PacketProcessor(
             flowTable, neighbours, counters, new IcmpResponder(ICMP_TOO_BIG_PER_SECOND, ICMP_TOO_BIG_BURST));
+        burstPrefetch = processor.burstPrefetch();
         buffersAddress = arena.allocate((long)BURST_SIZE * BUFFER_LENGTH, CACHE_LINE_LENGTH).address();
     }
 
@@ -208,15 +210,19 @@ public final class IpipPipelineFixture implements AutoCloseable
     }
 
     /**
-     * The worker's passes over a received burst before processing it, as the worker runs them:
+     * The worker's passes over a received burst before processing it, as the worker runs them,
+     * that is only with a flow table large enough for {@code PacketProcessor.burstPrefetch()}:
      * {@code PacketProcessor.prefetchFlow} (the flow hash of each frame, which {@link #process(int)}
-     * then takes as the frame's hint) and {@code prefetchFlowSlots} (the flow-table loads, with a
-     * large table only).
+     * then takes as the frame's hint) and {@code prefetchFlowSlots} (the flow-table loads).
      *
      * @param count frames received into buffers 0 to {@code count - 1}.
      */
     public void prefetch(final int count)
     {
+        if (!burstPrefetch)
+        {
+            return;
+        }
         for (int i = 0; i < count; i++)
         {
             processor.prefetchFlow(i, buffersAddress + (long)i * BUFFER_LENGTH + HEADROOM, FRAME_LENGTH);
@@ -226,7 +232,7 @@ public final class IpipPipelineFixture implements AutoCloseable
 
     /**
      * Runs the packet received into buffer {@code index} through the pipeline, with the hint that
-     * {@link #prefetch} left for it, as the worker does.
+     * {@link #prefetch} left for it (none without the passes), as the worker does.
      *
      * @param index the buffer, 0 to {@link #BURST_SIZE} - 1.
      * @return the {@link Verdict}.
@@ -234,7 +240,7 @@ public final class IpipPipelineFixture implements AutoCloseable
     public int process(final int index)
     {
         packet.wrap(MEMORY, buffersAddress + (long)index * BUFFER_LENGTH, BUFFER_LENGTH, HEADROOM, FRAME_LENGTH);
-        return processor.process(packet, index);
+        return processor.process(packet, burstPrefetch ? index : -1);
     }
 
     /**

@@ -46,10 +46,21 @@ final class BurstHints
         this.prefetchTable = flowTable.byteSize() >= PacketProcessor.PREFETCH_MIN_TABLE_BYTES;
     }
 
+    /** @return whether the passes do anything: the table is large enough for its lines to be loaded ahead. */
+    boolean enabled()
+    {
+        return prefetchTable;
+    }
+
     /** The first pass, per frame: its flow hash, see {@link PacketProcessor#prefetchFlow}. */
     void onFrame(final int index, final long frameAddress, final int frameLength)
     {
         final int at = index << SHIFT;
+        if (!prefetchTable)
+        {
+            hints[at] = 0;
+            return;
+        }
         long hash = 0;
         if (frameLength >= IPV4_TCP_UDP_MIN)
         {

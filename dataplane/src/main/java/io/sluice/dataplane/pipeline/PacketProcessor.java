@@ -179,8 +179,13 @@ public final class PacketProcessor
      * #process(PacketBuffer, int)} then takes instead of computing it again. The hash computations
      * of a burst are independent of each other, so they overlap in this pass, where one packet at
      * a time would wait for each. Reads stay inside the frame; nothing is written to it, counted,
-     * or decided: a frame of another shape only gets no hint. The worker runs this pass on every
-     * burst; {@link #prefetchFlowSlots} then brings the flows' table lines in.
+     * or decided: a frame of another shape only gets no hint. {@link #prefetchFlowSlots} then
+     * brings the flows' table lines in.
+     * <p>
+     * The hashes are needed ahead only for those loads: with a flow table below {@link
+     * #PREFETCH_MIN_TABLE_BYTES} ({@link #burstPrefetch()} false) this pass only clears the frame's
+     * hint and the hash is computed once, as the packet is processed, which measured faster
+     * (bench/README.md); the worker then skips the passes altogether.
      *
      * @param index        the frame's position in the burst, below {@link #MAX_PREFETCH_BURST}.
      * @param frameAddress address of the frame's first byte.
@@ -191,6 +196,18 @@ public final class PacketProcessor
     {
         Objects.checkIndex(index, MAX_PREFETCH_BURST);
         hints.onFrame(index, frameAddress, frameLength);
+    }
+
+    /**
+     * Whether the burst passes ({@link #prefetchFlow}, {@link #prefetchFlowSlots}) are worth
+     * running: the flow table is {@link #PREFETCH_MIN_TABLE_BYTES} or larger, too large to stay in
+     * the caches. Fixed when the processor is built.
+     *
+     * @return true when the passes load the burst's flow-table lines ahead.
+     */
+    public boolean burstPrefetch()
+    {
+        return hints.enabled();
     }
 
     /**

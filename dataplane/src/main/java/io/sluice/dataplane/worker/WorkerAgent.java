@@ -58,6 +58,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     private final int queue;
     private final MbufPool pool;
     private final PacketProcessor processor;
+    private final boolean burstPrefetch;
     private final DataplaneCounters counters;
     private final SnapshotPublisher snapshots;
     private final FrameRing puntRing;
@@ -123,6 +124,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         this.queue = queue;
         this.pool = pool;
         this.processor = processor;
+        this.burstPrefetch = processor.burstPrefetch();
         this.counters = processor.counters();
         this.snapshots = snapshots;
         this.puntRing = puntRing;
@@ -180,7 +182,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         processor.begin(snapshot, portMac, nowNs);
         int work = injectRing.drain(this, INJECT_LIMIT);
         final int received = port.rxBurst(queue, rxPointers, burstSize);
-        if (received > 0)
+        if (received > 0 && burstPrefetch)
         {
             prefetchFlows(received);
         }
@@ -291,9 +293,10 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     }
 
     /**
-     * The pipeline's passes over the burst before processing it: the flow hash of every frame
-     * (see {@link PacketProcessor#prefetchFlow}), then, with large flow tables only, the loads of
-     * the flows' table lines, whose cache misses then overlap.
+     * The pipeline's passes over the burst before processing it, run only with a flow table too
+     * large for the caches ({@link PacketProcessor#burstPrefetch()}): the flow hash of every frame
+     * (see {@link PacketProcessor#prefetchFlow}), then the loads of the flows' table lines, whose
+     * cache misses then overlap.
      */
     private void prefetchFlows(final int received)
     {
@@ -319,7 +322,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         }
         packet.wrap(memory, mbuf.bufferAddress(), mbuf.bufferLength(), mbuf.dataOffset(), mbuf.dataLength());
         inFlightCounted = true;
-        final int verdict = processor.process(packet, index);
+        final int verdict = processor.process(packet, burstPrefetch ? index : -1);
         if (verdict == Verdict.FORWARD || verdict == Verdict.REPLY)
         {
             mbuf.dataOffset(packet.dataOffset());

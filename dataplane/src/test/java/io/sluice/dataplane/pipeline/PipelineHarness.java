@@ -58,6 +58,9 @@ public final class PipelineHarness implements AutoCloseable
     public static final String BACKEND6_IPIP = "2001:db8:1::21";
 
     public static final int MTU = 1500;
+    public static final int DEFAULT_FLOW_CAPACITY = 1024;
+    /** A flow table capacity of at least {@code PacketProcessor.PREFETCH_MIN_TABLE_BYTES}: the burst passes run. */
+    public static final int PREFETCH_FLOW_CAPACITY = 1 << 19;
     public static final int HEADROOM = 128;
     public static final int BUFFER_LENGTH = 2176;
     public static final long TCP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(300);
@@ -67,11 +70,10 @@ public final class PipelineHarness implements AutoCloseable
     private final MemorySegment buffer = arena.allocate(BUFFER_LENGTH, 64);
     private final PacketBuffer packet = new PacketBuffer();
     private final NeighbourTable neighbours = new NeighbourTable(64);
-    private final FlowTable flows = new FlowTable(1024, TimeUnit.SECONDS.toNanos(1));
+    private final FlowTable flows;
     private final DataplaneCounters counters = new DataplaneCounters();
     private final MemorySegment traffic = arena.allocate(TrafficStats.REGION_LENGTH, 64);
-    private final PacketProcessor processor =
-        new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100), new TrafficStats(traffic));
+    private final PacketProcessor processor;
     private final DataplaneSettings settings;
     private final List<ServiceSpec> baseSpecs = new ArrayList<>();
     private ServiceSnapshot snapshot;
@@ -95,6 +97,19 @@ public final class PipelineHarness implements AutoCloseable
      */
     public PipelineHarness(final List<ServiceSpec> extraServices)
     {
+        this(extraServices, DEFAULT_FLOW_CAPACITY);
+    }
+
+    /**
+     * As {@link #PipelineHarness(List)}, with a flow table of the given capacity.
+     *
+     * @param extraServices services to add.
+     * @param flowCapacity  flow table capacity, a power of two.
+     */
+    public PipelineHarness(final List<ServiceSpec> extraServices, final int flowCapacity)
+    {
+        flows = new FlowTable(flowCapacity, TimeUnit.SECONDS.toNanos(1));
+        processor = new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100), new TrafficStats(traffic));
         settings = DataplaneSettings.of(
             List.of(IpAddress.parse(LB_IP), IpAddress.parse(LB_IP6)),
             List.of(IpAddress.parse(TUNNEL_SOURCE)), List.of(IpAddress.parse(TUNNEL_SOURCE6)))

@@ -21,14 +21,18 @@ import static io.sluice.dataplane.pipeline.PipelineHarness.LB_MAC;
 import static io.sluice.dataplane.pipeline.PipelineHarness.VIP6_IPIP;
 import static io.sluice.dataplane.pipeline.PipelineHarness.VIP_GUE;
 import static io.sluice.dataplane.pipeline.PipelineHarness.VIP_IPIP;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * The burst prefetch pass: its hint for a frame is the very hash the pipeline then computes for the
  * frame's flow, and frames of another shape (tagged, fragmented, truncated, not TCP/UDP) get none,
- * without reading past the frame.
+ * without reading past the frame. The pass runs with a flow table of {@code
+ * PacketProcessor.PREFETCH_MIN_TABLE_BYTES} or more; with a smaller one it leaves no hint.
  */
 final class PrefetchHintTest
 {
@@ -66,7 +70,7 @@ final class PrefetchHintTest
         final byte[] whole = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4, ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0, 1, segment));
         final byte[] truncated = java.util.Arrays.copyOf(whole, 14 + 20 + 3);
 
-        try (PipelineHarness harness = new PipelineHarness(); Arena arena = Arena.ofConfined())
+        try (PipelineHarness harness = largeTableHarness(); Arena arena = Arena.ofConfined())
         {
             final PacketProcessor processor = harness.processor();
             final byte[][] frames = {tagged, fragment, icmp, truncated};
@@ -85,7 +89,7 @@ final class PrefetchHintTest
     {
         final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
             ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40002, 80, Frames.TCP_ACK, new byte[0])));
-        try (PipelineHarness harness = new PipelineHarness(); Arena arena = Arena.ofConfined())
+        try (PipelineHarness harness = largeTableHarness(); Arena arena = Arena.ofConfined())
         {
             assertEquals(Verdict.FORWARD, harness.run(frame).verdict());
             final long hash = harness.processor().lastKey().hash();
@@ -135,7 +139,7 @@ final class PrefetchHintTest
 
     private static void assertHintMatchesPipeline(final byte[] frame)
     {
-        try (PipelineHarness harness = new PipelineHarness(); Arena arena = Arena.ofConfined())
+        try (PipelineHarness harness = largeTableHarness(); Arena arena = Arena.ofConfined())
         {
             final PacketProcessor processor = harness.processor();
             processor.prefetchFlow(3, copy(arena, concat(frame)), frame.length);
@@ -143,6 +147,38 @@ final class PrefetchHintTest
             assertEquals(processor.lastKey().hash(), processor.flowHint(3));
             assertNotEquals(0, processor.flowHint(3));
         }
+    }
+
+    @Test
+    void shouldLeaveNoHintAndHashOnceWhenTableIsSmall()
+    {
+        final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
+            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40004, 80, Frames.TCP_ACK, new byte[0])));
+        try (PipelineHarness small = new PipelineHarness(); PipelineHarness large = largeTableHarness();
+            Arena arena = Arena.ofConfined())
+        {
+            assertFalse(small.processor().burstPrefetch());
+            assertTrue(large.processor().burstPrefetch());
+            final long address = copy(arena, frame);
+            small.processor().prefetchFlow(0, address, frame.length);
+            large.processor().prefetchFlow(0, address, frame.length);
+            assertEquals(0, small.processor().flowHint(0), "no hashing ahead: nothing would use it early");
+            assertNotEquals(0, large.processor().flowHint(0));
+
+            final PipelineHarness.Result fromSmall = small.run(frame);
+            final PipelineHarness.Result fromLarge = large.run(frame);
+            assertEquals(Verdict.FORWARD, fromSmall.verdict());
+            assertArrayEquals(fromLarge.output(), fromSmall.output());
+            assertEquals(large.processor().flowHint(0), small.processor().lastKey().hash());
+        }
+    }
+
+    /** A harness whose flow table is large enough for the burst passes to run. */
+    private static PipelineHarness largeTableHarness()
+    {
+        final PipelineHarness harness = new PipelineHarness(java.util.List.of(), PipelineHarness.PREFETCH_FLOW_CAPACITY);
+        assertTrue(harness.flows().byteSize() >= PacketProcessor.PREFETCH_MIN_TABLE_BYTES);
+        return harness;
     }
 
     private static long copy(final Arena arena, final byte[] frame)
