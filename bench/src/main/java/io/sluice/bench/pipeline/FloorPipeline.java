@@ -7,9 +7,11 @@ import java.nio.ByteOrder;
 
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.flow.HugePageMemory;
 import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.stats.TrafficStats;
 
 import static io.sluice.bench.pipeline.IpipPipelineFixture.BUFFER_LENGTH;
 import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
@@ -27,23 +29,22 @@ import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_LENGTH;
  * MAC, EtherType, version and header length, fragment bits, total length, protocol, TCP data
  * offset, TTL), the comparison with the one VIP, the flow hash ({@code FlowKey.hashIpv4}), the
  * lookup in a flow table of the same layout as {@code FlowTable} (bucket header of tags and
- * expiry ticks, 64-byte slot lines; tag, then key, then idle check, then touch), for a new flow
- * the Maglev pick (the fixture's own table, copied into an array) and the insert into a free, then
- * expired, then stalest way, the IPIP encapsulation (outer Ethernet and IPv4 header with its
+ * expiry ticks, 64-byte slot lines; tag, then key, then idle check, then touch; on 2 MiB pages from
+ * {@code HugePageMemory} as {@code FlowTable}'s), for a new flow the Maglev pick (the fixture's own
+ * table, copied into a {@code char} array as {@code MaglevTable} holds it) and the insert into a
+ * free, then expired, then stalest way, the IPIP encapsulation (outer Ethernet and IPv4 header with its
  * checksum, inner TTL less one with the checksum patched), and the counters the worker keeps:
  * received, forwarded, flow hits and new flows, per-service and per-backend packets, bytes and new
  * flows, and per-backend active flows.
  * <p>
  * What it leaves out is what makes the pipeline a load balancer rather than a benchmark: any other
  * VIP, protocol, forwarding mode, scheduler or address family; service snapshots and their
- * replacement; neighbour resolution; ICMP; the general parser; drop reasons. Its packets and its
- * output are those of the pipeline, byte for byte: {@code FloorPipelineTest} runs both on the same
- * frames and compares them. Single threaded.
- * <p>
- * It has no prefetch pass: at the benchmarks' table size (4.5 MiB, within the L3 cache) one
- * (hash, bucket header and slot line loaded ahead in three loops, as the pipeline's) made it
- * slower, 46.7 against 38.6 ns per established packet and 105 against 94 per new flow (medians of
- * two interleaved runs each, 2026-12-03).
+ * replacement, with the check on every hit that the flow's backend is still in the service; the
+ * next hop's MAC from the neighbour table (here a constant); ICMP; the general parser; drop
+ * reasons. Each of these makes the floor lower, never higher, than the least a load balancer
+ * needs. Its packets and its output are those of the pipeline, byte for byte, and so are its flow
+ * outcomes and counters: {@code FloorPipelineTest} runs both on the same frames and compares them.
+ * Like the pipeline with a table of this size, it has no prefetch pass. Single threaded.
  */
 public final class FloorPipeline implements AutoCloseable
 {
@@ -97,11 +98,11 @@ public final class FloorPipeline implements AutoCloseable
     private final int vip;
     private final int vipPort;
     private final int maglevSize;
-    private final int[] maglevBackend;
+    private final char[] maglevSlots;
     private final int[] backendAddress;
     private final int[] tunnelSources;
     private final long[] counters = new long[6];
-    private final long[] serviceStats = new long[3];
+    private final long[] serviceStats = new long[TrafficStats.NEW_FLOWS + 1];
     private final long[] backendStats;
     private final int[] activeFlows;
     private final int[] dataOffset = new int[BURST_SIZE];
@@ -114,19 +115,18 @@ public final class FloorPipeline implements AutoCloseable
      *
      * @param snapshot          the fixture's snapshot, one IPv4 TCP IPIP service with IPv4 backends.
      * @param capacity          flow table capacity, a power of two of at least 8.
-     * @param idleTimeoutNs     the flows' idle timeout.
      * @param minEvictionIdleNs how long the stalest flow of a full bucket must be idle to be evicted.
      */
     public FloorPipeline(
-        final ServiceSnapshot snapshot, final int capacity, final long idleTimeoutNs, final long minEvictionIdleNs)
+        final ServiceSnapshot snapshot, final int capacity, final long minEvictionIdleNs)
     {
         final Service service = snapshot.serviceAt(0);
         final MaglevTable maglev = service.maglev();
         maglevSize = maglev.size();
-        maglevBackend = new int[maglevSize];
+        maglevSlots = new char[maglevSize];
         for (int slot = 0; slot < maglevSize; slot++)
         {
-            maglevBackend[slot] = maglev.backendIndexAt(slot);
+            maglevSlots[slot] = (char)(maglev.backendIndexAt(slot) + 1);
         }
         backendAddress = new int[service.backendCount()];
         for (int i = 0; i < backendAddress.length; i++)
@@ -147,10 +147,12 @@ public final class FloorPipeline implements AutoCloseable
         vipPort = service.port();
         portMac = IpipPipelineFixture.PORT_MAC;
         gatewayMac = IpipPipelineFixture.ROUTER_MAC;
-        this.idleTimeoutNs = idleTimeoutNs;
+        idleTimeoutNs = service.tcpIdleTimeoutNs();
         this.minEvictionIdleNs = minEvictionIdleNs;
         bucketMask = capacity / FlowTable.SLOTS_PER_BUCKET - 1;
-        table = arena.allocate((long)(bucketMask + 1) * BUCKET_LENGTH, 64).address();
+        final long tableBytes = (long)(bucketMask + 1) * BUCKET_LENGTH;
+        table = (tableBytes >= HugePageMemory.HUGE_PAGE_SIZE ?
+            HugePageMemory.allocate(arena, tableBytes) : arena.allocate(tableBytes, 64)).address();
         buffers = arena.allocate((long)BURST_SIZE * BUFFER_LENGTH, 64).address();
     }
 
@@ -228,6 +230,10 @@ public final class FloorPipeline implements AutoCloseable
         final long dstLo = IPV4_MAPPED | (dst & 0xFFFF_FFFFL);
         final long tuple = ((long)(ports >>> 16) << 48) | ((long)(ports & 0xFFFF) << 32) | (6L << 8);
         final int backend = backendOf(hash, srcLo, dstLo, tuple, (int)tcp & 0x05);
+        if (backend < 0)
+        {
+            return 0;
+        }
         final int destination = backendAddress[backend];
 
         final int oldTtlWord = (int)(w1 >>> 48) & 0xFFFF;
@@ -248,10 +254,10 @@ public final class FloorPipeline implements AutoCloseable
         dataOffset[index] -= IPIP_OVERHEAD;
         dataLength[index] = 14 + outerLength;
 
-        serviceStats[0]++;
-        serviceStats[1] += length;
-        backendStats[3 * backend]++;
-        backendStats[3 * backend + 1] += length;
+        serviceStats[TrafficStats.PACKETS]++;
+        serviceStats[TrafficStats.BYTES] += length;
+        backendStats[3 * backend + TrafficStats.PACKETS]++;
+        backendStats[3 * backend + TrafficStats.BYTES] += length;
         return 1;
     }
 
@@ -286,7 +292,7 @@ public final class FloorPipeline implements AutoCloseable
                 return backend;
             }
         }
-        final int backend = maglevBackend[MaglevTable.slotFor(hash, maglevSize)];
+        final int backend = maglevSlots[MaglevTable.slotFor(hash, maglevSize)] - 1;
         final int way = claim(bucket);
         if (way >= 0)
         {
@@ -309,8 +315,8 @@ public final class FloorPipeline implements AutoCloseable
             ALL.set(INT, bucket + way * 4L, tag);
             activeFlows[backend]++;
             counters[FLOW_NEW]++;
-            serviceStats[2]++;
-            backendStats[3 * backend + 2]++;
+            serviceStats[TrafficStats.NEW_FLOWS]++;
+            backendStats[3 * backend + TrafficStats.NEW_FLOWS]++;
         }
         return backend;
     }
@@ -390,6 +396,25 @@ public final class FloorPipeline implements AutoCloseable
     public long counter(final int counter)
     {
         return counters[counter];
+    }
+
+    /**
+     * @param stat {@code TrafficStats.PACKETS}, {@code BYTES} or {@code NEW_FLOWS}.
+     * @return the service's count.
+     */
+    public long serviceStat(final int stat)
+    {
+        return serviceStats[stat];
+    }
+
+    /**
+     * @param backend a backend's index in the service.
+     * @param stat    {@code TrafficStats.PACKETS}, {@code BYTES} or {@code NEW_FLOWS}.
+     * @return the backend's count.
+     */
+    public long backendStat(final int backend, final int stat)
+    {
+        return backendStats[3 * backend + stat];
     }
 
     /**

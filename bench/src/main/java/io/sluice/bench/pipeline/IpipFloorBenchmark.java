@@ -49,12 +49,24 @@ public class IpipFloorBenchmark
         @Setup(Level.Trial)
         public void setUp()
         {
+            try
+            {
+                build();
+            }
+            catch (final RuntimeException ex)
+            {
+                close(floor, fixture);
+                throw ex;
+            }
+        }
+
+        private void build()
+        {
             fixture = new IpipPipelineFixture(
                 EstablishedFlowState.FLOW_TABLE_CAPACITY, EstablishedFlowState.TCP_IDLE_TIMEOUT_NS,
                 EstablishedFlowState.MIN_EVICTION_IDLE_NS);
             floor = new FloorPipeline(
-                fixture.snapshot(), EstablishedFlowState.FLOW_TABLE_CAPACITY, EstablishedFlowState.TCP_IDLE_TIMEOUT_NS,
-                EstablishedFlowState.MIN_EVICTION_IDLE_NS);
+                fixture.snapshot(), EstablishedFlowState.FLOW_TABLE_CAPACITY, EstablishedFlowState.MIN_EVICTION_IDLE_NS);
             frames = fixture.allocateFrames(BURST_SIZE);
             for (int i = 0; i < BURST_SIZE; i++)
             {
@@ -106,8 +118,7 @@ public class IpipFloorBenchmark
             }
             finally
             {
-                floor.close();
-                fixture.close();
+                close(floor, fixture);
             }
         }
     }
@@ -128,11 +139,22 @@ public class IpipFloorBenchmark
         @Setup(Level.Trial)
         public void setUp()
         {
+            try
+            {
+                build();
+            }
+            catch (final RuntimeException ex)
+            {
+                close(floor, fixture);
+                throw ex;
+            }
+        }
+
+        private void build()
+        {
             fixture = new IpipPipelineFixture(
                 NewFlowState.FLOW_TABLE_CAPACITY, NewFlowState.TCP_IDLE_TIMEOUT_NS, NewFlowState.MIN_EVICTION_IDLE_NS);
-            floor = new FloorPipeline(
-                fixture.snapshot(), NewFlowState.FLOW_TABLE_CAPACITY, NewFlowState.TCP_IDLE_TIMEOUT_NS,
-                NewFlowState.MIN_EVICTION_IDLE_NS);
+            floor = new FloorPipeline(fixture.snapshot(), NewFlowState.FLOW_TABLE_CAPACITY, NewFlowState.MIN_EVICTION_IDLE_NS);
             template = fixture.allocateFrames(1);
             IpipPipelineFixture.encodeFrame(template, 0);
             rewriter = new TcpSourceRewriter(IpipPipelineFixture.memory(), template);
@@ -193,9 +215,20 @@ public class IpipFloorBenchmark
             }
             finally
             {
-                floor.close();
-                fixture.close();
+                close(floor, fixture);
             }
+        }
+    }
+
+    static void close(final FloorPipeline floor, final IpipPipelineFixture fixture)
+    {
+        if (floor != null)
+        {
+            floor.close();
+        }
+        if (fixture != null)
+        {
+            fixture.close();
         }
     }
 

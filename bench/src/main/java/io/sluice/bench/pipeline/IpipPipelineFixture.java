@@ -21,6 +21,7 @@ import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.stats.TrafficStats;
 
 import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_LENGTH;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_STRIDE;
@@ -102,6 +103,7 @@ public final class IpipPipelineFixture implements AutoCloseable
     private final FlowTable flowTable;
     private final DataplaneCounters counters = new DataplaneCounters();
     private final PacketProcessor processor;
+    private final MemorySegment trafficRegion;
     private final boolean burstPrefetch;
     private final ServiceSnapshot snapshot;
     private final long[] marked = new long[WorkerCounter.count()];
@@ -144,8 +146,9 @@ public final class IpipPipelineFixture implements AutoCloseable
         neighbours.setStatic(IpAddress.ofIpv4(GATEWAY_ADDRESS), ROUTER_MAC);
         snapshot = ServiceSnapshotBuilder.build(settings, List.of(vip), neighbours);
         flowTable = new FlowTable(flowTableCapacity, minEvictionIdleNs);
-        processor = new PacketProcessor(
-            flowTable, neighbours, counters, new IcmpResponder(ICMP_TOO_BIG_PER_SECOND, ICMP_TOO_BIG_BURST));
+        trafficRegion = arena.allocate(TrafficStats.REGION_LENGTH, CACHE_LINE_LENGTH);
+        processor = new PacketProcessor(flowTable, neighbours, counters,
+            new IcmpResponder(ICMP_TOO_BIG_PER_SECOND, ICMP_TOO_BIG_BURST), new TrafficStats(trafficRegion));
         burstPrefetch = processor.burstPrefetch();
         buffersAddress = arena.allocate((long)BURST_SIZE * BUFFER_LENGTH, CACHE_LINE_LENGTH).address();
     }
@@ -370,6 +373,25 @@ public final class IpipPipelineFixture implements AutoCloseable
             }
         }
         return text.append(" }").toString();
+    }
+
+    /**
+     * @param stat {@code TrafficStats.PACKETS}, {@code BYTES} or {@code NEW_FLOWS}.
+     * @return the VIP's count in this worker's per-service counters.
+     */
+    public long serviceStat(final int stat)
+    {
+        return TrafficStats.service(trafficRegion, snapshot.serviceAt(0).id(), stat);
+    }
+
+    /**
+     * @param backendId a backend's id.
+     * @param stat      {@code TrafficStats.PACKETS}, {@code BYTES} or {@code NEW_FLOWS}.
+     * @return the backend's count in this worker's per-backend counters.
+     */
+    public long backendStat(final int backendId, final int stat)
+    {
+        return TrafficStats.backend(trafficRegion, backendId, stat);
     }
 
     /** @return this worker's counters. */

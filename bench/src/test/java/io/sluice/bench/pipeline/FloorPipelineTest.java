@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import io.sluice.dataplane.pipeline.Verdict;
 import io.sluice.dataplane.pipeline.WorkerCounter;
 import io.sluice.dataplane.service.Service;
+import io.sluice.dataplane.stats.TrafficStats;
 
 import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
 import static io.sluice.bench.pipeline.IpipPipelineFixture.START_NS;
@@ -19,9 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@link FloorPipeline} does the pipeline's work on the benchmark packets and no less: the same
- * frames through both give the same output bytes, the same flow-table outcomes and the same active
- * flows per backend. A floor that skipped part of the work would measure lower than it should.
+ * {@link FloorPipeline} does the pipeline's work on the benchmark packets: the same frames through
+ * both give the same output bytes, the same flow-table outcomes, the same worker, per-service and
+ * per-backend counters and the same active flows per backend. A floor that skipped part of that
+ * work would measure lower than it should.
  */
 class FloorPipelineTest
 {
@@ -78,6 +80,7 @@ class FloorPipelineTest
         runBoth(frames, flows, closedAt);
         final long closed = (flows + 2) / 3;
         assertCounts(4L * flows, 3L * flows - closed, flows + closed);
+        assertTrafficEqual();
 
         runBoth(frames, flows, START_NS + idleNs + 1_000_000_000L);
         assertCounts(5L * flows, 4L * flows - 2 * closed, flows + 2 * closed);
@@ -115,10 +118,15 @@ class FloorPipelineTest
         assertEquals(capacity, fixture.flowTable().size());
         assertEquals(true, fixture.flowTable().evictions() > 0, "the run must reach full buckets");
         assertActiveFlowsEqual();
+        assertTrafficEqual();
     }
 
+    /**
+     * The floor takes the benchmark's one packet shape only; the pipeline takes these frames by its
+     * general path, or answers or drops them, none of which the floor does.
+     */
     @Test
-    void shouldRefuseFramesThePipelineDoesNotTunnel()
+    void shouldRefuseFramesOutsideItsOnePacketShape()
     {
         start(1 << 12, EstablishedFlowState.TCP_IDLE_TIMEOUT_NS, EstablishedFlowState.MIN_EVICTION_IDLE_NS);
         final long frame = fixture.allocateFrames(1);
@@ -132,6 +140,7 @@ class FloorPipelineTest
             {0, 0x04},                                   // another destination MAC
             {12, 0x86},                                  // another EtherType
             {TCP_OFFSET + 12, 0x40},                     // TCP data offset 16 bytes
+            {TcpFrameEncoder.IPV4_OFFSET + 2, 0x01},     // total length 256 + 40: longer than the frame
         };
         for (final int[] change : changes)
         {
@@ -168,7 +177,7 @@ class FloorPipelineTest
     private void start(final int capacity, final long idleTimeoutNs, final long minEvictionIdleNs)
     {
         fixture = new IpipPipelineFixture(capacity, idleTimeoutNs, minEvictionIdleNs);
-        floor = new FloorPipeline(fixture.snapshot(), capacity, idleTimeoutNs, minEvictionIdleNs);
+        floor = new FloorPipeline(fixture.snapshot(), capacity, minEvictionIdleNs);
         fixture.markCounters();
     }
 
@@ -204,6 +213,22 @@ class FloorPipelineTest
         assertEquals(packets, floor.counter(FloorPipeline.FORWARDED));
         assertEquals(hits, floor.counter(FloorPipeline.FLOW_HITS));
         assertEquals(newFlows, floor.counter(FloorPipeline.FLOW_NEW));
+    }
+
+    private void assertTrafficEqual()
+    {
+        assertEquals(fixture.sinceMark(WorkerCounter.RX_BYTES), floor.counter(FloorPipeline.RX_BYTES));
+        final Service service = fixture.snapshot().serviceAt(0);
+        for (final int stat : new int[] {TrafficStats.PACKETS, TrafficStats.BYTES, TrafficStats.NEW_FLOWS})
+        {
+            assertEquals(fixture.serviceStat(stat), floor.serviceStat(stat), "service stat " + stat);
+            for (int i = 0; i < service.backendCount(); i++)
+            {
+                assertEquals(fixture.backendStat(service.backend(i).id(), stat), floor.backendStat(i, stat),
+                    "backend " + i + " stat " + stat);
+            }
+        }
+        assertEquals(fixture.sinceMark(WorkerCounter.FORWARDED), floor.serviceStat(TrafficStats.PACKETS));
     }
 
     private void assertActiveFlowsEqual()

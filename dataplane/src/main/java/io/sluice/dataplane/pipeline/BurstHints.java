@@ -11,9 +11,11 @@ import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_UDP;
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 
 /**
- * What a worker learns of a received burst before it processes any packet of it: the flow hash of
- * each frame (its hint), and, with a flow table too large for the caches, the table lines the
- * burst's lookups will read, loaded ahead. {@link PacketProcessor} owns one and runs its passes.
+ * What a worker learns of a received burst before it processes any packet of it, with a flow table
+ * too large for the caches ({@code PacketProcessor.PREFETCH_MIN_TABLE_BYTES} and up): the flow
+ * hash of each frame (its hint), and the table lines the burst's lookups will read, loaded ahead.
+ * With a smaller table the passes do nothing but clear the frame's hint, and the worker does not
+ * run them. {@link PacketProcessor} owns one and runs its passes.
  * <p>
  * The passes only read: nothing is written to a frame, counted or decided. A frame that is not of
  * the common shape (untagged Ethernet, IPv4 without fragmentation or IPv6 without extension

@@ -55,7 +55,9 @@ public final class PacketProcessor
     /**
      * Flow tables from this size up get their lookups prefetched a burst at a time: the size of a
      * server's last-level cache (32 MiB on the benchmark machine's EPYC), beyond which a table
-     * with many live flows misses to memory. A smaller table's lines come from the L2 or L3 cache,
+     * with many live flows misses to memory. The cache is shared by the workers of a CCX, so
+     * several workers whose tables are each somewhat smaller than this also miss it without the
+     * pass; size the flow table (one per worker) with that in mind. A smaller table's lines come from the L2 or L3 cache,
      * where the pass costs more than it saves: on the 4.5 MiB table of the new-flow benchmark
      * the pass made a new flow slower in each of three interleaved A/B sets (medians 126 to 180
      * ns against 109 to 133 without it; see bench/README.md).
@@ -184,8 +186,9 @@ public final class PacketProcessor
      * <p>
      * The hashes are needed ahead only for those loads: with a flow table below {@link
      * #PREFETCH_MIN_TABLE_BYTES} ({@link #burstPrefetch()} false) this pass only clears the frame's
-     * hint and the hash is computed once, as the packet is processed, which measured faster
-     * (bench/README.md); the worker then skips the passes altogether.
+     * hint and the hash is computed once, as the packet is processed, which measured faster in
+     * three of four interleaved A/B sets (bench/README.md); the worker then skips the passes
+     * altogether.
      *
      * @param index        the frame's position in the burst, below {@link #MAX_PREFETCH_BURST}.
      * @param frameAddress address of the frame's first byte.

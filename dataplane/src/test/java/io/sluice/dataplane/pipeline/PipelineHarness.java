@@ -156,10 +156,23 @@ public final class PipelineHarness implements AutoCloseable
     /** Runs one frame through the pipeline. */
     public Result run(final byte[] frame)
     {
+        return run(frame, -1);
+    }
+
+    /**
+     * Runs one frame as frame {@code hintIndex} of a burst whose first pass ({@code prefetchFlow})
+     * the caller ran.
+     *
+     * @param frame     the frame.
+     * @param hintIndex its position in the burst, or -1 for none.
+     * @return the verdict and the frame left in the buffer.
+     */
+    public Result run(final byte[] frame, final int hintIndex)
+    {
         MemorySegment.copy(frame, 0, buffer, ValueLayout.JAVA_BYTE, HEADROOM, frame.length);
         packet.wrap(buffer, 0, BUFFER_LENGTH, HEADROOM, frame.length);
         processor.begin(snapshot, Frames.macLong(LB_MAC), nowNs);
-        final int verdict = processor.process(packet);
+        final int verdict = processor.process(packet, hintIndex);
         final byte[] output = new byte[packet.dataLength()];
         MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, packet.dataOffset(), output, 0, output.length);
         return new Result(verdict, output);

@@ -3,6 +3,7 @@ package io.sluice.dataplane.pipeline;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
+import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.packet.PacketBuffer;
 import org.junit.jupiter.api.Test;
@@ -150,7 +151,53 @@ final class PrefetchHintTest
     }
 
     @Test
-    void shouldLeaveNoHintAndHashOnceWhenTableIsSmall()
+    void shouldForwardTheSameBytesAndFlowWhenProcessingTakesTheHint()
+    {
+        final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
+            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40005, 80, Frames.TCP_ACK, new byte[0])));
+        try (PipelineHarness hinted = largeTableHarness(); PipelineHarness plain = largeTableHarness();
+            Arena arena = Arena.ofConfined())
+        {
+            hinted.processor().prefetchFlow(5, copy(arena, frame), frame.length);
+            hinted.processor().prefetchFlowSlots(6);
+            final PipelineHarness.Result withHint = hinted.run(frame, 5);
+            final PipelineHarness.Result withoutHint = plain.run(frame);
+            assertEquals(Verdict.FORWARD, withHint.verdict());
+            assertArrayEquals(withoutHint.output(), withHint.output());
+            assertFlowUnderItsOwnHash(hinted);
+            assertEquals(1, hinted.counters().get(WorkerCounter.FLOW_NEW));
+            hinted.assertCountersAddUp();
+        }
+    }
+
+    @Test
+    void shouldComputeTheHashWhenTheHintAtTheIndexIsOfAnotherFlow()
+    {
+        final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
+            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40006, 80, Frames.TCP_ACK, new byte[0])));
+        final byte[] other = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
+            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40007, 80, Frames.TCP_ACK, new byte[0])));
+        try (PipelineHarness hinted = largeTableHarness(); PipelineHarness plain = largeTableHarness();
+            Arena arena = Arena.ofConfined())
+        {
+            hinted.processor().prefetchFlow(2, copy(arena, other), other.length);
+            final long otherHash = hinted.processor().flowHint(2);
+            final PipelineHarness.Result result = hinted.run(frame, 2);
+            assertNotEquals(otherHash, hinted.processor().lastKey().hash());
+            assertArrayEquals(plain.run(frame).output(), result.output());
+            assertFlowUnderItsOwnHash(hinted);
+        }
+    }
+
+    /** The flow of the last packet is in the table under its own hash, where lookups will find it. */
+    private static void assertFlowUnderItsOwnHash(final PipelineHarness harness)
+    {
+        final FlowKey key = harness.processor().lastKey();
+        assertNotEquals(FlowTable.MISS, harness.flows().find(key, key.hash(), harness.nowNs()));
+    }
+
+    @Test
+    void shouldLeaveNoHintWhenTableIsSmall()
     {
         final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
             ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40004, 80, Frames.TCP_ACK, new byte[0])));
@@ -177,7 +224,11 @@ final class PrefetchHintTest
     private static PipelineHarness largeTableHarness()
     {
         final PipelineHarness harness = new PipelineHarness(java.util.List.of(), PipelineHarness.PREFETCH_FLOW_CAPACITY);
-        assertTrue(harness.flows().byteSize() >= PacketProcessor.PREFETCH_MIN_TABLE_BYTES);
+        if (harness.flows().byteSize() < PacketProcessor.PREFETCH_MIN_TABLE_BYTES)
+        {
+            harness.close();
+            throw new AssertionError("the harness's table is too small for the burst passes");
+        }
         return harness;
     }
 
