@@ -36,37 +36,58 @@ import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_STRIDE;
     "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"})
 public class IpipFloorBenchmark
 {
-    /** {@link EstablishedFlowState}'s case: 32 established flows, one packet of each per burst. */
-    @State(Scope.Thread)
-    public static class Established
+    /** What both cases hold: a benchmark fixture, for its configuration, and the floor built from it. */
+    abstract static class FloorState
     {
         FloorPipeline floor;
-        long frames;
+        IpipPipelineFixture fixture;
         long bursts;
-        private IpipPipelineFixture fixture;
+
+        /** Builds the fixture and the floor with a case's sizes, then runs the case's setup; frees both when that throws. */
+        void open(final int capacity, final long idleTimeoutNs, final long minEvictionIdleNs, final Runnable setUpCase)
+        {
+            try
+            {
+                fixture = new IpipPipelineFixture(capacity, idleTimeoutNs, minEvictionIdleNs);
+                floor = new FloorPipeline(fixture.snapshot(), capacity, minEvictionIdleNs);
+                setUpCase.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                close();
+                throw ex;
+            }
+        }
+
+        void close()
+        {
+            if (floor != null)
+            {
+                floor.close();
+            }
+            if (fixture != null)
+            {
+                fixture.close();
+            }
+        }
+    }
+
+    /** {@link EstablishedFlowState}'s case: 32 established flows, one packet of each per burst. */
+    @State(Scope.Thread)
+    public static class Established extends FloorState
+    {
+        long frames;
 
         /** Builds the floor from the benchmark fixture's configuration, establishes the flows and checks them. */
         @Setup(Level.Trial)
         public void setUp()
         {
-            try
-            {
-                build();
-            }
-            catch (final RuntimeException ex)
-            {
-                close(floor, fixture);
-                throw ex;
-            }
+            open(EstablishedFlowState.FLOW_TABLE_CAPACITY, EstablishedFlowState.TCP_IDLE_TIMEOUT_NS,
+                EstablishedFlowState.MIN_EVICTION_IDLE_NS, this::establish);
         }
 
-        private void build()
+        private void establish()
         {
-            fixture = new IpipPipelineFixture(
-                EstablishedFlowState.FLOW_TABLE_CAPACITY, EstablishedFlowState.TCP_IDLE_TIMEOUT_NS,
-                EstablishedFlowState.MIN_EVICTION_IDLE_NS);
-            floor = new FloorPipeline(
-                fixture.snapshot(), EstablishedFlowState.FLOW_TABLE_CAPACITY, EstablishedFlowState.MIN_EVICTION_IDLE_NS);
             frames = fixture.allocateFrames(BURST_SIZE);
             for (int i = 0; i < BURST_SIZE; i++)
             {
@@ -118,18 +139,15 @@ public class IpipFloorBenchmark
             }
             finally
             {
-                close(floor, fixture);
+                close();
             }
         }
     }
 
     /** {@link NewFlowState}'s case: every packet a new 5-tuple, flows expiring behind them. */
     @State(Scope.Thread)
-    public static class NewFlows
+    public static class NewFlows extends FloorState
     {
-        FloorPipeline floor;
-        long bursts;
-        private IpipPipelineFixture fixture;
         private TcpSourceRewriter rewriter;
         private long template;
         private long nextTuple;
@@ -139,22 +157,12 @@ public class IpipFloorBenchmark
         @Setup(Level.Trial)
         public void setUp()
         {
-            try
-            {
-                build();
-            }
-            catch (final RuntimeException ex)
-            {
-                close(floor, fixture);
-                throw ex;
-            }
+            open(NewFlowState.FLOW_TABLE_CAPACITY, NewFlowState.TCP_IDLE_TIMEOUT_NS, NewFlowState.MIN_EVICTION_IDLE_NS,
+                this::startFlows);
         }
 
-        private void build()
+        private void startFlows()
         {
-            fixture = new IpipPipelineFixture(
-                NewFlowState.FLOW_TABLE_CAPACITY, NewFlowState.TCP_IDLE_TIMEOUT_NS, NewFlowState.MIN_EVICTION_IDLE_NS);
-            floor = new FloorPipeline(fixture.snapshot(), NewFlowState.FLOW_TABLE_CAPACITY, NewFlowState.MIN_EVICTION_IDLE_NS);
             template = fixture.allocateFrames(1);
             IpipPipelineFixture.encodeFrame(template, 0);
             rewriter = new TcpSourceRewriter(IpipPipelineFixture.memory(), template);
@@ -215,20 +223,8 @@ public class IpipFloorBenchmark
             }
             finally
             {
-                close(floor, fixture);
+                close();
             }
-        }
-    }
-
-    static void close(final FloorPipeline floor, final IpipPipelineFixture fixture)
-    {
-        if (floor != null)
-        {
-            floor.close();
-        }
-        if (fixture != null)
-        {
-            fixture.close();
         }
     }
 
