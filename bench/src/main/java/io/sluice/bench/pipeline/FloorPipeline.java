@@ -9,6 +9,7 @@ import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.flow.HugePageMemory;
 import io.sluice.dataplane.maglev.MaglevTable;
+import io.sluice.dataplane.packet.Checksums;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.stats.TrafficStats;
@@ -238,7 +239,7 @@ public final class FloorPipeline implements AutoCloseable
 
         final int oldTtlWord = (int)(w1 >>> 48) & 0xFFFF;
         final int newTtlWord = oldTtlWord - 0x100;
-        ALL.set(BE32, start + 22, (newTtlWord << 16) | finish((~(int)(w1 >>> 32) & 0xFFFF) + (~oldTtlWord & 0xFFFF) + newTtlWord));
+        ALL.set(BE32, start + 22, (newTtlWord << 16) | Checksums.finishSmall((~(int)(w1 >>> 32) & 0xFFFF) + (~oldTtlWord & 0xFFFF) + newTtlWord));
         final long frame = start - IPIP_OVERHEAD;
         ALL.set(BE64, frame, (gatewayMac << 16) | (portMac >>> 32));
         ALL.set(BE32, frame + 8, (int)portMac);
@@ -249,7 +250,7 @@ public final class FloorPipeline implements AutoCloseable
         final int sum = 0x4500 + tos + outerLength + 0x4000 + outerTtlProtocol + (source >>> 16) + (source & 0xFFFF) +
             (destination >>> 16) + (destination & 0xFFFF);
         ALL.set(BE64, frame + 14, ((0x4500L | tos) << 48) | ((long)outerLength << 32) | 0x4000);
-        ALL.set(BE64, frame + 22, ((long)outerTtlProtocol << 48) | ((long)finish(sum) << 32) | (source & 0xFFFF_FFFFL));
+        ALL.set(BE64, frame + 22, ((long)outerTtlProtocol << 48) | ((long)Checksums.finishSmall(sum) << 32) | (source & 0xFFFF_FFFFL));
         ALL.set(BE32, frame + 30, destination);
         dataOffset[index] -= IPIP_OVERHEAD;
         dataLength[index] = 14 + outerLength;
@@ -361,14 +362,6 @@ public final class FloorPipeline implements AutoCloseable
     private static int tick(final long nowNs)
     {
         return (int)(nowNs >> TICK_SHIFT);
-    }
-
-    /** One's-complement sum folded to 16 bits and complemented: a checksum from a sum below 2^31. */
-    private static int finish(final int sum)
-    {
-        int folded = (sum & 0xFFFF) + (sum >>> 16);
-        folded = (folded & 0xFFFF) + (folded >>> 16);
-        return ~folded & 0xFFFF;
     }
 
     /**

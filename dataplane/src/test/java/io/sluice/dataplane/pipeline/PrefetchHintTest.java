@@ -43,8 +43,7 @@ final class PrefetchHintTest
     @Test
     void shouldHintThePipelinesFlowHashWhenFrameIsIpv4Tcp()
     {
-        assertHintMatchesPipeline(ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
-            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40000, 80, Frames.TCP_ACK, new byte[0]))));
+        assertHintMatchesPipeline(ipipTcpFrame(40000));
     }
 
     @Test
@@ -88,8 +87,7 @@ final class PrefetchHintTest
     @Test
     void shouldPrefetchTheSlotOfAnEstablishedFlowWithoutChangingIt()
     {
-        final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
-            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40002, 80, Frames.TCP_ACK, new byte[0])));
+        final byte[] frame = ipipTcpFrame(40002);
         try (PipelineHarness harness = largeTableHarness(); Arena arena = Arena.ofConfined())
         {
             assertEquals(Verdict.FORWARD, harness.run(frame).verdict());
@@ -120,8 +118,7 @@ final class PrefetchHintTest
     @Test
     void shouldRefuseAHintIndexOutsideTheBurstWithoutCountingThePacket()
     {
-        final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
-            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40003, 80, Frames.TCP_ACK, new byte[0])));
+        final byte[] frame = ipipTcpFrame(40003);
         try (PipelineHarness harness = new PipelineHarness(); Arena arena = Arena.ofConfined())
         {
             final PacketProcessor processor = harness.processor();
@@ -153,8 +150,7 @@ final class PrefetchHintTest
     @Test
     void shouldForwardTheSameBytesAndFlowWhenProcessingTakesTheHint()
     {
-        final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
-            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40005, 80, Frames.TCP_ACK, new byte[0])));
+        final byte[] frame = ipipTcpFrame(40005);
         try (PipelineHarness hinted = largeTableHarness(); PipelineHarness plain = largeTableHarness();
             Arena arena = Arena.ofConfined())
         {
@@ -173,10 +169,8 @@ final class PrefetchHintTest
     @Test
     void shouldComputeTheHashWhenTheHintAtTheIndexIsOfAnotherFlow()
     {
-        final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
-            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40006, 80, Frames.TCP_ACK, new byte[0])));
-        final byte[] other = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
-            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40007, 80, Frames.TCP_ACK, new byte[0])));
+        final byte[] frame = ipipTcpFrame(40006);
+        final byte[] other = ipipTcpFrame(40007);
         try (PipelineHarness hinted = largeTableHarness(); PipelineHarness plain = largeTableHarness();
             Arena arena = Arena.ofConfined())
         {
@@ -199,8 +193,7 @@ final class PrefetchHintTest
     @Test
     void shouldLeaveNoHintWhenTableIsSmall()
     {
-        final byte[] frame = ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
-            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, 40004, 80, Frames.TCP_ACK, new byte[0])));
+        final byte[] frame = ipipTcpFrame(40004);
         try (PipelineHarness small = new PipelineHarness(); PipelineHarness large = largeTableHarness();
             Arena arena = Arena.ofConfined())
         {
@@ -230,6 +223,13 @@ final class PrefetchHintTest
             throw new AssertionError("the harness's table is too small for the burst passes");
         }
         return harness;
+    }
+
+    /** An IPv4 TCP ACK from the client's given port to the IPIP VIP's port 80, DF set. */
+    private static byte[] ipipTcpFrame(final int clientPort)
+    {
+        return ethernet(LB_MAC, CLIENT_MAC, ETHER_IPV4,
+            ipv4(CLIENT, VIP_IPIP, 6, 64, 0, 0x4000, 1, tcp(CLIENT, VIP_IPIP, clientPort, 80, Frames.TCP_ACK, new byte[0])));
     }
 
     private static long copy(final Arena arena, final byte[] frame)
