@@ -51,6 +51,7 @@ import io.sluice.controlplane.model.EventBus;
 import io.sluice.controlplane.model.EventSubscription;
 import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.controlplane.model.ServiceView;
+import io.sluice.dataplane.service.TextExcerpt;
 
 /**
  * {@code sluice.v1.LoadBalancer} over the {@link ControlModel}: each RPC checks its request
@@ -333,7 +334,8 @@ final class LoadBalancerService extends LoadBalancerGrpc.LoadBalancerImplBase im
         catch (final RuntimeException ex)
         {
             LOG.log(System.Logger.Level.ERROR, "API call failed unexpectedly", ex);
-            response.onError(Status.INTERNAL.withDescription("the daemon failed to answer: " + ex + " (see its log)")
+            response.onError(Status.INTERNAL.withDescription(TextExcerpt.clip("the daemon failed to answer: " + ex, StatusMapping.MAX_DESCRIPTION) +
+                " (see its log)")
                 .asRuntimeException());
             return;
         }

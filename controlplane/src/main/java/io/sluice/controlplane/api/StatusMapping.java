@@ -3,6 +3,7 @@ package io.sluice.controlplane.api;
 import io.grpc.Status;
 
 import io.sluice.controlplane.model.ChangeRejectedException;
+import io.sluice.dataplane.service.TextExcerpt;
 
 /**
  * The gRPC status of a rejected change: one status code per {@link ChangeRejectedException.Reason},
@@ -10,6 +11,12 @@ import io.sluice.controlplane.model.ChangeRejectedException;
  */
 final class StatusMapping
 {
+    /**
+     * The longest status description sent: gRPC carries it in the trailers, which a client takes up
+     * to 8 KiB in all by default, so a longer one would turn the answer into an INTERNAL error.
+     */
+    static final int MAX_DESCRIPTION = 4096;
+
     private StatusMapping()
     {
     }
@@ -25,6 +32,6 @@ final class StatusMapping
             case NOT_CONFIRMED -> Status.DEADLINE_EXCEEDED;
             case UNAVAILABLE -> Status.UNAVAILABLE;
         };
-        return status.withDescription(ex.getMessage());
+        return status.withDescription(TextExcerpt.clip(ex.getMessage(), MAX_DESCRIPTION));
     }
 }

@@ -10,6 +10,9 @@ public final class ConfigException extends Exception
 {
     private static final long serialVersionUID = 1L;
 
+    /** The most problems the message lists; {@link #problems()} holds them all. */
+    public static final int MAX_DESCRIBED = 20;
+
     private final transient List<ConfigProblem> problems;
 
     /**
@@ -28,13 +31,17 @@ public final class ConfigException extends Exception
     private static String describe(final List<ConfigProblem> problems)
     {
         final StringBuilder text = new StringBuilder();
-        for (final ConfigProblem problem : problems)
+        for (int i = 0; i < Math.min(problems.size(), MAX_DESCRIBED); i++)
         {
             if (!text.isEmpty())
             {
                 text.append('\n');
             }
-            text.append(problem);
+            text.append(problems.get(i));
+        }
+        if (problems.size() > MAX_DESCRIBED)
+        {
+            text.append("\n... and ").append(problems.size() - MAX_DESCRIBED).append(" more problem(s)");
         }
         return text.toString();
     }

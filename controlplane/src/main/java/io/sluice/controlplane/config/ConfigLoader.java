@@ -23,6 +23,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.maglev.MaglevTable;
+import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
@@ -336,13 +337,13 @@ public final class ConfigLoader
             return new NetworkSection(List.of(), null, null, DataplaneSettings.DEFAULT_MTU, List.of(),
                 NetworkSection.DEFAULT_GUE_PORT, 0, DataplaneSettings.DEFAULT_OUTER_TTL, List.of());
         }
-        final List<IpAddress> addresses = addresses(section, "addresses");
+        final List<IpAddress> addresses = addresses(section, "addresses", AddressRules.Role.LOCAL);
         final YamlReader.Section gateway = section.section("gateway", GATEWAY_KEYS);
-        final IpAddress gatewayIpv4 = gateway == null ? null : gateway.get("ipv4", null, Values::ipv4, "an IPv4 address");
-        final IpAddress gatewayIpv6 = gateway == null ? null : gateway.get("ipv6", null, Values::ipv6, "an IPv6 address");
+        final IpAddress gatewayIpv4 = gateway == null ? null : gateway.get("ipv4", null, Values.address(AddressRules.Role.GATEWAY, false), "an IPv4 address");
+        final IpAddress gatewayIpv6 = gateway == null ? null : gateway.get("ipv6", null, Values.address(AddressRules.Role.GATEWAY, true), "an IPv6 address");
         final int mtu = section.get("mtu", DataplaneSettings.DEFAULT_MTU, integer(1280, 9216), "an integer 1280..9216");
         final YamlReader.Section tunnel = section.section("tunnel", TUNNEL_KEYS);
-        final List<IpAddress> sources = tunnel == null ? List.of() : addresses(tunnel, "sources");
+        final List<IpAddress> sources = tunnel == null ? List.of() : addresses(tunnel, "sources", AddressRules.Role.TUNNEL_SOURCE);
         final int guePort = tunnel == null ? NetworkSection.DEFAULT_GUE_PORT :
             tunnel.get("guePort", NetworkSection.DEFAULT_GUE_PORT, integer(1, 65535), "a UDP port 1..65535");
         final int gueVariant = tunnel == null ? 0 : tunnel.get("gueVariant", 0, integer(0, 1),
@@ -353,7 +354,7 @@ public final class ConfigLoader
             neighbours(section));
     }
 
-    private List<IpAddress> addresses(final YamlReader.Section section, final String key)
+    private List<IpAddress> addresses(final YamlReader.Section section, final String key, final AddressRules.Role role)
     {
         final List<IpAddress> addresses = new ArrayList<>();
         final List<Node> items = section.list(key, "a list of IPv4 or IPv6 addresses");
@@ -364,7 +365,7 @@ public final class ConfigLoader
         for (int i = 0; i < items.size(); i++)
         {
             final String path = section.pathOf(key) + "[" + i + "]";
-            final IpAddress address = reader.scalar(items.get(i), path, Values::address, ADDRESS_FORM);
+            final IpAddress address = reader.scalar(items.get(i), path, Values.address(role), ADDRESS_FORM);
             if (address != null && addresses.contains(address))
             {
                 reader.invalid(items.get(i), path, address.toString(), "an address not listed before");
@@ -394,7 +395,7 @@ public final class ConfigLoader
             {
                 continue;
             }
-            final IpAddress address = entry.require("address", Values::address, ADDRESS_FORM);
+            final IpAddress address = entry.require("address", Values.address(AddressRules.Role.STATIC_NEIGHBOUR), ADDRESS_FORM);
             final Long mac = entry.require("mac", Values::unicastMac, Values.MAC_FORM);
             if (address != null && seen.containsKey(address))
             {
@@ -457,7 +458,7 @@ public final class ConfigLoader
 
     private ServiceSection service(final YamlReader.Section entry, final TimeoutSection timeouts)
     {
-        final IpAddress vip = entry.require("vip", Values::address, ADDRESS_FORM);
+        final IpAddress vip = entry.require("vip", Values.address(AddressRules.Role.VIP), ADDRESS_FORM);
         final Integer port = entry.require("port", integer(1, 65535), "a port 1..65535");
         final int protocol = entry.get("protocol", Values.TCP, Values::protocol, "one of tcp, udp");
         final ForwardingMode mode = entry.require("mode", Values::mode, "one of dsr, ipip, gue");
@@ -514,7 +515,7 @@ public final class ConfigLoader
                 complete = false;
                 continue;
             }
-            final IpAddress address = entry.require("address", Values::address, ADDRESS_FORM);
+            final IpAddress address = entry.require("address", Values.address(AddressRules.Role.BACKEND), ADDRESS_FORM);
             final int weight = entry.get("weight", 1, integer(0, 65535), "an integer 0..65535");
             if (address != null && seen.containsKey(address))
             {

@@ -3,6 +3,7 @@ package io.sluice.controlplane.config;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.sluice.dataplane.service.TextExcerpt;
 
 /**
  * Durations as people write them in a configuration file or on a command line: a whole number and
@@ -31,7 +32,7 @@ public final class Durations
         final Matcher matcher = DURATION.matcher(text == null ? "" : text.strip());
         if (!matcher.matches())
         {
-            throw new IllegalArgumentException("'" + text + "' is not " + FORM);
+            throw new IllegalArgumentException(TextExcerpt.quoted(text) + " is not " + FORM);
         }
         final long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2))

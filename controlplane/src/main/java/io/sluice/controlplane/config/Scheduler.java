@@ -1,5 +1,6 @@
 package io.sluice.controlplane.config;
 
+import io.sluice.dataplane.service.TextExcerpt;
 /**
  * How a service picks the backend of a new flow (established flows stay pinned by the flow table).
  * The names are those of the configuration file and the CLI.
@@ -70,6 +71,6 @@ public enum Scheduler
                 return scheduler;
             }
         }
-        throw new IllegalArgumentException("'" + name + "' is not a scheduler: " + FORM);
+        throw new IllegalArgumentException(TextExcerpt.quoted(name) + " is not a scheduler: " + FORM);
     }
 }

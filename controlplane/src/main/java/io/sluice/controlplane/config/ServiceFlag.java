@@ -1,5 +1,6 @@
 package io.sluice.controlplane.config;
 
+import io.sluice.dataplane.service.TextExcerpt;
 /**
  * Per-service switches. The names are those of the configuration file and the CLI.
  */
@@ -46,6 +47,6 @@ public enum ServiceFlag
                 return flag;
             }
         }
-        throw new IllegalArgumentException("'" + name + "' is not a flag: " + FORM);
+        throw new IllegalArgumentException(TextExcerpt.quoted(name) + " is not a flag: " + FORM);
     }
 }

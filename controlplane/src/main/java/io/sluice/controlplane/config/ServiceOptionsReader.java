@@ -11,6 +11,7 @@ import org.yaml.snakeyaml.nodes.Node;
 
 import io.sluice.controlplane.health.HealthCheckKind;
 import io.sluice.controlplane.health.HealthPolicy;
+import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.IpAddress;
 
 import static io.sluice.controlplane.config.Values.integer;
@@ -83,7 +84,7 @@ final class ServiceOptionsReader
 
     IpAddress sorry(final YamlReader.Section entry, final List<ServiceSection.BackendEntry> backends)
     {
-        final IpAddress sorry = entry.get("sorry", null, Values::address, "an IPv4 or IPv6 address");
+        final IpAddress sorry = entry.get("sorry", null, Values.address(AddressRules.Role.SORRY), "an IPv4 or IPv6 address");
         if (sorry != null && backends != null)
         {
             for (final ServiceSection.BackendEntry backend : backends)

@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import io.sluice.dataplane.maglev.MaglevTableBuilder;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dpdk.MacAddress;
 
@@ -70,24 +71,51 @@ final class Values
         return IpAddress.parse(text.strip());
     }
 
-    static IpAddress ipv4(final String text)
+    /**
+     * A parser of addresses that a role can have ({@link AddressRules}): text that is no address is
+     * refused with the caller's form, an address of a class the role cannot have with the reason.
+     */
+    static Function<String, IpAddress> address(final AddressRules.Role role)
     {
-        final IpAddress address = address(text);
-        if (address.ipv6())
+        return text -> usable(role, address(text));
+    }
+
+    /** The same for a role that takes one family only. */
+    static Function<String, IpAddress> address(final AddressRules.Role role, final boolean ipv6)
+    {
+        return text ->
         {
-            throw new IllegalArgumentException(text);
+            final IpAddress address = address(text);
+            if (address.ipv6() != ipv6)
+            {
+                throw new IllegalArgumentException(text);
+            }
+            return usable(role, address);
+        };
+    }
+
+    private static IpAddress usable(final AddressRules.Role role, final IpAddress address)
+    {
+        final String refusal = AddressRules.refusal(role, address);
+        if (refusal != null)
+        {
+            throw new Refused(refusal);
         }
         return address;
     }
 
-    static IpAddress ipv6(final String text)
+    /**
+     * A value that parses but cannot be used, with the reason {@link YamlReader} reports instead of
+     * the expected form.
+     */
+    static final class Refused extends IllegalArgumentException
     {
-        final IpAddress address = address(text);
-        if (!address.ipv6())
+        private static final long serialVersionUID = 1L;
+
+        Refused(final String reason)
         {
-            throw new IllegalArgumentException(text);
+            super(reason);
         }
-        return address;
     }
 
     static long unicastMac(final String text)

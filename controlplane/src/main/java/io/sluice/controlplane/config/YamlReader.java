@@ -14,6 +14,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import io.sluice.dataplane.service.TextExcerpt;
+
 /**
  * Walks a composed YAML node tree for {@link ConfigLoader}: knows the key path of every node,
  * converts scalars with a parser, and collects a {@link ConfigProblem} (file, line, column, key
@@ -205,6 +207,11 @@ final class YamlReader
         {
             return parser.apply(scalar.getValue());
         }
+        catch (final Values.Refused ex)
+        {
+            invalid(node, path, scalar.getValue(), ex.getMessage());
+            return null;
+        }
         catch (final IllegalArgumentException ex)
         {
             invalid(node, path, scalar.getValue(), expected);
@@ -229,7 +236,7 @@ final class YamlReader
     /** Reports a value that is not valid: {@code 'value' is not valid: expected}. */
     void invalid(final Node node, final String path, final String value, final String expected)
     {
-        report(node.getStartMark(), path, "'" + value + "' is not valid: " + expected);
+        report(node.getStartMark(), path, TextExcerpt.quoted(value) + " is not valid: " + expected);
     }
 
     /** Reports a required key that is absent, at the mapping that lacks it. */

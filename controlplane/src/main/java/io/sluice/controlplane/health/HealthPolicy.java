@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 
+import io.sluice.dataplane.service.TextExcerpt;
+
 /**
  * How the backends of one service are checked: what to probe, how often, how long to wait, and how
  * many results in a row move a backend up or down.
@@ -326,7 +328,7 @@ public record HealthPolicy(
         if (!path.startsWith("/") || path.length() > MAX_HTTP_PATH_LENGTH || !isVisibleAscii(path))
         {
             throw new IllegalArgumentException("httpPath must start with '/', be at most " + MAX_HTTP_PATH_LENGTH +
-                " characters and hold no spaces or control characters, not '" + path + "'");
+                " characters and hold no spaces or control characters, not " + TextExcerpt.quoted(path));
         }
     }
 
@@ -335,7 +337,7 @@ public record HealthPolicy(
         if (host != null && (host.isEmpty() || host.length() > MAX_HTTP_HOST_LENGTH || !isVisibleAscii(host)))
         {
             throw new IllegalArgumentException("httpHost must be null (the backend address) or 1.." +
-                MAX_HTTP_HOST_LENGTH + " characters without spaces or control characters, not '" + host + "'");
+                MAX_HTTP_HOST_LENGTH + " characters without spaces or control characters, not " + TextExcerpt.quoted(host));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.sluice.controlplane.model;
 
+import io.sluice.dataplane.service.TextExcerpt;
+
 /**
  * A change the control model did not make, or made without the confirmation it waits for, with a
  * {@link Reason} that says which (the API turns it into a gRPC status) and a message a person can
@@ -61,7 +63,7 @@ public final class ChangeRejectedException extends RuntimeException
      */
     public static ChangeRejectedException invalid(final String field, final Object value, final String expected)
     {
-        return new ChangeRejectedException(Reason.INVALID_ARGUMENT, field + ": '" + value + "' is not valid: " + expected);
+        return new ChangeRejectedException(Reason.INVALID_ARGUMENT, field + ": " + TextExcerpt.quoted(value) + " is not valid: " + expected);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Locale;
 import io.sluice.controlplane.AddressText;
 import io.sluice.controlplane.config.ServiceSection;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.TextExcerpt;
 
 /**
  * The identity of a service: VIP, port and protocol. No two services of a configuration share one.
@@ -70,7 +71,7 @@ public record ServiceKey(IpAddress vip, int port, int protocol)
         final int colon = slash < 0 ? -1 : name.lastIndexOf(':', slash);
         if (colon <= 0)
         {
-            throw new IllegalArgumentException("'" + name + "' is not " + NAME_FORM);
+            throw new IllegalArgumentException(TextExcerpt.quoted(name) + " is not " + NAME_FORM);
         }
         String address = name.substring(0, colon);
         if (address.startsWith("[") && address.endsWith("]"))
@@ -84,7 +85,7 @@ public record ServiceKey(IpAddress vip, int port, int protocol)
         }
         catch (final NumberFormatException ex)
         {
-            throw new IllegalArgumentException("'" + name + "' is not " + NAME_FORM, ex);
+            throw new IllegalArgumentException(TextExcerpt.quoted(name) + " is not " + NAME_FORM, ex);
         }
     }
 

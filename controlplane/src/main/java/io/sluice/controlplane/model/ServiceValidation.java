@@ -14,6 +14,7 @@ import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.maglev.MaglevTableBuilder;
 import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSnapshotBuilder;
 
@@ -47,6 +48,22 @@ public final class ServiceValidation
             throw ChangeRejectedException.invalid(field, port, "a port 1..65535");
         }
         return (int)port;
+    }
+
+    /**
+     * Checks that an address can have a role ({@link AddressRules}).
+     *
+     * @return the address.
+     * @throws ChangeRejectedException naming the field and the address's class otherwise.
+     */
+    public static IpAddress address(final String field, final AddressRules.Role role, final IpAddress address)
+    {
+        final String refusal = AddressRules.refusal(role, address);
+        if (refusal != null)
+        {
+            throw new ChangeRejectedException(ChangeRejectedException.Reason.INVALID_ARGUMENT, field + ": " + refusal);
+        }
+        return address;
     }
 
     /**
@@ -157,6 +174,7 @@ public final class ServiceValidation
     public static void validate(final ServiceSection service)
     {
         final String name = ServiceKey.of(service).name();
+        address("service " + name + " vip", AddressRules.Role.VIP, service.vip());
         port("service " + name + " port", service.port());
         if (service.protocol() != ServiceKey.TCP && service.protocol() != ServiceKey.UDP)
         {
@@ -177,12 +195,22 @@ public final class ServiceValidation
         final Set<IpAddress> seen = new HashSet<>();
         for (final ServiceSection.BackendEntry backend : service.backends())
         {
+            address("service " + name + " backend", AddressRules.Role.BACKEND, backend.address());
+            if (backend.address().equals(service.vip()))
+            {
+                throw ChangeRejectedException.invalid("service " + name + " backend", backend.address(),
+                    "not the service's own VIP (what the LB forwards there would come back to it)");
+            }
             weight("service " + name + " backend " + backend.address() + " weight", backend.weight());
             if (!seen.add(backend.address()))
             {
                 throw new ChangeRejectedException(ChangeRejectedException.Reason.INVALID_ARGUMENT,
                     "service " + name + ": backend " + backend.address() + " is listed twice");
             }
+        }
+        if (service.sorry() != null)
+        {
+            address("service " + name + " sorry backend", AddressRules.Role.SORRY, service.sorry());
         }
         if (service.sorry() != null && seen.contains(service.sorry()))
         {

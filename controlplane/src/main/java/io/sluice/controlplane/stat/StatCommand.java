@@ -22,6 +22,7 @@ import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.DeviceNames;
 import io.sluice.controlplane.config.Durations;
 import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.dataplane.service.TextExcerpt;
 
 /**
  * {@code sluice stat}: shows the counters of a running daemon from its memory-mapped stats file,
@@ -71,7 +72,7 @@ public final class StatCommand implements Callable<Integer>
             }
             if (ns < TimeUnit.MILLISECONDS.toNanos(100))
             {
-                throw new CommandLine.TypeConversionException("'" + value + "' is shorter than 100ms");
+                throw new CommandLine.TypeConversionException(TextExcerpt.quoted(value) + " is shorter than 100ms");
             }
             return ns;
         }

@@ -373,12 +373,16 @@ public final class PacketProcessor
         {
             final DataplaneSettings settings = snapshot.settings();
             overhead = TunnelEncapsulator.overhead(false, gue, settings.gueVariant());
-            if ((w1 >>> 56) <= 1 || totalLength + overhead > settings.mtu() || packet.headroom() < overhead)
+            if ((w1 >>> 56) <= 1 || packet.headroom() < overhead)
             {
                 return NOT_FAST;
             }
         }
         else
+        {
+            return NOT_FAST;
+        }
+        if (totalLength + overhead > snapshot.settings().mtu())
         {
             return NOT_FAST;
         }
@@ -690,6 +694,10 @@ public final class PacketProcessor
         final ForwardingMode mode = service.mode();
         if (mode == ForwardingMode.DSR)
         {
+            if (l3Length > snapshot.settings().mtu())
+            {
+                return tooBig(packet, l3, l3Ipv6, 0, trackFlow);
+            }
             EthernetFlyweight.writeMacs(packet.dataAddress(), nextHopMac, portMac);
             return Verdict.FORWARD;
         }
@@ -797,25 +805,37 @@ public final class PacketProcessor
         }
         final DataplaneSettings settings = snapshot.settings();
         final int overhead = TunnelEncapsulator.overhead(backend.isIpv6(), gue, settings.gueVariant());
-        final int mtu = settings.mtu();
-        if (l3Length + overhead > mtu)
+        if (l3Length + overhead > settings.mtu())
         {
-            if (!mayAnswerTooBig)
-            {
-                return counters.drop(DropReason.TOO_BIG);
-            }
-            if (l3Ipv6)
-            {
-                return icmpResponder.packetTooBig(packet, l2Length, ipv6, mtu - overhead, portMac, nowNs, counters);
-            }
-            if (ipv4.dontFragment())
-            {
-                return icmpResponder.fragmentationNeeded(packet, l2Length, ipv4, mtu - overhead, portMac, nowNs, counters);
-            }
-            return counters.drop(DropReason.TOO_BIG);
+            return tooBig(packet, l3, l3Ipv6, overhead, mayAnswerTooBig);
         }
         return encapsulator.encapsulate(
             packet, l2Length, l3Length, l3Ipv6, backend, gue, nextHopMac, portMac, hash, snapshot, counters);
+    }
+
+    /**
+     * A packet that does not fit the egress MTU once the mode's {@code overhead} is added: the
+     * client is told the size that fits (ICMPv6 packet too big, or ICMP fragmentation needed when
+     * the IPv4 packet forbids fragmenting), else the packet is dropped as {@link DropReason#TOO_BIG}.
+     * Sluice never fragments: DSR and tunnels alike forward whole packets.
+     */
+    private int tooBig(final PacketBuffer packet, final long l3, final boolean l3Ipv6, final int overhead, final boolean mayAnswer)
+    {
+        final int l2Length = (int)(l3 - packet.dataAddress());
+        final int fits = snapshot.settings().mtu() - overhead;
+        if (!mayAnswer)
+        {
+            return counters.drop(DropReason.TOO_BIG);
+        }
+        if (l3Ipv6)
+        {
+            return icmpResponder.packetTooBig(packet, l2Length, ipv6, fits, portMac, nowNs, counters);
+        }
+        if (ipv4.dontFragment())
+        {
+            return icmpResponder.fragmentationNeeded(packet, l2Length, ipv4, fits, portMac, nowNs, counters);
+        }
+        return counters.drop(DropReason.TOO_BIG);
     }
 
     /**

@@ -73,13 +73,25 @@ public record DataplaneSettings(
         staticNeighbours = List.copyOf(staticNeighbours);
         requireFamily("gatewayIpv4", gatewayIpv4, false);
         requireFamily("gatewayIpv6", gatewayIpv6, true);
+        requireUsable(AddressRules.Role.GATEWAY, gatewayIpv4);
+        requireUsable(AddressRules.Role.GATEWAY, gatewayIpv6);
+        for (final IpAddress a : localAddresses)
+        {
+            requireUsable(AddressRules.Role.LOCAL, a);
+        }
         for (final IpAddress a : tunnelSourcesIpv4)
         {
             requireFamily("tunnelSourcesIpv4", a, false);
+            requireUsable(AddressRules.Role.TUNNEL_SOURCE, a);
         }
         for (final IpAddress a : tunnelSourcesIpv6)
         {
             requireFamily("tunnelSourcesIpv6", a, true);
+            requireUsable(AddressRules.Role.TUNNEL_SOURCE, a);
+        }
+        for (final StaticNeighbour neighbour : staticNeighbours)
+        {
+            requireUsable(AddressRules.Role.STATIC_NEIGHBOUR, neighbour.address());
         }
         if (guePort < 1 || guePort > 65535)
         {
@@ -148,6 +160,15 @@ public record DataplaneSettings(
         return new DataplaneSettings(
             localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
             tcpClosingTimeoutNs, otherIdleTimeoutNs, neighbours);
+    }
+
+    private static void requireUsable(final AddressRules.Role role, final IpAddress address)
+    {
+        final String refusal = address == null ? null : AddressRules.refusal(role, address);
+        if (refusal != null)
+        {
+            throw new IllegalArgumentException(refusal);
+        }
     }
 
     private static void requireFamily(final String name, final IpAddress address, final boolean ipv6)

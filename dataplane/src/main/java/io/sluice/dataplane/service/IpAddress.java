@@ -17,6 +17,9 @@ import io.sluice.dataplane.flow.FlowKey;
  */
 public record IpAddress(long hi, long lo, boolean ipv6)
 {
+    /** The longest text of an address literal, with blanks around it (an IPv6 address with an IPv4 tail is 45). */
+    public static final int MAX_TEXT_LENGTH = 64;
+
     /**
      * An IPv4 address.
      *
@@ -47,14 +50,19 @@ public record IpAddress(long hi, long lo, boolean ipv6)
      */
     public static IpAddress parse(final String text)
     {
+        if (text != null && text.length() > MAX_TEXT_LENGTH)
+        {
+            throw new IllegalArgumentException(TextExcerpt.quoted(text) + " is not an IP address literal: it is longer than " +
+                MAX_TEXT_LENGTH + " characters");
+        }
         if (text == null || text.isBlank() ||
             !(text.indexOf(':') >= 0 || text.strip().matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}")))
         {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 (four decimal octets) or IPv6 address literal");
+            throw new IllegalArgumentException(TextExcerpt.quoted(text) + " is not an IPv4 (four decimal octets) or IPv6 address literal");
         }
         if (text.indexOf(':') >= 0 && text.indexOf('.') >= 0 && text.strip().toLowerCase(java.util.Locale.ROOT).startsWith("::ffff:"))
         {
-            throw new IllegalArgumentException("'" + text + "' is an IPv4-mapped IPv6 address: write the IPv4 address itself");
+            throw new IllegalArgumentException(TextExcerpt.quoted(text) + " is an IPv4-mapped IPv6 address: write the IPv4 address itself");
         }
         final InetAddress inet;
         try
@@ -63,7 +71,7 @@ public record IpAddress(long hi, long lo, boolean ipv6)
         }
         catch (final UnknownHostException ex)
         {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address literal", ex);
+            throw new IllegalArgumentException(TextExcerpt.quoted(text) + " is not an IPv4 or IPv6 address literal", ex);
         }
         return of(inet);
     }

@@ -241,9 +241,18 @@ public final class ServiceSnapshotBuilder
     {
         final Set<String> names = new HashSet<>();
         final Set<IpAddress> locals = new HashSet<>(settings.localAddresses());
+        final Set<IpAddress> lbAddresses = new HashSet<>(locals);
+        lbAddresses.addAll(settings.tunnelSourcesIpv4());
+        lbAddresses.addAll(settings.tunnelSourcesIpv6());
+        final Set<IpAddress> vips = new HashSet<>();
+        for (final ServiceSpec spec : specs)
+        {
+            vips.add(spec.vip());
+        }
         for (final ServiceSpec spec : specs)
         {
             final String name = spec.name();
+            requireAddress(name, AddressRules.Role.VIP, spec.vip());
             if (spec.protocol() != PROTOCOL_TCP && spec.protocol() != PROTOCOL_UDP)
             {
                 throw new IllegalArgumentException("service " + name + ": protocol " + spec.protocol() + " is not tcp (6) or udp (17)");
@@ -273,12 +282,47 @@ public final class ServiceSnapshotBuilder
             final Set<IpAddress> seen = new HashSet<>();
             for (final ServiceSpec.BackendSpec backend : spec.backends())
             {
+                validateBackendAddress(spec, backend.address(), vips, lbAddresses);
                 validateBackend(settings, spec, backend);
                 if (!seen.add(backend.address()))
                 {
                     throw new IllegalArgumentException("service " + name + ": backend " + backend.address() + " is listed twice");
                 }
             }
+        }
+    }
+
+    private static void requireAddress(final String name, final AddressRules.Role role, final IpAddress address)
+    {
+        final String refusal = AddressRules.refusal(role, address);
+        if (refusal != null)
+        {
+            throw new IllegalArgumentException("service " + name + ": " + refusal);
+        }
+    }
+
+    /**
+     * A backend must be an address packets can reach that is neither the LB nor one of its VIPs:
+     * the LB answers ARP / ND for those, so what it forwards there would come straight back to it.
+     */
+    private static void validateBackendAddress(
+        final ServiceSpec spec, final IpAddress backend, final Set<IpAddress> vips, final Set<IpAddress> lbAddresses)
+    {
+        requireAddress(spec.name(), AddressRules.Role.BACKEND, backend);
+        if (backend.equals(spec.vip()))
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": backend " + backend +
+                " is the service's own VIP: what the LB forwards there would come back to it");
+        }
+        if (vips.contains(backend))
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": backend " + backend +
+                " is the VIP of another service of this LB: what the LB forwards there would come back to it");
+        }
+        if (lbAddresses.contains(backend))
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": backend " + backend +
+                " is an address of the LB itself (network.addresses or a tunnel source)");
         }
     }
 

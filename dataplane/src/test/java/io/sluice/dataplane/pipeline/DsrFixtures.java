@@ -1,5 +1,6 @@
 package io.sluice.dataplane.pipeline;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static io.sluice.dataplane.pipeline.Frames.*;
@@ -30,7 +31,24 @@ public final class DsrFixtures
         final byte[] v6WithHopByHop = ipv6(CLIENT6, VIP6_DSR, 0, 64, 0, 0, hopByHop);
         final byte[] ttlOne = tcpV4(VIP_DSR, 80, 1, TCP_ACK);
         final byte[] payload = tcpV4(VIP_DSR, 80, 64, TCP_ACK | 0x08);
+        final byte[] full = ipv4(CLIENT, VIP_DSR, TCP, 64, 0, 0x4000, 2, tcp(CLIENT, VIP_DSR, 40010, 80, TCP_ACK, new byte[MTU - 40]));
+        final byte[] big = ipv4(CLIENT, VIP_DSR, TCP, 64, 0, 0x4000, 3, tcp(CLIENT, VIP_DSR, 40011, 80, TCP_ACK, new byte[MTU - 39]));
+        final byte[] bigNoDf = ipv4(CLIENT, VIP_DSR, TCP, 64, 0, 0, 4, tcp(CLIENT, VIP_DSR, 40012, 80, TCP_ACK, new byte[MTU - 39]));
+        final byte[] big6 = ipv6(CLIENT6, VIP6_DSR, TCP, 64, 0, 0, tcp(CLIENT6, VIP6_DSR, 40013, 80, TCP_ACK, new byte[MTU - 59]));
         return List.of(
+            PacketFixture.transmit("DSR IPv4 of exactly the MTU: forwarded whole",
+                ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4, full), Verdict.FORWARD,
+                ethernet(DSR_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV4, full)),
+            PacketFixture.transmit("DSR IPv4 one byte above the MTU with DF: ICMP fragmentation needed, next-hop MTU 1500, from the VIP",
+                ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4, big), Verdict.REPLY,
+                ethernet(ROUTER_MAC, LB_MAC, ETHERTYPE_IPV4, ipv4(VIP_DSR, CLIENT, ICMP, 64, 0, 0, 0,
+                    icmpv4(3, 4, MTU, Arrays.copyOf(big, 548))))),
+            PacketFixture.drop("DSR IPv4 above the MTU without DF: Sluice does not fragment",
+                ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4, bigNoDf), DropReason.TOO_BIG),
+            PacketFixture.transmit("DSR IPv6 above the MTU: ICMPv6 packet too big, MTU 1500, quoting up to 1280 bytes in all",
+                ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV6, big6), Verdict.REPLY,
+                ethernet(ROUTER_MAC, LB_MAC, ETHERTYPE_IPV6, ipv6(VIP6_DSR, CLIENT6, ICMPV6, 64, 0, 0,
+                    icmpv6(VIP6_DSR, CLIENT6, 2, 0, MTU, Arrays.copyOf(big6, 1232))))),
             PacketFixture.transmit("DSR IPv4 TCP SYN: destination MAC becomes the backend's, source MAC the LB's",
                 padded(ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4, v4)), Verdict.FORWARD,
                 padded(ethernet(DSR_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV4, v4))),

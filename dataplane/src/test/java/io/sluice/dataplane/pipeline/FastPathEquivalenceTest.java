@@ -110,7 +110,7 @@ class FastPathEquivalenceTest
             assertEquals(general.flows().size(), fast.flows().size(), "flows in the table");
             assertTrafficEqual(general, fast);
             fast.assertCountersAddUp();
-            assertTrue(forwarded > ROUNDS / 4, "most frames should be forwarded, got " + forwarded);
+            assertTrue(forwarded > ROUNDS / 5, "a fifth of the frames or more should be forwarded, got " + forwarded);
             assertEquals(0, general.processor().fastPathPackets());
             assertTrue(fast.processor().fastPathPackets() > ROUNDS / 4,
                 "the fast path should take most frames, took " + fast.processor().fastPathPackets());

@@ -115,6 +115,41 @@ class ServiceSnapshotTest
     }
 
     @Test
+    void shouldRejectBackendsThatArriveBackAtTheLbAndVipsThatCannotBeReached()
+    {
+        assertMessage("service 192.0.2.10:80/tcp: backend 192.0.2.10 is the service's own VIP",
+            List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "192.0.2.10")));
+        assertMessage("service 192.0.2.10:80/tcp: backend 192.0.2.11 is the VIP of another service of this LB",
+            List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "192.0.2.11"), spec("192.0.2.11", 80, 6, ForwardingMode.DSR)));
+        assertMessage("service 192.0.2.10:80/tcp: backend 10.0.0.2 is an address of the LB itself",
+            List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.2")));
+        assertMessage("service 192.0.2.10:80/tcp: backend 10.0.0.100 is an address of the LB itself",
+            List.of(spec("192.0.2.10", 80, 6, ForwardingMode.IPIP, "10.0.0.100")));
+        assertMessage("service 192.0.2.10:80/tcp: 127.0.0.2 is a loopback address",
+            List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "127.0.0.2")));
+        assertMessage("service 255.255.255.255:80/tcp: 255.255.255.255 is the limited broadcast address",
+            List.of(spec("255.255.255.255", 80, 6, ForwardingMode.DSR, "10.0.0.11")));
+        assertMessage("it cannot be a VIP", List.of(spec("0.0.0.0", 80, 6, ForwardingMode.DSR, "10.0.0.11")));
+        assertMessage("it cannot be a VIP", List.of(spec("ff02::1", 80, 6, ForwardingMode.GUE, "10.0.0.11")));
+        assertEquals(0, neighbours.size(), "a refused configuration registers no neighbour");
+    }
+
+    @Test
+    void shouldRejectLbAddressesThatNameNoHost()
+    {
+        final IllegalArgumentException local = assertThrows(IllegalArgumentException.class, () -> DataplaneSettings.of(
+            List.of(IpAddress.parse("0.0.0.0")), List.of(), List.of()));
+        assertTrue(local.getMessage().endsWith("it cannot be a LB address"), local.getMessage());
+        final IllegalArgumentException source = assertThrows(IllegalArgumentException.class, () -> DataplaneSettings.of(
+            List.of(), List.of(IpAddress.parse("224.1.1.1")), List.of()));
+        assertTrue(source.getMessage().endsWith("it cannot be a tunnel source"), source.getMessage());
+        final IllegalArgumentException gateway = assertThrows(IllegalArgumentException.class,
+            () -> settings.withGateways(IpAddress.parse("127.0.0.1"), null));
+        assertTrue(gateway.getMessage().endsWith("it cannot be a gateway"), gateway.getMessage());
+        settings.withGateways(null, IpAddress.parse("fe80::1"));
+    }
+
+    @Test
     void shouldRejectSettingsOutsideTheirRange()
     {
         assertThrows(IllegalArgumentException.class, () -> settings.withMtu(1000));
