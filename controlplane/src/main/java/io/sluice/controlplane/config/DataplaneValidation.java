@@ -9,7 +9,6 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
-import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
@@ -18,8 +17,8 @@ import io.sluice.dataplane.service.ServiceSpec;
  * The last step of loading: runs the dataplane's own validation on a configuration whose every
  * value already passed the loader's checks, so that what only the dataplane knows (address
  * families per forwarding mode, tunnel source pools, the IPv6 minimum MTU inside tunnels, VIPs
- * that are local addresses) is found before EAL starts. Each service is built alone into a
- * throwaway snapshot, so every faulty service is reported, then all of them together. A problem is
+ * that are local addresses) is found before EAL starts. Each service is checked alone (the snapshot
+ * builder's checks, nothing built), so every faulty service is reported, then all of them together. A problem is
  * placed at the backend or VIP the dataplane's message names, else at the service.
  */
 final class DataplaneValidation
@@ -63,7 +62,7 @@ final class DataplaneValidation
         {
             try
             {
-                ServiceSnapshotBuilder.build(settings, List.of(specs.get(i)), new NeighbourTable(NEIGHBOUR_CAPACITY));
+                ServiceSnapshotBuilder.check(settings, List.of(specs.get(i)), NEIGHBOUR_CAPACITY);
             }
             catch (final IllegalArgumentException ex)
             {
@@ -75,7 +74,7 @@ final class DataplaneValidation
         {
             try
             {
-                ServiceSnapshotBuilder.build(settings, specs, new NeighbourTable(NEIGHBOUR_CAPACITY));
+                ServiceSnapshotBuilder.check(settings, specs, NEIGHBOUR_CAPACITY);
             }
             catch (final IllegalArgumentException ex)
             {

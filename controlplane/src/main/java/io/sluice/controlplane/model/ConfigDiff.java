@@ -1,6 +1,7 @@
 package io.sluice.controlplane.model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,16 +175,22 @@ public final class ConfigDiff
     private static void backends(
         final List<ConfigChange> changes, final ServiceKey key, final ServiceSection before, final ServiceSection next)
     {
+        if (before.backends().equals(next.backends()))
+        {
+            return;
+        }
+        final Map<IpAddress, ServiceSection.BackendEntry> previous = byAddress(before);
+        final Map<IpAddress, ServiceSection.BackendEntry> following = byAddress(next);
         for (final ServiceSection.BackendEntry backend : before.backends())
         {
-            if (next.backend(backend.address()) == null)
+            if (!following.containsKey(backend.address()))
             {
                 changes.add(new ConfigChange(ConfigChange.Kind.REMOVED, new BackendRef(key, backend.address()).toString(), ""));
             }
         }
         for (final ServiceSection.BackendEntry backend : next.backends())
         {
-            final ServiceSection.BackendEntry old = before.backend(backend.address());
+            final ServiceSection.BackendEntry old = previous.get(backend.address());
             final String subject = new BackendRef(key, backend.address()).toString();
             if (old == null)
             {
@@ -194,6 +201,16 @@ public final class ConfigDiff
                 changes.add(new ConfigChange(ConfigChange.Kind.CHANGED, subject, "weight " + old.weight() + " -> " + backend.weight()));
             }
         }
+    }
+
+    private static Map<IpAddress, ServiceSection.BackendEntry> byAddress(final ServiceSection service)
+    {
+        final Map<IpAddress, ServiceSection.BackendEntry> map = new HashMap<>(service.backends().size() * 2);
+        for (final ServiceSection.BackendEntry backend : service.backends())
+        {
+            map.put(backend.address(), backend);
+        }
+        return map;
     }
 
     /**

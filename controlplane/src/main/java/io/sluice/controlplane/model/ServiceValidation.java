@@ -13,7 +13,6 @@ import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.maglev.MaglevTableBuilder;
-import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSnapshotBuilder;
@@ -237,7 +236,7 @@ public final class ServiceValidation
     {
         try
         {
-            ServiceSnapshotBuilder.build(config.settings(), config.serviceSpecs(), new NeighbourTable(NEIGHBOUR_CAPACITY));
+            ServiceSnapshotBuilder.check(config.settings(), config.serviceSpecs(), NEIGHBOUR_CAPACITY);
             return null;
         }
         catch (final IllegalArgumentException ex)

@@ -219,6 +219,71 @@ class ConfigLoaderTest
     }
 
     @Test
+    void shouldRefuseAddressesOfClassesThatCannotWorkWhereTheFileGivesThem()
+    {
+        assertProblems(MINIMAL_DATAPLANE + """
+            network:
+              addresses: [0.0.0.0]
+              gateway: { ipv4: 127.0.0.1 }
+              tunnel: { sources: [224.0.0.1] }
+            services:
+              - vip: 255.255.255.255
+                port: 80
+                mode: dsr
+                backends:
+                  - { address: 127.0.0.1 }
+                  - { address: "::" }
+                  - { address: ff02::1 }
+            """,
+            "/etc/sluice/lab.yaml:5:15: network.addresses[0]: '0.0.0.0' is not valid: 0.0.0.0 is the unspecified address " +
+                "(0.0.0.0): it names no host, it cannot be a LB address",
+            "/etc/sluice/lab.yaml:6:20: network.gateway.ipv4: '127.0.0.1' is not valid: 127.0.0.1 is a loopback address " +
+                "(127.0.0.0/8): packets to it never leave a host, it cannot be a gateway",
+            "/etc/sluice/lab.yaml:7:23: network.tunnel.sources[0]: '224.0.0.1' is not valid: 224.0.0.1 is a multicast address " +
+                "(224.0.0.0/4): it names a group, not one host, it cannot be a tunnel source",
+            "/etc/sluice/lab.yaml:9:10: services[0].vip: '255.255.255.255' is not valid: 255.255.255.255 is the limited " +
+                "broadcast address (255.255.255.255): it reaches every host of a link, it cannot be a VIP",
+            "/etc/sluice/lab.yaml:13:20: services[0].backends[0].address: '127.0.0.1' is not valid: 127.0.0.1 is a loopback " +
+                "address (127.0.0.0/8): packets to it never leave a host, it cannot be a backend",
+            "/etc/sluice/lab.yaml:14:20: services[0].backends[1].address: '::' is not valid: 0:0:0:0:0:0:0:0 is the " +
+                "unspecified address (::): it names no host, it cannot be a backend",
+            "/etc/sluice/lab.yaml:15:20: services[0].backends[2].address: 'ff02::1' is not valid: ff02:0:0:0:0:0:0:1 is a " +
+                "multicast address (ff00::/8): it names a group, not one host, it cannot be a backend");
+    }
+
+    @Test
+    void shouldRefuseABackendThatIsItsOwnVipAnotherVipOrTheLb()
+    {
+        final List<String> problems = problems(MINIMAL_DATAPLANE + """
+            network:
+              addresses: [203.0.113.2]
+            services:
+              - { vip: 192.0.2.10, port: 80, mode: dsr, backends: [{ address: 192.0.2.10 }] }
+              - { vip: 192.0.2.12, port: 80, mode: dsr, backends: [{ address: 203.0.113.2 }] }
+            """);
+        assertEquals(List.of("/etc/sluice/lab.yaml:7:67: services[0].backends[0].address: '192.0.2.10' is not valid: backend " +
+            "192.0.2.10 is the service's own VIP: what the LB forwards there would come back to it",
+            "/etc/sluice/lab.yaml:8:67: services[1].backends[0].address: '203.0.113.2' is not valid: backend 203.0.113.2 is " +
+            "an address of the LB itself (network.addresses or a tunnel source)"), problems);
+        final List<String> loop = problems(MINIMAL_DATAPLANE + """
+            services:
+              - { vip: 192.0.2.11, port: 80, mode: dsr, backends: [{ address: 192.0.2.12 }] }
+              - { vip: 192.0.2.12, port: 80, mode: dsr, backends: [] }
+            """);
+        assertEquals(1, loop.size(), loop.toString());
+        assertTrue(loop.getFirst().contains("backend 192.0.2.12 is the VIP of another service of this LB"), loop.getFirst());
+    }
+
+    @Test
+    void shouldQuoteOnlyTheStartOfAValueFarTooLong()
+    {
+        final List<String> problems = problems(MINIMAL_DATAPLANE + "services:\n  - { vip: " + "9".repeat(20_000) +
+            ", port: 80, mode: dsr, backends: [] }\n");
+        assertEquals(List.of("/etc/sluice/lab.yaml:5:12: services[0].vip: '" + "9".repeat(64) + "... (20000 characters)' is " +
+            "not valid: an IPv4 or IPv6 address"), problems);
+    }
+
+    @Test
     void shouldRejectABackendListedTwiceWhenInOneService()
     {
         assertProblems(MINIMAL_DATAPLANE + """

@@ -45,6 +45,46 @@ public final class ServiceSnapshotBuilder
     }
 
     /**
+     * Runs every check {@link #build} runs, without building anything: for validating a
+     * configuration before it is applied, at a cost that grows with the number of services and
+     * backends, not with their Maglev tables.
+     *
+     * @param settings          dataplane settings.
+     * @param specs             every service.
+     * @param neighbourCapacity the size of the neighbour table the configuration must fit in.
+     * @throws IllegalArgumentException naming the service and the problem, as {@link #build} would.
+     */
+    public static void check(final DataplaneSettings settings, final List<ServiceSpec> specs, final int neighbourCapacity)
+    {
+        validate(settings, specs);
+        final Set<IpAddress> neighbourAddresses = new HashSet<>();
+        int backends = 0;
+        for (final ServiceSpec spec : specs)
+        {
+            backends += spec.backends().size();
+            for (final ServiceSpec.BackendSpec backend : spec.backends())
+            {
+                neighbourAddresses.add(nextHop(spec.mode(), backend.address(), settings));
+            }
+        }
+        for (final DataplaneSettings.StaticNeighbour neighbour : settings.staticNeighbours())
+        {
+            neighbourAddresses.add(neighbour.address());
+        }
+        if (neighbourAddresses.size() > neighbourCapacity)
+        {
+            throw new IllegalArgumentException("too many next hops: the neighbour table holds " + neighbourCapacity +
+                " addresses and this configuration has " + neighbourAddresses.size());
+        }
+        if (specs.size() > ServiceSnapshot.MAX_SERVICES || backends > ServiceSnapshot.MAX_BACKENDS)
+        {
+            throw new IllegalArgumentException("too many services or backends: at most " + ServiceSnapshot.MAX_SERVICES +
+                " services and " + ServiceSnapshot.MAX_BACKENDS + " backends in all, this configuration has " + specs.size() +
+                " and " + backends);
+        }
+    }
+
+    /**
      * Builds the snapshot that follows {@code previous}.
      *
      * @param previous   the snapshot in force, or null for the first.
@@ -59,7 +99,7 @@ public final class ServiceSnapshotBuilder
         final NeighbourTable neighbours)
     {
         validate(settings, specs);
-        final MaglevTable[] maglevs = buildMaglevTables(specs);
+        final MaglevTable[] maglevs = buildMaglevTables(previous, specs);
         final Set<IpAddress> nextHops = new LinkedHashSet<>();
         for (final ServiceSpec spec : specs)
         {
@@ -163,12 +203,28 @@ public final class ServiceSnapshotBuilder
         }
     }
 
-    private static MaglevTable[] buildMaglevTables(final List<ServiceSpec> specs)
+    /**
+     * The Maglev table of every service: the previous snapshot's table where the service's backends,
+     * weights and table size are unchanged (a table depends on nothing else), so that a change costs
+     * the tables it changes, not the tables of every service.
+     */
+    private static MaglevTable[] buildMaglevTables(final ServiceSnapshot previous, final List<ServiceSpec> specs)
     {
+        final Map<String, Service> previousServices = new HashMap<>();
+        for (int s = 0; previous != null && s < previous.serviceCount(); s++)
+        {
+            previousServices.put(previous.serviceAt(s).spec().name(), previous.serviceAt(s));
+        }
         final MaglevTable[] tables = new MaglevTable[specs.size()];
         for (int s = 0; s < specs.size(); s++)
         {
             final ServiceSpec spec = specs.get(s);
+            final Service before = previousServices.get(spec.name());
+            if (before != null && before.spec().maglevSize() == spec.maglevSize() && sameMaglevInputs(before.spec(), spec))
+            {
+                tables[s] = before.maglev();
+                continue;
+            }
             final List<MaglevBackend> backends = new ArrayList<>(spec.backends().size());
             for (final ServiceSpec.BackendSpec backend : spec.backends())
             {
@@ -184,6 +240,24 @@ public final class ServiceSnapshotBuilder
             }
         }
         return tables;
+    }
+
+    private static boolean sameMaglevInputs(final ServiceSpec before, final ServiceSpec next)
+    {
+        final List<ServiceSpec.BackendSpec> a = before.backends();
+        final List<ServiceSpec.BackendSpec> b = next.backends();
+        if (a.size() != b.size())
+        {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++)
+        {
+            if (!a.get(i).address().equals(b.get(i).address()) || a.get(i).weight() != b.get(i).weight())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -271,7 +345,13 @@ public final class ServiceSnapshotBuilder
             }
             requireTimeout(name, "tcp idle timeout", spec.tcpIdleTimeoutNs());
             requireTimeout(name, "udp idle timeout", spec.udpIdleTimeoutNs());
-            if (!MaglevTableBuilder.isPrime(spec.maglevSize()) || spec.maglevSize() <= spec.backends().size())
+            if (spec.backends().size() > MaglevTable.MAX_BACKENDS)
+            {
+                throw new IllegalArgumentException("service " + name + ": " + spec.backends().size() +
+                    " backends, a service has at most " + MaglevTable.MAX_BACKENDS);
+            }
+            if (spec.maglevSize() > MaglevTable.MAX_SIZE || !MaglevTableBuilder.isPrime(spec.maglevSize()) ||
+                spec.maglevSize() <= spec.backends().size())
             {
                 throw new IllegalArgumentException("service " + name + ": Maglev table size " + spec.maglevSize() +
                     " must be a prime above the number of backends (" + spec.backends().size() + "), e.g. " +

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +133,31 @@ class ServiceSnapshotTest
         assertMessage("it cannot be a VIP", List.of(spec("0.0.0.0", 80, 6, ForwardingMode.DSR, "10.0.0.11")));
         assertMessage("it cannot be a VIP", List.of(spec("ff02::1", 80, 6, ForwardingMode.GUE, "10.0.0.11")));
         assertEquals(0, neighbours.size(), "a refused configuration registers no neighbour");
+    }
+
+    private static ServiceSpec withBackends(final ServiceSpec spec, final List<ServiceSpec.BackendSpec> backends)
+    {
+        return new ServiceSpec(spec.vip(), spec.port(), spec.protocol(), spec.mode(), backends, spec.maglevSize(),
+            spec.tcpIdleTimeoutNs(), spec.udpIdleTimeoutNs(), spec.scheduler(), spec.onePacketScheduling());
+    }
+
+    @Test
+    void shouldKeepTheMaglevTableOfEveryServiceAChangeDoesNotTouch()
+    {
+        final ServiceSpec web = spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11", "10.0.0.12");
+        final ServiceSpec dns = spec("192.0.2.53", 53, 17, ForwardingMode.DSR, "10.0.0.21", "10.0.0.22");
+        final ServiceSnapshot first = ServiceSnapshotBuilder.build(settings, List.of(web, dns), neighbours);
+        final ServiceSpec heavier = withBackends(web, List.of(new ServiceSpec.BackendSpec(IpAddress.parse("10.0.0.11"), 1),
+            new ServiceSpec.BackendSpec(IpAddress.parse("10.0.0.12"), 3)));
+
+        final ServiceSnapshot second = ServiceSnapshotBuilder.build(first, settings, List.of(dns, heavier), neighbours);
+
+        assertSame(first.serviceAt(1).maglev(), second.serviceAt(0).maglev(), "dns is unchanged: its table is reused");
+        assertNotSame(first.serviceAt(0).maglev(), second.serviceAt(1).maglev(), "a weight changed: web's table is rebuilt");
+        assertEquals(List.of(1, 3), List.of(second.serviceAt(1).backend(0).weight(), second.serviceAt(1).backend(1).weight()));
+        final ServiceSnapshot reordered = ServiceSnapshotBuilder.build(second, settings, List.of(dns,
+            withBackends(heavier, List.of(heavier.backends().get(1), heavier.backends().get(0)))), neighbours);
+        assertNotSame(second.serviceAt(1).maglev(), reordered.serviceAt(1).maglev(), "table indices are list positions");
     }
 
     @Test
