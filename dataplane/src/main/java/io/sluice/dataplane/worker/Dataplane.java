@@ -57,6 +57,7 @@ public final class Dataplane implements AutoCloseable
     private final DataplaneConfig config;
     private final NeighbourTable neighbours;
     private final SnapshotPublisher snapshots;
+    private final FrameSizing frames;
     private final MbufPool pool;
     private final Port port;
     private final long portMac;
@@ -87,13 +88,14 @@ public final class Dataplane implements AutoCloseable
         this.neighbours = new NeighbourTable(NEIGHBOUR_CAPACITY);
         this.snapshots = new SnapshotPublisher(ServiceSnapshotBuilder.build(settings, services, neighbours));
         final int workers = config.workers();
+        this.frames = FrameSizing.of(config.device(), settings.mtu());
         this.pool = MbufPool.create("sluice-" + POOL_SEQUENCE.incrementAndGet(), config.mbufs(),
-            DataplaneConfig.MEMPOOL_CACHE_SIZE, MbufPool.DEFAULT_DATA_ROOM_SIZE);
+            DataplaneConfig.MEMPOOL_CACHE_SIZE, frames.dataRoomSize());
         Port openedPort = null;
         StatsFile ownStats = null;
         try
         {
-            openedPort = Port.open(config.device(), new PortConfig(workers, workers, config.rxDescriptors(),
+            openedPort = Port.open(frames.device(), new PortConfig(workers, workers, config.rxDescriptors(),
                 config.txDescriptors(), config.promiscuous()), pool);
             if (openedPort.config().rxQueues() < workers || openedPort.config().txQueues() < workers)
             {
@@ -280,6 +282,11 @@ public final class Dataplane implements AutoCloseable
      */
     public long apply(final DataplaneSettings settings, final List<ServiceSpec> services)
     {
+        if (settings.mtu() > frames.maxMtu())
+        {
+            throw new IllegalArgumentException("mtu " + settings.mtu() + " is above the " + frames.maxMtu() + " that the port's " +
+                "buffers were sized for when it opened (" + frames.frameCapacity() + "-byte frames): restart to raise the mtu");
+        }
         final long applied = await(control.submit(() ->
         {
             final ServiceSnapshot next = ServiceSnapshotBuilder.build(snapshots.current(), settings, services, neighbours);

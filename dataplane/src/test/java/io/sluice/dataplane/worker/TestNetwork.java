@@ -155,6 +155,17 @@ final class TestNetwork implements AutoCloseable
             "dev", peerInterface);
     }
 
+    /**
+     * Sets the MTU of both ends.
+     *
+     * @param mtu the MTU.
+     */
+    void mtu(final int mtu)
+    {
+        run("ip", "link", "set", "dev", hostInterface, "mtu", Integer.toString(mtu));
+        run("ip", "-n", namespace, "link", "set", "dev", peerInterface, "mtu", Integer.toString(mtu));
+    }
+
     /** Deletes every learned (non-permanent) neighbour entry of the peer end. */
     void flushNeighbours()
     {

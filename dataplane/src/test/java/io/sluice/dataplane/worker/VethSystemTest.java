@@ -12,6 +12,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -71,6 +72,8 @@ class VethSystemTest
     private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int POOL_SIZE = 4095;
     private static final int DESCRIPTORS = 512;
+    private static final int JUMBO_MTU = 9000;
+    private static final java.util.concurrent.atomic.AtomicInteger POOLS = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A DPDK driver that reaches a Linux interface, and the names its test network uses. */
     enum Driver
@@ -156,15 +159,53 @@ class VethSystemTest
             "every mbuf but those DPDK's driver keeps returned to the pool after close");
     }
 
+    /**
+     * A 4,000-byte ping on a veth with a 9,000-byte MTU: DPDK's af_packet driver cuts every frame
+     * to its ring frame size (2,048 bytes by default, about 1,980 of packet), so the dataplane
+     * opens the port with ring frames and mbufs sized from the MTU ({@link FrameSizing}), as
+     * {@link Dataplane} does; the echo must come back whole.
+     */
+    @Test
+    void shouldAnswerAFourThousandBytePingWholeWhenAfPacketIsSizedForAJumboMtu() throws Exception
+    {
+        network = TestNetwork.create("slv-jp", "slv-jp0", "slv-jp1", BACKEND_IPV4 + "/24", BACKEND_IPV6 + "/64");
+        network.mtu(JUMBO_MTU);
+        network.route(VIP_IPV4 + "/32", LB_IPV4);
+        final FrameSizing frames = FrameSizing.of("net_af_packet52,iface=" + network.hostInterface(), JUMBO_MTU);
+        start(frames.device(), JUMBO_MTU, frames.dataRoomSize());
+        assertTrue(stepUntil(() -> resolved(BACKEND_IPV4)), "backend not resolved: " + describe());
+
+        final Process ping = network.startInNamespace("ping", "-4", "-n", "-c", "1", "-w", "5", "-M", "do", "-s", "3972", VIP_IPV4);
+        assertTrue(stepUntil(() -> !ping.isAlive()), "ping still running: " + describe());
+        final String output = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, ping.waitFor(), "ping failed: " + output + describe());
+        assertTrue(output.contains("3980 bytes from " + VIP_IPV4), output);
+        assertEquals(0, counters.get(DropReason.MALFORMED_IPV4), "no frame was cut short: " + describe());
+        assertKernelVerifiedTheIpv4Reply();
+    }
+
+    private void assertKernelVerifiedTheIpv4Reply()
+    {
+        assertEquals(0, network.kernelCounter("IpExtInCsumErrors"));
+        assertEquals(0, network.kernelCounter("IcmpInCsumErrors"));
+        assertTrue(network.kernelCounter("IcmpInEchoReps") >= 1, "the kernel's ICMP layer accepted the echo reply");
+    }
+
     private void start(final Driver driver)
+    {
+        start(driver.device(network.hostInterface()), DataplaneSettings.DEFAULT_MTU, MbufPool.DEFAULT_DATA_ROOM_SIZE);
+    }
+
+    private void start(final String device, final int mtu, final int dataRoomSize)
     {
         neighbours = new NeighbourTable(16);
         final DataplaneSettings settings = DataplaneSettings.of(
-            List.of(IpAddress.parse(LB_IPV4), IpAddress.parse(LB_IPV6)), List.of(), List.of());
+            List.of(IpAddress.parse(LB_IPV4), IpAddress.parse(LB_IPV6)), List.of(), List.of()).withMtu(mtu);
         final SnapshotPublisher snapshots = new SnapshotPublisher(ServiceSnapshotBuilder.build(settings,
             List.of(dsrService(VIP_IPV4, BACKEND_IPV4), dsrService(VIP_IPV6, BACKEND_IPV6)), neighbours));
-        pool = DpdkTestSupport.newPool(POOL_SIZE);
-        port = Port.open(driver.device(network.hostInterface()), new PortConfig(1, 1, DESCRIPTORS, DESCRIPTORS, false), pool);
+        DpdkTestSupport.eal();
+        pool = MbufPool.create("veth_pool_" + POOLS.incrementAndGet(), POOL_SIZE, 0, dataRoomSize);
+        port = Port.open(device, new PortConfig(1, 1, DESCRIPTORS, DESCRIPTORS, false), pool);
         driverMbufs = pool.inUseCount();
         final long portMac = port.macAddress().value();
         flows = new FlowTable(1 << 10, TimeUnit.SECONDS.toNanos(1));
