@@ -24,9 +24,6 @@ import io.sluice.dataplane.service.ServiceSpec;
  */
 final class DataplaneValidation
 {
-    /** Neighbour table size of the throwaway snapshots, the dataplane's own. */
-    static final int NEIGHBOUR_CAPACITY = 4096;
-
     private final YamlReader reader;
     private final YamlReader.Section top;
 
@@ -58,12 +55,13 @@ final class DataplaneValidation
             return;
         }
         final List<ServiceSpec> specs = config.serviceSpecs();
+        final int neighbourCapacity = config.dataplane().neighbourCapacity();
         boolean eachValid = true;
         for (int i = 0; i < specs.size(); i++)
         {
             try
             {
-                ServiceSnapshotBuilder.build(settings, List.of(specs.get(i)), new NeighbourTable(NEIGHBOUR_CAPACITY));
+                ServiceSnapshotBuilder.build(settings, List.of(specs.get(i)), new NeighbourTable(neighbourCapacity));
             }
             catch (final IllegalArgumentException ex)
             {
@@ -75,7 +73,7 @@ final class DataplaneValidation
         {
             try
             {
-                ServiceSnapshotBuilder.build(settings, specs, new NeighbourTable(NEIGHBOUR_CAPACITY));
+                ServiceSnapshotBuilder.build(settings, specs, new NeighbourTable(neighbourCapacity));
             }
             catch (final IllegalArgumentException ex)
             {
