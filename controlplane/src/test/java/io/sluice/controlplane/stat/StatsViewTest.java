@@ -8,6 +8,7 @@ import org.agrona.concurrent.status.CountersManager;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.dataplane.pipeline.DataplaneCounters;
+import io.sluice.dataplane.neighbour.NeighbourCounter;
 import io.sluice.dataplane.pipeline.DropReason;
 import io.sluice.dataplane.pipeline.WorkerCounter;
 import io.sluice.dataplane.stats.StatsFile;
@@ -162,5 +163,25 @@ class StatsViewTest
             }
         }
         throw new AssertionError("no line starts with '" + start + "' in:\n" + String.join("\n", lines));
+    }
+
+    @Test
+    void shouldShowNeighbourCountersWhenTheDaemonPublishesThem()
+    {
+        try (StatsFile stats = populated())
+        {
+            label(stats.countersManager(), "neighbours resolved", StatsFile.NEIGHBOUR_COUNTER_TYPE,
+                NeighbourCounter.RESOLVED.ordinal(), 0, 5);
+            label(stats.countersManager(), "neighbours incomplete", StatsFile.NEIGHBOUR_COUNTER_TYPE,
+                NeighbourCounter.INCOMPLETE.ordinal(), 0, 3000);
+            label(stats.countersManager(), "neighbours requests-suppressed", StatsFile.NEIGHBOUR_COUNTER_TYPE,
+                NeighbourCounter.REQUESTS_SUPPRESSED.ordinal(), 0, 42);
+
+            final StatsSample sample = StatsSample.read(stats);
+            final String text = StatsView.render(Path.of("x"), sample, null);
+
+            assertEquals(Map.of("resolved", 5L, "incomplete", 3000L, "requests-suppressed", 42L), sample.neighbours());
+            assertTrue(text.contains("NEIGHBOURS  resolved 5  incomplete 3000  requests-suppressed 42"), text);
+        }
     }
 }
