@@ -30,7 +30,7 @@ public final class NeighbourTable
 {
     /** Returned by {@link #mac(int)} for an unresolved neighbour. */
     public static final long UNRESOLVED = -1L;
-    /** The smallest capacity. */
+    /** The smallest capacity a configuration may ask for (the table itself takes any from 1). */
     public static final int MIN_CAPACITY = 16;
     /** The largest capacity. */
     public static final int MAX_CAPACITY = 1 << 20;
@@ -78,14 +78,13 @@ public final class NeighbourTable
     private long reclaimed;
 
     /**
-     * @param capacity most neighbours registered at one time, {@link #MIN_CAPACITY}..{@link #MAX_CAPACITY}.
+     * @param capacity most neighbours registered at one time, 1..{@link #MAX_CAPACITY}.
      */
     public NeighbourTable(final int capacity)
     {
-        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY)
+        if (capacity < 1 || capacity > MAX_CAPACITY)
         {
-            throw new IllegalArgumentException("neighbour table capacity " + capacity + " is not " + MIN_CAPACITY + ".." +
-                MAX_CAPACITY);
+            throw new IllegalArgumentException("neighbour table capacity " + capacity + " is not 1.." + MAX_CAPACITY);
         }
         words = new long[capacity];
         addressHi = new long[capacity];
