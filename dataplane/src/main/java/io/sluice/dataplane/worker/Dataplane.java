@@ -313,7 +313,7 @@ public final class Dataplane implements AutoCloseable
             snapshots.publish(next);
             generation.setRelease(next.generation());
             return next.generation();
-        }));
+        }), "the change was not applied");
         final long deadlineNs = System.nanoTime() + APPLY_TIMEOUT_NS;
         for (int i = 0; i < workerCounters.size(); i++)
         {
@@ -352,7 +352,7 @@ public final class Dataplane implements AutoCloseable
         }
     }
 
-    private static <T> T await(final java.util.concurrent.CompletableFuture<T> future)
+    private static <T> T await(final java.util.concurrent.CompletableFuture<T> future, final String whenLate)
     {
         try
         {
@@ -373,7 +373,7 @@ public final class Dataplane implements AutoCloseable
         catch (final TimeoutException ex)
         {
             future.cancel(false);
-            throw new IllegalStateException("the control thread did not answer within 5 s; the change was not applied", ex);
+            throw new IllegalStateException("the control thread did not answer within 5 s; " + whenLate, ex);
         }
         catch (final InterruptedException ex)
         {
@@ -441,7 +441,7 @@ public final class Dataplane implements AutoCloseable
      */
     public List<NeighbourEntry> neighbourEntries()
     {
-        return await(control.submit(neighbourAgent::entries));
+        return await(control.submit(neighbourAgent::entries), "no neighbour listing");
     }
 
     /** @return the neighbour table (read it only; the control thread writes it). */

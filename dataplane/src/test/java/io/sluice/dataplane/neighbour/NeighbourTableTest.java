@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.maglev.MaglevTableBuilder;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
@@ -37,7 +38,7 @@ class NeighbourTableTest
         {
             specs.add(new ServiceSpec.BackendSpec(address(network, i), 1));
         }
-        return new ServiceSpec(IpAddress.parse("192.0.2.10"), 80, 6, ForwardingMode.DSR, specs, 65537,
+        return new ServiceSpec(IpAddress.parse("192.0.2.10"), 80, 6, ForwardingMode.DSR, specs, MaglevTableBuilder.nextPrime(backends + 1),
             TimeUnit.SECONDS.toNanos(300), TimeUnit.SECONDS.toNanos(30));
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.sluice.dataplane.neighbour.NeighbourCounter;
 import io.sluice.dataplane.neighbour.NeighbourEntry;
+import io.sluice.dataplane.maglev.MaglevTableBuilder;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The neighbour table of a running dataplane (two workers on a net_ring port) under configuration
+ * The neighbour table of a running dataplane (one worker on a net_ring port) under configuration
  * churn, and its counters in the stats file.
  */
 @Tag("dpdk")
@@ -42,7 +43,7 @@ class DataplaneNeighbourTest
         {
             specs.add(new ServiceSpec.BackendSpec(IpAddress.parse("10." + network + "." + (i >> 8) + "." + (i & 0xFF)), 1));
         }
-        return new ServiceSpec(IpAddress.parse("192.0.2.10"), 80, 6, ForwardingMode.DSR, specs, 65537,
+        return new ServiceSpec(IpAddress.parse("192.0.2.10"), 80, 6, ForwardingMode.DSR, specs, MaglevTableBuilder.nextPrime(backends + 1),
             TimeUnit.SECONDS.toNanos(300), TimeUnit.SECONDS.toNanos(30));
     }
 
@@ -62,9 +63,9 @@ class DataplaneNeighbourTest
     @Test
     void shouldAcceptNewBackendsWhenAServiceWithThousandsOfBackendsWasRemoved() throws Exception
     {
-        final DataplaneConfig config = DataplaneConfig.of("net_ring44", List.of(-1, -1)).withFlowTableCapacity(1 << 12);
+        final DataplaneConfig config = DataplaneConfig.of("net_ring44", List.of(-1)).withFlowTableCapacity(1 << 12);
         final Path statsPath = directory.resolve("sluice.stats");
-        try (StatsFile stats = StatsFile.create(statsPath, 2);
+        try (StatsFile stats = StatsFile.create(statsPath, 1);
             Dataplane dataplane = Dataplane.start(DpdkTestSupport.eal(), config, SETTINGS, List.of(), null, stats);
             StatsFile reader = StatsFile.open(statsPath))
         {
