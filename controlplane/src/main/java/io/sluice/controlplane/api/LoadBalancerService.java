@@ -24,6 +24,8 @@ import io.sluice.controlplane.api.v1.EventKind;
 import io.sluice.controlplane.api.v1.GetConfigRequest;
 import io.sluice.controlplane.api.v1.GetConfigResponse;
 import io.sluice.controlplane.api.v1.GetHaStateRequest;
+import io.sluice.controlplane.api.v1.GetNeighboursRequest;
+import io.sluice.controlplane.api.v1.GetNeighboursResponse;
 import io.sluice.controlplane.api.v1.GetServiceRequest;
 import io.sluice.controlplane.api.v1.GetStatsRequest;
 import io.sluice.controlplane.api.v1.GetStatsResponse;
@@ -181,6 +183,12 @@ final class LoadBalancerService extends LoadBalancerGrpc.LoadBalancerImplBase im
             ProtoRequests.address("vip", request.getVip()),
             io.sluice.controlplane.model.ServiceValidation.port("vip_port", request.getVipPort() & 0xFFFF_FFFFL),
             ProtoRequests.protocol("protocol", request.getProtocolValue()))));
+    }
+
+    @Override
+    public void getNeighbours(final GetNeighboursRequest request, final StreamObserver<GetNeighboursResponse> response)
+    {
+        respond(response, () -> NeighbourReplies.neighbours(model, request.getUnresolvedOnly()));
     }
 
     @Override

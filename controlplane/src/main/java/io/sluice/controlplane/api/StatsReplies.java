@@ -56,7 +56,7 @@ final class StatsReplies
         }
         final GetStatsResponse.Builder response = GetStatsResponse.newBuilder().setGeneration(sample.generation())
             .setStarted(ProtoReplies.timestamp(Instant.ofEpochMilli(sample.startTimeMs()))).setErrors(sample.errors())
-            .putAllDrops(sample.drops()).putAllPort(sample.port());
+            .putAllDrops(sample.drops()).putAllPort(sample.port()).putAllNeighbours(sample.neighbours());
         for (final ServiceView view : model.services())
         {
             if (filter == null || filter.equals(view.key()))

@@ -23,6 +23,8 @@ import org.yaml.snakeyaml.nodes.Node;
 import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.maglev.MaglevTable;
+import io.sluice.dataplane.neighbour.NeighbourPolicy;
+import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
@@ -44,9 +46,10 @@ public final class ConfigLoader
     private static final List<String> TOP_KEYS = List.of("dataplane", "network", "timeouts", "services", "stats", "api",
         "metrics");
     private static final List<String> DATAPLANE_KEYS = List.of("device", "cores", "workers", "mainCore", "eal", "mac",
-        "promiscuous", "mbufs", "burst", "descriptors", "flowTable", "icmpTooBigRate");
+        "promiscuous", "mbufs", "burst", "descriptors", "flowTable", "icmpTooBigRate", "neighbours");
     private static final List<String> DESCRIPTOR_KEYS = List.of("rx", "tx");
     private static final List<String> FLOW_TABLE_KEYS = List.of("capacity", "minEvictionIdle");
+    private static final List<String> DATAPLANE_NEIGHBOUR_KEYS = List.of("capacity", "requestRate");
     private static final List<String> NETWORK_KEYS = List.of("addresses", "gateway", "mtu", "tunnel", "neighbours");
     private static final List<String> GATEWAY_KEYS = List.of("ipv4", "ipv6");
     private static final List<String> TUNNEL_KEYS = List.of("sources", "guePort", "gueVariant", "outerTtl");
@@ -238,13 +241,20 @@ public final class ConfigLoader
         final long minEvictionIdleNs = flowTable == null ? 1_000_000_000L : flowTable.get("minEvictionIdle", 1_000_000_000L,
             Values.durationNs(0, MAX_TIMEOUT_NS), Durations.FORM + ", from 0ms to " + Durations.format(3_600_000_000_000L * 312));
         final int icmpRate = section.get("icmpTooBigRate", 1000, integer(1, 1_000_000), "an integer 1..1000000 (per second)");
+        final YamlReader.Section neighbours = section.section("neighbours", DATAPLANE_NEIGHBOUR_KEYS);
+        final int neighbourCapacity = neighbours == null ? NeighbourTable.DEFAULT_CAPACITY : neighbours.get("capacity",
+            NeighbourTable.DEFAULT_CAPACITY, integer(NeighbourTable.MIN_CAPACITY, NeighbourTable.MAX_CAPACITY),
+            "an integer " + NeighbourTable.MIN_CAPACITY + ".." + NeighbourTable.MAX_CAPACITY + " (next hops: backends on-link, gateways)");
+        final int neighbourRate = neighbours == null ? NeighbourPolicy.DEFAULT_REQUESTS_PER_SECOND : neighbours.get("requestRate",
+            NeighbourPolicy.DEFAULT_REQUESTS_PER_SECOND, integer(1, NeighbourPolicy.MAX_REQUESTS_PER_SECOND),
+            "an integer 1.." + NeighbourPolicy.MAX_REQUESTS_PER_SECOND + " (ARP / ND requests per second)");
         if (device == null || cpus == null)
         {
             return null;
         }
         final int mbufs = mbufs(section, device, cpus.size(), rx, tx, burst);
         return new DataplaneSection(device, cpus, mainCore, eal, mac, promiscuous, mbufs, burst, rx, tx, capacity,
-            minEvictionIdleNs, icmpRate);
+            minEvictionIdleNs, icmpRate, neighbourCapacity, neighbourRate);
     }
 
     private List<Integer> workerCpus(final YamlReader.Section section)

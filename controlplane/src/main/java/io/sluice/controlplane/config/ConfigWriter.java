@@ -85,6 +85,7 @@ public final class ConfigWriter
         line(1, "flowTable: { capacity: " + dataplane.flowTableCapacity() + ", minEvictionIdle: " +
             Durations.format(dataplane.minEvictionIdleNs()) + " }");
         line(1, "icmpTooBigRate: " + dataplane.icmpTooBigPerSecond());
+        line(1, "neighbours: { capacity: " + dataplane.neighbourCapacity() + ", requestRate: " + dataplane.neighbourRequestRate() + " }");
     }
 
     private void network(final NetworkSection network)

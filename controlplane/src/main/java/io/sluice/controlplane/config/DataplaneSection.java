@@ -22,11 +22,13 @@ import io.sluice.dataplane.worker.DataplaneConfig;
  * @param flowTableCapacity     flows per worker, a power of two.
  * @param minEvictionIdleNs     a flow idle this long may be evicted when its bucket is full.
  * @param icmpTooBigPerSecond   ICMP too-big messages each worker may send per second.
+ * @param neighbourCapacity     next hops (backends on-link, gateways, static neighbours) the neighbour table holds.
+ * @param neighbourRequestRate  ARP requests / neighbour solicitations per second at most, over all next hops.
  */
 public record DataplaneSection(
     String device, List<Integer> workerCpus, int mainCore, List<String> ealArguments, long mac, boolean promiscuous,
     int mbufs, int burst, int rxDescriptors, int txDescriptors, int flowTableCapacity, long minEvictionIdleNs,
-    int icmpTooBigPerSecond)
+    int icmpTooBigPerSecond, int neighbourCapacity, int neighbourRequestRate)
 {
     /** Flow-table buckets each worker sweeps per duty cycle. */
     public static final int EXPIRY_BUCKETS_PER_CYCLE = 16;
@@ -106,7 +108,8 @@ public record DataplaneSection(
     public DataplaneConfig toDataplaneConfig()
     {
         return new DataplaneConfig(device, workerCpus, mac, mbufs, rxDescriptors, txDescriptors, promiscuous,
-            flowTableCapacity, minEvictionIdleNs, burst, EXPIRY_BUCKETS_PER_CYCLE, icmpTooBigPerSecond);
+            flowTableCapacity, minEvictionIdleNs, burst, EXPIRY_BUCKETS_PER_CYCLE, icmpTooBigPerSecond, neighbourCapacity,
+            neighbourRequestRate);
     }
 
     /**

@@ -23,9 +23,6 @@ import io.sluice.dataplane.service.ServiceSpec;
  */
 final class DataplaneValidation
 {
-    /** Neighbour table size of the throwaway snapshots, the dataplane's own. */
-    static final int NEIGHBOUR_CAPACITY = 4096;
-
     private final YamlReader reader;
     private final YamlReader.Section top;
 
@@ -57,12 +54,13 @@ final class DataplaneValidation
             return;
         }
         final List<ServiceSpec> specs = config.serviceSpecs();
+        final int neighbourCapacity = config.dataplane().neighbourCapacity();
         boolean eachValid = true;
         for (int i = 0; i < specs.size(); i++)
         {
             try
             {
-                ServiceSnapshotBuilder.check(settings, List.of(specs.get(i)), NEIGHBOUR_CAPACITY);
+                ServiceSnapshotBuilder.check(settings, List.of(specs.get(i)), neighbourCapacity);
             }
             catch (final IllegalArgumentException ex)
             {
@@ -74,7 +72,7 @@ final class DataplaneValidation
         {
             try
             {
-                ServiceSnapshotBuilder.check(settings, specs, NEIGHBOUR_CAPACITY);
+                ServiceSnapshotBuilder.check(settings, specs, neighbourCapacity);
             }
             catch (final IllegalArgumentException ex)
             {

@@ -39,7 +39,7 @@ import io.sluice.controlplane.config.Durations;
         ServiceCommands.RemoveService.class, BackendCommands.AddBackend.class, BackendCommands.RemoveBackend.class,
         BackendCommands.SetWeight.class, BackendCommands.Drain.class, HealthCommand.class, ReadCommands.StatsCommand.class,
         ReadCommands.LookupCommand.class, ReadCommands.HaCommand.class, WatchCommand.class, ConfigCommands.GetCommand.class,
-        ConfigCommands.ApplyCommand.class},
+        ConfigCommands.ApplyCommand.class, ReadCommands.NeighboursCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:the daemon refused the call, or could not be reached", "2:bad usage"})
 public final class CtlCommand implements Callable<Integer>

@@ -10,6 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import io.sluice.controlplane.api.v1.GetHaStateRequest;
+import io.sluice.controlplane.api.v1.GetNeighboursRequest;
+import io.sluice.controlplane.api.v1.GetNeighboursResponse;
 import io.sluice.controlplane.api.v1.GetServiceRequest;
 import io.sluice.controlplane.api.v1.GetStatsRequest;
 import io.sluice.controlplane.api.v1.GetStatsResponse;
@@ -22,8 +24,8 @@ import io.sluice.controlplane.api.v1.Service;
 import io.sluice.controlplane.api.v1.ServiceKey;
 
 /**
- * The {@code sluice ctl} subcommands that only read: {@code list}, {@code stats}, {@code lookup}
- * and {@code ha}.
+ * The {@code sluice ctl} subcommands that only read: {@code list}, {@code stats}, {@code lookup},
+ * {@code neighbours} and {@code ha}.
  */
 final class ReadCommands
 {
@@ -148,6 +150,39 @@ final class ReadCommands
                 else
                 {
                     output.text(CtlViews.lookup(client.toString(), CtlNames.service(service), lookup));
+                }
+                return 0;
+            });
+        }
+    }
+
+    /**
+     * {@code sluice ctl neighbours [--unresolved]}: the next hops the dataplane resolves with ARP /
+     * ND, their state and how long the unresolved ones have been so. With {@code --json}: the
+     * {@code GetNeighboursResponse}.
+     */
+    @Command(name = "neighbours", aliases = "neighbors", mixinStandardHelpOptions = true,
+        description = "Lists the next hops (backends on-link, gateways, static neighbours) with their ARP / ND state: " +
+            "counts by state and requests, then per address its state, MAC and how long it has been unresolved.")
+    static final class NeighboursCommand extends CtlSubcommand
+    {
+        @Option(names = {"-u", "--unresolved"}, description = "only the entries without a confirmed MAC (incomplete or stale)")
+        private boolean unresolved;
+
+        @Override
+        public Integer call()
+        {
+            return run((api, output) ->
+            {
+                final GetNeighboursResponse reply = api.unary().getNeighbours(
+                    GetNeighboursRequest.newBuilder().setUnresolvedOnly(unresolved).build());
+                if (output.json())
+                {
+                    output.json(reply);
+                }
+                else
+                {
+                    output.text(NeighbourViews.neighbours(reply));
                 }
                 return 0;
             });

@@ -18,6 +18,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import io.sluice.controlplane.AddressText;
 import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.controlplane.stat.StatsSample;
+import io.sluice.dataplane.neighbour.NeighbourCounter;
 import io.sluice.dataplane.pipeline.DropReason;
 import io.sluice.dataplane.pipeline.WorkerCounter;
 import io.sluice.dataplane.service.IpAddress;
@@ -269,12 +270,44 @@ public final class StatsCollector implements MultiCollector
             families.add(MetricFamily.counter(portMetricName(counter.getKey()), "NIC port counter " + counter.getKey() +
                 " (DPDK port statistics, refreshed every second).", null).add(Labels.EMPTY, counter.getValue()).build());
         }
+        neighbours(sample, families);
         families.add(MetricFamily.gauge("sluice_generation", "The configuration generation in force.", null)
             .add(Labels.EMPTY, sample.generation()).build());
         families.add(MetricFamily.counter("sluice_dataplane_errors", "Errors the dataplane's agent threads reported.", null)
             .add(Labels.EMPTY, sample.errors()).build());
         families.add(MetricFamily.gauge("sluice_dataplane_start_time_seconds", "When the dataplane started, seconds since the epoch.",
             Unit.SECONDS).add(Labels.EMPTY, sample.startTimeMs() / 1000.0).build());
+    }
+
+    private static void neighbours(final StatsSample sample, final List<MetricSnapshot> families)
+    {
+        if (sample.neighbours().isEmpty())
+        {
+            return;
+        }
+        final MetricFamily states = MetricFamily.gauge("sluice_neighbours",
+            "Next hops (ARP / ND) by state: resolved, incomplete (packets to them are dropped), stale (refresh " +
+                "unanswered, old MAC in use), static, retired (unused, slot held for older generations).", null);
+        for (final NeighbourCounter counter : List.of(NeighbourCounter.RESOLVED, NeighbourCounter.INCOMPLETE,
+            NeighbourCounter.STALE, NeighbourCounter.STATIC, NeighbourCounter.RETIRED))
+        {
+            states.add(Labels.of("state", counter.label()), sample.neighbours().getOrDefault(counter.label(), 0L));
+        }
+        families.add(states.build());
+        families.add(MetricFamily.gauge("sluice_neighbour_capacity", "Next hops the neighbour table holds.", null)
+            .add(Labels.EMPTY, sample.neighbours().getOrDefault(NeighbourCounter.CAPACITY.label(), 0L)).build());
+        final MetricFamily requests = MetricFamily.counter("sluice_neighbour_requests",
+            "ARP requests / neighbour solicitations: sent, suppressed (a due request waited for the rate cap), failed " +
+                "(inject ring full or no source address).", null);
+        requests.add(Labels.of("outcome", "sent"), sample.neighbours().getOrDefault(NeighbourCounter.REQUESTS_SENT.label(), 0L));
+        requests.add(Labels.of("outcome", "suppressed"),
+            sample.neighbours().getOrDefault(NeighbourCounter.REQUESTS_SUPPRESSED.label(), 0L));
+        requests.add(Labels.of("outcome", "failed"), sample.neighbours().getOrDefault(NeighbourCounter.REQUESTS_FAILED.label(), 0L));
+        families.add(requests.build());
+        families.add(MetricFamily.counter("sluice_neighbour_learned", "Neighbour entries learned or confirmed from the wire.", null)
+            .add(Labels.EMPTY, sample.neighbours().getOrDefault(NeighbourCounter.LEARNED.label(), 0L)).build());
+        families.add(MetricFamily.counter("sluice_neighbour_reclaimed", "Neighbour slots freed for other addresses.", null)
+            .add(Labels.EMPTY, sample.neighbours().getOrDefault(NeighbourCounter.RECLAIMED.label(), 0L)).build());
     }
 
     /**

@@ -19,6 +19,7 @@ import io.sluice.controlplane.metrics.ControlLatency;
 import io.sluice.controlplane.stat.StatsSample;
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.maglev.MaglevTable;
+import io.sluice.dataplane.neighbour.NeighbourEntry;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.IpAddress;
@@ -257,6 +258,16 @@ public final class ControlModel implements BackendHealthSource
     public StatsSample stats()
     {
         return dataplane.stats();
+    }
+
+    /**
+     * The neighbour table of the dataplane: every next hop with its resolution state.
+     *
+     * @return the entries, in table order.
+     */
+    public List<NeighbourEntry> neighbours()
+    {
+        return dataplane.neighbours();
     }
 
     /**

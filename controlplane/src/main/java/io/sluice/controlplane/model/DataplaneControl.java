@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.sluice.controlplane.stat.StatsSample;
 import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.neighbour.NeighbourEntry;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSpec;
@@ -54,5 +55,16 @@ public interface DataplaneControl
     default FlowTableLookup lookupFlow(final FlowKey key, final long hash)
     {
         return FlowTableLookup.UNAVAILABLE;
+    }
+
+    /**
+     * The entries of the neighbour table as the dataplane's control thread sees them. The default
+     * is the answer of a dataplane without one.
+     *
+     * @return the entries, in table order.
+     */
+    default List<NeighbourEntry> neighbours()
+    {
+        return List.of();
     }
 }

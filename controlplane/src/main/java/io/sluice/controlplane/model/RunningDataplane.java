@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.sluice.controlplane.stat.StatsSample;
 import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.neighbour.NeighbourEntry;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshot;
@@ -48,6 +49,12 @@ public final class RunningDataplane implements DataplaneControl
         }
         final Backend backend = dataplane.snapshot().backendById(found[1]);
         return backend == null ? FlowTableLookup.NOT_FOUND : FlowTableLookup.found(found[0], backend.address());
+    }
+
+    @Override
+    public List<NeighbourEntry> neighbours()
+    {
+        return dataplane.neighbourEntries();
     }
 
     @Override

@@ -28,7 +28,6 @@ public final class ServiceValidation
     /** The largest weight. */
     public static final int MAX_WEIGHT = 65535;
     private static final long MS = 1_000_000L;
-    private static final int NEIGHBOUR_CAPACITY = 4096;
 
     private ServiceValidation()
     {
@@ -227,7 +226,8 @@ public final class ServiceValidation
     }
 
     /**
-     * Runs the dataplane's own validation on a whole configuration, on a throwaway neighbour table.
+     * Runs the dataplane's own validation on a whole configuration, on a throwaway neighbour table of
+     * the configured size.
      *
      * @param config the configuration.
      * @return the dataplane's message when it refuses it, else null.
@@ -236,7 +236,7 @@ public final class ServiceValidation
     {
         try
         {
-            ServiceSnapshotBuilder.check(config.settings(), config.serviceSpecs(), NEIGHBOUR_CAPACITY);
+            ServiceSnapshotBuilder.check(config.settings(), config.serviceSpecs(), config.dataplane().neighbourCapacity());
             return null;
         }
         catch (final IllegalArgumentException ex)

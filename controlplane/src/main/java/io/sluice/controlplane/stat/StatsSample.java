@@ -9,6 +9,7 @@ import java.util.TreeMap;
 
 import org.agrona.concurrent.status.CountersReader;
 
+import io.sluice.dataplane.neighbour.NeighbourCounter;
 import io.sluice.dataplane.pipeline.DropReason;
 import io.sluice.dataplane.pipeline.WorkerCounter;
 import io.sluice.dataplane.stats.StatsFile;
@@ -16,7 +17,7 @@ import io.sluice.dataplane.stats.TrafficStats;
 
 /**
  * Everything a daemon's stats file says at one moment: per service, per backend, per worker,
- * drops by reason summed over the workers, port counters, the generation in force. Read without
+ * drops by reason summed over the workers, port counters, neighbour counters, the generation in force. Read without
  * locks from another process; each value is whole, the set is not one atomic snapshot (counters
  * keep moving while it is read), which is what a monitoring view needs.
  *
@@ -30,10 +31,14 @@ import io.sluice.dataplane.stats.TrafficStats;
  * @param workers       one row per worker.
  * @param drops         drops by reason over all workers, only the non-zero ones, in reason order.
  * @param port          port counters by label ({@code rx-missed}, ...), in file order.
+ * @param neighbours    neighbour counters by {@link NeighbourCounter} label ({@code incomplete},
+ *                      {@code requests-suppressed}, ...), in counter order; empty for a daemon
+ *                      without them.
  */
 public record StatsSample(
     long pid, long startTimeMs, long sampledNs, long generation, long errors, List<ServiceRow> services,
-    List<BackendRow> backends, List<WorkerRow> workers, Map<String, Long> drops, Map<String, Long> port)
+    List<BackendRow> backends, List<WorkerRow> workers, Map<String, Long> drops, Map<String, Long> port,
+    Map<String, Long> neighbours)
 {
     /**
      * One service.
@@ -105,6 +110,7 @@ public record StatsSample(
         final List<BackendRow> backends = new ArrayList<>();
         final Map<String, Long> port = new LinkedHashMap<>();
         final long[] globals = new long[2];
+        final Long[] neighbourCounters = new Long[NeighbourCounter.count()];
         reader.forEach((counterId, typeId, key, label) ->
         {
             final long value = reader.getCounterValue(counterId);
@@ -116,6 +122,13 @@ public record StatsSample(
                     stats.backendStat(key.getInt(4), TrafficStats.PACKETS), stats.backendStat(key.getInt(4), TrafficStats.BYTES),
                     stats.backendStat(key.getInt(4), TrafficStats.NEW_FLOWS), stats.backendStat(key.getInt(4), TrafficStats.ACTIVE_FLOWS)));
                 case StatsFile.PORT_COUNTER_TYPE -> port.put(label.startsWith("port ") ? label.substring(5) : label, value);
+                case StatsFile.NEIGHBOUR_COUNTER_TYPE ->
+                {
+                    if (NeighbourCounter.of(key.getInt(4)) != null)
+                    {
+                        neighbourCounters[key.getInt(4)] = value;
+                    }
+                }
                 case StatsFile.GLOBAL_COUNTER_TYPE ->
                 {
                     if (key.getInt(4) >= 0 && key.getInt(4) < globals.length)
@@ -143,8 +156,16 @@ public record StatsSample(
                 drops.put(DropReason.of(r).label(), dropCounters[r]);
             }
         }
+        final Map<String, Long> neighbours = new LinkedHashMap<>();
+        for (int c = 0; c < neighbourCounters.length; c++)
+        {
+            if (neighbourCounters[c] != null)
+            {
+                neighbours.put(NeighbourCounter.of(c).label(), neighbourCounters[c]);
+            }
+        }
         return new StatsSample(stats.pid(), stats.startTimeMs(), System.nanoTime(), globals[1], globals[0], services, backends,
-            workers, drops, port);
+            workers, drops, port, neighbours);
     }
 
     private static void addWorkerCounter(

@@ -46,6 +46,7 @@ public final class StatsView
         workers(out, current);
         drops(out, current.drops());
         port(out, current.port());
+        neighbours(out, current.neighbours());
         return out.toString();
     }
 
@@ -184,6 +185,20 @@ public final class StatsView
     {
         out.append(System.lineSeparator()).append("PORT");
         for (final Map.Entry<String, Long> counter : port.entrySet())
+        {
+            out.append("  ").append(counter.getKey()).append(' ').append(counter.getValue());
+        }
+        out.append(System.lineSeparator());
+    }
+
+    private static void neighbours(final StringBuilder out, final Map<String, Long> neighbours)
+    {
+        if (neighbours.isEmpty())
+        {
+            return;
+        }
+        out.append("NEIGHBOURS");
+        for (final Map.Entry<String, Long> counter : neighbours.entrySet())
         {
             out.append("  ").append(counter.getKey()).append(' ').append(counter.getValue());
         }

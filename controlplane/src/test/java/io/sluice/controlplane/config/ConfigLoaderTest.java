@@ -185,7 +185,7 @@ class ConfigLoaderTest
             colour: blue
             """,
             "/etc/sluice/lab.yaml:4:3: dataplane.flowtable: 'flowtable' is not valid: a key of dataplane: device, cores, " +
-                "workers, mainCore, eal, mac, promiscuous, mbufs, burst, descriptors, flowTable, icmpTooBigRate " +
+                "workers, mainCore, eal, mac, promiscuous, mbufs, burst, descriptors, flowTable, icmpTooBigRate, neighbours " +
                 "(did you mean 'flowTable'?)",
             "/etc/sluice/lab.yaml:9:17: services[0].timeouts.tcpClosing: 'tcpClosing' is not valid: a key of " +
                 "services[].timeouts: tcpIdle, udpIdle",
@@ -382,6 +382,48 @@ class ConfigLoaderTest
             """,
             "/etc/sluice/lab.yaml:4:12: dataplane.workers: '1' is not valid: omitted when cores is given (cores starts one " +
                 "pinned worker per listed CPU)");
+    }
+
+    @Test
+    void shouldReadTheNeighbourTableSizeAndRequestRateWhenGiven() throws Exception
+    {
+        final SluiceConfig config = load(MINIMAL_DATAPLANE + "  neighbours: { capacity: 16384, requestRate: 500 }\n");
+
+        assertEquals(16384, config.dataplane().toDataplaneConfig().neighbourCapacity());
+        assertEquals(500, config.dataplane().toDataplaneConfig().neighbourRequestsPerSecond());
+        assertEquals(4096, load(MINIMAL_DATAPLANE).dataplane().toDataplaneConfig().neighbourCapacity(), "the default");
+        assertEquals(100, load(MINIMAL_DATAPLANE).dataplane().toDataplaneConfig().neighbourRequestsPerSecond(), "the default");
+    }
+
+    @Test
+    void shouldRejectANeighbourTableSizeOrRequestRateOutOfRange()
+    {
+        assertProblems(MINIMAL_DATAPLANE + "  neighbours: { capacity: 8, requestRate: 0 }\n",
+            "/etc/sluice/lab.yaml:4:27: dataplane.neighbours.capacity: '8' is not valid: an integer 16..1048576 " +
+                "(next hops: backends on-link, gateways)",
+            "/etc/sluice/lab.yaml:4:43: dataplane.neighbours.requestRate: '0' is not valid: an integer 1..100000 " +
+                "(ARP / ND requests per second)");
+    }
+
+    @Test
+    void shouldNameTheKeyToRaiseWhenTheNextHopsOutnumberTheNeighbourTable()
+    {
+        final StringBuilder backends = new StringBuilder();
+        for (int i = 1; i <= 17; i++)
+        {
+            backends.append("      - { address: 203.0.113.").append(i).append(", weight: 1 }\n");
+        }
+        final List<String> problems = problems(MINIMAL_DATAPLANE + "  neighbours: { capacity: 16 }\n" + """
+            services:
+              - vip: 192.0.2.10
+                port: 80
+                mode: dsr
+                backends:
+            """ + backends);
+
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.getFirst().contains("the neighbour table holds 16 addresses") &&
+            problems.getFirst().contains("this configuration adds 17; raise dataplane.neighbours.capacity"), problems.getFirst());
     }
 
     @Test

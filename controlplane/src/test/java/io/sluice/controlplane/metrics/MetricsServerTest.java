@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.controlplane.model.ServiceKey;
+import io.sluice.dataplane.neighbour.NeighbourCounter;
 import io.sluice.dataplane.pipeline.DataplaneCounters;
 import io.sluice.dataplane.pipeline.DropReason;
 import io.sluice.dataplane.pipeline.WorkerCounter;
@@ -317,6 +318,28 @@ class MetricsServerTest
         assertEquals(4, gauge(metrics, "sluice_generation", Map.of()));
         assertEquals(1, counter(metrics, "sluice_dataplane_errors_total", Map.of()));
         assertEquals(stats.startTimeMs() / 1000.0, gauge(metrics, "sluice_dataplane_start_time_seconds", Map.of()));
+    }
+
+    @Test
+    void shouldExposeNeighbourStatesAndRequestCountersWhenScraped() throws Exception
+    {
+        final CountersManager manager = stats.countersManager();
+        label(manager, "neighbours resolved", StatsFile.NEIGHBOUR_COUNTER_TYPE, NeighbourCounter.RESOLVED.ordinal(), 0, 7);
+        label(manager, "neighbours incomplete", StatsFile.NEIGHBOUR_COUNTER_TYPE, NeighbourCounter.INCOMPLETE.ordinal(), 0, 3000);
+        label(manager, "neighbours capacity", StatsFile.NEIGHBOUR_COUNTER_TYPE, NeighbourCounter.CAPACITY.ordinal(), 0, 4096);
+        label(manager, "neighbours requests-sent", StatsFile.NEIGHBOUR_COUNTER_TYPE, NeighbourCounter.REQUESTS_SENT.ordinal(), 0, 900);
+        label(manager, "neighbours requests-suppressed", StatsFile.NEIGHBOUR_COUNTER_TYPE,
+            NeighbourCounter.REQUESTS_SUPPRESSED.ordinal(), 0, 2100);
+
+        final Map<String, PrometheusText.Family> metrics = scrape();
+
+        assertEquals(7, gauge(metrics, "sluice_neighbours", Map.of("state", "resolved")));
+        assertEquals(3000, gauge(metrics, "sluice_neighbours", Map.of("state", "incomplete")));
+        assertEquals(0, gauge(metrics, "sluice_neighbours", Map.of("state", "stale")));
+        assertEquals(4096, gauge(metrics, "sluice_neighbour_capacity", Map.of()));
+        assertEquals(900, counter(metrics, "sluice_neighbour_requests_total", Map.of("outcome", "sent")));
+        assertEquals(2100, counter(metrics, "sluice_neighbour_requests_total", Map.of("outcome", "suppressed")));
+        assertEquals(0, counter(metrics, "sluice_neighbour_requests_total", Map.of("outcome", "failed")));
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.agrona.concurrent.status.CountersManager;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.dataplane.pipeline.DataplaneCounters;
+import io.sluice.dataplane.neighbour.NeighbourCounter;
 import io.sluice.dataplane.pipeline.DropReason;
 import io.sluice.dataplane.pipeline.WorkerCounter;
 import io.sluice.dataplane.stats.StatsFile;
@@ -137,7 +138,7 @@ class StatsViewTest
             final StatsSample earlier = new StatsSample(current.pid(), current.startTimeMs(), current.sampledNs() - 2_000_000_000L,
                 current.generation(), 0, List.of(new StatsSample.ServiceRow(now.id(), now.name(), now.mode(), now.packets() - 80,
                 now.bytes() - 2_500_000, now.newFlows(), now.drops(), now.dropsByReason())), current.backends(), current.workers(), current.drops(),
-                current.port());
+                current.port(), current.neighbours());
 
             final List<String> row = columns(StatsView.render(Path.of("x"), current, earlier).lines().toList(), "[2001:db8::10]");
 
@@ -162,5 +163,25 @@ class StatsViewTest
             }
         }
         throw new AssertionError("no line starts with '" + start + "' in:\n" + String.join("\n", lines));
+    }
+
+    @Test
+    void shouldShowNeighbourCountersWhenTheDaemonPublishesThem()
+    {
+        try (StatsFile stats = populated())
+        {
+            label(stats.countersManager(), "neighbours resolved", StatsFile.NEIGHBOUR_COUNTER_TYPE,
+                NeighbourCounter.RESOLVED.ordinal(), 0, 5);
+            label(stats.countersManager(), "neighbours incomplete", StatsFile.NEIGHBOUR_COUNTER_TYPE,
+                NeighbourCounter.INCOMPLETE.ordinal(), 0, 3000);
+            label(stats.countersManager(), "neighbours requests-suppressed", StatsFile.NEIGHBOUR_COUNTER_TYPE,
+                NeighbourCounter.REQUESTS_SUPPRESSED.ordinal(), 0, 42);
+
+            final StatsSample sample = StatsSample.read(stats);
+            final String text = StatsView.render(Path.of("x"), sample, null);
+
+            assertEquals(Map.of("resolved", 5L, "incomplete", 3000L, "requests-suppressed", 42L), sample.neighbours());
+            assertTrue(text.contains("NEIGHBOURS  resolved 5  incomplete 3000  requests-suppressed 42"), text);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.dataplane.neighbour;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -26,21 +27,29 @@ import static io.sluice.dataplane.packet.NetworkOrder.putU8;
 
 /**
  * The control-side owner of the {@link NeighbourTable}: learns MACs from the ARP replies and
- * neighbour advertisements the workers punt, and resolves every registered next hop with the
+ * neighbour advertisements the workers punt, and resolves every next hop in use with the
  * dataplane's own ARP requests and neighbour solicitations, sent through a worker's inject ring.
- * Unresolved neighbours are asked every {@code retryIntervalNs}; resolved ones are refreshed after
- * {@code refreshIntervalNs} (the old MAC stays in use meanwhile). Static entries are never asked.
+ * <p>
+ * Requests follow a {@link NeighbourPolicy}: an unresolved entry is asked with exponential backoff;
+ * a resolved one is refreshed when it ages, with a few quick probes, and becomes stale (the old MAC
+ * stays in use) when they go unanswered. A token bucket caps the requests over all entries and
+ * spreads them (never more than {@link #BURST_WINDOW_NS} worth at once); entries are visited in
+ * turn from where the previous round stopped, so no set of addresses can starve the others. Static
+ * entries are never asked.
  * <p>
  * Punted frames that are not neighbour traffic go to an optional handler (VRRP and management
  * traffic belong to other parts of the control plane) or are counted as ignored.
  */
 public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
 {
-    /** Default interval between requests for an unresolved neighbour. */
-    public static final long DEFAULT_RETRY_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Default interval between requests for an unresolved neighbour (before backoff). */
+    public static final long DEFAULT_RETRY_INTERVAL_NS = NeighbourPolicy.DEFAULT_RETRY_INTERVAL_NS;
     /** Default age after which a resolved neighbour is asked again. */
-    public static final long DEFAULT_REFRESH_INTERVAL_NS = TimeUnit.SECONDS.toNanos(30);
+    public static final long DEFAULT_REFRESH_INTERVAL_NS = NeighbourPolicy.DEFAULT_REFRESH_INTERVAL_NS;
+    /** The most request budget that can build up: requests beyond it wait for the next rounds. */
+    public static final long BURST_WINDOW_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int PUNT_LIMIT = 64;
+    private static final int SCAN_LIMIT = 4096;
     private static final int ARP_FRAME_LENGTH = 60;
     private static final int NS_LENGTH = Icmpv6Flyweight.ND_LENGTH + 8;
 
@@ -50,8 +59,10 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
     private final SnapshotPublisher snapshots;
     private final NanoClock clock;
     private final long portMac;
-    private final long retryIntervalNs;
-    private final long refreshIntervalNs;
+    private final NeighbourPolicy policy;
+    private final long requestCostNs;
+    private final long maxBudgetNs;
+    private final NeighbourCounters counters;
     private final FrameRing.FrameHandler otherPunts;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment scratch = arena.allocate(128);
@@ -61,20 +72,22 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
     private final Ipv6Flyweight ipv6 = new Ipv6Flyweight();
     private final Icmpv6Flyweight icmpv6 = new Icmpv6Flyweight();
 
-    private long learned;
-    private long requestsSent;
-    private long requestsFailed;
-    private long ignored;
     private long nowNs;
+    private long lastRefillNs;
+    private long budgetNs;
+    private int cursor;
+    private long ignored;
 
     /**
+     * An agent with the default policy, unpublished counters and the given intervals.
+     *
      * @param table             the neighbour table this agent writes.
      * @param puntRings         every worker's punt ring.
      * @param injectRing        the inject ring of the worker that sends the requests.
      * @param snapshots         source of the LB's own addresses (request sources).
      * @param clock             the clock.
      * @param portMac           MAC of the port requests leave by.
-     * @param retryIntervalNs   interval between requests for an unresolved neighbour.
+     * @param retryIntervalNs   first interval between requests for an unresolved neighbour.
      * @param refreshIntervalNs age after which a resolved neighbour is asked again.
      * @param otherPunts        handler for other punted frames, or null to count them as ignored.
      */
@@ -83,15 +96,40 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
         final SnapshotPublisher snapshots, final NanoClock clock, final long portMac, final long retryIntervalNs,
         final long refreshIntervalNs, final FrameRing.FrameHandler otherPunts)
     {
+        this(table, puntRings, injectRing, snapshots, clock, portMac, new NeighbourPolicy(retryIntervalNs,
+            Math.max(retryIntervalNs, NeighbourPolicy.DEFAULT_MAX_RETRY_INTERVAL_NS), refreshIntervalNs,
+            NeighbourPolicy.DEFAULT_PROBES, NeighbourPolicy.DEFAULT_REQUESTS_PER_SECOND), new NeighbourCounters(null, 0), otherPunts);
+    }
+
+    /**
+     * @param table      the neighbour table this agent writes.
+     * @param puntRings  every worker's punt ring.
+     * @param injectRing the inject ring of the worker that sends the requests.
+     * @param snapshots  source of the LB's own addresses (request sources).
+     * @param clock      the clock.
+     * @param portMac    MAC of the port requests leave by.
+     * @param policy     when to ask, and how many requests per second at most.
+     * @param counters   where the counters go.
+     * @param otherPunts handler for other punted frames, or null to count them as ignored.
+     */
+    public NeighbourAgent(
+        final NeighbourTable table, final List<FrameRing> puntRings, final FrameRing injectRing,
+        final SnapshotPublisher snapshots, final NanoClock clock, final long portMac, final NeighbourPolicy policy,
+        final NeighbourCounters counters, final FrameRing.FrameHandler otherPunts)
+    {
         this.table = table;
         this.puntRings = List.copyOf(puntRings);
         this.injectRing = injectRing;
         this.snapshots = snapshots;
         this.clock = clock;
         this.portMac = portMac;
-        this.retryIntervalNs = retryIntervalNs;
-        this.refreshIntervalNs = refreshIntervalNs;
+        this.policy = policy;
+        this.requestCostNs = TimeUnit.SECONDS.toNanos(1) / policy.requestsPerSecond();
+        this.maxBudgetNs = Math.max(requestCostNs, BURST_WINDOW_NS);
+        this.counters = counters;
         this.otherPunts = otherPunts;
+        this.lastRefillNs = clock.nanoTime();
+        this.budgetNs = requestCostNs;
     }
 
     /** {@inheritDoc} */
@@ -104,35 +142,146 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
         {
             work += puntRings.get(i).drain(this, PUNT_LIMIT);
         }
-        for (int index = 0; index < table.size(); index++)
+        work += resolve();
+        publishCounters();
+        return work;
+    }
+
+    /**
+     * One round of requests: visits up to {@link #SCAN_LIMIT} entries from the cursor, asks those
+     * due while the budget lasts, and leaves the cursor at the first one the budget could not serve.
+     */
+    private int resolve()
+    {
+        refill();
+        final int limit = table.highWater();
+        final int scan = Math.min(limit, SCAN_LIMIT);
+        int work = 0;
+        int resumeAt = -1;
+        for (int i = 0; i < scan; i++)
         {
-            if (table.isActive(index) && !table.isStatic(index) && due(index))
+            final int index = cursor < limit ? cursor : 0;
+            cursor = index + 1;
+            if (!table.isActive(index) || table.isStatic(index) || !due(index))
             {
-                table.requestedNs(index, nowNs);
-                if (sendRequest(table.address(index)))
-                {
-                    requestsSent++;
-                }
-                else
-                {
-                    requestsFailed++;
-                }
-                work++;
+                continue;
             }
+            if (budgetNs < requestCostNs)
+            {
+                if (!table.deferred(index))
+                {
+                    table.deferred(index, true);
+                    counters.increment(NeighbourCounter.REQUESTS_SUPPRESSED);
+                }
+                resumeAt = resumeAt < 0 ? index : resumeAt;
+                continue;
+            }
+            budgetNs -= requestCostNs;
+            ask(index);
+            work++;
+        }
+        if (resumeAt >= 0)
+        {
+            cursor = resumeAt;
         }
         return work;
     }
 
+    private void refill()
+    {
+        final long elapsedNs = nowNs - lastRefillNs;
+        lastRefillNs = nowNs;
+        if (elapsedNs > 0)
+        {
+            budgetNs = Math.min(maxBudgetNs, budgetNs + Math.min(elapsedNs, maxBudgetNs));
+        }
+    }
+
     private boolean due(final int index)
     {
-        final long requested = table.requestedNs(index);
-        final boolean askedRecently = requested != 0 && nowNs - requested < retryIntervalNs;
-        if (askedRecently)
+        switch (table.state(index))
         {
-            return false;
+            case NeighbourTable.REACHABLE:
+                if (nowNs - table.updatedNs(index) < policy.refreshIntervalNs())
+                {
+                    return false;
+                }
+                table.state(index, NeighbourTable.PROBE);
+                table.attempts(index, 0);
+                table.nextRequestNs(index, nowNs);
+                return true;
+            case NeighbourTable.INCOMPLETE:
+                return table.attempts(index) == 0 || nowNs - table.nextRequestNs(index) >= 0;
+            case NeighbourTable.PROBE:
+            case NeighbourTable.STALE:
+                return nowNs - table.nextRequestNs(index) >= 0;
+            default:
+                return false;
         }
-        final boolean resolved = table.mac(index) != NeighbourTable.UNRESOLVED;
-        return !resolved || nowNs - table.updatedNs(index) >= refreshIntervalNs;
+    }
+
+    private void ask(final int index)
+    {
+        final int state = table.state(index);
+        if (state == NeighbourTable.PROBE && table.attempts(index) >= policy.probes())
+        {
+            table.state(index, NeighbourTable.STALE);
+            table.attempts(index, 0);
+            table.sinceNs(index, nowNs);
+        }
+        else if (state == NeighbourTable.INCOMPLETE && table.attempts(index) == 0)
+        {
+            table.sinceNs(index, nowNs);
+        }
+        final int attempts = table.attempts(index) + 1;
+        table.attempts(index, attempts);
+        table.deferred(index, false);
+        table.nextRequestNs(index, nowNs +
+            (table.state(index) == NeighbourTable.PROBE ? policy.retryIntervalNs() : policy.backoffNs(attempts)));
+        if (sendRequest(table.address(index)))
+        {
+            counters.increment(NeighbourCounter.REQUESTS_SENT);
+        }
+        else
+        {
+            counters.increment(NeighbourCounter.REQUESTS_FAILED);
+        }
+    }
+
+    private void publishCounters()
+    {
+        counters.set(NeighbourCounter.RESOLVED, table.count(NeighbourTable.REACHABLE) + table.count(NeighbourTable.PROBE));
+        counters.set(NeighbourCounter.INCOMPLETE, table.count(NeighbourTable.INCOMPLETE));
+        counters.set(NeighbourCounter.STALE, table.count(NeighbourTable.STALE));
+        counters.set(NeighbourCounter.STATIC, table.count(NeighbourTable.STATIC));
+        counters.set(NeighbourCounter.RETIRED, table.retired());
+        counters.set(NeighbourCounter.CAPACITY, table.capacity());
+        counters.set(NeighbourCounter.RECLAIMED, table.reclaimed());
+        counters.publish();
+    }
+
+    /**
+     * Every registered entry as it stands now: for an operator's listing. Control thread only
+     * (submit it to the control thread from elsewhere).
+     *
+     * @return the entries, in slot order.
+     */
+    public List<NeighbourEntry> entries()
+    {
+        final long now = clock.nanoTime();
+        final List<NeighbourEntry> entries = new ArrayList<>(table.size());
+        for (int index = 0; index < table.highWater(); index++)
+        {
+            if (table.isRegistered(index))
+            {
+                final int state = table.state(index);
+                final boolean unresolved = state == NeighbourTable.INCOMPLETE || state == NeighbourTable.STALE;
+                final boolean asked = unresolved && (state == NeighbourTable.STALE || table.attempts(index) > 0);
+                entries.add(new NeighbourEntry(table.address(index), NeighbourTable.stateName(state), table.mac(index),
+                    !table.isActive(index), asked ? Math.max(0, now - table.sinceNs(index)) : 0, table.attempts(index)));
+            }
+        }
+        return entries;
     }
 
     /** Learns from one punted frame, or passes it on. */
@@ -173,7 +322,7 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
     {
         if (updated)
         {
-            learned++;
+            counters.increment(NeighbourCounter.LEARNED);
         }
         else
         {
@@ -246,19 +395,25 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
     /** @return neighbour entries learned or confirmed from the wire. */
     public long learned()
     {
-        return learned;
+        return counters.get(NeighbourCounter.LEARNED);
     }
 
     /** @return requests handed to the inject ring. */
     public long requestsSent()
     {
-        return requestsSent;
+        return counters.get(NeighbourCounter.REQUESTS_SENT);
     }
 
     /** @return requests that found the inject ring full or had no source address of their family. */
     public long requestsFailed()
     {
-        return requestsFailed;
+        return counters.get(NeighbourCounter.REQUESTS_FAILED);
+    }
+
+    /** @return due requests that had to wait for the rate cap, each counted once. */
+    public long requestsSuppressed()
+    {
+        return counters.get(NeighbourCounter.REQUESTS_SUPPRESSED);
     }
 
     /** @return punted frames that taught nothing and had no other handler. */

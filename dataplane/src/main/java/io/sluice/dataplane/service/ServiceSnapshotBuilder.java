@@ -113,14 +113,9 @@ public final class ServiceSnapshotBuilder
         {
             neighbourAddresses.add(neighbour.address());
         }
-        final long unregistered = neighbourAddresses.stream().filter(address -> neighbours.indexOf(address) < 0).count();
-        if (neighbours.size() + unregistered > neighbours.capacity())
-        {
-            throw new IllegalArgumentException("too many next hops: the neighbour table holds " + neighbours.capacity() +
-                " addresses, " + neighbours.size() + " are known and this configuration adds " + unregistered);
-        }
-
-        applyNeighbours(previous, settings, nextHops, neighbours);
+        requireNeighbourRoom(neighbourAddresses, neighbours);
+        final long generation = previous == null ? 1 : previous.generation() + 1;
+        applyNeighbours(previous, settings, nextHops, neighbours, generation);
 
         final StableIds backendIds = new StableIds(
             "backends", previous == null ? Map.of() : previous.backendIds(), ServiceSnapshot.MAX_BACKENDS);
@@ -149,7 +144,6 @@ public final class ServiceSnapshotBuilder
         {
             byId[backend.id()] = backend;
         }
-        final long generation = previous == null ? 1 : previous.generation() + 1;
         return new ServiceSnapshot(generation, settings, services, byId, backendIds.assigned(), serviceIds.assigned());
     }
 
@@ -261,14 +255,40 @@ public final class ServiceSnapshotBuilder
     }
 
     /**
+     * The table must have a slot for every address of this configuration it does not hold yet. Slots
+     * of addresses no configuration uses are freed by {@link NeighbourTable#reclaim} once no worker
+     * runs a snapshot that used them; those still held count as taken.
+     */
+    private static void requireNeighbourRoom(final Set<IpAddress> addresses, final NeighbourTable neighbours)
+    {
+        int unregistered = 0;
+        for (final IpAddress address : addresses)
+        {
+            if (neighbours.indexOf(address) < 0)
+            {
+                unregistered++;
+            }
+        }
+        if (neighbours.size() + unregistered > neighbours.capacity())
+        {
+            final int inUse = neighbours.size() - neighbours.retired();
+            throw new IllegalArgumentException("too many next hops: the neighbour table holds " + neighbours.capacity() +
+                " addresses, " + inUse + " are in use, " + neighbours.retired() + " more are held until every worker leaves" +
+                " the configurations that used them, and this configuration adds " + unregistered +
+                "; raise dataplane.neighbours.capacity");
+        }
+    }
+
+    /**
      * The one step that changes the neighbour table, run once everything else is known to be good:
      * unpins static entries the settings no longer list, pins the listed ones, registers the next
-     * hops, and marks as active exactly the entries this configuration uses (the others are kept,
-     * so an older snapshot still in flight finds its slots, but are no longer resolved).
+     * hops, and marks as used exactly the entries this configuration uses (the others are retired at
+     * this generation: kept, so an older snapshot still in flight finds its slots, but no longer
+     * resolved, and freed once every worker runs this generation).
      */
     private static void applyNeighbours(
         final ServiceSnapshot previous, final DataplaneSettings settings, final Set<IpAddress> nextHops,
-        final NeighbourTable neighbours)
+        final NeighbourTable neighbours, final long generation)
     {
         final Set<IpAddress> pinned = new HashSet<>();
         for (final DataplaneSettings.StaticNeighbour neighbour : settings.staticNeighbours())
@@ -294,10 +314,13 @@ public final class ServiceSnapshotBuilder
         {
             neighbours.register(nextHop);
         }
-        for (int index = 0; index < neighbours.size(); index++)
+        for (int index = 0; index < neighbours.highWater(); index++)
         {
-            final IpAddress address = neighbours.address(index);
-            neighbours.active(index, nextHops.contains(address) || pinned.contains(address));
+            if (neighbours.isRegistered(index))
+            {
+                final IpAddress address = neighbours.address(index);
+                neighbours.use(index, nextHops.contains(address) || pinned.contains(address), generation);
+            }
         }
     }
 

@@ -30,7 +30,9 @@ import io.sluice.dataplane.service.ServiceSnapshot;
  * {@link #WORKER_COUNTER_TYPE} key [worker, ordinal] where the ordinal is a {@link WorkerCounter},
  * or {@code WorkerCounter.count() + DropReason} for drops; {@link #SERVICE_LABEL_TYPE} key
  * [-1, service id], label the service; {@link #BACKEND_LABEL_TYPE} key [-1, backend id, service id],
- * label the backend address, value its weight; {@link #PORT_COUNTER_TYPE} key [-1, ordinal].
+ * label the backend address, value its weight; {@link #PORT_COUNTER_TYPE} key [-1, ordinal];
+ * {@link #NEIGHBOUR_COUNTER_TYPE} key [-1, ordinal] where the ordinal is a
+ * {@link io.sluice.dataplane.neighbour.NeighbourCounter}.
  */
 public final class StatsFile implements AutoCloseable
 {
@@ -44,6 +46,8 @@ public final class StatsFile implements AutoCloseable
     public static final int PORT_COUNTER_TYPE = 0x51D1;
     /** Dataplane-wide counters: errors, the generation in force. */
     public static final int GLOBAL_COUNTER_TYPE = 0x51D2;
+    /** Neighbour (ARP / ND) counters and gauges, refreshed by the control thread. */
+    public static final int NEIGHBOUR_COUNTER_TYPE = 0x51D3;
 
     /** File format version: 2 added the duty-cycle worker counters, which moved the drop ordinals. */
     public static final int VERSION = 3;

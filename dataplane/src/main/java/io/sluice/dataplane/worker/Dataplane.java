@@ -17,6 +17,9 @@ import org.agrona.concurrent.status.CountersManager;
 
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.neighbour.NeighbourAgent;
+import io.sluice.dataplane.neighbour.NeighbourCounters;
+import io.sluice.dataplane.neighbour.NeighbourEntry;
+import io.sluice.dataplane.neighbour.NeighbourPolicy;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.pipeline.DataplaneCounters;
 import io.sluice.dataplane.pipeline.DropReason;
@@ -49,7 +52,6 @@ public final class Dataplane implements AutoCloseable
     private static final System.Logger LOG = System.getLogger("sluice.dataplane");
     private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
     private static final int FRAME_RING_CAPACITY = 1 << 20;
-    private static final int NEIGHBOUR_CAPACITY = 4096;
     private static final String[] PORT_COUNTERS = {"port rx-packets", "port tx-packets", "port rx-missed", "port rx-errors",
         "port tx-errors", "port rx-nombuf"};
     private static final long PORT_POLL_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
@@ -74,6 +76,8 @@ public final class Dataplane implements AutoCloseable
     private final List<WorkerAgent> workerAgents = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private final ControlAgent control;
+    private NeighbourAgent neighbourAgent;
+    private NeighbourCounters neighbourCounters;
 
     private Dataplane(
         final Eal eal, final DataplaneConfig config, final DataplaneSettings settings, final List<ServiceSpec> services,
@@ -85,7 +89,7 @@ public final class Dataplane implements AutoCloseable
             throw new IllegalArgumentException("stats file made for " + statsFile.workers() + " workers, the configuration has " +
                 config.workers());
         }
-        this.neighbours = new NeighbourTable(NEIGHBOUR_CAPACITY);
+        this.neighbours = new NeighbourTable(config.neighbourCapacity());
         this.snapshots = new SnapshotPublisher(ServiceSnapshotBuilder.build(settings, services, neighbours));
         final int workers = config.workers();
         this.frames = FrameSizing.of(config.device(), settings.mtu());
@@ -177,6 +181,27 @@ public final class Dataplane implements AutoCloseable
         });
     }
 
+    private void housekeeping()
+    {
+        pollPort();
+        neighbours.reclaim(oldestRunningGeneration());
+    }
+
+    /**
+     * The lowest generation any worker reports running: no worker can run a snapshot older than it
+     * (a worker publishes the generation after the duty cycle that picked it up), so neighbour slots
+     * retired at it or earlier are free to reuse.
+     */
+    private long oldestRunningGeneration()
+    {
+        long oldest = Long.MAX_VALUE;
+        for (final DataplaneCounters counters : workerCounters)
+        {
+            oldest = Math.min(oldest, counters.readPublished(WorkerCounter.GENERATION));
+        }
+        return oldest == Long.MAX_VALUE ? 0 : oldest;
+    }
+
     private void pollPort()
     {
         port.stats(portStats);
@@ -207,10 +232,10 @@ public final class Dataplane implements AutoCloseable
                 new FrameRing(FRAME_RING_CAPACITY), SystemNanoClock.INSTANCE, config.burstSize(), config.expiryBucketsPerCycle())
                 .pinTo(config.workerCpus().get(i)));
         }
-        final NeighbourAgent neighbourAgent = new NeighbourAgent(neighbours, puntRings, workerAgents.get(0).injectRing(), snapshots,
-            SystemNanoClock.INSTANCE, portMac, NeighbourAgent.DEFAULT_RETRY_INTERVAL_NS, NeighbourAgent.DEFAULT_REFRESH_INTERVAL_NS,
-            otherPunts);
-        return new ControlAgent(neighbourAgent, SystemNanoClock.INSTANCE, this::pollPort, PORT_POLL_INTERVAL_NS);
+        neighbourCounters = new NeighbourCounters(countersManager, StatsFile.NEIGHBOUR_COUNTER_TYPE);
+        neighbourAgent = new NeighbourAgent(neighbours, puntRings, workerAgents.get(0).injectRing(), snapshots,
+            SystemNanoClock.INSTANCE, portMac, NeighbourPolicy.of(config.neighbourRequestsPerSecond()), neighbourCounters, otherPunts);
+        return new ControlAgent(neighbourAgent, SystemNanoClock.INSTANCE, this::housekeeping, PORT_POLL_INTERVAL_NS);
     }
 
     /**
@@ -289,12 +314,13 @@ public final class Dataplane implements AutoCloseable
         }
         final long applied = await(control.submit(() ->
         {
+            neighbours.reclaim(oldestRunningGeneration());
             final ServiceSnapshot next = ServiceSnapshotBuilder.build(snapshots.current(), settings, services, neighbours);
             labels.sync(next);
             snapshots.publish(next);
             generation.setRelease(next.generation());
             return next.generation();
-        }));
+        }), "the change was not applied");
         final long deadlineNs = System.nanoTime() + APPLY_TIMEOUT_NS;
         for (int i = 0; i < workerCounters.size(); i++)
         {
@@ -333,7 +359,7 @@ public final class Dataplane implements AutoCloseable
         }
     }
 
-    private static <T> T await(final java.util.concurrent.CompletableFuture<T> future)
+    private static <T> T await(final java.util.concurrent.CompletableFuture<T> future, final String whenLate)
     {
         try
         {
@@ -354,7 +380,7 @@ public final class Dataplane implements AutoCloseable
         catch (final TimeoutException ex)
         {
             future.cancel(false);
-            throw new IllegalStateException("the control thread did not answer within 5 s; the change was not applied", ex);
+            throw new IllegalStateException("the control thread did not answer within 5 s; " + whenLate, ex);
         }
         catch (final InterruptedException ex)
         {
@@ -414,6 +440,17 @@ public final class Dataplane implements AutoCloseable
         return sum;
     }
 
+    /**
+     * Every neighbour-table entry as the control thread sees it now, for an operator's listing.
+     *
+     * @return the entries, in slot order.
+     * @throws IllegalStateException when the control thread did not answer in time.
+     */
+    public List<NeighbourEntry> neighbourEntries()
+    {
+        return await(control.submit(neighbourAgent::entries), "no neighbour listing");
+    }
+
     /** @return the neighbour table (read it only; the control thread writes it). */
     public NeighbourTable neighbours()
     {
@@ -456,6 +493,10 @@ public final class Dataplane implements AutoCloseable
             counters.close();
         }
         labels.close();
+        if (neighbourCounters != null)
+        {
+            neighbourCounters.close();
+        }
         CloseHelper.closeAll(pool);
         if (ownsStats)
         {

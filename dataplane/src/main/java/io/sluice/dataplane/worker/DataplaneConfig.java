@@ -3,6 +3,9 @@ package io.sluice.dataplane.worker;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.sluice.dataplane.neighbour.NeighbourPolicy;
+import io.sluice.dataplane.neighbour.NeighbourTable;
+
 /**
  * How the dataplane runs on one port: the device, one worker (RX/TX queue pair) per listed CPU,
  * buffers and table sizes. Validated on construction with messages that name the setting.
@@ -19,11 +22,13 @@ import java.util.concurrent.TimeUnit;
  * @param burstSize             packets per RX burst.
  * @param expiryBucketsPerCycle flow-table buckets swept per duty cycle.
  * @param icmpTooBigPerSecond   ICMP too-big messages a worker may send per second.
+ * @param neighbourCapacity     next hops the neighbour table holds (see {@link NeighbourTable}).
+ * @param neighbourRequestsPerSecond ARP requests and neighbour solicitations per second at most, over all next hops.
  */
 public record DataplaneConfig(
     String device, List<Integer> workerCpus, long portMac, int mbufs, int rxDescriptors, int txDescriptors,
     boolean promiscuous, int flowTableCapacity, long minEvictionIdleNs, int burstSize, int expiryBucketsPerCycle,
-    int icmpTooBigPerSecond)
+    int icmpTooBigPerSecond, int neighbourCapacity, int neighbourRequestsPerSecond)
 {
     /** Default flows per worker. */
     public static final int DEFAULT_FLOW_TABLE_CAPACITY = 1 << 20;
@@ -80,6 +85,31 @@ public record DataplaneConfig(
         {
             throw new IllegalArgumentException("icmpTooBigPerSecond " + icmpTooBigPerSecond + " must be positive");
         }
+        if (neighbourCapacity < NeighbourTable.MIN_CAPACITY || neighbourCapacity > NeighbourTable.MAX_CAPACITY)
+        {
+            throw new IllegalArgumentException("neighbourCapacity " + neighbourCapacity + " is not " + NeighbourTable.MIN_CAPACITY +
+                ".." + NeighbourTable.MAX_CAPACITY);
+        }
+        if (neighbourRequestsPerSecond < 1 || neighbourRequestsPerSecond > NeighbourPolicy.MAX_REQUESTS_PER_SECOND)
+        {
+            throw new IllegalArgumentException("neighbourRequestsPerSecond " + neighbourRequestsPerSecond + " is not 1.." +
+                NeighbourPolicy.MAX_REQUESTS_PER_SECOND);
+        }
+    }
+
+    /**
+     * A configuration with the default neighbour table size and request rate.
+     *
+     * @throws IllegalArgumentException naming the setting, its value and what would be valid.
+     */
+    public DataplaneConfig(
+        final String device, final List<Integer> workerCpus, final long portMac, final int mbufs, final int rxDescriptors,
+        final int txDescriptors, final boolean promiscuous, final int flowTableCapacity, final long minEvictionIdleNs,
+        final int burstSize, final int expiryBucketsPerCycle, final int icmpTooBigPerSecond)
+    {
+        this(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity, minEvictionIdleNs,
+            burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, NeighbourTable.DEFAULT_CAPACITY,
+            NeighbourPolicy.DEFAULT_REQUESTS_PER_SECOND);
     }
 
     /**
@@ -99,14 +129,21 @@ public record DataplaneConfig(
     public DataplaneConfig withFlowTableCapacity(final int capacity)
     {
         return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, capacity,
-            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond);
+            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond);
     }
 
     /** @return a copy with a MAC to answer to instead of the port's own. */
     public DataplaneConfig withPortMac(final long mac)
     {
         return new DataplaneConfig(device, workerCpus, mac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
-            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond);
+            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond);
+    }
+
+    /** @return a copy with another neighbour table size and request rate cap. */
+    public DataplaneConfig withNeighbours(final int capacity, final int requestsPerSecond)
+    {
+        return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
+            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, capacity, requestsPerSecond);
     }
 
     private static boolean isAfXdp(final String device)
