@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.sluice.controlplane.api.ApiTestDaemon;
 import io.sluice.controlplane.health.BackendHealth;
 import io.sluice.controlplane.health.HealthChecker;
+import io.sluice.controlplane.health.LocalTestAddresses;
 import io.sluice.controlplane.health.LoopbackBackends;
 import io.sluice.controlplane.metrics.MetricsServer;
 import io.sluice.controlplane.metrics.PrometheusText;
@@ -42,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The health checks wired to the model over a real dataplane on a {@code net_ring} port: real TCP
- * and HTTP backends on 127.0.0.x, checked every few hundred milliseconds. A backend whose server
+ * and HTTP backends on 198.51.100.x, addresses of this host that the test makes
+ * ({@link LocalTestAddresses}), checked every few hundred milliseconds. A backend whose server
  * stops goes DOWN, leaves the Maglev table and shows as down in the metrics (fetched over HTTP and
  * parsed as Prometheus text); it comes back when its server does. Below quorum the sorry backend
  * takes the table, unless it is DOWN itself. A least-response-time service weights a slow HTTP
@@ -64,37 +66,37 @@ class HealthWiringTest
         network:
           addresses: [203.0.113.2]
           neighbours:
-            - { address: 127.0.0.2, mac: "02:00:00:00:01:02" }
-            - { address: 127.0.0.3, mac: "02:00:00:00:01:03" }
-            - { address: 127.0.0.4, mac: "02:00:00:00:01:04" }
-            - { address: 127.0.0.5, mac: "02:00:00:00:01:05" }
-            - { address: 127.0.0.6, mac: "02:00:00:00:01:06" }
-            - { address: 127.0.0.7, mac: "02:00:00:00:01:07" }
+            - { address: 198.51.100.2, mac: "02:00:00:00:01:02" }
+            - { address: 198.51.100.3, mac: "02:00:00:00:01:03" }
+            - { address: 198.51.100.4, mac: "02:00:00:00:01:04" }
+            - { address: 198.51.100.5, mac: "02:00:00:00:01:05" }
+            - { address: 198.51.100.6, mac: "02:00:00:00:01:06" }
+            - { address: 198.51.100.7, mac: "02:00:00:00:01:07" }
         services:
           - vip: 192.0.2.10
             port: 80
             mode: dsr
             quorum: 2
-            sorry: 127.0.0.5
+            sorry: 198.51.100.5
             healthCheck: { kind: tcp, port: TCP_PORT, interval: 300ms, timeout: 200ms, rise: 1, fall: 1 }
             backends:
-              - { address: 127.0.0.2, weight: 1 }
-              - { address: 127.0.0.3, weight: 1 }
-              - { address: 127.0.0.4, weight: 1 }
+              - { address: 198.51.100.2, weight: 1 }
+              - { address: 198.51.100.3, weight: 1 }
+              - { address: 198.51.100.4, weight: 1 }
           - vip: 192.0.2.20
             port: 80
             mode: dsr
             scheduler: least-response-time
             healthCheck: { kind: http, port: HTTP_PORT, interval: 1s, timeout: 900ms, rise: 1, fall: 3 }
             backends:
-              - { address: 127.0.0.6, weight: 1 }
-              - { address: 127.0.0.7, weight: 1 }
+              - { address: 198.51.100.6, weight: 1 }
+              - { address: 198.51.100.7, weight: 1 }
         stats:
           file: wiring.stats
         """;
     private static final ServiceKey WEB = new ServiceKey(IpAddress.parse("192.0.2.10"), 80, ServiceKey.TCP);
     private static final ServiceKey LRT = new ServiceKey(IpAddress.parse("192.0.2.20"), 80, ServiceKey.TCP);
-    private static final List<String> TCP_BACKENDS = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5");
+    private static final List<String> TCP_BACKENDS = List.of("198.51.100.2", "198.51.100.3", "198.51.100.4", "198.51.100.5");
     private static final long AWAIT_NS = TimeUnit.SECONDS.toNanos(60);
 
     @TempDir
@@ -104,6 +106,7 @@ class HealthWiringTest
     private final Map<String, LoopbackBackends.HttpBackend> http = new LinkedHashMap<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final List<ControlEvent.Detail> seen = new ArrayList<>();
+    private LocalTestAddresses addresses;
     private ApiTestDaemon daemon;
     private ControlModel model;
     private EventSubscription watch;
@@ -113,18 +116,20 @@ class HealthWiringTest
     @BeforeAll
     void startBackendsAndDataplane() throws Exception
     {
+        addresses = LocalTestAddresses.create("slhw0", List.of("198.51.100.2", "198.51.100.3", "198.51.100.4", "198.51.100.5",
+            "198.51.100.6", "198.51.100.7"));
         for (final String address : TCP_BACKENDS)
         {
             final int port = tcp.isEmpty() ? 0 : tcp.values().iterator().next().address().getPort();
             tcp.put(address, new LoopbackBackends.TcpBackend(InetAddress.getByName(address), port));
         }
-        for (final String address : List.of("127.0.0.6", "127.0.0.7"))
+        for (final String address : List.of("198.51.100.6", "198.51.100.7"))
         {
             final int port = http.isEmpty() ? 0 : http.values().iterator().next().address().getPort();
             http.put(address, new LoopbackBackends.HttpBackend(InetAddress.getByName(address), port, null));
         }
-        final String config = CONFIG.replace("TCP_PORT", Integer.toString(tcp.get("127.0.0.2").address().getPort()))
-            .replace("HTTP_PORT", Integer.toString(http.get("127.0.0.6").address().getPort()));
+        final String config = CONFIG.replace("TCP_PORT", Integer.toString(tcp.get("198.51.100.2").address().getPort()))
+            .replace("HTTP_PORT", Integer.toString(http.get("198.51.100.6").address().getPort()));
         daemon = ApiTestDaemon.start(directory, "net_ring73", config);
     }
 
@@ -132,6 +137,7 @@ class HealthWiringTest
     void stopBackendsAndDataplane() throws IOException
     {
         daemon.close();
+        addresses.close();
         for (final LoopbackBackends.TcpBackend backend : tcp.values())
         {
             backend.close();
@@ -149,7 +155,7 @@ class HealthWiringTest
         {
             backend.restart();
         }
-        http.get("127.0.0.7").delay(0);
+        http.get("198.51.100.7").delay(0);
         daemon.reset(null);
         model = daemon.model();
         watch = model.events().subscribe(1024);
@@ -252,36 +258,36 @@ class HealthWiringTest
     @Test
     void shouldTakeAStoppedBackendOutOfTheMaglevTableAndBringItBackWhenItServesAgain() throws Exception
     {
-        awaitHealth(WEB, "127.0.0.3", BackendHealth.UP);
+        awaitHealth(WEB, "198.51.100.3", BackendHealth.UP);
 
-        tcp.get("127.0.0.3").close();
+        tcp.get("198.51.100.3").close();
 
-        final ControlEvent.HealthChanged down = awaitHealth(WEB, "127.0.0.3", BackendHealth.DOWN);
+        final ControlEvent.HealthChanged down = awaitHealth(WEB, "198.51.100.3", BackendHealth.DOWN);
         assertEquals("UP -> DOWN (connect refused)", down.oldState() + " -> " + down.newState() + " (" + down.reason() + ")");
-        awaitGeneration("backend 127.0.0.3 of 192.0.2.10:80/tcp DOWN");
+        awaitGeneration("backend 198.51.100.3 of 192.0.2.10:80/tcp DOWN");
         final Map<String, List<Integer>> without = table(0);
-        assertEquals(List.of(0, 0), without.get("127.0.0.3"), "weight 0, no Maglev slot: " + without);
-        assertEquals(model.snapshot().serviceAt(0).maglev().size(), slots(without, "127.0.0.2") + slots(without, "127.0.0.4"));
+        assertEquals(List.of(0, 0), without.get("198.51.100.3"), "weight 0, no Maglev slot: " + without);
+        assertEquals(model.snapshot().serviceAt(0).maglev().size(), slots(without, "198.51.100.2") + slots(without, "198.51.100.4"));
         assertEquals(0, model.service(WEB).backends().get(1).effectiveWeight());
         final Map<String, PrometheusText.Family> downMetrics = scrape();
-        final Map<String, String> third = labels(WEB, "backend", "127.0.0.3");
-        assertEquals(List.of(1.0, 0.0, 0.0), List.of(gauge(downMetrics, "sluice_backend_health", labels(WEB, "backend", "127.0.0.3",
-            "state", "down")), gauge(downMetrics, "sluice_backend_health", labels(WEB, "backend", "127.0.0.3", "state", "up")),
+        final Map<String, String> third = labels(WEB, "backend", "198.51.100.3");
+        assertEquals(List.of(1.0, 0.0, 0.0), List.of(gauge(downMetrics, "sluice_backend_health", labels(WEB, "backend", "198.51.100.3",
+            "state", "down")), gauge(downMetrics, "sluice_backend_health", labels(WEB, "backend", "198.51.100.3", "state", "up")),
             gauge(downMetrics, "sluice_backend_weight", third)));
         assertEquals(2, counter(downMetrics, "sluice_backend_health_transitions", third), "UNKNOWN -> UP -> DOWN");
         assertEquals(List.of(2.0, 1.0), List.of(gauge(downMetrics, "sluice_service_up_backends", labels(WEB)),
             gauge(downMetrics, "sluice_service_quorum_ok", labels(WEB))));
 
-        tcp.get("127.0.0.3").restart();
+        tcp.get("198.51.100.3").restart();
 
-        awaitHealth(WEB, "127.0.0.3", BackendHealth.UP);
-        awaitGeneration("backend 127.0.0.3 of 192.0.2.10:80/tcp UP");
+        awaitHealth(WEB, "198.51.100.3", BackendHealth.UP);
+        awaitGeneration("backend 198.51.100.3 of 192.0.2.10:80/tcp UP");
         final Map<String, List<Integer>> back = table(0);
-        assertEquals(1, back.get("127.0.0.3").get(0));
-        assertTrue(slots(back, "127.0.0.3") > 0, back.toString());
+        assertEquals(1, back.get("198.51.100.3").get(0));
+        assertTrue(slots(back, "198.51.100.3") > 0, back.toString());
         final Map<String, PrometheusText.Family> upMetrics = scrape();
         assertEquals(List.of(1.0, 1.0, 3.0), List.of(
-            gauge(upMetrics, "sluice_backend_health", labels(WEB, "backend", "127.0.0.3", "state", "up")),
+            gauge(upMetrics, "sluice_backend_health", labels(WEB, "backend", "198.51.100.3", "state", "up")),
             gauge(upMetrics, "sluice_backend_weight", third), counter(upMetrics, "sluice_backend_health_transitions", third)));
         assertTrue(PrometheusText.value(upMetrics, "sluice_control_operation_duration_seconds",
             "sluice_control_operation_duration_seconds_count", Map.of("operation", "health")) >= 2, "DOWN and UP timed");
@@ -290,40 +296,40 @@ class HealthWiringTest
     @Test
     void shouldGiveTheTableToTheSorryBackendBelowQuorumUnlessItIsDownItself() throws Exception
     {
-        awaitHealth(WEB, "127.0.0.5", BackendHealth.UP);
+        awaitHealth(WEB, "198.51.100.5", BackendHealth.UP);
 
-        tcp.get("127.0.0.3").close();
-        tcp.get("127.0.0.4").close();
+        tcp.get("198.51.100.3").close();
+        tcp.get("198.51.100.4").close();
 
         awaitQuorum(new ControlEvent.QuorumChanged(WEB, true, 1, 2, true));
         final Map<String, List<Integer>> sorry = table(0);
-        assertEquals(List.of(1, model.snapshot().serviceAt(0).maglev().size()), sorry.get("127.0.0.5"), sorry.toString());
-        assertEquals(List.of(0, 0), sorry.get("127.0.0.2"), "below quorum the backends that serve take no new flow either");
+        assertEquals(List.of(1, model.snapshot().serviceAt(0).maglev().size()), sorry.get("198.51.100.5"), sorry.toString());
+        assertEquals(List.of(0, 0), sorry.get("198.51.100.2"), "below quorum the backends that serve take no new flow either");
         final Map<String, PrometheusText.Family> lost = scrape();
         assertEquals(List.of(1.0, 0.0, 1.0, 0.0, 1.0), List.of(gauge(lost, "sluice_service_up_backends", labels(WEB)),
             gauge(lost, "sluice_service_quorum_ok", labels(WEB)), gauge(lost, "sluice_service_sorry_active", labels(WEB)),
             gauge(lost, "sluice_service_no_backend", labels(WEB)),
-            gauge(lost, "sluice_backend_weight", labels(WEB, "backend", "127.0.0.5"))));
+            gauge(lost, "sluice_backend_weight", labels(WEB, "backend", "198.51.100.5"))));
 
-        tcp.get("127.0.0.5").close();
+        tcp.get("198.51.100.5").close();
 
         awaitQuorum(new ControlEvent.QuorumChanged(WEB, true, 1, 2, false));
         final Map<String, List<Integer>> sorryDown = table(0);
-        assertEquals(List.of(0, 0), sorryDown.get("127.0.0.5"), sorryDown.toString());
-        assertEquals(List.of(1, model.snapshot().serviceAt(0).maglev().size()), sorryDown.get("127.0.0.2"));
+        assertEquals(List.of(0, 0), sorryDown.get("198.51.100.5"), sorryDown.toString());
+        assertEquals(List.of(1, model.snapshot().serviceAt(0).maglev().size()), sorryDown.get("198.51.100.2"));
         assertEquals(0, gauge(scrape(), "sluice_service_sorry_active", labels(WEB)));
 
-        tcp.get("127.0.0.3").restart();
+        tcp.get("198.51.100.3").restart();
 
         awaitQuorum(new ControlEvent.QuorumChanged(WEB, false, 2, 2, false));
         assertEquals(1, gauge(scrape(), "sluice_service_quorum_ok", labels(WEB)));
-        assertTrue(slots(table(0), "127.0.0.3") > 0);
+        assertTrue(slots(table(0), "198.51.100.3") > 0);
     }
 
     @Test
     void shouldWeightASlowLeastResponseTimeBackendBelowAFastOne() throws Exception
     {
-        http.get("127.0.0.7").delay(300);
+        http.get("198.51.100.7").delay(300);
         final Set<String> up = new HashSet<>();
         while (up.size() < 2)
         {
@@ -331,21 +337,21 @@ class HealthWiringTest
                 detail -> detail instanceof ControlEvent.HealthChanged h && h.service().equals(LRT) && h.newState() == BackendHealth.UP);
             up.add(changed.backend().toString());
         }
-        assertEquals(List.of(100, 100), List.of(table(1).get("127.0.0.6").get(0), table(1).get("127.0.0.7").get(0)),
+        assertEquals(List.of(100, 100), List.of(table(1).get("198.51.100.6").get(0), table(1).get("198.51.100.7").get(0)),
             "no latency applied yet: the configured weight at the resolution");
 
         supervisor.refresh();
 
         final ControlEvent.GenerationApplied applied = (ControlEvent.GenerationApplied)await("least-response-time weights",
             detail -> detail instanceof ControlEvent.GenerationApplied g && g.change().startsWith("least-response-time: "));
-        assertTrue(applied.change().startsWith("least-response-time: backend 127.0.0.7 of 192.0.2.20:80/tcp: weight 100 -> "),
+        assertTrue(applied.change().startsWith("least-response-time: backend 198.51.100.7 of 192.0.2.20:80/tcp: weight 100 -> "),
             applied.change());
         final Map<String, List<Integer>> weighted = table(1);
-        assertEquals(100, weighted.get("127.0.0.6").get(0), "the fastest keeps its full weight: " + weighted);
-        assertTrue(weighted.get("127.0.0.7").get(0) < weighted.get("127.0.0.6").get(0), weighted.toString());
-        assertTrue(slots(weighted, "127.0.0.7") < slots(weighted, "127.0.0.6"), weighted.toString());
+        assertEquals(100, weighted.get("198.51.100.6").get(0), "the fastest keeps its full weight: " + weighted);
+        assertTrue(weighted.get("198.51.100.7").get(0) < weighted.get("198.51.100.6").get(0), weighted.toString());
+        assertTrue(slots(weighted, "198.51.100.7") < slots(weighted, "198.51.100.6"), weighted.toString());
         final Map<String, PrometheusText.Family> scraped = scrape();
-        assertEquals(weighted.get("127.0.0.7").get(0), (int)gauge(scraped, "sluice_backend_weight", labels(LRT, "backend", "127.0.0.7")));
+        assertEquals(weighted.get("198.51.100.7").get(0), (int)gauge(scraped, "sluice_backend_weight", labels(LRT, "backend", "198.51.100.7")));
         assertEquals(1, PrometheusText.value(scraped, "sluice_control_operation_duration_seconds",
             "sluice_control_operation_duration_seconds_count", Map.of("operation", "response-time")));
     }

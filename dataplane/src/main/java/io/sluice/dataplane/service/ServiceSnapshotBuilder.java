@@ -74,7 +74,7 @@ public final class ServiceSnapshotBuilder
         if (neighbourAddresses.size() > neighbourCapacity)
         {
             throw new IllegalArgumentException("too many next hops: the neighbour table holds " + neighbourCapacity +
-                " addresses and this configuration has " + neighbourAddresses.size());
+                " addresses and this configuration adds " + neighbourAddresses.size() + "; raise dataplane.neighbours.capacity");
         }
         if (specs.size() > ServiceSnapshot.MAX_SERVICES || backends > ServiceSnapshot.MAX_BACKENDS)
         {
