@@ -24,7 +24,7 @@ public final class ReflectionList
     }
 
     /**
-     * @param args {@code HOST:PORT} of a plaintext gRPC server.
+     * @param args the target of a plaintext gRPC server: {@code HOST:PORT} or {@code unix:///PATH} of a socket.
      * @throws InterruptedException when interrupted while waiting for the answer.
      */
     public static void main(final String[] args) throws InterruptedException

@@ -137,8 +137,7 @@ public final class ConfigDiff
         {
             return Objects.equals(running, next);
         }
-        return running.equals(new ApiSection(next.listenHost(), next.listenPort(), next.tlsCert(), next.tlsKey(), next.tlsClientCa(),
-            running.token(), null));
+        return running.equals(next.withToken(running.token(), null));
     }
 
     private static void service(
