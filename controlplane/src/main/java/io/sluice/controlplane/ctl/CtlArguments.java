@@ -1,6 +1,10 @@
 package io.sluice.controlplane.ctl;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
@@ -72,6 +76,24 @@ final class CtlArguments
             shown.append(Character.isISOControl(c) ? '?' : c);
         }
         return shown.append('\'').toString();
+    }
+
+    /**
+     * Why a file named by an option could not be read, in words.
+     *
+     * @param failure what reading it threw.
+     * @return e.g. {@code no such file}, {@code permission denied}, {@code not UTF-8 text}.
+     */
+    static String fileProblem(final IOException failure)
+    {
+        return switch (failure)
+        {
+            case NoSuchFileException ex -> "no such file";
+            case AccessDeniedException ex -> "permission denied";
+            case CharacterCodingException ex -> "not text in the expected encoding";
+            default -> failure.getMessage() != null && failure.getMessage().contains("directory") ? "a directory" :
+                failure.getClass().getSimpleName();
+        };
     }
 
     /**

@@ -34,7 +34,7 @@ import io.sluice.controlplane.config.Durations;
  * comes before it ({@code health --timeout} is the health check's own timeout).
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-    description = {"Drives a running sluice daemon through its gRPC API (the daemon needs an api: section), by default",
+    description = {"Drives a running sluice daemon through its gRPC API (the daemon needs an api: section), by default " +
         "through its root-only socket " + ApiSection.DEFAULT_SOCKET + ".",
         "Tables for people; --json prints the daemon's replies as JSON for scripts."},
     subcommands = {ReadCommands.ListCommand.class, ServiceCommands.AddService.class, ServiceCommands.UpdateService.class,
@@ -247,7 +247,8 @@ public final class CtlCommand implements Callable<Integer>
             }
             catch (final IOException ex)
             {
-                throw new IOException("--token-file " + tokenFile + ": cannot read it (" + ex.getClass().getSimpleName() + ")", ex);
+                throw new IOException("--token-file " + CtlArguments.quoted(tokenFile.toString()) + ": cannot read it (" +
+                    CtlArguments.fileProblem(ex) + ")", ex);
             }
             return checkedToken(text.strip(), "--token-file " + tokenFile);
         }

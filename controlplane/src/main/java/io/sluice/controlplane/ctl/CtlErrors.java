@@ -57,7 +57,8 @@ final class CtlErrors
             UnknownHostException.class, UnresolvedAddressException.class);
         if (status.getCode() == Status.Code.UNAVAILABLE && unreachable != null)
         {
-            err.println(PREFIX + "cannot connect to the daemon's API at " + context.server() + ": " + reason(unreachable));
+            err.println(PREFIX + "cannot connect to the daemon's API at " + context.server() + ": " +
+                (unreachable instanceof FileNotFoundException ? "No such file or directory" : reason(unreachable)));
             err.println(PREFIX + unreachableHint(unreachable, context));
             err.flush();
             return;

@@ -117,7 +117,7 @@ public final class ConfigDiff
         }
         if (!sameApi(running.api(), next.api()))
         {
-            notApplied.add("api: the API keeps its listen address, TLS and token until a restart");
+            notApplied.add("api: the API keeps its socket, listen address, TLS and token until a restart");
         }
         if (!Objects.equals(running.metrics(), next.metrics()))
         {

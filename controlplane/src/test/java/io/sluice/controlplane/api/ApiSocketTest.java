@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -152,7 +152,8 @@ class ApiSocketTest
     void shouldAnswerAGenericClientThatDialsAUnixTarget() throws Exception
     {
         daemon.reset(daemon.socketOnly(null));
-        final ManagedChannel channel = ManagedChannelBuilder.forTarget("unix://" + daemon.socketPath()).usePlaintext().build();
+        final ManagedChannel channel = Grpc.newChannelBuilder("unix://" + daemon.socketPath(), InsecureChannelCredentials.create())
+            .build();
         try
         {
             assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)

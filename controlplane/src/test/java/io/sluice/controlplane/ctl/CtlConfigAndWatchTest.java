@@ -168,7 +168,7 @@ class CtlConfigAndWatchTest
             "bad.yaml:"), bad.err());
         assertTrue(bad.err().contains(": services[0].mode: 'nat' is not valid: one of dsr, ipip, gue"), bad.err());
         assertEquals(2, missing.exit(), missing.toString());
-        assertEquals("sluice ctl: -f " + directory.resolve("absent.yaml") + ": cannot read it (NoSuchFileException)\n", missing.err());
+        assertEquals("sluice ctl: -f '" + directory.resolve("absent.yaml") + "': cannot read it (no such file)\n", missing.err());
         assertEquals(before, generation());
     }
 
@@ -286,8 +286,8 @@ class CtlConfigAndWatchTest
         final CtlRun absent = ctl("--server", "unix:" + directory.resolve("absent.sock"), "ha");
 
         assertEquals(1, none.exit(), none.toString());
-        assertTrue(none.err().startsWith("sluice ctl: cannot connect to the daemon's API at unix:/run/sluice/sluice.sock: "),
-            none.err());
+        assertTrue(none.err().startsWith("sluice ctl: cannot connect to the daemon's API at unix:/run/sluice/sluice.sock: No " +
+            "such file or directory\n"), none.err());
         assertEquals(1, absent.exit(), absent.toString());
         assertTrue(absent.err().startsWith("sluice ctl: cannot connect to the daemon's API at unix:" +
             directory.resolve("absent.sock") + ": "), absent.err());

@@ -131,6 +131,18 @@ class CtlUsageErrorsTest
     }
 
     @Test
+    void shouldSayInWordsWhyAFileNamedByAnOptionCannotBeRead()
+    {
+        final CtlRun directory = ctl("apply", "-f", "");
+        final CtlRun tokenFile = ctl("--token-file", "/nonexistent/token", "ha");
+
+        assertEquals(2, directory.exit(), directory.toString());
+        assertEquals("sluice ctl: -f '': cannot read it (a directory)\n", directory.err());
+        assertEquals(2, tokenFile.exit(), tokenFile.toString());
+        assertEquals("sluice ctl: --token-file '/nonexistent/token': cannot read it (no such file)\n", tokenFile.err());
+    }
+
+    @Test
     void shouldRefuseAMalformedServerFromTheEnvironmentAsBadUsage()
     {
         final CtlRun bad = ctlWith(Map.of(CtlCommand.SERVER_VARIABLE, "[oops"), "ha");
