@@ -54,6 +54,7 @@ public final class Daemon
 
     private final BlockingQueue<String> signals;
     private SluiceConfig running;
+    private String insecureListener;
 
     /**
      * @param config  the validated configuration.
@@ -312,6 +313,7 @@ public final class Daemon
         final boolean loopback = server.address().getAddress().isLoopbackAddress();
         if (!running.api().authenticated())
         {
+            insecureListener = server.listening();
             LOG.log(WARNING, "INSECURE API: the gRPC API on {0} authenticates no caller (api.insecure: true): {1} can add, change " +
                 "and remove services and backends. Set api.token (or api.tokenFile) or mutual TLS (api.tls.clientCa) and remove " +
                 "api.insecure; local control needs no TCP listener (sluice ctl uses unix:{2})", server.listening(),
@@ -357,10 +359,10 @@ public final class Daemon
     {
         final long generation = model.generation();
         LOG.log(INFO, "SIGHUP received: reloading {0}", running.source());
-        if (running.api() != null && running.api().tcp() && !running.api().authenticated())
+        if (insecureListener != null)
         {
             LOG.log(WARNING, "INSECURE API: the gRPC API on {0} still authenticates no caller (api.insecure: true)",
-                running.api().listen());
+                insecureListener);
         }
         final SluiceConfig next;
         try

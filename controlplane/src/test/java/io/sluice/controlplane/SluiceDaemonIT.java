@@ -351,6 +351,8 @@ class SluiceDaemonIT
 
             assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).start().waitFor());
             awaitLog(daemonLog, "reload applied: generation 3 runs on every worker");
+            assertTrue(Files.readString(daemonLog).contains("WARN  sluice.daemon: INSECURE API: the gRPC API on 127.0.0.1:" +
+                listening.group(1) + " still authenticates no caller (api.insecure: true)"), "repeated at each reload");
             assertTrue(Files.readString(daemonLog).contains("the reload replaces 1 change(s) made through the API"));
             assertEquals(2, client.withDeadlineAfter(60, TimeUnit.SECONDS).getService(GetServiceRequest.newBuilder()
                 .setKey(ServiceKey.newBuilder().setVip(VIP).setPort(80)).build()).getBackendsCount(), "the file's backends again");
