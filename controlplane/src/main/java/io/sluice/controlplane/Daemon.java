@@ -54,6 +54,7 @@ public final class Daemon
 
     private final BlockingQueue<String> signals;
     private SluiceConfig running;
+    private String insecureListener;
 
     /**
      * @param config  the validated configuration.
@@ -283,25 +284,45 @@ public final class Daemon
         }
         catch (final IOException | RuntimeException ex)
         {
-            LOG.log(ERROR, "cannot open the gRPC API on " + running.api().listen() + ": " + ex.getMessage() +
-                " (is another process listening there? api.listen in " + running.source() + " sets the address)");
+            LOG.log(ERROR, "cannot open the gRPC API on " + running.api().socket() +
+                (running.api().tcp() ? " and " + running.api().listen() : "") + ": " + ex.getMessage() + " (api.socket and " +
+                "api.listen in " + running.source() + " set where it is served)");
             return EXIT_START_FAILED;
         }
         try
         {
-            if (running.api().token() != null && !running.api().tls() && !server.address().getAddress().isLoopbackAddress())
+            LOG.log(INFO, "gRPC API on unix:{0} ({1}); grpc.health.v1 and server reflection there too", server.socket(),
+                server.socketAccess());
+            if (server.tcp())
             {
-                LOG.log(WARNING, "the API token travels in plaintext on {0}: configure api.tls to keep it secret",
-                    server.listening());
+                LOG.log(INFO, "gRPC API on {0} ({1}{2})", server.listening(), server.security(),
+                    running.api().token() == null ? ", no token" : ", bearer token");
+                warnAboutTcp(server);
             }
-            LOG.log(INFO, "gRPC API on {0} ({1}{2}); grpc.health.v1 and server reflection on the same port",
-                server.listening(), server.security(), running.api().token() == null ? ", no token" : ", bearer token");
             return serve(model);
         }
         finally
         {
             LOG.log(INFO, "stopping the gRPC API");
             server.close();
+        }
+    }
+
+    private void warnAboutTcp(final ApiServer server)
+    {
+        final boolean loopback = server.address().getAddress().isLoopbackAddress();
+        if (!running.api().authenticated())
+        {
+            insecureListener = server.listening();
+            LOG.log(WARNING, "INSECURE API: the gRPC API on {0} authenticates no caller (api.insecure: true): {1} can add, change " +
+                "and remove services and backends. Set api.token (or api.tokenFile) or mutual TLS (api.tls.clientCa) and remove " +
+                "api.insecure; local control needs no TCP listener (sluice ctl uses unix:{2})", server.listening(),
+                loopback ? "every local user" : "anybody who can reach this address", server.socket());
+        }
+        else if (running.api().token() != null && !running.api().tls() && !loopback)
+        {
+            LOG.log(WARNING, "the API token travels in plaintext on {0}: configure api.tls to keep it secret",
+                server.listening());
         }
     }
 
@@ -338,6 +359,11 @@ public final class Daemon
     {
         final long generation = model.generation();
         LOG.log(INFO, "SIGHUP received: reloading {0}", running.source());
+        if (insecureListener != null)
+        {
+            LOG.log(WARNING, "INSECURE API: the gRPC API on {0} still authenticates no caller (api.insecure: true)",
+                insecureListener);
+        }
         final SluiceConfig next;
         try
         {

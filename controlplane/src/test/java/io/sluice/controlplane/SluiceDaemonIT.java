@@ -303,13 +303,35 @@ class SluiceDaemonIT
         final Path daemonLog = directory.resolve("api-daemon.log");
         final String device = "net_pcap0,rx_pcap=" + in + ",tx_pcap=" + directory.resolve("out.pcap");
         PcapFile.write(in, List.of());
-        Files.writeString(configFile, config(device, statsFile, 1) + "api: { listen: \"127.0.0.1:0\" }\n");
+        final Path socket = directory.resolve("api.sock");
+        Files.writeString(configFile, config(device, statsFile, 1) + "api: { listen: \"0.0.0.0:0\" }\n");
+        final Result refused = runToEnd("run", "--config", configFile.toString());
+        assertEquals(2, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("api.listen: the TCP listener on '0.0.0.0:0' authenticates no caller"), refused.output());
+        Files.writeString(configFile, config(device, statsFile, 1) + "api: { socket: \"" + socket +
+            "\", listen: \"127.0.0.1:0\", insecure: true }\n");
 
         final Process daemon = start(daemonLog, "run", "--config", configFile.toString());
         awaitLog(daemonLog, "gRPC API on 127.0.0.1:");
         final Matcher listening = Pattern.compile("gRPC API on 127\\.0\\.0\\.1:([0-9]+) \\(plaintext, no token\\)")
             .matcher(Files.readString(daemonLog));
         assertTrue(listening.find(), Files.readString(daemonLog));
+        assertTrue(Files.readString(daemonLog).contains("gRPC API on unix:" + socket + " (0600, only its owner (root) may connect)"),
+            Files.readString(daemonLog));
+        assertTrue(Files.readString(daemonLog).contains("WARN  sluice.daemon: INSECURE API: the gRPC API on 127.0.0.1:" +
+            listening.group(1) + " authenticates no caller (api.insecure: true)"), Files.readString(daemonLog));
+        final Result overTheSocket = runToEnd("ctl", "--server", "unix:" + socket, "list");
+        assertEquals(0, overTheSocket.exitCode(), overTheSocket.output());
+        assertTrue(overTheSocket.output().contains(VIP + ":80/tcp"), overTheSocket.output());
+        assertFalse(overTheSocket.output().contains("WARNING"), "no transport noise: " + overTheSocket.output());
+        final List<String> asNobody = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        asNobody.addAll(command("ctl", "--server", "unix:" + socket, "list"));
+        final Process nobody = new ProcessBuilder(asNobody).redirectErrorStream(true).start();
+        final String refusal = new String(nobody.getInputStream().readAllBytes());
+        assertTrue(nobody.waitFor(WAIT_NS, TimeUnit.NANOSECONDS));
+        assertEquals(1, nobody.exitValue(), refusal);
+        assertTrue(refusal.startsWith("sluice ctl: cannot connect to the daemon's API at unix:" + socket + ": ") &&
+            refusal.contains("sluice ctl: the daemon's socket lets in only root"), refusal);
         final ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", Integer.parseInt(listening.group(1)),
             InsecureChannelCredentials.create()).build();
         try
@@ -329,6 +351,8 @@ class SluiceDaemonIT
 
             assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).start().waitFor());
             awaitLog(daemonLog, "reload applied: generation 3 runs on every worker");
+            assertTrue(Files.readString(daemonLog).contains("WARN  sluice.daemon: INSECURE API: the gRPC API on 127.0.0.1:" +
+                listening.group(1) + " still authenticates no caller (api.insecure: true)"), "repeated at each reload");
             assertTrue(Files.readString(daemonLog).contains("the reload replaces 1 change(s) made through the API"));
             assertEquals(2, client.withDeadlineAfter(60, TimeUnit.SECONDS).getService(GetServiceRequest.newBuilder()
                 .setKey(ServiceKey.newBuilder().setVip(VIP).setPort(80)).build()).getBackendsCount(), "the file's backends again");
@@ -341,6 +365,7 @@ class SluiceDaemonIT
         assertTrue(daemon.waitFor(WAIT_NS, TimeUnit.NANOSECONDS), "the daemon did not stop on SIGTERM");
         assertEquals(0, daemon.exitValue(), Files.readString(daemonLog));
         assertTrue(Files.readString(daemonLog).contains("stopping the gRPC API"));
+        assertFalse(Files.exists(socket), "the socket is removed when the daemon stops");
         Files.deleteIfExists(DeviceNames.lockFile(device));
     }
 

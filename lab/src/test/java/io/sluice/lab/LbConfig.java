@@ -204,7 +204,7 @@ record LbConfig(List<Service> services, Path statsFile, String sections)
     /**
      * The same configuration with more top-level sections.
      *
-     * @param yaml the sections, e.g. {@code "api: { listen: 127.0.0.1:50051 }\n"}.
+     * @param yaml the sections, e.g. {@code "api: {}\n"}.
      * @return the copy.
      */
     LbConfig withSections(final String yaml)

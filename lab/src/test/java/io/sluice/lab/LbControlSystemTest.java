@@ -25,14 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The control plane of the real daemon in the lab, driven the way an operator drives it: the gRPC
  * API through {@code sluice ctl} and a generic reflection client, health checks against the lab's
  * real backend servers (stopped and started again), and the Prometheus endpoint. Everything runs
- * inside the LB's namespace, where the daemon listens on 127.0.0.1; health checks leave through
- * the LB host's kernel interface {@code sl-lb-mgmt}.
+ * inside the LB's namespace; the daemon serves its API on its default root-only socket, which
+ * {@code sluice ctl} finds without {@code --server}, and its metrics on 127.0.0.1; health checks
+ * leave through the LB host's kernel interface {@code sl-lb-mgmt}.
  */
 @Tag("lab")
 @Tag("dpdk")
 class LbControlSystemTest
 {
-    private static final String API = "127.0.0.1:50051";
+    private static final String API = "unix:///run/sluice/sluice.sock";
     private static final String METRICS = "http://127.0.0.1:9301/metrics";
     private static final String SERVICE = "192.0.2.10:80/tcp";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -48,7 +49,7 @@ class LbControlSystemTest
 
     @RegisterExtension
     static final LabLoadBalancer LB = new LabLoadBalancer(LbConfig.of(WEB).withSections("""
-        api: { listen: "127.0.0.1:50051" }
+        api: {}
         metrics: { listen: "127.0.0.1:9301" }
         """));
 
@@ -259,11 +260,11 @@ class LbControlSystemTest
         return new HashMap<>(batch.perBackend());
     }
 
-    /** Runs {@code sluice ctl} in the LB's namespace against the daemon's API; returns its output. */
+    /** Runs {@code sluice ctl} in the LB's namespace against the daemon's default socket; returns its output. */
     private static String ctl(final String... arguments)
     {
         final List<String> command = new ArrayList<>(List.of(javaCommand(null, null)));
-        command.addAll(List.of("-jar", jar().toString(), "ctl", "--server", API));
+        command.addAll(List.of("-jar", jar().toString(), "ctl"));
         command.addAll(List.of(arguments));
         return Commands.inNamespace(LabTopology.LB_NAMESPACE, command.toArray(new String[0]));
     }
@@ -272,7 +273,7 @@ class LbControlSystemTest
     {
         final Path output = Files.createTempFile("sluice-watch", ".jsonl");
         final List<String> command = new ArrayList<>(Commands.namespaced(LabTopology.LB_NAMESPACE, javaCommand(null, null)));
-        command.addAll(List.of("-jar", jar().toString(), "ctl", "--server", API, "--json", "watch"));
+        command.addAll(List.of("-jar", jar().toString(), "ctl", "--json", "watch"));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         WATCH_OUTPUT.put(process, output);
         return process;

@@ -3,8 +3,9 @@ package io.sluice.lab;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
@@ -24,12 +25,12 @@ public final class ReflectionList
     }
 
     /**
-     * @param args {@code HOST:PORT} of a plaintext gRPC server.
+     * @param args the target of a plaintext gRPC server: {@code HOST:PORT} or {@code unix:///PATH} of a socket.
      * @throws InterruptedException when interrupted while waiting for the answer.
      */
     public static void main(final String[] args) throws InterruptedException
     {
-        final ManagedChannel channel = ManagedChannelBuilder.forTarget(args[0]).usePlaintext().build();
+        final ManagedChannel channel = Grpc.newChannelBuilder(args[0], InsecureChannelCredentials.create()).build();
         final CountDownLatch done = new CountDownLatch(1);
         final int[] exit = {1};
         final StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)

@@ -2,6 +2,7 @@ package io.sluice.controlplane.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,32 +10,51 @@ import java.util.List;
 import io.sluice.dataplane.service.IpAddress;
 
 /**
- * Reads the {@code api:} section for {@link ConfigLoader}: the listen address, the TLS files and
- * the bearer token, each checked (files exist and are readable, the token is long enough) so that
- * a daemon never starts with an API it cannot open.
+ * Reads the {@code api:} section for {@link ConfigLoader}: the socket, the TCP listen address, the
+ * TLS files and the bearer token, each checked (files exist and are readable, the token is long
+ * enough, the socket path fits a socket address) so that a daemon never starts with an API it
+ * cannot open; and refuses a TCP listener that would let anyone who reaches it change the daemon
+ * (no token, no client CA) unless {@code insecure: true} says that is wanted.
  */
 final class ApiSectionReader
 {
     /** The keys of {@code api:}. */
-    static final List<String> API_KEYS = List.of("listen", "tls", "token", "tokenFile");
+    static final List<String> API_KEYS = List.of("socket", "socketGroup", "listen", "tls", "token", "tokenFile", "insecure");
     /** The keys of {@code api.tls:}. */
     static final List<String> TLS_KEYS = List.of("cert", "key", "clientCa");
     /** The fewest characters of a bearer token. */
     static final int MIN_TOKEN_LENGTH = 16;
 
     private static final String LISTEN_FORM = "ADDRESS:PORT with an IP address literal and a port 0..65535, e.g. " +
-        ApiSection.DEFAULT_LISTEN + " or [::1]:50051";
+        "127.0.0.1:50051 or [::1]:50051";
     private static final String TOKEN_FORM = "at least " + MIN_TOKEN_LENGTH +
         " visible ASCII characters, no spaces (e.g. from: openssl rand -hex 32)";
     private static final String PEM_FORM = "a readable PEM file";
+    /** The longest socket path in bytes: {@code sun_path} holds 108 with the terminating NUL. */
+    static final int MAX_SOCKET_PATH_BYTES = 107;
+    private static final String SOCKET_FORM = "an absolute path (or one relative to the configuration file) of at most " +
+        MAX_SOCKET_PATH_BYTES + " bytes, e.g. " + ApiSection.DEFAULT_SOCKET;
+    private static final String GROUP_FORM = "the name of a group of this host (getent group NAME)";
+    private static final String UNAUTHENTICATED = " authenticates no caller: anybody who reaches it could change the load " +
+        "balancer. Give api.token or api.tokenFile, or mutual TLS (api.tls with clientCa); the socket (api.socket) needs " +
+        "neither. To serve it without authentication anyway, set api.insecure: true (the daemon logs a WARNING)";
+    private static final String NEEDS_LISTEN = "given only with api.listen (the token and TLS protect the TCP listener; the " +
+        "socket is guarded by its file permissions)";
 
     private final YamlReader reader;
     private final Path baseDirectory;
+    private final boolean toStart;
 
-    ApiSectionReader(final YamlReader reader, final Path baseDirectory)
+    /**
+     * @param reader        the file's reader, which collects the problems.
+     * @param baseDirectory what relative paths are relative to.
+     * @param toStart       whether a daemon starts with the section: then a TCP listener must authenticate its callers.
+     */
+    ApiSectionReader(final YamlReader reader, final Path baseDirectory, final boolean toStart)
     {
         this.reader = reader;
         this.baseDirectory = baseDirectory;
+        this.toStart = toStart;
     }
 
     ApiSection read(final YamlReader.Section top)
@@ -44,7 +64,10 @@ final class ApiSectionReader
         {
             return null;
         }
-        final String listen = section.get("listen", ApiSection.DEFAULT_LISTEN, ApiSectionReader::listen, LISTEN_FORM);
+        final Path socket = section.get("socket", Path.of(ApiSection.DEFAULT_SOCKET), this::socketPath, SOCKET_FORM);
+        final String socketGroup = section.get("socketGroup", null, ApiSectionReader::group, GROUP_FORM);
+        final boolean insecure = section.get("insecure", false, Values::bool, "true or false");
+        final String listen = section.get("listen", null, ApiSectionReader::listen, LISTEN_FORM);
         final YamlReader.Section tls = section.section("tls", TLS_KEYS);
         final Path cert = tls == null ? null : tls.require("cert", this::readableFile, PEM_FORM + ": the server's certificate chain");
         final Path key = tls == null ? null : tls.require("key", this::readableFile, PEM_FORM + ": the server's PKCS#8 private key");
@@ -62,13 +85,41 @@ final class ApiSectionReader
         {
             token = tokenFromFile(section, tokenFile);
         }
-        if (listen == null || (tls != null && (cert == null || key == null)))
+        if (!checkedTcp(section, listen, tls != null && tls.has("clientCa"), insecure) || (tls != null && (cert == null || key == null)))
         {
             return null;
         }
+        if (listen == null)
+        {
+            return new ApiSection(socket, socketGroup, null, 0, null, null, null, null, null, insecure);
+        }
         final int colon = listen.lastIndexOf(':');
         final String host = listen.substring(0, colon).replace("[", "").replace("]", "");
-        return new ApiSection(host, Integer.parseInt(listen.substring(colon + 1)), cert, key, clientCa, token, tokenFile);
+        return new ApiSection(socket, socketGroup, host, Integer.parseInt(listen.substring(colon + 1)), cert, key, clientCa, token,
+            tokenFile, insecure);
+    }
+
+    private boolean checkedTcp(final YamlReader.Section section, final String listen, final boolean clientCa, final boolean insecure)
+    {
+        if (listen == null && !section.has("listen"))
+        {
+            for (final String key : List.of("tls", "token", "tokenFile", "insecure"))
+            {
+                if (section.has(key))
+                {
+                    reader.invalid(section.value(key), section.pathOf(key), YamlReader.display(section.value(key)), NEEDS_LISTEN);
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (toStart && listen != null && !section.has("token") && !section.has("tokenFile") && !clientCa && !insecure)
+        {
+            reader.report(section.value("listen").getStartMark(), section.pathOf("listen"),
+                "the TCP listener on '" + listen + "'" + UNAUTHENTICATED);
+            return false;
+        }
+        return listen != null;
     }
 
     private String tokenFromFile(final YamlReader.Section section, final Path tokenFile)
@@ -93,6 +144,31 @@ final class ApiSectionReader
             throw new IllegalArgumentException(text);
         }
         return path;
+    }
+
+    private Path socketPath(final String text)
+    {
+        final Path path = baseDirectory.resolve(text.strip()).normalize();
+        if (text.isBlank() || path.getFileName() == null ||
+            path.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES)
+        {
+            throw new IllegalArgumentException(text);
+        }
+        return path;
+    }
+
+    private static String group(final String text)
+    {
+        final String name = text.strip();
+        try
+        {
+            FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
+            return name;
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            throw new IllegalArgumentException(text, ex);
+        }
     }
 
     /**

@@ -75,11 +75,13 @@ public final class ConfigLoader
     private final YamlReader reader;
     private final Path baseDirectory;
     private final ServiceOptionsReader serviceOptions;
+    private final boolean toStart;
 
-    private ConfigLoader(final String fileName, final Path baseDirectory)
+    private ConfigLoader(final String fileName, final Path baseDirectory, final boolean toStart)
     {
         this.reader = new YamlReader(fileName);
         this.baseDirectory = baseDirectory;
+        this.toStart = toStart;
         this.serviceOptions = new ServiceOptionsReader(reader);
     }
 
@@ -119,11 +121,14 @@ public final class ConfigLoader
     public static SluiceConfig parse(final Path file, final String text) throws ConfigException
     {
         final Path directory = file.toAbsolutePath().getParent();
-        return parse(file.toString(), directory == null ? Path.of("/") : directory, file, text);
+        return parse(file.toString(), directory == null ? Path.of("/") : directory, file, text, true);
     }
 
     /**
-     * Validates configuration text that did not come from a file (the API's ApplyConfig).
+     * Validates configuration text that did not come from a file (the API's ApplyConfig). Its
+     * {@code api:} section is never started (it needs a restart), so a TCP listener without a token
+     * is not refused here: {@code GetConfig} leaves an inline token out, and applying its output
+     * back must stay a no-op.
      *
      * @param name      what messages call the text, e.g. {@code apply}.
      * @param directory the directory relative paths in it are relative to.
@@ -133,13 +138,13 @@ public final class ConfigLoader
      */
     public static SluiceConfig parse(final String name, final Path directory, final String text) throws ConfigException
     {
-        return parse(name, directory, directory.resolve(name), text);
+        return parse(name, directory, directory.resolve(name), text, false);
     }
 
-    private static SluiceConfig parse(final String name, final Path directory, final Path source, final String text)
-        throws ConfigException
+    private static SluiceConfig parse(final String name, final Path directory, final Path source, final String text,
+        final boolean toStart) throws ConfigException
     {
-        final ConfigLoader loader = new ConfigLoader(name, directory);
+        final ConfigLoader loader = new ConfigLoader(name, directory, toStart);
         final SluiceConfig config = loader.read(source, text);
         if (loader.reader.hasProblems() || config == null)
         {
@@ -169,7 +174,7 @@ public final class ConfigLoader
         final TimeoutSection timeouts = timeouts(top);
         final List<ServiceSection> services = services(top, timeouts);
         final Path statsFile = statsFile(top, dataplane);
-        final ApiSection api = new ApiSectionReader(reader, baseDirectory).read(top);
+        final ApiSection api = new ApiSectionReader(reader, baseDirectory, toStart).read(top);
         final MetricsSection metrics = metrics(top);
         if (reader.hasProblems())
         {

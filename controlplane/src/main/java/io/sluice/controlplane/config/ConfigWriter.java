@@ -221,7 +221,20 @@ public final class ConfigWriter
             return;
         }
         line(0, "api:");
+        line(1, "socket: " + path(api.socket()));
+        if (api.socketGroup() != null)
+        {
+            line(1, "socketGroup: " + quote(api.socketGroup()));
+        }
+        if (!api.tcp())
+        {
+            return;
+        }
         line(1, "listen: " + quote(api.listen()));
+        if (api.insecure())
+        {
+            line(1, "insecure: true");
+        }
         if (api.tls())
         {
             line(1, "tls:");

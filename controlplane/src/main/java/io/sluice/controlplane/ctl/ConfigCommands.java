@@ -99,7 +99,7 @@ final class ConfigCommands
             }
             catch (final IOException ex)
             {
-                throw new IOException("-f " + file + ": cannot read it (" + ex.getClass().getSimpleName() + ")", ex);
+                throw new IOException("-f " + CtlArguments.quoted(file) + ": cannot read it (" + CtlArguments.fileProblem(ex) + ")", ex);
             }
         }
     }

@@ -1,6 +1,11 @@
 package io.sluice.controlplane.ctl;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,13 +20,17 @@ import io.sluice.controlplane.api.v1.Protocol;
 import io.sluice.controlplane.api.v1.Scheduler;
 import io.sluice.controlplane.api.v1.ServiceFlag;
 import io.sluice.controlplane.api.v1.ServiceKey;
+import io.sluice.controlplane.config.ApiSection;
 import io.sluice.controlplane.config.Durations;
+import io.sluice.dataplane.service.IpAddress;
 
 /**
  * The picocli converters of {@code sluice ctl}'s arguments. A malformed argument is a usage error
- * (exit code 2) that names the text and the form expected; a well-formed value out of the range the
- * daemon accepts (a port above 65535, a weight above 65535) is passed on, so the daemon's
- * INVALID_ARGUMENT message, which names the range, is the one rule.
+ * (exit code 2) that names the argument (picocli's prefix), the text (at most
+ * {@value #SHOWN_LENGTH} characters of it, control characters shown as {@code ?}) and the form
+ * expected; a well-formed value out of the range the daemon accepts (a port above 65535, a weight
+ * above 65535) is passed on, so the daemon's INVALID_ARGUMENT message, which names the range, is
+ * the one rule.
  */
 final class CtlArguments
 {
@@ -29,14 +38,106 @@ final class CtlArguments
     static final String SERVICE_FORM = "VIP:PORT[/tcp|udp], e.g. 192.0.2.10:80/tcp or [2001:db8::10]:443/tcp";
     /** The form of an address and port, for messages. */
     static final String ENDPOINT_FORM = "ADDRESS:PORT, e.g. 198.51.100.7:40000 or [2001:db8::7]:40000";
+    /** The form of {@code --server}, for messages. */
+    static final String SERVER_FORM = "unix:PATH, a socket path starting with / or ., or HOST:PORT, e.g. unix:" +
+        ApiSection.DEFAULT_SOCKET + " or lb1.example.net:50051";
+    /** The form of a whole number, for messages. */
+    static final String UNSIGNED_FORM = "a whole number 0..999999999";
     /** The prefix of a UDP payload written in hex, as in the configuration file. */
     static final String HEX_PREFIX = "hex:";
+    /** The scheme of a Unix domain socket in {@code --server}. */
+    static final String UNIX_PREFIX = "unix:";
+    /** The longest host name (DNS allows 253 characters). */
+    static final int MAX_HOST_LENGTH = 253;
+    /** The most characters of an argument a message repeats. */
+    static final int SHOWN_LENGTH = 64;
 
     private static final Pattern ENDPOINT = Pattern.compile("(?:\\[([^\\]]+)\\]|([^\\[\\]:/]+)):([0-9]{1,5})");
     private static final Pattern SERVICE = Pattern.compile("(.+?)(?:/([a-z]+))?");
 
     private CtlArguments()
     {
+    }
+
+    /**
+     * An argument as a message repeats it: quoted, cut to {@value #SHOWN_LENGTH} characters (then
+     * ending in an ellipsis), control characters shown as {@code ?}.
+     *
+     * @param text the argument.
+     * @return e.g. {@code '192.0.2.10'}.
+     */
+    static String quoted(final String text)
+    {
+        final String cut = text.length() <= SHOWN_LENGTH ? text : text.substring(0, SHOWN_LENGTH) + "\u2026";
+        final StringBuilder shown = new StringBuilder(cut.length() + 2).append('\'');
+        for (int i = 0; i < cut.length(); i++)
+        {
+            final char c = cut.charAt(i);
+            shown.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return shown.append('\'').toString();
+    }
+
+    /**
+     * Why a file named by an option could not be read, in words.
+     *
+     * @param failure what reading it threw.
+     * @return e.g. {@code no such file}, {@code permission denied}, {@code not UTF-8 text}.
+     */
+    static String fileProblem(final IOException failure)
+    {
+        return switch (failure)
+        {
+            case NoSuchFileException ex -> "no such file";
+            case AccessDeniedException ex -> "permission denied";
+            case CharacterCodingException ex -> "not text in the expected encoding";
+            default -> failure.getMessage() != null && failure.getMessage().contains("directory") ? "a directory" :
+                failure.getClass().getSimpleName();
+        };
+    }
+
+    /**
+     * Where the daemon's API is: its Unix domain socket, or a TCP address.
+     *
+     * @param socket   the socket's path, or null for TCP.
+     * @param endpoint the TCP address, or null for the socket.
+     */
+    record Server(Path socket, Endpoint endpoint)
+    {
+        /**
+         * Parses {@code unix:PATH}, a path starting with {@code /} or {@code .}, or {@code HOST:PORT}.
+         *
+         * @param text the argument.
+         * @return the server.
+         * @throws IllegalArgumentException naming the text and the form.
+         */
+        static Server parse(final String text)
+        {
+            final String path = text.startsWith(UNIX_PREFIX) ? text.substring(UNIX_PREFIX.length()).replaceFirst("^//(?=/)", "") :
+                text.startsWith("/") || text.startsWith(".") ? text : null;
+            if (path == null)
+            {
+                try
+                {
+                    return new Server(null, Endpoint.parse(text));
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new IllegalArgumentException(quoted(text) + " is not " + SERVER_FORM);
+                }
+            }
+            if (path.isBlank() || path.indexOf('\0') >= 0 || path.endsWith("/"))
+            {
+                throw new IllegalArgumentException(quoted(text) + " is not " + SERVER_FORM);
+            }
+            return new Server(Path.of(path), null);
+        }
+
+        @Override
+        public String toString()
+        {
+            return socket != null ? UNIX_PREFIX + socket : endpoint.toString();
+        }
     }
 
     /**
@@ -61,10 +162,40 @@ final class CtlArguments
             {
                 final String ipv6 = text.indexOf(':') != text.lastIndexOf(':') && !text.startsWith("[") ?
                     " (write an IPv6 address in brackets)" : "";
-                throw new IllegalArgumentException("'" + text + "' is not " + ENDPOINT_FORM + ipv6);
+                throw new IllegalArgumentException(quoted(text) + " is not " + ENDPOINT_FORM + ipv6);
             }
             final String host = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
+            if (host.length() > MAX_HOST_LENGTH)
+            {
+                throw new IllegalArgumentException(quoted(text) + " is not " + ENDPOINT_FORM + " (a host name has at most " +
+                    MAX_HOST_LENGTH + " characters)");
+            }
             return new Endpoint(host, Integer.parseInt(matcher.group(3)));
+        }
+
+        /**
+         * Parses {@code ADDRESS:PORT} or {@code [IPV6]:PORT} with an IP address literal (no host name).
+         *
+         * @param text the argument.
+         * @return the endpoint.
+         * @throws IllegalArgumentException naming the text and the form.
+         */
+        static Endpoint parseAddress(final String text)
+        {
+            final Endpoint endpoint = parse(text);
+            final boolean bracketed = text.startsWith("[");
+            try
+            {
+                if (IpAddress.parse(endpoint.host()).ipv6() != bracketed)
+                {
+                    throw new IllegalArgumentException(text);
+                }
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(quoted(text) + " is not " + ENDPOINT_FORM + " (an IP address literal)");
+            }
+            return endpoint;
         }
 
         @Override
@@ -84,19 +215,23 @@ final class CtlArguments
     static ServiceKey serviceKey(final String text)
     {
         final Matcher matcher = SERVICE.matcher(text);
+        if (!matcher.matches())
+        {
+            throw new IllegalArgumentException(quoted(text) + " is not a service: " + SERVICE_FORM);
+        }
         final Endpoint endpoint;
         try
         {
-            endpoint = matcher.matches() ? Endpoint.parse(matcher.group(1)) : null;
+            endpoint = Endpoint.parseAddress(matcher.group(1));
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new IllegalArgumentException("'" + text + "' is not a service: " + SERVICE_FORM);
+            throw new IllegalArgumentException(quoted(text) + " is not a service: " + SERVICE_FORM);
         }
         final String protocol = matcher.group(2);
-        if (endpoint == null || (protocol != null && !protocol.equals("tcp") && !protocol.equals("udp")))
+        if (protocol != null && !protocol.equals("tcp") && !protocol.equals("udp"))
         {
-            throw new IllegalArgumentException("'" + text + "' is not a service: " + SERVICE_FORM);
+            throw new IllegalArgumentException(quoted(text) + " is not a service: " + SERVICE_FORM);
         }
         return ServiceKey.newBuilder().setVip(endpoint.host()).setPort(endpoint.port())
             .setProtocol("udp".equals(protocol) ? Protocol.PROTOCOL_UDP : Protocol.PROTOCOL_TCP).build();
@@ -121,7 +256,7 @@ final class CtlArguments
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new IllegalArgumentException("'" + text + "' is not hex: followed by an even number of hex digits, e.g. hex:0001ff");
+            throw new IllegalArgumentException(quoted(text) + " is not hex: followed by an even number of hex digits, e.g. hex:0001ff");
         }
     }
 
@@ -134,8 +269,32 @@ final class CtlArguments
      */
     static com.google.protobuf.Duration duration(final String text)
     {
-        final long ns = Durations.parseNs(text);
+        final long ns;
+        try
+        {
+            ns = Durations.parseNs(text);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(quoted(text) + " is not " + Durations.FORM);
+        }
         return com.google.protobuf.Duration.newBuilder().setSeconds(ns / 1_000_000_000L).setNanos((int)(ns % 1_000_000_000L)).build();
+    }
+
+    /**
+     * Parses a whole number from 0.
+     *
+     * @param text e.g. {@code 65535}.
+     * @return the number.
+     * @throws IllegalArgumentException naming the text and the form.
+     */
+    static int unsigned(final String text)
+    {
+        if (!text.matches("[0-9]{1,9}"))
+        {
+            throw new IllegalArgumentException(quoted(text) + " is not " + UNSIGNED_FORM);
+        }
+        return Integer.parseInt(text);
     }
 
     private static <T> T converted(final java.util.function.Function<String, T> parse, final String text)
@@ -150,6 +309,16 @@ final class CtlArguments
         }
     }
 
+    /** Converts {@code --server}: {@code unix:PATH}, a socket path or {@code HOST:PORT}. */
+    static final class ServerConverter implements CommandLine.ITypeConverter<Server>
+    {
+        @Override
+        public Server convert(final String value)
+        {
+            return converted(Server::parse, value);
+        }
+    }
+
     /** Converts {@code VIP:PORT[/PROTO]}. */
     static final class ServiceKeyConverter implements CommandLine.ITypeConverter<ServiceKey>
     {
@@ -160,13 +329,13 @@ final class CtlArguments
         }
     }
 
-    /** Converts {@code ADDRESS:PORT}. */
+    /** Converts {@code ADDRESS:PORT} with an IP address literal. */
     static final class EndpointConverter implements CommandLine.ITypeConverter<Endpoint>
     {
         @Override
         public Endpoint convert(final String value)
         {
-            return converted(Endpoint::parse, value);
+            return converted(Endpoint::parseAddress, value);
         }
     }
 
@@ -196,11 +365,7 @@ final class CtlArguments
         @Override
         public Integer convert(final String value)
         {
-            if (!value.matches("[0-9]{1,9}"))
-            {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number from 0");
-            }
-            return Integer.parseInt(value);
+            return converted(CtlArguments::unsigned, value);
         }
     }
 

@@ -20,6 +20,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 
+import io.sluice.controlplane.config.ApiSection;
 import io.sluice.controlplane.config.Durations;
 
 /**
@@ -33,7 +34,8 @@ import io.sluice.controlplane.config.Durations;
  * comes before it ({@code health --timeout} is the health check's own timeout).
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-    description = {"Drives a running sluice daemon through its gRPC API (the daemon needs an api: section).",
+    description = {"Drives a running sluice daemon through its gRPC API (the daemon needs an api: section), by default " +
+        "through its root-only socket " + ApiSection.DEFAULT_SOCKET + ".",
         "Tables for people; --json prints the daemon's replies as JSON for scripts."},
     subcommands = {ReadCommands.ListCommand.class, ServiceCommands.AddService.class, ServiceCommands.UpdateService.class,
         ServiceCommands.RemoveService.class, BackendCommands.AddBackend.class, BackendCommands.RemoveBackend.class,
@@ -48,16 +50,18 @@ public final class CtlCommand implements Callable<Integer>
     public static final String SERVER_VARIABLE = "SLUICE_SERVER";
     /** The environment variable holding the bearer token when neither option gives one. */
     public static final String TOKEN_VARIABLE = "SLUICE_TOKEN";
-    /** The API address when neither {@code --server} nor the variable gives one. */
-    public static final String DEFAULT_SERVER = "127.0.0.1:50051";
+    /** The API address when neither {@code --server} nor the variable gives one: the daemon's default socket. */
+    public static final String DEFAULT_SERVER = CtlArguments.UNIX_PREFIX + ApiSection.DEFAULT_SOCKET;
     /** Exit code of a call the daemon refused or that could not be made. */
     public static final int EXIT_FAILED = 1;
 
     private final Function<String, String> environment;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT, converter = CtlArguments.EndpointConverter.class,
-        description = "the daemon's API address (default: $" + SERVER_VARIABLE + ", else " + DEFAULT_SERVER + ")")
-    private CtlArguments.Endpoint server;
+    @Option(names = "--server", paramLabel = "unix:PATH|HOST:PORT", scope = ScopeType.INHERIT,
+        converter = CtlArguments.ServerConverter.class,
+        description = "the daemon's API: its socket (api.socket) or its TCP address (api.listen) (default: $" + SERVER_VARIABLE +
+            ", else " + DEFAULT_SERVER + ")")
+    private CtlArguments.Server server;
 
     @Option(names = "--token", paramLabel = "TOKEN", scope = ScopeType.INHERIT,
         description = "the API's bearer token (default: $" + TOKEN_VARIABLE + "); prefer --token-file, which other users cannot see")
@@ -150,7 +154,12 @@ public final class CtlCommand implements Callable<Integer>
     {
         final PrintWriter out = subcommand.commandLine().getOut();
         final PrintWriter err = subcommand.commandLine().getErr();
-        final CtlArguments.Endpoint address = server();
+        final CtlArguments.Server address = server();
+        if (address.socket() != null && usesTls())
+        {
+            throw new CommandLine.ParameterException(subcommand.commandLine(), "--tls, --ca, --cert and --key are for a TCP " +
+                "server (--server HOST:PORT); the socket " + address + " is plaintext, guarded by its file permissions");
+        }
         final String bearer;
         final ChannelCredentials credentials;
         try
@@ -182,7 +191,8 @@ public final class CtlCommand implements Callable<Integer>
         }
         catch (final StatusRuntimeException ex)
         {
-            CtlErrors.report(err, ex, new CtlErrors.CallContext(address.toString(), usesTls(), bearer != null));
+            CtlErrors.report(err, ex, new CtlErrors.CallContext(address.toString(), address.socket() != null, usesTls(),
+                bearer != null));
             return EXIT_FAILED;
         }
         catch (final IOException ex)
@@ -197,7 +207,7 @@ public final class CtlCommand implements Callable<Integer>
         }
     }
 
-    private CtlArguments.Endpoint server()
+    private CtlArguments.Server server()
     {
         if (server != null)
         {
@@ -206,11 +216,11 @@ public final class CtlCommand implements Callable<Integer>
         final String variable = environment.apply(SERVER_VARIABLE);
         if (variable == null || variable.isBlank())
         {
-            return CtlArguments.Endpoint.parse(DEFAULT_SERVER);
+            return CtlArguments.Server.parse(DEFAULT_SERVER);
         }
         try
         {
-            return CtlArguments.Endpoint.parse(variable.strip());
+            return CtlArguments.Server.parse(variable.strip());
         }
         catch (final IllegalArgumentException ex)
         {
@@ -237,7 +247,8 @@ public final class CtlCommand implements Callable<Integer>
             }
             catch (final IOException ex)
             {
-                throw new IOException("--token-file " + tokenFile + ": cannot read it (" + ex.getClass().getSimpleName() + ")", ex);
+                throw new IOException("--token-file " + CtlArguments.quoted(tokenFile.toString()) + ": cannot read it (" +
+                    CtlArguments.fileProblem(ex) + ")", ex);
             }
             return checkedToken(text.strip(), "--token-file " + tokenFile);
         }
@@ -327,13 +338,13 @@ public final class CtlCommand implements Callable<Integer>
                 final long ns = Durations.parseNs(value);
                 if (ns <= 0)
                 {
-                    throw new CommandLine.TypeConversionException("'" + value + "' is not above 0");
+                    throw new CommandLine.TypeConversionException(CtlArguments.quoted(value) + " is not above 0: " + Durations.FORM);
                 }
                 return ns;
             }
             catch (final IllegalArgumentException ex)
             {
-                throw new CommandLine.TypeConversionException(ex.getMessage());
+                throw new CommandLine.TypeConversionException(CtlArguments.quoted(value) + " is not " + Durations.FORM);
             }
         }
     }

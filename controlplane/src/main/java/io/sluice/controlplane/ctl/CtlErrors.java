@@ -1,5 +1,6 @@
 package io.sluice.controlplane.ctl;
 
+import java.io.FileNotFoundException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -10,6 +11,8 @@ import javax.net.ssl.SSLException;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+
+import io.sluice.controlplane.config.ApiSection;
 
 /**
  * How a failed call is reported on standard error: {@code sluice ctl: CODE: message} with the
@@ -31,10 +34,11 @@ final class CtlErrors
      * What the command knew when the call failed, to word the hints.
      *
      * @param server     the address called.
+     * @param socket     whether it is a Unix domain socket.
      * @param tls        whether the call went over TLS.
      * @param tokenGiven whether a bearer token was sent.
      */
-    record CallContext(String server, boolean tls, boolean tokenGiven)
+    record CallContext(String server, boolean socket, boolean tls, boolean tokenGiven)
     {
     }
 
@@ -48,13 +52,14 @@ final class CtlErrors
     static void report(final PrintWriter err, final StatusRuntimeException failure, final CallContext context)
     {
         final Status status = failure.getStatus();
-        final Throwable unreachable = causeOfType(status.getCause(), ConnectException.class, NoRouteToHostException.class,
+        final Throwable unreachable = context.socket() && socketRefusal(status.getCause()) != null ?
+            socketRefusal(status.getCause()) : causeOfType(status.getCause(), ConnectException.class, NoRouteToHostException.class,
             UnknownHostException.class, UnresolvedAddressException.class);
         if (status.getCode() == Status.Code.UNAVAILABLE && unreachable != null)
         {
-            err.println(PREFIX + "cannot connect to the daemon's API at " + context.server() + ": " + reason(unreachable));
-            err.println(PREFIX + "is the daemon running, with an api: section in its configuration (api: {} listens on " +
-                "127.0.0.1:50051)? Give its address with --server HOST:PORT or SLUICE_SERVER.");
+            err.println(PREFIX + "cannot connect to the daemon's API at " + context.server() + ": " +
+                (unreachable instanceof FileNotFoundException ? "No such file or directory" : reason(unreachable)));
+            err.println(PREFIX + unreachableHint(unreachable, context));
             err.flush();
             return;
         }
@@ -103,6 +108,33 @@ final class CtlErrors
                 "sluice ctl --timeout 30s ..." : null;
             default -> null;
         };
+    }
+
+    private static Throwable socketRefusal(final Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        {
+            final String message = String.valueOf(cause.getMessage());
+            if (cause instanceof FileNotFoundException || message.contains("No such file") || message.contains("Permission denied") ||
+                message.contains("Connection refused"))
+            {
+                return cause;
+            }
+        }
+        return null;
+    }
+
+    private static String unreachableHint(final Throwable unreachable, final CallContext context)
+    {
+        final String reason = String.valueOf(unreachable.getMessage());
+        if (context.socket() && reason.contains("Permission denied"))
+        {
+            return "the daemon's socket lets in only root (and the group of api.socketGroup, when one is configured): run " +
+                "sluice ctl as root (e.g. with sudo), or as a member of that group";
+        }
+        return "is the daemon running, with an api: section in its configuration (api: {} serves the socket " +
+            ApiSection.DEFAULT_SOCKET + ")? Give its socket with --server unix:PATH (api.socket), or its TCP address with " +
+            "--server HOST:PORT (api.listen), or set SLUICE_SERVER.";
     }
 
     private static boolean transportFailure(final Status status)

@@ -74,7 +74,7 @@ final class CtlNames
                 return value;
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not one of " + String.join(", ", names(type, prefix)));
+        throw new IllegalArgumentException(CtlArguments.quoted(text) + " is not one of " + String.join(", ", names(type, prefix)));
     }
 
     /**

@@ -118,7 +118,7 @@ public final class ConfigDiff
         }
         if (!sameApi(running.api(), next.api()))
         {
-            notApplied.add("api: the API keeps its listen address, TLS and token until a restart");
+            notApplied.add("api: the API keeps its socket, listen address, TLS and token until a restart");
         }
         if (!Objects.equals(running.metrics(), next.metrics()))
         {
@@ -138,8 +138,7 @@ public final class ConfigDiff
         {
             return Objects.equals(running, next);
         }
-        return running.equals(new ApiSection(next.listenHost(), next.listenPort(), next.tlsCert(), next.tlsKey(), next.tlsClientCa(),
-            running.token(), null));
+        return running.equals(next.withToken(running.token(), null));
     }
 
     private static void service(

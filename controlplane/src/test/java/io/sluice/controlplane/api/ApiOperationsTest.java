@@ -75,7 +75,7 @@ class ApiOperationsTest
     @BeforeEach
     void resetModel() throws Exception
     {
-        daemon.reset(ApiTestDaemon.plaintext());
+        daemon.reset(daemon.plaintext());
         client = daemon.client();
     }
 

@@ -94,7 +94,7 @@ class ApiSecurityTest
     @Test
     void shouldRefuseCallsWithoutTheTokenAndServeThemWithIt() throws Exception
     {
-        daemon.reset(new ApiSection("127.0.0.1", 0, null, null, null, TOKEN, null));
+        daemon.reset(daemon.tcp(TOKEN, null, null, null));
         final ManagedChannel channel = daemon.connect(InsecureChannelCredentials.create());
 
         final StatusRuntimeException none = assertThrows(StatusRuntimeException.class,
@@ -120,7 +120,7 @@ class ApiSecurityTest
     void shouldServeOverTlsAndRefuseAPlaintextClient() throws Exception
     {
         selfSigned("server");
-        daemon.reset(new ApiSection("127.0.0.1", 0, directory.resolve("server.pem"), directory.resolve("server.key"), null, null, null));
+        daemon.reset(daemon.tcp(null, directory.resolve("server.pem"), directory.resolve("server.key"), null));
         assertEquals("TLS", daemon.server().security());
 
         final ChannelCredentials tls = TlsChannelCredentials.newBuilder().trustManager(directory.resolve("server.pem").toFile()).build();
@@ -136,8 +136,8 @@ class ApiSecurityTest
         selfSigned("server");
         selfSigned("client");
         selfSigned("stranger");
-        daemon.reset(new ApiSection("127.0.0.1", 0, directory.resolve("server.pem"), directory.resolve("server.key"),
-            directory.resolve("client.pem"), null, null));
+        daemon.reset(daemon.tcp(null, directory.resolve("server.pem"), directory.resolve("server.key"),
+            directory.resolve("client.pem")));
         assertEquals("mutual TLS", daemon.server().security());
 
         final ChannelCredentials client = TlsChannelCredentials.newBuilder().trustManager(directory.resolve("server.pem").toFile())
@@ -156,7 +156,7 @@ class ApiSecurityTest
     @Test
     void shouldListTheServicesThroughServerReflectionWithoutTheToken() throws Exception
     {
-        daemon.reset(new ApiSection("127.0.0.1", 0, null, null, null, TOKEN, null));
+        daemon.reset(daemon.tcp(TOKEN, null, null, null));
         final ManagedChannel channel = daemon.connect(InsecureChannelCredentials.create());
         final LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
         final StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)

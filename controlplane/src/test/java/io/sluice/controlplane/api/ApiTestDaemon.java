@@ -31,7 +31,8 @@ import io.sluice.dpdk.DpdkTestSupport;
  * real {@link ApiServer} on 127.0.0.1 and an ephemeral port, and a client channel to it. The
  * dataplane lives as long as the test class; {@link #reset} puts the base configuration back and
  * starts a fresh model (and server) for each test. Public for the tests of other packages that need
- * a real dataplane under the model (health checks, metrics).
+ * a real dataplane under the model (health checks, metrics). The server's socket is {@code api.sock}
+ * in the test's directory, never the machine's default.
  */
 public final class ApiTestDaemon implements AutoCloseable
 {
@@ -127,13 +128,50 @@ public final class ApiTestDaemon implements AutoCloseable
     }
 
     /**
-     * A plaintext API on 127.0.0.1, any port, without a token.
+     * The API on the socket {@code api.sock} in the test's directory and on 127.0.0.1, any port,
+     * in plaintext, without a token ({@code insecure: true}).
      *
      * @return the section.
      */
-    public static ApiSection plaintext()
+    public ApiSection plaintext()
     {
-        return new ApiSection("127.0.0.1", 0, null, null, null, null, null);
+        return tcp(null, null, null, null);
+    }
+
+    /**
+     * The API on the socket {@code api.sock} in the test's directory and on 127.0.0.1, any port;
+     * {@code insecure} when neither a token nor a client CA is given.
+     *
+     * @param token    the bearer token, or null.
+     * @param cert     the server's PEM certificate for TLS, or null for plaintext.
+     * @param key      its PEM key, or null.
+     * @param clientCa the CA of client certificates for mutual TLS, or null.
+     * @return the section.
+     */
+    public ApiSection tcp(final String token, final Path cert, final Path key, final Path clientCa)
+    {
+        return new ApiSection(socketPath(), null, "127.0.0.1", 0, cert, key, clientCa, token, null, token == null && clientCa == null);
+    }
+
+    /**
+     * The API on the socket {@code api.sock} in the test's directory only.
+     *
+     * @param group the group that may connect too, or null for root only.
+     * @return the section.
+     */
+    public ApiSection socketOnly(final String group)
+    {
+        return new ApiSection(socketPath(), group, null, 0, null, null, null, null, null, false);
+    }
+
+    /**
+     * Where the test daemon's socket goes.
+     *
+     * @return {@code api.sock} in the test's directory.
+     */
+    public Path socketPath()
+    {
+        return directory.resolve("api.sock");
     }
 
     /**

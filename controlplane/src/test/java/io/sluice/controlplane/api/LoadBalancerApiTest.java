@@ -83,7 +83,7 @@ class LoadBalancerApiTest
     @BeforeEach
     void resetModel() throws Exception
     {
-        daemon.reset(ApiTestDaemon.plaintext());
+        daemon.reset(daemon.plaintext());
         client = daemon.client();
     }
 

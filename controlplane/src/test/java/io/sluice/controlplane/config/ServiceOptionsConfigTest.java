@@ -162,7 +162,8 @@ class ServiceOptionsConfigTest
         final SluiceConfig config = ConfigLoader.parse(directory.resolve("sluice.yaml"), HEAD + "  []\n" +
             "api: { listen: \"[::1]:0\", tokenFile: token }\n");
 
-        assertEquals(new ApiSection("::1", 0, null, null, null, "0123456789abcdef0123", tokenFile), config.api());
+        assertEquals(new ApiSection(Path.of(ApiSection.DEFAULT_SOCKET), null, "::1", 0, null, null, null, "0123456789abcdef0123",
+            tokenFile, false), config.api());
         assertEquals("[::1]:0", config.api().listen());
         assertEquals(List.of(
             "/etc/sluice/lab.yaml:9:16: api.listen: 'localhost:80' is not valid: ADDRESS:PORT with an IP address literal and a " +

@@ -79,7 +79,7 @@ class CtlCommandsTest
     @BeforeEach
     void resetModel() throws Exception
     {
-        daemon.reset(ApiTestDaemon.plaintext());
+        daemon.reset(daemon.plaintext());
         server = daemon.server().listening();
     }
 

@@ -14,6 +14,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -69,13 +70,13 @@ class CtlConfigAndWatchTest
     @BeforeEach
     void resetModel() throws Exception
     {
-        reset(ApiTestDaemon.plaintext());
+        reset(daemon.plaintext());
     }
 
     private void reset(final ApiSection api) throws IOException
     {
         daemon.reset(api);
-        server = daemon.server().listening();
+        server = daemon.server().tcp() ? daemon.server().listening() : null;
     }
 
     private CtlRun succeeded(final String... args)
@@ -167,7 +168,7 @@ class CtlConfigAndWatchTest
             "bad.yaml:"), bad.err());
         assertTrue(bad.err().contains(": services[0].mode: 'nat' is not valid: one of dsr, ipip, gue"), bad.err());
         assertEquals(2, missing.exit(), missing.toString());
-        assertEquals("sluice ctl: -f " + directory.resolve("absent.yaml") + ": cannot read it (NoSuchFileException)\n", missing.err());
+        assertEquals("sluice ctl: -f '" + directory.resolve("absent.yaml") + "': cannot read it (no such file)\n", missing.err());
         assertEquals(before, generation());
     }
 
@@ -246,17 +247,57 @@ class CtlConfigAndWatchTest
         assertEquals(2, lines.length, unreachable.err());
         assertTrue(lines[0].startsWith("sluice ctl: cannot connect to the daemon's API at 127.0.0.1:" + port + ": "), lines[0]);
         assertTrue(lines[0].contains("Connection refused"), lines[0]);
-        assertEquals("sluice ctl: is the daemon running, with an api: section in its configuration (api: {} listens on " +
-            "127.0.0.1:50051)? Give its address with --server HOST:PORT or SLUICE_SERVER.", lines[1]);
+        assertEquals("sluice ctl: is the daemon running, with an api: section in its configuration (api: {} serves the socket " +
+            "/run/sluice/sluice.sock)? Give its socket with --server unix:PATH (api.socket), or its TCP address with --server " +
+            "HOST:PORT (api.listen), or set SLUICE_SERVER.", lines[1]);
         assertEquals(1, fromEnvironment.exit(), fromEnvironment.toString());
         assertTrue(fromEnvironment.err().startsWith("sluice ctl: cannot connect to the daemon's API at 127.0.0.1:" + port + ": "),
             "SLUICE_SERVER is the address: " + fromEnvironment.err());
     }
 
     @Test
+    void shouldReachTheDaemonThroughItsSocketGivenAsUnixPathAPathOrTheEnvironment() throws Exception
+    {
+        reset(daemon.socketOnly(null));
+        final Path socket = daemon.socketPath();
+
+        final CtlRun prefixed = ctl("--server", "unix:" + socket, "ha");
+        final CtlRun path = ctl("--server", socket.toString(), "list");
+        final CtlRun fromEnvironment = ctlWith(Map.of(CtlCommand.SERVER_VARIABLE, "unix:" + socket), "ha");
+        final CtlRun tls = ctl("--server", "unix:" + socket, "--tls", "ha");
+
+        assertEquals(0, prefixed.exit(), prefixed.toString());
+        assertTrue(prefixed.out().startsWith("state        standalone\n"), prefixed.out());
+        assertEquals(0, path.exit(), path.toString());
+        assertTrue(path.out().contains("192.0.2.10:80/tcp"), path.out());
+        assertEquals(0, fromEnvironment.exit(), fromEnvironment.toString());
+        assertEquals(2, tls.exit(), tls.toString());
+        assertTrue(tls.err().startsWith("--tls, --ca, --cert and --key are for a TCP server (--server HOST:PORT); the socket unix:" +
+            socket + " is plaintext"), tls.err());
+    }
+
+    @Test
+    void shouldCallTheDaemonsDefaultSocketWhenNoServerIsGiven() throws Exception
+    {
+        assertEquals("unix:" + ApiSection.DEFAULT_SOCKET, CtlCommand.DEFAULT_SERVER);
+        Assumptions.assumeFalse(Files.exists(Path.of(ApiSection.DEFAULT_SOCKET)), "a daemon serves the default socket here");
+
+        final CtlRun none = ctl("ha");
+        final CtlRun absent = ctl("--server", "unix:" + directory.resolve("absent.sock"), "ha");
+
+        assertEquals(1, none.exit(), none.toString());
+        assertTrue(none.err().startsWith("sluice ctl: cannot connect to the daemon's API at unix:/run/sluice/sluice.sock: No " +
+            "such file or directory\n"), none.err());
+        assertEquals(1, absent.exit(), absent.toString());
+        assertTrue(absent.err().startsWith("sluice ctl: cannot connect to the daemon's API at unix:" +
+            directory.resolve("absent.sock") + ": "), absent.err());
+        assertTrue(absent.err().contains("--server unix:PATH (api.socket)"), absent.err());
+    }
+
+    @Test
     void shouldSayATokenIsMissingAndSendItFromAFileOrTheEnvironment() throws Exception
     {
-        reset(new ApiSection("127.0.0.1", 0, null, null, null, TOKEN, null));
+        reset(daemon.tcp(TOKEN, null, null, null));
         final Path tokenFile = Files.writeString(directory.resolve("token"), TOKEN + "\n");
 
         final CtlRun none = ctl("--server", server, "ha");
@@ -284,8 +325,8 @@ class CtlConfigAndWatchTest
     {
         selfSigned("server");
         selfSigned("client");
-        reset(new ApiSection("127.0.0.1", 0, directory.resolve("server.pem"), directory.resolve("server.key"),
-            directory.resolve("client.pem"), null, null));
+        reset(daemon.tcp(null, directory.resolve("server.pem"), directory.resolve("server.key"),
+            directory.resolve("client.pem")));
 
         final CtlRun mutual = ctl("--server", server, "--ca", directory.resolve("server.pem").toString(), "--cert",
             directory.resolve("client.pem").toString(), "--key", directory.resolve("client.key").toString(), "ha");
@@ -311,7 +352,7 @@ class CtlConfigAndWatchTest
         assertEquals(2, absent.exit(), absent.toString());
         assertEquals("sluice ctl: --ca " + directory.resolve("absent.pem") + ": cannot read it\n", absent.err());
 
-        reset(ApiTestDaemon.plaintext());
+        reset(daemon.plaintext());
         final CtlRun tlsToPlaintext = ctl("--server", server, "--tls", "--ca", directory.resolve("server.pem").toString(), "ha");
         assertEquals(1, tlsToPlaintext.exit(), tlsToPlaintext.toString());
         final String[] lines = tlsToPlaintext.err().split("\n");

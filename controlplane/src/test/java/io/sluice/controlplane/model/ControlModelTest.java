@@ -215,14 +215,15 @@ class ControlModelTest
         final SluiceConfig config = ConfigLoader.parse(FILE, CONFIG + "api: { listen: \"127.0.0.1:50051\", token: 0123456789abcdef }\n");
         final ControlModel model = model(dataplaneFor(config), config);
 
-        final ApplyResult same = model.applyConfig(ConfigLoader.parse(FILE, model.configYaml()), false, ControlModel.ORIGIN_APPLY);
-        final ApplyResult moved = model.applyConfig(ConfigLoader.parse(FILE, model.configYaml().replace("50051", "50052")), true,
+        final ApplyResult same = model.applyConfig(ConfigLoader.parse("apply", FILE.getParent(), model.configYaml()), false,
             ControlModel.ORIGIN_APPLY);
+        final ApplyResult moved = model.applyConfig(ConfigLoader.parse("apply", FILE.getParent(),
+            model.configYaml().replace("50051", "50052")), true, ControlModel.ORIGIN_APPLY);
 
         assertEquals(List.of(), same.changes());
         assertEquals(List.of(), same.notApplied(), "a text without the inline token is the same API");
         assertFalse(same.applied());
-        assertEquals(List.of("api: the API keeps its listen address, TLS and token until a restart"), moved.notApplied());
+        assertEquals(List.of("api: the API keeps its socket, listen address, TLS and token until a restart"), moved.notApplied());
     }
 
     @Test
