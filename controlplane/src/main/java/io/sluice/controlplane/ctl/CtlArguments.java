@@ -23,6 +23,7 @@ import io.sluice.controlplane.api.v1.ServiceKey;
 import io.sluice.controlplane.config.ApiSection;
 import io.sluice.controlplane.config.Durations;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.TextExcerpt;
 
 /**
  * The picocli converters of {@code sluice ctl}'s arguments. A malformed argument is a usage error
@@ -50,7 +51,7 @@ final class CtlArguments
     /** The longest host name (DNS allows 253 characters). */
     static final int MAX_HOST_LENGTH = 253;
     /** The most characters of an argument a message repeats. */
-    static final int SHOWN_LENGTH = 64;
+    static final int SHOWN_LENGTH = TextExcerpt.MAX_QUOTED;
 
     private static final Pattern ENDPOINT = Pattern.compile("(?:\\[([^\\]]+)\\]|([^\\[\\]:/]+)):([0-9]{1,5})");
     private static final Pattern SERVICE = Pattern.compile("(.+?)(?:/([a-z]+))?");
@@ -61,21 +62,14 @@ final class CtlArguments
 
     /**
      * An argument as a message repeats it: quoted, cut to {@value #SHOWN_LENGTH} characters (then
-     * ending in an ellipsis), control characters shown as {@code ?}.
+     * followed by its length), control characters shown as {@code ?} ({@link TextExcerpt}).
      *
      * @param text the argument.
      * @return e.g. {@code '192.0.2.10'}.
      */
     static String quoted(final String text)
     {
-        final String cut = text.length() <= SHOWN_LENGTH ? text : text.substring(0, SHOWN_LENGTH) + "\u2026";
-        final StringBuilder shown = new StringBuilder(cut.length() + 2).append('\'');
-        for (int i = 0; i < cut.length(); i++)
-        {
-            final char c = cut.charAt(i);
-            shown.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return shown.append('\'').toString();
+        return TextExcerpt.quoted(text);
     }
 
     /**

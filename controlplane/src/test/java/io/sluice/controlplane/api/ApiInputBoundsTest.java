@@ -63,7 +63,7 @@ class ApiInputBoundsTest
     @BeforeEach
     void resetModel() throws Exception
     {
-        daemon.reset(ApiTestDaemon.plaintext());
+        daemon.reset(daemon.plaintext());
         client = daemon.client();
     }
 

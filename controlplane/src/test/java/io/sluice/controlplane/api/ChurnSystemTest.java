@@ -116,7 +116,7 @@ class ChurnSystemTest
         try (LocalTestAddresses addresses = LocalTestAddresses.create("slch0", pool);
             ApiTestDaemon daemon = ApiTestDaemon.start(directory, device, BASE))
         {
-            daemon.reset(ApiTestDaemon.plaintext());
+            daemon.reset(daemon.plaintext());
             try (HealthSupervisor health = HealthSupervisor.start(daemon.model()))
             {
                 final LoadBalancerGrpc.LoadBalancerBlockingStub client = daemon.client();

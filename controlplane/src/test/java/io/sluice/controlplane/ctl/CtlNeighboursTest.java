@@ -43,7 +43,7 @@ class CtlNeighboursTest
     void startDaemon() throws Exception
     {
         daemon = ApiTestDaemon.start(directory, "net_ring45");
-        daemon.reset(ApiTestDaemon.plaintext());
+        daemon.reset(daemon.plaintext());
         client = daemon.client();
     }
 

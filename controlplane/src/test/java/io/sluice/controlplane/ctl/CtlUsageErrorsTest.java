@@ -99,7 +99,7 @@ class CtlUsageErrorsTest
                 final String first = run.err().lines().findFirst().orElse("");
                 if (run.exit() != 2 || !first.startsWith("Invalid value for ") || !first.contains(c.name()) ||
                     run.err().contains("java.") || run.err().contains("Exception") || first.length() > 400 ||
-                    (value.length() > 64 && !first.contains("\u2026")))
+                    (value.length() > 64 && !first.contains("... (" + value.length() + " characters)")))
                 {
                     failures.add(String.join(" ", c.with(value.length() > 70 ? "HUGE" : value)) + " -> exit " + run.exit() + ": " +
                         (first.length() > 300 ? first.substring(0, 300) + "..." : first));
@@ -126,7 +126,7 @@ class CtlUsageErrorsTest
         final CtlRun huge = ctl("set-weight", SERVICE, "203.0.113.11", HUGE);
 
         assertEquals(2, huge.exit(), huge.toString());
-        assertTrue(huge.err().startsWith("Invalid value for positional parameter at index 2 (W): '" + "9".repeat(64) + "\u2026' is " +
+        assertTrue(huge.err().startsWith("Invalid value for positional parameter at index 2 (W): '" + "9".repeat(64) + "... (" + HUGE.length() + " characters)' is " +
             "not a whole number 0..999999999\n"), huge.err());
     }
 

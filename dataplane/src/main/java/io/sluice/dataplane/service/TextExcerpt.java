@@ -19,16 +19,24 @@ public final class TextExcerpt
      *
      * @param value the value as given (null shows as {@code null}).
      * @return the value's text when it has at most {@link #MAX_QUOTED} characters, else its first
-     * {@link #MAX_QUOTED} followed by {@code ... (N characters)}.
+     * {@link #MAX_QUOTED} followed by {@code ... (N characters)}; control characters shown as
+     * {@code ?}, so that a value cannot rewrite the terminal or the log it is shown in.
      */
     public static String of(final Object value)
     {
         final String text = String.valueOf(value);
-        if (text.length() <= MAX_QUOTED)
+        final String cut = text.length() <= MAX_QUOTED ? text : text.substring(0, MAX_QUOTED);
+        final StringBuilder shown = new StringBuilder(cut.length() + 24);
+        for (int i = 0; i < cut.length(); i++)
         {
-            return text;
+            final char c = cut.charAt(i);
+            shown.append(Character.isISOControl(c) ? '?' : c);
         }
-        return text.substring(0, MAX_QUOTED) + "... (" + text.length() + " characters)";
+        if (text.length() > MAX_QUOTED)
+        {
+            shown.append("... (").append(text.length()).append(" characters)");
+        }
+        return shown.toString();
     }
 
     /**
