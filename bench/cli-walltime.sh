@@ -38,6 +38,7 @@ cleanup() {
   if [ -n "$DAEMON_PID" ]; then
     kill "$DAEMON_PID" 2>/dev/null || true
     wait "$DAEMON_PID" 2>/dev/null || true
+    rm -f "/run/sluice/net_null_clibench$$.lock"   # the daemon's device lock file, released by now
   fi
   rm -f "$OLD_LAUNCHER"
   rm -rf "$WORK"
