@@ -42,7 +42,25 @@ public final class SluiceMain implements Callable<Integer>
      */
     public static int execute(final String... args)
     {
-        return new CommandLine(new SluiceMain()).execute(args);
+        final CommandLine commandLine = new CommandLine(new SluiceMain());
+        commandLine.setExecutionStrategy(SluiceMain::executeParsed);
+        return commandLine.execute(args);
+    }
+
+    /**
+     * Runs the parsed command; a {@code sluice ctl} call first quiets the libraries' logging, so that
+     * only its answer and its own errors reach the terminal.
+     *
+     * @param parsed the parsed command line.
+     * @return the exit code.
+     */
+    private static int executeParsed(final CommandLine.ParseResult parsed)
+    {
+        if (parsed.hasSubcommand() && parsed.subcommand().commandSpec().userObject() instanceof CtlCommand)
+        {
+            CliLogging.quietLibraries();
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /**
