@@ -2,10 +2,11 @@
 # Wall time of one `sluice ctl` call, before and after the CLI start-up work (bench/README.md,
 # "CLI wall time").
 #
-#   bench/cli-walltime.sh [--runs N] [--server HOST:PORT] [--before COMMIT]
+#   bench/cli-walltime.sh [--runs N] [--server unix:PATH|HOST:PORT] [--before COMMIT]
 #
 # Without --server it starts a daemon of its own (as root: DPDK, hugepages): a net_null port, one
-# service of two backends, the API on 127.0.0.1:50999, a stats file under a temporary directory.
+# service of two backends, the API on a Unix socket (the daemon's default way) and a stats file
+# under a temporary directory.
 # Its worker busy-polls one core; the script puts that one thread at SCHED_IDLE so that it does not
 # compete with the calls measured (the daemon's API threads keep their normal priority).
 #
@@ -81,7 +82,7 @@ services:
       - { address: 203.0.113.12, weight: 2 }
 stats:
   file: $WORK/bench.stats
-api: { listen: "127.0.0.1:50999" }
+api: { socket: $WORK/api.sock }
 EOF
   ./sluice run --config "$WORK/sluice.yaml" > "$WORK/daemon.log" 2>&1 &
   DAEMON_PID=$!
@@ -98,7 +99,7 @@ EOF
       chrt --idle -p 0 "${task##*/}"
     fi
   done
-  SERVER=127.0.0.1:50999
+  SERVER=unix:$WORK/api.sock
 }
 
 [ -n "$SERVER" ] || start_daemon

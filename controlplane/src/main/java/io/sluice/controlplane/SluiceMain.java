@@ -1,5 +1,7 @@
 package io.sluice.controlplane;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -17,7 +19,6 @@ import io.sluice.controlplane.stat.StatCommand;
  * daemon to read, a call the daemon refused), 2 bad usage or a bad configuration file.
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceMain.Version.class,
-    subcommands = {RunCommand.class, StatCommand.class, CtlCommand.class, CommandLine.HelpCommand.class},
     description = "Sluice, a kernel-bypass L4 load balancer: DPDK, Maglev, DSR and IPIP/GUE tunnels.")
 public final class SluiceMain implements Callable<Integer>
 {
@@ -42,9 +43,41 @@ public final class SluiceMain implements Callable<Integer>
      */
     public static int execute(final String... args)
     {
-        final CommandLine commandLine = new CommandLine(new SluiceMain());
+        final CommandLine commandLine = commandLine(args);
         commandLine.setExecutionStrategy(SluiceMain::executeParsed);
         return commandLine.execute(args);
+    }
+
+    /**
+     * The command line of {@code sluice} for these arguments: when the first names a command
+     * ({@code run}, {@code stat}, {@code ctl}), that command only (and of {@code ctl}, the
+     * subcommands the arguments name), else every command, for the usage. picocli builds a model
+     * of each command it is given by reflection: a {@code sluice ctl} call that builds only its
+     * own answers sooner.
+     *
+     * @param args the command line.
+     * @return the command line to execute.
+     */
+    public static CommandLine commandLine(final String... args)
+    {
+        final CommandLine main = new CommandLine(new SluiceMain());
+        final String first = args.length == 0 ? "" : args[0];
+        final boolean all = !"run".equals(first) && !"stat".equals(first) && !"ctl".equals(first);
+        if (all || "run".equals(first))
+        {
+            main.addSubcommand(RunCommand.class);
+        }
+        if (all || "stat".equals(first))
+        {
+            main.addSubcommand(StatCommand.class);
+        }
+        if (all || "ctl".equals(first))
+        {
+            main.addSubcommand(CtlCommand.commandLine(new CtlCommand(),
+                all ? List.of() : Arrays.asList(args).subList(1, args.length)));
+        }
+        main.addSubcommand(new CommandLine.HelpCommand());
+        return main;
     }
 
     /**

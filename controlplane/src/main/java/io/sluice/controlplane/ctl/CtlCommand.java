@@ -5,6 +5,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -37,15 +40,17 @@ import io.sluice.controlplane.config.Durations;
     description = {"Drives a running sluice daemon through its gRPC API (the daemon needs an api: section), by default " +
         "through its root-only socket " + ApiSection.DEFAULT_SOCKET + ".",
         "Tables for people; --json prints the daemon's replies as JSON for scripts."},
-    subcommands = {ReadCommands.ListCommand.class, ServiceCommands.AddService.class, ServiceCommands.UpdateService.class,
-        ServiceCommands.RemoveService.class, BackendCommands.AddBackend.class, BackendCommands.RemoveBackend.class,
-        BackendCommands.SetWeight.class, BackendCommands.Drain.class, HealthCommand.class, ReadCommands.StatsCommand.class,
-        ReadCommands.LookupCommand.class, ReadCommands.HaCommand.class, WatchCommand.class, ConfigCommands.GetCommand.class,
-        ConfigCommands.ApplyCommand.class, ReadCommands.NeighboursCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:the daemon refused the call, or could not be reached", "2:bad usage"})
 public final class CtlCommand implements Callable<Integer>
 {
+    /** The subcommands, in the order the usage lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(ReadCommands.ListCommand.class, ServiceCommands.AddService.class,
+        ServiceCommands.UpdateService.class, ServiceCommands.RemoveService.class, BackendCommands.AddBackend.class,
+        BackendCommands.RemoveBackend.class, BackendCommands.SetWeight.class, BackendCommands.Drain.class, HealthCommand.class,
+        ReadCommands.StatsCommand.class, ReadCommands.LookupCommand.class, ReadCommands.HaCommand.class, WatchCommand.class,
+        ConfigCommands.GetCommand.class, ConfigCommands.ApplyCommand.class, ReadCommands.NeighboursCommand.class);
+
     /** The environment variable naming the API address when {@code --server} is not given. */
     public static final String SERVER_VARIABLE = "SLUICE_SERVER";
     /** The environment variable holding the bearer token when neither option gives one. */
@@ -94,6 +99,60 @@ public final class CtlCommand implements Callable<Integer>
 
     @Spec
     private CommandSpec spec;
+
+    /**
+     * The command line of {@code sluice ctl} with every subcommand.
+     *
+     * @param command the command.
+     * @return the command line.
+     */
+    public static CommandLine commandLine(final CtlCommand command)
+    {
+        return commandLine(command, List.of());
+    }
+
+    /**
+     * The command line of {@code sluice ctl} with the subcommands the arguments name, or with all
+     * of them when they name none (usage and help list them all). picocli builds the model of
+     * every subcommand it is given by reflection, which is most of a short call's start-up: a call
+     * builds only the one it runs. A word that only looks like a subcommand (an option's value)
+     * adds one more model, nothing else.
+     *
+     * @param command   the command.
+     * @param arguments the arguments after {@code ctl}.
+     * @return the command line.
+     */
+    public static CommandLine commandLine(final CtlCommand command, final List<String> arguments)
+    {
+        final CommandLine line = new CommandLine(command);
+        final Set<String> words = new HashSet<>(arguments);
+        final boolean all = SUBCOMMANDS.stream().noneMatch(type -> named(type, words));
+        for (final Class<?> type : SUBCOMMANDS)
+        {
+            if (all || named(type, words))
+            {
+                line.addSubcommand(type);
+            }
+        }
+        return line;
+    }
+
+    private static boolean named(final Class<?> type, final Set<String> words)
+    {
+        final Command command = type.getAnnotation(Command.class);
+        if (words.contains(command.name()))
+        {
+            return true;
+        }
+        for (final String alias : command.aliases())
+        {
+            if (words.contains(alias))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * The command as {@code sluice ctl} runs it, reading the process environment.

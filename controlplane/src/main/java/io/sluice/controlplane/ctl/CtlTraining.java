@@ -3,11 +3,18 @@ package io.sluice.controlplane.ctl;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.stub.StreamObserver;
 
 import io.sluice.controlplane.SluiceMain;
@@ -34,8 +41,8 @@ import io.sluice.controlplane.api.v1.WorkerStats;
  * the classes it loaded already loaded and linked. A cache is only as good as its training, so this
  * makes real calls, as an operator would: it serves a canned daemon API (one service, two
  * backends, their counters) on a loopback port of its own and runs {@code sluice ctl list}, as a
- * table and as JSON, against it through the whole program ({@link SluiceMain}); no daemon, DPDK or
- * root needed. What the calls print goes to standard output.
+ * table and as JSON, over TCP and over a Unix socket (the default way to a daemon), against it
+ * through the whole program ({@link SluiceMain}); no daemon, DPDK or root needed. What the calls print goes to standard output.
  */
 public final class CtlTraining
 {
@@ -68,16 +75,38 @@ public final class CtlTraining
     {
         final Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
             InsecureServerCredentials.create()).addService(new CannedApi()).build().start();
+        final Path directory = Files.createTempDirectory("sluice-training");
+        final Path socket = directory.resolve("api.sock");
+        final EventLoopGroup socketLoop = Epoll.isAvailable() ? new EpollEventLoopGroup(1) : null;
+        Server socketServer = null;
         try
         {
             final String address = "127.0.0.1:" + ((InetSocketAddress)server.getListenSockets().getFirst()).getPort();
             final int table = SluiceMain.execute("ctl", "--server", address, "list");
             final int json = SluiceMain.execute("ctl", "--server", address, "--json", "list");
-            return table != 0 ? table : json;
+            int local = 0;
+            if (socketLoop != null)
+            {
+                socketServer = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()), InsecureServerCredentials.create())
+                    .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(socketLoop).workerEventLoopGroup(socketLoop)
+                    .addService(new CannedApi()).build().start();
+                local = SluiceMain.execute("ctl", "--server", "unix:" + socket, "list");
+            }
+            return table != 0 ? table : json != 0 ? json : local;
         }
         finally
         {
             server.shutdownNow().awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+            if (socketServer != null)
+            {
+                socketServer.shutdownNow().awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+            }
+            if (socketLoop != null)
+            {
+                socketLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(directory);
         }
     }
 

@@ -177,7 +177,7 @@ class CtlConfigAndWatchTest
     {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
-        final CommandLine watch = new CommandLine(new CtlCommand(name -> null));
+        final CommandLine watch = CtlCommand.commandLine(new CtlCommand(name -> null));
         watch.setOut(new PrintWriter(out, true));
         watch.setErr(new PrintWriter(err, true));
         final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
@@ -204,7 +204,7 @@ class CtlConfigAndWatchTest
     void shouldWatchAsOneJsonObjectPerLine() throws Exception
     {
         final StringWriter out = new StringWriter();
-        final CommandLine watch = new CommandLine(new CtlCommand(name -> null));
+        final CommandLine watch = CtlCommand.commandLine(new CtlCommand(name -> null));
         watch.setOut(new PrintWriter(out, true));
         final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
             () -> watch.execute("--server", server, "watch", "--json", "--count", "2"));
@@ -366,7 +366,7 @@ class CtlConfigAndWatchTest
     void shouldRunAsTheCtlSubcommandOfSluice()
     {
         final StringWriter out = new StringWriter();
-        final CommandLine sluice = new CommandLine(new SluiceMain());
+        final CommandLine sluice = SluiceMain.commandLine("ctl");
         sluice.setOut(new PrintWriter(out, true));
         sluice.setErr(new PrintWriter(new StringWriter(), true));
 

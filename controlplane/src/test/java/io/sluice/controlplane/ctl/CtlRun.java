@@ -38,7 +38,7 @@ record CtlRun(int exit, String out, String err)
     {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
-        final CommandLine command = new CommandLine(new CtlCommand(environment::get));
+        final CommandLine command = CtlCommand.commandLine(new CtlCommand(environment::get));
         command.setOut(new PrintWriter(out, true));
         command.setErr(new PrintWriter(err, true));
         final int exit = command.execute(args);

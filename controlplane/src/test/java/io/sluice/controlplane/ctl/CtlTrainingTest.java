@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The training run of the CLI's start-up cache makes real {@code ctl list} calls, as a table and as
- * JSON, against the canned API it serves: a training that failed early would load little and make
+ * JSON, over TCP and a Unix socket, against the canned API it serves: a training that failed early would load little and make
  * a cache that helps little.
  */
 class CtlTrainingTest
@@ -34,7 +34,7 @@ class CtlTrainingTest
         final String output = printed.toString(StandardCharsets.UTF_8);
 
         assertEquals(0, exit, output);
-        assertTrue(output.contains("192.0.2.10:80/tcp  dsr"), output);
+        assertEquals(2, output.split("192.0.2.10:80/tcp  dsr", -1).length - 1, "listed over TCP and over the socket: " + output);
         assertTrue(output.contains("203.0.113.12") && output.contains("66.7%"), output);
         assertTrue(output.contains("\"rx-packets\": \"30\""), output);
     }

@@ -30,7 +30,7 @@ class StatCommandTest
 
     private int sluice(final String... args)
     {
-        final CommandLine commandLine = new CommandLine(new SluiceMain());
+        final CommandLine commandLine = SluiceMain.commandLine(args);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);
