@@ -126,17 +126,18 @@ public final class ServiceSnapshotBuilder
         for (int s = 0; s < specs.size(); s++)
         {
             final ServiceSpec spec = specs.get(s);
+            final String name = spec.name();
             final Backend[] backends = new Backend[spec.backends().size()];
             for (int b = 0; b < backends.length; b++)
             {
                 final ServiceSpec.BackendSpec backendSpec = spec.backends().get(b);
-                final int id = backendIds.idFor(spec.name() + " " + backendSpec.address());
+                final int id = backendIds.idFor(name + " " + backendSpec.address());
                 final int neighbourIndex = neighbours.indexOf(nextHop(spec.mode(), backendSpec.address(), settings));
                 backends[b] = new Backend(id, s, b, backendSpec.address(), backendSpec.weight(), neighbourIndex,
                     backendSpec.resetFlows());
                 allBackends.add(backends[b]);
             }
-            services[s] = new Service(s, serviceIds.idFor(spec.name()), spec, backends, maglevs[s]);
+            services[s] = new Service(s, serviceIds.idFor(name), spec, backends, maglevs[s]);
         }
 
         final Backend[] byId = new Backend[backendIds.limit()];
@@ -411,7 +412,11 @@ public final class ServiceSnapshotBuilder
     private static void validateBackendAddress(
         final ServiceSpec spec, final IpAddress backend, final Set<IpAddress> vips, final Set<IpAddress> lbAddresses)
     {
-        requireAddress(spec.name(), AddressRules.Role.BACKEND, backend);
+        final String refusal = AddressRules.refusal(AddressRules.Role.BACKEND, backend);
+        if (refusal != null)
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": " + refusal);
+        }
         if (backend.equals(spec.vip()))
         {
             throw new IllegalArgumentException("service " + spec.name() + ": backend " + backend +
@@ -477,17 +482,16 @@ public final class ServiceSnapshotBuilder
 
     private static void validateBackend(final DataplaneSettings settings, final ServiceSpec spec, final ServiceSpec.BackendSpec backend)
     {
-        final String name = spec.name();
         if (backend.weight() < 0 || backend.weight() > 65535)
         {
             throw new IllegalArgumentException(
-                "service " + name + ": backend " + backend.address() + " weight " + backend.weight() + " is not 0..65535");
+                "service " + spec.name() + ": backend " + backend.address() + " weight " + backend.weight() + " is not 0..65535");
         }
         final boolean sameFamily = backend.address().ipv6() == spec.vip().ipv6();
         if ((spec.mode() == ForwardingMode.DSR || spec.mode() == ForwardingMode.IPIP) && !sameFamily)
         {
             throw new IllegalArgumentException(
-                "service " + name + ": " + spec.mode() + " needs backends of the VIP's address family, " + backend.address() +
+                "service " + spec.name() + ": " + spec.mode() + " needs backends of the VIP's address family, " + backend.address() +
                 " is not (use GUE to mix IPv4 and IPv6)");
         }
         if (spec.mode() != ForwardingMode.DSR)
@@ -497,7 +501,7 @@ public final class ServiceSnapshotBuilder
             if (!hasSource)
             {
                 throw new IllegalArgumentException(
-                    "service " + name + ": tunnel to " + backend.address() + " needs an " +
+                    "service " + spec.name() + ": tunnel to " + backend.address() + " needs an " +
                     (backend.address().ipv6() ? "IPv6" : "IPv4") + " tunnel source address, none is configured");
             }
         }
