@@ -208,7 +208,7 @@ final class LoadBalancerService extends LoadBalancerGrpc.LoadBalancerImplBase im
     {
         respond(response, () ->
         {
-            final String name = request.getSourceName().isBlank() ? "apply" : Path.of(request.getSourceName()).getFileName().toString();
+            final String name = ProtoRequests.sourceName("source_name", request.getSourceName());
             final SluiceConfig loaded;
             try
             {

@@ -1,5 +1,6 @@
 package io.sluice.controlplane.api;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -36,6 +37,7 @@ final class ProtoRequests
     /** The fields of {@link ServiceSettings} an update mask may name, in declaration order. */
     static final List<String> SETTINGS_FIELDS = List.of("mode", "scheduler", "flags", "quorum", "sorry_backend",
         "tcp_idle_timeout", "udp_idle_timeout", "maglev_size", "health_check");
+    private static final int MAX_SOURCE_NAME = 255;
     private static final String ADDRESS_FORM = "an IPv4 or IPv6 address literal, e.g. 192.0.2.10 or 2001:db8::10";
 
     private ProtoRequests()
@@ -59,6 +61,31 @@ final class ProtoRequests
         {
             throw ChangeRejectedException.invalid(field, text, ADDRESS_FORM);
         }
+    }
+
+    /**
+     * The name problems of an applied configuration are reported under: the file name of the
+     * caller's path, at most 255 characters of visible text, or {@code apply} when none is given.
+     */
+    static String sourceName(final String field, final String text)
+    {
+        if (text.isBlank())
+        {
+            return "apply";
+        }
+        for (int i = 0; i < text.length(); i++)
+        {
+            if (Character.isISOControl(text.charAt(i)))
+            {
+                throw ChangeRejectedException.invalid(field, text, "a file name or path without control characters");
+            }
+        }
+        final Path name = Path.of(text).getFileName();
+        if (text.length() > MAX_SOURCE_NAME || name == null)
+        {
+            throw ChangeRejectedException.invalid(field, text, "a file name or path of at most " + MAX_SOURCE_NAME + " characters");
+        }
+        return name.toString();
     }
 
     static int protocol(final String field, final int value)

@@ -167,6 +167,19 @@ class ApiInputBoundsTest
     }
 
     @Test
+    void shouldRefuseASourceNameTooLongOrWithControlCharacters()
+    {
+        final String yaml = daemon.model().configYaml() + "bogus: 1\n";
+        final String longName = rejected(Status.Code.INVALID_ARGUMENT, () -> client.applyConfig(ApplyConfigRequest.newBuilder()
+            .setYaml(yaml).setSourceName("/etc/" + "n".repeat(20_000) + ".yaml").build()));
+        assertTrue(longName.startsWith("source_name: '/etc/nnn") && longName.contains("... (20010 characters)' is not valid: " +
+            "a file name or path of at most 255 characters"), longName);
+        final String nul = rejected(Status.Code.INVALID_ARGUMENT, () -> client.applyConfig(ApplyConfigRequest.newBuilder()
+            .setYaml(yaml).setSourceName("a\0b.yaml").build()));
+        assertEquals("source_name: 'a?b.yaml' is not valid: a file name or path without control characters", nul);
+    }
+
+    @Test
     void shouldListOnlyTheFirstProblemsOfAConfigurationWithThousandsOfThem()
     {
         final StringBuilder yaml = new StringBuilder("services:\n");
