@@ -92,6 +92,7 @@ public final class SluiceMain implements Callable<Integer>
         if (parsed.hasSubcommand() && parsed.subcommand().commandSpec().userObject() instanceof CtlCommand)
         {
             CliLogging.quietLibraries();
+            CliTransport.forOneCall();
         }
         return new CommandLine.RunLast().execute(parsed);
     }
