@@ -364,6 +364,7 @@ public final class PacketProcessor
         }
         final ForwardingMode mode = service.mode();
         final boolean gue = mode == ForwardingMode.GUE;
+        final DataplaneSettings settings = snapshot.settings();
         final int overhead;
         if (mode == ForwardingMode.DSR)
         {
@@ -371,7 +372,6 @@ public final class PacketProcessor
         }
         else if (gue || mode == ForwardingMode.IPIP)
         {
-            final DataplaneSettings settings = snapshot.settings();
             overhead = TunnelEncapsulator.overhead(false, gue, settings.gueVariant());
             if ((w1 >>> 56) <= 1 || packet.headroom() < overhead)
             {
@@ -382,7 +382,7 @@ public final class PacketProcessor
         {
             return NOT_FAST;
         }
-        if (totalLength + overhead > snapshot.settings().mtu())
+        if (totalLength + overhead > settings.mtu())
         {
             return NOT_FAST;
         }

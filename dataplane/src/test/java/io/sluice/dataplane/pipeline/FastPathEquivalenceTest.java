@@ -110,7 +110,7 @@ class FastPathEquivalenceTest
             assertEquals(general.flows().size(), fast.flows().size(), "flows in the table");
             assertTrafficEqual(general, fast);
             fast.assertCountersAddUp();
-            assertTrue(forwarded > ROUNDS / 5, "a fifth of the frames or more should be forwarded, got " + forwarded);
+            assertTrue(forwarded > ROUNDS / 4, "most frames should be forwarded, got " + forwarded);
             assertEquals(0, general.processor().fastPathPackets());
             assertTrue(fast.processor().fastPathPackets() > ROUNDS / 4,
                 "the fast path should take most frames, took " + fast.processor().fastPathPackets());
@@ -200,7 +200,7 @@ class FastPathEquivalenceTest
         final boolean udpFrame = random.nextInt(4) == 0;
         final int clientPort = 40000 + random.nextInt(6);
         final int vipPort = udpFrame ? (random.nextBoolean() ? 53 : 8080) : (random.nextInt(10) == 0 ? 81 : 80);
-        final int payloadLength = random.nextInt(6) == 0 ? 1400 + random.nextInt(100) : random.nextInt(64);
+        final int payloadLength = random.nextInt(8) == 0 ? 1400 + random.nextInt(100) : random.nextInt(64);
         final byte[] payload = new byte[payloadLength];
         random.nextBytes(payload);
         final byte[] segment = udpFrame ?
