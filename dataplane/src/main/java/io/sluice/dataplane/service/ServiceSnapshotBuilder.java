@@ -57,19 +57,11 @@ public final class ServiceSnapshotBuilder
     public static void check(final DataplaneSettings settings, final List<ServiceSpec> specs, final int neighbourCapacity)
     {
         validate(settings, specs);
-        final Set<IpAddress> neighbourAddresses = new HashSet<>();
+        final Set<IpAddress> neighbourAddresses = neighbourAddresses(nextHops(settings, specs), settings);
         int backends = 0;
         for (final ServiceSpec spec : specs)
         {
             backends += spec.backends().size();
-            for (final ServiceSpec.BackendSpec backend : spec.backends())
-            {
-                neighbourAddresses.add(nextHop(spec.mode(), backend.address(), settings));
-            }
-        }
-        for (final DataplaneSettings.StaticNeighbour neighbour : settings.staticNeighbours())
-        {
-            neighbourAddresses.add(neighbour.address());
         }
         if (neighbourAddresses.size() > neighbourCapacity)
         {
@@ -82,6 +74,31 @@ public final class ServiceSnapshotBuilder
                 " services and " + ServiceSnapshot.MAX_BACKENDS + " backends in all, this configuration has " + specs.size() +
                 " and " + backends);
         }
+    }
+
+    /** The next hop of every backend, in configuration order. */
+    private static Set<IpAddress> nextHops(final DataplaneSettings settings, final List<ServiceSpec> specs)
+    {
+        final Set<IpAddress> nextHops = new LinkedHashSet<>();
+        for (final ServiceSpec spec : specs)
+        {
+            for (final ServiceSpec.BackendSpec backend : spec.backends())
+            {
+                nextHops.add(nextHop(spec.mode(), backend.address(), settings));
+            }
+        }
+        return nextHops;
+    }
+
+    /** Every address that takes a neighbour slot: the next hops and the static neighbours. */
+    private static Set<IpAddress> neighbourAddresses(final Set<IpAddress> nextHops, final DataplaneSettings settings)
+    {
+        final Set<IpAddress> addresses = new LinkedHashSet<>(nextHops);
+        for (final DataplaneSettings.StaticNeighbour neighbour : settings.staticNeighbours())
+        {
+            addresses.add(neighbour.address());
+        }
+        return addresses;
     }
 
     /**
@@ -100,20 +117,8 @@ public final class ServiceSnapshotBuilder
     {
         validate(settings, specs);
         final MaglevTable[] maglevs = buildMaglevTables(previous, specs);
-        final Set<IpAddress> nextHops = new LinkedHashSet<>();
-        for (final ServiceSpec spec : specs)
-        {
-            for (final ServiceSpec.BackendSpec backend : spec.backends())
-            {
-                nextHops.add(nextHop(spec.mode(), backend.address(), settings));
-            }
-        }
-        final Set<IpAddress> neighbourAddresses = new LinkedHashSet<>(nextHops);
-        for (final DataplaneSettings.StaticNeighbour neighbour : settings.staticNeighbours())
-        {
-            neighbourAddresses.add(neighbour.address());
-        }
-        requireNeighbourRoom(neighbourAddresses, neighbours);
+        final Set<IpAddress> nextHops = nextHops(settings, specs);
+        requireNeighbourRoom(neighbourAddresses(nextHops, settings), neighbours);
         final long generation = previous == null ? 1 : previous.generation() + 1;
         applyNeighbours(previous, settings, nextHops, neighbours, generation);
 
