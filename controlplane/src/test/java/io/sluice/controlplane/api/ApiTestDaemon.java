@@ -12,6 +12,8 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 
 import io.sluice.controlplane.api.v1.LoadBalancerGrpc;
 import io.sluice.controlplane.config.ApiSection;
@@ -24,6 +26,9 @@ import io.sluice.controlplane.model.RunningDataplane;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.worker.Dataplane;
 import io.sluice.dpdk.DpdkTestSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * What a daemon runs, in the test JVM: a real {@link Dataplane} with one worker on a {@code net_ring}
@@ -196,6 +201,25 @@ public final class ApiTestDaemon implements AutoCloseable
     public LoadBalancerGrpc.LoadBalancerBlockingStub client()
     {
         return LoadBalancerGrpc.newBlockingStub(connect(InsecureChannelCredentials.create())).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Makes a call that the daemon must refuse, and checks that the refusal changed nothing: the
+     * dataplane runs the same generation and the model holds the same configuration.
+     *
+     * @param code the status the call must end with.
+     * @param call the call.
+     * @return the status's description.
+     */
+    public String rejected(final Status.Code code, final Runnable call)
+    {
+        final long generation = dataplane.snapshot().generation();
+        final String config = model.configYaml();
+        final StatusRuntimeException ex = assertThrows(StatusRuntimeException.class, call::run);
+        assertEquals(code, ex.getStatus().getCode(), ex.getStatus().toString());
+        assertEquals(generation, dataplane.snapshot().generation(), "a rejected call applies nothing");
+        assertEquals(config, model.configYaml(), "a rejected call changes nothing");
+        return ex.getStatus().getDescription();
     }
 
     /**
