@@ -129,4 +129,24 @@ class DataplaneTest
         assertEquals(FRAMES_PER_QUEUE, PcapFile.read(outputs.get(0)).size(), "worker 0 forwarded its queue");
         assertEquals(FRAMES_PER_QUEUE, PcapFile.read(outputs.get(1)).size(), "worker 1 forwarded its queue");
     }
+
+    @Test
+    void shouldRefuseToRaiseTheMtuAboveWhatThePortsBuffersHoldAndKeepTheRunningConfiguration() throws Exception
+    {
+        final DataplaneSettings settings = DataplaneSettings.of(List.of(IpAddress.parse("10.0.0.2")), List.of(), List.of());
+        final DataplaneConfig config = new DataplaneConfig("net_ring76", List.of(-1), macLong(LB_MAC), 4096, 256, 256,
+            false, 1 << 10, TimeUnit.SECONDS.toNanos(1), 32, 16, 1000);
+        try (Dataplane dataplane = Dataplane.start(DpdkTestSupport.eal(), config, settings, List.of(dsr("192.0.2.10", "10.0.0.11"))))
+        {
+            final IllegalArgumentException raised = assertThrows(IllegalArgumentException.class,
+                () -> dataplane.apply(settings.withMtu(9000), List.of(dsr("192.0.2.10", "10.0.0.11"))));
+            assertEquals("mtu 9000 is above the 2026 that the port's buffers were sized for when it opened (2048-byte frames): " +
+                "restart to raise the mtu", raised.getMessage());
+            assertEquals(1, dataplane.snapshot().generation(), "the refused change applied nothing");
+            assertEquals(1500, dataplane.snapshot().settings().mtu());
+
+            assertEquals(2, dataplane.apply(settings.withMtu(2026), List.of(dsr("192.0.2.10", "10.0.0.11"))));
+            assertEquals(3, dataplane.apply(settings.withMtu(1400), List.of(dsr("192.0.2.10", "10.0.0.11"))), "lowering it is fine");
+        }
+    }
 }
