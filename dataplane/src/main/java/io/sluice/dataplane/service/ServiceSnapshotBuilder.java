@@ -119,30 +119,42 @@ public final class ServiceSnapshotBuilder
         final MaglevTable[] maglevs = buildMaglevTables(previous, specs);
         final Set<IpAddress> nextHops = nextHops(settings, specs);
         requireNeighbourRoom(neighbourAddresses(nextHops, settings), neighbours);
-        final long generation = previous == null ? 1 : previous.generation() + 1;
-        applyNeighbours(previous, settings, nextHops, neighbours, generation);
-
         final StableIds backendIds = new StableIds(
             "backends", previous == null ? Map.of() : previous.backendIds(), ServiceSnapshot.MAX_BACKENDS);
         final StableIds serviceIds = new StableIds(
             "services", previous == null ? Map.of() : previous.serviceIds(), ServiceSnapshot.MAX_SERVICES);
+        final int[][] ids = new int[specs.size()][];
+        final int[] serviceIdOf = new int[specs.size()];
+        for (int s = 0; s < specs.size(); s++)
+        {
+            final ServiceSpec spec = specs.get(s);
+            final String name = spec.name();
+            ids[s] = new int[spec.backends().size()];
+            for (int b = 0; b < ids[s].length; b++)
+            {
+                ids[s][b] = backendIds.idFor(name + " " + spec.backends().get(b).address());
+            }
+            serviceIdOf[s] = serviceIds.idFor(name);
+        }
+
+        final long generation = previous == null ? 1 : previous.generation() + 1;
+        applyNeighbours(previous, settings, nextHops, neighbours, generation);
+
         final Service[] services = new Service[specs.size()];
         final List<Backend> allBackends = new ArrayList<>();
         for (int s = 0; s < specs.size(); s++)
         {
             final ServiceSpec spec = specs.get(s);
-            final String name = spec.name();
             final Backend[] backends = new Backend[spec.backends().size()];
             for (int b = 0; b < backends.length; b++)
             {
                 final ServiceSpec.BackendSpec backendSpec = spec.backends().get(b);
-                final int id = backendIds.idFor(name + " " + backendSpec.address());
                 final int neighbourIndex = neighbours.indexOf(nextHop(spec.mode(), backendSpec.address(), settings));
-                backends[b] = new Backend(id, s, b, backendSpec.address(), backendSpec.weight(), neighbourIndex,
+                backends[b] = new Backend(ids[s][b], s, b, backendSpec.address(), backendSpec.weight(), neighbourIndex,
                     backendSpec.resetFlows());
                 allBackends.add(backends[b]);
             }
-            services[s] = new Service(s, serviceIds.idFor(name), spec, backends, maglevs[s]);
+            services[s] = new Service(s, serviceIdOf[s], spec, backends, maglevs[s]);
         }
 
         final Backend[] byId = new Backend[backendIds.limit()];

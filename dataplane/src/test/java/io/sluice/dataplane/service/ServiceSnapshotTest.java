@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.maglev.MaglevTableBuilder;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -158,6 +159,31 @@ class ServiceSnapshotTest
         final ServiceSnapshot reordered = ServiceSnapshotBuilder.build(second, settings, List.of(dns,
             withBackends(heavier, List.of(heavier.backends().get(1), heavier.backends().get(0)))), neighbours);
         assertNotSame(second.serviceAt(1).maglev(), reordered.serviceAt(1).maglev(), "table indices are list positions");
+    }
+
+    @Test
+    void shouldLeaveTheNeighbourTableAsItWasWhenAConfigurationIsRefusedForTooManyBackends()
+    {
+        final NeighbourTable table = new NeighbourTable(64);
+        final ServiceSnapshot running = ServiceSnapshotBuilder.build(settings, List.of(spec("192.0.2.10", 80, 6, ForwardingMode.DSR,
+            "10.0.0.11")), table);
+        final int slot = table.indexOf(IpAddress.parse("10.0.0.11"));
+        final String[] many = new String[ServiceSnapshot.MAX_BACKENDS + 1];
+        for (int i = 0; i < many.length; i++)
+        {
+            many[i] = "10.1." + (i >> 8) + "." + (i & 0xFF);
+        }
+        final ServiceSpec tooMany = spec("192.0.2.20", 80, 6, ForwardingMode.IPIP, many);
+        final ServiceSpec big = new ServiceSpec(tooMany.vip(), 80, 6, ForwardingMode.IPIP, tooMany.backends(),
+            MaglevTableBuilder.nextPrime(many.length + 1), tooMany.tcpIdleTimeoutNs(), tooMany.udpIdleTimeoutNs());
+
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> ServiceSnapshotBuilder.build(running, settings, List.of(big), table));
+
+        assertTrue(ex.getMessage().startsWith("too many backends"), ex.getMessage());
+        assertTrue(table.isActive(slot), "the running snapshot's next hop is still in use");
+        assertEquals(0, table.retired(), "nothing was retired by the refused configuration");
+        assertEquals(-1, table.indexOf(IpAddress.parse("10.0.0.1")), "the refused configuration's gateway was not registered");
     }
 
     @Test
