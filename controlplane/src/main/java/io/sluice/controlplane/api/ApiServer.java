@@ -87,7 +87,8 @@ public final class ApiServer implements AutoCloseable
     {
         if (!Epoll.isAvailable())
         {
-            throw new IOException("the epoll transport that serves Unix domain sockets is not available: " + Epoll.unavailabilityCause());
+            throw new IOException("the epoll transport that serves Unix domain sockets is not available on this machine " +
+                "(Linux on x86-64 or aarch64 is needed for api.socket)", Epoll.unavailabilityCause());
         }
         final LoadBalancerService service = new LoadBalancerService(model);
         final HealthStatusManager health = new HealthStatusManager();
@@ -169,7 +170,7 @@ public final class ApiServer implements AutoCloseable
     /**
      * The socket's permissions and who they let in, for the log.
      *
-     * @return e.g. {@code 0600, only its owner (root) may connect}.
+     * @return e.g. {@code 0600, only its owner may connect}.
      */
     public String socketAccess()
     {

@@ -17,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
+import io.sluice.controlplane.DeviceLock;
+
 /**
  * The file of the API's Unix domain socket, whose permissions are what keeps other users out: its
  * directory is made {@code 0700} ({@code 0750} with a group) when it does not exist, a socket left
@@ -33,12 +35,14 @@ final class ApiSocket implements AutoCloseable
 
     private final Path path;
     private final String group;
+    private final DeviceLock lock;
     private Object fileKey;
 
-    private ApiSocket(final Path path, final String group)
+    private ApiSocket(final Path path, final String group, final DeviceLock lock)
     {
         this.path = path;
         this.group = group;
+        this.lock = lock;
     }
 
     /**
@@ -62,6 +66,34 @@ final class ApiSocket implements AutoCloseable
                 setGroup(directory, group);
             }
         }
+        final DeviceLock lock;
+        try
+        {
+            lock = DeviceLock.acquire(Path.of(path + ".lock"), "API socket " + path);
+        }
+        catch (final DeviceLock.DeviceBusyException ex)
+        {
+            throw new IOException("another process serves on the socket " + path + " (another sluice daemon holds " + path +
+                ".lock; give this one its own api.socket)", ex);
+        }
+        try
+        {
+            removeStale(path);
+            return new ApiSocket(path, group, lock);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            lock.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Removes what a daemon that died left at the path. The lock held makes the check and the
+     * removal one step for daemons; a live socket of another program is still refused.
+     */
+    private static void removeStale(final Path path) throws IOException
+    {
         final BasicFileAttributes attributes;
         try
         {
@@ -69,7 +101,7 @@ final class ApiSocket implements AutoCloseable
         }
         catch (final NoSuchFileException ex)
         {
-            return new ApiSocket(path, group);
+            return;
         }
         if (!attributes.isOther())
         {
@@ -82,7 +114,6 @@ final class ApiSocket implements AutoCloseable
                 "give this one its own api.socket)");
         }
         Files.delete(path);
-        return new ApiSocket(path, group);
     }
 
     private static boolean live(final Path path) throws IOException
@@ -111,12 +142,12 @@ final class ApiSocket implements AutoCloseable
      */
     void restrict() throws IOException
     {
+        fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         Files.setPosixFilePermissions(path, group == null ? OWNER_ONLY : OWNER_AND_GROUP);
         if (group != null)
         {
             setGroup(path, group);
         }
-        fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     }
 
     /**
@@ -136,7 +167,7 @@ final class ApiSocket implements AutoCloseable
      */
     String access()
     {
-        return group == null ? "0600, only its owner (root) may connect" : "0660, its owner and group " + group + " may connect";
+        return group == null ? "0600, only its owner may connect" : "0660, its owner and group " + group + " may connect";
     }
 
     /**
@@ -157,6 +188,17 @@ final class ApiSocket implements AutoCloseable
         catch (final IOException ex)
         {
             fileKey = null;
+        }
+        finally
+        {
+            try
+            {
+                lock.close();
+            }
+            catch (final IOException ex)
+            {
+                fileKey = null;
+            }
         }
     }
 }

@@ -200,11 +200,19 @@ class ApiSocketTest
         daemon.reset(daemon.socketOnly(null));
 
         final IOException live = assertThrows(IOException.class, () -> ApiServer.start(daemon.socketOnly(null), daemon.model()));
-        assertEquals("another process serves on the socket " + daemon.socketPath() + " (is another sluice daemon running? give " +
-            "this one its own api.socket)", live.getMessage());
+        assertEquals("another process serves on the socket " + daemon.socketPath() + " (another sluice daemon holds " +
+            daemon.socketPath() + ".lock; give this one its own api.socket)", live.getMessage());
         assertEquals(1, listServicesOverTheSocket(), "the running API keeps its socket");
 
         daemon.reset(null);
+        try (ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            other.bind(UnixDomainSocketAddress.of(daemon.socketPath()));
+            final IOException foreign = assertThrows(IOException.class, () -> daemon.reset(daemon.socketOnly(null)));
+            assertEquals("another process serves on the socket " + daemon.socketPath() + " (is another sluice daemon running? " +
+                "give this one its own api.socket)", foreign.getMessage(), "a program that holds no lock but answers there");
+        }
+        Files.delete(daemon.socketPath());
         Files.writeString(daemon.socketPath(), "not a socket");
         final IOException file = assertThrows(IOException.class, () -> daemon.reset(daemon.socketOnly(null)));
         assertEquals(daemon.socketPath() + " exists and is not a socket; it was left alone (remove it, or set api.socket to " +
