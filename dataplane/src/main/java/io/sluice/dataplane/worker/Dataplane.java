@@ -93,6 +93,11 @@ public final class Dataplane implements AutoCloseable
         this.snapshots = new SnapshotPublisher(ServiceSnapshotBuilder.build(settings, services, neighbours));
         final int workers = config.workers();
         this.frames = FrameSizing.of(config.device(), settings.mtu());
+        if (settings.mtu() > frames.maxMtu())
+        {
+            throw new IllegalArgumentException("mtu " + settings.mtu() + " is above the " + frames.maxMtu() + " that the ring " +
+                "frames of " + config.device() + " hold: raise its framesz, or leave framesz and blocksz out and Sluice sizes them");
+        }
         this.pool = MbufPool.create("sluice-" + POOL_SEQUENCE.incrementAndGet(), config.mbufs(),
             DataplaneConfig.MEMPOOL_CACHE_SIZE, frames.dataRoomSize());
         Port openedPort = null;

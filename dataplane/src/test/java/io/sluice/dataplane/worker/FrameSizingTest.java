@@ -26,8 +26,12 @@ class FrameSizingTest
         final FrameSizing jumbo = FrameSizing.of("net_af_packet3,iface=eth1", 9000);
         assertEquals(new FrameSizing("net_af_packet3,iface=eth1,framesz=16384,blocksz=16384", 16384 - 66, 128 + 16384 - 32), jumbo);
 
-        assertEquals("net_af_packet0,iface=eth1,framesz=4096,blocksz=4096",
-            FrameSizing.of("net_af_packet0,iface=eth1,framesz=4096,blocksz=4096", 1500).device(), "the operator's own sizes stay");
+        assertEquals(new FrameSizing("net_af_packet0,iface=eth1,framesz=4096,blocksz=4096", 4096 - 66, 128 + 4096 - 32),
+            FrameSizing.of("net_af_packet0,iface=eth1,framesz=4096,blocksz=4096", 1500), "the operator's own sizes stay and size the mbufs");
+        assertEquals(new FrameSizing("net_af_packet0,iface=eth1,framesz=8192", 8192 - 66, 128 + 8192 - 32),
+            FrameSizing.of("net_af_packet0,iface=eth1,framesz=8192", 1500));
+        assertEquals(new FrameSizing("net_af_packet0,iface=eth1,blocksz=8192", 2048 - 66, 128 + 2048 - 32),
+            FrameSizing.of("net_af_packet0,iface=eth1,blocksz=8192", 9000), "DPDK's own 2048-byte ring frame: the MTU a reload may reach follows it");
         assertEquals("net_af_xdp0,iface=eth1", FrameSizing.of("net_af_xdp0,iface=eth1", 9000).device());
     }
 }
