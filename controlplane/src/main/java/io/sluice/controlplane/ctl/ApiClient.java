@@ -71,8 +71,8 @@ final class ApiClient implements AutoCloseable
         }
         if (!Epoll.isAvailable())
         {
-            throw new IllegalStateException("the epoll transport that reaches a Unix domain socket is not available: " +
-                Epoll.unavailabilityCause());
+            throw new IllegalStateException("the epoll transport that reaches a Unix domain socket is not available on this " +
+                "machine (Linux on x86-64 or aarch64 is needed; give --server HOST:PORT instead)", Epoll.unavailabilityCause());
         }
         final EventLoopGroup socketLoop = new EpollEventLoopGroup(1);
         final ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(server.socket().toString()),

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -85,8 +86,8 @@ final class CtlArguments
             case NoSuchFileException ex -> "no such file";
             case AccessDeniedException ex -> "permission denied";
             case CharacterCodingException ex -> "not text in the expected encoding";
-            default -> failure.getMessage() != null && failure.getMessage().contains("directory") ? "a directory" :
-                failure.getClass().getSimpleName();
+            case FileSystemException ex when ex.getReason() != null -> ex.getReason().toLowerCase(java.util.Locale.ROOT);
+            default -> "Is a directory".equals(failure.getMessage()) ? "a directory" : "it cannot be read";
         };
     }
 

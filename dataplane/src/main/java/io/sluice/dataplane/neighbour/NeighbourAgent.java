@@ -404,7 +404,7 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
         return counters.get(NeighbourCounter.REQUESTS_SENT);
     }
 
-    /** @return requests that found the inject ring full or had no source address of their family. */
+    /** @return requests that found the inject ring full, or neighbour solicitations with no IPv6 source address (an ARP request goes out from 0.0.0.0). */
     public long requestsFailed()
     {
         return counters.get(NeighbourCounter.REQUESTS_FAILED);

@@ -23,7 +23,7 @@ public enum NeighbourCounter
     REQUESTS_SENT("requests-sent", false),
     /** Requests that were due but waited for the rate cap (each due request counted once). */
     REQUESTS_SUPPRESSED("requests-suppressed", false),
-    /** Requests that found the inject ring full or had no source address of their family. */
+    /** Requests that found the inject ring full, or neighbour solicitations with no IPv6 source address. */
     REQUESTS_FAILED("requests-failed", false),
     /** Entries learned or confirmed from the wire. */
     LEARNED("learned", false),

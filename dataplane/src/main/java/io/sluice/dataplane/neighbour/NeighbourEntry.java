@@ -10,7 +10,7 @@ import io.sluice.dataplane.service.IpAddress;
  * @param mac             the MAC in the low 48 bits, or {@link NeighbourTable#UNRESOLVED}.
  * @param retired         true when no configuration in force uses it (its slot is held for older ones).
  * @param unresolvedForNs how long it has been incomplete or stale, 0 otherwise.
- * @param attempts        requests sent since it was last confirmed (or since its refresh began).
+ * @param attempts        requests sent in its current state (counting again from 0 when it turns stale).
  */
 public record NeighbourEntry(
     IpAddress address, String state, long mac, boolean retired, long unresolvedForNs, int attempts)

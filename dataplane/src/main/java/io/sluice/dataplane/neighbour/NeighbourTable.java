@@ -37,7 +37,7 @@ public final class NeighbourTable
     /** The capacity the dataplane runs with unless configured otherwise. */
     public static final int DEFAULT_CAPACITY = 4096;
 
-    /** Resolution state: never answered, or answered and then lost after a failed refresh and a cleared MAC. */
+    /** Resolution state: never answered, or a static entry whose pin was removed (its MAC cleared). A stale entry keeps its MAC. */
     public static final int INCOMPLETE = 0;
     /** Resolution state: the MAC was confirmed within the refresh interval. */
     public static final int REACHABLE = 1;
