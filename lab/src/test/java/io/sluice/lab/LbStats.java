@@ -8,8 +8,8 @@ import java.util.List;
 
 import org.agrona.concurrent.status.CountersReader;
 
-import io.sluice.dataplane.pipeline.DropReason;
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.stats.TrafficStats;
 

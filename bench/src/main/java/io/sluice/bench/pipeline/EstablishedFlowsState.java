@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import io.sluice.dataplane.flow.FlowTable;
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
 import static io.sluice.bench.pipeline.IpipPipelineFixture.START_NS;

@@ -6,8 +6,8 @@ import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.sluice.dataplane.pipeline.Verdict;
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.Verdict;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.stats.TrafficStats;
 

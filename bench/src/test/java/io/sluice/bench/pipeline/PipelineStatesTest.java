@@ -4,8 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.pipeline.PacketProcessor;
-import io.sluice.dataplane.pipeline.Verdict;
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.Verdict;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;

@@ -10,7 +10,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import io.sluice.dataplane.service.DataplaneSettings;
-import io.sluice.dataplane.service.ServiceSnapshotBuilder;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
 
 /**

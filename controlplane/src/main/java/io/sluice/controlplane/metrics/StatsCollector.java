@@ -19,8 +19,8 @@ import io.sluice.controlplane.AddressText;
 import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.controlplane.stat.StatsSample;
 import io.sluice.dataplane.neighbour.NeighbourCounter;
-import io.sluice.dataplane.pipeline.DropReason;
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.stats.StatsFile;
 

@@ -2,7 +2,7 @@ package io.sluice.controlplane.metrics;
 
 import io.prometheus.metrics.model.snapshots.Unit;
 
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 /**
  * How one {@link WorkerCounter} is exposed to Prometheus: its metric name (without the

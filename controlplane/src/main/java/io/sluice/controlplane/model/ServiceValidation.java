@@ -15,7 +15,7 @@ import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.maglev.MaglevTableBuilder;
 import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.IpAddress;
-import io.sluice.dataplane.service.ServiceSnapshotBuilder;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 
 /**
  * The checks of a service built outside the configuration loader (by the API), with the loader's

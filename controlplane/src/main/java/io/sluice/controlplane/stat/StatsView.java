@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.sluice.controlplane.AddressText;
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 /**
  * Renders a {@link StatsSample} as the text {@code sluice stat} prints: a header line, services

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 
 import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.dataplane.neighbour.NeighbourCounter;
-import io.sluice.dataplane.pipeline.DataplaneCounters;
-import io.sluice.dataplane.pipeline.DropReason;
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.DataplaneCounters;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.stats.TrafficStats;

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
 
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -7,7 +7,7 @@ import io.sluice.controlplane.stat.StatsSample;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshot;
-import io.sluice.dataplane.service.ServiceSnapshotBuilder;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
 
 /**

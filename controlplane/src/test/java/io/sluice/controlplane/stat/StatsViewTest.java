@@ -7,10 +7,10 @@ import java.util.Map;
 import org.agrona.concurrent.status.CountersManager;
 import org.junit.jupiter.api.Test;
 
-import io.sluice.dataplane.pipeline.DataplaneCounters;
+import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.neighbour.NeighbourCounter;
-import io.sluice.dataplane.pipeline.DropReason;
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;

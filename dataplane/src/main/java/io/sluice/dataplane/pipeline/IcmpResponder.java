@@ -16,6 +16,10 @@ import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putI32;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putU8;
+import io.sluice.dataplane.stats.WorkerCounter;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.DataplaneCounters;
+import io.sluice.dataplane.stats.Verdict;
 
 /**
  * ICMP the load balancer originates, built in place in the received buffer: echo replies for VIPs

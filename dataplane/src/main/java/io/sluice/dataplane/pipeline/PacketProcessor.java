@@ -31,6 +31,10 @@ import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_TCP;
 import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_UDP;
 import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_VRRP;
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
+import io.sluice.dataplane.stats.WorkerCounter;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.DataplaneCounters;
+import io.sluice.dataplane.stats.Verdict;
 
 /**
  * The per-packet pipeline of one worker: parse, classify, pick the backend, rewrite. Pure Java

@@ -20,6 +20,9 @@ import static io.sluice.dataplane.packet.NetworkOrder.putI32;
 import static io.sluice.dataplane.packet.NetworkOrder.putI64;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putU8;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.DataplaneCounters;
+import io.sluice.dataplane.stats.Verdict;
 
 /**
  * Wraps a client's IP packet for a backend: IPIP (RFC 2003 4in4, RFC 2473 6in6) or GUE (IP in

@@ -23,7 +23,16 @@ public final class Service
     private final Scheduler scheduler;
     private final boolean onePacketScheduling;
 
-    Service(final int index, final int id, final ServiceSpec spec, final Backend[] backends, final MaglevTable maglev)
+    /**
+     * Made by {@code ServiceSnapshotBuilder}, which validates the parts.
+     *
+     * @param index    position in the snapshot.
+     * @param id       stable id across snapshots.
+     * @param spec     the service's specification.
+     * @param backends its backends.
+     * @param maglev   its Maglev table.
+     */
+    public Service(final int index, final int id, final ServiceSpec spec, final Backend[] backends, final MaglevTable maglev)
     {
         this.index = index;
         this.id = id;

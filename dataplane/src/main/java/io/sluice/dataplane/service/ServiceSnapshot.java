@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * An immutable, complete view of the forwarding configuration: services keyed by (VIP, port,
  * protocol), their backends and Maglev tables, and the {@link DataplaneSettings}. The control
- * plane builds a new one for every change ({@link ServiceSnapshotBuilder}); each worker picks the
+ * plane builds a new one for every change ({@link io.sluice.dataplane.snapshot.ServiceSnapshotBuilder}); each worker picks the
  * newest up at the top of its duty cycle and reports the {@link #generation()} it runs.
  * <p>
  * Lookups are open-addressing probes over primitive arrays: no allocation, no boxing.
@@ -41,7 +41,17 @@ public final class ServiceSnapshot
     /** {@link #kindOf}: the address is one of the LB's own addresses. */
     public static final byte KIND_LOCAL = 2;
 
-    ServiceSnapshot(
+    /**
+     * Made by {@code ServiceSnapshotBuilder}, which validates the parts; the arrays are taken as they are.
+     *
+     * @param generation   the snapshot's generation.
+     * @param settings     dataplane settings.
+     * @param services     services by index.
+     * @param backendsById backends by id (null where no backend has the id).
+     * @param backendIds   backend ids by key.
+     * @param serviceIds   service ids by key.
+     */
+    public ServiceSnapshot(
         final long generation, final DataplaneSettings settings, final Service[] services, final Backend[] backendsById,
         final Map<String, Integer> backendIds, final Map<String, Integer> serviceIds)
     {
@@ -264,12 +274,14 @@ public final class ServiceSnapshot
         return tunnelSourcesIpv6[2 * index + 1];
     }
 
-    Map<String, Integer> backendIds()
+    /** @return backend ids by backend key, kept so the next snapshot gives a backend the same id (for the snapshot builder). */
+    public Map<String, Integer> backendIds()
     {
         return backendIds;
     }
 
-    Map<String, Integer> serviceIds()
+    /** @return service ids by service key, kept so the next snapshot gives a service the same id (for the snapshot builder). */
+    public Map<String, Integer> serviceIds()
     {
         return serviceIds;
     }

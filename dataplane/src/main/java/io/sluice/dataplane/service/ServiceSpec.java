@@ -7,7 +7,7 @@ import io.sluice.dataplane.maglev.MaglevTable;
 
 /**
  * The declarative form of one service (a VIP, port and protocol with its backends), as the control
- * plane hands it to {@link ServiceSnapshotBuilder}. Validated there, not here.
+ * plane hands it to {@link io.sluice.dataplane.snapshot.ServiceSnapshotBuilder}. Validated there, not here.
  *
  * @param vip                the virtual address.
  * @param port               the VIP port, 1..65535 (0 for a protocol without ports).

@@ -13,8 +13,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 
-import io.sluice.dataplane.pipeline.DropReason;
-import io.sluice.dataplane.pipeline.WorkerCounter;
 import io.sluice.dataplane.service.ServiceSnapshot;
 
 /**

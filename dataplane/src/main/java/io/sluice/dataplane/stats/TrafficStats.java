@@ -3,7 +3,6 @@ package io.sluice.dataplane.stats;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import io.sluice.dataplane.pipeline.DropReason;
 import io.sluice.dataplane.service.ServiceSnapshot;
 
 import static io.sluice.dataplane.packet.Memory.ALL;

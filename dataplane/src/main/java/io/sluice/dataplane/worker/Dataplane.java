@@ -21,14 +21,14 @@ import io.sluice.dataplane.neighbour.NeighbourCounters;
 import io.sluice.dataplane.neighbour.NeighbourEntry;
 import io.sluice.dataplane.neighbour.NeighbourPolicy;
 import io.sluice.dataplane.neighbour.NeighbourTable;
-import io.sluice.dataplane.pipeline.DataplaneCounters;
-import io.sluice.dataplane.pipeline.DropReason;
+import io.sluice.dataplane.stats.DataplaneCounters;
+import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.pipeline.IcmpResponder;
 import io.sluice.dataplane.pipeline.PacketProcessor;
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshot;
-import io.sluice.dataplane.service.ServiceSnapshotBuilder;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.stats.TrafficStats;
@@ -38,6 +38,8 @@ import io.sluice.dpdk.MbufPool;
 import io.sluice.dpdk.Port;
 import io.sluice.dpdk.PortConfig;
 import io.sluice.dpdk.PortStats;
+import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.service.SnapshotPublisher;
 
 /**
  * A running dataplane on one port: one busy-spinning {@link WorkerAgent} per configured core, each

@@ -8,16 +8,18 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
 import io.sluice.dataplane.packet.PacketBuffer;
-import io.sluice.dataplane.pipeline.DataplaneCounters;
-import io.sluice.dataplane.pipeline.DropReason;
+import io.sluice.dataplane.stats.DataplaneCounters;
+import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.pipeline.PacketProcessor;
-import io.sluice.dataplane.pipeline.Verdict;
-import io.sluice.dataplane.pipeline.WorkerCounter;
+import io.sluice.dataplane.stats.Verdict;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dpdk.Eal;
 import io.sluice.dpdk.Mbuf;
 import io.sluice.dpdk.MbufPool;
 import io.sluice.dpdk.Port;
+import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.service.SnapshotPublisher;
 
 /**
  * One dataplane worker: a busy-polling agent that owns one RX/TX queue pair of a port, its flow

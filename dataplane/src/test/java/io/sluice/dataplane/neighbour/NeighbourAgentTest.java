@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import io.sluice.dataplane.pipeline.Frames;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.IpAddress;
-import io.sluice.dataplane.service.ServiceSnapshotBuilder;
-import io.sluice.dataplane.worker.FrameRing;
-import io.sluice.dataplane.worker.SnapshotPublisher;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
+import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.service.SnapshotPublisher;
 
 import static io.sluice.dataplane.pipeline.Frames.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;

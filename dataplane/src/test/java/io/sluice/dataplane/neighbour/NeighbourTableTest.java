@@ -13,7 +13,7 @@ import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSnapshot;
-import io.sluice.dataplane.service.ServiceSnapshotBuilder;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

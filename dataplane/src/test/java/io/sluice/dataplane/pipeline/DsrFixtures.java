@@ -5,6 +5,8 @@ import java.util.List;
 
 import static io.sluice.dataplane.pipeline.Frames.*;
 import static io.sluice.dataplane.pipeline.PipelineHarness.*;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
 
 /** DSR: only the MACs change; the IP packet reaches the backend untouched. */
 public final class DsrFixtures

@@ -25,6 +25,9 @@ import static io.sluice.dataplane.pipeline.PipelineHarness.LB_MAC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import io.sluice.dataplane.stats.WorkerCounter;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
 
 /**
  * The pipeline's fast path (untagged IPv4 TCP/UDP to a DSR, IPIP or GUE VIP, taken in a few wide

@@ -5,6 +5,8 @@ import java.util.List;
 
 import static io.sluice.dataplane.pipeline.Frames.*;
 import static io.sluice.dataplane.pipeline.PipelineHarness.*;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
 
 /** ICMP to VIPs: echo answered; errors routed to the backend of the flow they quote. */
 public final class IcmpFixtures

@@ -5,6 +5,7 @@ import java.util.List;
 
 import static io.sluice.dataplane.pipeline.Frames.*;
 import static io.sluice.dataplane.pipeline.PipelineHarness.*;
+import io.sluice.dataplane.stats.DropReason;
 
 /** Truncated, malformed and foreign frames: each one a counted drop (or a punt), never an exception. */
 public final class MalformedFixtures

@@ -4,6 +4,8 @@ import java.util.List;
 
 import static io.sluice.dataplane.pipeline.Frames.*;
 import static io.sluice.dataplane.pipeline.PipelineHarness.*;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
 
 /** ARP and neighbour discovery: answers for our addresses and VIPs, learning material punted. */
 public final class NeighbourFixtures

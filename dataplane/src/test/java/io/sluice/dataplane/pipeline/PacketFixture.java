@@ -1,4 +1,6 @@
 package io.sluice.dataplane.pipeline;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
 
 /**
  * One row of a packet-fixture table: a frame in, the verdict, the drop reason (drops only) and the

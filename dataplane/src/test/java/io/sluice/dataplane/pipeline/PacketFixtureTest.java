@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.sluice.dataplane.stats.Verdict;
 
 /**
  * Runs every packet-fixture table through the pipeline: verdict, drop reason and exact output bytes,

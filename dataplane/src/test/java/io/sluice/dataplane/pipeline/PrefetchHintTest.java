@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import io.sluice.dataplane.stats.WorkerCounter;
+import io.sluice.dataplane.stats.Verdict;
 
 /**
  * The burst prefetch pass: its hint for a frame is the very hash the pipeline then computes for the

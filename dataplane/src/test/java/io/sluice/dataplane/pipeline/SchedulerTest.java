@@ -27,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.sluice.dataplane.stats.WorkerCounter;
+import io.sluice.dataplane.stats.Verdict;
 
 /**
  * The schedulers of new flows, through the whole pipeline: a service at 192.0.2.50 with IPIP

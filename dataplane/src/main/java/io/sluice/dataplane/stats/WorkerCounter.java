@@ -1,4 +1,4 @@
-package io.sluice.dataplane.pipeline;
+package io.sluice.dataplane.stats;
 
 /**
  * The counters of one worker, besides the drop reasons. Per-worker, single writer; readers sum them.

@@ -1,4 +1,4 @@
-package io.sluice.dataplane.pipeline;
+package io.sluice.dataplane.stats;
 
 /**
  * What the pipeline decided for one packet. Plain {@code int} constants: the hot path returns

@@ -1,9 +1,8 @@
-package io.sluice.dataplane.pipeline;
+package io.sluice.dataplane.stats;
 
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
-import io.sluice.dataplane.stats.StatsFile;
 
 /**
  * One worker's counters: the {@link WorkerCounter}s and one per {@link DropReason}.
@@ -96,7 +95,7 @@ public final class DataplaneCounters
      *
      * @return the live array (not a copy); only the worker's thread writes it.
      */
-    long[] values()
+    public long[] values()
     {
         return values;
     }

@@ -1,4 +1,4 @@
-package io.sluice.dataplane.service;
+package io.sluice.dataplane.snapshot;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -14,7 +14,15 @@ import io.sluice.dataplane.maglev.MaglevBackend;
 import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.maglev.MaglevTableBuilder;
 import io.sluice.dataplane.neighbour.NeighbourTable;
-import io.sluice.dataplane.pipeline.TunnelEncapsulator;
+import io.sluice.dataplane.service.AddressRules;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.service.Service;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.service.Scheduler;
+import io.sluice.dataplane.service.IpAddress;
 
 /**
  * Builds a {@link ServiceSnapshot} from service definitions: validates them, assigns stable
@@ -472,8 +480,7 @@ public final class ServiceSnapshotBuilder
         }
         for (final ServiceSpec.BackendSpec backend : spec.backends())
         {
-            final int overhead = TunnelEncapsulator.overhead(
-                backend.address().ipv6(), spec.mode() == ForwardingMode.GUE, settings.gueVariant());
+            final int overhead = spec.mode().overhead(backend.address().ipv6(), settings.gueVariant());
             if (settings.mtu() - overhead < 1280)
             {
                 throw new IllegalArgumentException("service " + spec.name() + ": mtu " + settings.mtu() + " leaves " +

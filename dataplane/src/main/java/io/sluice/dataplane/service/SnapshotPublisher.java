@@ -1,6 +1,5 @@
-package io.sluice.dataplane.worker;
+package io.sluice.dataplane.service;
 
-import io.sluice.dataplane.service.ServiceSnapshot;
 
 /**
  * Hands service snapshots from the control thread to the workers. The control thread publishes a

@@ -1,4 +1,4 @@
-package io.sluice.dataplane.pipeline;
+package io.sluice.dataplane.stats;
 
 /**
  * Why a received packet was dropped. Every drop names one of these and increments its counter, so

@@ -1,4 +1,4 @@
-package io.sluice.dataplane.worker;
+package io.sluice.dataplane.ring;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
