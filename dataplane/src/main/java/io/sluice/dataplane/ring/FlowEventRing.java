@@ -34,7 +34,8 @@ public final class FlowEventRing implements MessageHandler
     public static final int MIN_CAPACITY = 1024;
 
     /** Bytes of the ring one event takes: record header plus {@link FlowRecord#LENGTH}, aligned. */
-    public static final int SLOT_LENGTH = BitUtil.align(RecordDescriptor.HEADER_LENGTH + FlowRecord.LENGTH, RecordDescriptor.ALIGNMENT);
+    public static final int SLOT_LENGTH =
+        BitUtil.align(RecordDescriptor.HEADER_LENGTH + FlowRecord.LENGTH, RecordDescriptor.ALIGNMENT);
 
     /** Receives flow events drained from the ring. */
     @FunctionalInterface

@@ -40,8 +40,9 @@ import io.sluice.dataplane.flow.FlowKey;
  *              |                 Key (40 bytes, see FlowKeyCodec)             ...
  *              +---------------------------------------------------------------+
  * </pre>
- * A message of an unknown type or of the wrong length, a dump with a negative handle or no flows
- * asked for, or a record or key that does not decode is skipped and counted in {@link #malformed()}.
+ * A message of an unknown type or of the wrong length, an empty frame, a dump with a negative
+ * handle or no flows asked for, or a record or key that does not decode is skipped and counted in
+ * {@link #malformed()}.
  */
 public final class WorkerCommandRing implements MessageHandler
 {
@@ -277,11 +278,23 @@ public final class WorkerCommandRing implements MessageHandler
     {
         switch (msgTypeId)
         {
-            case FRAME -> handler.onFrame(memory, index, length);
+            case FRAME -> onFrame(index, length);
             case FLOW_UPSERT -> onUpsert(buffer, index, length);
             case FLOW_DUMP -> onDump(buffer, index, length);
             case FLOW_LOOKUP -> onLookup(buffer, index, length);
             default -> malformed++;
+        }
+    }
+
+    private void onFrame(final int index, final int length)
+    {
+        if (length > 0)
+        {
+            handler.onFrame(memory, index, length);
+        }
+        else
+        {
+            malformed++;
         }
     }
 

@@ -55,7 +55,8 @@ public final class WorkerProxy
      * @param clock    the clock timeouts are measured on.
      * @param idle     how to wait between polls of the reply ring; used under this proxy's lock only.
      */
-    public WorkerProxy(final WorkerCommandRing commands, final FlowReplyRing replies, final NanoClock clock, final IdleStrategy idle)
+    public WorkerProxy(
+        final WorkerCommandRing commands, final FlowReplyRing replies, final NanoClock clock, final IdleStrategy idle)
     {
         this.commands = commands;
         this.replies = replies;

@@ -184,6 +184,7 @@ class FlowEventRingTest
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new FlowEventRing(3000)).getMessage()
             .contains("flow event ring capacity 3000"));
         assertThrows(IllegalArgumentException.class, () -> new FlowEventRing(512));
-        assertThrows(IllegalArgumentException.class, () -> new FlowEventRing(ByteBuffer.allocate(4096 + RingBufferDescriptor.TRAILER_LENGTH)));
+        assertThrows(IllegalArgumentException.class,
+            () -> new FlowEventRing(ByteBuffer.allocate(4096 + RingBufferDescriptor.TRAILER_LENGTH)));
     }
 }

@@ -94,8 +94,9 @@ class FlowRecordTest
         assertEquals(8080, buffer.getShort(FlowRecord.BACKEND_PORT_OFFSET, ByteOrder.LITTLE_ENDIAN));
         assertEquals(1, buffer.getInt(FlowRecord.FLAGS_OFFSET, ByteOrder.LITTLE_ENDIAN));
         assertEquals(FlowKeyCodec.FAMILY_IPV4, buffer.getByte(FlowRecord.KEY_OFFSET + FlowKeyCodec.FAMILY_OFFSET));
-        assertEquals(54321, buffer.getShort(FlowRecord.KEY_OFFSET + FlowKeyCodec.SRC_PORT_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
-        assertEquals(0x0000_FFFF_C0A8_0001L, buffer.getLong(FlowRecord.KEY_OFFSET + FlowKeyCodec.SRC_LO_OFFSET, ByteOrder.LITTLE_ENDIAN));
+        final int key = FlowRecord.KEY_OFFSET;
+        assertEquals(54321, buffer.getShort(key + FlowKeyCodec.SRC_PORT_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
+        assertEquals(0x0000_FFFF_C0A8_0001L, buffer.getLong(key + FlowKeyCodec.SRC_LO_OFFSET, ByteOrder.LITTLE_ENDIAN));
         assertEquals(0x0000_FFFF_0A00_000BL, buffer.getLong(FlowRecord.BACKEND_LO_OFFSET, ByteOrder.LITTLE_ENDIAN));
         assertEquals(123_456_789_012L, buffer.getLong(FlowRecord.CREATED_NS_OFFSET, ByteOrder.LITTLE_ENDIAN));
     }

@@ -161,6 +161,7 @@ class WorkerCommandRingTest
         ipv4Flow().encode(body, 0);
 
         assertTrue(foreign.write(99, body, 0, 16));
+        assertTrue(foreign.write(WorkerCommandRing.FRAME, body, 0, 0));
         assertTrue(foreign.write(WorkerCommandRing.FLOW_UPSERT, body, 0, FlowRecord.LENGTH - 8));
         assertTrue(foreign.write(WorkerCommandRing.FLOW_DUMP, body, 0, 8));
         body.putInt(WorkerCommandRing.FROM_HANDLE_OFFSET, -4, ByteOrder.LITTLE_ENDIAN);
@@ -174,8 +175,8 @@ class WorkerCommandRingTest
         assertTrue(foreign.write(WorkerCommandRing.FLOW_LOOKUP, body, 0, WorkerCommandRing.LOOKUP_LENGTH));
         assertTrue(ring.offerLookup(5L, ipv6Flow().key()));
 
-        assertEquals(8, ring.drain(recorder, 100));
-        assertEquals(7, ring.malformed());
+        assertEquals(9, ring.drain(recorder, 100));
+        assertEquals(8, ring.malformed());
         assertEquals(List.of("lookup 5"), recorder.kinds);
     }
 
