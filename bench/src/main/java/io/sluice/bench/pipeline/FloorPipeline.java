@@ -25,7 +25,7 @@ import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_LENGTH;
  * one configuration of {@link IpipPipelineFixture} and nothing else. It is not part of Sluice and
  * nothing but {@link IpipFloorBenchmark} and its test runs it.
  * <p>
- * For an IPv4 TCP packet to the fixture's VIP it does what {@code PacketProcessor} does and
+ * For an IPv4 TCP packet to the fixture's VIP it does what {@code PacketPipeline} does and
  * nothing more: the header checks that decide whether the packet can be forwarded (destination
  * MAC, EtherType, version and header length, fragment bits, total length, protocol, TCP data
  * offset, TTL), the comparison with the one VIP, the flow hash ({@code FlowKey.hashIpv4}), the

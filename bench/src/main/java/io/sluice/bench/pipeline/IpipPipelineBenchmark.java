@@ -15,7 +15,7 @@ import org.openjdk.jmh.infra.Blackhole;
 import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
 
 /**
- * The whole per-packet pipeline ({@code PacketProcessor.process}) for IPv4 TCP to an IPIP VIP with
+ * The whole per-packet pipeline ({@code PacketPipeline.process}) for IPv4 TCP to an IPIP VIP with
  * 100 backends, in nanoseconds per packet. One invocation is one receive burst of
  * {@link IpipPipelineFixture#BURST_SIZE} packets: the duty-cycle step ({@code begin}), then for
  * each packet the copy of its frame into a packet buffer (what the NIC's DMA would have done; the

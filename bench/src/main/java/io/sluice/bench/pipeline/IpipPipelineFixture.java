@@ -12,7 +12,9 @@ import io.sluice.dataplane.packet.PacketBuffer;
 import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.pipeline.IcmpResponder;
-import io.sluice.dataplane.pipeline.PacketProcessor;
+import io.sluice.dataplane.pipeline.FlowTracker;
+import io.sluice.dataplane.pipeline.PacketPipeline;
+import io.sluice.dataplane.ring.FlowReplyRing;
 import io.sluice.dataplane.stats.Verdict;
 import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.DataplaneSettings;
@@ -102,7 +104,7 @@ public final class IpipPipelineFixture implements AutoCloseable
     private final PacketBuffer packet = new PacketBuffer();
     private final FlowTable flowTable;
     private final DataplaneCounters counters = new DataplaneCounters();
-    private final PacketProcessor processor;
+    private final PacketPipeline processor;
     private final MemorySegment trafficRegion;
     private final boolean burstPrefetch;
     private final ServiceSnapshot snapshot;
@@ -147,8 +149,8 @@ public final class IpipPipelineFixture implements AutoCloseable
         snapshot = ServiceSnapshotBuilder.build(settings, List.of(vip), neighbours);
         flowTable = new FlowTable(flowTableCapacity, minEvictionIdleNs);
         trafficRegion = arena.allocate(TrafficStats.REGION_LENGTH, CACHE_LINE_LENGTH);
-        processor = new PacketProcessor(flowTable, neighbours, counters,
-            new IcmpResponder(ICMP_TOO_BIG_PER_SECOND, ICMP_TOO_BIG_BURST), new TrafficStats(trafficRegion));
+        processor = new PacketPipeline(new FlowTracker(flowTable, counters.values(), null, new FlowReplyRing(1 << 16)), neighbours,
+            counters, new IcmpResponder(ICMP_TOO_BIG_PER_SECOND, ICMP_TOO_BIG_BURST), new TrafficStats(trafficRegion));
         burstPrefetch = processor.burstPrefetch();
         buffersAddress = arena.allocate((long)BURST_SIZE * BUFFER_LENGTH, CACHE_LINE_LENGTH).address();
     }
@@ -214,8 +216,8 @@ public final class IpipPipelineFixture implements AutoCloseable
 
     /**
      * The worker's passes over a received burst before processing it, as the worker runs them,
-     * that is only with a flow table large enough for {@code PacketProcessor.burstPrefetch()}:
-     * {@code PacketProcessor.prefetchFlow} (the flow hash of each frame, which {@link #process(int)}
+     * that is only with a flow table large enough for {@code PacketPipeline.burstPrefetch()}:
+     * {@code PacketPipeline.prefetchFlow} (the flow hash of each frame, which {@link #process(int)}
      * then takes as the frame's hint) and {@code prefetchFlowSlots} (the flow-table loads).
      *
      * @param count frames received into buffers 0 to {@code count - 1}.
@@ -243,7 +245,9 @@ public final class IpipPipelineFixture implements AutoCloseable
     public int process(final int index)
     {
         packet.wrap(MEMORY, buffersAddress + (long)index * BUFFER_LENGTH, BUFFER_LENGTH, HEADROOM, FRAME_LENGTH);
-        return processor.process(packet, burstPrefetch ? index : -1);
+        final int verdict = processor.process(packet, burstPrefetch ? index : -1);
+        processor.settle(verdict, processor.dropReason());
+        return verdict;
     }
 
     /**
@@ -253,7 +257,9 @@ public final class IpipPipelineFixture implements AutoCloseable
      */
     public int process()
     {
-        return processor.process(packet);
+        final int verdict = processor.process(packet);
+        processor.settle(verdict, processor.dropReason());
+        return verdict;
     }
 
     /**

@@ -3,7 +3,6 @@ package io.sluice.bench.pipeline;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.dataplane.flow.FlowTable;
-import io.sluice.dataplane.pipeline.PacketProcessor;
 import io.sluice.dataplane.stats.Verdict;
 import io.sluice.dataplane.stats.WorkerCounter;
 
@@ -79,7 +78,7 @@ class PipelineStatesTest
         final EstablishedFlowsState state = new EstablishedFlowsState(flowCount, 2 * flowCount, sequenceLength);
         state.setUp();
         final IpipPipelineFixture fixture = state.fixture();
-        assertTrue(fixture.flowTable().byteSize() >= PacketProcessor.PREFETCH_MIN_TABLE_BYTES,
+        assertTrue(fixture.flowTable().byteSize() >= (32L << 20),
             "a table large enough for the burst passes, which the 1M case runs");
         assertEquals(flowCount, fixture.flowTable().size());
         assertTrue(state.skippedTuples() > 0, "at half load some buckets fill up and their extra tuples are left out");

@@ -73,6 +73,15 @@ public record WorkerMetric(String name, String help, boolean gauge, double divis
                 Unit.RATIO);
             case MAX_CYCLE_NS -> new WorkerMetric("sluice_worker_longest_duty_cycle_seconds",
                 "Longest duty cycle of the last completed 1 s period.", true, NANOS_PER_SECOND, Unit.SECONDS);
+            case FLOW_EVENTS_LOST -> counter("sluice_worker_flow_events_lost",
+                "Flow events (new, re-pin, close) lost to a full flow-event ring.");
+            case FLOW_UPSERTS -> counter("sluice_worker_flow_upserts", "Flows from a peer written into the flow table.");
+            case FLOW_UPSERTS_KEPT_LOCAL -> counter("sluice_worker_flow_upserts_kept_local",
+                "Flows from a peer not written because the flow is live from this LB's own traffic.");
+            case FLOW_UPSERTS_REJECTED -> counter("sluice_worker_flow_upserts_rejected",
+                "Flows from a peer refused: unknown service or backend, bad timeout, or no free slot.");
+            case COMMANDS_MALFORMED -> counter("sluice_worker_commands_malformed",
+                "Commands to the worker that could not be decoded (a defect).");
         };
     }
 }

@@ -42,13 +42,15 @@ public final class RunningDataplane implements DataplaneControl
     @Override
     public FlowTableLookup lookupFlow(final FlowKey key, final long hash)
     {
-        final int[] found = dataplane.lookupFlow(key);
-        if (found == null)
+        try
         {
-            return FlowTableLookup.NOT_FOUND;
+            final Dataplane.FlowLocation found = dataplane.lookupFlow(key);
+            return found == null ? FlowTableLookup.NOT_FOUND : FlowTableLookup.found(found.worker(), found.backend());
         }
-        final Backend backend = dataplane.snapshot().backendById(found[1]);
-        return backend == null ? FlowTableLookup.NOT_FOUND : FlowTableLookup.found(found[0], backend.address());
+        catch (final IllegalStateException ex)
+        {
+            return FlowTableLookup.UNAVAILABLE;
+        }
     }
 
     @Override

@@ -88,11 +88,11 @@ class MetricsServerTest
             counters.set(WorkerCounter.MAX_CYCLE_NS, worker == 0 ? 12_500 : 3_200_000);
             for (int i = 0; i < 10 + worker; i++)
             {
-                counters.drop(DropReason.NO_VIP);
+                counters.dropped(DropReason.NO_VIP);
             }
             for (int i = 0; i < 2 * worker; i++)
             {
-                counters.drop(DropReason.NO_BACKEND);
+                counters.dropped(DropReason.NO_BACKEND);
             }
             counters.publish();
         }

@@ -56,7 +56,7 @@ class StatsViewTest
             counters.set(WorkerCounter.MAX_CYCLE_NS, worker == 0 ? 12_500 : 3_200_000);
             for (int i = 0; i < 10 + worker; i++)
             {
-                counters.drop(DropReason.NO_VIP);
+                counters.dropped(DropReason.NO_VIP);
             }
             counters.publish();
         }

@@ -17,6 +17,7 @@ import io.sluice.dataplane.packet.Icmpv6Flyweight;
 import io.sluice.dataplane.packet.Ipv6Flyweight;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.service.SnapshotPublisher;
 
 import static io.sluice.dataplane.packet.NetworkOrder.putI32;
@@ -55,7 +56,7 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
 
     private final NeighbourTable table;
     private final List<FrameRing> puntRings;
-    private final FrameRing injectRing;
+    private final WorkerCommandRing injectRing;
     private final SnapshotPublisher snapshots;
     private final NanoClock clock;
     private final long portMac;
@@ -92,7 +93,7 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
      * @param otherPunts        handler for other punted frames, or null to count them as ignored.
      */
     public NeighbourAgent(
-        final NeighbourTable table, final List<FrameRing> puntRings, final FrameRing injectRing,
+        final NeighbourTable table, final List<FrameRing> puntRings, final WorkerCommandRing injectRing,
         final SnapshotPublisher snapshots, final NanoClock clock, final long portMac, final long retryIntervalNs,
         final long refreshIntervalNs, final FrameRing.FrameHandler otherPunts)
     {
@@ -113,7 +114,7 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
      * @param otherPunts handler for other punted frames, or null to count them as ignored.
      */
     public NeighbourAgent(
-        final NeighbourTable table, final List<FrameRing> puntRings, final FrameRing injectRing,
+        final NeighbourTable table, final List<FrameRing> puntRings, final WorkerCommandRing injectRing,
         final SnapshotPublisher snapshots, final NanoClock clock, final long portMac, final NeighbourPolicy policy,
         final NeighbourCounters counters, final FrameRing.FrameHandler otherPunts)
     {
@@ -335,13 +336,13 @@ public final class NeighbourAgent implements Agent, FrameRing.FrameHandler
         final IpAddress source = sourceFor(target.ipv6());
         if (target.ipv6())
         {
-            return source != null && injectRing.offer(scratch, 0, writeSolicitation(source, target));
+            return source != null && injectRing.offerFrame(scratch, 0, writeSolicitation(source, target));
         }
         final int sourceIp = source == null ? 0 : source.ipv4();
         scratch.fill((byte)0);
         EthernetFlyweight.writeUntagged(scratchAddress + 0, EthernetFlyweight.BROADCAST_MAC, portMac, EthernetFlyweight.ETHER_TYPE_ARP);
         ArpFlyweight.write(scratchAddress + EthernetFlyweight.HEADER_LENGTH, ArpFlyweight.OPERATION_REQUEST, portMac, sourceIp, 0, target.ipv4());
-        return injectRing.offer(scratch, 0, ARP_FRAME_LENGTH);
+        return injectRing.offerFrame(scratch, 0, ARP_FRAME_LENGTH);
     }
 
     private int writeSolicitation(final IpAddress source, final IpAddress target)

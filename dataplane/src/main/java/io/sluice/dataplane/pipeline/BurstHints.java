@@ -12,10 +12,10 @@ import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 
 /**
  * What a worker learns of a received burst before it processes any packet of it, with a flow table
- * too large for the caches ({@code PacketProcessor.PREFETCH_MIN_TABLE_BYTES} and up): the flow
+ * too large for the caches ({@code PREFETCH_MIN_TABLE_BYTES} and up): the flow
  * hash of each frame (its hint), and the table lines the burst's lookups will read, loaded ahead.
  * With a smaller table the passes do nothing but clear the frame's hint, and the worker does not
- * run them. {@link PacketProcessor} owns one and runs its passes.
+ * run them. The {@link FlowTracker} owns one and runs its passes.
  * <p>
  * The passes only read: nothing is written to a frame, counted or decided. A frame that is not of
  * the common shape (untagged Ethernet, IPv4 without fragmentation or IPv6 without extension
@@ -28,6 +28,19 @@ import static io.sluice.dataplane.packet.NetworkOrder.getU16;
  */
 final class BurstHints
 {
+    /** Most frames of one burst the passes keep hints for. */
+    static final int MAX_BURST = 512;
+
+    /**
+     * Flow tables from this size up get their lookups loaded a burst ahead: the size of a server's
+     * last-level cache (32 MiB on the benchmark machine's EPYC), beyond which a table with many live
+     * flows misses to memory. The cache is shared by the workers of a CCX, so several workers whose
+     * tables are each somewhat smaller than this also miss it; size the flow table (one per worker)
+     * with that in mind. A smaller table's lines come from the L2 or L3 cache, where the passes cost
+     * more than they save (bench/README.md, "What limits these figures").
+     */
+    static final long PREFETCH_MIN_TABLE_BYTES = 32L * 1024 * 1024;
+
     private static final int IPV4_TCP_UDP_MIN = 14 + 20 + 4;
     private static final int IPV6_TCP_UDP_MIN = 14 + 40 + 4;
     private static final int SHIFT = 2;
@@ -38,14 +51,14 @@ final class BurstHints
     private final FlowTable flowTable;
     private final boolean prefetchTable;
     private final FlowKey ipv6Key = new FlowKey();
-    private final long[] hints = new long[PacketProcessor.MAX_PREFETCH_BURST << SHIFT];
-    private final long[] slotLines = new long[PacketProcessor.MAX_PREFETCH_BURST];
+    private final long[] hints = new long[MAX_BURST << SHIFT];
+    private final long[] slotLines = new long[MAX_BURST];
     private long sink;
 
     BurstHints(final FlowTable flowTable)
     {
         this.flowTable = flowTable;
-        this.prefetchTable = flowTable.byteSize() >= PacketProcessor.PREFETCH_MIN_TABLE_BYTES;
+        this.prefetchTable = flowTable.byteSize() >= PREFETCH_MIN_TABLE_BYTES;
     }
 
     /** @return whether the passes do anything: the table is large enough for its lines to be loaded ahead. */
@@ -54,7 +67,7 @@ final class BurstHints
         return prefetchTable;
     }
 
-    /** The first pass, per frame: its flow hash, see {@link PacketProcessor#prefetchFlow}. */
+    /** The first pass, per frame: its flow hash, see {@link PacketPipeline#prefetchFlow}. */
     void onFrame(final int index, final long frameAddress, final int frameLength)
     {
         final int at = index << SHIFT;
@@ -133,7 +146,7 @@ final class BurstHints
         return FlowKey.hashIpv4(src, dst, ports >>> 16, ports & 0xFFFF, protocol);
     }
 
-    /** The second pass, over the burst: see {@link PacketProcessor#prefetchFlowSlots}. */
+    /** The second pass, over the burst: see {@link PacketPipeline#prefetchFlowSlots}. */
     void prefetchFlowSlots(final int count, final long nowNs)
     {
         if (!prefetchTable)

@@ -16,9 +16,7 @@ import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putI32;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putU8;
-import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.stats.Verdict;
 
 /**
@@ -100,24 +98,23 @@ public final class IcmpResponder
      * Answers an IPv4 packet that does not fit the MTU once encapsulated with "fragmentation
      * needed", quoting as much of it as fits in 576 bytes, from the VIP to the client.
      *
+     * @param ctx      the packet's context (its L2 length; a drop's reason).
      * @param packet   the buffer; its frame becomes the ICMP message.
-     * @param l2Length Ethernet header length.
      * @param ip       the client's packet (wrapped).
      * @param mtu      next-hop MTU to report: the largest inner packet that fits.
      * @param portMac  the LB port's MAC.
      * @param nowNs    clock for the rate limit.
-     * @param counters where the message or the drop is counted.
      * @return {@link Verdict#REPLY}, or a counted {@link DropReason#TOO_BIG} drop.
      */
-    public int fragmentationNeeded(
-        final PacketBuffer packet, final int l2Length, final Ipv4Flyweight ip, final int mtu, final long portMac,
-        final long nowNs, final DataplaneCounters counters)
+    int fragmentationNeeded(
+        final PacketContext ctx, final PacketBuffer packet, final Ipv4Flyweight ip, final int mtu, final long portMac,
+        final long nowNs)
     {
         final int quote = Math.min(ip.totalLength(), IPV4_ERROR_MAX - Ipv4Flyweight.MIN_HEADER_LENGTH - IcmpFlyweight.HEADER_LENGTH);
         final int icmpLength = IcmpFlyweight.HEADER_LENGTH + quote;
-        if (!takeToken(nowNs) || !packet.length(l2Length + Ipv4Flyweight.MIN_HEADER_LENGTH + icmpLength))
+        if (!takeToken(nowNs) || !packet.length(ctx.l2Length + Ipv4Flyweight.MIN_HEADER_LENGTH + icmpLength))
         {
-            return counters.drop(DropReason.TOO_BIG);
+            return ctx.drop(DropReason.TOO_BIG);
         }
         final long l3 = ip.address();
         final int client = ip.srcAddress();
@@ -131,8 +128,7 @@ public final class IcmpResponder
         putI32(icmp + 4, mtu & 0xFFFF);
         putU16(icmp + IcmpFlyweight.CHECKSUM_OFFSET, Checksums.compute(icmp, icmpLength));
         swapMacs(packet.dataAddress(), portMac);
-        counters.increment(WorkerCounter.ICMP_TOO_BIG_SENT);
-        return Verdict.REPLY;
+                return Verdict.REPLY;
     }
 
     /**
@@ -141,16 +137,16 @@ public final class IcmpResponder
      *
      * @return {@link Verdict#REPLY}, or a counted {@link DropReason#TOO_BIG} drop.
      */
-    public int packetTooBig(
-        final PacketBuffer packet, final int l2Length, final Ipv6Flyweight ip, final int mtu, final long portMac,
-        final long nowNs, final DataplaneCounters counters)
+    int packetTooBig(
+        final PacketContext ctx, final PacketBuffer packet, final Ipv6Flyweight ip, final int mtu, final long portMac,
+        final long nowNs)
     {
         final int headers = Ipv6Flyweight.HEADER_LENGTH + Icmpv6Flyweight.HEADER_LENGTH;
         final int quote = Math.min(ip.totalLength(), IPV6_ERROR_MAX - headers);
         final int icmpLength = Icmpv6Flyweight.HEADER_LENGTH + quote;
-        if (!takeToken(nowNs) || !packet.length(l2Length + Ipv6Flyweight.HEADER_LENGTH + icmpLength))
+        if (!takeToken(nowNs) || !packet.length(ctx.l2Length + Ipv6Flyweight.HEADER_LENGTH + icmpLength))
         {
-            return counters.drop(DropReason.TOO_BIG);
+            return ctx.drop(DropReason.TOO_BIG);
         }
         final long l3 = ip.address();
         final long clientHi = ip.srcHi();
@@ -167,8 +163,7 @@ public final class IcmpResponder
             Checksums.ipv6PseudoHeader(l3, Ipv6Flyweight.NEXT_ICMPV6, icmpLength), icmp, icmpLength);
         putU16(icmp + Icmpv6Flyweight.CHECKSUM_OFFSET, Checksums.finish(sum));
         swapMacs(packet.dataAddress(), portMac);
-        counters.increment(WorkerCounter.ICMP_TOO_BIG_SENT);
-        return Verdict.REPLY;
+                return Verdict.REPLY;
     }
 
     private boolean takeToken(final long nowNs)

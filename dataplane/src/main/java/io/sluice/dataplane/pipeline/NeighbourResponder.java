@@ -17,7 +17,6 @@ import static io.sluice.dataplane.packet.NetworkOrder.putMac;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putU8;
 import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.stats.Verdict;
 
 /**
@@ -25,7 +24,7 @@ import io.sluice.dataplane.stats.Verdict;
  * VIPs in place, and sends what the control plane learns from (ARP replies, gratuitous ARP
  * announcements (RFC 5227), neighbour advertisements) to the punt path.
  */
-public final class NeighbourResponder
+final class NeighbourResponder
 {
     /** ff02::1, all nodes: destination of an NA answering a DAD probe. */
     private static final long ALL_NODES_HI = 0xFF02_0000_0000_0000L;
@@ -39,9 +38,9 @@ public final class NeighbourResponder
      * @return {@link Verdict#REPLY} for a request for one of our addresses, {@link Verdict#PUNT} for a
      * reply (learning), a counted drop otherwise.
      */
-    public int onArp(
-        final PacketBuffer packet, final EthernetFlyweight eth, final ArpFlyweight arp, final ServiceSnapshot snapshot,
-        final long portMac, final DataplaneCounters counters)
+    int onArp(
+        final PacketContext ctx, final EthernetFlyweight eth, final ArpFlyweight arp, final ServiceSnapshot snapshot,
+        final long portMac)
     {
         final int operation = arp.operation();
         if (operation == ArpFlyweight.OPERATION_REPLY)
@@ -51,11 +50,11 @@ public final class NeighbourResponder
         final int target = arp.targetIp();
         if (operation != ArpFlyweight.OPERATION_REQUEST)
         {
-            return counters.drop(DropReason.ARP_NOT_OURS);
+            return ctx.drop(DropReason.ARP_NOT_OURS);
         }
         if (!snapshot.ownsAddress(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(target)))
         {
-            return arp.senderIp() == target ? Verdict.PUNT : counters.drop(DropReason.ARP_NOT_OURS);
+            return arp.senderIp() == target ? Verdict.PUNT : ctx.drop(DropReason.ARP_NOT_OURS);
         }
         final long requesterMac = arp.senderMac();
         final int requesterIp = arp.senderIp();
@@ -70,13 +69,13 @@ public final class NeighbourResponder
      * @return {@link Verdict#REPLY} for a solicitation of one of our addresses, {@link Verdict#PUNT}
      * for an advertisement (learning), a counted drop otherwise.
      */
-    public int onNeighbourDiscovery(
-        final PacketBuffer packet, final EthernetFlyweight eth, final Ipv6Flyweight ip, final Icmpv6Flyweight icmp,
-        final ServiceSnapshot snapshot, final long portMac, final DataplaneCounters counters)
+    int onNeighbourDiscovery(
+        final PacketContext ctx, final PacketBuffer packet, final EthernetFlyweight eth, final Ipv6Flyweight ip,
+        final Icmpv6Flyweight icmp, final ServiceSnapshot snapshot, final long portMac)
     {
         if (ip.hopLimit() != ND_HOP_LIMIT || icmp.code() != 0)
         {
-            return counters.drop(DropReason.ND_NOT_OURS);
+            return ctx.drop(DropReason.ND_NOT_OURS);
         }
         if (icmp.type() == Icmpv6Flyweight.TYPE_NEIGHBOUR_ADVERTISEMENT)
         {
@@ -86,14 +85,14 @@ public final class NeighbourResponder
         final long targetLo = icmp.targetLo();
         if (FlowKey.isIpv4Mapped(targetHi, targetLo) || !snapshot.ownsAddress(targetHi, targetLo))
         {
-            return counters.drop(DropReason.ND_NOT_OURS);
+            return ctx.drop(DropReason.ND_NOT_OURS);
         }
         final int l2Length = eth.headerLength();
         final long l3 = ip.address();
         if (icmp.address() != l3 + Ipv6Flyweight.HEADER_LENGTH ||
             !packet.length(l2Length + Ipv6Flyweight.HEADER_LENGTH + NA_LENGTH))
         {
-            return counters.drop(DropReason.ND_NOT_OURS);
+            return ctx.drop(DropReason.ND_NOT_OURS);
         }
         final boolean dad = ip.srcHi() == 0 && ip.srcLo() == 0;
         final long dstHi = dad ? ALL_NODES_HI : ip.srcHi();

@@ -15,10 +15,13 @@ import org.agrona.concurrent.status.CountersManager;
 public final class DataplaneCounters
 {
     private static final int DROP_BASE = WorkerCounter.count();
+    private static final int FORWARDED = WorkerCounter.FORWARDED.ordinal();
+    private static final int REPLIED = WorkerCounter.REPLIED.ordinal();
+    private static final int PUNTED = WorkerCounter.PUNTED.ordinal();
+    private static final int DROPPED = WorkerCounter.DROPPED.ordinal();
 
     private final long[] values = new long[DROP_BASE + DropReason.count()];
     private final AtomicCounter[] published;
-    private int lastDropReason;
 
     /** Counters that are not published anywhere (tests, benchmarks). */
     public DataplaneCounters()
@@ -76,39 +79,50 @@ public final class DataplaneCounters
     }
 
     /**
-     * Counts a drop.
+     * Counts one packet's outcome: the only place a packet is counted as forwarded, replied,
+     * punted or dropped, so {@code rx = forwarded + replied + punted + drops} holds.
      *
-     * @return {@link Verdict#DROP}, so a step can {@code return counters.drop(reason)}.
+     * @param verdict    {@link Verdict#FORWARD}, {@link Verdict#REPLY}, {@link Verdict#PUNT} or {@link Verdict#DROP}.
+     * @param dropReason for a drop, its {@link DropReason} ordinal; ignored otherwise.
+     * @throws IllegalArgumentException for another verdict.
      */
-    public int drop(final DropReason reason)
+    public void settle(final int verdict, final int dropReason)
     {
-        lastDropReason = reason.ordinal();
-        values[DROP_BASE + reason.ordinal()]++;
-        values[WorkerCounter.DROPPED.ordinal()]++;
-        return Verdict.DROP;
+        switch (verdict)
+        {
+            case Verdict.FORWARD -> values[FORWARDED]++;
+            case Verdict.REPLY -> values[REPLIED]++;
+            case Verdict.PUNT -> values[PUNTED]++;
+            case Verdict.DROP ->
+            {
+                values[DROP_BASE + dropReason]++;
+                values[DROPPED]++;
+            }
+            default -> throw new IllegalArgumentException("not an outcome: " + Verdict.name(verdict));
+        }
+    }
+
+    /**
+     * Counts a packet dropped for a reason the pipeline did not give (the worker's own: a full
+     * queue, a multi-segment frame, an internal error).
+     *
+     * @param reason why.
+     */
+    public void dropped(final DropReason reason)
+    {
+        settle(Verdict.DROP, reason.ordinal());
     }
 
     /**
      * The values themselves, indexed by {@link WorkerCounter#ordinal()}, for the pipeline of the
-     * same worker to count its per-packet counters with a plain array increment: a method call
-     * per increment is what the compiler leaves when the pipeline's method is already large.
+     * same worker to count its per-packet event counters (flow hits, new flows) with a plain array
+     * increment.
      *
      * @return the live array (not a copy); only the worker's thread writes it.
      */
     public long[] values()
     {
         return values;
-    }
-
-    /**
-     * The reason of the last drop counted, so that a step that sees only the verdict can count the
-     * drop elsewhere too (per service).
-     *
-     * @return a {@link DropReason} ordinal.
-     */
-    public int lastDropReason()
-    {
-        return lastDropReason;
     }
 
     /** @return a counter's value as the owning thread sees it. */

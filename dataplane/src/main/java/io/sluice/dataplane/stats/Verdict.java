@@ -6,6 +6,8 @@ package io.sluice.dataplane.stats;
  */
 public final class Verdict
 {
+    /** Not decided yet: a pipeline stage hands the packet to the next stage. */
+    public static final int CONTINUE = 0;
     /** Rewritten for a backend (DSR or tunnel): transmit. */
     public static final int FORWARD = 1;
     /** Turned into an answer in place (ARP, ND, ICMP echo, ICMP too big): transmit. */
@@ -34,6 +36,7 @@ public final class Verdict
             case REPLY -> "REPLY";
             case PUNT -> "PUNT";
             case DROP -> "DROP";
+            case CONTINUE -> "CONTINUE";
             default -> "UNKNOWN(" + verdict + ")";
         };
     }

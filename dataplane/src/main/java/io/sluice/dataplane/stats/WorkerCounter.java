@@ -52,7 +52,17 @@ public enum WorkerCounter
     /** Gauge: share of the last completed period (about 1 s of the worker's clock) spent busy, in parts per million. */
     BUSY_PPM("busy-ppm"),
     /** Gauge: the longest duty cycle of the last completed period, in nanoseconds. */
-    MAX_CYCLE_NS("max-cycle-ns");
+    MAX_CYCLE_NS("max-cycle-ns"),
+    /** Flow events (new flow, re-pin, close) lost because the worker's flow-event ring was full. */
+    FLOW_EVENTS_LOST("flow-events-lost"),
+    /** Flows from a peer written into the flow table (new, or replacing an earlier copy from a peer). */
+    FLOW_UPSERTS("flow-upserts"),
+    /** Flows from a peer not written because the table holds the flow live from this LB's own traffic. */
+    FLOW_UPSERTS_KEPT_LOCAL("flow-upserts-kept-local"),
+    /** Flows from a peer refused: no such service or backend here, a bad timeout, or no free slot. */
+    FLOW_UPSERTS_REJECTED("flow-upserts-rejected"),
+    /** Commands from other threads the worker could not understand (a defect; never expected). */
+    COMMANDS_MALFORMED("commands-malformed");
 
     private static final WorkerCounter[] VALUES = values();
     private final String label;

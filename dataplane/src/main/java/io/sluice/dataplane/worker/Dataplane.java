@@ -21,25 +21,34 @@ import io.sluice.dataplane.neighbour.NeighbourCounters;
 import io.sluice.dataplane.neighbour.NeighbourEntry;
 import io.sluice.dataplane.neighbour.NeighbourPolicy;
 import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.pipeline.FlowTracker;
+import io.sluice.dataplane.pipeline.IcmpResponder;
+import io.sluice.dataplane.pipeline.PacketPipeline;
+import io.sluice.dataplane.ring.FlowEventRing;
+import io.sluice.dataplane.ring.FlowRecord;
+import io.sluice.dataplane.ring.FlowReplyRing;
+import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.ring.LookupResult;
+import io.sluice.dataplane.ring.WorkerCommandRing;
+import io.sluice.dataplane.ring.WorkerProxy;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.service.SnapshotPublisher;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.pipeline.IcmpResponder;
-import io.sluice.dataplane.pipeline.PacketProcessor;
-import io.sluice.dataplane.stats.WorkerCounter;
-import io.sluice.dataplane.service.DataplaneSettings;
-import io.sluice.dataplane.service.ServiceSnapshot;
-import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
-import io.sluice.dataplane.service.ServiceSpec;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.stats.TrafficStats;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dpdk.Eal;
 import io.sluice.dpdk.MacAddress;
 import io.sluice.dpdk.MbufPool;
 import io.sluice.dpdk.Port;
 import io.sluice.dpdk.PortConfig;
 import io.sluice.dpdk.PortStats;
-import io.sluice.dataplane.ring.FrameRing;
-import io.sluice.dataplane.service.SnapshotPublisher;
 
 /**
  * A running dataplane on one port: one busy-spinning {@link WorkerAgent} per configured core, each
@@ -54,6 +63,9 @@ public final class Dataplane implements AutoCloseable
     private static final System.Logger LOG = System.getLogger("sluice.dataplane");
     private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
     private static final int FRAME_RING_CAPACITY = 1 << 20;
+    private static final int COMMAND_RING_CAPACITY = 1 << 20;
+    private static final int REPLY_RING_CAPACITY = 1 << 20;
+    private static final long LOOKUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
     private static final String[] PORT_COUNTERS = {"port rx-packets", "port tx-packets", "port rx-missed", "port rx-errors",
         "port tx-errors", "port rx-nombuf"};
     private static final long PORT_POLL_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
@@ -76,6 +88,8 @@ public final class Dataplane implements AutoCloseable
     private final List<FlowTable> flowTables = new ArrayList<>();
     private final List<DataplaneCounters> workerCounters = new ArrayList<>();
     private final List<WorkerAgent> workerAgents = new ArrayList<>();
+    private final List<WorkerProxy> workerProxies = new ArrayList<>();
+    private final List<FlowEventRing> flowEvents = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private final ControlAgent control;
     private NeighbourAgent neighbourAgent;
@@ -231,16 +245,22 @@ public final class Dataplane implements AutoCloseable
             flowTables.add(flows);
             final DataplaneCounters workerCounter = new DataplaneCounters(countersManager, i);
             workerCounters.add(workerCounter);
-            final PacketProcessor processor = new PacketProcessor(flows, neighbours, workerCounter,
+            final FlowEventRing events = config.flowEventRingCapacity() > 0 ? new FlowEventRing(config.flowEventRingCapacity()) : null;
+            flowEvents.add(events);
+            final WorkerCommandRing commands = new WorkerCommandRing(COMMAND_RING_CAPACITY);
+            final FlowReplyRing replies = new FlowReplyRing(REPLY_RING_CAPACITY);
+            workerProxies.add(new WorkerProxy(commands, replies));
+            final PacketPipeline pipeline = new PacketPipeline(
+                new FlowTracker(flows, workerCounter.values(), events, replies), neighbours, workerCounter,
                 new IcmpResponder(config.icmpTooBigPerSecond(), 100), new TrafficStats(stats.trafficRegion(i)));
             final FrameRing punts = new FrameRing(FRAME_RING_CAPACITY);
             puntRings.add(punts);
-            workerAgents.add(new WorkerAgent(i, eal, port, i, pool, portMac, processor, snapshots, punts,
-                new FrameRing(FRAME_RING_CAPACITY), SystemNanoClock.INSTANCE, config.burstSize(), config.expiryBucketsPerCycle())
+            workerAgents.add(new WorkerAgent(i, eal, port, i, pool, portMac, pipeline, snapshots, punts,
+                commands, SystemNanoClock.INSTANCE, config.burstSize(), config.expiryBucketsPerCycle())
                 .pinTo(config.workerCpus().get(i)));
         }
         neighbourCounters = new NeighbourCounters(countersManager, StatsFile.NEIGHBOUR_COUNTER_TYPE);
-        neighbourAgent = new NeighbourAgent(neighbours, puntRings, workerAgents.get(0).injectRing(), snapshots,
+        neighbourAgent = new NeighbourAgent(neighbours, puntRings, workerAgents.get(0).commands(), snapshots,
             SystemNanoClock.INSTANCE, portMac, NeighbourPolicy.of(config.neighbourRequestsPerSecond()), neighbourCounters, otherPunts);
         return new ControlAgent(neighbourAgent, SystemNanoClock.INSTANCE, this::housekeeping, PORT_POLL_INTERVAL_NS);
     }
@@ -397,26 +417,69 @@ public final class Dataplane implements AutoCloseable
     }
 
     /**
-     * Which worker's flow table holds a flow, and the backend it is pinned to: a read-only look into
-     * each worker's table from the caller's thread (see {@link FlowTable#peekBackendId}), a
-     * diagnostic that may be stale by microseconds. Must not be called once {@link #close()} began.
+     * Which worker's flow table holds a flow, and the backend it is pinned to: asked of each worker
+     * through its command ring and answered on its thread, so no other thread reads a worker's
+     * table. A diagnostic: the flow may change as soon as it is answered.
      *
      * @param key the flow.
-     * @return {worker, backend id} of the first worker whose table holds it live, or null.
+     * @return where the first worker whose table holds it live has it, or null when none does.
+     * @throws IllegalStateException when a worker did not answer within a second (stopped, or stalled).
      */
-    public int[] lookupFlow(final io.sluice.dataplane.flow.FlowKey key)
+    public FlowLocation lookupFlow(final FlowKey key)
     {
-        final long hash = key.hash();
-        final long nowNs = System.nanoTime();
-        for (int worker = 0; worker < flowTables.size(); worker++)
+        for (int worker = 0; worker < workerProxies.size(); worker++)
         {
-            final int backendId = flowTables.get(worker).peekBackendId(key, hash, nowNs);
-            if (backendId != FlowTable.MISS)
+            final LookupResult result = workerProxies.get(worker).lookup(key, LOOKUP_TIMEOUT_NS);
+            switch (result.outcome())
             {
-                return new int[] {worker, backendId};
+                case FOUND ->
+                {
+                    final FlowRecord flow = result.flow();
+                    final IpAddress backend = FlowKey.isIpv4Mapped(flow.backendHi(), flow.backendLo()) ?
+                        IpAddress.ofIpv4((int)flow.backendLo()) : IpAddress.ofIpv6(flow.backendHi(), flow.backendLo());
+                    return new FlowLocation(worker, backend);
+                }
+                case NO_ANSWER -> throw new IllegalStateException("worker " + worker + " did not answer a flow lookup within 1 s");
+                default ->
+                {
+                }
             }
         }
         return null;
+    }
+
+    /**
+     * Where a flow lives.
+     *
+     * @param worker  the worker whose table holds it.
+     * @param backend the backend it is pinned to.
+     */
+    public record FlowLocation(int worker, IpAddress backend)
+    {
+    }
+
+    /**
+     * The flow-event ring of a worker, which its flow tracker writes every new flow, re-pin and
+     * close to; the one consumer (the sync agent) drains it.
+     *
+     * @param worker the worker.
+     * @return the ring, or null when the configuration has none ({@code flowEventRingCapacity} 0).
+     */
+    public FlowEventRing flowEvents(final int worker)
+    {
+        return flowEvents.get(worker);
+    }
+
+    /**
+     * The control-side handle of a worker: commands to it (flows from a peer, frames to inject) and
+     * its answers (dumps, lookups).
+     *
+     * @param worker the worker.
+     * @return its proxy.
+     */
+    public WorkerProxy worker(final int worker)
+    {
+        return workerProxies.get(worker);
     }
 
     /** @return the snapshot in force. */

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.sluice.dataplane.neighbour.NeighbourPolicy;
 import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.ring.FlowEventRing;
 
 /**
  * How the dataplane runs on one port: the device, one worker (RX/TX queue pair) per listed CPU,
@@ -24,11 +25,14 @@ import io.sluice.dataplane.neighbour.NeighbourTable;
  * @param icmpTooBigPerSecond   ICMP too-big messages a worker may send per second.
  * @param neighbourCapacity     next hops the neighbour table holds (see {@link NeighbourTable}).
  * @param neighbourRequestsPerSecond ARP requests and neighbour solicitations per second at most, over all next hops.
+ * @param flowEventRingCapacity bytes of each worker's flow-event ring (new flows, re-pins, closes for a sync agent), a
+ *                              power of two of at least {@link FlowEventRing#MIN_CAPACITY}; 0 for none, when nothing
+ *                              consumes them (a ring without a consumer would fill and count every event lost).
  */
 public record DataplaneConfig(
     String device, List<Integer> workerCpus, long portMac, int mbufs, int rxDescriptors, int txDescriptors,
     boolean promiscuous, int flowTableCapacity, long minEvictionIdleNs, int burstSize, int expiryBucketsPerCycle,
-    int icmpTooBigPerSecond, int neighbourCapacity, int neighbourRequestsPerSecond)
+    int icmpTooBigPerSecond, int neighbourCapacity, int neighbourRequestsPerSecond, int flowEventRingCapacity)
 {
     /** Default flows per worker. */
     public static final int DEFAULT_FLOW_TABLE_CAPACITY = 1 << 20;
@@ -95,6 +99,27 @@ public record DataplaneConfig(
             throw new IllegalArgumentException("neighbourRequestsPerSecond " + neighbourRequestsPerSecond + " is not 1.." +
                 NeighbourPolicy.MAX_REQUESTS_PER_SECOND);
         }
+        if (flowEventRingCapacity != 0 &&
+            (flowEventRingCapacity < FlowEventRing.MIN_CAPACITY || Integer.bitCount(flowEventRingCapacity) != 1))
+        {
+            throw new IllegalArgumentException("flowEventRingCapacity " + flowEventRingCapacity + " is neither 0 nor a power of two >= " +
+                FlowEventRing.MIN_CAPACITY);
+        }
+    }
+
+    /**
+     * A configuration without flow events.
+     *
+     * @throws IllegalArgumentException naming the setting, its value and what would be valid.
+     */
+    public DataplaneConfig(
+        final String device, final List<Integer> workerCpus, final long portMac, final int mbufs, final int rxDescriptors,
+        final int txDescriptors, final boolean promiscuous, final int flowTableCapacity, final long minEvictionIdleNs,
+        final int burstSize, final int expiryBucketsPerCycle, final int icmpTooBigPerSecond, final int neighbourCapacity,
+        final int neighbourRequestsPerSecond)
+    {
+        this(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity, minEvictionIdleNs,
+            burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond, 0);
     }
 
     /**
@@ -129,21 +154,35 @@ public record DataplaneConfig(
     public DataplaneConfig withFlowTableCapacity(final int capacity)
     {
         return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, capacity,
-            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond);
+            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
+            flowEventRingCapacity);
     }
 
     /** @return a copy with a MAC to answer to instead of the port's own. */
     public DataplaneConfig withPortMac(final long mac)
     {
         return new DataplaneConfig(device, workerCpus, mac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
-            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond);
+            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
+            flowEventRingCapacity);
     }
 
     /** @return a copy with another neighbour table size and request rate cap. */
     public DataplaneConfig withNeighbours(final int capacity, final int requestsPerSecond)
     {
         return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
-            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, capacity, requestsPerSecond);
+            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, capacity, requestsPerSecond,
+            flowEventRingCapacity);
+    }
+
+    /**
+     * @param capacity bytes of each worker's flow-event ring, or 0 for none.
+     * @return a copy with flow events on (or off).
+     */
+    public DataplaneConfig withFlowEvents(final int capacity)
+    {
+        return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
+            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
+            capacity);
     }
 
     private static boolean isAfXdp(final String device)

@@ -7,28 +7,33 @@ import java.lang.foreign.ValueLayout;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
+import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.pipeline.PacketPipeline;
+import io.sluice.dataplane.ring.FlowRecord;
+import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.service.SnapshotPublisher;
 import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.pipeline.PacketProcessor;
 import io.sluice.dataplane.stats.Verdict;
 import io.sluice.dataplane.stats.WorkerCounter;
-import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dpdk.Eal;
 import io.sluice.dpdk.Mbuf;
 import io.sluice.dpdk.MbufPool;
 import io.sluice.dpdk.Port;
-import io.sluice.dataplane.ring.FrameRing;
-import io.sluice.dataplane.service.SnapshotPublisher;
 
 /**
  * One dataplane worker: a busy-polling agent that owns one RX/TX queue pair of a port, its flow
- * table (inside its {@link PacketProcessor}) and its counters. Single writer of all of them.
+ * table (behind the {@link io.sluice.dataplane.pipeline.FlowTracker} of its {@link PacketPipeline})
+ * and its counters. Single writer of all of them; other threads reach it only through its {@link
+ * WorkerCommandRing}.
  * <p>
- * Duty cycle: read the clock once; pick up the newest service snapshot; inject frames the control
- * plane queued (neighbour requests, bounded); receive a burst; run each packet through the
- * pipeline and sort it into transmit, punt or free; transmit (leftovers freed and counted, never
- * leaked); free in bulk; expire a slice of the flow table; publish the counters.
+ * Duty cycle: read the clock once; pick up the newest service snapshot; drain a bounded number of
+ * commands (frames to inject, flows from a peer, dump and lookup requests); receive a burst; run
+ * each packet through the pipeline and sort it into transmit, punt or free; transmit (leftovers
+ * freed, never leaked); free in bulk; expire a slice of the flow table; publish the counters.
  * <p>
  * Duty-cycle accounting reuses the one clock reading of each cycle: a cycle lasts from its start to
  * the next cycle's start (so it includes the idle strategy's pause), and is busy when it did work.
@@ -38,14 +43,16 @@ import io.sluice.dataplane.service.SnapshotPublisher;
  * ({@link WorkerCounter#BUSY_PPM}) and longest cycle ({@link WorkerCounter#MAX_CYCLE_NS}) as gauges,
  * so readers need no reset protocol and any number of them see the same figures.
  * <p>
- * Counter invariant, per worker: {@code rx = forwarded + replied + punted + drops}, where
- * forwarded and replied count frames the NIC accepted and a frame the TX queue refused is a
- * {@link DropReason#TX_QUEUE_FULL} drop instead.
+ * Counter invariant, per worker: {@code rx = forwarded + replied + punted + drops}. A packet's
+ * outcome is counted once, here, when it is known ({@link PacketPipeline#settle}): forwarded and
+ * replied when the NIC accepted the frame, else a {@link DropReason#TX_QUEUE_FULL} drop; punted when
+ * the punt ring took it, else a {@link DropReason#PUNT_QUEUE_FULL} drop; dropped by the pipeline's
+ * reason. Nothing is counted ahead and undone.
  */
-public final class WorkerAgent implements Agent, FrameRing.FrameHandler
+public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommandHandler
 {
-    /** Most injected frames sent per duty cycle. */
-    public static final int INJECT_LIMIT = 8;
+    /** Most commands (injected frames included) taken per duty cycle. */
+    public static final int COMMAND_LIMIT = 8;
     /** Length of the periods over which the busy share and the longest duty cycle are measured. */
     public static final long DUTY_PERIOD_NS = 1_000_000_000L;
     private static final double PARTS_PER_MILLION = 1e6;
@@ -59,12 +66,12 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     private final Port port;
     private final int queue;
     private final MbufPool pool;
-    private final PacketProcessor processor;
+    private final PacketPipeline pipeline;
     private final boolean burstPrefetch;
     private final DataplaneCounters counters;
     private final SnapshotPublisher snapshots;
     private final FrameRing puntRing;
-    private final FrameRing injectRing;
+    private final WorkerCommandRing commands;
     private final NanoClock clock;
     private final long portMac;
     private final int burstSize;
@@ -87,7 +94,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
     private int cpu = -1;
     private int inFlightIndex;
     private boolean inFlight;
-    private boolean inFlightCounted;
+    private boolean inFlightReceived;
     private boolean cycleStarted;
     private boolean lastCycleBusy;
     private long cycleStartNs;
@@ -102,18 +109,18 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
      * @param queue                 the RX and TX queue this worker owns.
      * @param pool                  the mbuf pool the port's RX queue fills from.
      * @param portMac               the MAC the LB answers to and sends from: the port's own, or a VRRP virtual MAC.
-     * @param processor             the pipeline, with this worker's flow table and counters.
+     * @param pipeline              the pipeline, with this worker's flow tracker and counters.
      * @param snapshots             where the newest service snapshot is found.
      * @param puntRing              frames for the control plane (this worker produces).
-     * @param injectRing            frames from the control plane to send (this worker consumes).
+     * @param commands              what other threads ask of this worker (this worker consumes).
      * @param clock                 the clock.
      * @param burstSize             most packets per RX burst.
      * @param expiryBucketsPerCycle flow-table buckets swept per duty cycle.
      */
     public WorkerAgent(
         final int workerId, final Eal eal, final Port port, final int queue, final MbufPool pool, final long portMac,
-        final PacketProcessor processor,
-        final SnapshotPublisher snapshots, final FrameRing puntRing, final FrameRing injectRing, final NanoClock clock,
+        final PacketPipeline pipeline,
+        final SnapshotPublisher snapshots, final FrameRing puntRing, final WorkerCommandRing commands, final NanoClock clock,
         final int burstSize, final int expiryBucketsPerCycle)
     {
         if (burstSize < 1 || burstSize > 512)
@@ -125,17 +132,17 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         this.port = port;
         this.queue = queue;
         this.pool = pool;
-        this.processor = processor;
-        this.burstPrefetch = processor.burstPrefetch();
-        this.counters = processor.counters();
+        this.pipeline = pipeline;
+        this.burstPrefetch = pipeline.burstPrefetch();
+        this.counters = pipeline.counters();
         this.snapshots = snapshots;
         this.puntRing = puntRing;
-        this.injectRing = injectRing;
+        this.commands = commands;
         this.clock = clock;
         this.portMac = portMac;
         this.burstSize = burstSize;
         this.expiryBucketsPerCycle = expiryBucketsPerCycle;
-        final int pointers = burstSize + INJECT_LIMIT;
+        final int pointers = burstSize + COMMAND_LIMIT;
         rxPointers = arena.allocate(ValueLayout.JAVA_LONG, burstSize);
         txPointers = arena.allocate(ValueLayout.JAVA_LONG, pointers);
         freePointers = arena.allocate(ValueLayout.JAVA_LONG, pointers);
@@ -181,8 +188,8 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         txCount = 0;
         freeCount = 0;
 
-        processor.begin(snapshot, portMac, nowNs);
-        int work = injectRing.drain(this, INJECT_LIMIT);
+        pipeline.begin(snapshot, portMac, nowNs);
+        int work = commands.drain(this, COMMAND_LIMIT);
         final int received = port.rxBurst(queue, rxPointers, burstSize);
         if (received > 0 && burstPrefetch)
         {
@@ -194,7 +201,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
             {
                 inFlightIndex = i;
                 inFlight = true;
-                inFlightCounted = false;
+                inFlightReceived = false;
                 onPacket(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, i), i);
                 inFlight = false;
             }
@@ -217,7 +224,7 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
             }
         }
         work += received;
-        work += processor.expireFlows(expiryBucketsPerCycle);
+        work += pipeline.expireFlows(expiryBucketsPerCycle);
         lastCycleBusy = work > 0;
 
         if (work > 0 || nowNs - lastPublishNs > PUBLISH_IDLE_INTERVAL_NS)
@@ -271,33 +278,34 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
 
     /**
      * After the pipeline threw (a defect): the packet being processed, if it was neither queued
-     * nor freed, and the rest of the burst are freed and counted as internal errors, so no mbuf
-     * leaks and the counters still add up. The agent runner reports the exception.
+     * nor freed, and the rest of the burst are freed and counted as internal errors (received,
+     * and not yet settled), so no mbuf leaks and the counters still add up. The agent runner
+     * reports the exception.
      */
     private void recoverBurst(final int received)
     {
         if (inFlight)
         {
-            if (!inFlightCounted)
+            if (!inFlightReceived)
             {
                 counters.increment(WorkerCounter.RX_PACKETS);
             }
-            counters.drop(DropReason.INTERNAL_ERROR);
+            counters.dropped(DropReason.INTERNAL_ERROR);
             free(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, inFlightIndex));
             inFlight = false;
         }
         for (int i = inFlightIndex + 1; i < received; i++)
         {
             counters.increment(WorkerCounter.RX_PACKETS);
-            counters.drop(DropReason.INTERNAL_ERROR);
+            counters.dropped(DropReason.INTERNAL_ERROR);
             free(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, i));
         }
     }
 
     /**
      * The pipeline's passes over the burst before processing it, run only with a flow table too
-     * large for the caches ({@link PacketProcessor#burstPrefetch()}): the flow hash of every frame
-     * (see {@link PacketProcessor#prefetchFlow}), then the loads of the flows' table lines, whose
+     * large for the caches ({@link PacketPipeline#burstPrefetch()}): the flow hash of every frame
+     * (see {@link PacketPipeline#prefetchFlow}), then the loads of the flows' table lines, whose
      * cache misses then overlap.
      */
     private void prefetchFlows(final int received)
@@ -306,9 +314,9 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         {
             mbuf.wrap(rxPointers.getAtIndex(ValueLayout.JAVA_LONG, i));
             final int offset = mbuf.dataOffset();
-            processor.prefetchFlow(i, mbuf.bufferAddress() + offset, Math.min(mbuf.dataLength(), mbuf.bufferLength() - offset));
+            pipeline.prefetchFlow(i, mbuf.bufferAddress() + offset, Math.min(mbuf.dataLength(), mbuf.bufferLength() - offset));
         }
-        processor.prefetchFlowSlots(received);
+        pipeline.prefetchFlowSlots(received);
     }
 
     private void onPacket(final long address, final int index)
@@ -318,28 +326,29 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         {
             counters.increment(WorkerCounter.RX_PACKETS);
             counters.add(WorkerCounter.RX_BYTES, mbuf.packetLength());
-            counters.drop(DropReason.MULTI_SEGMENT);
+            counters.dropped(DropReason.MULTI_SEGMENT);
             free(address);
             return;
         }
         packet.wrap(memory, mbuf.bufferAddress(), mbuf.bufferLength(), mbuf.dataOffset(), mbuf.dataLength());
-        inFlightCounted = true;
-        final int verdict = processor.process(packet, burstPrefetch ? index : -1);
+        inFlightReceived = true;
+        final int verdict = pipeline.process(packet, burstPrefetch ? index : -1);
         if (verdict == Verdict.FORWARD || verdict == Verdict.REPLY)
         {
             mbuf.dataOffset(packet.dataOffset());
             mbuf.setLength(packet.dataLength());
             queueTransmit(address, verdict, packet.dataLength());
+            return;
+        }
+        if (verdict == Verdict.PUNT && !puntRing.offer(memory, packet.dataStart(), packet.dataLength()))
+        {
+            counters.dropped(DropReason.PUNT_QUEUE_FULL);
         }
         else
         {
-            if (verdict == Verdict.PUNT && !puntRing.offer(memory, packet.dataStart(), packet.dataLength()))
-            {
-                counters.add(WorkerCounter.PUNTED, -1);
-                counters.drop(DropReason.PUNT_QUEUE_FULL);
-            }
-            free(address);
+            pipeline.settle(verdict, pipeline.dropReason());
         }
+        free(address);
     }
 
     /** Sends one frame queued by the control plane: copied into a fresh mbuf and queued for TX. */
@@ -386,27 +395,51 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         for (int i = 0; i < sent; i++)
         {
             bytes += txLengths[i];
-            if (txKinds[i] == KIND_INJECT)
+            final int kind = txKinds[i];
+            if (kind == KIND_INJECT)
             {
                 counters.increment(WorkerCounter.INJECTED);
+            }
+            else
+            {
+                counters.settle(kind, 0);
             }
         }
         counters.add(WorkerCounter.TX_PACKETS, sent);
         counters.add(WorkerCounter.TX_BYTES, bytes);
         for (int i = sent; i < txCount; i++)
         {
-            final int kind = txKinds[i];
-            if (kind == KIND_INJECT)
+            if (txKinds[i] == KIND_INJECT)
             {
                 counters.increment(WorkerCounter.INJECT_FAILED);
             }
             else
             {
-                counters.add(kind == KIND_FORWARD ? WorkerCounter.FORWARDED : WorkerCounter.REPLIED, -1);
-                counters.drop(DropReason.TX_QUEUE_FULL);
+                counters.dropped(DropReason.TX_QUEUE_FULL);
             }
             free(txPointers.getAtIndex(ValueLayout.JAVA_LONG, i));
         }
+    }
+
+    /** Applies a flow from a peer to this worker's table: see {@code FlowTracker.onUpsert}. */
+    @Override
+    public void onUpsert(final FlowRecord record)
+    {
+        pipeline.flows().onUpsert(record);
+    }
+
+    /** Answers a slice of this worker's table: see {@code FlowTracker.onDump}. */
+    @Override
+    public void onDump(final long requestId, final int fromHandle, final int maxFlows)
+    {
+        pipeline.flows().onDump(requestId, fromHandle, maxFlows);
+    }
+
+    /** Answers one flow of this worker's table: see {@code FlowTracker.onLookup}. */
+    @Override
+    public void onLookup(final long requestId, final FlowKey key)
+    {
+        pipeline.flows().onLookup(requestId, key);
     }
 
     /** {@inheritDoc} */
@@ -429,10 +462,10 @@ public final class WorkerAgent implements Agent, FrameRing.FrameHandler
         return roleName;
     }
 
-    /** @return the ring the control plane queues frames to send into. */
-    public FrameRing injectRing()
+    /** @return the ring other threads queue commands for this worker into. */
+    public WorkerCommandRing commands()
     {
-        return injectRing;
+        return commands;
     }
 
     /** @return this worker's counters. */

@@ -15,7 +15,10 @@ import io.sluice.dataplane.pipeline.Frames;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.service.SnapshotPublisher;
 
 import static io.sluice.dataplane.pipeline.Frames.*;
@@ -32,7 +35,7 @@ class NeighbourAgentTest
 
     private final NeighbourTable table = new NeighbourTable(16);
     private final FrameRing punts = new FrameRing(1 << 16);
-    private final FrameRing injects = new FrameRing(1 << 16);
+    private final WorkerCommandRing injects = new WorkerCommandRing(1 << 16);
     private final CachedNanoClock clock = new CachedNanoClock();
     private final Arena arena = Arena.ofConfined();
     private NeighbourAgent agent;
@@ -84,11 +87,29 @@ class NeighbourAgentTest
     private List<byte[]> drainInjected()
     {
         final List<byte[]> frames = new ArrayList<>();
-        injects.drain((segment, offset, length) ->
+        injects.drain(new WorkerCommandRing.WorkerCommandHandler()
         {
-            final byte[] frame = new byte[length];
-            MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, frame, 0, length);
-            frames.add(frame);
+            public void onFrame(final MemorySegment segment, final long offset, final int length)
+            {
+                final byte[] frame = new byte[length];
+                MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, frame, 0, length);
+                frames.add(frame);
+            }
+
+            public void onUpsert(final FlowRecord record)
+            {
+                throw new AssertionError("the neighbour agent sends frames only");
+            }
+
+            public void onDump(final long requestId, final int fromHandle, final int maxFlows)
+            {
+                throw new AssertionError("the neighbour agent sends frames only");
+            }
+
+            public void onLookup(final long requestId, final FlowKey key)
+            {
+                throw new AssertionError("the neighbour agent sends frames only");
+            }
         }, 100);
         return frames;
     }

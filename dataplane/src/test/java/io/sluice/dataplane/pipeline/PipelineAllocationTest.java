@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.ring.FlowEventRing;
 import io.sluice.dataplane.support.SteadyStateAllocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +34,7 @@ class PipelineAllocationTest
         try (PipelineHarness harness = new PipelineHarness(List.of(), PipelineHarness.PREFETCH_FLOW_CAPACITY);
             Arena arena = Arena.ofConfined())
         {
-            assertTrue(harness.processor().burstPrefetch(), "the burst passes run, and are measured");
+            assertTrue(harness.pipeline().burstPrefetch(), "the burst passes run, and are measured");
             final List<MemorySegment> templates = new ArrayList<>();
             for (final PacketFixture fixture : fixtures)
             {
@@ -45,7 +46,7 @@ class PipelineAllocationTest
             final int[] lengths = fixtures.stream().mapToInt(f -> f.input().length).toArray();
             final MemorySegment buffer = arena.allocate(PipelineHarness.BUFFER_LENGTH, 64);
             final PacketBuffer packet = new PacketBuffer();
-            final PacketProcessor processor = harness.processor();
+            final PacketPipeline processor = harness.pipeline();
             final long mac = Frames.macLong(PipelineHarness.LB_MAC);
 
             run(processor, harness, frames, lengths, buffer, packet, mac, WARM_UP_ROUNDS);
@@ -57,11 +58,16 @@ class PipelineAllocationTest
         }
     }
 
+    private static final FlowEventRing.FlowEventHandler EVENT_SINK = (type, record) ->
+    {
+    };
+
     private static long run(
-        final PacketProcessor processor, final PipelineHarness harness, final MemorySegment[] frames, final int[] lengths,
+        final PacketPipeline processor, final PipelineHarness harness, final MemorySegment[] frames, final int[] lengths,
         final MemorySegment buffer, final PacketBuffer packet, final long mac, final int rounds)
     {
         long verdicts = 0;
+        long events = 0;
         long nowNs = harness.nowNs();
         for (int round = 0; round < rounds; round++)
         {
@@ -71,19 +77,23 @@ class PipelineAllocationTest
             {
                 MemorySegment.copy(frames[i], 0, buffer, PipelineHarness.HEADROOM, lengths[i]);
                 packet.wrap(buffer, 0, PipelineHarness.BUFFER_LENGTH, PipelineHarness.HEADROOM, lengths[i]);
+                final int verdict;
                 if ((i & 1) == 0)
                 {
-                    verdicts += processor.process(packet) != 0 ? 1 : 0;
+                    verdict = processor.process(packet);
                 }
                 else
                 {
                     processor.prefetchFlow(0, packet.dataAddress(), lengths[i]);
                     processor.prefetchFlowSlots(1);
-                    verdicts += processor.process(packet, 0) != 0 ? 1 : 0;
+                    verdict = processor.process(packet, 0);
                 }
+                processor.settle(verdict, processor.dropReason());
+                verdicts += verdict != 0 ? 1 : 0;
             }
             processor.expireFlows(4);
+            events += harness.events().drain(EVENT_SINK, Integer.MAX_VALUE);
         }
-        return verdicts;
+        return verdicts + (events >= 0 ? 0 : 1);
     }
 }

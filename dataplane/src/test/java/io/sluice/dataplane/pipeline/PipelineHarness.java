@@ -11,6 +11,8 @@ import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.ring.FlowEventRing;
+import io.sluice.dataplane.ring.FlowReplyRing;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
@@ -75,7 +77,9 @@ public final class PipelineHarness implements AutoCloseable
     private final FlowTable flows;
     private final DataplaneCounters counters = new DataplaneCounters();
     private final MemorySegment traffic = arena.allocate(TrafficStats.REGION_LENGTH, 64);
-    private final PacketProcessor processor;
+    private final FlowEventRing events = new FlowEventRing(1 << 16);
+    private final FlowReplyRing replies = new FlowReplyRing(1 << 16);
+    private final PacketPipeline pipeline;
     private final DataplaneSettings settings;
     private final List<ServiceSpec> baseSpecs = new ArrayList<>();
     private ServiceSnapshot snapshot;
@@ -111,7 +115,8 @@ public final class PipelineHarness implements AutoCloseable
     public PipelineHarness(final List<ServiceSpec> extraServices, final int flowCapacity)
     {
         flows = new FlowTable(flowCapacity, TimeUnit.SECONDS.toNanos(1));
-        processor = new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100), new TrafficStats(traffic));
+        pipeline = new PacketPipeline(new FlowTracker(flows, counters.values(), events, replies), neighbours, counters,
+            new IcmpResponder(1000, 100), new TrafficStats(traffic));
         settings = DataplaneSettings.of(
             List.of(IpAddress.parse(LB_IP), IpAddress.parse(LB_IP6)),
             List.of(IpAddress.parse(TUNNEL_SOURCE)), List.of(IpAddress.parse(TUNNEL_SOURCE6)))
@@ -173,8 +178,9 @@ public final class PipelineHarness implements AutoCloseable
     {
         MemorySegment.copy(frame, 0, buffer, ValueLayout.JAVA_BYTE, HEADROOM, frame.length);
         packet.wrap(buffer, 0, BUFFER_LENGTH, HEADROOM, frame.length);
-        processor.begin(snapshot, Frames.macLong(LB_MAC), nowNs);
-        final int verdict = processor.process(packet, hintIndex);
+        pipeline.begin(snapshot, Frames.macLong(LB_MAC), nowNs);
+        final int verdict = pipeline.process(packet, hintIndex);
+        pipeline.settle(verdict, pipeline.dropReason());
         final byte[] output = new byte[packet.dataLength()];
         MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, packet.dataOffset(), output, 0, output.length);
         return new Result(verdict, output);
@@ -210,9 +216,21 @@ public final class PipelineHarness implements AutoCloseable
         return flows;
     }
 
-    public PacketProcessor processor()
+    public PacketPipeline pipeline()
     {
-        return processor;
+        return pipeline;
+    }
+
+    /** @return the flow-event ring the harness's flow tracker writes to. */
+    public FlowEventRing events()
+    {
+        return events;
+    }
+
+    /** @return the ring the flow tracker answers dump and lookup commands on. */
+    public FlowReplyRing replies()
+    {
+        return replies;
     }
 
     public ServiceSnapshot snapshot()

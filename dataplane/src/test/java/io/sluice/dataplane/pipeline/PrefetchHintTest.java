@@ -35,7 +35,7 @@ import io.sluice.dataplane.stats.Verdict;
  * The burst prefetch pass: its hint for a frame is the very hash the pipeline then computes for the
  * frame's flow, and frames of another shape (tagged, fragmented, truncated, not TCP/UDP) get none,
  * without reading past the frame. The pass runs with a flow table of {@code
- * PacketProcessor.PREFETCH_MIN_TABLE_BYTES} or more; with a smaller one it leaves no hint.
+ * BurstHints.PREFETCH_MIN_TABLE_BYTES} or more; with a smaller one it leaves no hint.
  */
 final class PrefetchHintTest
 {
@@ -74,15 +74,15 @@ final class PrefetchHintTest
 
         try (PipelineHarness harness = largeTableHarness(); Arena arena = Arena.ofConfined())
         {
-            final PacketProcessor processor = harness.processor();
+            final BurstHints hints = new BurstHints(harness.flows());
             final byte[][] frames = {tagged, fragment, icmp, truncated};
             for (int i = 0; i < frames.length; i++)
             {
-                processor.prefetchFlow(i, copy(arena, frames[i]), frames[i].length);
-                assertEquals(0, processor.flowHint(i), "frame " + i);
+                hints.onFrame(i, copy(arena, frames[i]), frames[i].length);
+                assertEquals(0, hints.hint(i), "frame " + i);
             }
-            processor.prefetchFlow(4, copy(arena, whole), whole.length);
-            assertNotEquals(0, processor.flowHint(4));
+            hints.onFrame(4, copy(arena, whole), whole.length);
+            assertNotEquals(0, hints.hint(4));
         }
     }
 
@@ -93,23 +93,23 @@ final class PrefetchHintTest
         try (PipelineHarness harness = largeTableHarness(); Arena arena = Arena.ofConfined())
         {
             assertEquals(Verdict.FORWARD, harness.run(frame).verdict());
-            final long hash = harness.processor().lastKey().hash();
+            final long hash = lastKey(harness).hash();
             final FlowTable flows = harness.flows();
-            final int handle = flows.find(harness.processor().lastKey(), hash, harness.nowNs());
+            final int handle = flows.find(lastKey(harness), hash, harness.nowNs());
             assertEquals(0, handle % FlowTable.SLOTS_PER_BUCKET, "the first flow of an empty bucket takes way 0");
             final long flowLine = (long)(handle / FlowTable.SLOTS_PER_BUCKET) * FlowTable.BUCKET_LENGTH + FlowTable.HEADER_LENGTH;
             assertEquals(flowLine, flows.slotLine(hash, harness.nowNs()), "an established flow: its own slot");
             final long otherFlow = hash ^ 0xFFFF_FFFF_0000_0000L;
             assertEquals(flowLine + FlowTable.SLOT_LENGTH, flows.slotLine(otherFlow, harness.nowNs()),
                 "a new flow of the same bucket: the free way an insert will claim");
-            assertEquals(harness.processor().lastKey().srcHi(), flows.touchLine(flowLine));
+            assertEquals(lastKey(harness).srcHi(), flows.touchLine(flowLine));
             assertThrows(IndexOutOfBoundsException.class, () -> flows.touchLine(-1));
             assertThrows(IndexOutOfBoundsException.class, () -> flows.touchLine(flows.byteSize() - 7));
 
-            final PacketProcessor processor = harness.processor();
-            processor.prefetchFlow(0, copy(arena, frame), frame.length);
-            processor.prefetchFlowSlots(1);
-            assertEquals(hash, processor.flowHint(0));
+            final BurstHints hints = new BurstHints(flows);
+            hints.onFrame(0, copy(arena, frame), frame.length);
+            hints.prefetchFlowSlots(1, harness.nowNs());
+            assertEquals(hash, hints.hint(0));
             assertEquals(1, harness.flows().size());
             assertEquals(Verdict.FORWARD, harness.run(frame).verdict());
             assertEquals(1, harness.counters().get(WorkerCounter.FLOW_HITS));
@@ -123,15 +123,15 @@ final class PrefetchHintTest
         final byte[] frame = ipipTcpFrame(40003);
         try (PipelineHarness harness = new PipelineHarness(); Arena arena = Arena.ofConfined())
         {
-            final PacketProcessor processor = harness.processor();
+            final PacketPipeline processor = harness.pipeline();
             final long address = copy(arena, frame);
             assertThrows(IndexOutOfBoundsException.class, () -> processor.prefetchFlow(-1, address, frame.length));
             assertThrows(IndexOutOfBoundsException.class,
-                () -> processor.prefetchFlow(PacketProcessor.MAX_PREFETCH_BURST, address, frame.length));
+                () -> processor.prefetchFlow(PacketPipeline.MAX_BURST, address, frame.length));
             final PacketBuffer packet = new PacketBuffer().wrap(MemorySegment.NULL.reinterpret(Long.MAX_VALUE),
                 address, frame.length, 0, frame.length);
             assertThrows(IndexOutOfBoundsException.class, () -> processor.process(packet, -2));
-            assertThrows(IndexOutOfBoundsException.class, () -> processor.process(packet, PacketProcessor.MAX_PREFETCH_BURST));
+            assertThrows(IndexOutOfBoundsException.class, () -> processor.process(packet, PacketPipeline.MAX_BURST));
             assertEquals(0, harness.counters().get(WorkerCounter.RX_PACKETS));
             assertEquals(0, harness.flows().size());
         }
@@ -141,11 +141,11 @@ final class PrefetchHintTest
     {
         try (PipelineHarness harness = largeTableHarness(); Arena arena = Arena.ofConfined())
         {
-            final PacketProcessor processor = harness.processor();
-            processor.prefetchFlow(3, copy(arena, concat(frame)), frame.length);
+            final BurstHints hints = new BurstHints(harness.flows());
+            hints.onFrame(3, copy(arena, concat(frame)), frame.length);
             assertEquals(Verdict.FORWARD, harness.run(frame).verdict());
-            assertEquals(processor.lastKey().hash(), processor.flowHint(3));
-            assertNotEquals(0, processor.flowHint(3));
+            assertEquals(lastKey(harness).hash(), hints.hint(3));
+            assertNotEquals(0, hints.hint(3));
         }
     }
 
@@ -156,8 +156,8 @@ final class PrefetchHintTest
         try (PipelineHarness hinted = largeTableHarness(); PipelineHarness plain = largeTableHarness();
             Arena arena = Arena.ofConfined())
         {
-            hinted.processor().prefetchFlow(5, copy(arena, frame), frame.length);
-            hinted.processor().prefetchFlowSlots(6);
+            hinted.pipeline().prefetchFlow(5, copy(arena, frame), frame.length);
+            hinted.pipeline().prefetchFlowSlots(6);
             final PipelineHarness.Result withHint = hinted.run(frame, 5);
             final PipelineHarness.Result withoutHint = plain.run(frame);
             assertEquals(Verdict.FORWARD, withHint.verdict());
@@ -176,10 +176,13 @@ final class PrefetchHintTest
         try (PipelineHarness hinted = largeTableHarness(); PipelineHarness plain = largeTableHarness();
             Arena arena = Arena.ofConfined())
         {
-            hinted.processor().prefetchFlow(2, copy(arena, other), other.length);
-            final long otherHash = hinted.processor().flowHint(2);
+            final long otherAddress = copy(arena, other);
+            hinted.pipeline().prefetchFlow(2, otherAddress, other.length);
+            final BurstHints hints = new BurstHints(hinted.flows());
+            hints.onFrame(2, otherAddress, other.length);
+            final long otherHash = hints.hint(2);
             final PipelineHarness.Result result = hinted.run(frame, 2);
-            assertNotEquals(otherHash, hinted.processor().lastKey().hash());
+            assertNotEquals(otherHash, lastKey(hinted).hash());
             assertArrayEquals(plain.run(frame).output(), result.output());
             assertFlowUnderItsOwnHash(hinted);
         }
@@ -188,7 +191,7 @@ final class PrefetchHintTest
     /** The flow of the last packet is in the table under its own hash, where lookups will find it. */
     private static void assertFlowUnderItsOwnHash(final PipelineHarness harness)
     {
-        final FlowKey key = harness.processor().lastKey();
+        final FlowKey key = lastKey(harness);
         assertNotEquals(FlowTable.MISS, harness.flows().find(key, key.hash(), harness.nowNs()));
     }
 
@@ -199,27 +202,35 @@ final class PrefetchHintTest
         try (PipelineHarness small = new PipelineHarness(); PipelineHarness large = largeTableHarness();
             Arena arena = Arena.ofConfined())
         {
-            assertFalse(small.processor().burstPrefetch());
-            assertTrue(large.processor().burstPrefetch());
+            assertFalse(small.pipeline().burstPrefetch());
+            assertTrue(large.pipeline().burstPrefetch());
             final long address = copy(arena, frame);
-            small.processor().prefetchFlow(0, address, frame.length);
-            large.processor().prefetchFlow(0, address, frame.length);
-            assertEquals(0, small.processor().flowHint(0), "no hashing ahead: nothing would use it early");
-            assertNotEquals(0, large.processor().flowHint(0));
+            final BurstHints smallHints = new BurstHints(small.flows());
+            final BurstHints largeHints = new BurstHints(large.flows());
+            smallHints.onFrame(0, address, frame.length);
+            largeHints.onFrame(0, address, frame.length);
+            assertEquals(0, smallHints.hint(0), "no hashing ahead: nothing would use it early");
+            assertNotEquals(0, largeHints.hint(0));
 
             final PipelineHarness.Result fromSmall = small.run(frame);
             final PipelineHarness.Result fromLarge = large.run(frame);
             assertEquals(Verdict.FORWARD, fromSmall.verdict());
             assertArrayEquals(fromLarge.output(), fromSmall.output());
-            assertEquals(large.processor().flowHint(0), small.processor().lastKey().hash());
+            assertEquals(largeHints.hint(0), lastKey(small).hash());
         }
+    }
+
+    /** The flow key of the last packet the harness's pipeline classified to a service. */
+    private static FlowKey lastKey(final PipelineHarness harness)
+    {
+        return harness.pipeline().context().key;
     }
 
     /** A harness whose flow table is large enough for the burst passes to run. */
     private static PipelineHarness largeTableHarness()
     {
         final PipelineHarness harness = new PipelineHarness(java.util.List.of(), PipelineHarness.PREFETCH_FLOW_CAPACITY);
-        if (harness.flows().byteSize() < PacketProcessor.PREFETCH_MIN_TABLE_BYTES)
+        if (harness.flows().byteSize() < BurstHints.PREFETCH_MIN_TABLE_BYTES)
         {
             harness.close();
             throw new AssertionError("the harness's table is too small for the burst passes");

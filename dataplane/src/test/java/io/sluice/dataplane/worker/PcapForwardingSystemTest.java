@@ -21,7 +21,6 @@ import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.pipeline.Frames;
 import io.sluice.dataplane.pipeline.IcmpResponder;
-import io.sluice.dataplane.pipeline.PacketProcessor;
 import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
@@ -40,6 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
+import io.sluice.dataplane.pipeline.PacketPipeline;
 import io.sluice.dataplane.service.SnapshotPublisher;
 
 /**
@@ -175,9 +176,9 @@ class PcapForwardingSystemTest
             FlowTable flows = new FlowTable(1 << 16, TimeUnit.SECONDS.toNanos(1)))
         {
             final DataplaneCounters counters = new DataplaneCounters();
-            final PacketProcessor processor = new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100));
+            final PacketPipeline processor = TestPipelines.of(flows, neighbours, counters);
             final WorkerAgent worker = new WorkerAgent(0, eal, port, 0, pool, macLong(LB_MAC), processor, snapshots,
-                new FrameRing(1 << 16), new FrameRing(1 << 16), SystemNanoClock.INSTANCE, 32, 16);
+                new FrameRing(1 << 16), new WorkerCommandRing(1 << 16), SystemNanoClock.INSTANCE, 32, 16);
             worker.onStart();
             try
             {

@@ -22,7 +22,6 @@ import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.pipeline.IcmpResponder;
-import io.sluice.dataplane.pipeline.PacketProcessor;
 import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
@@ -42,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.service.SnapshotPublisher;
 
 /**
@@ -213,9 +213,9 @@ class VethSystemTest
         flows = new FlowTable(1 << 10, TimeUnit.SECONDS.toNanos(1));
         counters = new DataplaneCounters();
         final FrameRing puntRing = new FrameRing(1 << 16);
-        final FrameRing injectRing = new FrameRing(1 << 16);
+        final WorkerCommandRing injectRing = new WorkerCommandRing(1 << 16);
         worker = new WorkerAgent(0, DpdkTestSupport.eal(), port, 0, pool, portMac,
-            new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100)), snapshots,
+            TestPipelines.of(flows, neighbours, counters), snapshots,
             puntRing, injectRing, SystemNanoClock.INSTANCE, 32, 16);
         worker.onStart();
         neighbourAgent = new NeighbourAgent(neighbours, List.of(puntRing), injectRing, snapshots, SystemNanoClock.INSTANCE,

@@ -14,7 +14,6 @@ import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.pipeline.IcmpResponder;
-import io.sluice.dataplane.pipeline.PacketProcessor;
 import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
@@ -33,6 +32,7 @@ import static io.sluice.dataplane.pipeline.Frames.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.service.SnapshotPublisher;
 
 /**
@@ -68,9 +68,9 @@ class WorkerAllocationTest
         {
             final DataplaneCounters counters = new DataplaneCounters();
             final WorkerAgent worker = new WorkerAgent(0, eal, port, 0, pool, macLong(LB_MAC),
-                new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100)), snapshots,
-                new FrameRing(1 << 16), new FrameRing(1 << 16), SystemNanoClock.INSTANCE, 32, 4);
-            assertTrue(flows.byteSize() >= PacketProcessor.PREFETCH_MIN_TABLE_BYTES,
+                TestPipelines.of(flows, neighbours, counters), snapshots,
+                new FrameRing(1 << 16), new WorkerCommandRing(1 << 16), SystemNanoClock.INSTANCE, 32, 4);
+            assertTrue(flows.byteSize() >= (32L << 20),
                 "the table is large enough for the burst prefetch pass to run, and be measured");
             worker.onStart();
             try

@@ -15,7 +15,6 @@ import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.pipeline.IcmpResponder;
-import io.sluice.dataplane.pipeline.PacketProcessor;
 import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
@@ -33,6 +32,7 @@ import io.sluice.dpdk.PortConfig;
 import static io.sluice.dataplane.pipeline.Frames.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.service.SnapshotPublisher;
 
 /**
@@ -66,8 +66,8 @@ class WorkerDutyCycleTest
         {
             final DataplaneCounters counters = new DataplaneCounters(stats.countersManager(), 0);
             final WorkerAgent worker = new WorkerAgent(0, eal, port, 0, pool, macLong(LB_MAC),
-                new PacketProcessor(flows, neighbours, counters, new IcmpResponder(1000, 100)), snapshots,
-                new FrameRing(1 << 16), new FrameRing(1 << 16), clock, 32, 4);
+                TestPipelines.of(flows, neighbours, counters), snapshots,
+                new FrameRing(1 << 16), new WorkerCommandRing(1 << 16), clock, 32, 4);
             worker.onStart();
             try
             {

@@ -1,0 +1,339 @@
+package io.sluice.dataplane.pipeline;
+
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.packet.TcpFlyweight;
+import io.sluice.dataplane.ring.FlowEventRing;
+import io.sluice.dataplane.ring.FlowRecord;
+import io.sluice.dataplane.ring.FlowReplyRing;
+import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.service.Service;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
+import io.sluice.dataplane.stats.WorkerCounter;
+
+import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_TCP;
+import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_UDP;
+
+/**
+ * The flow stage, and the only component that reads or writes a worker's {@link FlowTable}: which
+ * backend a packet's flow is pinned to, inserting a new flow, re-pinning one whose backend went
+ * away, shortening a closing TCP flow's timeout, and the expiry sweep. Every new flow, re-pin and
+ * close is also written, as one {@link FlowRecord}, to the worker's {@link FlowEventRing} when it has
+ * one (the sync agent's source): a full ring is a counted loss ({@link WorkerCounter#FLOW_EVENTS_LOST}),
+ * never a stall. {@link FlowCommands} applies what other threads ask of the table (upserts, dumps,
+ * lookups) on the worker's thread, through this tracker.
+ * <p>
+ * A close is the first FIN or RST of a TCP flow, the moment its idle timeout drops to the closing
+ * timeout; the event carries that timeout. Flows that expire or are evicted emit nothing: a peer
+ * expires its copy by the same idle timeout.
+ * <p>
+ * For a flow table too large for the caches the tracker also runs the burst passes of {@link
+ * BurstHints}, which load the burst's table lines ahead. Single-threaded: the worker's.
+ */
+public final class FlowTracker
+{
+    /** {@link FlowTable#flags} bit of a flow that came from a peer: an upsert may replace it, never a local one. */
+    static final int FLAG_REPLICATED = 1;
+
+    private static final int FLOW_HITS = WorkerCounter.FLOW_HITS.ordinal();
+    private static final int FIN_OR_RST = TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST;
+
+    private final FlowTable table;
+    private final long[] counters;
+    private final NewFlowScheduler scheduler;
+    private final BurstHints hints;
+    private final FlowEventRing events;
+    private final FlowRecord record = new FlowRecord();
+    private final FlowCommands commands;
+
+    private ServiceSnapshot snapshot;
+    private long nowNs;
+
+    /**
+     * @param table    the worker's flow table; this tracker is its only user from now on.
+     * @param counters the worker's counter values ({@code DataplaneCounters.values()}).
+     * @param events   where flow events go, or null when nothing consumes them.
+     * @param replies  where answers to dump and lookup commands go.
+     */
+    public FlowTracker(final FlowTable table, final long[] counters, final FlowEventRing events, final FlowReplyRing replies)
+    {
+        this.commands = new FlowCommands(this, replies, counters);
+        this.table = table;
+        this.counters = counters;
+        this.events = events;
+        this.scheduler = new NewFlowScheduler(table);
+        this.hints = new BurstHints(table);
+    }
+
+    void begin(final ServiceSnapshot snapshot, final long nowNs)
+    {
+        this.snapshot = snapshot;
+        this.nowNs = nowNs;
+    }
+
+    /**
+     * Picks the packet's backend: by its flow's entry, else by the service's scheduler (a new
+     * flow, inserted). An ICMP error ({@code ctx.quoted}) only looks its flow up.
+     *
+     * @param ctx       the packet, classified to a service; its flow key is set here unless quoted.
+     * @param hintIndex the frame's position in a burst that went through the burst passes, or -1.
+     * @return {@link Verdict#CONTINUE} with {@code ctx.backend} and {@code ctx.hash} set, or a
+     *         {@link DropReason#NO_BACKEND} drop.
+     */
+    int select(final PacketContext ctx, final int hintIndex)
+    {
+        final FlowKey key = ctx.key;
+        final Service service = ctx.service;
+        final long hash;
+        final Backend backend;
+        if (ctx.quoted)
+        {
+            hash = key.hash();
+            backend = backendOfQuotedFlow(key, service, hash);
+        }
+        else
+        {
+            if (ctx.ipv6)
+            {
+                hash = key.setIpv6(ctx.srcHi, ctx.srcLo, ctx.dstHi, ctx.dstLo, ctx.srcPort, ctx.dstPort, ctx.protocol).hash();
+            }
+            else
+            {
+                key.setIpv4(ctx.src4, ctx.dst4, ctx.srcPort, ctx.dstPort, ctx.protocol);
+                hash = hints.hash(hintIndex, ctx.src4, ctx.dst4, (ctx.srcPort << 16) | ctx.dstPort, ctx.protocol);
+            }
+            backend = service.onePacketScheduling() ? scheduler.pick(service, key, hash) : backendOfFlow(ctx, service, hash);
+        }
+        ctx.hash = hash;
+        if (backend == null)
+        {
+            return ctx.drop(DropReason.NO_BACKEND);
+        }
+        ctx.backend = backend;
+        return Verdict.CONTINUE;
+    }
+
+    private Backend backendOfFlow(final PacketContext ctx, final Service service, final long hash)
+    {
+        final int entry = table.findAndTouch(ctx.key, hash, nowNs);
+        if (entry == FlowTable.MISS)
+        {
+            return backendOfNewFlow(ctx, service, hash);
+        }
+        Backend backend = snapshot.backendById(table.backendId(entry));
+        if (backend == null || backend.serviceIndex() != service.index() || backend.resetsFlows())
+        {
+            backend = repin(ctx, service, hash, entry);
+            if (backend == null)
+            {
+                return null;
+            }
+        }
+        if ((ctx.tcpFlags & FIN_OR_RST) != 0)
+        {
+            close(entry, service, backend);
+        }
+        counters[FLOW_HITS]++;
+        return backend;
+    }
+
+    /** A flow whose backend is gone, out of the service, or resetting its flows: pinned to the scheduler's pick. */
+    private Backend repin(final PacketContext ctx, final Service service, final long hash, final int entry)
+    {
+        final Backend backend = scheduler.pick(service, ctx.key, hash);
+        if (backend != null)
+        {
+            table.backendId(entry, backend.id());
+            counters[WorkerCounter.FLOW_REHASHED.ordinal()]++;
+            emit(FlowEventRing.REPIN, ctx.key, service, backend, table.idleTimeoutNs(entry));
+        }
+        return backend;
+    }
+
+    /**
+     * The backend of a flow the table does not hold, which is then inserted: apart from {@link
+     * #backendOfFlow} so that the established flow's path, the common one, stays small enough for
+     * the compiler to inline whole.
+     */
+    private Backend backendOfNewFlow(final PacketContext ctx, final Service service, final long hash)
+    {
+        final FlowKey key = ctx.key;
+        Backend backend = scheduler.pick(service, key, hash);
+        if (backend == null)
+        {
+            return null;
+        }
+        final long timeoutNs = idleTimeoutNs(service, key.protocol());
+        final int inserted = table.insertAfterMiss(key, hash, backend.id(), timeoutNs, nowNs);
+        if (inserted == FlowTable.MISS)
+        {
+            counters[WorkerCounter.FLOW_FALLBACK.ordinal()]++;
+            if (service.scheduler().isStateful())
+            {
+                backend = service.pick(hash);
+            }
+            return backend;
+        }
+        ctx.newFlow = true;
+        counters[WorkerCounter.FLOW_NEW.ordinal()]++;
+        emit(FlowEventRing.NEW, key, service, backend, timeoutNs);
+        if ((ctx.tcpFlags & FIN_OR_RST) != 0)
+        {
+            close(inserted, service, backend);
+        }
+        return backend;
+    }
+
+    /** A TCP flow that saw FIN or RST: its timeout drops to the closing timeout, once. */
+    private void close(final int entry, final Service service, final Backend backend)
+    {
+        final long closingNs = snapshot.settings().tcpClosingTimeoutNs();
+        if (table.idleTimeoutNs(entry) > closingNs)
+        {
+            table.idleTimeoutNs(entry, closingNs);
+            if (events != null)
+            {
+                table.readKey(entry, record.key());
+                emit(FlowEventRing.CLOSE, record.key(), service, backend, closingNs);
+            }
+        }
+    }
+
+    private Backend backendOfQuotedFlow(final FlowKey key, final Service service, final long hash)
+    {
+        final int entry = table.find(key, hash, nowNs);
+        if (entry != FlowTable.MISS)
+        {
+            final Backend backend = snapshot.backendById(table.backendId(entry));
+            if (backend != null && backend.serviceIndex() == service.index())
+            {
+                return backend;
+            }
+        }
+        return service.pick(hash);
+    }
+
+    long idleTimeoutNs(final Service service, final int protocol)
+    {
+        return protocol == PROTOCOL_TCP ? service.tcpIdleTimeoutNs() :
+            protocol == PROTOCOL_UDP ? service.udpIdleTimeoutNs() : snapshot.settings().otherIdleTimeoutNs();
+    }
+
+    /**
+     * Writes one flow event; a full ring, or none, costs nothing but the count of the loss.
+     *
+     * @param key the flow (may be {@code record.key()} itself).
+     */
+    private void emit(final int type, final FlowKey key, final Service service, final Backend backend, final long timeoutNs)
+    {
+        if (events == null)
+        {
+            return;
+        }
+        fill(record, key, service, backend, timeoutNs);
+        if (!events.offer(type, record))
+        {
+            counters[WorkerCounter.FLOW_EVENTS_LOST.ordinal()]++;
+        }
+    }
+
+    void fill(final FlowRecord into, final FlowKey key, final Service service, final Backend backend, final long timeoutNs)
+    {
+        if (into.key() != key)
+        {
+            into.key().set(key);
+        }
+        into.serviceHi(service.vipHi()).serviceLo(service.vipLo()).servicePort(service.port())
+            .serviceProtocol(service.protocol())
+            .backendHi(backend.addressHi()).backendLo(backend.addressLo()).backendPort(service.port())
+            .idleTimeoutNs(timeoutNs).createdNs(nowNs).flags(0);
+    }
+
+    /**
+     * The first burst pass, per frame: see {@link BurstHints}.
+     *
+     * @param index        the frame's position in the burst.
+     * @param frameAddress its first byte.
+     * @param frameLength  its length.
+     */
+    void prefetchFlow(final int index, final long frameAddress, final int frameLength)
+    {
+        hints.onFrame(index, frameAddress, frameLength);
+    }
+
+    /** The second burst pass: loads the burst's flow-table lines. */
+    void prefetchFlowSlots(final int count)
+    {
+        hints.prefetchFlowSlots(count, nowNs);
+    }
+
+    /** @return whether the burst passes are worth running (the table is too large for the caches). */
+    boolean burstPrefetch()
+    {
+        return hints.enabled();
+    }
+
+    /**
+     * Runs a slice of the expiry sweep and publishes the active-flow count.
+     *
+     * @param maxBuckets most buckets to visit.
+     * @return the number of flows freed.
+     */
+    int expire(final int maxBuckets)
+    {
+        final int expired = table.expire(nowNs, maxBuckets);
+        counters[WorkerCounter.FLOW_EXPIRED.ordinal()] += expired;
+        counters[WorkerCounter.FLOW_ACTIVE.ordinal()] = table.size();
+        return expired;
+    }
+
+    /**
+     * Applies a flow from a peer (see {@link FlowCommands}). The worker's thread only.
+     *
+     * @param flow the flow; read during the call only.
+     */
+    public void onUpsert(final FlowRecord flow)
+    {
+        commands.onUpsert(flow);
+    }
+
+    /**
+     * Answers up to {@code maxFlows} live flows from a slot handle on, then where to go on.
+     *
+     * @param requestId  the id to answer with.
+     * @param fromHandle first slot handle to look at.
+     * @param maxFlows   most flows to answer with.
+     */
+    public void onDump(final long requestId, final int fromHandle, final int maxFlows)
+    {
+        commands.onDump(requestId, fromHandle, maxFlows);
+    }
+
+    /**
+     * Answers the flow of a key.
+     *
+     * @param requestId the id to answer with.
+     * @param key       the flow; read during the call only.
+     */
+    public void onLookup(final long requestId, final FlowKey key)
+    {
+        commands.onLookup(requestId, key);
+    }
+
+    FlowTable table()
+    {
+        return table;
+    }
+
+    ServiceSnapshot snapshot()
+    {
+        return snapshot;
+    }
+
+    long nowNs()
+    {
+        return nowNs;
+    }
+}

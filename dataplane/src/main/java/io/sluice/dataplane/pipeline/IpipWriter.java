@@ -1,0 +1,38 @@
+package io.sluice.dataplane.pipeline;
+
+import io.sluice.dataplane.packet.Ipv4Flyweight;
+import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
+
+/**
+ * The IPIP writer: the client's packet inside an outer IP header to the backend, 4in4 (RFC 2003)
+ * or 6in6 (RFC 2473); the backend's family matches the VIP's, which the snapshot builder checks.
+ * The caller has checked TTL and MTU.
+ */
+final class IpipWriter
+{
+    /**
+     * Encapsulates the packet in place.
+     *
+     * @return {@link Verdict#FORWARD}, or a {@link DropReason#NO_HEADROOM} drop.
+     */
+    int write(
+        final PacketContext ctx, final PacketBuffer packet, final long nextHopMac, final long portMac,
+        final ServiceSnapshot snapshot)
+    {
+        final Backend backend = ctx.backend;
+        final int overhead = TunnelHeaders.outerIpLength(backend);
+        final long outer = TunnelHeaders.open(ctx, packet, overhead, backend.isIpv6(), nextHopMac, portMac);
+        if (outer == 0)
+        {
+            return ctx.drop(DropReason.NO_HEADROOM);
+        }
+        final int tos = TunnelHeaders.decrementInnerTtl(outer + overhead, ctx.ipv6);
+        final int protocol = ctx.ipv6 ? Ipv4Flyweight.PROTOCOL_IPV6 : Ipv4Flyweight.PROTOCOL_IPIP;
+        TunnelHeaders.outerIp(outer, tos, ctx.ipLength + overhead, protocol, backend, ctx.hash, snapshot);
+        return Verdict.FORWARD;
+    }
+}

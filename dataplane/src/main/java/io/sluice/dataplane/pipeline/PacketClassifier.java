@@ -1,0 +1,283 @@
+package io.sluice.dataplane.pipeline;
+
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.packet.ArpFlyweight;
+import io.sluice.dataplane.packet.EthernetFlyweight;
+import io.sluice.dataplane.packet.IcmpFlyweight;
+import io.sluice.dataplane.packet.Icmpv6Flyweight;
+import io.sluice.dataplane.packet.Ipv4Flyweight;
+import io.sluice.dataplane.packet.Ipv6Flyweight;
+import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.service.Service;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
+import io.sluice.dataplane.stats.WorkerCounter;
+
+import static io.sluice.dataplane.packet.EthernetFlyweight.ETHER_TYPE_ARP;
+import static io.sluice.dataplane.packet.EthernetFlyweight.ETHER_TYPE_IPV4;
+import static io.sluice.dataplane.packet.EthernetFlyweight.ETHER_TYPE_IPV6;
+import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_ICMP;
+import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_TCP;
+import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_UDP;
+import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_VRRP;
+import static io.sluice.dataplane.packet.NetworkOrder.getU16;
+
+/**
+ * The classify stage: what a parsed packet is for. A TCP or UDP packet to a VIP gets its {@link
+ * Service} and goes on to the flow stage; so does an ICMP error about a VIP's flow, by the flow it
+ * quotes (ports swapped). Everything else ends here:
+ * <pre>
+ *   ARP, IPv6 ND ─► NeighbourResponder: answer for our addresses, punt what the table learns from
+ *   VRRP, traffic to the LB's own addresses ─► punt
+ *   ICMP echo to a VIP ─► IcmpResponder: reply
+ *   anything else ─► drop, by reason
+ * </pre>
+ * The check order decides which reason a packet with several faults is dropped for, and is fixed
+ * by the packet fixtures. The common packet is looked up first, with a one-entry cache of the last
+ * IPv4 service; the checks it skips cannot fail for it (a TCP or UDP packet with whole ports is not
+ * fragmented, and an address with a service is a VIP).
+ */
+final class PacketClassifier
+{
+    private final EthernetFlyweight ethernet = new EthernetFlyweight();
+    private final ArpFlyweight arp = new ArpFlyweight();
+    private final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
+    private final Ipv6Flyweight ipv6 = new Ipv6Flyweight();
+    private final Ipv4Flyweight innerIpv4 = new Ipv4Flyweight();
+    private final Ipv6Flyweight innerIpv6 = new Ipv6Flyweight();
+    private final IcmpFlyweight icmp = new IcmpFlyweight();
+    private final Icmpv6Flyweight icmpv6 = new Icmpv6Flyweight();
+    private final NeighbourResponder neighbourResponder = new NeighbourResponder();
+    private final IcmpResponder icmpResponder;
+    private final long[] counters;
+
+    private ServiceSnapshot snapshot;
+    private long portMac;
+    private Service lastService;
+    private int lastAddress;
+    private int lastPortProtocol;
+
+    PacketClassifier(final IcmpResponder icmpResponder, final long[] counters)
+    {
+        this.icmpResponder = icmpResponder;
+        this.counters = counters;
+    }
+
+    void begin(final ServiceSnapshot snapshot, final long portMac)
+    {
+        if (snapshot != this.snapshot)
+        {
+            lastService = null;
+        }
+        this.snapshot = snapshot;
+        this.portMac = portMac;
+    }
+
+    /**
+     * Classifies a parsed packet.
+     *
+     * @return {@link Verdict#CONTINUE} with {@code ctx.service} set (and for an ICMP error {@code
+     *         ctx.quoted} and {@code ctx.key}), or the packet's final verdict.
+     */
+    int classify(final PacketContext ctx, final PacketBuffer packet)
+    {
+        final int etherType = ctx.etherType;
+        if (etherType == ETHER_TYPE_IPV4 || etherType == ETHER_TYPE_IPV6)
+        {
+            if (ctx.l4Valid && !ctx.groupMac)
+            {
+                final Service service = ctx.ipv6 ?
+                    snapshot.service(ctx.dstHi, ctx.dstLo, ctx.dstPort, ctx.protocol) : ipv4Service(ctx);
+                if (service != null)
+                {
+                    ctx.service = service;
+                    return Verdict.CONTINUE;
+                }
+            }
+            return ctx.ipv6 ? otherIpv6(ctx, packet) : otherIpv4(ctx, packet);
+        }
+        if (etherType == ETHER_TYPE_ARP)
+        {
+            final long l3 = ctx.l3;
+            if (!arp.wrap(l3, ctx.frameLength - ctx.l2Length))
+            {
+                return ctx.drop(DropReason.MALFORMED_ARP);
+            }
+            ethernet.wrap(l3 - ctx.l2Length, ctx.frameLength);
+            return neighbourResponder.onArp(ctx, ethernet, arp, snapshot, portMac);
+        }
+        return ctx.drop(DropReason.UNSUPPORTED_ETHERTYPE);
+    }
+
+    private Service ipv4Service(final PacketContext ctx)
+    {
+        final int dst = ctx.dst4;
+        final int portProtocol = (ctx.dstPort << 8) | ctx.protocol;
+        Service service = lastService;
+        if (service == null || dst != lastAddress || portProtocol != lastPortProtocol)
+        {
+            service = snapshot.service(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(dst), ctx.dstPort, ctx.protocol);
+            if (service != null)
+            {
+                lastService = service;
+                lastAddress = dst;
+                lastPortProtocol = portProtocol;
+            }
+        }
+        return service;
+    }
+
+    /** An IPv4 packet that is not a TCP or UDP packet of a service, in the order of its checks. */
+    private int otherIpv4(final PacketContext ctx, final PacketBuffer packet)
+    {
+        final int protocol = ctx.protocol;
+        if (protocol == PROTOCOL_VRRP)
+        {
+            return Verdict.PUNT;
+        }
+        final int verdict = toVip(ctx, FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(ctx.dst4));
+        if (verdict != Verdict.CONTINUE)
+        {
+            return verdict;
+        }
+        if (protocol == PROTOCOL_ICMP)
+        {
+            return icmpv4(ctx, packet);
+        }
+        return notServed(ctx, protocol);
+    }
+
+    /** An IPv6 packet that is not a TCP or UDP packet of a service, in the order of its checks. */
+    private int otherIpv6(final PacketContext ctx, final PacketBuffer packet)
+    {
+        final int protocol = ctx.protocol;
+        if (protocol == Ipv6Flyweight.NEXT_ICMPV6 && icmpv6.wrap(ctx.l4, ctx.l4Length) && icmpv6.isNeighbourDiscovery())
+        {
+            ethernet.wrap(ctx.l3 - ctx.l2Length, ctx.frameLength);
+            ipv6.wrap(ctx.l3, ctx.frameLength - ctx.l2Length);
+            return neighbourResponder.onNeighbourDiscovery(ctx, packet, ethernet, ipv6, icmpv6, snapshot, portMac);
+        }
+        if (protocol == PROTOCOL_VRRP)
+        {
+            return Verdict.PUNT;
+        }
+        final int verdict = toVip(ctx, ctx.dstHi, ctx.dstLo);
+        if (verdict != Verdict.CONTINUE)
+        {
+            return verdict;
+        }
+        if (protocol == Ipv6Flyweight.NEXT_ICMPV6)
+        {
+            return icmpv6(ctx, packet);
+        }
+        return notServed(ctx, protocol);
+    }
+
+    /** The checks shared by both families before a packet to a VIP is looked at by protocol. */
+    private int toVip(final PacketContext ctx, final long dstHi, final long dstLo)
+    {
+        if (ctx.groupMac)
+        {
+            return ctx.drop(DropReason.NOT_FOR_US);
+        }
+        final int kind = snapshot.kindOf(dstHi, dstLo);
+        if (kind != ServiceSnapshot.KIND_VIP)
+        {
+            return kind == ServiceSnapshot.KIND_LOCAL ? Verdict.PUNT : ctx.drop(DropReason.NO_VIP);
+        }
+        if (ctx.fragment)
+        {
+            return ctx.drop(DropReason.FRAGMENT);
+        }
+        return Verdict.CONTINUE;
+    }
+
+    /** A packet to a VIP that no service takes: the reason, by how far it got. */
+    private static int notServed(final PacketContext ctx, final int protocol)
+    {
+        if (protocol != PROTOCOL_TCP && protocol != PROTOCOL_UDP)
+        {
+            return ctx.drop(DropReason.UNSUPPORTED_PROTOCOL);
+        }
+        return ctx.drop(ctx.l4Valid ? DropReason.NO_VIP : DropReason.MALFORMED_L4);
+    }
+
+    private int icmpv4(final PacketContext ctx, final PacketBuffer packet)
+    {
+        final long l4 = ctx.l4;
+        final int l4Length = ctx.l4Length;
+        if (!icmp.wrap(l4, l4Length))
+        {
+            return ctx.drop(DropReason.MALFORMED_L4);
+        }
+        if (icmp.type() == IcmpFlyweight.TYPE_ECHO_REQUEST && icmp.code() == 0)
+        {
+            ipv4.wrap(ctx.l3, ctx.frameLength - ctx.l2Length);
+            return icmpResponder.echoReplyIpv4(packet, ipv4, icmp, portMac);
+        }
+        if (!icmp.isError() || !innerIpv4.wrapQuoted(icmp.dataOffset(), l4Length - IcmpFlyweight.HEADER_LENGTH))
+        {
+            return ctx.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        final int innerProtocol = innerIpv4.protocol();
+        if (innerProtocol != PROTOCOL_TCP && innerProtocol != PROTOCOL_UDP)
+        {
+            return ctx.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        final long ports = innerIpv4.payloadOffset();
+        final int vipPort = getU16(ports);
+        final Service service = snapshot.service(
+            FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(innerIpv4.srcAddress()), vipPort, innerProtocol);
+        if (service == null)
+        {
+            return ctx.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        ctx.key.setIpv4(innerIpv4.dstAddress(), innerIpv4.srcAddress(), getU16(ports + 2), vipPort, innerProtocol);
+        return quoted(ctx, service);
+    }
+
+    private int icmpv6(final PacketContext ctx, final PacketBuffer packet)
+    {
+        final long l4 = ctx.l4;
+        final int l4Length = ctx.l4Length;
+        if (!icmpv6.wrap(l4, l4Length))
+        {
+            return ctx.drop(DropReason.MALFORMED_L4);
+        }
+        if (icmpv6.type() == Icmpv6Flyweight.TYPE_ECHO_REQUEST && icmpv6.code() == 0 &&
+            l4 == ctx.l3 + Ipv6Flyweight.HEADER_LENGTH)
+        {
+            ipv6.wrap(ctx.l3, ctx.frameLength - ctx.l2Length);
+            return icmpResponder.echoReplyIpv6(packet, ipv6, icmpv6, portMac);
+        }
+        final Ipv6Flyweight inner = innerIpv6;
+        if (!icmpv6.isError() || !inner.wrapQuoted(icmpv6.dataOffset(), l4Length - Icmpv6Flyweight.HEADER_LENGTH))
+        {
+            return ctx.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        final int innerProtocol = inner.upperProtocol();
+        if ((innerProtocol != PROTOCOL_TCP && innerProtocol != PROTOCOL_UDP) || FlowKey.isIpv4Mapped(inner.srcHi(), inner.srcLo()))
+        {
+            return ctx.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        final long ports = inner.upperOffset();
+        final int vipPort = getU16(ports);
+        final Service service = snapshot.service(inner.srcHi(), inner.srcLo(), vipPort, innerProtocol);
+        if (service == null)
+        {
+            return ctx.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        ctx.key.setIpv6(inner.dstHi(), inner.dstLo(), inner.srcHi(), inner.srcLo(), getU16(ports + 2), vipPort, innerProtocol);
+        return quoted(ctx, service);
+    }
+
+    /** An ICMP error about one of a service's flows, whose key (client to VIP) is set: on to the flow stage. */
+    private int quoted(final PacketContext ctx, final Service service)
+    {
+        counters[WorkerCounter.ICMP_ROUTED.ordinal()]++;
+        ctx.service = service;
+        ctx.quoted = true;
+        return Verdict.CONTINUE;
+    }
+}

@@ -1,0 +1,113 @@
+package io.sluice.dataplane.pipeline;
+
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.service.Service;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
+
+/**
+ * What the pipeline has learnt of the packet it is processing, stage by stage: one instance per
+ * worker, reset for every packet, so that no stage passes facts to the next through fields of its
+ * own or long parameter lists (Katran's {@code packet_description}).
+ * <pre>
+ *   parse     ─► frame, l2Length, etherType, groupMac, ipv6, l3, ipLength, protocol, ttl,
+ *                fragment, dontFragment, addresses, l4, l4Length, ports, tcpFlags, l4Valid
+ *   classify  ─► service, quoted (an ICMP error routed by the flow it quotes), key
+ *   flow      ─► hash, backend, newFlow
+ *   forward   ─► the frame rewritten in place
+ *   any stage ─► dropReason, with the verdict {@link Verdict#DROP}
+ * </pre>
+ * IPv4 addresses are held as ints in {@link #src4} and {@link #dst4}; IPv6 addresses as two longs
+ * each. Fields are package-private: the stages of this package read and write them directly, as C
+ * code reads a struct; other packages see the few accessors below.
+ */
+public final class PacketContext
+{
+    /** {@link #dropReason} before any drop. */
+    public static final int NO_DROP = -1;
+
+    final FlowKey key = new FlowKey();
+
+    int frameLength;
+    int l2Length;
+    int etherType;
+    boolean groupMac;
+
+    boolean ipv6;
+    long l3;
+    int ipLength;
+    int protocol;
+    int ttl;
+    boolean fragment;
+    boolean dontFragment;
+    int src4;
+    int dst4;
+    long srcHi;
+    long srcLo;
+    long dstHi;
+    long dstLo;
+
+    long l4;
+    int l4Length;
+    boolean l4Valid;
+    int srcPort;
+    int dstPort;
+    int tcpFlags;
+
+    Service service;
+    boolean quoted;
+    long hash;
+    Backend backend;
+    boolean newFlow;
+
+    int dropReason = NO_DROP;
+
+    /** Starts a packet: forgets everything the last one left. */
+    void reset(final int frameLength)
+    {
+        this.frameLength = frameLength;
+        service = null;
+        backend = null;
+        quoted = false;
+        newFlow = false;
+        l4Valid = false;
+        dropReason = NO_DROP;
+    }
+
+    /**
+     * Ends a stage with a drop.
+     *
+     * @param reason why.
+     * @return {@link Verdict#DROP}.
+     */
+    int drop(final DropReason reason)
+    {
+        dropReason = reason.ordinal();
+        return Verdict.DROP;
+    }
+
+    /** @return the {@link DropReason} ordinal of the packet just processed when it was dropped, else {@link #NO_DROP}. */
+    public int dropReason()
+    {
+        return dropReason;
+    }
+
+    /** @return the service the packet just processed was classified to, or null. */
+    public Service service()
+    {
+        return service;
+    }
+
+    /** @return the backend the packet just processed was sent to (or would have been), or null. */
+    public Backend backend()
+    {
+        return backend;
+    }
+
+    /** @return whether the packet just processed started a flow in the table. */
+    public boolean newFlow()
+    {
+        return newFlow;
+    }
+}
