@@ -39,7 +39,7 @@ import static io.sluice.controlplane.config.Values.integer;
  * silently ignored), every value's type and range, duplicates, and finally the dataplane's own
  * validation of the settings and services (address families, tunnel sources, MTU). Every problem
  * is reported, each as {@code FILE:LINE:COL: key.path: 'value' is not valid: what would be}.
- * The schema is documented in {@code controlplane/README.md}.
+ * The schema is documented in {@code docs/configuration.md}.
  */
 public final class ConfigLoader
 {
