@@ -20,12 +20,12 @@ import io.sluice.dataplane.stats.Verdict;
  * </pre>
  * IPv4 addresses are held as ints in {@link #src4} and {@link #dst4}; IPv6 addresses as two longs
  * each. Fields are package-private: the stages of this package read and write them directly, as C
- * code reads a struct; other packages see the few accessors below.
+ * code reads a struct.
  */
-public final class PacketContext
+final class PacketContext
 {
     /** {@link #dropReason} before any drop. */
-    public static final int NO_DROP = -1;
+    static final int NO_DROP = -1;
 
     final FlowKey key = new FlowKey();
 
@@ -85,29 +85,5 @@ public final class PacketContext
     {
         dropReason = reason.ordinal();
         return Verdict.DROP;
-    }
-
-    /** @return the {@link DropReason} ordinal of the packet just processed when it was dropped, else {@link #NO_DROP}. */
-    public int dropReason()
-    {
-        return dropReason;
-    }
-
-    /** @return the service the packet just processed was classified to, or null. */
-    public Service service()
-    {
-        return service;
-    }
-
-    /** @return the backend the packet just processed was sent to (or would have been), or null. */
-    public Backend backend()
-    {
-        return backend;
-    }
-
-    /** @return whether the packet just processed started a flow in the table. */
-    public boolean newFlow()
-    {
-        return newFlow;
     }
 }

@@ -170,12 +170,6 @@ public final class PacketPipeline
         return ctx.dropReason;
     }
 
-    /** @return the context of the packet just processed (its service, backend, flow), read only. */
-    public PacketContext context()
-    {
-        return ctx;
-    }
-
     /**
      * First pass over a received burst, before any packet of it is processed, with a flow table
      * too large for the caches ({@link #burstPrefetch()}): the flow hash of each frame of the

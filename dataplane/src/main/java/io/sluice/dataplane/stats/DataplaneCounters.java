@@ -88,9 +88,21 @@ public final class DataplaneCounters
      */
     public void settle(final int verdict, final int dropReason)
     {
+        if (verdict == Verdict.FORWARD)
+        {
+            values[FORWARDED]++;
+        }
+        else
+        {
+            settleOther(verdict, dropReason);
+        }
+    }
+
+    /** {@link #settle} of the verdicts other than the common one, apart so that {@code settle} stays small enough to inline. */
+    private void settleOther(final int verdict, final int dropReason)
+    {
         switch (verdict)
         {
-            case Verdict.FORWARD -> values[FORWARDED]++;
             case Verdict.REPLY -> values[REPLIED]++;
             case Verdict.PUNT -> values[PUNTED]++;
             case Verdict.DROP ->
