@@ -13,6 +13,7 @@ import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.ConfigProblem;
 import io.sluice.controlplane.config.DeviceNames;
 import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.lock.DeviceLock;
 import io.sluice.controlplane.metrics.MetricsServer;
 import io.sluice.controlplane.model.ApplyResult;
 import io.sluice.controlplane.model.ChangeRejectedException;

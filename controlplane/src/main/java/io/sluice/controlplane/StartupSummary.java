@@ -9,6 +9,7 @@ import io.sluice.controlplane.config.Durations;
 import io.sluice.controlplane.config.NetworkSection;
 import io.sluice.controlplane.config.ServiceSection;
 import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.IpAddress;

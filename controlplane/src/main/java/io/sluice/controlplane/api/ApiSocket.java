@@ -17,7 +17,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
-import io.sluice.controlplane.DeviceLock;
+import io.sluice.controlplane.lock.DeviceLock;
 
 /**
  * The file of the API's Unix domain socket, whose permissions are what keeps other users out: its

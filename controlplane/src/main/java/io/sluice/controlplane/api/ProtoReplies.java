@@ -5,7 +5,7 @@ import java.time.Instant;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 
-import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.api.v1.ApplyConfigResponse;
 import io.sluice.controlplane.api.v1.Backend;
 import io.sluice.controlplane.api.v1.ChangeKind;

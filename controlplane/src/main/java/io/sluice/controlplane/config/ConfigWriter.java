@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.health.HealthCheckKind;
 import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.dataplane.service.DataplaneSettings;

@@ -2,7 +2,7 @@ package io.sluice.controlplane.health;
 
 import java.net.InetAddress;
 
-import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.service.IpAddress;
 
 /**

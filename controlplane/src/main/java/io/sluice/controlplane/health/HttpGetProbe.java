@@ -13,7 +13,7 @@ import java.util.concurrent.Executor;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
-import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.service.IpAddress;
 
 /**

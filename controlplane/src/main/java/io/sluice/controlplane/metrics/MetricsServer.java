@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import io.sluice.controlplane.model.BackendHealthSource;
+import io.sluice.controlplane.model.ControlLatency;
 import io.sluice.dataplane.stats.StatsFile;
 
 /**

@@ -15,7 +15,9 @@ import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
-import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.text.AddressText;
+import io.sluice.controlplane.model.BackendHealthSource;
+import io.sluice.controlplane.model.ControlLatency;
 import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.controlplane.stat.StatsSample;
 import io.sluice.dataplane.neighbour.NeighbourCounter;

@@ -1,6 +1,6 @@
 package io.sluice.controlplane.model;
 
-import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.service.IpAddress;
 
 /**

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.config.ApiSection;
 import io.sluice.controlplane.config.Durations;
 import io.sluice.controlplane.config.NetworkSection;

@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 
-import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.stats.WorkerCounter;
 
 /**

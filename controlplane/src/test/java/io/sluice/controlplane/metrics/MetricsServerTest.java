@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.sluice.controlplane.model.BackendHealthSource;
+import io.sluice.controlplane.model.ControlLatency;
 import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.dataplane.neighbour.NeighbourCounter;
 import io.sluice.dataplane.stats.DataplaneCounters;

@@ -16,8 +16,6 @@ import io.sluice.controlplane.config.SluiceConfig;
 import io.sluice.controlplane.health.BackendHealth;
 import io.sluice.controlplane.health.HealthCheckKind;
 import io.sluice.controlplane.health.HealthPolicy;
-import io.sluice.controlplane.metrics.BackendHealthSource;
-import io.sluice.controlplane.metrics.ControlLatency;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSpec;
 

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.sluice.controlplane.AddressText;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.ServiceSection;
 import io.sluice.controlplane.config.SluiceConfig;

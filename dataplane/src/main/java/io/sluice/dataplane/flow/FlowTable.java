@@ -2,7 +2,6 @@ package io.sluice.dataplane.flow;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 import static io.sluice.dataplane.packet.Memory.ALL;
@@ -11,147 +10,31 @@ import static io.sluice.dataplane.packet.Memory.ALL;
  * The connection table of one worker: which backend each established flow is pinned to, so that a
  * change of the Maglev table does not break flows that are already running.
  * <p>
- * The table is off-heap, of fixed capacity and set-associative. A flow lives in the bucket chosen
- * by the low bits of {@link FlowKey#hash()} (Maglev uses the upper 32 bits of the same hash) and in
- * any of that bucket's {@link #SLOTS_PER_BUCKET} slots. A bucket is one 64-byte header line holding
- * a 32-bit hash tag and a coarse expiry tick per slot, followed by one 64-byte line per slot holding
- * the full key and the value. A lookup reads the header, and on a tag match (a tag is 31 bits of
- * the upper half of the hash, so a false match is about one lookup in 2^28) the one slot line whose
- * full key is then compared: two cache lines per hit, one per miss. The sweep and the search for a
- * free or expired slot read headers only; only the eviction of the stalest slot of a full bucket
- * reads every slot line of the bucket.
- * <pre>
- *   bucket b starts at b * 576 (64-byte aligned); handle = b * 8 + way
- *
- *   header line (64 bytes), one row = 8 bytes
- *   +-------------------------------+-------------------------------+
- *   |          tag of way 0         |          tag of way 1         |  0
- *   |          tag of way 2         |          tag of way 3         |  8
- *   |          tag of way 4         |          tag of way 5         | 16
- *   |          tag of way 6         |          tag of way 7         | 24
- *   +-------------------------------+-------------------------------+
- *   |     expiry tick of way 0      |     expiry tick of way 1      | 32
- *   |              ...              |              ...              | 40, 48
- *   |     expiry tick of way 6      |     expiry tick of way 7      | 56
- *   +-------------------------------+-------------------------------+
- *   tag:         0 = free slot, else (int)(hash >>> 32) | 1
- *   expiry tick: (int)(lastSeenNs >> 20) + ceil(idleTimeoutNs / 2^20)
- *
- *   slot line of way w (64 bytes) at 64 + w * 64 from the bucket, one row = 8 bytes
- *   +---------------------------------------------------------------+
- *   |                source address, upper 64 bits                  |  0
- *   |                source address, lower 64 bits                  |  8
- *   |             destination address, upper 64 bits                | 16
- *   |             destination address, lower 64 bits                | 24
- *   +---------------+---------------+---------------+-------+-------+
- *   |   src port    |   dst port    |     zero      | proto |family | 32  tuple word: one long, bit 63 left
- *   +---------------+---------------+---------------+-------+-------+
- *   |          backend id           |         caller's flags        | 40
- *   +-------------------------------+-------------------------------+
- *   |                 last seen, caller's ns clock                  | 48
- *   |                       idle timeout, ns                        | 56
- *   +---------------------------------------------------------------+
- *   family: 0 IPv4 (addresses held IPv4-mapped, as in FlowKey), 1 IPv6
- * </pre>
- * Memory: 72 bytes per flow (576 per bucket of 8), so a 1M-flow table takes 72 MiB. Fields are held
- * in native byte order: the memory never leaves the process.
- * <p>
- * Time: every method takes {@code nowNs} from the caller's clock ({@link System#nanoTime()} or any
- * monotonic nanosecond clock, of any origin); times are only ever compared as differences, so the
- * clock may also wrap. A flow is expired when {@code nowNs - lastSeenNs > idleTimeoutNs}, decided
- * exactly by {@link #find}, {@link #insert} and {@link #isLive}. The incremental {@link #expire}
- * sweep decides from the header alone, in ticks of 2^20 ns (1.048576 ms) held as ints: it never
- * frees a flow that is not expired, and frees an expired one at most two ticks (about 2.1 ms) late.
- * The int ticks wrap every 2^32 ticks (about 52 days), which is harmless as long as the sweep visits
- * every bucket within about 26 days after its flows expire; any non-zero sweep rate does.
- * <p>
- * Handles are slot indexes, {@code 0 <= handle < capacity()}. A handle stays valid until the next
- * call that may free or reuse slots ({@link #insert}, {@link #remove}, {@link #expire}, or
- * {@link #find}, which frees an expired entry it meets). {@link #isLive} and {@link #readKey} over
- * all handles enumerate the table.
+ * Off-heap, of fixed capacity and set-associative: {@link #SLOTS_PER_BUCKET} slots per bucket, a header line of
+ * hash tags and expiry ticks per bucket, one cache line per slot. The package documentation draws the layout and
+ * states the rules for time (the caller's {@code nowNs}, compared as differences; the sweep's 2^20 ns ticks) and
+ * for handles (slot indexes, valid until the next call that may free or reuse slots).
  * <p>
  * One thread owns a table: it is not thread safe. The memory comes from a shared {@link Arena} so
  * that one thread may create the table and another use it; {@link #close()} frees it. The lookup,
  * insert, touch, remove and sweep methods allocate nothing.
  */
-public final class FlowTable implements AutoCloseable
+public final class FlowTable extends FlowSlots
 {
     /** Returned by {@link #find} and {@link #insert} when there is no entry. */
     public static final int MISS = -1;
 
-    /** Slots (ways) per bucket. */
-    public static final int SLOTS_PER_BUCKET = 8;
-
-    /** Bytes of one bucket header, one cache line. */
-    public static final int HEADER_LENGTH = 64;
-
-    /** Bytes of one slot, one cache line. */
-    public static final int SLOT_LENGTH = 64;
-
-    /** Bytes of one bucket: the header and its slots. */
-    public static final int BUCKET_LENGTH = HEADER_LENGTH + SLOTS_PER_BUCKET * SLOT_LENGTH;
-
-    /** Bytes of table memory per flow of capacity. */
-    public static final int BYTES_PER_FLOW = BUCKET_LENGTH / SLOTS_PER_BUCKET;
-
-    /** Smallest capacity: one bucket. */
-    public static final int MIN_CAPACITY = SLOTS_PER_BUCKET;
-
-    /** Largest capacity: 2^28 flows, 18 GiB. */
-    public static final int MAX_CAPACITY = 1 << 28;
-
-    /** The sweep's time unit is 2^TICK_SHIFT ns. */
-    public static final int TICK_SHIFT = 20;
-
     /** Backend ids below this get their flows counted ({@link #flowsOf}): the dataplane's backend id limit. */
     public static final int COUNTED_BACKEND_IDS = 1 << 14;
 
-    /** Largest idle timeout, 2^30 ticks (about 13 days), which keeps int tick differences unambiguous. */
-    public static final long MAX_IDLE_TIMEOUT_NS = 1L << (TICK_SHIFT + 30);
-
-    /**
-     * Every field is naturally aligned in the table, but it is read through the unaligned layouts:
-     * the aligned ones check the alignment on each access, which here can never fail.
-     */
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
-    private static final int CACHE_LINE_LENGTH = 64;
-    private static final int TAG_OFFSET = 0;
-    private static final int EXPIRY_TICK_OFFSET = 32;
-    private static final int WAY_SHIFT = 3;
-    private static final int WAY_MASK = SLOTS_PER_BUCKET - 1;
-    private static final long TICK_ROUNDING = (1L << TICK_SHIFT) - 1;
-
-    private static final int SRC_HI_OFFSET = 0;
-    private static final int SRC_LO_OFFSET = 8;
-    private static final int DST_HI_OFFSET = 16;
-    private static final int DST_LO_OFFSET = 24;
-    private static final int TUPLE_OFFSET = 32;
-    private static final int BACKEND_ID_OFFSET = 40;
-    private static final int FLAGS_OFFSET = 44;
-    private static final int LAST_SEEN_OFFSET = 48;
-    private static final int IDLE_TIMEOUT_OFFSET = 56;
-
-    private static final long IPV6_FAMILY = 1L;
 
     private final int[] flowsPerBackend = new int[COUNTED_BACKEND_IDS];
     private MemorySegment publishedCountsMemory;
     private long publishedCounts;
     private long publishedStride;
-    private final Arena arena;
-    private final MemorySegment memory;
-    private final long base;
-    private final int capacity;
-    private final int bucketMask;
     private final long minEvictionIdleNs;
-    private boolean closed;
-    private int sweepCursor;
-    private long size;
-    private long inserts;
-    private long evictions;
-    private long expirations;
-    private long insertFailures;
+    private final FlowExpirySweep sweep;
 
     /**
      * Allocates an empty table.
@@ -168,36 +51,9 @@ public final class FlowTable implements AutoCloseable
         {
             throw new IllegalArgumentException("minEvictionIdleNs must be >= 0, got " + minEvictionIdleNs);
         }
-
-        this.capacity = capacity;
-        this.bucketMask = (capacity / SLOTS_PER_BUCKET) - 1;
+        super(capacity);
         this.minEvictionIdleNs = minEvictionIdleNs;
-        this.arena = Arena.ofShared();
-        try
-        {
-            final long byteSize = byteSizeFor(capacity);
-            this.memory = byteSize >= HugePageMemory.HUGE_PAGE_SIZE ?
-                HugePageMemory.allocate(arena, byteSize) : arena.allocate(byteSize, CACHE_LINE_LENGTH);
-            this.base = memory.address();
-        }
-        catch (final RuntimeException | OutOfMemoryError ex)
-        {
-            arena.close();
-            throw ex;
-        }
-    }
-
-    /**
-     * The bytes of memory a table of this capacity takes.
-     *
-     * @param capacity a valid capacity.
-     * @return {@code capacity * BYTES_PER_FLOW}.
-     * @throws IllegalArgumentException when the capacity is out of range.
-     */
-    public static long byteSizeFor(final int capacity)
-    {
-        validateCapacity(capacity);
-        return (long)capacity * BYTES_PER_FLOW;
+        this.sweep = new FlowExpirySweep(this, base, bucketMask);
     }
 
     /**
@@ -513,104 +369,9 @@ public final class FlowTable implements AutoCloseable
     }
 
     /**
-     * @param handle an entry's handle.
-     * @return the caller's clock when the flow was last inserted or touched.
-     */
-    public long lastSeenNs(final int handle)
-    {
-        return ALL.get(LONG, base + slotOffset(handle) + LAST_SEEN_OFFSET);
-    }
-
-    /**
-     * @param handle an entry's handle.
-     * @return the flow's idle timeout in ns.
-     */
-    public long idleTimeoutNs(final int handle)
-    {
-        return ALL.get(LONG, base + slotOffset(handle) + IDLE_TIMEOUT_OFFSET);
-    }
-
-    /**
-     * Changes a flow's idle timeout, counted from when it was last seen; the caller shortens it when
-     * a TCP flow closes (FIN or RST).
-     *
-     * @param handle    an entry's handle.
-     * @param timeoutNs the new idle timeout, 1 to {@link #MAX_IDLE_TIMEOUT_NS}.
-     * @throws IllegalArgumentException when the timeout is out of range.
-     */
-    public void idleTimeoutNs(final int handle, final long timeoutNs)
-    {
-        validateIdleTimeout(timeoutNs);
-        final long slot = slotOffset(handle);
-        ALL.set(LONG, base + slot + IDLE_TIMEOUT_OFFSET, timeoutNs);
-        writeExpiryTick(handle, ALL.get(LONG, base + slot + LAST_SEEN_OFFSET), timeoutNs);
-    }
-
-    /**
-     * @param handle an entry's handle.
-     * @return the caller's 32 flag bits, 0 after an insert.
-     */
-    public int flags(final int handle)
-    {
-        return ALL.get(INT, base + slotOffset(handle) + FLAGS_OFFSET);
-    }
-
-    /**
-     * Sets the caller's 32 flag bits; the table does not interpret them.
-     *
-     * @param handle an entry's handle.
-     * @param flags  the new flags.
-     */
-    public void flags(final int handle, final int flags)
-    {
-        ALL.set(INT, base + slotOffset(handle) + FLAGS_OFFSET, flags);
-    }
-
-    /**
-     * Copies an entry's key out, for the sync module's snapshot.
-     *
-     * @param handle an entry's handle.
-     * @param into   the key to overwrite.
-     */
-    public void readKey(final int handle, final FlowKey into)
-    {
-        final long slot = slotOffset(handle);
-        final long srcHi = ALL.get(LONG, base + slot + SRC_HI_OFFSET);
-        final long srcLo = ALL.get(LONG, base + slot + SRC_LO_OFFSET);
-        final long dstHi = ALL.get(LONG, base + slot + DST_HI_OFFSET);
-        final long dstLo = ALL.get(LONG, base + slot + DST_LO_OFFSET);
-        final long tuple = ALL.get(LONG, base + slot + TUPLE_OFFSET);
-        final int srcPort = (int)(tuple >>> 48);
-        final int dstPort = (int)(tuple >>> 32) & 0xFFFF;
-        final int protocol = (int)(tuple >>> 8) & 0xFF;
-
-        if ((tuple & IPV6_FAMILY) != 0)
-        {
-            into.setIpv6(srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, protocol);
-        }
-        else
-        {
-            into.setIpv4((int)srcLo, (int)dstLo, srcPort, dstPort, protocol);
-        }
-    }
-
-    /**
-     * Whether a slot holds a flow that has not expired; with {@link #readKey} it enumerates the
-     * table. Frees nothing.
-     *
-     * @param handle any handle from 0 to {@code capacity() - 1}.
-     * @param nowNs  the caller's clock.
-     * @return true when the slot holds a live flow.
-     */
-    public boolean isLive(final int handle, final long nowNs)
-    {
-        return ALL.get(INT, base + tagOffset(handle)) != 0 && !isExpired(slotOffset(handle), nowNs);
-    }
-
-    /**
      * One slice of the expiry sweep: visits up to {@code maxBuckets} buckets from a cursor that
-     * rotates over the whole table, and frees their expired slots (at tick resolution, see the class
-     * comment). The worker calls it with a small slice every duty cycle.
+     * rotates over the whole table, and frees their expired slots (at tick resolution, see the package
+     * documentation). The worker calls it with a small slice every duty cycle.
      *
      * @param nowNs      the caller's clock.
      * @param maxBuckets how many buckets to visit at most; more than the table has visits each once.
@@ -625,146 +386,16 @@ public final class FlowTable implements AutoCloseable
             throw new IllegalArgumentException("maxBuckets must be >= 0, got " + maxBuckets);
         }
 
-        final int nowTick = tickOf(nowNs);
-        final int bucketsToVisit = Math.min(maxBuckets, bucketMask + 1);
-        int bucket = sweepCursor;
-        int freed = 0;
-        for (int i = 0; i < bucketsToVisit; i++)
-        {
-            final long header = (long)bucket * BUCKET_LENGTH;
-            for (int way = 0; way < SLOTS_PER_BUCKET; way++)
-            {
-                final long tagOffset = header + TAG_OFFSET + way * Integer.BYTES;
-                if (ALL.get(INT, base + tagOffset) != 0 &&
-                    nowTick - ALL.get(INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
-                {
-                    countFlow(ALL.get(INT, base + header + HEADER_LENGTH + (long)way * SLOT_LENGTH + BACKEND_ID_OFFSET), -1);
-                    ALL.set(INT, base + tagOffset, 0);
-                    freed++;
-                }
-            }
-            bucket = (bucket + 1) & bucketMask;
-        }
-
-        sweepCursor = bucket;
+        final int freed = sweep.sweep(tickOf(nowNs), maxBuckets);
         size -= freed;
         expirations += freed;
         return freed;
     }
 
-    /**
-     * @return the number of flows the table holds at most.
-     */
-    public int capacity()
-    {
-        return capacity;
-    }
-
-    /**
-     * @return the number of buckets, {@code capacity() / SLOTS_PER_BUCKET}.
-     */
-    public int bucketCount()
-    {
-        return bucketMask + 1;
-    }
-
-    /**
-     * @return the bytes of off-heap memory the table holds.
-     */
-    public long byteSize()
-    {
-        return memory.byteSize();
-    }
-
-    /**
-     * @return the minimum idle time of a flow that an insert may evict.
-     */
+    /** @return the minimum idle time of a flow that an insert may evict. */
     public long minEvictionIdleNs()
     {
         return minEvictionIdleNs;
-    }
-
-    /**
-     * @return the number of occupied slots; an expired flow counts until find, insert or the sweep frees it.
-     */
-    public long size()
-    {
-        return size;
-    }
-
-    /**
-     * @return how many flows were inserted into a slot (updates of a present live flow are not counted).
-     */
-    public long inserts()
-    {
-        return inserts;
-    }
-
-    /**
-     * @return how many live flows were evicted to make room for a new one.
-     */
-    public long evictions()
-    {
-        return evictions;
-    }
-
-    /**
-     * @return how many expired flows were freed, by lookup, insert or sweep.
-     */
-    public long expirations()
-    {
-        return expirations;
-    }
-
-    /**
-     * @return how many inserts failed because the bucket was full of fresh flows.
-     */
-    public long insertFailures()
-    {
-        return insertFailures;
-    }
-
-    /**
-     * Frees the table's memory. The table must not be used afterwards.
-     */
-    public void close()
-    {
-        if (!closed)
-        {
-            closed = true;
-            arena.close();
-        }
-    }
-
-    /**
-     * The table is read through absolute addresses, so a use after {@link #close()} would touch
-     * freed memory; the entry points check first and throw instead.
-     */
-    private void requireOpen()
-    {
-        if (closed)
-        {
-            throw new IllegalStateException("flow table used after close");
-        }
-    }
-
-    private static void validateCapacity(final int capacity)
-    {
-        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1)
-        {
-            throw new IllegalArgumentException(
-                "flow table capacity must be a power of two from " + MIN_CAPACITY + " to " + MAX_CAPACITY +
-                ", got " + capacity);
-        }
-    }
-
-    private static void validateIdleTimeout(final long idleTimeoutNs)
-    {
-        if (idleTimeoutNs <= 0 || idleTimeoutNs > MAX_IDLE_TIMEOUT_NS)
-        {
-            throw new IllegalArgumentException(
-                "idle timeout must be from 1 to " + MAX_IDLE_TIMEOUT_NS + " ns, got " + idleTimeoutNs);
-        }
     }
 
     private int findOccupied(final FlowKey key, final long hash)
@@ -888,11 +519,6 @@ public final class FlowTable implements AutoCloseable
         return stalestIdleNs >= minEvictionIdleNs ? (bucket << WAY_SHIFT) | stalestWay : MISS;
     }
 
-    private boolean isExpired(final long slot, final long nowNs)
-    {
-        return nowNs - ALL.get(LONG, base + slot + LAST_SEEN_OFFSET) > ALL.get(LONG, base + slot + IDLE_TIMEOUT_OFFSET);
-    }
-
     private void writeKey(final int handle, final FlowKey key)
     {
         final long slot = slotOffset(handle);
@@ -913,14 +539,6 @@ public final class FlowTable implements AutoCloseable
         writeExpiryTick(handle, nowNs, idleTimeoutNs);
     }
 
-    private void writeExpiryTick(final int handle, final long lastSeenNs, final long idleTimeoutNs)
-    {
-        final int timeoutTicks = (int)((idleTimeoutNs + TICK_ROUNDING) >>> TICK_SHIFT);
-        final long expiryTickOffset =
-            (long)(handle >>> WAY_SHIFT) * BUCKET_LENGTH + EXPIRY_TICK_OFFSET + (handle & WAY_MASK) * Integer.BYTES;
-        ALL.set(INT, base + expiryTickOffset, tickOf(lastSeenNs) + timeoutTicks);
-    }
-
     private void free(final int handle)
     {
         countFlow(backendIdAt(handle), -1);
@@ -928,12 +546,7 @@ public final class FlowTable implements AutoCloseable
         size--;
     }
 
-    private int backendIdAt(final int handle)
-    {
-        return ALL.get(INT, base + slotOffset(handle) + BACKEND_ID_OFFSET);
-    }
-
-    private void countFlow(final int backendId, final int delta)
+    void countFlow(final int backendId, final int delta)
     {
         if (backendId >= 0 && backendId < COUNTED_BACKEND_IDS)
         {
@@ -951,31 +564,4 @@ public final class FlowTable implements AutoCloseable
         return (int)hash & bucketMask;
     }
 
-    private long slotOffset(final int handle)
-    {
-        Objects.checkIndex(handle, capacity);
-        return (long)(handle >>> WAY_SHIFT) * BUCKET_LENGTH + HEADER_LENGTH + (long)(handle & WAY_MASK) * SLOT_LENGTH;
-    }
-
-    private long tagOffset(final int handle)
-    {
-        Objects.checkIndex(handle, capacity);
-        return (long)(handle >>> WAY_SHIFT) * BUCKET_LENGTH + TAG_OFFSET + (handle & WAY_MASK) * Integer.BYTES;
-    }
-
-    private static int tagOf(final long hash)
-    {
-        return (int)(hash >>> 32) | 1;
-    }
-
-    private static int tickOf(final long nowNs)
-    {
-        return (int)(nowNs >> TICK_SHIFT);
-    }
-
-    private static long tupleWord(final FlowKey key)
-    {
-        return ((long)key.srcPort() << 48) | ((long)key.dstPort() << 32) | ((long)key.protocol() << 8) |
-            (key.isIpv6() ? IPV6_FAMILY : 0L);
-    }
 }

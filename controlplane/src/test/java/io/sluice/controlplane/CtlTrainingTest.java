@@ -1,4 +1,4 @@
-package io.sluice.controlplane.ctl;
+package io.sluice.controlplane;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,8 +1,7 @@
-package io.sluice.controlplane.metrics;
+package io.sluice.controlplane.model;
 
 import java.util.Locale;
 
-import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.dataplane.service.IpAddress;
 
 /**

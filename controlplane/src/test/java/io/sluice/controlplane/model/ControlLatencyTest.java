@@ -1,4 +1,4 @@
-package io.sluice.controlplane.metrics;
+package io.sluice.controlplane.model;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.sluice.controlplane;
+package io.sluice.controlplane.text;
 
 import org.junit.jupiter.api.Test;
 

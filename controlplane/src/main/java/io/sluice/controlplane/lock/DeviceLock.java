@@ -1,4 +1,4 @@
-package io.sluice.controlplane;
+package io.sluice.controlplane.lock;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

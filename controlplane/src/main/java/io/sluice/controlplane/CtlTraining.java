@@ -1,4 +1,4 @@
-package io.sluice.controlplane.ctl;
+package io.sluice.controlplane;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,7 +17,6 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChanne
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.stub.StreamObserver;
 
-import io.sluice.controlplane.SluiceMain;
 import io.sluice.controlplane.api.v1.Backend;
 import io.sluice.controlplane.api.v1.BackendStats;
 import io.sluice.controlplane.api.v1.ForwardingMode;
