@@ -136,6 +136,32 @@ class FlowTrackerCommandsTest
         }
     }
 
+    /**
+     * A one-bucket table full of live local flows, idle for longer than the table's minimum eviction
+     * idle time but far from their timeout: an upsert must not evict one of them to make room.
+     */
+    @Test
+    void shouldNotEvictALiveLocalFlowWhenAnUpsertFindsItsBucketFull()
+    {
+        try (PipelineHarness harness = new PipelineHarness(services(), FlowTable.MIN_CAPACITY))
+        {
+            assertEquals(1, harness.flows().bucketCount());
+            final List<Event> local = startFlows(harness, FlowTable.SLOTS_PER_BUCKET);
+            assertEquals(FlowTable.SLOTS_PER_BUCKET, harness.flows().size());
+            harness.advance(harness.flows().minEvictionIdleNs() + TimeUnit.SECONDS.toNanos(1));
+            begin(harness);
+
+            harness.pipeline().flows().onUpsert(upsert(key(VIP, 45000, 80, TCP), VIP, BACKENDS[0], TCP_IDLE_NS));
+
+            assertEquals(0, harness.counters().get(WorkerCounter.FLOW_UPSERTS), "no room without evicting a live local flow");
+            assertEquals(1, harness.counters().get(WorkerCounter.FLOW_UPSERTS_REJECTED));
+            for (final Event event : local)
+            {
+                assertTrue(lookup(harness, event.record().key()).found(), "still live: " + event.record().key());
+            }
+        }
+    }
+
     @Test
     void shouldAnswerEveryLiveFlowAndTheEndOfTheTableWhenDumpedInOnePage()
     {

@@ -7,9 +7,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.ring.FlowEventRing;
 import io.sluice.dataplane.ring.FlowRecord;
+import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.ServiceSpec;
 import io.sluice.dataplane.stats.Verdict;
 import io.sluice.dataplane.stats.WorkerCounter;
 
@@ -192,6 +195,33 @@ class FlowTrackerTest
 
             forwardedTo(harness, tcpFrame(VIP, 40000, TCP_FIN));
             assertEquals(List.of(), events(harness));
+        }
+    }
+
+    /**
+     * A service whose TCP idle timeout is already below the closing timeout: its flows close all the
+     * same, once, and the event must not lengthen a peer's copy beyond the flow's own timeout.
+     */
+    @Test
+    void shouldEmitOneCloseWhenTheServicesIdleTimeoutIsBelowTheClosingTimeout()
+    {
+        final long shortNs = TimeUnit.SECONDS.toNanos(5);
+        final String vip = "192.0.2.63";
+        final ServiceSpec shortLived = new ServiceSpec(IpAddress.parse(vip), 80, TCP, ForwardingMode.IPIP,
+            List.of(new ServiceSpec.BackendSpec(IpAddress.parse(BACKENDS[0]), 1)), MaglevTable.DEFAULT_SIZE, shortNs, UDP_IDLE_NS);
+        try (PipelineHarness harness = new PipelineHarness(List.of(shortLived)))
+        {
+            forwardedTo(harness, tcpFrame(vip, 40000, TCP_SYN));
+            final List<Event> opened = events(harness);
+            assertEquals(1, opened.size(), opened::toString);
+            assertEquals(shortNs, opened.get(0).record().idleTimeoutNs());
+
+            forwardedTo(harness, tcpFrame(vip, 40000, TCP_FIN | TCP_ACK));
+            forwardedTo(harness, tcpFrame(vip, 40000, TCP_FIN | TCP_ACK));
+            final List<Event> closed = events(harness);
+            assertEquals(1, closed.size(), "exactly one CLOSE for the first FIN: " + closed);
+            assertEquals(FlowEventRing.CLOSE, closed.get(0).type());
+            assertTrue(closed.get(0).record().idleTimeoutNs() <= shortNs, closed::toString);
         }
     }
 
