@@ -119,6 +119,28 @@ class FlowTrackerCommandsTest
         }
     }
 
+    /**
+     * A flow first learnt from a peer that this LB then forwards traffic of (after a failover) is a
+     * live local flow: a later upsert must not move it to another backend mid-connection.
+     */
+    @Test
+    void shouldKeepTheBackendWhenAnUpsertFollowsLocalTrafficOnAReplicatedFlow()
+    {
+        try (PipelineHarness harness = new PipelineHarness(services()))
+        {
+            begin(harness);
+            harness.pipeline().flows().onUpsert(upsert(FLOW, VIP, BACKENDS[0], TCP_IDLE_NS));
+            harness.advance(1_000_000);
+            assertEquals(BACKENDS[0], forwardedTo(harness, tcpFrame(VIP, 40000, TCP_ACK)), "the failed-over flow, now local");
+            harness.advance(1_000_000);
+            begin(harness);
+
+            harness.pipeline().flows().onUpsert(upsert(FLOW, VIP, BACKENDS[1], TCP_IDLE_NS));
+            assertEquals(1, harness.counters().get(WorkerCounter.FLOW_UPSERTS_KEPT_LOCAL));
+            assertEquals(BACKENDS[0], forwardedTo(harness, tcpFrame(VIP, 40000, TCP_ACK)));
+        }
+    }
+
     @Test
     void shouldReplaceALocalFlowWhenItHasExpired()
     {
