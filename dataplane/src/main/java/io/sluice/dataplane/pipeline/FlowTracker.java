@@ -34,7 +34,10 @@ import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_UDP;
  */
 public final class FlowTracker
 {
-    /** {@link FlowTable#flags} bit of a flow that came from a peer: an upsert may replace it, never a local one. */
+    /**
+     * {@link FlowTable#flags} bit of a flow that came from a peer and has carried no local traffic
+     * since: an upsert may replace it, never a local one. Cleared by the flow's next local packet.
+     */
     static final int FLAG_REPLICATED = 1;
 
     private static final int FLOW_HITS = WorkerCounter.FLOW_HITS.ordinal();
@@ -122,6 +125,7 @@ public final class FlowTracker
         {
             return backendOfNewFlow(ctx, service, hash);
         }
+        table.flags(entry, table.flags(entry) & ~FLAG_REPLICATED);
         Backend backend = snapshot.backendById(table.backendId(entry));
         if (backend == null || backend.serviceIndex() != service.index() || backend.resetsFlows())
         {

@@ -21,7 +21,14 @@ final class TestPipelines
     /** A worker's pipeline over a flow table, with per-service counters in memory of their own. */
     static PacketPipeline of(final FlowTable flows, final NeighbourTable neighbours, final DataplaneCounters counters)
     {
-        return new PacketPipeline(new FlowTracker(flows, counters.values(), null, new FlowReplyRing(1 << 16)), neighbours,
+        return of(flows, neighbours, counters, new FlowReplyRing(1 << 16));
+    }
+
+    /** As {@link #of(FlowTable, NeighbourTable, DataplaneCounters)}, answering dumps and lookups on the given ring. */
+    static PacketPipeline of(
+        final FlowTable flows, final NeighbourTable neighbours, final DataplaneCounters counters, final FlowReplyRing replies)
+    {
+        return new PacketPipeline(new FlowTracker(flows, counters.values(), null, replies), neighbours,
             counters, new IcmpResponder(1000, 100), new TrafficStats(Arena.ofAuto().allocate(TrafficStats.REGION_LENGTH, 64)));
     }
 }
