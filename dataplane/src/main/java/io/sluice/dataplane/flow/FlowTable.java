@@ -222,7 +222,7 @@ public final class FlowTable extends FlowSlots
             return present;
         }
 
-        return insertAbsent(key, hash, backendId, idleTimeoutNs, nowNs);
+        return insertAbsent(key, hash, backendId, idleTimeoutNs, nowNs, true);
     }
 
     /**
@@ -248,13 +248,35 @@ public final class FlowTable extends FlowSlots
     {
         requireOpen();
         validateIdleTimeout(idleTimeoutNs);
-        return insertAbsent(key, hash, backendId, idleTimeoutNs, nowNs);
+        return insertAbsent(key, hash, backendId, idleTimeoutNs, nowNs, true);
+    }
+
+    /**
+     * {@link #insertAfterMiss} that never evicts a live flow: it takes a free or expired slot, or
+     * fails. For flows that must not displace what the table holds (a flow replicated from a peer
+     * must never push out one this worker is forwarding).
+     *
+     * @param key           the flow, absent from the table.
+     * @param hash          {@code key.hash()}.
+     * @param backendId     the backend the flow is pinned to.
+     * @param idleTimeoutNs how long the flow may stay idle, 1 to {@link #MAX_IDLE_TIMEOUT_NS}.
+     * @param nowNs         the caller's clock.
+     * @return the entry's handle, or {@link #MISS} when the bucket holds no free or expired slot.
+     * @throws IllegalArgumentException when the idle timeout is out of range.
+     */
+    public int insertWithoutEviction(
+        final FlowKey key, final long hash, final int backendId, final long idleTimeoutNs, final long nowNs)
+    {
+        requireOpen();
+        validateIdleTimeout(idleTimeoutNs);
+        return insertAbsent(key, hash, backendId, idleTimeoutNs, nowNs, false);
     }
 
     private int insertAbsent(
-        final FlowKey key, final long hash, final int backendId, final long idleTimeoutNs, final long nowNs)
+        final FlowKey key, final long hash, final int backendId, final long idleTimeoutNs, final long nowNs,
+        final boolean mayEvict)
     {
-        final int handle = claimSlot(bucketOf(hash), nowNs);
+        final int handle = claimSlot(bucketOf(hash), nowNs, mayEvict);
         if (handle == MISS)
         {
             insertFailures++;
@@ -443,7 +465,7 @@ public final class FlowTable extends FlowSlots
             ALL.get(LONG, base + slot + DST_HI_OFFSET) == key.dstHi();
     }
 
-    private int claimSlot(final int bucket, final long nowNs)
+    private int claimSlot(final int bucket, final long nowNs, final boolean mayEvict)
     {
         final int handle = freeOrExpiredWay(bucket, tickOf(nowNs));
         if (handle != MISS)
@@ -469,9 +491,13 @@ public final class FlowTable extends FlowSlots
         {
             expirations++;
         }
-        else
+        else if (mayEvict)
         {
             evictions++;
+        }
+        else
+        {
+            return MISS;
         }
         return victim;
     }

@@ -15,9 +15,10 @@ import io.sluice.dataplane.stats.WorkerCounter;
  * elsewhere.
  * <ul>
  *   <li>an upsert (a flow from a peer LB) is written unless the table holds the flow live from this
- *       LB's own traffic: a replicated entry never overrides a local one. The backend is named by
- *       address, never by a local id, and must belong to the named service here, else the flow is
- *       refused and counted;</li>
+ *       LB's own traffic: a replicated entry never overrides a local one, and never evicts one (it
+ *       takes a free or expired slot, or is refused). An earlier copy from a peer is replaced, but a
+ *       copy that has closed keeps its shorter timeout. The backend is named by address, never by a
+ *       local id, and must belong to the named service here, else the flow is refused and counted;</li>
  *   <li>a dump answers a slice of the table, by slot handle, on the reply ring, bounded per command so
  *       that one command never holds the worker for long;</li>
  *   <li>a lookup answers one flow.</li>
@@ -66,12 +67,13 @@ final class FlowCommands
                 return;
             }
             table.backendId(entry, backend.id());
-            table.idleTimeoutNs(entry, timeoutNs);
+            final boolean closed = (table.flags(entry) & FlowTracker.FLAG_CLOSED) != 0;
+            table.idleTimeoutNs(entry, closed ? Math.min(timeoutNs, table.idleTimeoutNs(entry)) : timeoutNs);
             table.touch(entry, nowNs);
             counters[WorkerCounter.FLOW_UPSERTS.ordinal()]++;
             return;
         }
-        final int inserted = table.insertAfterMiss(key, hash, backend.id(), timeoutNs, nowNs);
+        final int inserted = table.insertWithoutEviction(key, hash, backend.id(), timeoutNs, nowNs);
         if (inserted == FlowTable.MISS)
         {
             counters[WorkerCounter.FLOW_UPSERTS_REJECTED.ordinal()]++;

@@ -39,6 +39,8 @@ public final class FlowTracker
      * since: an upsert may replace it, never a local one. Cleared by the flow's next local packet.
      */
     static final int FLAG_REPLICATED = 1;
+    /** {@link FlowTable#flags} bit of a TCP flow that has seen FIN or RST: closed once, its timeout the closing one at most. */
+    static final int FLAG_CLOSED = 2;
 
     private static final int FLOW_HITS = WorkerCounter.FLOW_HITS.ordinal();
     private static final int FIN_OR_RST = TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST;
@@ -125,7 +127,11 @@ public final class FlowTracker
         {
             return backendOfNewFlow(ctx, service, hash);
         }
-        table.flags(entry, table.flags(entry) & ~FLAG_REPLICATED);
+        final int flags = table.flags(entry);
+        if ((flags & FLAG_REPLICATED) != 0)
+        {
+            table.flags(entry, flags & ~FLAG_REPLICATED);
+        }
         Backend backend = snapshot.backendById(table.backendId(entry));
         if (backend == null || backend.serviceIndex() != service.index() || backend.resetsFlows())
         {
@@ -190,18 +196,24 @@ public final class FlowTracker
         return backend;
     }
 
-    /** A TCP flow that saw FIN or RST: its timeout drops to the closing timeout, once. */
+    /**
+     * A TCP flow that saw FIN or RST: marked closed, once, its timeout lowered to the closing
+     * timeout (never raised: a service may idle its flows out sooner), and one CLOSE event with it.
+     */
     private void close(final int entry, final Service service, final Backend backend)
     {
-        final long closingNs = snapshot.settings().tcpClosingTimeoutNs();
-        if (table.idleTimeoutNs(entry) > closingNs)
+        final int flags = table.flags(entry);
+        if ((flags & FLAG_CLOSED) != 0)
         {
-            table.idleTimeoutNs(entry, closingNs);
-            if (events != null)
-            {
-                table.readKey(entry, record.key());
-                emit(FlowEventRing.CLOSE, record.key(), service, backend, closingNs);
-            }
+            return;
+        }
+        table.flags(entry, flags | FLAG_CLOSED);
+        final long timeoutNs = Math.min(table.idleTimeoutNs(entry), snapshot.settings().tcpClosingTimeoutNs());
+        table.idleTimeoutNs(entry, timeoutNs);
+        if (events != null)
+        {
+            table.readKey(entry, record.key());
+            emit(FlowEventRing.CLOSE, record.key(), service, backend, timeoutNs);
         }
     }
 
