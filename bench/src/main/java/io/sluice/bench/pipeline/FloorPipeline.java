@@ -22,8 +22,9 @@ import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_LENGTH;
 /**
  * The floor the pipeline benchmarks are measured against: the least work that forwarding the
  * benchmarks' packets takes, written as tightly as Java over {@code MemorySegment} allows, for the
- * one configuration of {@link IpipPipelineFixture} and nothing else. It is not part of Sluice and
- * nothing but {@link IpipFloorBenchmark} and its test runs it.
+ * one configuration of {@link IpipPipelineFixture} and nothing else. It is the one deliberate copy
+ * of the packet path: not part of Sluice, and nothing but {@link IpipFloorBenchmark} and its test
+ * runs it; it is kept equal to the pipeline by {@code FloorPipelineTest}, which is its purpose.
  * <p>
  * For an IPv4 TCP packet to the fixture's VIP it does what {@code PacketPipeline} does and
  * nothing more: the header checks that decide whether the packet can be forwarded (destination

@@ -111,28 +111,6 @@ public final class FlowTable extends FlowSlots
     }
 
     /**
-     * Looks a flow up without changing anything, for a thread other than the table's writer (the
-     * control plane's "where does this flow go"): it neither frees an expired entry nor touches a
-     * live one. The writer may change the table meanwhile, so the answer is a diagnostic that can be
-     * stale by the time it is read; it never fails or reads outside the table while the table is open.
-     *
-     * @param key   the flow.
-     * @param hash  {@code key.hash()}.
-     * @param nowNs the clock to judge expiry by.
-     * @return the backend id the live flow is pinned to, or {@link #MISS}.
-     */
-    public int peekBackendId(final FlowKey key, final long hash, final long nowNs)
-    {
-        requireOpen();
-        final int handle = findOccupied(key, hash);
-        if (handle == MISS || isExpired(slotOffset(handle), nowNs))
-        {
-            return MISS;
-        }
-        return backendIdAt(handle);
-    }
-
-    /**
      * First half of a burst's prefetch: loads the header line of the flow's bucket (its tags and
      * expiry ticks), so that the cache misses of a burst's lookups overlap instead of following one
      * another. Java has no prefetch instruction; a plain load whose value the caller keeps (see

@@ -57,11 +57,12 @@ final class FlowCommands
         }
         final FlowTable table = tracker.table();
         final long nowNs = tracker.nowNs();
+        final long replicatedNs = nowNs | 1L;
         final long hash = key.hash();
         final int entry = table.find(key, hash, nowNs);
         if (entry != FlowTable.MISS)
         {
-            if ((table.flags(entry) & FlowTracker.FLAG_REPLICATED) == 0)
+            if (isLocal(table, entry))
             {
                 counters[WorkerCounter.FLOW_UPSERTS_KEPT_LOCAL.ordinal()]++;
                 return;
@@ -69,17 +70,16 @@ final class FlowCommands
             table.backendId(entry, backend.id());
             final boolean closed = (table.flags(entry) & FlowTracker.FLAG_CLOSED) != 0;
             table.idleTimeoutNs(entry, closed ? Math.min(timeoutNs, table.idleTimeoutNs(entry)) : timeoutNs);
-            table.touch(entry, nowNs);
+            table.touch(entry, replicatedNs);
             counters[WorkerCounter.FLOW_UPSERTS.ordinal()]++;
             return;
         }
-        final int inserted = table.insertWithoutEviction(key, hash, backend.id(), timeoutNs, nowNs);
+        final int inserted = table.insertWithoutEviction(key, hash, backend.id(), timeoutNs, replicatedNs);
         if (inserted == FlowTable.MISS)
         {
             counters[WorkerCounter.FLOW_UPSERTS_REJECTED.ordinal()]++;
             return;
         }
-        table.flags(inserted, FlowTracker.FLAG_REPLICATED);
         counters[WorkerCounter.FLOW_UPSERTS.ordinal()]++;
     }
 
@@ -130,6 +130,15 @@ final class FlowCommands
         table.readKey(handle, record.key());
         tracker.fill(record, record.key(), snapshot.serviceAt(backend.serviceIndex()), backend, table.idleTimeoutNs(handle));
         return true;
+    }
+
+    /**
+     * Whether this LB has forwarded a packet of the flow since a peer last wrote it: the worker's
+     * own writes carry an even time, a peer's an odd one (see {@code FlowTracker.begin}).
+     */
+    private static boolean isLocal(final FlowTable table, final int entry)
+    {
+        return (table.lastSeenNs(entry) & 1L) == 0;
     }
 
     private static Backend backendOf(final Service service, final long hi, final long lo)

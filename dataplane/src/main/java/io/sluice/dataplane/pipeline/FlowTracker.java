@@ -34,11 +34,6 @@ import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_UDP;
  */
 public final class FlowTracker
 {
-    /**
-     * {@link FlowTable#flags} bit of a flow that came from a peer and has carried no local traffic
-     * since: an upsert may replace it, never a local one. Cleared by the flow's next local packet.
-     */
-    static final int FLAG_REPLICATED = 1;
     /** {@link FlowTable#flags} bit of a TCP flow that has seen FIN or RST: closed once, its timeout the closing one at most. */
     static final int FLAG_CLOSED = 2;
 
@@ -54,6 +49,7 @@ public final class FlowTracker
     private final FlowCommands commands;
 
     private ServiceSnapshot snapshot;
+    private long clockNs;
     private long nowNs;
 
     /**
@@ -72,10 +68,18 @@ public final class FlowTracker
         this.hints = new BurstHints(table);
     }
 
+    /**
+     * Starts a duty cycle. The clock is made even (rounded up): every time this worker's own traffic writes into
+     * the table (an insert, a hit's touch) is even, and a flow from a peer is written with an odd
+     * one ({@link FlowCommands}), so an entry's last-seen time says, at no cost to the packet path,
+     * whether this LB has forwarded a packet of the flow since a peer sent it (1 ns of resolution
+     * is all it takes).
+     */
     void begin(final ServiceSnapshot snapshot, final long nowNs)
     {
         this.snapshot = snapshot;
-        this.nowNs = nowNs;
+        this.clockNs = nowNs;
+        this.nowNs = (nowNs + 1) & ~1L;
     }
 
     /**
@@ -91,6 +95,7 @@ public final class FlowTracker
     {
         final FlowKey key = ctx.key;
         final Service service = ctx.service;
+        ctx.newFlow = false;
         final long hash;
         final Backend backend;
         if (ctx.quoted)
@@ -126,11 +131,6 @@ public final class FlowTracker
         if (entry == FlowTable.MISS)
         {
             return backendOfNewFlow(ctx, service, hash);
-        }
-        final int flags = table.flags(entry);
-        if ((flags & FLAG_REPLICATED) != 0)
-        {
-            table.flags(entry, flags & ~FLAG_REPLICATED);
         }
         Backend backend = snapshot.backendById(table.backendId(entry));
         if (backend == null || backend.serviceIndex() != service.index() || backend.resetsFlows())
@@ -264,7 +264,7 @@ public final class FlowTracker
         into.serviceHi(service.vipHi()).serviceLo(service.vipLo()).servicePort(service.port())
             .serviceProtocol(service.protocol())
             .backendHi(backend.addressHi()).backendLo(backend.addressLo()).backendPort(service.port())
-            .idleTimeoutNs(timeoutNs).createdNs(nowNs).flags(0);
+            .idleTimeoutNs(timeoutNs).createdNs(clockNs).flags(0);
     }
 
     /**

@@ -92,6 +92,7 @@ final class PacketClassifier
                 if (service != null)
                 {
                     ctx.service = service;
+                    ctx.quoted = false;
                     return Verdict.CONTINUE;
                 }
             }

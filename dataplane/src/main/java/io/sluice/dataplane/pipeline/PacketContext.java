@@ -24,9 +24,6 @@ import io.sluice.dataplane.stats.Verdict;
  */
 final class PacketContext
 {
-    /** {@link #dropReason} before any drop. */
-    static final int NO_DROP = -1;
-
     final FlowKey key = new FlowKey();
 
     int frameLength;
@@ -61,18 +58,16 @@ final class PacketContext
     Backend backend;
     boolean newFlow;
 
-    int dropReason = NO_DROP;
+    int dropReason;
 
-    /** Starts a packet: forgets everything the last one left. */
+    /**
+     * Starts a packet. Only the length is set here: every other field is written by the stage that
+     * learns it before any later stage reads it (the parser clears {@code l4Valid}, the classifier
+     * {@code quoted}, the flow stage {@code newFlow}), which is cheaper than clearing all per packet.
+     */
     void reset(final int frameLength)
     {
         this.frameLength = frameLength;
-        service = null;
-        backend = null;
-        quoted = false;
-        newFlow = false;
-        l4Valid = false;
-        dropReason = NO_DROP;
     }
 
     /**

@@ -123,6 +123,7 @@ final class PacketParser
         ctx.dst4 = NetworkOrder.getI32(l3 + Ipv4Flyweight.DST_ADDRESS_OFFSET);
         ctx.l4 = l3 + headerLength;
         ctx.l4Length = totalLength - headerLength;
+        ctx.l4Valid = false;
         if (!ctx.fragment && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP))
         {
             ports(ctx, protocol);
@@ -151,6 +152,7 @@ final class PacketParser
         ctx.dstLo = ip.dstLo();
         ctx.l4 = ip.upperOffset();
         ctx.l4Length = ip.upperLength();
+        ctx.l4Valid = false;
         if (!ctx.fragment && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP))
         {
             ports(ctx, protocol);

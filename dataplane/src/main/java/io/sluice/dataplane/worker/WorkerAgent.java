@@ -233,6 +233,7 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
             {
                 counters.increment(WorkerCounter.WORK_CYCLES);
             }
+            counters.set(WorkerCounter.COMMANDS_MALFORMED, commands.malformed());
             counters.publish();
             lastPublishNs = nowNs;
         }
