@@ -35,12 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and its metrics on 127.0.0.1 of the LB's namespace; health checks leave through the LB host's
  * kernel interface {@code sl-lb-mgmt}.
  * <p>
- * {@code sluice ctl watch}, the reflection client and some {@code sluice ctl} calls run as
- * processes of their own in the LB's namespace ({@code java -jar sluice.jar ctl ...}: the jar, its
- * exit codes and its output as an operator sees them); the many calls of the RPC battery run
- * {@code sluice ctl}'s command line in the test's JVM against the same socket (a path, reachable
- * from any network namespace), which saves a JVM start per call and checks the same text and exit
- * codes.
+ * {@code sluice ctl watch} and some {@code sluice ctl} calls run as processes of their own in the
+ * LB's namespace ({@code java -jar sluice.jar ctl ...}: the jar, its exit codes and its output as
+ * an operator sees them); the many calls of the RPC battery and the reflection client run in the
+ * test's JVM against the same socket (a path, reachable from any network namespace), which saves a
+ * JVM start per call and checks the same text and exit codes.
  */
 @Tag("lab")
 @Tag("dpdk")
@@ -79,11 +78,11 @@ class LbControlSystemTest
     }
 
     @Test
-    void shouldListTheServicesOfTheApiWhenAGenericClientAsksThroughReflection()
+    void shouldListTheServicesOfTheApiWhenAGenericClientAsksThroughReflection() throws InterruptedException
     {
-        final String services = Commands.inNamespace(LabTopology.LB_NAMESPACE, javaCommand(ReflectionList.class.getName(), API));
+        final List<String> names = ReflectionList.list(API);
+        final String services = String.join("\n", names);
 
-        final List<String> names = services.lines().map(String::strip).filter(line -> !line.isEmpty()).sorted().toList();
         assertTrue(names.contains("sluice.v1.LoadBalancer"), services);
         assertTrue(names.contains("grpc.health.v1.Health"), services);
         assertTrue(names.contains("grpc.reflection.v1.ServerReflection"), services);
@@ -311,7 +310,7 @@ class LbControlSystemTest
     /** Runs {@code sluice ctl} as a process in the LB's namespace against the daemon's default socket; returns its output. */
     private static String ctlProcess(final String... arguments)
     {
-        final List<String> command = new ArrayList<>(List.of(javaCommand(null, null)));
+        final List<String> command = new ArrayList<>(List.of(javaCommand()));
         command.addAll(List.of("-jar", jar().toString(), "ctl"));
         command.addAll(List.of(arguments));
         return Commands.inNamespace(LabTopology.LB_NAMESPACE, command.toArray(new String[0]));
@@ -320,7 +319,7 @@ class LbControlSystemTest
     private static Process startWatch() throws IOException
     {
         final Path output = Files.createTempFile("sluice-watch", ".jsonl");
-        final List<String> command = new ArrayList<>(Commands.namespaced(LabTopology.LB_NAMESPACE, javaCommand(null, null)));
+        final List<String> command = new ArrayList<>(Commands.namespaced(LabTopology.LB_NAMESPACE, javaCommand()));
         command.addAll(List.of("-jar", jar().toString(), "ctl", "--json", "watch"));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         WATCH_OUTPUT.put(process, output);
@@ -362,19 +361,10 @@ class LbControlSystemTest
         return LabDaemon.jar(LB.lab());
     }
 
-    /**
-     * {@code java} of this JVM with the flags {@code ./sluice ctl} uses for a short call (C1 only,
-     * the serial collector, no perf data), optionally this JVM's class path, a main class and its
-     * argument.
-     */
-    private static String[] javaCommand(final String mainClass, final String argument)
+    /** {@code java} of this JVM with the flags {@code ./sluice ctl} uses for a short call (C1 only, the serial collector, no perf data). */
+    private static String[] javaCommand()
     {
-        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"));
-        if (mainClass != null)
-        {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, argument));
-        }
-        return command.toArray(new String[0]);
+        return new String[] {Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"};
     }
 }
