@@ -383,6 +383,9 @@ attach_decap() {
   say "up: attaching decap to tc ingress of $ns/$if (clsact qdisc, direct action)"
   in_ns "$ns" tc qdisc add dev "$if" clsact
   in_ns "$ns" tc filter add dev "$if" ingress bpf direct-action obj "$object" sec tc
+  # The counters map lives as long as the program is attached, the run directory no longer (down
+  # removes both): its id is noted once here, so that reading the counters is one bpftool call.
+  decap_map_id "$name" >"$RUN_DIR/decap-$name.map"
 }
 
 # Sets BACKEND_COMMAND to how a backend server is started: its class, compiled once with javac
@@ -511,8 +514,31 @@ backends() {
 # ---------------------------------------------------------------------------------------------
 # counters and status
 
-# tc ingress of the backend's interface -> program id -> its maps -> the one named decap_stats.
+# tc ingress of the backend's interface -> program id -> its maps -> the id of the one named
+# decap_stats; nothing when no program is attached.
+decap_map_id() {
+  local name=$1 ns if prog_id map_id
+  ns=$(backend_ns "$name"); if=$(backend_if "$name")
+  prog_id=$(in_ns "$ns" bpftool -j net show dev "$if" 2>/dev/null | jq -r '.[0].tc[]? | select(.kind == "clsact/ingress") | .id' | head -n 1)
+  [ -n "$prog_id" ] || return 0
+  map_id=$(bpftool -j prog show id "$prog_id" | jq -r '.map_ids[]' | while read -r id; do
+    bpftool -j map show id "$id" | jq -r 'select(.name == "decap_stats") | .id'
+  done | head -n 1)
+  [ -n "$map_id" ] || die "program $prog_id on $ns/$if has no decap_stats map"
+  echo "$map_id"
+}
+
+# The map id noted when up attached the program, else looked up now.
 decap_counters() {
+  local name=$1 map_id=''
+  [ ! -s "$RUN_DIR/decap-$name.map" ] || map_id=$(cat "$RUN_DIR/decap-$name.map")
+  [ -n "$map_id" ] || map_id=$(decap_map_id "$name")
+  [ -n "$map_id" ] || { echo "$name decap=not-attached"; return 0; }
+  bpftool -j map dump id "$map_id" | jq -r --arg name "$name" \
+    '.[0].formatted.value | $name + " " + (to_entries | map(.key + "=" + (.value | tostring)) | join(" "))'
+}
+
+counters() {
   local name=$1 ns if prog_id map_id
   ns=$(backend_ns "$name"); if=$(backend_if "$name")
   prog_id=$(in_ns "$ns" bpftool -j net show dev "$if" 2>/dev/null | jq -r '.[0].tc[]? | select(.kind == "clsact/ingress") | .id' | head -n 1)
