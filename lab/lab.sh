@@ -11,12 +11,17 @@
 #   lab/lab.sh counters [beN...]        decap counters, one line per backend: "be1 decapsulated=3 ipip=1 ..."
 #
 # Topology and addresses: lab/README.md. Environment: JAVA_HOME (a JDK 25; found under
-# /usr/lib/jvm when unset), SLUICE_LAB_LOCK (lock file, default /run/lock/sluice-lab.lock).
+# /usr/lib/jvm when unset), SLUICE_LAB_LOCK (lock file, default /run/lock/sluice-lab.lock),
+# SLUICE_LAB_CACHE (compiled decap objects and backend classes, by content hash; default
+# lab/target/lab-cache).
 set -Eeuo pipefail
 
 LAB_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RUN_DIR="$LAB_HOME/run"
 LOCK_FILE="${SLUICE_LAB_LOCK:-/run/lock/sluice-lab.lock}"
+# What up builds from sources (the decap objects, the backend server's class) is kept here under
+# a hash of its inputs, so an up after the first one compiles nothing; down leaves it.
+CACHE_DIR="${SLUICE_LAB_CACHE:-$LAB_HOME/target/lab-cache}"
 BACKEND_READY_TIMEOUT_S=60
 
 NS_CLIENT=sl-client
@@ -131,7 +136,7 @@ stop_backends() {
     pid_file="$RUN_DIR/$name.pid"
     [ -f "$pid_file" ] || continue
     pid=$(cat "$pid_file")
-    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "BackendServer.java --name $name"; then
+    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "BackendServer(\.java)? --name $name( |\$)"; then
       say "backends: stopping $name (pid $pid)"
       kill -TERM "$pid" 2>/dev/null || true
       pids+=("$pid")
@@ -346,20 +351,64 @@ ipv6_words() {
   done
 }
 
+# A hash of the given strings and files: the key of a cached build product.
+content_hash() {
+  local item
+  for item in "$@"; do
+    if [ -f "$item" ]; then cat "$item"; else printf '%s\n' "$item"; fi
+  done | sha256sum | cut -c1-32
+}
+
 # The program is compiled once per backend with its LAN addresses as constants, so it
-# decapsulates only what is addressed to that backend.
+# decapsulates only what is addressed to that backend. The object is cached under a hash of the
+# source, the compiler's version and the command line: it is compiled again only when one changes.
 attach_decap() {
-  local name=$1 ns if object
+  local name=$1 ns if object cached
   ns=$(backend_ns "$name"); if=$(backend_if "$name"); object="$RUN_DIR/decap-$name.o"
   ipv6_words "$(backend_ipv6 "$name")"
-  say "up: compiling bpf/decap.bpf.c for $name ($(backend_ipv4 "$name"), $(backend_ipv6 "$name")) with clang -O2 -target bpf"
-  clang -O2 -g -Wall -Werror -target bpf -I"/usr/include/$(uname -m)-linux-gnu" \
-    -DLAN_IPV4="$(ipv4_word "$(backend_ipv4 "$name")")" \
-    -DLAN_IPV6_0="${WORDS[0]}" -DLAN_IPV6_1="${WORDS[1]}" -DLAN_IPV6_2="${WORDS[2]}" -DLAN_IPV6_3="${WORDS[3]}" \
-    -c "$LAB_HOME/bpf/decap.bpf.c" -o "$object"
+  local compile=(clang -O2 -g -Wall -Werror -target bpf -I"/usr/include/$(uname -m)-linux-gnu"
+    -DLAN_IPV4="$(ipv4_word "$(backend_ipv4 "$name")")"
+    -DLAN_IPV6_0="${WORDS[0]}" -DLAN_IPV6_1="${WORDS[1]}" -DLAN_IPV6_2="${WORDS[2]}" -DLAN_IPV6_3="${WORDS[3]}"
+    -c "$LAB_HOME/bpf/decap.bpf.c")
+  cached="$CACHE_DIR/decap-$(content_hash "$LAB_HOME/bpf/decap.bpf.c" "$(clang --version | head -n 1)" "${compile[*]}").o"
+  if [ -f "$cached" ]; then
+    say "up: decap for $name ($(backend_ipv4 "$name"), $(backend_ipv6 "$name")): compiled before from the same source and flags, $cached"
+  else
+    say "up: compiling bpf/decap.bpf.c for $name ($(backend_ipv4 "$name"), $(backend_ipv6 "$name")) with clang -O2 -target bpf"
+    mkdir -p "$CACHE_DIR"
+    "${compile[@]}" -o "$cached.$$"
+    mv -f "$cached.$$" "$cached"
+  fi
+  cp "$cached" "$object"
   say "up: attaching decap to tc ingress of $ns/$if (clsact qdisc, direct action)"
   in_ns "$ns" tc qdisc add dev "$if" clsact
   in_ns "$ns" tc filter add dev "$if" ingress bpf direct-action obj "$object" sec tc
+  # The counters map lives as long as the program is attached, the run directory no longer (down
+  # removes both): its id is noted once here, so that reading the counters is one bpftool call.
+  decap_map_id "$name" >"$RUN_DIR/decap-$name.map"
+}
+
+# Sets BACKEND_COMMAND to how a backend server is started: its class, compiled once with javac
+# into the cache (a JVM then starts in a fraction of the source launcher's time, which compiles
+# the source on every start); the source launcher when there is no javac beside java.
+backend_command() {
+  local java=$1 javac classes
+  javac="$(dirname "$java")/javac"
+  BACKEND_COMMAND=("$java" -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
+  if [ ! -x "$javac" ]; then
+    BACKEND_COMMAND+=("$LAB_HOME/backend/BackendServer.java")
+    return 0
+  fi
+  classes="$CACHE_DIR/backend-$(content_hash "$LAB_HOME/backend/BackendServer.java" "$javac" "$(dirname "$(dirname "$java")")/release")"
+  if [ ! -f "$classes/BackendServer.class" ]; then
+    say "backends: compiling backend/BackendServer.java into $classes"
+    mkdir -p "$CACHE_DIR"
+    rm -rf "$classes.$$"
+    "$javac" -d "$classes.$$" "$LAB_HOME/backend/BackendServer.java"
+    rm -rf "$classes"
+    mv "$classes.$$" "$classes"
+  fi
+  BACKEND_COMMAND+=(-cp "$classes" BackendServer)
 }
 
 check_reachable() {
@@ -414,6 +463,7 @@ up() {
 start_backends() {
   local java name ns pid deadline answer
   java=$(find_java)
+  backend_command "$java"
   mkdir -p "$RUN_DIR"
   for name in "$@"; do
     ns=$(backend_ns "$name")
@@ -421,8 +471,7 @@ start_backends() {
     stop_backends "$name"
     say "backends: starting $name in $ns (HTTP on port 80, UDP echo on port 53; log $RUN_DIR/$name.log)"
     # setsid: the server outlives this script and the terminal; 9>&- drops the lab lock.
-    setsid ip netns exec "$ns" "$java" -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-      "$LAB_HOME/backend/BackendServer.java" --name "$name" \
+    setsid ip netns exec "$ns" "${BACKEND_COMMAND[@]}" --name "$name" \
       </dev/null >"$RUN_DIR/$name.log" 2>&1 9>&- &
     echo $! >"$RUN_DIR/$name.pid"
   done
@@ -465,8 +514,31 @@ backends() {
 # ---------------------------------------------------------------------------------------------
 # counters and status
 
-# tc ingress of the backend's interface -> program id -> its maps -> the one named decap_stats.
+# tc ingress of the backend's interface -> program id -> its maps -> the id of the one named
+# decap_stats; nothing when no program is attached.
+decap_map_id() {
+  local name=$1 ns if prog_id map_id
+  ns=$(backend_ns "$name"); if=$(backend_if "$name")
+  prog_id=$(in_ns "$ns" bpftool -j net show dev "$if" 2>/dev/null | jq -r '.[0].tc[]? | select(.kind == "clsact/ingress") | .id' | head -n 1)
+  [ -n "$prog_id" ] || return 0
+  map_id=$(bpftool -j prog show id "$prog_id" | jq -r '.map_ids[]' | while read -r id; do
+    bpftool -j map show id "$id" | jq -r 'select(.name == "decap_stats") | .id'
+  done | head -n 1)
+  [ -n "$map_id" ] || die "program $prog_id on $ns/$if has no decap_stats map"
+  echo "$map_id"
+}
+
+# The map id noted when up attached the program, else looked up now.
 decap_counters() {
+  local name=$1 map_id=''
+  [ ! -s "$RUN_DIR/decap-$name.map" ] || map_id=$(cat "$RUN_DIR/decap-$name.map")
+  [ -n "$map_id" ] || map_id=$(decap_map_id "$name")
+  [ -n "$map_id" ] || { echo "$name decap=not-attached"; return 0; }
+  bpftool -j map dump id "$map_id" | jq -r --arg name "$name" \
+    '.[0].formatted.value | $name + " " + (to_entries | map(.key + "=" + (.value | tostring)) | join(" "))'
+}
+
+counters() {
   local name=$1 ns if prog_id map_id
   ns=$(backend_ns "$name"); if=$(backend_if "$name")
   prog_id=$(in_ns "$ns" bpftool -j net show dev "$if" 2>/dev/null | jq -r '.[0].tc[]? | select(.kind == "clsact/ingress") | .id' | head -n 1)

@@ -77,6 +77,8 @@ class SluiceDaemonIT
     private static final long WAIT_NS = TimeUnit.SECONDS.toNanos(90);
     private static final List<String> JVM_FLAGS =
         List.of("--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED");
+    /** The flags ./sluice gives its short command-line calls (stat, ctl): C1 only, the serial collector, no perf data. */
+    private static final List<String> CLI_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
 
     @TempDir
     Path directory;
@@ -97,6 +99,11 @@ class SluiceDaemonIT
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        if (args.length > 0 && ("stat".equals(args[0]) || "ctl".equals(args[0])))
+        {
+            // As ./sluice runs its short command-line calls: C1 only, the serial collector, no perf data.
+            command.addAll(CLI_JVM_FLAGS);
+        }
         command.add("-jar");
         command.add(System.getProperty("sluice.jar", "target/sluice.jar"));
         command.addAll(Arrays.asList(args));

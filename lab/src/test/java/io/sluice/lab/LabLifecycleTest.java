@@ -17,6 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,8 +36,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * backend servers, any process left inside a lab namespace, the run directory), twice in a row
  * without complaint; and {@code lab.sh up} works after an earlier {@code up} was killed half-way,
  * whether it died while building the topology or while starting the backends.
+ * <p>
+ * It takes the lab down and up itself, so it runs first: the lab the other classes share
+ * ({@link SharedLab}) then comes up once, after it (in another order it would come up again after
+ * it, since {@code down} removes the shared lab's marker).
  */
 @Tag("lab")
+@Order(1)
 class LabLifecycleTest
 {
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);

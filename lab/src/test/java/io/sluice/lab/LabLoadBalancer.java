@@ -12,13 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * The lab with the Sluice daemon running in it, once per test class: registered as a static
- * {@code @RegisterExtension} field, it brings the lab up ({@code lab.sh up}, which first removes
- * whatever an earlier class left), starts the daemon with the class's configuration (written to
- * {@code lab/run/CLASS.yaml}, log in {@code lab/target/lab-daemon/CLASS.log}) and waits until a
- * request through every VIP of it is answered. After the class, whatever happened, it stops the
- * daemon with SIGTERM, checks the daemon exited with 0 and removed its stats file, and takes the
- * lab down ({@code lab.sh down}), so the next lab test class starts from nothing.
+ * The Sluice daemon running in the lab, once per test class: registered as a static
+ * {@code @RegisterExtension} field, it takes the lab every class shares ({@link SharedLab}: brought
+ * up once per run, every backend answering), starts the daemon with the class's configuration
+ * (written to {@code lab/run/CLASS.yaml}, log in {@code lab/target/lab-daemon/CLASS.log}) and waits
+ * until a request through every VIP of it is answered. After the class, whatever happened, it stops
+ * the daemon with SIGTERM and checks the daemon exited with 0 and removed its stats file; the lab
+ * stays up for the next class (only the daemon is the class's own).
  */
 final class LabLoadBalancer implements BeforeAllCallback, AfterAllCallback
 {
@@ -38,19 +38,17 @@ final class LabLoadBalancer implements BeforeAllCallback, AfterAllCallback
     }
 
     /**
-     * Brings the lab up and the daemon with it; on any failure takes both down again before
+     * Takes the shared lab and starts the daemon in it; on any failure stops the daemon again before
      * reporting it.
      */
     @Override
     public void beforeAll(final ExtensionContext context) throws Exception
     {
         final String name = context.getRequiredTestClass().getSimpleName();
-        final LabScript script = LabScript.locate();
-        final Path jar = LabDaemon.jar(script);
-        lab = script;
+        lab = SharedLab.acquire(context);
+        final Path jar = LabDaemon.jar(lab);
         try
         {
-            lab.up();
             daemon = LabDaemon.start(jar, base, lab.runDirectory().resolve(name + ".yaml"),
                 lab.script().getParent().resolve("target").resolve("lab-daemon").resolve(name + ".log"));
             for (final LbConfig.Service service : base.services())
@@ -72,7 +70,7 @@ final class LabLoadBalancer implements BeforeAllCallback, AfterAllCallback
         }
     }
 
-    /** Stops the daemon (SIGTERM, exit code 0, stats file removed) and takes the lab down, also after failures. */
+    /** Stops the daemon (SIGTERM, exit code 0, stats file removed), also after failures; the lab stays up. */
     @Override
     public void afterAll(final ExtensionContext context) throws Exception
     {
@@ -159,7 +157,6 @@ final class LabLoadBalancer implements BeforeAllCallback, AfterAllCallback
 
     private void tearDown() throws Exception
     {
-        Throwable failure = null;
         try
         {
             if (daemon != null)
@@ -169,39 +166,9 @@ final class LabLoadBalancer implements BeforeAllCallback, AfterAllCallback
                 assertFalse(base.statsFile().toFile().exists(), "the daemon removed its stats file " + base.statsFile());
             }
         }
-        catch (final Exception | AssertionError ex)
-        {
-            failure = ex;
-        }
         finally
         {
             daemon = null;
-            try
-            {
-                if (lab != null)
-                {
-                    lab.down();
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                if (failure == null)
-                {
-                    failure = ex;
-                }
-                else
-                {
-                    failure.addSuppressed(ex);
-                }
-            }
-        }
-        if (failure instanceof Exception exception)
-        {
-            throw exception;
-        }
-        if (failure instanceof Error error)
-        {
-            throw error;
         }
     }
 }

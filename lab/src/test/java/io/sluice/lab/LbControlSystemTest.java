@@ -1,6 +1,8 @@
 package io.sluice.lab;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import picocli.CommandLine;
+
+import io.sluice.controlplane.ctl.CtlCommand;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,10 +30,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The control plane of the real daemon in the lab, driven the way an operator drives it: the gRPC
  * API through {@code sluice ctl} and a generic reflection client, health checks against the lab's
- * real backend servers (stopped and started again), and the Prometheus endpoint. Everything runs
- * inside the LB's namespace; the daemon serves its API on its default root-only socket, which
- * {@code sluice ctl} finds without {@code --server}, and its metrics on 127.0.0.1; health checks
- * leave through the LB host's kernel interface {@code sl-lb-mgmt}.
+ * real backend servers (stopped and started again), and the Prometheus endpoint. The daemon serves
+ * its API on its default root-only socket, which {@code sluice ctl} finds without {@code --server},
+ * and its metrics on 127.0.0.1 of the LB's namespace; health checks leave through the LB host's
+ * kernel interface {@code sl-lb-mgmt}.
+ * <p>
+ * {@code sluice ctl watch} and some {@code sluice ctl} calls run as processes of their own in the
+ * LB's namespace ({@code java -jar sluice.jar ctl ...}: the jar, its exit codes and its output as
+ * an operator sees them); the many calls of the RPC battery and the reflection client run in the
+ * test's JVM against the same socket (a path, reachable from any network namespace), which saves a
+ * JVM start per call and checks the same text and exit codes.
  */
 @Tag("lab")
 @Tag("dpdk")
@@ -59,18 +71,18 @@ class LbControlSystemTest
     @BeforeEach
     void startFromTheBaseConfiguration() throws IOException
     {
-        LB.lab().startBackends(LabTopology.BACKENDS.toArray(new LabBackend[0]));
+        SharedLab.startStoppedBackends(LB.lab());
         LB.restoreBase();
         final Poll.Outcome<String> allUp = Poll.until(HEALTH_TIMEOUT, () -> ctl("list"), text -> !text.contains("down"));
         assertTrue(allUp.met(), "every backend up before the test: " + allUp.describe());
     }
 
     @Test
-    void shouldListTheServicesOfTheApiWhenAGenericClientAsksThroughReflection()
+    void shouldListTheServicesOfTheApiWhenAGenericClientAsksThroughReflection() throws InterruptedException
     {
-        final String services = Commands.inNamespace(LabTopology.LB_NAMESPACE, javaCommand(ReflectionList.class.getName(), API));
+        final List<String> names = ReflectionList.list(API);
+        final String services = String.join("\n", names);
 
-        final List<String> names = services.lines().map(String::strip).filter(line -> !line.isEmpty()).sorted().toList();
         assertTrue(names.contains("sluice.v1.LoadBalancer"), services);
         assertTrue(names.contains("grpc.health.v1.Health"), services);
         assertTrue(names.contains("grpc.reflection.v1.ServerReflection"), services);
@@ -194,7 +206,7 @@ class LbControlSystemTest
             assertContains(ctl("list", "-s", scratch), "192.0.2.12:80/tcp");
             assertContains(ctl("stats", "-s", scratch), "192.0.2.12:80/tcp");
             assertContains(ctl("lookup", "198.51.100.2:40000", scratch), "service      192.0.2.12:80/tcp");
-            assertContains(ctl("ha"), "standalone");
+            assertContains(ctlProcess("ha"), "standalone");
 
             final String running = ctl("get");
             assertContains(running, "192.0.2.12");
@@ -207,7 +219,7 @@ class LbControlSystemTest
             assertContains(ctl("apply", "-f", file.toString(), "--dry-run"), "dry run");
             assertEquals(running, ctl("get"), "a dry run changes nothing");
 
-            assertRefused("ALREADY_EXISTS", "add-service", SERVICE, "--mode", "dsr");
+            assertRefusedByProcess("ALREADY_EXISTS", "add-service", SERVICE, "--mode", "dsr");
             assertRefused("NOT_FOUND", "update-service", "192.0.2.99:80", "--quorum", "2");
             assertRefused("NOT_FOUND", "remove-service", "192.0.2.99:80");
             assertRefused("NOT_FOUND", "add-backend", "192.0.2.99:80", BE1.ipv4());
@@ -253,6 +265,20 @@ class LbControlSystemTest
         }
     }
 
+    private static void assertRefusedByProcess(final String status, final String... arguments)
+    {
+        try
+        {
+            final String output = ctlProcess(arguments);
+            throw new AssertionError("sluice ctl " + String.join(" ", arguments) + " was not refused: " + output);
+        }
+        catch (final IllegalStateException ex)
+        {
+            assertContains(ex.getMessage(), "exited with 1");
+            assertContains(ex.getMessage(), "sluice ctl: " + status + ":");
+        }
+    }
+
     /** {@link #CONNECTIONS} new connections to the VIP: answers per backend name. */
     private static Map<String, Integer> spread() throws Exception
     {
@@ -260,10 +286,31 @@ class LbControlSystemTest
         return new HashMap<>(batch.perBackend());
     }
 
-    /** Runs {@code sluice ctl} in the LB's namespace against the daemon's default socket; returns its output. */
+    /**
+     * Runs {@code sluice ctl}'s command line in this JVM against the daemon's default socket, with no
+     * environment variables; returns its output.
+     *
+     * @throws IllegalStateException when it exits with another code than 0, quoting the code and its output.
+     */
     private static String ctl(final String... arguments)
     {
-        final List<String> command = new ArrayList<>(List.of(javaCommand(null, null)));
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine command = CtlCommand.commandLine(new CtlCommand(variable -> null));
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        final int exit = command.execute(arguments);
+        if (exit != 0)
+        {
+            throw new IllegalStateException("sluice ctl " + String.join(" ", arguments) + " exited with " + exit + ":\n" + out + err);
+        }
+        return out.toString();
+    }
+
+    /** Runs {@code sluice ctl} as a process in the LB's namespace against the daemon's default socket; returns its output. */
+    private static String ctlProcess(final String... arguments)
+    {
+        final List<String> command = new ArrayList<>(List.of(javaCommand()));
         command.addAll(List.of("-jar", jar().toString(), "ctl"));
         command.addAll(List.of(arguments));
         return Commands.inNamespace(LabTopology.LB_NAMESPACE, command.toArray(new String[0]));
@@ -272,7 +319,7 @@ class LbControlSystemTest
     private static Process startWatch() throws IOException
     {
         final Path output = Files.createTempFile("sluice-watch", ".jsonl");
-        final List<String> command = new ArrayList<>(Commands.namespaced(LabTopology.LB_NAMESPACE, javaCommand(null, null)));
+        final List<String> command = new ArrayList<>(Commands.namespaced(LabTopology.LB_NAMESPACE, javaCommand()));
         command.addAll(List.of("-jar", jar().toString(), "ctl", "--json", "watch"));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         WATCH_OUTPUT.put(process, output);
@@ -314,14 +361,10 @@ class LbControlSystemTest
         return LabDaemon.jar(LB.lab());
     }
 
-    /** {@code java} of this JVM with this JVM's class path, optionally a main class and its argument. */
-    private static String[] javaCommand(final String mainClass, final String argument)
+    /** {@code java} of this JVM with the flags {@code ./sluice ctl} uses for a short call (C1 only, the serial collector, no perf data). */
+    private static String[] javaCommand()
     {
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        if (mainClass == null)
-        {
-            return new String[] {java};
-        }
-        return new String[] {java, "-cp", System.getProperty("java.class.path"), mainClass, argument};
+        return new String[] {Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"};
     }
 }

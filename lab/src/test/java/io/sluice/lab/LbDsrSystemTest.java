@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Direct server return through the real daemon in the lab: the IPv4 VIP 192.0.2.10 with weights
- * 3:1:2 (be1 heaviest, so a bug that ignores the order of the backends shows) under every test of
- * {@link LbSystemTestBase}, and the IPv6 VIP 2001:db8:100::10 (weights 1:1:1) end to end.
+ * 3:1:2 (be1 heaviest, so a bug that ignores the order of the backends shows) under the smoke tests
+ * of {@link LbSmokeTestBase}, and the IPv6 VIP 2001:db8:100::10 (weights 1:1:1) end to end. The
+ * full battery runs for IPIP ({@link LbIpipSystemTest}).
  */
-class LbDsrSystemTest extends LbSystemTestBase
+class LbDsrSystemTest extends LbSmokeTestBase
 {
     private static final LbConfig.Service DSR_IPV4 = LbConfig.Service.of("192.0.2.10", "dsr", 3, 1, 2);
     private static final LbConfig.Service DSR_IPV6 = LbConfig.Service.of("2001:db8:100::10", "dsr", 1, 1, 1);

@@ -1,5 +1,7 @@
 package io.sluice.lab;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -13,56 +15,96 @@ import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 
 /**
- * A generic gRPC client, run inside the LB's namespace by {@link LbControlSystemTest}: asks a
- * server through the standard reflection service (grpc.reflection.v1) which services it offers and
- * prints one name per line, as {@code grpcurl HOST:PORT list} would. It knows nothing of Sluice's
- * API: what it prints comes from the server.
+ * A generic gRPC client, used by {@link LbControlSystemTest}: asks a server through the standard
+ * reflection service (grpc.reflection.v1) which services it offers, as {@code grpcurl HOST:PORT
+ * list} would. It knows nothing of Sluice's API: what it returns comes from the server. Also a
+ * program that prints one name per line.
  */
 public final class ReflectionList
 {
+    private static final long ANSWER_TIMEOUT_S = 20;
+
     private ReflectionList()
     {
     }
 
     /**
      * @param args the target of a plaintext gRPC server: {@code HOST:PORT} or {@code unix:///PATH} of a socket.
-     * @throws InterruptedException when interrupted while waiting for the answer.
      */
-    public static void main(final String[] args) throws InterruptedException
+    public static void main(final String[] args)
     {
-        final ManagedChannel channel = Grpc.newChannelBuilder(args[0], InsecureChannelCredentials.create()).build();
-        final CountDownLatch done = new CountDownLatch(1);
-        final int[] exit = {1};
-        final StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-            .serverReflectionInfo(new StreamObserver<>()
-            {
-                @Override
-                public void onNext(final ServerReflectionResponse response)
+        try
+        {
+            list(args[0]).forEach(System.out::println);
+            System.exit(0);
+        }
+        catch (final Exception ex)
+        {
+            System.err.println("reflection failed: " + ex);
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Asks a server for the services it offers.
+     *
+     * @param target the target of a plaintext gRPC server: {@code HOST:PORT} or {@code unix:///PATH} of a socket.
+     * @return the names of its services, in the order it gave them.
+     * @throws IllegalStateException when the server fails the call, gives no list or does not answer in time.
+     * @throws InterruptedException  when interrupted while waiting for the answer.
+     */
+    public static List<String> list(final String target) throws InterruptedException
+    {
+        final ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        try
+        {
+            final CountDownLatch done = new CountDownLatch(1);
+            final List<String> names = new ArrayList<>();
+            final Throwable[] failure = {null};
+            final StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+                .serverReflectionInfo(new StreamObserver<>()
                 {
-                    for (final ServiceResponse service : response.getListServicesResponse().getServiceList())
+                    @Override
+                    public void onNext(final ServerReflectionResponse response)
                     {
-                        System.out.println(service.getName());
+                        if (!response.hasListServicesResponse())
+                        {
+                            failure[0] = new IllegalStateException("no service list in the answer: " + response);
+                        }
+                        for (final ServiceResponse service : response.getListServicesResponse().getServiceList())
+                        {
+                            names.add(service.getName());
+                        }
                     }
-                    exit[0] = response.hasListServicesResponse() ? 0 : 1;
-                }
 
-                @Override
-                public void onError(final Throwable error)
-                {
-                    System.err.println("reflection failed: " + error);
-                    done.countDown();
-                }
+                    @Override
+                    public void onError(final Throwable error)
+                    {
+                        failure[0] = error;
+                        done.countDown();
+                    }
 
-                @Override
-                public void onCompleted()
-                {
-                    done.countDown();
-                }
-            });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-        requests.onCompleted();
-        final boolean answered = done.await(20, TimeUnit.SECONDS);
-        channel.shutdownNow();
-        System.exit(answered ? exit[0] : 2);
+                    @Override
+                    public void onCompleted()
+                    {
+                        done.countDown();
+                    }
+                });
+            requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+            requests.onCompleted();
+            if (!done.await(ANSWER_TIMEOUT_S, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("no answer from " + target + " within " + ANSWER_TIMEOUT_S + " s");
+            }
+            if (failure[0] != null)
+            {
+                throw new IllegalStateException("reflection through " + target + " failed: " + failure[0], failure[0]);
+            }
+            return List.copyOf(names);
+        }
+        finally
+        {
+            channel.shutdownNow();
+        }
     }
 }
