@@ -246,7 +246,7 @@ public final class IpipPipelineFixture implements AutoCloseable
     {
         packet.wrap(MEMORY, buffersAddress + (long)index * BUFFER_LENGTH, BUFFER_LENGTH, HEADROOM, FRAME_LENGTH);
         final int verdict = processor.process(packet, burstPrefetch ? index : -1);
-        processor.settle(verdict, processor.dropReason());
+        processor.settle(verdict);
         return verdict;
     }
 
@@ -258,7 +258,7 @@ public final class IpipPipelineFixture implements AutoCloseable
     public int process()
     {
         final int verdict = processor.process(packet);
-        processor.settle(verdict, processor.dropReason());
+        processor.settle(verdict);
         return verdict;
     }
 

@@ -97,40 +97,28 @@ public final class FlowTracker
         final Service service = ctx.service;
         ctx.newFlow = false;
         final long hash;
-        final Backend backend;
         if (ctx.quoted)
         {
             hash = key.hash();
-            backend = backendOfQuotedFlow(key, service, hash);
+            return selected(ctx, hash, backendOfQuotedFlow(key, service, hash));
+        }
+        if (ctx.ipv6)
+        {
+            hash = key.setIpv6(ctx.srcHi, ctx.srcLo, ctx.dstHi, ctx.dstLo, ctx.srcPort, ctx.dstPort, ctx.protocol).hash();
         }
         else
         {
-            if (ctx.ipv6)
-            {
-                hash = key.setIpv6(ctx.srcHi, ctx.srcLo, ctx.dstHi, ctx.dstLo, ctx.srcPort, ctx.dstPort, ctx.protocol).hash();
-            }
-            else
-            {
-                key.setIpv4(ctx.src4, ctx.dst4, ctx.srcPort, ctx.dstPort, ctx.protocol);
-                hash = hints.hash(hintIndex, ctx.src4, ctx.dst4, (ctx.srcPort << 16) | ctx.dstPort, ctx.protocol);
-            }
-            backend = service.onePacketScheduling() ? scheduler.pick(service, key, hash) : backendOfFlow(ctx, service, hash);
+            key.setIpv4(ctx.src4, ctx.dst4, ctx.srcPort, ctx.dstPort, ctx.protocol);
+            hash = hints.hash(hintIndex, ctx.src4, ctx.dst4, (ctx.srcPort << 16) | ctx.dstPort, ctx.protocol);
         }
-        ctx.hash = hash;
-        if (backend == null)
+        if (service.onePacketScheduling())
         {
-            return ctx.drop(DropReason.NO_BACKEND);
+            return selected(ctx, hash, scheduler.pick(service, key, hash));
         }
-        ctx.backend = backend;
-        return Verdict.CONTINUE;
-    }
-
-    private Backend backendOfFlow(final PacketContext ctx, final Service service, final long hash)
-    {
-        final int entry = table.findAndTouch(ctx.key, hash, nowNs);
+        final int entry = table.findAndTouch(key, hash, nowNs);
         if (entry == FlowTable.MISS)
         {
-            return backendOfNewFlow(ctx, service, hash);
+            return selected(ctx, hash, backendOfNewFlow(ctx, service, hash));
         }
         Backend backend = snapshot.backendById(table.backendId(entry));
         if (backend == null || backend.serviceIndex() != service.index() || backend.resetsFlows())
@@ -138,7 +126,7 @@ public final class FlowTracker
             backend = repin(ctx, service, hash, entry);
             if (backend == null)
             {
-                return null;
+                return selected(ctx, hash, null);
             }
         }
         if ((ctx.tcpFlags & FIN_OR_RST) != 0)
@@ -146,7 +134,21 @@ public final class FlowTracker
             close(entry, service, backend);
         }
         counters[FLOW_HITS]++;
-        return backend;
+        ctx.hash = hash;
+        ctx.backend = backend;
+        return Verdict.CONTINUE;
+    }
+
+    /** Ends the flow stage with a backend, or with a {@link DropReason#NO_BACKEND} drop when there is none. */
+    private static int selected(final PacketContext ctx, final long hash, final Backend backend)
+    {
+        ctx.hash = hash;
+        if (backend == null)
+        {
+            return ctx.drop(DropReason.NO_BACKEND);
+        }
+        ctx.backend = backend;
+        return Verdict.CONTINUE;
     }
 
     /** A flow whose backend is gone, out of the service, or resetting its flows: pinned to the scheduler's pick. */
@@ -157,15 +159,16 @@ public final class FlowTracker
         {
             table.backendId(entry, backend.id());
             counters[WorkerCounter.FLOW_REHASHED.ordinal()]++;
-            emit(FlowEventRing.REPIN, ctx.key, service, backend, table.idleTimeoutNs(entry));
+            if (events != null)
+            {
+                emit(FlowEventRing.REPIN, ctx.key, service, backend, table.idleTimeoutNs(entry));
+            }
         }
         return backend;
     }
 
     /**
-     * The backend of a flow the table does not hold, which is then inserted: apart from {@link
-     * #backendOfFlow} so that the established flow's path, the common one, stays small enough for
-     * the compiler to inline whole.
+     * The backend of a flow the table does not hold, which is then inserted.
      */
     private Backend backendOfNewFlow(final PacketContext ctx, final Service service, final long hash)
     {
@@ -188,7 +191,10 @@ public final class FlowTracker
         }
         ctx.newFlow = true;
         counters[WorkerCounter.FLOW_NEW.ordinal()]++;
-        emit(FlowEventRing.NEW, key, service, backend, timeoutNs);
+        if (events != null)
+        {
+            emit(FlowEventRing.NEW, key, service, backend, timeoutNs);
+        }
         if ((ctx.tcpFlags & FIN_OR_RST) != 0)
         {
             close(inserted, service, backend);
@@ -238,16 +244,14 @@ public final class FlowTracker
     }
 
     /**
-     * Writes one flow event; a full ring, or none, costs nothing but the count of the loss.
+     * Writes one flow event to the ring (which the caller checked there is); a full ring costs
+     * nothing but the count of the loss. The callers test for the ring themselves, so that without
+     * one the packet path does not even make the call.
      *
      * @param key the flow (may be {@code record.key()} itself).
      */
     private void emit(final int type, final FlowKey key, final Service service, final Backend backend, final long timeoutNs)
     {
-        if (events == null)
-        {
-            return;
-        }
         fill(record, key, service, backend, timeoutNs);
         if (!events.offer(type, record))
         {

@@ -42,7 +42,8 @@ final class GueWriter
         {
             return ctx.drop(DropReason.NO_HEADROOM);
         }
-        final int tos = TunnelHeaders.decrementInnerTtl(outer + overhead, ctx.ipv6);
+        TunnelHeaders.decrementInnerTtl(ctx, outer + overhead);
+        final int tos = ctx.tos;
         final int outerLength = ctx.ipLength + overhead;
         TunnelHeaders.outerIp(outer, tos, outerLength, Ipv4Flyweight.PROTOCOL_UDP, backend, ctx.hash, snapshot);
 

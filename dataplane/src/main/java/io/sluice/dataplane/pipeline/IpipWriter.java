@@ -30,7 +30,8 @@ final class IpipWriter
         {
             return ctx.drop(DropReason.NO_HEADROOM);
         }
-        final int tos = TunnelHeaders.decrementInnerTtl(outer + overhead, ctx.ipv6);
+        TunnelHeaders.decrementInnerTtl(ctx, outer + overhead);
+        final int tos = ctx.tos;
         final int protocol = ctx.ipv6 ? Ipv4Flyweight.PROTOCOL_IPV6 : Ipv4Flyweight.PROTOCOL_IPIP;
         TunnelHeaders.outerIp(outer, tos, ctx.ipLength + overhead, protocol, backend, ctx.hash, snapshot);
         return Verdict.FORWARD;

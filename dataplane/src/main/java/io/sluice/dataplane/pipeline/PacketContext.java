@@ -11,7 +11,8 @@ import io.sluice.dataplane.stats.Verdict;
  * worker, reset for every packet, so that no stage passes facts to the next through fields of its
  * own or long parameter lists (Katran's {@code packet_description}).
  * <pre>
- *   parse     ─► frame, l2Length, etherType, groupMac, ipv6, l3, ipLength, protocol, ttl,
+ *   parse     ─► frame, l2Length, etherType, groupMac, ipv6, l3, ipLength, protocol, ttl, tos,
+ *                ttlWord (IPv4: TTL, protocol and checksum as read, for the TTL's rewrite),
  *                fragment, dontFragment, addresses, l4, l4Length, ports, tcpFlags, l4Valid
  *   classify  ─► service, quoted (an ICMP error routed by the flow it quotes), key
  *   flow      ─► hash, backend, newFlow
@@ -36,6 +37,8 @@ final class PacketContext
     int ipLength;
     int protocol;
     int ttl;
+    int tos;
+    int ttlWord;
     boolean fragment;
     boolean dontFragment;
     int src4;

@@ -63,7 +63,8 @@ final class PacketParser
             return ctx.drop(DropReason.NOT_FOR_US);
         }
         ctx.groupMac = group;
-        int etherType = getU16(start + EthernetFlyweight.ETHER_TYPE_OFFSET);
+        int etherType = length >= ETHERNET_LENGTH + 2 ?
+            (int)(NetworkOrder.getI64(start + 8) >>> 16) & 0xFFFF : getU16(start + EthernetFlyweight.ETHER_TYPE_OFFSET);
         int l2Length = ETHERNET_LENGTH;
         if (etherType == ETHER_TYPE_VLAN || etherType == ETHER_TYPE_QINQ)
         {
@@ -117,16 +118,29 @@ final class PacketParser
         ctx.ipLength = totalLength;
         ctx.protocol = protocol;
         ctx.ttl = (int)(w1 >>> 56);
+        ctx.ttlWord = (int)(w1 >>> 32);
+        ctx.tos = (int)(w0 >>> 48) & 0xFF;
         ctx.fragment = (fragmentWord & 0x3FFF) != 0;
         ctx.dontFragment = (fragmentWord & Ipv4Flyweight.FLAG_DONT_FRAGMENT) != 0;
         ctx.src4 = (int)w1;
-        ctx.dst4 = NetworkOrder.getI32(l3 + Ipv4Flyweight.DST_ADDRESS_OFFSET);
         ctx.l4 = l3 + headerLength;
         ctx.l4Length = totalLength - headerLength;
         ctx.l4Valid = false;
-        if (!ctx.fragment && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP))
+        final boolean withPorts = !ctx.fragment && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP);
+        if (headerLength == Ipv4Flyweight.MIN_HEADER_LENGTH && totalLength >= Ipv4Flyweight.MIN_HEADER_LENGTH + 4)
         {
-            ports(ctx, protocol);
+            final long w2 = NetworkOrder.getI64(l3 + Ipv4Flyweight.DST_ADDRESS_OFFSET);
+            ctx.dst4 = (int)(w2 >>> 32);
+            if (withPorts)
+            {
+                ports(ctx, protocol, (int)w2);
+            }
+            return Verdict.CONTINUE;
+        }
+        ctx.dst4 = NetworkOrder.getI32(l3 + Ipv4Flyweight.DST_ADDRESS_OFFSET);
+        if (withPorts && ctx.l4Length >= 4)
+        {
+            ports(ctx, protocol, NetworkOrder.getI32(ctx.l4));
         }
         return Verdict.CONTINUE;
     }
@@ -144,6 +158,7 @@ final class PacketParser
         ctx.ipLength = ip.totalLength();
         ctx.protocol = protocol;
         ctx.ttl = ip.hopLimit();
+        ctx.tos = ip.trafficClass();
         ctx.fragment = ip.isFragment();
         ctx.dontFragment = true;
         ctx.srcHi = ip.srcHi();
@@ -153,15 +168,20 @@ final class PacketParser
         ctx.l4 = ip.upperOffset();
         ctx.l4Length = ip.upperLength();
         ctx.l4Valid = false;
-        if (!ctx.fragment && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP))
+        if (!ctx.fragment && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP) && ctx.l4Length >= 4)
         {
-            ports(ctx, protocol);
+            ports(ctx, protocol, NetworkOrder.getI32(ctx.l4));
         }
         return Verdict.CONTINUE;
     }
 
-    /** The ports, and for TCP the flags, when the L4 header is whole: TCP's data offset or UDP's length within the payload. */
-    private static void ports(final PacketContext ctx, final int protocol)
+    /**
+     * The ports, and for TCP the flags, when the L4 header is whole: TCP's data offset or UDP's
+     * length within the payload.
+     *
+     * @param ports the L4 header's first four bytes (both ports), read by the caller.
+     */
+    private static void ports(final PacketContext ctx, final int protocol, final int ports)
     {
         final long l4 = ctx.l4;
         final int l4Length = ctx.l4Length;
@@ -172,9 +192,10 @@ final class PacketParser
             {
                 return;
             }
-            final int dataOffset = (NetworkOrder.getU8(l4 + 12) >>> 4) << 2;
+            final int offsetAndFlags = getU16(l4 + 12);
+            final int dataOffset = (offsetAndFlags >>> 12) << 2;
             valid = dataOffset >= 20 && dataOffset <= l4Length;
-            ctx.tcpFlags = NetworkOrder.getU8(l4 + 13);
+            ctx.tcpFlags = offsetAndFlags & 0xFF;
         }
         else
         {
@@ -186,7 +207,6 @@ final class PacketParser
             valid = udpLength >= 8 && udpLength <= l4Length;
             ctx.tcpFlags = 0;
         }
-        final int ports = NetworkOrder.getI32(l4);
         ctx.srcPort = ports >>> 16;
         ctx.dstPort = ports & 0xFFFF;
         ctx.l4Valid = valid;

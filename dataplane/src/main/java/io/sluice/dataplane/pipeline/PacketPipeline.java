@@ -23,8 +23,8 @@ import io.sluice.dataplane.stats.WorkerCounter;
  * Each stage returns {@link Verdict#CONTINUE} or the packet's verdict, and the first verdict ends
  * the packet (Katran's {@code process_packet}). A drop carries its {@link DropReason} in the
  * context. The packet's outcome (forwarded, replied, punted, dropped by reason) is counted once,
- * by {@link #settle} when the caller knows it: the worker after the NIC took the frame or the punt
- * ring did; so {@code rx = forwarded + replied + punted + drops} holds with nothing undone.
+ * by {@link #settle} when the caller knows it stands: the worker after the NIC took the frame or
+ * the punt ring did; so {@code rx = forwarded + replied + punted + drops} holds with nothing undone.
  * <p>
  * Pure Java over a {@link PacketBuffer}: the same on DPDK mbufs, in packet-fixture tests and in
  * benchmarks. No allocation, locks, exceptions or logging per packet. Single-threaded.
@@ -37,6 +37,7 @@ public final class PacketPipeline
     private static final int RX_PACKETS = WorkerCounter.RX_PACKETS.ordinal();
     private static final int RX_BYTES = WorkerCounter.RX_BYTES.ordinal();
     private static final int ICMP_TOO_BIG_SENT = WorkerCounter.ICMP_TOO_BIG_SENT.ordinal();
+    private static final int FORWARDED = WorkerCounter.FORWARDED.ordinal();
 
     private final PacketContext ctx = new PacketContext();
     private final PacketParser parser = new PacketParser();
@@ -153,15 +154,23 @@ public final class PacketPipeline
     }
 
     /**
-     * Counts a packet's outcome, once, when it is known: the verdict {@link #process} gave, unless
-     * delivering it failed, which the caller then settles as a drop for its own reason.
+     * Counts the outcome of the packet {@link #process} just gave a verdict for, once, when it is
+     * known to stand: the caller settles a delivery that failed (a full TX queue or punt ring) as a
+     * drop for its own reason instead ({@link DataplaneCounters#dropped}).
      *
-     * @param verdict    {@link Verdict#FORWARD}, {@link Verdict#REPLY}, {@link Verdict#PUNT} or {@link Verdict#DROP}.
-     * @param dropReason for a drop, its {@link DropReason} ordinal.
+     * @param verdict the verdict {@link #process} gave: forwarded, replied, punted, or dropped for
+     *                the reason it left in the context.
      */
-    public void settle(final int verdict, final int dropReason)
+    public void settle(final int verdict)
     {
-        counters.settle(verdict, dropReason);
+        if (verdict == Verdict.FORWARD)
+        {
+            counted[FORWARDED]++;
+        }
+        else
+        {
+            counters.settle(verdict, ctx.dropReason);
+        }
     }
 
     /** @return the {@link DropReason} ordinal of the last packet {@link #process} dropped (valid until the next). */

@@ -9,8 +9,6 @@ import io.sluice.dataplane.packet.PacketBuffer;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.ServiceSnapshot;
 
-import static io.sluice.dataplane.packet.NetworkOrder.getU16;
-import static io.sluice.dataplane.packet.NetworkOrder.getU8;
 import static io.sluice.dataplane.packet.NetworkOrder.putI32;
 import static io.sluice.dataplane.packet.NetworkOrder.putI64;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
@@ -27,8 +25,8 @@ import static io.sluice.dataplane.packet.NetworkOrder.putU8;
  * Outer source: one of the LB's tunnel sources, picked by flow hash so that a backend's RSS still
  * spreads flows over its queues; for IPv6 the flow label carries flow entropy too (RFC 6438). DSCP
  * and ECN are copied from the inner header (RFC 6040 normal mode); an outer IPv4 header sets DF with
- * ID 0 (RFC 6864). An untagged Ethernet header is written in three stores and an outer IPv4 header
- * in three; a tagged one is moved down with its tags.
+ * ID 0 (RFC 6864). An untagged Ethernet header is written in two overlapping stores and an outer
+ * IPv4 header in three; a tagged one is moved down with its tags.
  */
 final class TunnelHeaders
 {
@@ -62,8 +60,7 @@ final class TunnelHeaders
         if (l2Length == EthernetFlyweight.HEADER_LENGTH)
         {
             putI64(start, (nextHopMac << 16) | (portMac >>> 32));
-            putI32(start + 8, (int)portMac);
-            putU16(start + 12, etherType);
+            putI64(start + 6, (portMac << 16) | etherType);
         }
         else
         {
@@ -75,26 +72,22 @@ final class TunnelHeaders
     }
 
     /**
-     * Decrements the inner packet's TTL (its checksum updated, RFC 1624) or hop limit.
+     * Decrements the inner packet's TTL, its checksum updated (RFC 1624) from the TTL word the
+     * parser read, or its hop limit.
      *
+     * @param ctx   the packet: its family, and for IPv4 the word of TTL, protocol and checksum.
      * @param inner the inner IP header.
-     * @param ipv6  its family.
-     * @return its DSCP and ECN byte, for the outer header.
      */
-    static int decrementInnerTtl(final long inner, final boolean ipv6)
+    static void decrementInnerTtl(final PacketContext ctx, final long inner)
     {
-        if (ipv6)
+        if (ctx.ipv6)
         {
-            final long hopLimitAt = inner + Ipv6Flyweight.HOP_LIMIT_OFFSET;
-            putU8(hopLimitAt, getU8(hopLimitAt) - 1);
-            return (getU16(inner) >>> 4) & 0xFF;
+            putU8(inner + Ipv6Flyweight.HOP_LIMIT_OFFSET, ctx.ttl - 1);
+            return;
         }
-        final long ttlAt = inner + Ipv4Flyweight.TTL_OFFSET;
-        final int oldWord = getU16(ttlAt);
+        final int oldWord = ctx.ttlWord >>> 16;
         final int newWord = oldWord - 0x100;
-        final int checksum = Checksums.update16(getU16(inner + Ipv4Flyweight.CHECKSUM_OFFSET), oldWord, newWord);
-        putI32(ttlAt, (newWord << 16) | checksum);
-        return getU8(inner + Ipv4Flyweight.TOS_OFFSET);
+        putI32(inner + Ipv4Flyweight.TTL_OFFSET, (newWord << 16) | Checksums.update16(ctx.ttlWord & 0xFFFF, oldWord, newWord));
     }
 
     /**

@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -66,6 +68,16 @@ public final class Dataplane implements AutoCloseable
     private static final int COMMAND_RING_CAPACITY = 1 << 20;
     private static final int REPLY_RING_CAPACITY = 1 << 20;
     private static final long LOOKUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How {@link #apply} waits for the workers to confirm a generation (a worker publishes within a
+     * millisecond): a few spins, then yields, then parks of 1 to 100 µs, so that the waiting thread
+     * leaves the cores to the workers and the control thread, which a busy wait on a small host
+     * would take from them.
+     */
+    private static final int CONFIRM_SPINS = 100;
+    private static final int CONFIRM_YIELDS = 10;
+    private static final long CONFIRM_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(1);
+    private static final long CONFIRM_MAX_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final String[] PORT_COUNTERS = {"port rx-packets", "port tx-packets", "port rx-missed", "port rx-errors",
         "port tx-errors", "port rx-nombuf"};
     private static final long PORT_POLL_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
@@ -349,6 +361,8 @@ public final class Dataplane implements AutoCloseable
             return next.generation();
         }), "the change was not applied");
         final long deadlineNs = System.nanoTime() + APPLY_TIMEOUT_NS;
+        final IdleStrategy idle = new BackoffIdleStrategy(
+            CONFIRM_SPINS, CONFIRM_YIELDS, CONFIRM_MIN_PARK_NS, CONFIRM_MAX_PARK_NS);
         for (int i = 0; i < workerCounters.size(); i++)
         {
             while (workerCounters.get(i).readPublished(WorkerCounter.GENERATION) < applied)
@@ -357,7 +371,7 @@ public final class Dataplane implements AutoCloseable
                 {
                     throw new GenerationNotConfirmedException(applied, i, workerCounters.get(i).readPublished(WorkerCounter.GENERATION));
                 }
-                Thread.onSpinWait();
+                idle.idle();
             }
         }
         return applied;

@@ -347,7 +347,7 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
         }
         else
         {
-            pipeline.settle(verdict, pipeline.dropReason());
+            pipeline.settle(verdict);
         }
         free(address);
     }

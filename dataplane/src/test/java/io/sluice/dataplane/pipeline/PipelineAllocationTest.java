@@ -88,7 +88,7 @@ class PipelineAllocationTest
                     processor.prefetchFlowSlots(1);
                     verdict = processor.process(packet, 0);
                 }
-                processor.settle(verdict, processor.dropReason());
+                processor.settle(verdict);
                 verdicts += verdict != 0 ? 1 : 0;
             }
             processor.expireFlows(4);

@@ -180,7 +180,7 @@ public final class PipelineHarness implements AutoCloseable
         packet.wrap(buffer, 0, BUFFER_LENGTH, HEADROOM, frame.length);
         pipeline.begin(snapshot, Frames.macLong(LB_MAC), nowNs);
         final int verdict = pipeline.process(packet, hintIndex);
-        pipeline.settle(verdict, pipeline.dropReason());
+        pipeline.settle(verdict);
         final byte[] output = new byte[packet.dataLength()];
         MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, packet.dataOffset(), output, 0, output.length);
         return new Result(verdict, output);
