@@ -9,9 +9,9 @@ import java.util.List;
 import org.agrona.concurrent.status.CountersReader;
 
 import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.stats.TrafficStats;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 /**
  * What a running daemon's stats file says at one moment, read the way {@code sluice stat} reads

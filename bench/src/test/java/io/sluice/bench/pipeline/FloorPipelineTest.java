@@ -6,10 +6,10 @@ import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.sluice.dataplane.stats.Verdict;
-import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.stats.TrafficStats;
+import io.sluice.dataplane.stats.Verdict;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
 import static io.sluice.bench.pipeline.IpipPipelineFixture.START_NS;

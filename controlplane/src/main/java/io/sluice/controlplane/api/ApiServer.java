@@ -24,10 +24,10 @@ import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
-import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.api.v1.LoadBalancerGrpc;
 import io.sluice.controlplane.config.ApiSection;
 import io.sluice.controlplane.model.ControlModel;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.service.IpAddress;
 
 /**

@@ -5,7 +5,6 @@ import java.time.Instant;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 
-import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.api.v1.ApplyConfigResponse;
 import io.sluice.controlplane.api.v1.Backend;
 import io.sluice.controlplane.api.v1.ChangeKind;
@@ -39,6 +38,7 @@ import io.sluice.controlplane.model.ChangeResult;
 import io.sluice.controlplane.model.ControlEvent;
 import io.sluice.controlplane.model.FlowPrediction;
 import io.sluice.controlplane.model.ServiceView;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.service.IpAddress;
 
 /**

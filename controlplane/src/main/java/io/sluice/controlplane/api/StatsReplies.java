@@ -13,10 +13,10 @@ import io.sluice.controlplane.model.ControlModel;
 import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.controlplane.model.ServiceView;
 import io.sluice.controlplane.stat.StatsSample;
-import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 /**
  * The {@code GetStats} reply: the stats file's counters, matched to the model's services and

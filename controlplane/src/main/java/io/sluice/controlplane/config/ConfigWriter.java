@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.health.HealthCheckKind;
 import io.sluice.controlplane.health.HealthPolicy;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dpdk.MacAddress;

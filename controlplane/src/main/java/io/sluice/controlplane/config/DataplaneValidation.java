@@ -10,8 +10,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import io.sluice.dataplane.service.DataplaneSettings;
-import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 
 /**
  * The last step of loading: runs the dataplane's own validation on a configuration whose every

@@ -15,16 +15,16 @@ import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
-import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.model.BackendHealthSource;
 import io.sluice.controlplane.model.ControlLatency;
 import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.controlplane.stat.StatsSample;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.neighbour.NeighbourCounter;
-import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 /**
  * Turns a dataplane's stats file into Prometheus metrics on each scrape: it reads a

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.config.ApiSection;
 import io.sluice.controlplane.config.Durations;
 import io.sluice.controlplane.config.NetworkSection;
@@ -15,6 +14,7 @@ import io.sluice.controlplane.config.ServiceFlag;
 import io.sluice.controlplane.config.ServiceSection;
 import io.sluice.controlplane.config.SluiceConfig;
 import io.sluice.controlplane.config.TimeoutSection;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.service.IpAddress;
 
 /**

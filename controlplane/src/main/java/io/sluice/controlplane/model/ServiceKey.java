@@ -2,8 +2,8 @@ package io.sluice.controlplane.model;
 
 import java.util.Locale;
 
-import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.config.ServiceSection;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.TextExcerpt;
 

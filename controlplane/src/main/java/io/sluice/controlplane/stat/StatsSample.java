@@ -11,9 +11,9 @@ import org.agrona.concurrent.status.CountersReader;
 
 import io.sluice.dataplane.neighbour.NeighbourCounter;
 import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.stats.TrafficStats;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 /**
  * Everything a daemon's stats file says at one moment: per service, per backend, per worker,

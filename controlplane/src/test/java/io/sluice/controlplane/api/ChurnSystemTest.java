@@ -28,10 +28,10 @@ import io.sluice.controlplane.api.v1.SetHealthPolicyRequest;
 import io.sluice.controlplane.health.LocalTestAddresses;
 import io.sluice.controlplane.model.HealthSupervisor;
 import io.sluice.dataplane.neighbour.NeighbourTable;
-import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dpdk.PcapFile;
 
 import static io.sluice.dataplane.pipeline.Frames.ETHERTYPE_IPV4;

@@ -23,12 +23,12 @@ import io.sluice.controlplane.model.BackendHealthSource;
 import io.sluice.controlplane.model.ControlLatency;
 import io.sluice.controlplane.model.ServiceKey;
 import io.sluice.dataplane.neighbour.NeighbourCounter;
+import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.stats.WorkerCounter;
-import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.stats.TrafficStats;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

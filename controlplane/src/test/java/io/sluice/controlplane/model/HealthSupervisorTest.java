@@ -9,7 +9,6 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.ServiceSection;
 import io.sluice.controlplane.config.SluiceConfig;
@@ -17,6 +16,7 @@ import io.sluice.controlplane.health.HealthCheckKind;
 import io.sluice.controlplane.health.HealthChecker;
 import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.controlplane.health.HealthStatus;
+import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.service.IpAddress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

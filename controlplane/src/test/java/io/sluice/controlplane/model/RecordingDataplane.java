@@ -7,8 +7,8 @@ import io.sluice.controlplane.stat.StatsSample;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshot;
-import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 
 /**
  * A {@link DataplaneControl} without DPDK for the model's tests: builds real snapshots with the

@@ -7,14 +7,14 @@ import java.util.Map;
 import org.agrona.concurrent.status.CountersManager;
 import org.junit.jupiter.api.Test;
 
-import io.sluice.dataplane.stats.DataplaneCounters;
-import io.sluice.dataplane.neighbour.NeighbourCounter;
-import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.stats.WorkerCounter;
-import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.neighbour.NeighbourCounter;
+import io.sluice.dataplane.stats.DataplaneCounters;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.stats.TrafficStats;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

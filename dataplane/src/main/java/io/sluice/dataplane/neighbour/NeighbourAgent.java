@@ -15,9 +15,9 @@ import io.sluice.dataplane.packet.Checksums;
 import io.sluice.dataplane.packet.EthernetFlyweight;
 import io.sluice.dataplane.packet.Icmpv6Flyweight;
 import io.sluice.dataplane.packet.Ipv6Flyweight;
-import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.ring.FrameRing;
 import io.sluice.dataplane.ring.WorkerCommandRing;
+import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.SnapshotPublisher;
 
 import static io.sluice.dataplane.packet.NetworkOrder.putI32;

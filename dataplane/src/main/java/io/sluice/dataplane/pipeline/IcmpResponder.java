@@ -7,17 +7,17 @@ import io.sluice.dataplane.packet.EthernetFlyweight;
 import io.sluice.dataplane.packet.IcmpFlyweight;
 import io.sluice.dataplane.packet.Icmpv6Flyweight;
 import io.sluice.dataplane.packet.Ipv4Flyweight;
-import io.sluice.dataplane.packet.Memory;
 import io.sluice.dataplane.packet.Ipv6Flyweight;
+import io.sluice.dataplane.packet.Memory;
 import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
 
 import static io.sluice.dataplane.packet.NetworkOrder.getMac;
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putI32;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putU8;
-import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.stats.Verdict;
 
 /**
  * ICMP the load balancer originates, built in place in the received buffer: echo replies for VIPs

@@ -10,14 +10,14 @@ import io.sluice.dataplane.packet.Icmpv6Flyweight;
 import io.sluice.dataplane.packet.Ipv6Flyweight;
 import io.sluice.dataplane.packet.PacketBuffer;
 import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
 
 import static io.sluice.dataplane.packet.NetworkOrder.putI32;
 import static io.sluice.dataplane.packet.NetworkOrder.putI64;
 import static io.sluice.dataplane.packet.NetworkOrder.putMac;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putU8;
-import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.stats.Verdict;
 
 /**
  * Answers ARP requests (RFC 826) and neighbour solicitations (RFC 4861) for the LB's addresses and

@@ -15,14 +15,14 @@ import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.maglev.MaglevTableBuilder;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.AddressRules;
-import io.sluice.dataplane.service.ServiceSnapshot;
-import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.Backend;
-import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.DataplaneSettings;
-import io.sluice.dataplane.service.ServiceSpec;
-import io.sluice.dataplane.service.Scheduler;
+import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.Scheduler;
+import io.sluice.dataplane.service.Service;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.service.ServiceSpec;
 
 /**
  * Builds a {@link ServiceSnapshot} from service definitions: validates them, assigns stable

@@ -17,13 +17,13 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
+import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.neighbour.NeighbourAgent;
 import io.sluice.dataplane.neighbour.NeighbourCounters;
 import io.sluice.dataplane.neighbour.NeighbourEntry;
 import io.sluice.dataplane.neighbour.NeighbourPolicy;
 import io.sluice.dataplane.neighbour.NeighbourTable;
-import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.pipeline.FlowTracker;
 import io.sluice.dataplane.pipeline.IcmpResponder;
 import io.sluice.dataplane.pipeline.PacketPipeline;

@@ -11,15 +11,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.sluice.dataplane.pipeline.Frames;
-import io.sluice.dataplane.service.DataplaneSettings;
-import io.sluice.dataplane.service.IpAddress;
-import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.pipeline.Frames;
 import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.dataplane.ring.FrameRing;
 import io.sluice.dataplane.ring.WorkerCommandRing;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.SnapshotPublisher;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 
 import static io.sluice.dataplane.pipeline.Frames.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;

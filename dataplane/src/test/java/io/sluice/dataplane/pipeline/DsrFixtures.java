@@ -3,10 +3,11 @@ package io.sluice.dataplane.pipeline;
 import java.util.Arrays;
 import java.util.List;
 
-import static io.sluice.dataplane.pipeline.Frames.*;
-import static io.sluice.dataplane.pipeline.PipelineHarness.*;
 import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.stats.Verdict;
+
+import static io.sluice.dataplane.pipeline.Frames.*;
+import static io.sluice.dataplane.pipeline.PipelineHarness.*;
 
 /** DSR: only the MACs change; the IP packet reaches the backend untouched. */
 public final class DsrFixtures

@@ -3,10 +3,11 @@ package io.sluice.dataplane.pipeline;
 import java.util.Arrays;
 import java.util.List;
 
-import static io.sluice.dataplane.pipeline.Frames.*;
-import static io.sluice.dataplane.pipeline.PipelineHarness.*;
 import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.stats.Verdict;
+
+import static io.sluice.dataplane.pipeline.Frames.*;
+import static io.sluice.dataplane.pipeline.PipelineHarness.*;
 
 /** ICMP to VIPs: echo answered; errors routed to the backend of the flow they quote. */
 public final class IcmpFixtures

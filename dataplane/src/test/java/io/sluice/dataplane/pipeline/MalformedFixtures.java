@@ -3,9 +3,10 @@ package io.sluice.dataplane.pipeline;
 import java.util.Arrays;
 import java.util.List;
 
+import io.sluice.dataplane.stats.DropReason;
+
 import static io.sluice.dataplane.pipeline.Frames.*;
 import static io.sluice.dataplane.pipeline.PipelineHarness.*;
-import io.sluice.dataplane.stats.DropReason;
 
 /** Truncated, malformed and foreign frames: each one a counted drop (or a punt), never an exception. */
 public final class MalformedFixtures

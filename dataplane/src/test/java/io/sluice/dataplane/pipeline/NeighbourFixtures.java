@@ -2,10 +2,11 @@ package io.sluice.dataplane.pipeline;
 
 import java.util.List;
 
-import static io.sluice.dataplane.pipeline.Frames.*;
-import static io.sluice.dataplane.pipeline.PipelineHarness.*;
 import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.stats.Verdict;
+
+import static io.sluice.dataplane.pipeline.Frames.*;
+import static io.sluice.dataplane.pipeline.PipelineHarness.*;
 
 /** ARP and neighbour discovery: answers for our addresses and VIPs, learning material punted. */
 public final class NeighbourFixtures

@@ -8,8 +8,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.sluice.dataplane.stats.Verdict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Runs every packet-fixture table through the pipeline: verdict, drop reason and exact output bytes,

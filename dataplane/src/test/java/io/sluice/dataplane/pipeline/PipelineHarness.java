@@ -17,13 +17,13 @@ import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSnapshot;
-import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
+import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.stats.TrafficStats;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import io.sluice.dataplane.stats.WorkerCounter;
-import io.sluice.dataplane.stats.DataplaneCounters;
 
 /**
  * The pipeline with a fixed configuration, run on frames in an off-heap buffer with DPDK's

@@ -3,10 +3,13 @@ package io.sluice.dataplane.pipeline;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
+import org.junit.jupiter.api.Test;
+
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.packet.PacketBuffer;
-import org.junit.jupiter.api.Test;
+import io.sluice.dataplane.stats.Verdict;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 import static io.sluice.dataplane.pipeline.Frames.concat;
 import static io.sluice.dataplane.pipeline.Frames.ethernet;
@@ -25,11 +28,9 @@ import static io.sluice.dataplane.pipeline.PipelineHarness.VIP_IPIP;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import io.sluice.dataplane.stats.WorkerCounter;
-import io.sluice.dataplane.stats.Verdict;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The burst prefetch pass: its hint for a frame is the very hash the pipeline then computes for the

@@ -5,11 +5,12 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.sluice.dataplane.stats.Verdict;
+import io.sluice.dataplane.stats.WorkerCounter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import io.sluice.dataplane.stats.WorkerCounter;
-import io.sluice.dataplane.stats.Verdict;
 
 /**
  * Random and mutated frames: no exception escapes the pipeline, every frame gets a verdict, and the

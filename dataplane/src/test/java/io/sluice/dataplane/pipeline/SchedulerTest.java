@@ -14,6 +14,8 @@ import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.Scheduler;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.stats.Verdict;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 import static io.sluice.dataplane.pipeline.Frames.ethernet;
 import static io.sluice.dataplane.pipeline.Frames.ipv4;
@@ -27,8 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.sluice.dataplane.stats.WorkerCounter;
-import io.sluice.dataplane.stats.Verdict;
 
 /**
  * The schedulers of new flows, through the whole pipeline: a service at 192.0.2.50 with IPIP

@@ -5,11 +5,11 @@ import java.util.List;
 
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
 
 import static io.sluice.dataplane.pipeline.Frames.*;
 import static io.sluice.dataplane.pipeline.PipelineHarness.*;
-import io.sluice.dataplane.stats.DropReason;
-import io.sluice.dataplane.stats.Verdict;
 
 /**
  * IPIP (4in4, 6in6) and GUE tunnels: the expected outer headers are built independently here;

@@ -8,16 +8,16 @@ import org.junit.jupiter.api.Test;
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.maglev.MaglevTableBuilder;
 import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 
 class ServiceSnapshotTest
 {

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSpec;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.stats.TrafficStats;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dpdk.DpdkTestSupport;
 import io.sluice.dpdk.PcapFile;
 

@@ -18,15 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.neighbour.NeighbourTable;
-import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.pipeline.Frames;
 import io.sluice.dataplane.pipeline.IcmpResponder;
-import io.sluice.dataplane.stats.WorkerCounter;
+import io.sluice.dataplane.pipeline.PacketPipeline;
+import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
-import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.service.SnapshotPublisher;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
+import io.sluice.dataplane.stats.DataplaneCounters;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dpdk.DpdkTestSupport;
 import io.sluice.dpdk.Eal;
 import io.sluice.dpdk.MbufPool;
@@ -38,10 +42,6 @@ import static io.sluice.dataplane.pipeline.Frames.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.sluice.dataplane.ring.FrameRing;
-import io.sluice.dataplane.ring.WorkerCommandRing;
-import io.sluice.dataplane.pipeline.PacketPipeline;
-import io.sluice.dataplane.service.SnapshotPublisher;
 
 /**
  * The real forwarder (worker agent, DPDK net_pcap port, mbufs) on a pcap of thousands of generated

@@ -19,15 +19,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.neighbour.NeighbourAgent;
 import io.sluice.dataplane.neighbour.NeighbourTable;
-import io.sluice.dataplane.stats.DataplaneCounters;
-import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.pipeline.IcmpResponder;
-import io.sluice.dataplane.stats.WorkerCounter;
+import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
-import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.service.SnapshotPublisher;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
+import io.sluice.dataplane.stats.DataplaneCounters;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dpdk.DpdkTestSupport;
 import io.sluice.dpdk.MacAddress;
 import io.sluice.dpdk.MbufPool;
@@ -40,9 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.sluice.dataplane.ring.FrameRing;
-import io.sluice.dataplane.ring.WorkerCommandRing;
-import io.sluice.dataplane.service.SnapshotPublisher;
 
 /**
  * The real worker on DPDK's kernel-facing drivers, net_af_packet and net_af_xdp, bound to one end

@@ -12,14 +12,17 @@ import org.junit.jupiter.api.Test;
 
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.neighbour.NeighbourTable;
-import io.sluice.dataplane.stats.DataplaneCounters;
 import io.sluice.dataplane.pipeline.IcmpResponder;
-import io.sluice.dataplane.stats.WorkerCounter;
+import io.sluice.dataplane.ring.FrameRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
-import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.service.SnapshotPublisher;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
+import io.sluice.dataplane.stats.DataplaneCounters;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.support.SteadyStateAllocation;
 import io.sluice.dpdk.DpdkTestSupport;
 import io.sluice.dpdk.Eal;
@@ -31,9 +34,6 @@ import io.sluice.dpdk.PortConfig;
 import static io.sluice.dataplane.pipeline.Frames.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.sluice.dataplane.ring.FrameRing;
-import io.sluice.dataplane.ring.WorkerCommandRing;
-import io.sluice.dataplane.service.SnapshotPublisher;
 
 /**
  * The whole worker duty cycle allocates nothing per burst in the steady state: on a net_ring port
