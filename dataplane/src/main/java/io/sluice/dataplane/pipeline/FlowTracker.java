@@ -97,51 +97,45 @@ public final class FlowTracker
         final Service service = ctx.service;
         ctx.newFlow = false;
         final long hash;
+        Backend backend;
         if (ctx.quoted)
         {
             hash = key.hash();
-            return selected(ctx, hash, backendOfQuotedFlow(key, service, hash));
-        }
-        if (ctx.ipv6)
-        {
-            hash = key.setIpv6(ctx.srcHi, ctx.srcLo, ctx.dstHi, ctx.dstLo, ctx.srcPort, ctx.dstPort, ctx.protocol).hash();
+            backend = backendOfQuotedFlow(key, service, hash);
         }
         else
         {
-            key.setIpv4(ctx.src4, ctx.dst4, ctx.srcPort, ctx.dstPort, ctx.protocol);
-            hash = hints.hash(hintIndex, ctx.src4, ctx.dst4, (ctx.srcPort << 16) | ctx.dstPort, ctx.protocol);
-        }
-        if (service.onePacketScheduling())
-        {
-            return selected(ctx, hash, scheduler.pick(service, key, hash));
-        }
-        final int entry = table.findAndTouch(key, hash, nowNs);
-        if (entry == FlowTable.MISS)
-        {
-            return selected(ctx, hash, backendOfNewFlow(ctx, service, hash));
-        }
-        Backend backend = snapshot.backendById(table.backendId(entry));
-        if (backend == null || backend.serviceIndex() != service.index() || backend.resetsFlows())
-        {
-            backend = repin(ctx, service, hash, entry);
-            if (backend == null)
+            if (ctx.ipv6)
             {
-                return selected(ctx, hash, null);
+                hash = key.setIpv6(ctx.srcHi, ctx.srcLo, ctx.dstHi, ctx.dstLo, ctx.srcPort, ctx.dstPort, ctx.protocol).hash();
+            }
+            else
+            {
+                key.setIpv4(ctx.src4, ctx.dst4, ctx.srcPort, ctx.dstPort, ctx.protocol);
+                hash = hints.hash(hintIndex, ctx.src4, ctx.dst4, (ctx.srcPort << 16) | ctx.dstPort, ctx.protocol);
+            }
+            final int entry = service.onePacketScheduling() ? FlowTable.MISS : table.findAndTouch(key, hash, nowNs);
+            if (entry == FlowTable.MISS)
+            {
+                backend = service.onePacketScheduling() ? scheduler.pick(service, key, hash) : backendOfNewFlow(ctx, service, hash);
+            }
+            else
+            {
+                backend = snapshot.backendById(table.backendId(entry));
+                if (backend == null || backend.serviceIndex() != service.index() || backend.resetsFlows())
+                {
+                    backend = repin(ctx, service, hash, entry);
+                }
+                if (backend != null)
+                {
+                    if ((ctx.tcpFlags & FIN_OR_RST) != 0)
+                    {
+                        close(entry, service, backend);
+                    }
+                    counters[FLOW_HITS]++;
+                }
             }
         }
-        if ((ctx.tcpFlags & FIN_OR_RST) != 0)
-        {
-            close(entry, service, backend);
-        }
-        counters[FLOW_HITS]++;
-        ctx.hash = hash;
-        ctx.backend = backend;
-        return Verdict.CONTINUE;
-    }
-
-    /** Ends the flow stage with a backend, or with a {@link DropReason#NO_BACKEND} drop when there is none. */
-    private static int selected(final PacketContext ctx, final long hash, final Backend backend)
-    {
         ctx.hash = hash;
         if (backend == null)
         {
