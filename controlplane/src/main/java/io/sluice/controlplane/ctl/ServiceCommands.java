@@ -36,7 +36,7 @@ final class ServiceCommands
     static final class SettingsOptions
     {
         @Option(names = "--scheduler", paramLabel = "NAME", converter = CtlArguments.SchedulerConverter.class,
-            description = "maglev (default), weighted-maglev, source-hash, least-conn, weighted-round-robin, least-response-time")
+            description = "weighted-maglev (a new service's default), maglev, source-hash, least-conn, weighted-round-robin, least-response-time")
         private Scheduler scheduler;
 
         @Option(names = "--flag", paramLabel = "FLAG", converter = CtlArguments.FlagConverter.class,
