@@ -72,8 +72,10 @@ public final class FlowTracker
      * Starts a duty cycle. The clock is made even (rounded up): every time this worker's own traffic writes into
      * the table (an insert, a hit's touch) is even, and a flow from a peer is written with an odd
      * one ({@link FlowCommands}), so an entry's last-seen time says, at no cost to the packet path,
-     * whether this LB has forwarded a packet of the flow since a peer sent it (1 ns of resolution
-     * is all it takes).
+     * whether this LB has forwarded a packet of the flow since a peer sent it. It costs 1 ns of
+     * resolution: the table's times run up to 1 ns ahead of the raw clock (a peer's up to 2 ns),
+     * so a flow may expire up to 1 ns sooner or later than its timeout says; events carry the raw
+     * clock.
      */
     void begin(final ServiceSnapshot snapshot, final long nowNs)
     {

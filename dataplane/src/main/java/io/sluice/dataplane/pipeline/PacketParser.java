@@ -56,13 +56,6 @@ final class PacketParser
         {
             return ctx.drop(DropReason.MALFORMED_ETHERNET);
         }
-        final long dstMac = NetworkOrder.getI64(start) >>> 16;
-        final boolean group = EthernetFlyweight.isGroupMac(dstMac);
-        if (!group && dstMac != portMac)
-        {
-            return ctx.drop(DropReason.NOT_FOR_US);
-        }
-        ctx.groupMac = group;
         int etherType = length >= ETHERNET_LENGTH + 2 ?
             (int)(NetworkOrder.getI64(start + 8) >>> 16) & 0xFFFF : getU16(start + EthernetFlyweight.ETHER_TYPE_OFFSET);
         int l2Length = ETHERNET_LENGTH;
@@ -75,6 +68,13 @@ final class PacketParser
             etherType = ethernet.etherType();
             l2Length = ethernet.headerLength();
         }
+        final long dstMac = NetworkOrder.getI64(start) >>> 16;
+        final boolean group = EthernetFlyweight.isGroupMac(dstMac);
+        if (!group && dstMac != portMac)
+        {
+            return ctx.drop(DropReason.NOT_FOR_US);
+        }
+        ctx.groupMac = group;
         ctx.l2Length = l2Length;
         ctx.etherType = etherType;
         final long l3 = start + l2Length;

@@ -191,12 +191,14 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
         pipeline.begin(snapshot, portMac, nowNs);
         int work = commands.drain(this, COMMAND_LIMIT);
         final int received = port.rxBurst(queue, rxPointers, burstSize);
-        if (received > 0 && burstPrefetch)
-        {
-            prefetchFlows(received);
-        }
+        inFlightIndex = -1;
+        inFlight = false;
         try
         {
+            if (received > 0 && burstPrefetch)
+            {
+                prefetchFlows(received);
+            }
             for (int i = 0; i < received; i++)
             {
                 inFlightIndex = i;
