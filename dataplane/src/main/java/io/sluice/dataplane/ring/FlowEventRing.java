@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 
 import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RecordDescriptor;
@@ -19,7 +18,7 @@ import org.agrona.concurrent.ringbuffer.RecordDescriptor;
  * unknown type, the wrong length or an unknown record version: only possible when something other
  * than {@link #offer} wrote the ring's memory) is skipped and counted in {@link #malformed()}.
  */
-public final class FlowEventRing implements MessageHandler
+public final class FlowEventRing extends DrainedRing<FlowEventRing.FlowEventHandler>
 {
     /** Event type: a flow was inserted. */
     public static final int NEW = 1;
@@ -53,7 +52,6 @@ public final class FlowEventRing implements MessageHandler
     private final OneToOneRingBuffer ring;
     private final FlowRecord record = new FlowRecord();
     private volatile long malformed;
-    private FlowEventHandler handler;
 
     /**
      * A ring in memory of its own.
@@ -109,15 +107,7 @@ public final class FlowEventRing implements MessageHandler
      */
     public int drain(final FlowEventHandler eventHandler, final int limit)
     {
-        handler = eventHandler;
-        try
-        {
-            return ring.read(this, limit);
-        }
-        finally
-        {
-            handler = null;
-        }
+        return drain(ring, eventHandler, limit);
     }
 
     /**

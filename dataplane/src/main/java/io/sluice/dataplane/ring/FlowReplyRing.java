@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 
 import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RecordDescriptor;
@@ -35,7 +34,7 @@ import org.agrona.concurrent.ringbuffer.RecordDescriptor;
  * record does not fit it ends the page early with the handle of that record as the next handle.
  * Messages that do not decode are skipped and counted in {@link #malformed()}.
  */
-public final class FlowReplyRing implements MessageHandler
+public final class FlowReplyRing extends DrainedRing<FlowReplyRing.FlowReplyHandler>
 {
     /** Reply type: the answer to a lookup. */
     public static final int LOOKUP_REPLY = 1;
@@ -115,7 +114,6 @@ public final class FlowReplyRing implements MessageHandler
     private final OneToOneRingBuffer ring;
     private final FlowRecord record = new FlowRecord();
     private volatile long malformed;
-    private FlowReplyHandler handler;
 
     /**
      * A ring in memory of its own.
@@ -216,15 +214,7 @@ public final class FlowReplyRing implements MessageHandler
      */
     public int drain(final FlowReplyHandler replyHandler, final int limit)
     {
-        handler = replyHandler;
-        try
-        {
-            return ring.read(this, limit);
-        }
-        finally
-        {
-            handler = null;
-        }
+        return drain(ring, replyHandler, limit);
     }
 
     /**

@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -15,7 +14,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * {@link OneToOneRingBuffer} underneath; frames are copied in from any {@link MemorySegment}
  * (an mbuf) and handed out as a segment view, so neither side allocates.
  */
-public final class FrameRing implements MessageHandler
+public final class FrameRing extends DrainedRing<FrameRing.FrameHandler>
 {
     /** Message type of a frame. */
     public static final int FRAME_MESSAGE = 1;
@@ -37,7 +36,6 @@ public final class FrameRing implements MessageHandler
     private final OneToOneRingBuffer ring;
     private final MemorySegment memory;
     private final int maxFrameLength;
-    private FrameHandler handler;
 
     /**
      * @param capacity ring capacity in bytes, a power of two of at least 64 KiB.
@@ -82,15 +80,7 @@ public final class FrameRing implements MessageHandler
      */
     public int drain(final FrameHandler frameHandler, final int limit)
     {
-        handler = frameHandler;
-        try
-        {
-            return ring.read(this, limit);
-        }
-        finally
-        {
-            handler = null;
-        }
+        return drain(ring, frameHandler, limit);
     }
 
     /** {@inheritDoc} */

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
@@ -44,7 +43,7 @@ import io.sluice.dataplane.flow.FlowKey;
  * handle or no flows asked for, or a record or key that does not decode is skipped and counted in
  * {@link #malformed()}.
  */
-public final class WorkerCommandRing implements MessageHandler
+public final class WorkerCommandRing extends DrainedRing<WorkerCommandRing.WorkerCommandHandler>
 {
     /** Command type: inject a frame. */
     public static final int FRAME = 1;
@@ -125,7 +124,6 @@ public final class WorkerCommandRing implements MessageHandler
     private final FlowRecord record = new FlowRecord();
     private final FlowKey key = new FlowKey();
     private volatile long malformed;
-    private WorkerCommandHandler handler;
 
     /**
      * A ring in memory of its own.
@@ -259,15 +257,7 @@ public final class WorkerCommandRing implements MessageHandler
      */
     public int drain(final WorkerCommandHandler commandHandler, final int limit)
     {
-        handler = commandHandler;
-        try
-        {
-            return ring.read(this, limit);
-        }
-        finally
-        {
-            handler = null;
-        }
+        return drain(ring, commandHandler, limit);
     }
 
     /**
