@@ -116,25 +116,32 @@ public final class FlowTracker
                 key.setIpv4(ctx.src4, ctx.dst4, ctx.srcPort, ctx.dstPort, ctx.protocol);
                 hash = hints.hash(hintIndex, ctx.src4, ctx.dst4, (ctx.srcPort << 16) | ctx.dstPort, ctx.protocol);
             }
-            final int entry = service.onePacketScheduling() ? FlowTable.MISS : table.findAndTouch(key, hash, nowNs);
-            if (entry == FlowTable.MISS)
+            if (service.onePacketScheduling())
             {
-                backend = service.onePacketScheduling() ? scheduler.pick(service, key, hash) : backendOfNewFlow(ctx, service, hash);
+                backend = scheduler.pick(service, key, hash);
             }
             else
             {
-                backend = snapshot.backendById(table.backendId(entry));
-                if (backend == null || backend.serviceIndex() != service.index() || backend.resetsFlows())
+                final int entry = table.findAndTouch(key, hash, nowNs);
+                if (entry == FlowTable.MISS)
                 {
-                    backend = repin(ctx, service, hash, entry);
+                    backend = backendOfNewFlow(ctx, service, hash);
                 }
-                if (backend != null)
+                else
                 {
-                    if ((ctx.tcpFlags & FIN_OR_RST) != 0)
+                    backend = snapshot.backendById(table.backendId(entry));
+                    if (backend == null || backend.serviceIndex() != service.index() || backend.resetsFlows())
                     {
-                        close(entry, service, backend);
+                        backend = repin(ctx, service, hash, entry);
                     }
-                    counters[FLOW_HITS]++;
+                    if (backend != null)
+                    {
+                        if ((ctx.tcpFlags & FIN_OR_RST) != 0)
+                        {
+                            close(entry, service, backend);
+                        }
+                        counters[FLOW_HITS]++;
+                    }
                 }
             }
         }
