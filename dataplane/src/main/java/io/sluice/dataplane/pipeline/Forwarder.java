@@ -78,8 +78,8 @@ final class Forwarder
         return switch (mode)
         {
             case DSR -> dsr.write(packet, nextHopMac, portMac);
-            case IPIP -> ipip.write(ctx, packet, nextHopMac, portMac, snapshot);
-            case GUE -> gue.write(ctx, packet, nextHopMac, portMac, snapshot);
+            case IPIP -> ipip.write(ctx, packet, overhead, nextHopMac, portMac, snapshot);
+            case GUE -> gue.write(ctx, packet, overhead, nextHopMac, portMac, snapshot);
         };
     }
 

@@ -25,10 +25,11 @@ final class GueWriter
     /**
      * Encapsulates the packet in place.
      *
+     * @param overhead outer IP, UDP and GUE headers' length, as the forward stage computed it for the MTU check.
      * @return {@link Verdict#FORWARD}, or a {@link DropReason#NO_HEADROOM} drop.
      */
     int write(
-        final PacketContext ctx, final PacketBuffer packet, final long nextHopMac, final long portMac,
+        final PacketContext ctx, final PacketBuffer packet, final int overhead, final long nextHopMac, final long portMac,
         final ServiceSnapshot snapshot)
     {
         final Backend backend = ctx.backend;
@@ -36,7 +37,6 @@ final class GueWriter
         final boolean outerIpv6 = backend.isIpv6();
         final int ipLength = TunnelHeaders.outerIpLength(backend);
         final int variant = settings.gueVariant();
-        final int overhead = ipLength + UdpFlyweight.HEADER_LENGTH + (variant == 0 ? GueFlyweight.HEADER_LENGTH : 0);
         final long outer = TunnelHeaders.open(ctx, packet, overhead, outerIpv6, nextHopMac, portMac);
         if (outer == 0)
         {

@@ -17,14 +17,14 @@ final class IpipWriter
     /**
      * Encapsulates the packet in place.
      *
+     * @param overhead the outer header's length, as the forward stage computed it for the MTU check.
      * @return {@link Verdict#FORWARD}, or a {@link DropReason#NO_HEADROOM} drop.
      */
     int write(
-        final PacketContext ctx, final PacketBuffer packet, final long nextHopMac, final long portMac,
+        final PacketContext ctx, final PacketBuffer packet, final int overhead, final long nextHopMac, final long portMac,
         final ServiceSnapshot snapshot)
     {
         final Backend backend = ctx.backend;
-        final int overhead = TunnelHeaders.outerIpLength(backend);
         final long outer = TunnelHeaders.open(ctx, packet, overhead, backend.isIpv6(), nextHopMac, portMac);
         if (outer == 0)
         {

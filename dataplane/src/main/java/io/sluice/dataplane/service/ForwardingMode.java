@@ -1,5 +1,10 @@
 package io.sluice.dataplane.service;
 
+import io.sluice.dataplane.packet.GueFlyweight;
+import io.sluice.dataplane.packet.Ipv4Flyweight;
+import io.sluice.dataplane.packet.Ipv6Flyweight;
+import io.sluice.dataplane.packet.UdpFlyweight;
+
 /**
  * How packets of a service reach its backends.
  */
@@ -11,15 +16,6 @@ public enum ForwardingMode
     IPIP,
     /** Generic UDP Encapsulation to the configured GUE port; any inner/outer family mix. */
     GUE;
-
-    /** Outer IPv4 header length of a tunnel. */
-    public static final int IPV4_HEADER_LENGTH = 20;
-    /** Outer IPv6 header length of a tunnel. */
-    public static final int IPV6_HEADER_LENGTH = 40;
-    /** UDP header length. */
-    public static final int UDP_HEADER_LENGTH = 8;
-    /** GUE variant 0 header length (no optional fields). */
-    public static final int GUE_HEADER_LENGTH = 4;
 
     /**
      * Bytes this mode adds in front of the client's IP packet.
@@ -34,7 +30,7 @@ public enum ForwardingMode
         {
             return 0;
         }
-        final int ip = outerIpv6 ? IPV6_HEADER_LENGTH : IPV4_HEADER_LENGTH;
-        return this == GUE ? ip + UDP_HEADER_LENGTH + (gueVariant == 0 ? GUE_HEADER_LENGTH : 0) : ip;
+        final int ip = outerIpv6 ? Ipv6Flyweight.HEADER_LENGTH : Ipv4Flyweight.MIN_HEADER_LENGTH;
+        return this == GUE ? ip + UdpFlyweight.HEADER_LENGTH + (gueVariant == 0 ? GueFlyweight.HEADER_LENGTH : 0) : ip;
     }
 }
