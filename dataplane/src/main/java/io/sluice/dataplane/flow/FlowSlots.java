@@ -63,12 +63,12 @@ abstract sealed class FlowSlots implements AutoCloseable permits FlowTable
     static final int DST_LO_OFFSET = 24;
     static final int TUPLE_OFFSET = 32;
     static final int BACKEND_ID_OFFSET = 40;
-    static final int FLAGS_OFFSET = 44;
+    static final int FLAGS_OFFSET = BACKEND_ID_OFFSET + Integer.BYTES;
     static final int LAST_SEEN_OFFSET = 48;
     static final int IDLE_TIMEOUT_OFFSET = 56;
 
     private static final int CACHE_LINE_LENGTH = 64;
-    private static final long TICK_ROUNDING = (1L << TICK_SHIFT) - 1;
+    static final long TICK_ROUNDING = (1L << TICK_SHIFT) - 1;
     private static final long IPV6_FAMILY = 1L;
 
     final MemorySegment memory;

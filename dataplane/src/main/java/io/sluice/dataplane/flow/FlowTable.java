@@ -26,6 +26,7 @@ public final class FlowTable extends FlowSlots
 
     /** Backend ids below this get their flows counted ({@link #flowsOf}): the dataplane's backend id limit. */
     public static final int COUNTED_BACKEND_IDS = 1 << 14;
+    private static final int COUNTED_BACKEND_ID_BITS = Integer.numberOfTrailingZeros(COUNTED_BACKEND_IDS);
 
     private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
 
@@ -250,27 +251,68 @@ public final class FlowTable extends FlowSlots
         return insertAbsent(key, hash, backendId, idleTimeoutNs, nowNs, false);
     }
 
+    /**
+     * Inserts a flow known to be absent: claims a way of its bucket (a free one, else an expired one,
+     * else, when {@code mayEvict}, the stalest flow idle long enough to evict), takes the way's old
+     * flow out of its backend's count and writes the new entry.
+     * <p>
+     * One method, on purpose, that does every load and store of an insert itself: larger than C2's
+     * inlining limit for a hot method (FreqInlineSize, 325 bytecodes), it is compiled as a unit of its
+     * own rather than into the packet path's lookup, whose unit would otherwise run out of C2's
+     * inlining budget (each {@code MemorySegment} access costs it some 900 IR nodes of the 18,000) and
+     * leave small methods as calls; {@code FlowTableShapeTest} keeps it so.
+     */
     private int insertAbsent(
         final FlowKey key, final long hash, final int backendId, final long idleTimeoutNs, final long nowNs,
         final boolean mayEvict)
     {
-        final int handle = claimSlot(bucketOf(hash), nowNs, mayEvict);
-        if (handle == MISS)
+        final int bucket = bucketOf(hash);
+        final long header = (long)bucket * BUCKET_LENGTH;
+        final int way;
+        final int free = waysTagged(header, 0);
+        if (free != 0)
         {
-            insertFailures++;
-            return MISS;
+            way = Integer.numberOfTrailingZeros(free);
+            size++;
         }
-        if (ALL.get(INT, base + tagOffset(handle)) != 0)
+        else
         {
-            countFlow(backendIdAt(handle), -1);
+            final int expired = waysExpired(header, tickOf(nowNs));
+            if (expired != 0)
+            {
+                way = Integer.numberOfTrailingZeros(expired);
+                expirations++;
+            }
+            else
+            {
+                final int victim = claimVictim(bucket, nowNs, mayEvict);
+                if (victim == MISS)
+                {
+                    insertFailures++;
+                    return MISS;
+                }
+                way = victim & WAY_MASK;
+            }
+            final int oldBackendId = ALL.get(INT, base + header + HEADER_LENGTH + (long)way * SLOT_LENGTH + BACKEND_ID_OFFSET);
+            countFlow(oldBackendId, -1);
         }
         countFlow(backendId, 1);
 
-        writeKey(handle, key);
-        writeValue(handle, backendId, idleTimeoutNs, nowNs);
-        ALL.set(INT, base + tagOffset(handle), tagOf(hash));
+        final long slot = base + header + HEADER_LENGTH + (long)way * SLOT_LENGTH;
+        ALL.set(LONG, slot + SRC_HI_OFFSET, key.srcHi());
+        ALL.set(LONG, slot + SRC_LO_OFFSET, key.srcLo());
+        ALL.set(LONG, slot + DST_HI_OFFSET, key.dstHi());
+        ALL.set(LONG, slot + DST_LO_OFFSET, key.dstLo());
+        ALL.set(LONG, slot + TUPLE_OFFSET, tupleWord(key));
+        // The backend id and the flags (0) are adjacent ints (FlowSlots' layout): one store.
+        ALL.set(LONG, slot + BACKEND_ID_OFFSET, LITTLE_ENDIAN ? backendId & 0xFFFF_FFFFL : (long)backendId << 32);
+        ALL.set(LONG, slot + LAST_SEEN_OFFSET, nowNs);
+        ALL.set(LONG, slot + IDLE_TIMEOUT_OFFSET, idleTimeoutNs);
+        final int timeoutTicks = (int)((idleTimeoutNs + TICK_ROUNDING) >>> TICK_SHIFT);
+        ALL.set(INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES, tickOf(nowNs) + timeoutTicks);
+        ALL.set(INT, base + header + TAG_OFFSET + way * Integer.BYTES, tagOf(hash));
         inserts++;
-        return handle;
+        return (bucket << WAY_SHIFT) | way;
     }
 
     /**
@@ -402,14 +444,15 @@ public final class FlowTable extends FlowSlots
     {
         final int bucket = bucketOf(hash);
         final long header = (long)bucket * BUCKET_LENGTH;
-        final int tag = tagOf(hash);
-        for (int way = 0; way < SLOTS_PER_BUCKET; way++)
+        int candidates = waysTagged(header, tagOf(hash));
+        while (candidates != 0)
         {
-            if (ALL.get(INT, base + header + TAG_OFFSET + way * Integer.BYTES) == tag &&
-                keyMatches(header + HEADER_LENGTH + (long)way * SLOT_LENGTH, key))
+            final int way = Integer.numberOfTrailingZeros(candidates);
+            if (keyMatches(header + HEADER_LENGTH + (long)way * SLOT_LENGTH, key))
             {
                 return (bucket << WAY_SHIFT) | way;
             }
+            candidates &= candidates - 1;
         }
 
         return MISS;
@@ -436,35 +479,29 @@ public final class FlowTable extends FlowSlots
 
     private boolean keyMatches(final long slot, final FlowKey key)
     {
+        // The tuple word holds the family: an IPv4 entry's high words are the IPv4-mapped prefix,
+        // which every IPv4 key has, so they are compared for IPv6 keys only.
         return ALL.get(LONG, base + slot + SRC_LO_OFFSET) == key.srcLo() &&
             ALL.get(LONG, base + slot + DST_LO_OFFSET) == key.dstLo() &&
             ALL.get(LONG, base + slot + TUPLE_OFFSET) == tupleWord(key) &&
-            ALL.get(LONG, base + slot + SRC_HI_OFFSET) == key.srcHi() &&
-            ALL.get(LONG, base + slot + DST_HI_OFFSET) == key.dstHi();
+            (!key.isIpv6() ||
+                ALL.get(LONG, base + slot + SRC_HI_OFFSET) == key.srcHi() && ALL.get(LONG, base + slot + DST_HI_OFFSET) == key.dstHi());
     }
 
-    private int claimSlot(final int bucket, final long nowNs, final boolean mayEvict)
+    /**
+     * The way an insert takes in a bucket with no free or expired way by its ticks: an expired flow
+     * whose tick has not passed yet (ticks round up), else, when {@code mayEvict}, the stalest flow
+     * idle long enough to evict. Counts the expiration or eviction.
+     *
+     * @return the way's handle, or {@link #MISS}.
+     */
+    private int claimVictim(final int bucket, final long nowNs, final boolean mayEvict)
     {
-        final int handle = freeOrExpiredWay(bucket, tickOf(nowNs));
-        if (handle != MISS)
-        {
-            if (ALL.get(INT, base + tagOffset(handle)) == 0)
-            {
-                size++;
-            }
-            else
-            {
-                expirations++;
-            }
-            return handle;
-        }
-
         final int victim = expiredOrStalestWay(bucket, nowNs);
         if (victim == MISS)
         {
             return MISS;
         }
-
         if (isExpired(slotOffset(victim), nowNs))
         {
             expirations++;
@@ -488,15 +525,24 @@ public final class FlowTable extends FlowSlots
         {
             return (bucket << WAY_SHIFT) | Integer.numberOfTrailingZeros(free);
         }
-        for (int way = 0; way < SLOTS_PER_BUCKET; way++)
-        {
-            if (nowTick - ALL.get(INT, base + header + EXPIRY_TICK_OFFSET + way * Integer.BYTES) > 0)
-            {
-                return (bucket << WAY_SHIFT) | way;
-            }
-        }
+        final int expired = waysExpired(header, nowTick);
+        return expired != 0 ? (bucket << WAY_SHIFT) | Integer.numberOfTrailingZeros(expired) : MISS;
+    }
 
-        return MISS;
+    /** The ways of a bucket whose expiry tick has passed, as a mask: the eight ticks read as four longs. */
+    private int waysExpired(final long header, final int nowTick)
+    {
+        final long at = base + header + EXPIRY_TICK_OFFSET;
+        return lanesExpired(ALL.get(LONG, at), nowTick) | lanesExpired(ALL.get(LONG, at + 8), nowTick) << 2 |
+            lanesExpired(ALL.get(LONG, at + 16), nowTick) << 4 | lanesExpired(ALL.get(LONG, at + 24), nowTick) << 6;
+    }
+
+    /** Bit 0: the first tick of the pair (lower address) has passed; bit 1: the second. */
+    private static int lanesExpired(final long pair, final int nowTick)
+    {
+        final int first = (int)(LITTLE_ENDIAN ? pair : pair >>> 32);
+        final int second = (int)(LITTLE_ENDIAN ? pair >>> 32 : pair);
+        return (nowTick - first > 0 ? 1 : 0) | (nowTick - second > 0 ? 2 : 0);
     }
 
     private int expiredOrStalestWay(final int bucket, final long nowNs)
@@ -523,21 +569,11 @@ public final class FlowTable extends FlowSlots
         return stalestIdleNs >= minEvictionIdleNs ? (bucket << WAY_SHIFT) | stalestWay : MISS;
     }
 
-    private void writeKey(final int handle, final FlowKey key)
-    {
-        final long slot = slotOffset(handle);
-        ALL.set(LONG, base + slot + SRC_HI_OFFSET, key.srcHi());
-        ALL.set(LONG, base + slot + SRC_LO_OFFSET, key.srcLo());
-        ALL.set(LONG, base + slot + DST_HI_OFFSET, key.dstHi());
-        ALL.set(LONG, base + slot + DST_LO_OFFSET, key.dstLo());
-        ALL.set(LONG, base + slot + TUPLE_OFFSET, tupleWord(key));
-    }
-
     private void writeValue(final int handle, final int backendId, final long idleTimeoutNs, final long nowNs)
     {
         final long slot = slotOffset(handle);
-        ALL.set(INT, base + slot + BACKEND_ID_OFFSET, backendId);
-        ALL.set(INT, base + slot + FLAGS_OFFSET, 0);
+        // The backend id and the flags (0) are adjacent ints (FlowSlots' layout): one store.
+        ALL.set(LONG, base + slot + BACKEND_ID_OFFSET, LITTLE_ENDIAN ? backendId & 0xFFFF_FFFFL : (long)backendId << 32);
         ALL.set(LONG, base + slot + LAST_SEEN_OFFSET, nowNs);
         ALL.set(LONG, base + slot + IDLE_TIMEOUT_OFFSET, idleTimeoutNs);
         writeExpiryTick(handle, nowNs, idleTimeoutNs);
@@ -550,16 +586,20 @@ public final class FlowTable extends FlowSlots
         size--;
     }
 
+    /** Adds {@code delta} to a backend's flow count (ids beyond the counted range are not counted). Small enough to inline. */
     void countFlow(final int backendId, final int delta)
     {
-        if (backendId >= 0 && backendId < COUNTED_BACKEND_IDS)
+        if (backendId >>> COUNTED_BACKEND_ID_BITS == 0)
         {
-            final int flows = flowsPerBackend[backendId] + delta;
-            flowsPerBackend[backendId] = flows;
-            if (publishedCounts != 0)
-            {
-                ALL.set(LONG, publishedCounts + (long)backendId * publishedStride, flows);
-            }
+            publishFlows(backendId, flowsPerBackend[backendId] += delta);
+        }
+    }
+
+    private void publishFlows(final int backendId, final int flows)
+    {
+        if (publishedCounts != 0)
+        {
+            ALL.set(LONG, publishedCounts + (long)backendId * publishedStride, flows);
         }
     }
 
