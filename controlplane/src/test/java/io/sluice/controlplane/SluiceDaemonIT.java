@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -126,7 +127,20 @@ class SluiceDaemonIT
         final Path log = Files.createTempFile(directory, "child", ".log");
         final Process process = start(log, args);
         assertTrue(process.waitFor(WAIT_NS, TimeUnit.NANOSECONDS), "sluice " + String.join(" ", args) + " did not end");
-        return new Result(process.exitValue(), Files.readString(log));
+        return new Result(process.exitValue(), withoutInheritedSignalWarnings(Files.readString(log)));
+    }
+
+    /**
+     * The output less the warning Sluice prints when it starts with SIGINT or SIGQUIT ignored, which it inherits
+     * from how this test itself was started (under nohup, or as a background job of a shell), not from anything
+     * the test does.
+     */
+    private static String withoutInheritedSignalWarnings(final String output)
+    {
+        return output.lines()
+            .filter(line -> !line.contains(" was ignored by the parent (nohup or a background job); Sluice handles it now"))
+            .map(line -> line + "\n")
+            .collect(Collectors.joining());
     }
 
     private Result awaitStat(final Path statsFile, final Process daemon, final Path daemonLog, final Predicate<String> done)
