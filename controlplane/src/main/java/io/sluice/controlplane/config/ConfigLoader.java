@@ -30,6 +30,7 @@ import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.worker.DataplaneConfig;
+import io.sluice.dataplane.worker.WorkerIdle;
 
 import static io.sluice.controlplane.config.Values.integer;
 
@@ -46,7 +47,7 @@ public final class ConfigLoader
     private static final List<String> TOP_KEYS = List.of("dataplane", "network", "timeouts", "services", "stats", "api",
         "metrics");
     private static final List<String> DATAPLANE_KEYS = List.of("device", "cores", "workers", "mainCore", "eal", "mac",
-        "promiscuous", "mbufs", "burst", "descriptors", "flowTable", "icmpTooBigRate", "neighbours");
+        "promiscuous", "mbufs", "burst", "descriptors", "flowTable", "icmpTooBigRate", "neighbours", "workerIdle");
     private static final List<String> DESCRIPTOR_KEYS = List.of("rx", "tx");
     private static final List<String> FLOW_TABLE_KEYS = List.of("capacity", "minEvictionIdle");
     private static final List<String> DATAPLANE_NEIGHBOUR_KEYS = List.of("capacity", "requestRate");
@@ -253,13 +254,15 @@ public final class ConfigLoader
         final int neighbourRate = neighbours == null ? NeighbourPolicy.DEFAULT_REQUESTS_PER_SECOND : neighbours.get("requestRate",
             NeighbourPolicy.DEFAULT_REQUESTS_PER_SECOND, integer(1, NeighbourPolicy.MAX_REQUESTS_PER_SECOND),
             "an integer 1.." + NeighbourPolicy.MAX_REQUESTS_PER_SECOND + " (ARP / ND requests per second)");
+        final WorkerIdle workerIdle = section.get("workerIdle", WorkerIdle.SPIN, WorkerIdle::parse,
+            "spin (dedicated cores) or backoff (a host shared with other work)");
         if (device == null || cpus == null)
         {
             return null;
         }
         final int mbufs = mbufs(section, device, cpus.size(), rx, tx, burst);
         return new DataplaneSection(device, cpus, mainCore, eal, mac, promiscuous, mbufs, burst, rx, tx, capacity,
-            minEvictionIdleNs, icmpRate, neighbourCapacity, neighbourRate);
+            minEvictionIdleNs, icmpRate, neighbourCapacity, neighbourRate, workerIdle);
     }
 
     private List<Integer> workerCpus(final YamlReader.Section section)

@@ -86,6 +86,7 @@ public final class ConfigWriter
             Durations.format(dataplane.minEvictionIdleNs()) + " }");
         line(1, "icmpTooBigRate: " + dataplane.icmpTooBigPerSecond());
         line(1, "neighbours: { capacity: " + dataplane.neighbourCapacity() + ", requestRate: " + dataplane.neighbourRequestRate() + " }");
+        line(1, "workerIdle: " + dataplane.workerIdle().configName());
     }
 
     private void network(final NetworkSection network)

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.sluice.dataplane.worker.DataplaneConfig;
+import io.sluice.dataplane.worker.WorkerIdle;
 
 /**
  * The {@code dataplane:} section: what EAL and the port are started with. Changing any of it needs
@@ -24,11 +25,13 @@ import io.sluice.dataplane.worker.DataplaneConfig;
  * @param icmpTooBigPerSecond   ICMP too-big messages each worker may send per second.
  * @param neighbourCapacity     next hops (backends on-link, gateways, static neighbours) the neighbour table holds.
  * @param neighbourRequestRate  ARP requests / neighbour solicitations per second at most, over all next hops.
+ * @param workerIdle            what a worker does in a cycle without work: spin (dedicated cores, the default) or back
+ *                              off (a host shared with other work).
  */
 public record DataplaneSection(
     String device, List<Integer> workerCpus, int mainCore, List<String> ealArguments, long mac, boolean promiscuous,
     int mbufs, int burst, int rxDescriptors, int txDescriptors, int flowTableCapacity, long minEvictionIdleNs,
-    int icmpTooBigPerSecond, int neighbourCapacity, int neighbourRequestRate)
+    int icmpTooBigPerSecond, int neighbourCapacity, int neighbourRequestRate, WorkerIdle workerIdle)
 {
     /** Flow-table buckets each worker sweeps per duty cycle. */
     public static final int EXPIRY_BUCKETS_PER_CYCLE = 16;
@@ -109,7 +112,7 @@ public record DataplaneSection(
     {
         return new DataplaneConfig(device, workerCpus, mac, mbufs, rxDescriptors, txDescriptors, promiscuous,
             flowTableCapacity, minEvictionIdleNs, burst, EXPIRY_BUCKETS_PER_CYCLE, icmpTooBigPerSecond, neighbourCapacity,
-            neighbourRequestRate);
+            neighbourRequestRate, 0, workerIdle);
     }
 
     /**

@@ -14,6 +14,7 @@ import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSpec;
 import io.sluice.dataplane.worker.DataplaneConfig;
+import io.sluice.dataplane.worker.WorkerIdle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -185,8 +186,8 @@ class ConfigLoaderTest
             colour: blue
             """,
             "/etc/sluice/lab.yaml:4:3: dataplane.flowtable: 'flowtable' is not valid: a key of dataplane: device, cores, " +
-                "workers, mainCore, eal, mac, promiscuous, mbufs, burst, descriptors, flowTable, icmpTooBigRate, neighbours " +
-                "(did you mean 'flowTable'?)",
+                "workers, mainCore, eal, mac, promiscuous, mbufs, burst, descriptors, flowTable, icmpTooBigRate, neighbours, " +
+                "workerIdle (did you mean 'flowTable'?)",
             "/etc/sluice/lab.yaml:9:17: services[0].timeouts.tcpClosing: 'tcpClosing' is not valid: a key of " +
                 "services[].timeouts: tcpIdle, udpIdle",
             "/etc/sluice/lab.yaml:11:1: colour: 'colour' is not valid: a key of the top level: dataplane, network, timeouts, " +
@@ -403,6 +404,23 @@ class ConfigLoaderTest
                 "(next hops: backends on-link, gateways)",
             "/etc/sluice/lab.yaml:4:43: dataplane.neighbours.requestRate: '0' is not valid: an integer 1..100000 " +
                 "(ARP / ND requests per second)");
+    }
+
+    @Test
+    void shouldReadTheWorkerIdleStrategyAndSpinByDefault() throws Exception
+    {
+        assertEquals(WorkerIdle.SPIN, load(MINIMAL_DATAPLANE).dataplane().toDataplaneConfig().workerIdle(), "the default");
+        assertEquals(WorkerIdle.BACKOFF,
+            load(MINIMAL_DATAPLANE + "  workerIdle: backoff\n").dataplane().toDataplaneConfig().workerIdle());
+        assertEquals(WorkerIdle.SPIN, load(MINIMAL_DATAPLANE + "  workerIdle: spin\n").dataplane().workerIdle());
+    }
+
+    @Test
+    void shouldRejectAnUnknownWorkerIdleStrategy()
+    {
+        assertProblems(MINIMAL_DATAPLANE + "  workerIdle: sleep\n",
+            "/etc/sluice/lab.yaml:4:15: dataplane.workerIdle: 'sleep' is not valid: spin (dedicated cores) or backoff " +
+                "(a host shared with other work)");
     }
 
     @Test

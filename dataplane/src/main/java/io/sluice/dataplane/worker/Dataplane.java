@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
@@ -173,7 +172,7 @@ public final class Dataplane implements AutoCloseable
 
         for (final WorkerAgent agent : workerAgents)
         {
-            runners.add(start(new AgentRunner(new BusySpinIdleStrategy(), this::onError, errors, agent)));
+            runners.add(start(new AgentRunner(config.workerIdle().newStrategy(), this::onError, errors, agent)));
         }
         runners.add(start(new AgentRunner(new SleepingMillisIdleStrategy(1), this::onError, errors, control)));
         awaitWorkersRunning(snapshots.current().generation());

@@ -28,11 +28,13 @@ import io.sluice.dataplane.ring.FlowEventRing;
  * @param flowEventRingCapacity bytes of each worker's flow-event ring (new flows, re-pins, closes for a sync agent), a
  *                              power of two of at least {@link FlowEventRing#MIN_CAPACITY}; 0 for none, when nothing
  *                              consumes them (a ring without a consumer would fill and count every event lost).
+ * @param workerIdle            what a worker does in a cycle without work: spin (dedicated cores) or back off (shared hosts).
  */
 public record DataplaneConfig(
     String device, List<Integer> workerCpus, long portMac, int mbufs, int rxDescriptors, int txDescriptors,
     boolean promiscuous, int flowTableCapacity, long minEvictionIdleNs, int burstSize, int expiryBucketsPerCycle,
-    int icmpTooBigPerSecond, int neighbourCapacity, int neighbourRequestsPerSecond, int flowEventRingCapacity)
+    int icmpTooBigPerSecond, int neighbourCapacity, int neighbourRequestsPerSecond, int flowEventRingCapacity,
+    WorkerIdle workerIdle)
 {
     /** Default flows per worker. */
     public static final int DEFAULT_FLOW_TABLE_CAPACITY = 1 << 20;
@@ -58,6 +60,10 @@ public record DataplaneConfig(
             throw new IllegalArgumentException("device is empty: give a PCI address or a DPDK vdev string");
         }
         workerCpus = List.copyOf(workerCpus);
+        if (workerIdle == null)
+        {
+            throw new IllegalArgumentException("workerIdle is missing: spin or backoff");
+        }
         if (workerCpus.isEmpty() || workerCpus.size() > 64)
         {
             throw new IllegalArgumentException("workers " + workerCpus.size() + " is not 1..64");
@@ -119,7 +125,7 @@ public record DataplaneConfig(
         final int neighbourRequestsPerSecond)
     {
         this(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity, minEvictionIdleNs,
-            burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond, 0);
+            burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond, 0, WorkerIdle.SPIN);
     }
 
     /**
@@ -155,7 +161,7 @@ public record DataplaneConfig(
     {
         return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, capacity,
             minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
-            flowEventRingCapacity);
+            flowEventRingCapacity, workerIdle);
     }
 
     /** @return a copy with a MAC to answer to instead of the port's own. */
@@ -163,7 +169,7 @@ public record DataplaneConfig(
     {
         return new DataplaneConfig(device, workerCpus, mac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
             minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
-            flowEventRingCapacity);
+            flowEventRingCapacity, workerIdle);
     }
 
     /** @return a copy with another neighbour table size and request rate cap. */
@@ -171,7 +177,7 @@ public record DataplaneConfig(
     {
         return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
             minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, capacity, requestsPerSecond,
-            flowEventRingCapacity);
+            flowEventRingCapacity, workerIdle);
     }
 
     /**
@@ -182,7 +188,7 @@ public record DataplaneConfig(
     {
         return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
             minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
-            capacity);
+            capacity, workerIdle);
     }
 
     private static boolean isAfXdp(final String device)
@@ -194,5 +200,18 @@ public record DataplaneConfig(
     public int workers()
     {
         return workerCpus.size();
+    }
+
+    /**
+     * A copy with another idle strategy for the workers.
+     *
+     * @param idle spin (dedicated cores) or back off (shared hosts).
+     * @return the copy.
+     */
+    public DataplaneConfig withWorkerIdle(final WorkerIdle idle)
+    {
+        return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
+            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
+            flowEventRingCapacity, idle);
     }
 }

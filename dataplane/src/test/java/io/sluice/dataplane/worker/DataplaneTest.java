@@ -149,4 +149,47 @@ class DataplaneTest
             assertEquals(3, dataplane.apply(settings.withMtu(1400), List.of(dsr("192.0.2.10", "10.0.0.11"))), "lowering it is fine");
         }
     }
+
+    @Test
+    void shouldForwardAndLeaveTheCoreIdleBetweenPacketsWhenWorkersBackOff() throws Exception
+    {
+        final List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < FRAMES_PER_QUEUE; i++)
+        {
+            final String client = "198.51.0." + (i % 250 + 1);
+            frames.add(padded(ethernet(LB_MAC, "02:00:00:00:00:fe", ETHERTYPE_IPV4, ipv4(client, "192.0.2.10", TCP, 64, 0, 0x4000, i,
+                tcp(client, "192.0.2.10", 1024 + i, 80, TCP_SYN, new byte[0])))));
+        }
+        final Path in = directory.resolve("backoff-in.pcap");
+        final Path out = directory.resolve("backoff-out.pcap");
+        PcapFile.write(in, frames);
+        final DataplaneSettings settings = DataplaneSettings.of(List.of(IpAddress.parse("10.0.0.2")), List.of(), List.of())
+            .withStaticNeighbours(List.of(new DataplaneSettings.StaticNeighbour(IpAddress.parse("10.0.0.11"), 0x0200_0000_0111L)));
+        final DataplaneConfig config = new DataplaneConfig("net_pcap61,rx_pcap=" + in + ",tx_pcap=" + out, List.of(-1),
+            macLong(LB_MAC), 4096, 256, 256, false, 1 << 10, TimeUnit.SECONDS.toNanos(1), 32, 16, 1000)
+            .withWorkerIdle(WorkerIdle.BACKOFF);
+
+        try (Dataplane dataplane = Dataplane.start(DpdkTestSupport.eal(), config, settings, List.of(dsr("192.0.2.10", "10.0.0.11"))))
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (dataplane.counter(WorkerCounter.FORWARDED) < FRAMES_PER_QUEUE && System.nanoTime() < deadline)
+            {
+                Thread.sleep(5);
+            }
+            assertEquals(FRAMES_PER_QUEUE, dataplane.counter(WorkerCounter.FORWARDED), "every frame forwarded");
+
+            final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            final long worker = java.util.Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
+                .filter(info -> info != null && info.getThreadName().startsWith("sluice-worker"))
+                .mapToLong(java.lang.management.ThreadInfo::getThreadId).findFirst().orElseThrow();
+            final long cpuBefore = threads.getThreadCpuTime(worker);
+            final long wallBefore = System.nanoTime();
+            Thread.sleep(1000);
+            final long cpu = threads.getThreadCpuTime(worker) - cpuBefore;
+            final long wall = System.nanoTime() - wallBefore;
+            assertTrue(cpu < wall / 4, "an idle backing-off worker used " + cpu / 1_000_000 + " ms of CPU in " +
+                wall / 1_000_000 + " ms (a spinning one uses all of it)");
+        }
+        assertEquals(FRAMES_PER_QUEUE, PcapFile.read(out).size(), "the worker transmitted them");
+    }
 }
