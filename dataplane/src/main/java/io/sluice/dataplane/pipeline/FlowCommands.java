@@ -20,7 +20,8 @@ import io.sluice.dataplane.stats.WorkerCounter;
  *       copy that has closed keeps its shorter timeout. The backend is named by address, never by a
  *       local id, and must belong to the named service here, else the flow is refused and counted;</li>
  *   <li>a dump answers a slice of the table, by slot handle, on the reply ring, bounded per command so
- *       that one command never holds the worker for long;</li>
+ *       that one command never holds the worker for long; each flow says whether this LB forwarded
+ *       its last packet ({@link FlowRecord#FLAG_LOCAL});</li>
  *   <li>a lookup answers one flow.</li>
  * </ul>
  */
@@ -129,6 +130,7 @@ final class FlowCommands
         }
         table.readKey(handle, record.key());
         tracker.fill(record, record.key(), snapshot.serviceAt(backend.serviceIndex()), backend, table.idleTimeoutNs(handle));
+        record.flags(isLocal(table, handle) ? FlowRecord.FLAG_LOCAL : 0);
         return true;
     }
 

@@ -56,6 +56,13 @@ public final class FlowRecord
     /** Flag bit: the flow is counted in its backend's connection count for least-connections scheduling. */
     public static final int FLAG_LEAST_CONN_COUNTED = 1;
 
+    /**
+     * Flag bit, in a dump or lookup answer: this LB forwarded the flow's last packet (its entry is not
+     * only a peer's copy). A sync agent refreshes a peer's copy of these flows only, so that two LBs
+     * never keep each other's copies alive.
+     */
+    public static final int FLAG_LOCAL = 2;
+
     /** Offset of the version byte. */
     public static final int VERSION_OFFSET = 0;
 

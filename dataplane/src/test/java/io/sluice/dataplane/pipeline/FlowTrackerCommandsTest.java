@@ -205,9 +205,31 @@ class FlowTrackerCommandsTest
             assertTrue(replies.dumpIds.stream().allMatch(id -> id == 7L));
             for (final Event event : created)
             {
-                final FlowRecord expected = new FlowRecord().set(event.record()).createdNs(harness.nowNs());
+                final FlowRecord expected = new FlowRecord().set(event.record()).createdNs(harness.nowNs())
+                    .flags(FlowRecord.FLAG_LOCAL);
                 assertEquals(1, replies.dumped.stream().filter(expected::sameAs).count(), expected::toString);
             }
+        }
+    }
+
+    /** Only flows whose last packet went through this LB are marked local: a peer's copy is not refreshed back to it. */
+    @Test
+    void shouldMarkADumpedFlowLocalOnceThisLbForwardedItsPacketAndNotWhileItIsOnlyAPeersCopy()
+    {
+        try (PipelineHarness harness = new PipelineHarness(services()))
+        {
+            begin(harness);
+            harness.pipeline().flows().onUpsert(upsert(FLOW, VIP, BACKENDS[1], TCP_IDLE_NS));
+            harness.pipeline().flows().onDump(1, 0, 100);
+            final Replies replicated = Replies.drain(harness);
+            assertEquals(1, replicated.dumped.size());
+            assertEquals(0, replicated.dumped.get(0).flags() & FlowRecord.FLAG_LOCAL, "a peer's copy");
+
+            assertEquals(BACKENDS[1], forwardedTo(harness, tcpFrame(VIP, 40000, TCP_ACK)));
+            harness.pipeline().flows().onDump(2, 0, 100);
+            final Replies forwarded = Replies.drain(harness);
+            assertEquals(1, forwarded.dumped.size());
+            assertEquals(FlowRecord.FLAG_LOCAL, forwarded.dumped.get(0).flags() & FlowRecord.FLAG_LOCAL, "forwarded here since");
         }
     }
 
@@ -272,11 +294,13 @@ class FlowTrackerCommandsTest
             final Lookup found = lookup(harness, FLOW);
             assertTrue(found.found());
             assertEquals(backend, found.backendOf());
-            assertTrue(created.get(0).record().sameAs(found.record()), found.record()::toString);
+            assertTrue(new FlowRecord().set(created.get(0).record()).flags(FlowRecord.FLAG_LOCAL).sameAs(found.record()),
+                found.record()::toString);
 
             final Lookup found6 = lookup(harness, key6(40001));
             assertTrue(found6.found());
-            assertTrue(created.get(1).record().sameAs(found6.record()), found6.record()::toString);
+            assertTrue(new FlowRecord().set(created.get(1).record()).flags(FlowRecord.FLAG_LOCAL).sameAs(found6.record()),
+                found6.record()::toString);
 
             assertEquals(false, lookup(harness, key(VIP, 40002, 80, TCP)).found());
             assertEquals(false, lookup(harness, key(VIP, 40000, 80, UDP)).found());
