@@ -155,6 +155,14 @@ enum sluice_port_stat {
     SLUICE_STAT_COUNT = 8
 };
 
+/* Indices into the array filled by sluice_port_rss(). */
+enum sluice_port_rss_field {
+    SLUICE_RSS_HF = 0,              /* rss_hf in force (RTE_ETH_RSS_* bits), 0 when unknown */
+    SLUICE_RSS_KEY_LENGTH = 1,      /* hash_key_size of the device, in bytes */
+    SLUICE_RSS_RETA_SIZE = 2,       /* reta_size of the device, in entries */
+    SLUICE_RSS_FIELD_COUNT = 3
+};
+
 /* Probes the device (rte_dev_probe) given as a PCI address or vdev devargs string, then finds
  * its first ethdev port. Stores the port id in *port_id and returns 0, or returns -errno. A device
  * that is already attached is found and returned as well. */
@@ -201,6 +209,15 @@ int sluice_port_stats(uint16_t port_id, uint64_t *out);
 
 /* Zeroes the port counters. Returns 0 or -errno. */
 int sluice_port_stats_reset(uint16_t port_id);
+
+/* Reads what a started port's RSS does, so that software can tell which rx queue a flow lands on:
+ * the hash key (rte_eth_dev_rss_hash_conf_get) into key[0..hash_key_size), the redirection table
+ * (rte_eth_dev_rss_reta_query) into reta[0..reta_size), and rss_hf, hash_key_size and reta_size
+ * (rte_eth_dev_info_get) into out[0..SLUICE_RSS_FIELD_COUNT). Returns 0, -ENOTSUP when the device
+ * cannot report its key or table (no such op, or a key or table size of 0; the sizes and, where the
+ * device told, rss_hf are still written), -ENOSPC when key_capacity or reta_capacity is smaller than
+ * the sizes written to out, or another -errno. */
+int sluice_port_rss(uint16_t port_id, uint8_t *key, int key_capacity, uint16_t *reta, int reta_capacity, int64_t *out);
 
 /* ---- Bursts (sluice_burst.c), the hot path ------------------------------------------------ */
 

@@ -1,6 +1,7 @@
 /* The ethdev control path: attach, configure, start, stop, close + detach, and port facts. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <rte_dev.h>
 #include <rte_errno.h>
@@ -249,4 +250,73 @@ int sluice_port_stats(uint16_t port_id, uint64_t *out)
 int sluice_port_stats_reset(uint16_t port_id)
 {
     return rte_eth_stats_reset(port_id);
+}
+
+static uint64_t reta_group_mask(uint16_t reta_size, uint16_t group)
+{
+    uint16_t remaining = (uint16_t)(reta_size - group * RTE_ETH_RETA_GROUP_SIZE);
+    return remaining >= RTE_ETH_RETA_GROUP_SIZE ? UINT64_MAX : (UINT64_C(1) << remaining) - 1;
+}
+
+static int query_reta(uint16_t port_id, uint16_t reta_size, uint16_t *reta)
+{
+    uint16_t groups = (uint16_t)((reta_size + RTE_ETH_RETA_GROUP_SIZE - 1) / RTE_ETH_RETA_GROUP_SIZE);
+    struct rte_eth_rss_reta_entry64 *entries = calloc(groups, sizeof(*entries));
+    if (entries == NULL)
+    {
+        return -ENOMEM;
+    }
+    for (uint16_t group = 0; group < groups; group++)
+    {
+        entries[group].mask = reta_group_mask(reta_size, group);
+    }
+    int result = rte_eth_dev_rss_reta_query(port_id, entries, reta_size);
+    if (result == 0)
+    {
+        for (uint16_t i = 0; i < reta_size; i++)
+        {
+            reta[i] = entries[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE];
+        }
+    }
+    free(entries);
+    return result;
+}
+
+int sluice_port_rss(uint16_t port_id, uint8_t *key, int key_capacity, uint16_t *reta, int reta_capacity, int64_t *out)
+{
+    if (key == NULL || reta == NULL || out == NULL || key_capacity < 0 || reta_capacity < 0)
+    {
+        return -EINVAL;
+    }
+    out[SLUICE_RSS_HF] = 0;
+    out[SLUICE_RSS_KEY_LENGTH] = 0;
+    out[SLUICE_RSS_RETA_SIZE] = 0;
+    struct rte_eth_dev_info info;
+    int result = rte_eth_dev_info_get(port_id, &info);
+    if (result < 0)
+    {
+        return result;
+    }
+    out[SLUICE_RSS_KEY_LENGTH] = info.hash_key_size;
+    out[SLUICE_RSS_RETA_SIZE] = info.reta_size;
+    if (info.hash_key_size > key_capacity || info.reta_size > reta_capacity)
+    {
+        return -ENOSPC;
+    }
+
+    struct rte_eth_rss_conf conf;
+    memset(&conf, 0, sizeof(conf));
+    conf.rss_key = info.hash_key_size > 0 ? key : NULL;
+    conf.rss_key_len = info.hash_key_size;
+    result = rte_eth_dev_rss_hash_conf_get(port_id, &conf);
+    if (result < 0)
+    {
+        return result;
+    }
+    out[SLUICE_RSS_HF] = (int64_t)conf.rss_hf;
+    if (info.hash_key_size == 0 || info.reta_size == 0)
+    {
+        return -ENOTSUP;
+    }
+    return query_reta(port_id, info.reta_size, reta);
 }

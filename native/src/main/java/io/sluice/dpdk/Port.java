@@ -42,6 +42,13 @@ public final class Port implements AutoCloseable
     private static final int APPLIED_MAX_TX_QUEUES = 6;
     private static final int APPLIED_COUNT = 7;
 
+    private static final int RSS_HASH_FUNCTIONS = 0;
+    private static final int RSS_KEY_LENGTH = 1;
+    private static final int RSS_RETA_SIZE = 2;
+    private static final int RSS_FIELD_COUNT = 3;
+    private static final int RSS_KEY_CAPACITY = 0xFF;
+    private static final int RSS_RETA_CAPACITY = 0xFFFF;
+
     private static final int LINK_SPEED_MBPS = 0;
     private static final int LINK_UP = 1;
     private static final int LINK_FULL_DUPLEX = 2;
@@ -377,6 +384,41 @@ public final class Port implements AutoCloseable
             scratch.getAtIndex(JAVA_LONG, 4), scratch.getAtIndex(JAVA_LONG, 5),
             scratch.getAtIndex(JAVA_LONG, 6), scratch.getAtIndex(JAVA_LONG, 7));
         return stats;
+    }
+
+    /**
+     * What the port's RSS does, as the device reports it now: hash functions, key and redirection
+     * table, for software that must know which rx queue a flow arrives on. A device that cannot tell
+     * (no such op, as on most virtual devices, or any other failure of the query) gives an
+     * {@linkplain PortRss#available() unavailable} result naming DPDK's error, not an exception.
+     *
+     * @return the setup.
+     * @throws IllegalStateException when the port is closed.
+     */
+    public synchronized PortRss rss()
+    {
+        requireOpen();
+        try (Arena confined = Arena.ofConfined())
+        {
+            final MemorySegment key = confined.allocate(RSS_KEY_CAPACITY);
+            final MemorySegment reta = confined.allocate(JAVA_SHORT, RSS_RETA_CAPACITY);
+            final MemorySegment out = confined.allocate(JAVA_LONG, RSS_FIELD_COUNT);
+            NativeErrors.clearLog();
+            final int result = SluiceDpdk.sluice_port_rss(portId, key, RSS_KEY_CAPACITY, reta, RSS_RETA_CAPACITY, out);
+            final long hashFunctions = out.getAtIndex(JAVA_LONG, RSS_HASH_FUNCTIONS);
+            if (result < 0)
+            {
+                return PortRss.unavailable(hashFunctions, result,
+                    NativeErrors.failure("cannot read the RSS key and redirection table of " + this, result).getMessage());
+            }
+            final int[] table = new int[(int)out.getAtIndex(JAVA_LONG, RSS_RETA_SIZE)];
+            for (int i = 0; i < table.length; i++)
+            {
+                table[i] = reta.getAtIndex(JAVA_SHORT, i) & 0xFFFF;
+            }
+            final byte[] keyBytes = key.asSlice(0, out.getAtIndex(JAVA_LONG, RSS_KEY_LENGTH)).toArray(JAVA_BYTE);
+            return PortRss.of(hashFunctions, keyBytes, table);
+        }
     }
 
     /**

@@ -10,7 +10,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The bindings of {@code sluice_port.c} and {@code sluice_burst.c}: attaching, configuring, starting, stopping and
- * closing ethdev ports, their name, MAC, link and statistics, and the rx/tx bursts of the hot path. Part of
+ * closing ethdev ports, their name, MAC, link, statistics and RSS setup, and the rx/tx bursts of the hot path. Part of
  * {@link SluiceDpdk}, through which they are called.
  */
 class SluiceDpdkPorts extends SluiceDpdkMbufs
@@ -267,6 +267,35 @@ class SluiceDpdkPorts extends SluiceDpdkMbufs
         catch (final Throwable ex)
         {
             throw new AssertionError("sluice_port_stats_reset failed in the FFM downcall", ex);
+        }
+    }
+
+    private static final FunctionDescriptor SLUICE_PORT_RSS_DESC = FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
+    /** Handle of {@code sluice_port_rss}. */
+    public static final MethodHandle SLUICE_PORT_RSS = downcall("sluice_port_rss", SLUICE_PORT_RSS_DESC);
+
+    /**
+     * Reads the port's RSS hash key, redirection table and hash functions, and fills {@code out} (3 int64: rss_hf,
+     * hash_key_size, reta_size).
+     *
+     * @param portId the ethdev port id (uint16).
+     * @param key native memory for the key bytes.
+     * @param keyCapacity bytes {@code key} holds.
+     * @param reta native memory for the redirection table (uint16 rx queue per entry).
+     * @param retaCapacity entries {@code reta} holds.
+     * @param out native int64[3] receiving rss_hf, hash_key_size and reta_size.
+     * @return 0 or a negative errno (-ENOTSUP when the device cannot report its key or table, -ENOSPC when a buffer is
+     *     too small).
+     */
+    public static int sluice_port_rss(final short portId, final MemorySegment key, final int keyCapacity, final MemorySegment reta, final int retaCapacity, final MemorySegment out)
+    {
+        try
+        {
+            return (int)SLUICE_PORT_RSS.invokeExact(portId, key, keyCapacity, reta, retaCapacity, out);
+        }
+        catch (final Throwable ex)
+        {
+            throw new AssertionError("sluice_port_rss failed in the FFM downcall", ex);
         }
     }
 

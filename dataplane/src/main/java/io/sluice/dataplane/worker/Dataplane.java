@@ -1,6 +1,7 @@
 package io.sluice.dataplane.worker;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ import io.sluice.dataplane.ring.FrameRing;
 import io.sluice.dataplane.ring.LookupResult;
 import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.ring.WorkerProxy;
+import io.sluice.dataplane.rss.RssSteering;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSnapshot;
@@ -49,6 +51,7 @@ import io.sluice.dpdk.MacAddress;
 import io.sluice.dpdk.MbufPool;
 import io.sluice.dpdk.Port;
 import io.sluice.dpdk.PortConfig;
+import io.sluice.dpdk.PortRss;
 import io.sluice.dpdk.PortStats;
 
 /**
@@ -88,6 +91,7 @@ public final class Dataplane implements AutoCloseable
     private final MbufPool pool;
     private final Port port;
     private final long portMac;
+    private final RssSteering rssSteering;
     private final StatsFile stats;
     private final boolean ownsStats;
     private final CountersManager countersManager;
@@ -141,6 +145,7 @@ public final class Dataplane implements AutoCloseable
             }
             this.port = openedPort;
             this.portMac = config.portMac() >= 0 ? config.portMac() : port.macAddress().value();
+            this.rssSteering = rssSteering(port);
             this.ownsStats = statsFile == null;
             ownStats = ownsStats ? StatsFile.inMemory(workers) : null;
             this.stats = ownsStats ? ownStats : statsFile;
@@ -179,6 +184,7 @@ public final class Dataplane implements AutoCloseable
         LOG.log(System.Logger.Level.INFO, "dataplane up: port {0} ({1}) MAC {2}, {3} workers on CPUs {4}, {5} services",
             port.name(), config.device(), new MacAddress(portMac), workers, config.workerCpus(),
             snapshots.current().serviceCount());
+        LOG.log(System.Logger.Level.INFO, "replicated flows go to: {0}", rssSteering.description());
     }
 
     /**
@@ -243,6 +249,23 @@ public final class Dataplane implements AutoCloseable
         portCounters[3].setRelease(portStats.rxErrors());
         portCounters[4].setRelease(portStats.txErrors());
         portCounters[5].setRelease(portStats.rxNoMbuf());
+    }
+
+    private static RssSteering rssSteering(final Port port)
+    {
+        final int rxQueues = port.config().rxQueues();
+        final int[] workerOfQueue = new int[rxQueues];
+        Arrays.setAll(workerOfQueue, queue -> queue);
+        if (rxQueues == 1)
+        {
+            return RssSteering.of(1, port.rssHashFunctions(), null, null, workerOfQueue);
+        }
+        final PortRss rss = port.rss();
+        if (!rss.available())
+        {
+            return RssSteering.allWorkers(rss.errorText());
+        }
+        return RssSteering.of(rxQueues, rss.hashFunctions(), rss.key(), rss.redirectionTable(), workerOfQueue);
     }
 
     private ControlAgent createAgents(final Eal eal, final FrameRing.FrameHandler otherPunts)
@@ -493,6 +516,21 @@ public final class Dataplane implements AutoCloseable
     public WorkerProxy worker(final int worker)
     {
         return workerProxies.get(worker);
+    }
+
+    /**
+     * Which worker the port delivers a flow's packets to, so that a flow replicated from a peer goes
+     * to that worker's {@linkplain #worker(int) command ring}: computed from the port's RSS key,
+     * hash functions and redirection table as read when the port started (worker {@code i} polls rx
+     * queue {@code i}); worker 0 with one worker; {@link RssSteering#ALL_WORKERS} for every flow when
+     * the port cannot report its RSS (the virtual devices: {@code net_ring}, {@code net_null},
+     * {@code net_af_packet}, {@code net_tap}), with the reason in its description.
+     *
+     * @return the steering, immutable.
+     */
+    public RssSteering rssSteering()
+    {
+        return rssSteering;
     }
 
     /** @return the snapshot in force. */
