@@ -1,0 +1,40 @@
+package io.sluice.sync;
+
+/** What {@link SyncAgent} counts. Received messages are counted by verdict by the reader, flows applied by {@link ReplicaApplier}. */
+public enum SyncCounter
+{
+    /** Events drained from the workers' flow-event rings. */
+    EVENTS_DRAINED,
+    /** Events of a type this agent does not know (none from a worker of this version). */
+    EVENTS_UNKNOWN,
+    /** Flows of events (new, re-pin, close) put in a batch. */
+    EVENT_FLOWS_SENT,
+    /** Flows of bulk transfers put in a batch. */
+    BULK_FLOWS_SENT,
+    /** Flows of refresh walks put in a batch. */
+    REFRESH_FLOWS_SENT,
+    /** Flows that could not be encoded at all (none expected: a flow always fits an empty batch). */
+    FLOWS_UNENCODABLE,
+    /** Flow batches sent. */
+    BATCHES_SENT,
+    /** Messages no peer took (not connected, back-pressured): their flows reach peers with the next bulk transfer. */
+    MESSAGES_UNSENT,
+    /** Hellos sent. */
+    HELLOS_SENT,
+    /** Hellos received. */
+    HELLOS_RECEIVED,
+    /** Peers seen for the first time. */
+    PEERS_SEEN,
+    /** Peers seen again with a newer epoch (they restarted). */
+    PEER_RESTARTS,
+    /** Bulk transfers started (to a peer that started, restarted, or asked). */
+    BULKS_STARTED,
+    /** Bulk transfers completed (a BulkEnd sent). */
+    BULKS_COMPLETED,
+    /** Bulk transfers received complete from a peer. */
+    BULKS_RECEIVED,
+    /** Refresh walks started. */
+    REFRESHES_STARTED,
+    /** Flows received from peers (accepted messages). */
+    FLOWS_RECEIVED
+}
