@@ -1,0 +1,82 @@
+package io.sluice.sync.wire;
+
+import io.sluice.sync.codec.BulkEndEncoder;
+import io.sluice.sync.codec.FlowBatchEncoder;
+import io.sluice.sync.codec.HelloEncoder;
+import io.sluice.sync.codec.MessageHeaderEncoder;
+
+/**
+ * The sizes of the sync wire format, from the SBE schema {@code sluice-sync.xml}. Every message is
+ * an SBE message ({@link #HEADER_LENGTH}-byte header, fixed block, groups) followed by a
+ * {@link #TAG_LENGTH}-byte tag: the first 16 bytes of HMAC-SHA-256 over header and body.
+ * <pre>
+ *  +---------------------------+----------------------------+------------------+-------------+
+ *  | SBE header (8)            | block: epoch, sequence,    | flows group      | tag (16)    |
+ *  | blockLength templateId    | sentEpochNanos, senderId,  | (FlowBatch only) | HMAC-SHA-256|
+ *  | schemaId version          | template fields            | header + N x 96  | truncated   |
+ *  +---------------------------+----------------------------+------------------+-------------+
+ *  |&lt;------------------------- covered by the tag ---------------------------&gt;|
+ * </pre>
+ */
+public final class SyncProtocol
+{
+    /** The MAC algorithm, as {@link javax.crypto.Mac#getInstance(String)} names it. */
+    public static final String MAC_ALGORITHM = "HmacSHA256";
+
+    /** Length of the tag after every message: HMAC-SHA-256 truncated to 128 bits (RFC 4868). */
+    public static final int TAG_LENGTH = 16;
+
+    /** Length of the SBE message header. */
+    public static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+
+    /** Length of a repeating group's header (block length and count). */
+    public static final int GROUP_HEADER_LENGTH = FlowBatchEncoder.FlowsEncoder.HEADER_SIZE;
+
+    /** Length of one flow in a {@code FlowBatch} as this version writes it. */
+    public static final int FLOW_LENGTH = FlowBatchEncoder.FlowsEncoder.sbeBlockLength();
+
+    /** Most flows one {@code FlowBatch} can carry (the SBE group count limit). */
+    public static final int MAX_FLOWS_PER_BATCH = FlowBatchEncoder.FlowsEncoder.countMaxValue();
+
+    /** Length of a {@code FlowBatch} without flows, tag included. */
+    public static final int EMPTY_FLOW_BATCH_LENGTH =
+        HEADER_LENGTH + FlowBatchEncoder.BLOCK_LENGTH + GROUP_HEADER_LENGTH + TAG_LENGTH;
+
+    /** Length of a {@code FlowBatch} of one flow, tag included: the smallest useful message length limit. */
+    public static final int MIN_MAX_MESSAGE_LENGTH = EMPTY_FLOW_BATCH_LENGTH + FLOW_LENGTH;
+
+    /** Length of a {@code Hello}, tag included. */
+    public static final int HELLO_LENGTH = HEADER_LENGTH + HelloEncoder.BLOCK_LENGTH + TAG_LENGTH;
+
+    /** Length of a {@code BulkEnd}, tag included. */
+    public static final int BULK_END_LENGTH = HEADER_LENGTH + BulkEndEncoder.BLOCK_LENGTH + TAG_LENGTH;
+
+    /** Largest message length either side accepts as a limit: 1 MiB. */
+    public static final int MAX_MAX_MESSAGE_LENGTH = 1 << 20;
+
+    private SyncProtocol()
+    {
+    }
+
+    /**
+     * The most flows that fit one {@code FlowBatch} of at most {@code maxMessageLength} bytes.
+     *
+     * @param maxMessageLength the message length limit, tag included.
+     * @return flows per batch, 0 when not even one fits, at most {@link #MAX_FLOWS_PER_BATCH}.
+     */
+    public static int flowsThatFit(final int maxMessageLength)
+    {
+        final int room = maxMessageLength - EMPTY_FLOW_BATCH_LENGTH;
+        return room < FLOW_LENGTH ? 0 : Math.min(room / FLOW_LENGTH, MAX_FLOWS_PER_BATCH);
+    }
+
+    static int checkMaxMessageLength(final int maxMessageLength)
+    {
+        if (maxMessageLength < MIN_MAX_MESSAGE_LENGTH || maxMessageLength > MAX_MAX_MESSAGE_LENGTH)
+        {
+            throw new IllegalArgumentException("maxMessageLength " + maxMessageLength + " is outside " +
+                MIN_MAX_MESSAGE_LENGTH + ".." + MAX_MAX_MESSAGE_LENGTH);
+        }
+        return maxMessageLength;
+    }
+}
