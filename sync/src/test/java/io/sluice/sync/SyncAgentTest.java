@@ -1,0 +1,240 @@
+package io.sluice.sync;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.maglev.MaglevTable;
+import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.ring.FlowEventRing;
+import io.sluice.dataplane.ring.FlowRecord;
+import io.sluice.dataplane.ring.FlowReplyRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
+import io.sluice.dataplane.ring.WorkerProxy;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
+import io.sluice.sync.transport.SyncTransport;
+import io.sluice.sync.transport.SyncTransportConfig;
+import io.sluice.sync.wire.SyncKey;
+import io.sluice.sync.wire.SyncMessageReader;
+import io.sluice.sync.wire.SyncMessageWriter;
+import io.sluice.sync.wire.SyncVerdict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two sync agents on the loopback interface, each with real rings and Aeron, their "workers" played
+ * by threads that hold a flow table as a set of keys: they answer dumps from it and add the flows
+ * that arrive as upserts, as a worker's command handling does.
+ */
+class SyncAgentTest
+{
+    private static final int TCP = 6;
+    private static final IpAddress VIP = IpAddress.parse("192.0.2.10");
+    private static final IpAddress BACKEND = IpAddress.parse("10.0.0.11");
+    private static final SyncKey KEY = SyncKey.of(bytes(32, 7));
+
+    private final ServiceSnapshot snapshot = ServiceSnapshotBuilder.build(
+        DataplaneSettings.of(List.of(IpAddress.parse("10.0.0.2")), List.of(), List.of()),
+        List.of(new ServiceSpec(VIP, 80, TCP, ForwardingMode.DSR, List.of(new ServiceSpec.BackendSpec(BACKEND, 1)),
+            MaglevTable.DEFAULT_SIZE, TimeUnit.SECONDS.toNanos(300), TimeUnit.SECONDS.toNanos(30))),
+        new NeighbourTable(64));
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        running.set(false);
+        for (final Thread thread : threads)
+        {
+            thread.join();
+        }
+        for (final AutoCloseable closeable : closeables)
+        {
+            closeable.close();
+        }
+    }
+
+    private static byte[] bytes(final int length, final int value)
+    {
+        final byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte)value);
+        return bytes;
+    }
+
+    private static FlowRecord flow(final int client, final long createdNs)
+    {
+        final FlowRecord record = new FlowRecord();
+        record.key().setIpv4(0xC6336400 | client, VIP.ipv4(), 40000 + client, 80, TCP);
+        return record.service(VIP.hi(), VIP.lo(), 80, TCP).backend(BACKEND.hi(), BACKEND.lo(), 80)
+            .idleTimeoutNs(TimeUnit.SECONDS.toNanos(300)).createdNs(createdNs);
+    }
+
+    /** A worker whose table is {@code table} (source ports): dumps answer from it, upserts add to it. */
+    private WorkerProxy worker(final Set<Integer> table)
+    {
+        final WorkerCommandRing commands = new WorkerCommandRing(WorkerCommandRing.MIN_CAPACITY);
+        final FlowReplyRing replies = new FlowReplyRing(1 << 16);
+        final Thread thread = Thread.ofPlatform().start(() ->
+        {
+            final WorkerCommandRing.WorkerCommandHandler handler = new WorkerCommandRing.WorkerCommandHandler()
+            {
+                @Override
+                public void onFrame(final MemorySegment segment, final long offset, final int length)
+                {
+                }
+
+                @Override
+                public void onUpsert(final FlowRecord record)
+                {
+                    table.add(record.key().srcPort() - 40000);
+                }
+
+                @Override
+                public void onDump(final long requestId, final int fromHandle, final int maxFlows)
+                {
+                    final List<Integer> clients = table.stream().sorted().toList();
+                    int handle = fromHandle;
+                    int sent = 0;
+                    while (handle < clients.size() && sent < maxFlows)
+                    {
+                        replies.offerDumpRecord(requestId, flow(clients.get(handle), 0).flags(FlowRecord.FLAG_LOCAL));
+                        sent++;
+                        handle++;
+                    }
+                    replies.offerDumpEnd(requestId, handle >= clients.size() ? FlowReplyRing.END_OF_TABLE : handle);
+                }
+
+                @Override
+                public void onLookup(final long requestId, final FlowKey key)
+                {
+                }
+            };
+            while (running.get())
+            {
+                commands.drain(handler, 64);
+                Thread.onSpinWait();
+            }
+        });
+        threads.add(thread);
+        return new WorkerProxy(commands, replies);
+    }
+
+    private SyncAgent agent(
+        final int id, final String listen, final String peer, final FlowEventRing events, final WorkerProxy worker,
+        final SyncKey key)
+    {
+        final SyncTransport transport = new SyncTransport(new SyncTransportConfig(
+            "/dev/shm/sluice-agent-test-" + id + "-" + ProcessHandle.current().pid(), listen, List.of(peer), null,
+            SyncTransportConfig.DEFAULT_STREAM_ID, SyncTransportConfig.MIN_TERM_LENGTH * 4), (session, source, up) -> { });
+        closeables.add(transport);
+        final SyncAgentConfig config = new SyncAgentConfig(id, System.currentTimeMillis(), 0,
+            TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.HOURS.toNanos(1), 64, TimeUnit.SECONDS.toNanos(2));
+        return new SyncAgent(config, transport, List.of(events), List.of(worker),
+            new ReplicaApplier(() -> snapshot, List.of(worker), ReplicaApplier.WorkerSteering.ALL),
+            new SyncMessageWriter(key), handler -> new SyncMessageReader(key, id, handler), SystemNanoClock.INSTANCE,
+            SystemEpochNanoClock.INSTANCE);
+    }
+
+    @Test
+    void shouldBulkTransferTheTableToAPeerThatStartsAndThenStreamEveryNewFlow()
+    {
+        final Set<Integer> tableA = ConcurrentHashMap.newKeySet();
+        final Set<Integer> tableB = ConcurrentHashMap.newKeySet();
+        for (int client = 1; client <= 200; client++)
+        {
+            tableA.add(client);
+        }
+        final FlowEventRing eventsA = new FlowEventRing(1 << 16);
+        final SyncAgent a = agent(1, "127.0.0.1:47411", "127.0.0.1:47412", eventsA, worker(tableA), KEY);
+        final SyncAgent b = agent(2, "127.0.0.1:47412", "127.0.0.1:47411", new FlowEventRing(1 << 16), worker(tableB), KEY);
+
+        run(() -> tableB.size() == 200 && a.counter(SyncCounter.BULKS_COMPLETED) >= 1 && b.counter(SyncCounter.BULKS_RECEIVED) >= 1, a, b);
+        assertEquals(tableA, tableB, "every flow of A's table reached B's");
+
+        final long now = System.nanoTime();
+        for (int client = 201; client <= 300; client++)
+        {
+            assertTrue(eventsA.offer(FlowEventRing.NEW, flow(client, now)));
+        }
+        run(() -> tableB.size() == 300, a, b);
+        assertEquals(100, a.counter(SyncCounter.EVENT_FLOWS_SENT));
+        assertTrue(a.counter(SyncCounter.EVENTS_DRAINED) == 100);
+        assertEquals(100, b.takeLag().getTotalCount(), "the lag of each streamed flow recorded");
+        assertEquals(0, b.messages(SyncVerdict.BAD_MAC) + b.messages(SyncVerdict.REPLAYED));
+    }
+
+    @Test
+    void shouldCountAndApplyNothingFromASenderWithTheWrongKeyOrAReplay()
+    {
+        final Set<Integer> tableB = ConcurrentHashMap.newKeySet();
+        final SyncAgent b = agent(2, "127.0.0.1:47512", "127.0.0.1:47511", new FlowEventRing(1 << 16), worker(tableB), KEY);
+        final SyncTransport rogue = new SyncTransport(new SyncTransportConfig(
+            "/dev/shm/sluice-agent-test-rogue-" + ProcessHandle.current().pid(), "127.0.0.1:47513", List.of("127.0.0.1:47512"),
+            null, SyncTransportConfig.DEFAULT_STREAM_ID, SyncTransportConfig.MIN_TERM_LENGTH), (session, source, up) -> { });
+        closeables.add(rogue);
+        run(() -> rogue.allPeersConnected(), b, rogue);
+
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8192]);
+        final SyncMessageWriter forger = new SyncMessageWriter(SyncKey.of(bytes(32, 8)));
+        forger.begin(buffer, 0, 9, System.currentTimeMillis(), 1, System.currentTimeMillis() * 1_000_000L);
+        forger.add(io.sluice.sync.codec.FlowOp.NEW, flow(1, 0));
+        final int forged = forger.finish();
+        assertEquals(1, rogue.offer(buffer, 0, forged));
+
+        final SyncMessageWriter insider = new SyncMessageWriter(KEY);
+        insider.begin(buffer, 0, 9, System.currentTimeMillis(), 1, System.currentTimeMillis() * 1_000_000L);
+        insider.add(io.sluice.sync.codec.FlowOp.NEW, flow(2, 0));
+        final int genuine = insider.finish();
+        assertEquals(1, rogue.offer(buffer, 0, genuine));
+        assertEquals(1, rogue.offer(buffer, 0, genuine), "the same message again");
+
+        run(() -> b.messages(SyncVerdict.BAD_MAC) == 1 && b.messages(SyncVerdict.REPLAYED) == 1 && tableB.contains(2), b, rogue);
+        assertEquals(Set.of(2), tableB, "only the genuine flow, once");
+    }
+
+    private static void run(final BooleanSupplier done, final Object... agents)
+    {
+        final List<Object> all = new CopyOnWriteArrayList<>(agents);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!done.getAsBoolean())
+        {
+            for (final Object agent : all)
+            {
+                if (agent instanceof SyncAgent syncAgent)
+                {
+                    syncAgent.doWork();
+                }
+                else
+                {
+                    ((SyncTransport)agent).doWork();
+                }
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("not reached within 20 s");
+            }
+        }
+    }
+}
