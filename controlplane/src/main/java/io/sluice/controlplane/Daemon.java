@@ -13,6 +13,7 @@ import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.ConfigProblem;
 import io.sluice.controlplane.config.DeviceNames;
 import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.ha.SyncService;
 import io.sluice.controlplane.lock.DeviceLock;
 import io.sluice.controlplane.metrics.MetricsServer;
 import io.sluice.controlplane.model.ApplyResult;
@@ -23,6 +24,7 @@ import io.sluice.controlplane.model.HealthSupervisor;
 import io.sluice.controlplane.model.RunningDataplane;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.worker.Dataplane;
+import io.sluice.dataplane.worker.DataplaneConfig;
 import io.sluice.dpdk.DpdkException;
 import io.sluice.dpdk.Eal;
 
@@ -203,8 +205,9 @@ public final class Daemon
         final Dataplane dataplane;
         try
         {
-            dataplane = Dataplane.start(eal, running.dataplane().toDataplaneConfig(), running.settings(),
-                ControlModel.initialSpecs(running), null, stats);
+            final DataplaneConfig config = running.sync() == null ? running.dataplane().toDataplaneConfig() :
+                running.dataplane().toDataplaneConfig().withFlowEvents(running.sync().eventRingBytes());
+            dataplane = Dataplane.start(eal, config, running.settings(), ControlModel.initialSpecs(running), null, stats);
         }
         catch (final RuntimeException ex)
         {
@@ -217,12 +220,41 @@ public final class Daemon
             StartupSummary.log(LOG, running, dataplane);
             final ControlModel model = new ControlModel(running, new RunningDataplane(dataplane), new EventBus(Clock.systemUTC()),
                 Clock.systemUTC());
-            return runHealthChecks(model, stats);
+            return runSync(dataplane, model, stats);
         }
         finally
         {
             LOG.log(INFO, "stopping the dataplane: workers, then port {0}", running.dataplane().device());
             dataplane.close();
+        }
+    }
+
+    private int runSync(final Dataplane dataplane, final ControlModel model, final StatsFile stats)
+    {
+        if (running.sync() == null)
+        {
+            LOG.log(INFO, "no sync section: this load balancer replicates no flows");
+            return runHealthChecks(model, stats);
+        }
+        final SyncService sync;
+        try
+        {
+            sync = SyncService.start(running.sync(), dataplane);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.log(ERROR, "cannot start flow sync on " + running.sync().listen() + ": " + ex.getMessage() +
+                " (sync.listen and sync.keyFile in " + running.source() + ")");
+            return EXIT_START_FAILED;
+        }
+        try
+        {
+            return runHealthChecks(model, stats);
+        }
+        finally
+        {
+            LOG.log(INFO, "stopping flow sync");
+            sync.close();
         }
     }
 

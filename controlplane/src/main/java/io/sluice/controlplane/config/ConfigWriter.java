@@ -52,6 +52,7 @@ public final class ConfigWriter
             writer.line(0, "metrics:");
             writer.line(1, "listen: " + quote(config.metrics().listen()));
         }
+        writer.sync(config.sync());
         return writer.out.toString();
     }
 
@@ -307,5 +308,27 @@ public final class ConfigWriter
             }
         }
         return quoted.append('"').toString();
+    }
+
+    private void sync(final SyncSection sync)
+    {
+        if (sync == null)
+        {
+            return;
+        }
+        line(0, "sync:");
+        line(1, "nodeId: " + Integer.toUnsignedString(sync.nodeId()));
+        line(1, "keyFile: " + quote(sync.keyFile().toString()));
+        line(1, "listen: " + quote(sync.listen()));
+        line(1, "peers: [" + String.join(", ", sync.peers().stream().map(ConfigWriter::quote).toList()) + "]");
+        if (sync.multicastInterface() != null)
+        {
+            line(1, "multicastInterface: " + quote(sync.multicastInterface()));
+        }
+        line(1, "aeronDirectory: " + quote(sync.aeronDirectory()));
+        line(1, "termLength: " + sync.termLength());
+        line(1, "eventRingBytes: " + sync.eventRingBytes());
+        line(1, "refreshInterval: " + Durations.format(sync.refreshIntervalNs()));
+        line(1, "maxBatchDelay: " + Durations.format(sync.maxBatchDelayNs()));
     }
 }

@@ -7,14 +7,14 @@ import io.sluice.dataplane.service.TextExcerpt;
 
 /**
  * Durations as people write them in a configuration file or on a command line: a whole number and
- * a unit, {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}.
+ * a unit, {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; {@code 200us} where microseconds matter.
  */
 public final class Durations
 {
     /** What a valid duration looks like, for messages. */
     public static final String FORM = "a duration such as 500ms, 30s, 5m or 1h";
 
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,12})(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,12})(us|ms|s|m|h)");
 
     private Durations()
     {
@@ -25,7 +25,7 @@ public final class Durations
      *
      * @param text e.g. {@code 30s}.
      * @return the duration in nanoseconds.
-     * @throws IllegalArgumentException when the text is not a number followed by ms, s, m or h.
+     * @throws IllegalArgumentException when the text is not a number followed by us, ms, s, m or h.
      */
     public static long parseNs(final String text)
     {
@@ -37,6 +37,7 @@ public final class Durations
         final long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2))
         {
+            case "us" -> TimeUnit.MICROSECONDS.toNanos(amount);
             case "ms" -> TimeUnit.MILLISECONDS.toNanos(amount);
             case "s" -> TimeUnit.SECONDS.toNanos(amount);
             case "m" -> TimeUnit.MINUTES.toNanos(amount);
@@ -48,7 +49,7 @@ public final class Durations
      * Formats a duration in the largest unit that represents it exactly.
      *
      * @param durationNs the duration in nanoseconds.
-     * @return e.g. {@code 30s}, {@code 1500ms}, {@code 5m}; sub-millisecond values in ns.
+     * @return e.g. {@code 30s}, {@code 1500ms}, {@code 5m}, {@code 200us}; what is finer in ns.
      */
     public static String format(final long durationNs)
     {
@@ -67,6 +68,10 @@ public final class Durations
         if (durationNs % TimeUnit.MILLISECONDS.toNanos(1) == 0)
         {
             return TimeUnit.NANOSECONDS.toMillis(durationNs) + "ms";
+        }
+        if (durationNs % TimeUnit.MICROSECONDS.toNanos(1) == 0)
+        {
+            return TimeUnit.NANOSECONDS.toMicros(durationNs) + "us";
         }
         return durationNs + "ns";
     }

@@ -21,10 +21,11 @@ import io.sluice.dataplane.service.ServiceSpec;
  * @param statsFile where the daemon publishes its counters.
  * @param api       the {@code api:} section, or null when the daemon runs no API.
  * @param metrics   the {@code metrics:} section, or null when the daemon serves no metrics.
+ * @param sync      the {@code sync:} section, or null when this LB replicates no flows.
  */
 public record SluiceConfig(
     Path source, DataplaneSection dataplane, NetworkSection network, TimeoutSection timeouts, List<ServiceSection> services,
-    Path statsFile, ApiSection api, MetricsSection metrics)
+    Path statsFile, ApiSection api, MetricsSection metrics, SyncSection sync)
 {
     /**
      * Copies the service list.
@@ -41,7 +42,7 @@ public record SluiceConfig(
         final Path source, final DataplaneSection dataplane, final NetworkSection network, final TimeoutSection timeouts,
         final List<ServiceSection> services, final Path statsFile)
     {
-        this(source, dataplane, network, timeouts, services, statsFile, null, null);
+        this(source, dataplane, network, timeouts, services, statsFile, null, null, null);
     }
 
     /**
@@ -53,7 +54,7 @@ public record SluiceConfig(
      */
     public SluiceConfig withReloadable(final SluiceConfig next)
     {
-        return new SluiceConfig(source, dataplane, next.network, next.timeouts, next.services, statsFile, api, metrics);
+        return new SluiceConfig(source, dataplane, next.network, next.timeouts, next.services, statsFile, api, metrics, sync);
     }
 
     /**
@@ -64,7 +65,7 @@ public record SluiceConfig(
      */
     public SluiceConfig withServices(final List<ServiceSection> nextServices)
     {
-        return new SluiceConfig(source, dataplane, network, timeouts, nextServices, statsFile, api, metrics);
+        return new SluiceConfig(source, dataplane, network, timeouts, nextServices, statsFile, api, metrics, sync);
     }
 
     /**
@@ -94,7 +95,7 @@ public record SluiceConfig(
 
     /**
      * Whether another configuration can be applied to a daemon running this one without a restart:
-     * the {@code dataplane:}, {@code api:} and {@code metrics:} sections and the stats file are the same.
+     * the {@code dataplane:}, {@code api:}, {@code metrics:} and {@code sync:} sections and the stats file are the same.
      *
      * @param next the configuration to apply.
      * @return true when only network, timeouts and services differ.
@@ -102,6 +103,6 @@ public record SluiceConfig(
     public boolean canReloadTo(final SluiceConfig next)
     {
         return dataplane.equals(next.dataplane) && statsFile.equals(next.statsFile) && Objects.equals(api, next.api) &&
-            Objects.equals(metrics, next.metrics);
+            Objects.equals(metrics, next.metrics) && Objects.equals(sync, next.sync);
     }
 }

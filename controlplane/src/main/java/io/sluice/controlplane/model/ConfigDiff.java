@@ -124,6 +124,10 @@ public final class ConfigDiff
         {
             notApplied.add("metrics: the metrics endpoint keeps its listen address (or stays off) until a restart");
         }
+        if (!Objects.equals(running.sync(), next.sync()))
+        {
+            notApplied.add("sync: the node id, key, peers and channel are set at start; the running ones stay until a restart");
+        }
         return notApplied;
     }
 

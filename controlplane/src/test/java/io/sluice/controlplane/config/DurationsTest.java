@@ -36,5 +36,13 @@ class DurationsTest
         assertEquals("1500ms", Durations.format(1_500_000_000L));
         assertEquals("0s", Durations.format(0));
         assertEquals("7ns", Durations.format(7));
+        assertEquals("200us", Durations.format(200_000));
+    }
+
+    @Test
+    void shouldReadMicrosecondsForTheDurationsThatNeedThem()
+    {
+        assertEquals(200_000, Durations.parseNs("200us"));
+        assertEquals(200_000, Durations.parseNs(Durations.format(200_000)), "what it writes it reads");
     }
 }

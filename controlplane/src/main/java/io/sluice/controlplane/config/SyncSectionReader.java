@@ -1,0 +1,155 @@
+package io.sluice.controlplane.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.yaml.snakeyaml.nodes.Node;
+
+import io.sluice.dataplane.ring.FlowEventRing;
+import io.sluice.dataplane.service.IpAddress;
+import io.sluice.sync.transport.SyncTransportConfig;
+import io.sluice.sync.wire.SyncKey;
+
+import static io.sluice.controlplane.config.Values.integer;
+
+/**
+ * Reads the {@code sync:} section for {@link ConfigLoader}, each value checked, and the key file
+ * loaded (so that a key others can read, or that is too short, stops the daemon at the file, with
+ * the fix), and the whole checked as the transport will check it.
+ */
+final class SyncSectionReader
+{
+    /** The keys of {@code sync:}. */
+    static final List<String> SYNC_KEYS = List.of("nodeId", "keyFile", "listen", "peers", "multicastInterface",
+        "aeronDirectory", "termLength", "eventRingBytes", "refreshInterval", "maxBatchDelay");
+
+    private static final String ENDPOINT_FORM = "ADDRESS:PORT with an IP address literal, e.g. 10.9.0.1:7311";
+    private static final long MAX_REFRESH_NS = TimeUnit.HOURS.toNanos(24);
+
+    private final YamlReader reader;
+    private final Path baseDirectory;
+
+    /**
+     * @param reader        the file's reader, which collects the problems.
+     * @param baseDirectory what a relative key file path is relative to.
+     */
+    SyncSectionReader(final YamlReader reader, final Path baseDirectory)
+    {
+        this.reader = reader;
+        this.baseDirectory = baseDirectory;
+    }
+
+    SyncSection read(final YamlReader.Section top)
+    {
+        final YamlReader.Section section = top.section("sync", SYNC_KEYS);
+        if (section == null)
+        {
+            return null;
+        }
+        final Long nodeId = section.require("nodeId", text ->
+        {
+            final long id = Long.parseLong(text.strip());
+            if (id < 1 || id > 0xFFFF_FFFFL)
+            {
+                throw new IllegalArgumentException(text);
+            }
+            return id;
+        }, "an integer 1..4294967295, unique per load balancer");
+        final Path keyFile = section.require("keyFile", this::keyFile,
+            "a key file of at least 32 bytes in hex, readable by its owner only, e.g. made with " +
+            "(umask 077; openssl rand -hex 32 > /etc/sluice/sync.key)");
+        final String listen = section.require("listen", SyncSectionReader::endpoint, ENDPOINT_FORM);
+        final List<String> peers = peers(section);
+        final String multicastInterface = section.get("multicastInterface", null, text -> IpAddress.parse(text.strip()).toString(),
+            "the IP address of the local interface for a multicast listen group");
+        final String aeronDirectory = section.get("aeronDirectory", nodeId == null ? null : "/dev/shm/sluice-sync-" + nodeId,
+            text ->
+            {
+                if (text.isBlank() || !text.startsWith("/"))
+                {
+                    throw new IllegalArgumentException(text);
+                }
+                return text.strip();
+            }, "an absolute directory path, one per load balancer on a host (e.g. /dev/shm/sluice-sync-1)");
+        final int termLength = section.get("termLength", SyncTransportConfig.DEFAULT_TERM_LENGTH,
+            Values.powerOfTwo(SyncTransportConfig.MIN_TERM_LENGTH, 1 << 28), "a power of two from 65536 to 268435456 (bytes)");
+        final int eventRingBytes = section.get("eventRingBytes", SyncSection.DEFAULT_EVENT_RING_BYTES,
+            Values.powerOfTwo(FlowEventRing.MIN_CAPACITY, 1 << 30), "a power of two from " + FlowEventRing.MIN_CAPACITY +
+            " to 1073741824 (bytes per worker)");
+        final long refreshNs = section.get("refreshInterval", TimeUnit.SECONDS.toNanos(30),
+            Values.durationNs(TimeUnit.SECONDS.toNanos(1), MAX_REFRESH_NS), Durations.FORM + ", from 1s to 24h");
+        final long batchDelayNs = section.get("maxBatchDelay", TimeUnit.MICROSECONDS.toNanos(200),
+            Values.durationNs(0, TimeUnit.SECONDS.toNanos(1)), Durations.FORM + ", from 0ms to 1s");
+        if (nodeId == null || keyFile == null || listen == null || peers == null)
+        {
+            return null;
+        }
+        final SyncSection sync = new SyncSection((int)(long)nodeId, keyFile, listen, peers, multicastInterface, aeronDirectory,
+            termLength, eventRingBytes, refreshNs, batchDelayNs);
+        try
+        {
+            sync.toTransportConfig();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            reader.report(section.value("listen").getStartMark(), section.pathOf("listen"), ex.getMessage());
+            return null;
+        }
+        return sync;
+    }
+
+    private Path keyFile(final String text)
+    {
+        final Path path = baseDirectory.resolve(text.strip()).normalize();
+        try
+        {
+            SyncKey.load(path);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new Values.Refused(ex.getMessage());
+        }
+        return path;
+    }
+
+    private List<String> peers(final YamlReader.Section section)
+    {
+        if (!section.has("peers"))
+        {
+            return List.of();
+        }
+        final List<Node> items = section.list("peers", "a list of peers' ADDRESS:PORT, e.g. [10.9.0.2:7311]");
+        if (items == null)
+        {
+            return null;
+        }
+        final List<String> peers = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++)
+        {
+            final String peer = reader.scalar(items.get(i), section.pathOf("peers") + "[" + i + "]", SyncSectionReader::endpoint,
+                ENDPOINT_FORM);
+            if (peer == null)
+            {
+                return null;
+            }
+            peers.add(peer);
+        }
+        return peers;
+    }
+
+    private static String endpoint(final String text)
+    {
+        final String value = text.strip();
+        final int colon = value.lastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw new IllegalArgumentException(text);
+        }
+        final String host = value.substring(0, colon).replace("[", "").replace("]", "");
+        IpAddress.parse(host);
+        final int port = integer(1, 65535).apply(value.substring(colon + 1));
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+}
