@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * @param refreshIntervalNs time between two refresh walks: less than half the shortest idle timeout, so a
  *                          long-lived flow's copy on a peer never idles out while it lives here.
  * @param walkFlowsPerCycle most flows a bulk or refresh walk sends per duty cycle: its pace.
- * @param pageTimeoutNs     how long a walk waits for a worker's page of its table.
+ * @param pageTimeoutNs     how long a walk waits for a worker's page of its table: the agent waits that long
+ *                          for a stalled worker, at each step of a walk, before it goes on with its cycle.
  */
 public record SyncAgentConfig(
     int senderId, long epoch, long maxBatchDelayNs, long helloIntervalNs, long refreshIntervalNs, int walkFlowsPerCycle,
@@ -28,7 +29,7 @@ public record SyncAgentConfig(
     /** Default walk pace. */
     public static final int DEFAULT_WALK_FLOWS_PER_CYCLE = 64;
     /** Default page timeout. */
-    public static final long DEFAULT_PAGE_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    public static final long DEFAULT_PAGE_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /**
      * Validates.

@@ -16,7 +16,8 @@ import io.sluice.dataplane.ring.WorkerProxy;
  * {@link #step} asks for at most one page and hands on at most the flows asked for; a sink that
  * refuses a flow (its batch is full) gets the same flow again at the next step, so none is skipped.
  * A worker that does not answer a page in time is asked again at the next step: the walk stalls
- * rather than skips. Flows that come and go during a walk may be missed or seen twice, as with any
+ * rather than skips. Asking is synchronous: a step waits for the worker's page, microseconds from a
+ * running worker, but up to the page timeout from a stalled one, and the agent's cycle with it. Flows that come and go during a walk may be missed or seen twice, as with any
  * walk of a live table; the event stream covers the flows that begin meanwhile.
  * <p>
  * One thread: the sync agent's.
