@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Sluice lab: a client, a router, one load balancer and three backends in network namespaces,
+# Sluice lab: a client, a router, two load balancers and three backends in network namespaces,
 # joined by veths and a bridge, with real HTTP / UDP servers and a tc-BPF tunnel decapsulator on
-# the backends. Nothing leaves the namespaces the lab creates; the root namespace gets nothing.
+# the backends; a second bridge, the sync network, joins the two LBs and a third namespace (the
+# rogue, for forged sync messages). Nothing leaves the namespaces the lab creates; the root
+# namespace gets nothing.
 #
 #   lab/lab.sh up                       (re)build everything, attach decap, start the backends
 #   lab/lab.sh down                     remove everything the lab made (also after a crash)
@@ -9,6 +11,10 @@
 #   lab/lab.sh backends start [beN...]  start backend servers (all by default), wait until they answer
 #   lab/lab.sh backends stop [beN...]   stop backend servers (all by default)
 #   lab/lab.sh counters [beN...]        decap counters, one line per backend: "be1 decapsulated=3 ipip=1 ..."
+#   lab/lab.sh ecmp VIP lb1,lb2         route VIP (an address, or a prefix, in the VIP ranges) on the router
+#                                       over both LBs: a multipath route, layer-4 hash (lb1 = sl-lb, lb2 = sl-lb2)
+#   lab/lab.sh ecmp VIP lb2             route VIP over one LB only (an LB taken out of the ECMP set)
+#   lab/lab.sh ecmp VIP off             remove VIP's own route: it follows the VIP range's route to lb1 again
 #
 # Topology and addresses: lab/README.md. Environment: JAVA_HOME (a JDK 25; found under
 # /usr/lib/jvm when unset), SLUICE_LAB_LOCK (lock file, default /run/lock/sluice-lab.lock),
@@ -28,8 +34,10 @@ NS_CLIENT=sl-client
 NS_ROUTER=sl-router
 NS_LAN=sl-lan
 NS_LB=sl-lb
+NS_LB2=sl-lb2
+NS_ROGUE=sl-rogue
 BACKENDS=(be1 be2 be3)
-NAMESPACES=("$NS_CLIENT" "$NS_ROUTER" "$NS_LAN" "$NS_LB" sl-be1 sl-be2 sl-be3)
+NAMESPACES=("$NS_CLIENT" "$NS_ROUTER" "$NS_LAN" "$NS_LB" sl-be1 sl-be2 sl-be3 "$NS_LB2" "$NS_ROGUE")
 
 BRIDGE=sl-br0
 CLIENT_IF=sl-cl0           # in sl-client, peer of ROUTER_CLIENT_IF
@@ -37,6 +45,12 @@ ROUTER_CLIENT_IF=sl-rt-cl  # in sl-router
 ROUTER_LAN_IF=sl-rt0       # in sl-router, peer of sl-br-rt on the bridge
 LB_IF=sl-lb0               # in sl-lb, peer of sl-br-lb on the bridge; DPDK's port, no kernel addresses
 LB_MGMT_IF=sl-lb-mgmt      # in sl-lb, peer of sl-br-mgmt on the bridge; the LB host's kernel interface
+LB2_IF=sl-lb2-lan          # in sl-lb2, peer of sl-br-lb2 on the bridge; the second LB's DPDK port
+LB2_MGMT_IF=sl-lb2-mgmt    # in sl-lb2, peer of sl-br-mgmt2 on the bridge
+SYNC_BRIDGE=sl-sync0       # in sl-lan: the sync network, apart from the LAN (no router on it)
+LB_SYNC_IF=sl-lb-sync      # in sl-lb, peer of sl-bs-lb on the sync bridge
+LB2_SYNC_IF=sl-lb2-sync    # in sl-lb2, peer of sl-bs-lb2 on the sync bridge
+ROGUE_SYNC_IF=sl-rogue0    # in sl-rogue, peer of sl-bs-rogue on the sync bridge
 
 CLIENT_IPV4=198.51.100.2
 CLIENT_IPV6=2001:db8:c::2
@@ -48,19 +62,35 @@ LB_IPV4=203.0.113.2
 LB_IPV6=2001:db8:113::2
 LB_MGMT_IPV4=203.0.113.3   # the LB host's own kernel address: health checks and the API go this way
 LB_MGMT_IPV6=2001:db8:113::3
+LB2_IPV4=203.0.113.4       # the second daemon's, on sl-lb2-lan
+LB2_IPV6=2001:db8:113::4
+LB2_MGMT_IPV4=203.0.113.5
+LB2_MGMT_IPV6=2001:db8:113::5
+# The sync network uses the benchmarking range (RFC 2544): the documentation ranges are all taken.
+LB_SYNC_IPV4=198.18.0.1
+LB_SYNC_IPV6=2001:db8:18::1
+LB2_SYNC_IPV4=198.18.0.2
+LB2_SYNC_IPV6=2001:db8:18::2
+ROGUE_SYNC_IPV4=198.18.0.3
+ROGUE_SYNC_IPV6=2001:db8:18::3
 VIP_RANGE_IPV4=192.0.2.0/24
 VIP_RANGE_IPV6=2001:db8:100::/64
 VIPS_IPV4=(192.0.2.10 192.0.2.11 192.0.2.12)
 VIPS_IPV6=(2001:db8:100::10 2001:db8:100::11 2001:db8:100::12)
 
 # Fixed, locally administered MACs, so captures and static neighbour entries read the same on
-# every run: 02:00 then the /24 of the link (c6:33:64 = 198.51.100, cb:00:71 = 203.0.113) and the
-# host number.
+# every run: 02:00 then the /24 of the link (c6:33:64 = 198.51.100, cb:00:71 = 203.0.113,
+# c6:12:00 = 198.18.0) and the host number.
 CLIENT_MAC=02:00:c6:33:64:02
 ROUTER_CLIENT_MAC=02:00:c6:33:64:01
 ROUTER_LAN_MAC=02:00:cb:00:71:01
 LB_MAC=02:00:cb:00:71:02
 LB_MGMT_MAC=02:00:cb:00:71:03
+LB2_MAC=02:00:cb:00:71:04
+LB2_MGMT_MAC=02:00:cb:00:71:05
+LB_SYNC_MAC=02:00:c6:12:00:01
+LB2_SYNC_MAC=02:00:c6:12:00:02
+ROGUE_SYNC_MAC=02:00:c6:12:00:03
 
 if [ -t 1 ]; then BOLD=$'\033[1m' RED=$'\033[1;31m' PLAIN=$'\033[0m'; else BOLD='' RED='' PLAIN=''; fi
 say() { printf '%s[lab]%s %s\n' "$BOLD" "$PLAIN" "$*"; }
@@ -241,8 +271,8 @@ build_lan() {
 }
 
 attach_to_bridge() {
-  local port=$1
-  in_ns "$NS_LAN" ip link set dev "$port" master "$BRIDGE"
+  local port=$1 bridge=${2:-$BRIDGE}
+  in_ns "$NS_LAN" ip link set dev "$port" master "$bridge"
   in_ns "$NS_LAN" ip link set dev "$port" up
 }
 
@@ -257,9 +287,10 @@ build_client() {
 }
 
 build_router() {
-  say "up: router forwards IPv4 and IPv6; reverse-path filter off"
+  say "up: router forwards IPv4 and IPv6; reverse-path filter off; multipath routes hash on layer 4 (lab.sh ecmp)"
   set_sysctl "$NS_ROUTER" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
-    net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+    net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+    net.ipv4.fib_multipath_hash_policy=1 net.ipv6.fib_multipath_hash_policy=1
   create_veth "$NS_ROUTER" "$ROUTER_LAN_IF" "$ROUTER_LAN_MAC" "$NS_LAN" sl-br-rt ""
   attach_to_bridge sl-br-rt
   say "up: router $ROUTER_CLIENT_IPV4/24 $ROUTER_CLIENT_IPV6/64 on $ROUTER_CLIENT_IF, $ROUTER_LAN_IPV4/24 $ROUTER_LAN_IPV6/64 on $ROUTER_LAN_IF"
@@ -276,25 +307,51 @@ build_router() {
 
 # The LB's kernel must never answer for the port DPDK owns: no address, no ARP, no IPv6 (no
 # link-local address, router solicitation or MLD report), no forwarding. The Sluice daemon,
-# started with ip netns exec sl-lb, owns LB_IPV4 / LB_IPV6 on it.
+# started with ip netns exec sl-lb (or sl-lb2), owns the LB's LAN addresses on it.
+# Arguments: namespace, DPDK interface, its MAC, its bridge port, management interface, its MAC,
+# its bridge port, management IPv4, management IPv6.
 build_lb() {
-  say "up: LB namespace: IPv6 off by default, forwarding off"
-  set_sysctl "$NS_LB" net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ip_forward=0
-  create_veth "$NS_LB" "$LB_IF" "$LB_MAC" "$NS_LAN" sl-br-lb ""
-  attach_to_bridge sl-br-lb
-  say "up: $LB_IF ($LB_MAC) for DPDK: no kernel address, ARP off, IPv6 disabled"
-  set_sysctl "$NS_LB" "net.ipv6.conf.$LB_IF.disable_ipv6=1"
-  in_ns "$NS_LB" ip link set dev "$LB_IF" arp off
-  in_ns "$NS_LB" ip link set dev "$LB_IF" up
+  local ns=$1 if=$2 mac=$3 port=$4 mgmt_if=$5 mgmt_mac=$6 mgmt_port=$7 mgmt_ipv4=$8 mgmt_ipv6=$9
+  say "up: LB namespace $ns: IPv6 off by default, forwarding off"
+  set_sysctl "$ns" net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ip_forward=0
+  create_veth "$ns" "$if" "$mac" "$NS_LAN" "$port" ""
+  attach_to_bridge "$port"
+  say "up: $ns/$if ($mac) for DPDK: no kernel address, ARP off, IPv6 disabled"
+  set_sysctl "$ns" "net.ipv6.conf.$if.disable_ipv6=1"
+  in_ns "$ns" ip link set dev "$if" arp off
+  in_ns "$ns" ip link set dev "$if" up
   # A production LB host reaches its backends through a kernel interface too: health checks
   # (TCP, HTTP, ICMP) are ordinary sockets. Here that is a second veth on the same LAN.
-  create_veth "$NS_LB" "$LB_MGMT_IF" "$LB_MGMT_MAC" "$NS_LAN" sl-br-mgmt ""
-  attach_to_bridge sl-br-mgmt
-  say "up: $LB_MGMT_IF ($LB_MGMT_MAC) for the LB host's kernel (health checks): $LB_MGMT_IPV4/24 $LB_MGMT_IPV6/64"
-  set_sysctl "$NS_LB" "net.ipv6.conf.$LB_MGMT_IF.disable_ipv6=0"
-  in_ns "$NS_LB" ip address add "$LB_MGMT_IPV4/24" dev "$LB_MGMT_IF"
-  in_ns "$NS_LB" ip address add "$LB_MGMT_IPV6/64" dev "$LB_MGMT_IF" nodad
-  in_ns "$NS_LB" ip link set dev "$LB_MGMT_IF" up
+  create_veth "$ns" "$mgmt_if" "$mgmt_mac" "$NS_LAN" "$mgmt_port" ""
+  attach_to_bridge "$mgmt_port"
+  say "up: $ns/$mgmt_if ($mgmt_mac) for the LB host's kernel (health checks): $mgmt_ipv4/24 $mgmt_ipv6/64"
+  set_sysctl "$ns" "net.ipv6.conf.$mgmt_if.disable_ipv6=0"
+  in_ns "$ns" ip address add "$mgmt_ipv4/24" dev "$mgmt_if"
+  in_ns "$ns" ip address add "$mgmt_ipv6/64" dev "$mgmt_if" nodad
+  in_ns "$ns" ip link set dev "$mgmt_if" up
+}
+
+# The sync network: a bridge of its own, no router, one kernel interface in each LB (the DPDK
+# port is invisible to the kernel, and sync is ordinary sockets) and one in the rogue namespace,
+# which tests use to send forged and replayed sync messages.
+build_sync() {
+  say "up: bridge $SYNC_BRIDGE in $NS_LAN (the sync network: no addresses, no router, no multicast snooping)"
+  in_ns "$NS_LAN" ip link add "$SYNC_BRIDGE" type bridge stp_state 0 mcast_snooping 0
+  in_ns "$NS_LAN" ip link set dev "$SYNC_BRIDGE" up
+  add_sync_member "$NS_LB" "$LB_SYNC_IF" "$LB_SYNC_MAC" sl-bs-lb "$LB_SYNC_IPV4" "$LB_SYNC_IPV6"
+  add_sync_member "$NS_LB2" "$LB2_SYNC_IF" "$LB2_SYNC_MAC" sl-bs-lb2 "$LB2_SYNC_IPV4" "$LB2_SYNC_IPV6"
+  add_sync_member "$NS_ROGUE" "$ROGUE_SYNC_IF" "$ROGUE_SYNC_MAC" sl-bs-rogue "$ROGUE_SYNC_IPV4" "$ROGUE_SYNC_IPV6"
+}
+
+add_sync_member() {
+  local ns=$1 if=$2 mac=$3 port=$4 ipv4=$5 ipv6=$6
+  create_veth "$ns" "$if" "$mac" "$NS_LAN" "$port" ""
+  attach_to_bridge "$port" "$SYNC_BRIDGE"
+  say "up: $ns/$if ($mac) on the sync network: $ipv4/24 $ipv6/64"
+  set_sysctl "$ns" "net.ipv6.conf.$if.disable_ipv6=0"
+  in_ns "$ns" ip address add "$ipv4/24" dev "$if"
+  in_ns "$ns" ip address add "$ipv6/64" dev "$if" nodad
+  in_ns "$ns" ip link set dev "$if" up
 }
 
 build_backend() {
@@ -421,6 +478,15 @@ check_reachable() {
   say "up: the client pings every backend through the router (IPv4 and IPv6)"
 }
 
+check_sync() {
+  local from to address
+  for from in "$NS_LB:$LB2_SYNC_IPV4" "$NS_LB:$LB2_SYNC_IPV6" "$NS_ROGUE:$LB_SYNC_IPV4" "$NS_ROGUE:$LB2_SYNC_IPV6"; do
+    to=${from#*:}; from=${from%%:*}
+    in_ns "$from" ping -q -n -c 1 -W 2 "$to" >/dev/null || die "$from cannot ping $to on the sync network"
+  done
+  say "up: the sync network joins sl-lb, sl-lb2 and sl-rogue (IPv4 and IPv6)"
+}
+
 kernel_supports_family_change() {
   # bpf_skb_adjust_room's BPF_F_ADJ_ROOM_DECAP_L3_IPV4/IPV6 flags (needed to decapsulate IPv6 in
   # IPv4 or IPv4 in IPv6) arrived in Linux 6.3.
@@ -446,15 +512,18 @@ up() {
   build_lan
   build_client
   build_router
-  build_lb
+  build_lb "$NS_LB" "$LB_IF" "$LB_MAC" sl-br-lb "$LB_MGMT_IF" "$LB_MGMT_MAC" sl-br-mgmt "$LB_MGMT_IPV4" "$LB_MGMT_IPV6"
+  build_lb "$NS_LB2" "$LB2_IF" "$LB2_MAC" sl-br-lb2 "$LB2_MGMT_IF" "$LB2_MGMT_MAC" sl-br-mgmt2 "$LB2_MGMT_IPV4" "$LB2_MGMT_IPV6"
+  build_sync
   for name in "${BACKENDS[@]}"; do
     build_backend "$name"
     attach_decap "$name"
   done
   check_reachable
+  check_sync
   start_backends "${BACKENDS[@]}"
   trap - ERR
-  say "up: done. The LB port is $LB_IF in $NS_LB: ip netns exec $NS_LB sluice run ... (vdev net_af_packet0,iface=$LB_IF)"
+  say "up: done. The LB ports are $LB_IF in $NS_LB and $LB2_IF in $NS_LB2: ip netns exec $NS_LB sluice run ... (vdev net_af_packet0,iface=$LB_IF)"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -587,6 +656,60 @@ status() {
   return 0
 }
 
+# ---------------------------------------------------------------------------------------------
+# ECMP on the router (active-active)
+
+# The LAN address of an LB by its name (lb1 = sl-lb, lb2 = sl-lb2) and family (-4 or -6).
+lb_lan_address() {
+  case "$1$2" in
+    lb1-4) echo "$LB_IPV4" ;;
+    lb1-6) echo "$LB_IPV6" ;;
+    lb2-4) echo "$LB2_IPV4" ;;
+    lb2-6) echo "$LB2_IPV6" ;;
+    *) die "unknown load balancer '$1' (load balancers: lb1 lb2)" ;;
+  esac
+}
+
+# The route up installs (VIP range via lb1) stays: a VIP's own route is more specific, so it wins
+# while it exists, and removing it gives the VIP back to the range route. The router hashes flows
+# over a multipath route by addresses, ports and protocol (fib_multipath_hash_policy=1, set by
+# up), so each TCP or UDP flow stays on one LB and different flows spread.
+ecmp() {
+  local vip=${1:-} set=${2:-} family prefix names name address nexthops=() seen=' '
+  [ $# -eq 2 ] && [ -n "$vip" ] && [ -n "$set" ] || die "usage: lab.sh ecmp VIP lb1,lb2|lb1|lb2|off"
+  [ -e "/run/netns/$NS_ROUTER" ] || die "namespace $NS_ROUTER does not exist: run lab.sh up first"
+  if [[ $vip == *:* ]]; then
+    family=-6; prefix=$vip; [[ $vip == */* ]] || prefix="$vip/128"
+    # 2001:db8:100::/64 -> 2001:db8:100: (every address of the range starts so)
+    [[ $vip == "${VIP_RANGE_IPV6%:/64}"* ]] || die "$vip is not in the VIP range $VIP_RANGE_IPV6"
+  else
+    family=-4; prefix=$vip; [[ $vip == */* ]] || prefix="$vip/32"
+    # 192.0.2.0/24 -> 192.0.2.
+    [[ $vip == "${VIP_RANGE_IPV4%0/24}"* ]] || die "$vip is not in the VIP range $VIP_RANGE_IPV4"
+  fi
+  if [ "$set" = off ]; then
+    if [ -n "$(in_ns "$NS_ROUTER" ip "$family" route show exact "$prefix")" ]; then
+      in_ns "$NS_ROUTER" ip "$family" route del "$prefix"
+    fi
+    say "ecmp: $prefix has no route of its own: it follows the VIP range's route (lb1)"
+    return 0
+  fi
+  IFS=, read -ra names <<<"$set"
+  for name in "${names[@]}"; do
+    [[ $seen != *" $name "* ]] || die "load balancer '$name' named twice in '$set'"
+    seen+="$name "
+    address=$(lb_lan_address "$name" "$family")
+    nexthops+=(nexthop via "$address" dev "$ROUTER_LAN_IF")
+  done
+  [ ${#names[@]} -gt 0 ] || die "usage: lab.sh ecmp VIP lb1,lb2|lb1|lb2|off"
+  if [ ${#names[@]} -eq 1 ]; then
+    in_ns "$NS_ROUTER" ip "$family" route replace "$prefix" via "$address" dev "$ROUTER_LAN_IF"
+  else
+    in_ns "$NS_ROUTER" ip "$family" route replace "$prefix" "${nexthops[@]}"
+  fi
+  say "ecmp: the router sends $prefix to ${names[*]}: $(in_ns "$NS_ROUTER" ip "$family" route show exact "$prefix" | tr -s ' \t\n' ' ')"
+}
+
 usage() {
   sed -n '2,/^set -/p' "$0" | sed -e '/^set -/d' -e 's/^# \{0,1\}//'
   exit "${1:-0}"
@@ -601,6 +724,7 @@ main() {
     status) require_root; status ;;
     backends) require_root; take_lock; backends "$@" ;;
     counters) require_root; counters "$@" ;;
+    ecmp) require_root; take_lock; ecmp "$@" ;;
     -h|--help|help) usage 0 ;;
     *) usage 2 ;;
   esac

@@ -7,11 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Drives {@code lab/lab.sh} from Java: bring the lab up and down, start and stop backends, read
- * the decap counters. Every call runs the script to completion and throws, quoting the script's
- * output, when it fails. The script's JDK for the backend servers is this JVM's.
+ * the decap counters, spread a VIP over the load balancers with ECMP. Every call runs the script
+ * to completion and throws, quoting the script's output, when it fails. The script's JDK for the
+ * backend servers is this JVM's.
  */
 public final class LabScript
 {
@@ -20,6 +23,9 @@ public final class LabScript
 
     /** How long {@code lab.sh up} may take: building the topology plus starting three JVMs. */
     public static final Duration UP_TIMEOUT = Duration.ofMinutes(3);
+
+    private static final String ROUTE_START = "{\"dst\":\"";
+    private static final Pattern GATEWAY = Pattern.compile("\"gateway\":\"([^\"]+)\"");
 
     private final Path script;
 
@@ -129,6 +135,65 @@ public final class LabScript
     }
 
     /**
+     * {@code lab.sh ecmp VIP lb1,lb2}: the router sends the VIP to these load balancers, over a
+     * multipath route hashed on addresses, ports and protocol when there are several (each flow
+     * stays on one LB, flows spread); with one, to that LB alone (an LB taken out of the set).
+     * The VIP ranges' route to {@link LabTopology#LB1} stays underneath.
+     *
+     * @param vip           an address (or a prefix) in {@link LabTopology#VIP_RANGE_IPV4} or {@link LabTopology#VIP_RANGE_IPV6}.
+     * @param loadBalancers one or more load balancers, each at most once.
+     * @return the script's output.
+     * @throws IllegalArgumentException when no load balancer is given.
+     */
+    public String ecmp(final String vip, final LabLbHost... loadBalancers)
+    {
+        if (loadBalancers.length == 0)
+        {
+            throw new IllegalArgumentException("ecmp " + vip + ": name at least one load balancer (or call ecmpOff)");
+        }
+        final StringBuilder names = new StringBuilder();
+        for (final LabLbHost lb : loadBalancers)
+        {
+            names.append(names.isEmpty() ? "" : ",").append(lb.name());
+        }
+        return run(Commands.DEFAULT_TIMEOUT, "ecmp", vip, names.toString());
+    }
+
+    /**
+     * {@code lab.sh ecmp VIP off}: removes the VIP's own route, so that it follows the VIP range's
+     * route to {@link LabTopology#LB1} again; does nothing when it has none.
+     *
+     * @param vip the address (or prefix) given to {@link #ecmp}.
+     * @return the script's output.
+     */
+    public String ecmpOff(final String vip)
+    {
+        return run(Commands.DEFAULT_TIMEOUT, "ecmp", vip, "off");
+    }
+
+    /**
+     * The next hops of the router's most specific route for an address now ({@code ip route show
+     * match}, longest prefix): for a multipath route every next hop, in the route's order.
+     *
+     * @param address an IPv4 or IPv6 address, e.g. a VIP.
+     * @return the gateways, e.g. {@code [203.0.113.2, 203.0.113.4]}; empty for an address on a
+     *         link of the router.
+     */
+    public static List<String> routerNextHops(final String address)
+    {
+        final String family = address.contains(":") ? "-6" : "-4";
+        final String route = Commands.inNamespace(LabTopology.ROUTER_NAMESPACE, "ip", family, "-j", "route", "show", "match", address);
+        final String best = mostSpecificRoute(route);
+        final List<String> gateways = new ArrayList<>();
+        final Matcher gateway = GATEWAY.matcher(best);
+        while (gateway.find())
+        {
+            gateways.add(gateway.group(1));
+        }
+        return gateways;
+    }
+
+    /**
      * Starts the script without waiting, in a session (and process group) of its own, so that it
      * and whatever it runs at the moment can be killed together: {@code kill -KILL -- -PID}.
      *
@@ -150,6 +215,27 @@ public final class LabScript
         {
             throw new IllegalStateException("cannot start " + String.join(" ", command) + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** The route of {@code ip -j route show match} with the longest prefix: the one the router uses. */
+    private static String mostSpecificRoute(final String routes)
+    {
+        String best = "";
+        int bestLength = -1;
+        final String[] pieces = routes.split(Pattern.quote(ROUTE_START));
+        for (int i = 1; i < pieces.length; i++)
+        {
+            final String destination = pieces[i].substring(0, pieces[i].indexOf('"'));
+            final int slash = destination.indexOf('/');
+            final int length = "default".equals(destination) ? 0 :
+                slash >= 0 ? Integer.parseInt(destination.substring(slash + 1)) : Integer.MAX_VALUE;
+            if (length > bestLength)
+            {
+                best = pieces[i];
+                bestLength = length;
+            }
+        }
+        return best;
     }
 
     private static String[] withBackends(final String action, final LabBackend... backends)

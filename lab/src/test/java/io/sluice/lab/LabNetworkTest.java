@@ -164,7 +164,8 @@ class LabNetworkTest
                 veths++;
             }
         }
-        assertEquals(2 * 7, veths, "client-router, router-LAN, LB-LAN (DPDK), LB-LAN (management) and three backend-LAN veth pairs");
+        assertEquals(2 * 12, veths, "client-router, router-LAN, two LB-LAN pairs (DPDK, management) per LB, "
+            + "three backend-LAN and three sync (lb1, lb2, rogue) veth pairs");
     }
 
     @Test

@@ -125,6 +125,27 @@ final class PacketCapture implements AutoCloseable
         }
     }
 
+    /** @return how many lines it has collected so far: where {@link #linesFrom(int)} starts for what comes next. */
+    int lineCount()
+    {
+        synchronized (lines)
+        {
+            return lines.size();
+        }
+    }
+
+    /**
+     * @param first the index of the first line wanted, a {@link #lineCount()} taken earlier.
+     * @return the lines collected since then.
+     */
+    List<String> linesFrom(final int first)
+    {
+        synchronized (lines)
+        {
+            return List.copyOf(lines.subList(first, lines.size()));
+        }
+    }
+
     /** @return every line so far, for failure messages. */
     String text()
     {
