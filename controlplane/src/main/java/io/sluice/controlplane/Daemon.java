@@ -58,6 +58,7 @@ public final class Daemon
     private final BlockingQueue<String> signals;
     private SluiceConfig running;
     private String insecureListener;
+    private SyncService sync;
 
     /**
      * @param config  the validated configuration.
@@ -236,7 +237,6 @@ public final class Daemon
             LOG.log(INFO, "no sync section: this load balancer replicates no flows");
             return runHealthChecks(model, stats);
         }
-        final SyncService sync;
         try
         {
             sync = SyncService.start(running.sync(), dataplane);
@@ -255,6 +255,7 @@ public final class Daemon
         {
             LOG.log(INFO, "stopping flow sync");
             sync.close();
+            sync = null;
         }
     }
 
@@ -283,7 +284,8 @@ public final class Daemon
         final MetricsServer metrics;
         try
         {
-            metrics = MetricsServer.start(running.metrics().socketAddress(), stats, model, model.controlLatency());
+            metrics = MetricsServer.start(running.metrics().socketAddress(), stats, model, model.controlLatency(),
+                sync == null ? null : sync.agent());
         }
         catch (final IOException | RuntimeException ex)
         {

@@ -52,7 +52,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Counters are published for other threads after every cycle ({@link #counter}); the agent itself
  * is single-threaded.
  */
-public final class SyncAgent implements Agent
+public final class SyncAgent implements Agent, SyncStatus
 {
     /** Most events drained from each worker's ring per cycle. */
     public static final int EVENTS_PER_RING_PER_CYCLE = 256;
@@ -79,6 +79,9 @@ public final class SyncAgent implements Agent
     private final Int2ObjectHashMap<long[]> bulkSentForEpoch = new Int2ObjectHashMap<>();
     private final long[] counts = new long[SyncCounter.values().length];
     private final AtomicLongArray published = new AtomicLongArray(SyncCounter.values().length);
+    private final AtomicLongArray publishedVerdicts = new AtomicLongArray(SyncVerdict.values().length);
+    private final AtomicLongArray publishedReplicas = new AtomicLongArray(ReplicaCounter.values().length);
+    private final AtomicLongArray publishedTransport = new AtomicLongArray(TransportCounter.values().length);
     private final Recorder lag = new Recorder(MAX_LAG_NS, 3);
 
     private long sequence;
@@ -296,47 +299,51 @@ public final class SyncAgent implements Agent
         {
             published.lazySet(i, counts[i]);
         }
+        for (final SyncVerdict verdict : SyncVerdict.values())
+        {
+            publishedVerdicts.lazySet(verdict.ordinal(), reader.count(verdict));
+        }
+        for (final ReplicaCounter counter : ReplicaCounter.values())
+        {
+            publishedReplicas.lazySet(counter.ordinal(), applier.counter(counter));
+        }
+        for (final TransportCounter counter : TransportCounter.values())
+        {
+            publishedTransport.lazySet(counter.ordinal(), transport.counter(counter));
+        }
     }
 
-    /**
-     * A counter of this agent, readable from any thread (as of the end of the agent's last cycle).
-     *
-     * @param counter which.
-     * @return its value.
-     */
+    @Override
     public long counter(final SyncCounter counter)
     {
         return published.get(counter.ordinal());
     }
 
-    /**
-     * Messages read with a verdict. Read from the agent's thread only, or once it stopped.
-     *
-     * @param verdict which.
-     * @return the count.
-     */
+    @Override
     public long messages(final SyncVerdict verdict)
     {
-        return reader.count(verdict);
+        return publishedVerdicts.get(verdict.ordinal());
     }
 
-    /**
-     * The replication lag recorded since the last call, in nanoseconds. Any thread.
-     *
-     * @return the interval's histogram (a new instance).
-     */
+    @Override
+    public long replicas(final ReplicaCounter counter)
+    {
+        return publishedReplicas.get(counter.ordinal());
+    }
+
+    @Override
+    public long transport(final TransportCounter counter)
+    {
+        return publishedTransport.get(counter.ordinal());
+    }
+
+    @Override
     public Histogram takeLag()
     {
         return lag.getIntervalHistogram();
     }
 
-    /** @return the transport's counter of messages no peer took (any thread; approximate). */
-    public long transportCounter(final TransportCounter counter)
-    {
-        return transport.counter(counter);
-    }
-
-    /** @return whether a bulk transfer is under way. */
+    @Override
     public boolean bulkInProgress()
     {
         return bulk.walking();

@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.sluice.controlplane.model.BackendHealthSource;
 import io.sluice.controlplane.model.ControlLatency;
 import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.sync.SyncStatus;
 
 /**
  * The Prometheus endpoint of the daemon: the Prometheus client library's HTTP server on the
@@ -58,12 +59,34 @@ public final class MetricsServer implements AutoCloseable
         final InetSocketAddress listen, final StatsFile stats, final BackendHealthSource health, final ControlLatency latency)
         throws IOException
     {
+        return start(listen, stats, health, latency, null);
+    }
+
+    /**
+     * Starts serving {@code GET /metrics}, with the flow-sync metrics when sync runs.
+     *
+     * @param listen  where to listen.
+     * @param stats   the dataplane's stats file.
+     * @param health  backend health.
+     * @param latency control-operation latencies.
+     * @param sync    the sync agent's status, or null when this LB replicates no flows.
+     * @return the running server.
+     * @throws IOException when the address cannot be bound.
+     */
+    public static MetricsServer start(
+        final InetSocketAddress listen, final StatsFile stats, final BackendHealthSource health, final ControlLatency latency,
+        final SyncStatus sync) throws IOException
+    {
         if (listen == null || listen.isUnresolved())
         {
             throw new IllegalArgumentException("metrics listen address " + listen + " is not a resolved address");
         }
         final PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new StatsCollector(stats, health, latency));
+        if (sync != null)
+        {
+            registry.register(new SyncCollector(sync));
+        }
         final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-metrics-", 0).factory());
         try
         {

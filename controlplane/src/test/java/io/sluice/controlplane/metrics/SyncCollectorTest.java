@@ -1,0 +1,127 @@
+package io.sluice.controlplane.metrics;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+import io.sluice.sync.ReplicaCounter;
+import io.sluice.sync.SyncCounter;
+import io.sluice.sync.SyncStatus;
+import io.sluice.sync.transport.TransportCounter;
+import io.sluice.sync.wire.SyncVerdict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SyncCollectorTest
+{
+    private final Map<SyncCounter, Long> counters = new EnumMap<>(SyncCounter.class);
+    private final Map<SyncVerdict, Long> verdicts = new EnumMap<>(SyncVerdict.class);
+    private Histogram nextLag = new Histogram(3_600_000_000_000L, 3);
+
+    private final SyncStatus status = new SyncStatus()
+    {
+        @Override
+        public long counter(final SyncCounter counter)
+        {
+            return counters.getOrDefault(counter, 0L);
+        }
+
+        @Override
+        public long messages(final SyncVerdict verdict)
+        {
+            return verdicts.getOrDefault(verdict, 0L);
+        }
+
+        @Override
+        public long replicas(final ReplicaCounter counter)
+        {
+            return counter == ReplicaCounter.BACKEND_UNKNOWN ? 3 : 0;
+        }
+
+        @Override
+        public long transport(final TransportCounter counter)
+        {
+            return counter == TransportCounter.NOT_CONNECTED ? 5 : 0;
+        }
+
+        @Override
+        public Histogram takeLag()
+        {
+            final Histogram taken = nextLag;
+            nextLag = new Histogram(3_600_000_000_000L, 3);
+            return taken;
+        }
+
+        @Override
+        public boolean bulkInProgress()
+        {
+            return true;
+        }
+    };
+
+    private static double counter(final MetricSnapshots snapshots, final String name, final Labels labels)
+    {
+        for (final MetricSnapshot snapshot : snapshots)
+        {
+            if (snapshot.getMetadata().getName().equals(name))
+            {
+                for (final CounterSnapshot.CounterDataPointSnapshot point : ((CounterSnapshot)snapshot).getDataPoints())
+                {
+                    if (point.getLabels().equals(labels))
+                    {
+                        return point.getValue();
+                    }
+                }
+            }
+        }
+        throw new AssertionError(name + labels + " not found");
+    }
+
+    private static SummarySnapshot.SummaryDataPointSnapshot lag(final MetricSnapshots snapshots)
+    {
+        for (final MetricSnapshot snapshot : snapshots)
+        {
+            if (snapshot.getMetadata().getName().equals("sluice_sync_lag_seconds"))
+            {
+                return ((SummarySnapshot)snapshot).getDataPoints().get(0);
+            }
+        }
+        throw new AssertionError("no lag summary");
+    }
+
+    @Test
+    void shouldExposeFlowsSentRefusalsByReasonAndTheLagSinceTheStart()
+    {
+        counters.put(SyncCounter.EVENT_FLOWS_SENT, 1000L);
+        counters.put(SyncCounter.BULK_FLOWS_SENT, 200L);
+        verdicts.put(SyncVerdict.ACCEPTED, 40L);
+        verdicts.put(SyncVerdict.BAD_MAC, 2L);
+        for (int i = 1; i <= 100; i++)
+        {
+            nextLag.recordValue(i * 1_000L);
+        }
+        final SyncCollector collector = new SyncCollector(status);
+
+        final MetricSnapshots first = collector.collect();
+        assertEquals(1000, counter(first, "sluice_sync_flows_sent", Labels.of("kind", "event")));
+        assertEquals(200, counter(first, "sluice_sync_flows_sent", Labels.of("kind", "bulk")));
+        assertEquals(40, counter(first, "sluice_sync_messages_received", Labels.of("verdict", "accepted")));
+        assertEquals(2, counter(first, "sluice_sync_messages_received", Labels.of("verdict", "bad-mac")));
+        assertEquals(3, counter(first, "sluice_sync_replicated_flows", Labels.of("outcome", "backend-unknown")));
+        assertEquals(5, counter(first, "sluice_sync_messages_unsent", Labels.of("reason", "not-connected")));
+        assertEquals(100, lag(first).getCount());
+        assertEquals(100e-6, lag(first).getQuantiles().get(3).getValue(), 1e-7, "the longest: 100 us");
+
+        nextLag.recordValue(5_000_000L);
+        final MetricSnapshots second = collector.collect();
+        assertEquals(101, lag(second).getCount(), "the summary covers the daemon's life, not one scrape");
+        assertEquals(5e-3, lag(second).getQuantiles().get(3).getValue(), 1e-5);
+    }
+}
