@@ -1,0 +1,295 @@
+package io.sluice.bench.sync;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import io.sluice.dataplane.flow.FlowKey;
+import io.sluice.dataplane.maglev.MaglevTable;
+import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.ring.FlowEventRing;
+import io.sluice.dataplane.ring.FlowRecord;
+import io.sluice.dataplane.ring.FlowReplyRing;
+import io.sluice.dataplane.ring.WorkerCommandRing;
+import io.sluice.dataplane.ring.WorkerProxy;
+import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.ServiceSnapshot;
+import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
+import io.sluice.sync.ReplicaApplier;
+import io.sluice.sync.ReplicaCounter;
+import io.sluice.sync.SyncAgent;
+import io.sluice.sync.SyncAgentConfig;
+import io.sluice.sync.SyncCounter;
+import io.sluice.sync.transport.SyncTransport;
+import io.sluice.sync.transport.SyncTransportConfig;
+import io.sluice.sync.wire.SyncKey;
+import io.sluice.sync.wire.SyncMessageReader;
+import io.sluice.sync.wire.SyncMessageWriter;
+
+/**
+ * Flow-sync throughput and lag, end to end between two sync agents on the loopback interface: a
+ * worker's flow-event ring on one side, Aeron between, the other side's worker command ring (drained
+ * as a worker would). A development probe with the numbers bench/README.md records.
+ * <ul>
+ *   <li>{@code cost}: one thread runs the producer, both agents and the draining in turn, so the
+ *       figure is the CPU time of the whole path per flow (send and receive), and its reciprocal the
+ *       rate one core pair would reach.</li>
+ *   <li>{@code lag RATE SECONDS}: each agent on a thread of its own (backing off as the daemon's does), the producer paced
+ *       at RATE flows per second; prints the receiving side's lag percentiles (flow creation to its
+ *       queueing to the worker).</li>
+ * </ul>
+ * Run: {@code java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar
+ * io.sluice.bench.sync.SyncThroughputProbe cost|lag [RATE] [SECONDS]}
+ */
+public final class SyncThroughputProbe
+{
+    private static final int TCP = 6;
+    /** Flows the cost mode lets be in flight (sent, not yet applied): Aeron's window holds them, so no batch is refused. */
+    private static final int IN_FLIGHT = 8192;
+    private static final IpAddress VIP = IpAddress.parse("192.0.2.10");
+    private static final IpAddress BACKEND = IpAddress.parse("10.0.0.11");
+
+    private SyncThroughputProbe()
+    {
+    }
+
+    /**
+     * @param args {@code cost [FLOWS]} or {@code lag RATE SECONDS}.
+     * @throws Exception when a thread is interrupted.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final String mode = args.length > 0 ? args[0] : "cost";
+        final SyncKey key = SyncKey.of(filled(32));
+        final ServiceSnapshot snapshot = ServiceSnapshotBuilder.build(
+            DataplaneSettings.of(List.of(IpAddress.parse("10.0.0.2")), List.of(), List.of()),
+            List.of(new ServiceSpec(VIP, 80, TCP, ForwardingMode.DSR, List.of(new ServiceSpec.BackendSpec(BACKEND, 1)),
+                MaglevTable.DEFAULT_SIZE, TimeUnit.SECONDS.toNanos(300), TimeUnit.SECONDS.toNanos(30))),
+            new NeighbourTable(64));
+        final FlowEventRing events = new FlowEventRing(1 << 22);
+        final WorkerCommandRing commandsB = new WorkerCommandRing(1 << 24);
+        final WorkerCommandRing commandsA = new WorkerCommandRing(WorkerCommandRing.MIN_CAPACITY);
+        final FlowReplyRing repliesA = new FlowReplyRing(1 << 16);
+        final WorkerProxy workerA = new WorkerProxy(commandsA, repliesA);
+        final Thread workerThreadA = serve(commandsA, repliesA, new java.util.concurrent.atomic.AtomicLong());
+        final FlowReplyRing repliesB = new FlowReplyRing(1 << 16);
+        final WorkerProxy workerB = new WorkerProxy(commandsB, repliesB);
+        final java.util.concurrent.atomic.AtomicLong drained = new java.util.concurrent.atomic.AtomicLong();
+        final Thread workerThreadB = serve(commandsB, repliesB, drained);
+        try (SyncTransport transportA = transport("a", "127.0.0.1:47711", "127.0.0.1:47712");
+            SyncTransport transportB = transport("b", "127.0.0.1:47712", "127.0.0.1:47711"))
+        {
+            final SyncAgent a = agent(1, transportA, events, workerA, snapshot, key);
+            final ReplicaApplier applierB = new ReplicaApplier(() -> snapshot, List.of(workerB), ReplicaApplier.WorkerSteering.ALL);
+            final SyncAgent b = agent(2, transportB, new FlowEventRing(1 << 16), workerB, snapshot, key, applierB);
+            final long connectStart = System.nanoTime();
+            while (!transportA.allPeersConnected() || !transportB.allPeersConnected() || a.counter(SyncCounter.HELLOS_RECEIVED) == 0 ||
+                a.bulkInProgress() || b.bulkInProgress())
+            {
+                a.doWork();
+                b.doWork();
+                if (System.nanoTime() - connectStart > TimeUnit.SECONDS.toNanos(10))
+                {
+                    throw new IllegalStateException("the agents did not connect: A connected " + transportA.allPeersConnected() +
+                        ", B " + transportB.allPeersConnected() + ", hellos A got " + a.counter(SyncCounter.HELLOS_RECEIVED) +
+                        ", bulk A " + a.bulkInProgress() + " B " + b.bulkInProgress());
+                }
+            }
+            if ("lag".equals(mode))
+            {
+                lag(args, a, b, events, drained);
+            }
+            else
+            {
+                cost(args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000, a, b, events, drained);
+            }
+            System.out.printf("refused by the receiver: ring full %d, unknown backend %d; messages unsent %d%n",
+                applierB.counter(ReplicaCounter.COMMAND_RING_FULL), applierB.counter(ReplicaCounter.BACKEND_UNKNOWN),
+                a.counter(SyncCounter.MESSAGES_UNSENT));
+        }
+        finally
+        {
+            workerThreadA.interrupt();
+            workerThreadB.interrupt();
+        }
+    }
+
+    private static void cost(
+        final int flows, final SyncAgent a, final SyncAgent b, final FlowEventRing events, final java.util.concurrent.atomic.AtomicLong drained)
+    {
+        final FlowRecord record = flow();
+        for (int round = 0; round < 3; round++)
+        {
+            final long start = System.nanoTime();
+            final long target = drained.get() + flows;
+            int offered = 0;
+            while (drained.get() < target)
+            {
+                while (offered < flows && offered - (drained.get() - (target - flows)) < IN_FLIGHT &&
+                    events.offer(FlowEventRing.NEW, record.createdNs(System.nanoTime())))
+                {
+                    record.key().setIpv4(0xC6336400 | (offered & 0xFF), VIP.ipv4(), 1024 + (offered & 0xFFFF), 80, TCP);
+                    offered++;
+                }
+                a.doWork();
+                b.doWork();
+                if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(30))
+                {
+                    throw new IllegalStateException("stalled: drained " + drained.get() + " of " + target + ", A drained " +
+                        a.counter(SyncCounter.EVENTS_DRAINED) + " sent " + a.counter(SyncCounter.EVENT_FLOWS_SENT) + " unsent msgs " +
+                        a.counter(SyncCounter.MESSAGES_UNSENT) + ", B received " + b.counter(SyncCounter.FLOWS_RECEIVED) +
+                        " accepted " + b.messages(io.sluice.sync.wire.SyncVerdict.ACCEPTED) + " queued " +
+                        b.replicas(ReplicaCounter.QUEUED) + " ring full " + b.replicas(ReplicaCounter.COMMAND_RING_FULL));
+                }
+            }
+            final long elapsed = System.nanoTime() - start;
+            System.out.printf("cost round %d: %d flows in %.3f s: %.0f ns per flow (send and receive on one thread), %.2f M flows/s%n",
+                round, flows, elapsed / 1e9, (double)elapsed / flows, flows * 1e3 / elapsed);
+        }
+    }
+
+    private static void lag(
+        final String[] args, final SyncAgent a, final SyncAgent b, final FlowEventRing events,
+        final java.util.concurrent.atomic.AtomicLong drained) throws InterruptedException
+    {
+        final long rate = args.length > 1 ? Long.parseLong(args[1]) : 100_000;
+        final int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        final AgentRunner runnerA = new AgentRunner(backoff(), Throwable::printStackTrace, null, a);
+        final AgentRunner runnerB = new AgentRunner(backoff(), Throwable::printStackTrace, null, b);
+        AgentRunner.startOnThread(runnerA);
+        AgentRunner.startOnThread(runnerB);
+        try
+        {
+            final FlowRecord record = flow();
+            final long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
+            b.takeLag();
+            final long start = System.nanoTime();
+            long next = start;
+            long sent = 0;
+            long lost = 0;
+            while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds))
+            {
+                final long now = System.nanoTime();
+                while (next - now <= 0)
+                {
+                    record.key().setIpv4(0xC6336400 | (int)(sent & 0xFF), VIP.ipv4(), 1024 + (int)(sent & 0xFFFF), 80, TCP);
+                    if (!events.offer(FlowEventRing.NEW, record.createdNs(System.nanoTime())))
+                    {
+                        lost++;
+                    }
+                    sent++;
+                    next += intervalNs;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            }
+            Thread.sleep(200);
+            final Histogram lagNs = b.takeLag();
+            System.out.printf("lag at %d flows/s for %d s: sent %d (ring full %d), applied %d; lag p50 %.1f us, p99 %.1f us, " +
+                "p99.9 %.1f us, max %.1f us (%d recorded)%n", rate, seconds, sent, lost, drained.get(),
+                lagNs.getValueAtPercentile(50) / 1e3, lagNs.getValueAtPercentile(99) / 1e3, lagNs.getValueAtPercentile(99.9) / 1e3,
+                lagNs.getMaxValue() / 1e3, lagNs.getTotalCount());
+        }
+        finally
+        {
+            runnerA.close();
+            runnerB.close();
+        }
+    }
+
+    /**
+     * Plays a worker on a thread of its own: counts the upserts it drains and answers each dump with the
+     * end of its table (the probe's tables hold no flows to walk).
+     */
+    private static Thread serve(final WorkerCommandRing commands, final FlowReplyRing replies,
+        final java.util.concurrent.atomic.AtomicLong upserts)
+    {
+        return Thread.ofPlatform().daemon().start(() ->
+        {
+            final WorkerCommandRing.WorkerCommandHandler handler = new WorkerCommandRing.WorkerCommandHandler()
+            {
+                @Override
+                public void onFrame(final MemorySegment segment, final long offset, final int length)
+                {
+                }
+
+                @Override
+                public void onUpsert(final FlowRecord record)
+                {
+                    upserts.lazySet(upserts.get() + 1);
+                }
+
+                @Override
+                public void onDump(final long requestId, final int fromHandle, final int maxFlows)
+                {
+                    replies.offerDumpEnd(requestId, FlowReplyRing.END_OF_TABLE);
+                }
+
+                @Override
+                public void onLookup(final long requestId, final FlowKey key)
+                {
+                }
+            };
+            while (!Thread.currentThread().isInterrupted())
+            {
+                if (commands.drain(handler, 4096) == 0)
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                }
+            }
+        });
+    }
+
+    /** The idle strategy the daemon's sync thread uses: spin, yield, then park up to 100 us. */
+    private static org.agrona.concurrent.IdleStrategy backoff()
+    {
+        return new org.agrona.concurrent.BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+    }
+
+    private static FlowRecord flow()
+    {
+        final FlowRecord record = new FlowRecord();
+        record.key().setIpv4(0xC6336401, VIP.ipv4(), 1024, 80, TCP);
+        return record.service(VIP.hi(), VIP.lo(), 80, TCP).backend(BACKEND.hi(), BACKEND.lo(), 80)
+            .idleTimeoutNs(TimeUnit.SECONDS.toNanos(300));
+    }
+
+    private static SyncTransport transport(final String name, final String listen, final String peer)
+    {
+        return new SyncTransport(new SyncTransportConfig("/dev/shm/sluice-sync-probe-" + name + "-" + ProcessHandle.current().pid(),
+            listen, List.of(peer), null, SyncTransportConfig.DEFAULT_STREAM_ID, 1 << 22), (session, source, up) -> { });
+    }
+
+    private static SyncAgent agent(
+        final int id, final SyncTransport transport, final FlowEventRing events, final WorkerProxy worker,
+        final ServiceSnapshot snapshot, final SyncKey key)
+    {
+        return agent(id, transport, events, worker, snapshot, key,
+            new ReplicaApplier(() -> snapshot, List.of(worker), ReplicaApplier.WorkerSteering.ALL));
+    }
+
+    private static SyncAgent agent(
+        final int id, final SyncTransport transport, final FlowEventRing events, final WorkerProxy worker,
+        final ServiceSnapshot snapshot, final SyncKey key, final ReplicaApplier applier)
+    {
+        final SyncAgentConfig config = new SyncAgentConfig(id, System.currentTimeMillis(), TimeUnit.MICROSECONDS.toNanos(200),
+            TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.HOURS.toNanos(1), 64, TimeUnit.SECONDS.toNanos(1));
+        return new SyncAgent(config, transport, List.of(events), List.of(worker), applier, new SyncMessageWriter(key),
+            handler -> new SyncMessageReader(key, id, handler), SystemNanoClock.INSTANCE, new SystemEpochNanoClock());
+    }
+
+    private static byte[] filled(final int length)
+    {
+        final byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte)0x5A);
+        return bytes;
+    }
+}
