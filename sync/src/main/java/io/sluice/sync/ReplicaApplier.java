@@ -86,6 +86,26 @@ public final class ReplicaApplier
         return true;
     }
 
+    /**
+     * Whether every worker's command ring has room for a batch of flows now: the agent reads no more
+     * from its peers until they have, so that a burst from a peer waits in Aeron (which holds the
+     * peer back) rather than overflowing a worker's ring.
+     *
+     * @param flows the flows of the largest batch.
+     * @return true when each worker's ring can take that many.
+     */
+    public boolean hasRoomFor(final int flows)
+    {
+        for (int i = 0; i < workers.size(); i++)
+        {
+            if (!workers.get(i).commands().hasRoomForUpserts(flows))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static ReplicaCounter check(final ServiceSnapshot snapshot, final FlowRecord flow)
     {
         final Service service = snapshot.service(flow.serviceHi(), flow.serviceLo(), flow.servicePort(), flow.serviceProtocol());

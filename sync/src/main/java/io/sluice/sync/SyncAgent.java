@@ -45,8 +45,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>reads what peers sent: checked ({@link SyncMessageReader}: key, freshness, format), then each
  *       flow checked against the snapshot and queued to its worker ({@link ReplicaApplier}).</li>
  * </ol>
- * Nothing here blocks on a peer: a send no peer takes is counted and the flows go with the next
- * bulk transfer that peer asks for. Replication lag, from a flow's creation on the sending worker to
+ * Nothing here blocks on a peer. A message a peer refuses for back pressure (its window is full) is
+ * kept and offered again in the next cycles; meanwhile the agent takes no more events than the open
+ * batch holds, so that they wait in the workers' rings, where a full ring counts each event lost.
+ * A message no peer takes for another reason (none connected) is counted and its flows go with the
+ * next bulk transfer. With several peers, one that is back-pressured while another takes the
+ * message misses it (counted by the transport). Replication lag, from a flow's creation on the sending worker to
  * its queueing here, is recorded in a histogram (the LBs' clocks must agree; on one host they do).
  * <p>
  * Counters are published for other threads after every cycle ({@link #counter}); the agent itself
@@ -71,7 +75,9 @@ public final class SyncAgent implements Agent, SyncStatus
     private final EpochNanoClock epochClock;
     private final SyncMessageWriter writer;
     private final SyncMessageReader reader;
-    private final UnsafeBuffer sendBuffer;
+    private UnsafeBuffer sendBuffer;
+    private UnsafeBuffer pendingBuffer;
+    private int pendingLength;
     private final FragmentHandler assembler;
     private final FlowEventRing.FlowEventHandler eventHandler = this::onEvent;
     private final TableWalker.FlowSink bulkSink = flow -> addFlow(FlowOp.BULK, flow);
@@ -91,6 +97,8 @@ public final class SyncAgent implements Agent, SyncStatus
     private long nextRefreshNs;
     private boolean bulkReceived;
     private long bulkFlowsAtStart;
+    private boolean bulkEndDue;
+    private long bulkEndFlows;
 
     /**
      * @param config     identity, pacing and intervals.
@@ -120,6 +128,7 @@ public final class SyncAgent implements Agent, SyncStatus
         this.refresh = new TableWalker(workers, config.pageTimeoutNs(), true);
         this.reader = readerOf.apply(new Handler());
         this.sendBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(writer.maxMessageLength()));
+        this.pendingBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(writer.maxMessageLength()));
         this.assembler = new FragmentAssembler(this::onMessage);
         final long now = clock.nanoTime();
         this.nextHelloNs = now;
@@ -137,24 +146,65 @@ public final class SyncAgent implements Agent, SyncStatus
     {
         int work = transport.doWork();
         final long nowNs = clock.nanoTime();
-        for (int i = 0; i < eventRings.size(); i++)
+        if (pendingLength > 0 && !resendPending())
         {
-            work += eventRings.get(i).drain(eventHandler, EVENTS_PER_RING_PER_CYCLE);
+            // Still back-pressured: send nothing else and take no events, which wait in the workers'
+            // rings (where a full ring counts each loss); keep reading what peers send.
+            work += receive();
+            publish();
+            return work;
         }
-        work += stepWalks(nowNs);
+        work += drainEvents();
+        if (pendingLength == 0)
+        {
+            work += stepWalks(nowNs);
+        }
+        if (pendingLength == 0 && bulkEndDue)
+        {
+            sendBulkEnd();
+        }
         if (batchOpen && (nowNs - batchStartNs >= config.maxBatchDelayNs()))
         {
             flush();
             work++;
         }
-        if (nowNs - nextHelloNs >= 0)
+        if (pendingLength == 0 && nowNs - nextHelloNs >= 0 && sendHello())
         {
-            sendHello();
             nextHelloNs = nowNs + config.helloIntervalNs();
             work++;
         }
-        work += transport.poll(assembler, MESSAGES_PER_CYCLE);
+        work += receive();
         publish();
+        return work;
+    }
+
+    /**
+     * Drains the workers' rings into batches, never more events than the open batch has room for, so
+     * that a batch refused for back pressure stops the drain with the rest still in the rings.
+     */
+    private int drainEvents()
+    {
+        int work = 0;
+        for (int i = 0; i < eventRings.size(); i++)
+        {
+            int budget = EVENTS_PER_RING_PER_CYCLE;
+            while (budget > 0 && pendingLength == 0)
+            {
+                final int room = writer.maxFlowsPerBatch() - (batchOpen ? writer.flowCount() : 0);
+                if (room == 0)
+                {
+                    flush();
+                    continue;
+                }
+                final int drained = eventRings.get(i).drain(eventHandler, Math.min(room, budget));
+                if (drained == 0)
+                {
+                    break;
+                }
+                budget -= drained;
+                work += drained;
+            }
+        }
         return work;
     }
 
@@ -167,11 +217,8 @@ public final class SyncAgent implements Agent, SyncStatus
             if (!bulk.walking())
             {
                 flush();
-                final long sent = counts[SyncCounter.BULK_FLOWS_SENT.ordinal()] - bulkFlowsAtStart;
-                final int length = writer.writeBulkEnd(sendBuffer, 0, config.senderId(), config.epoch(), nextSequence(),
-                    epochClock.nanoTime(), sent);
-                send(length);
-                counts[SyncCounter.BULKS_COMPLETED.ordinal()]++;
+                bulkEndDue = true;
+                bulkEndFlows = counts[SyncCounter.BULK_FLOWS_SENT.ordinal()] - bulkFlowsAtStart;
             }
         }
         else if (refresh.walking())
@@ -185,6 +232,20 @@ public final class SyncAgent implements Agent, SyncStatus
             counts[SyncCounter.REFRESHES_STARTED.ordinal()]++;
         }
         return work;
+    }
+
+    private void sendBulkEnd()
+    {
+        flush();
+        if (batchOpen || pendingLength > 0)
+        {
+            return;
+        }
+        final int length = writer.writeBulkEnd(sendBuffer, 0, config.senderId(), config.epoch(), nextSequence(),
+            epochClock.nanoTime(), bulkEndFlows);
+        bulkEndDue = false;
+        send(length);
+        counts[SyncCounter.BULKS_COMPLETED.ordinal()]++;
     }
 
     private void onEvent(final int type, final FlowRecord record)
@@ -201,8 +262,18 @@ public final class SyncAgent implements Agent, SyncStatus
         addFlow(op, record);
     }
 
+    /**
+     * Adds a flow to the open batch, sending the batch first when it is full.
+     *
+     * @return false when the flow was not taken because a batch waits to be offered again (back
+     *         pressure): a walk offers the flow again at its next step.
+     */
     private boolean addFlow(final FlowOp op, final FlowRecord record)
     {
+        if (pendingLength > 0 && (!batchOpen || writer.flowCount() == writer.maxFlowsPerBatch()))
+        {
+            return false;
+        }
         if (!batchOpen)
         {
             begin();
@@ -210,6 +281,10 @@ public final class SyncAgent implements Agent, SyncStatus
         if (!writer.add(op, record))
         {
             flush();
+            if (batchOpen || pendingLength > 0)
+            {
+                return false;
+            }
             begin();
             if (!writer.add(op, record))
             {
@@ -230,9 +305,10 @@ public final class SyncAgent implements Agent, SyncStatus
         batchStartNs = clock.nanoTime();
     }
 
+    /** Sends the open batch, unless a batch already waits to be offered again (then it stays open). */
     private void flush()
     {
-        if (!batchOpen)
+        if (!batchOpen || pendingLength > 0)
         {
             return;
         }
@@ -245,21 +321,80 @@ public final class SyncAgent implements Agent, SyncStatus
         counts[SyncCounter.BATCHES_SENT.ordinal()]++;
     }
 
-    private void sendHello()
+    /** @return whether the hello went out (false when a batch had to wait for back pressure first). */
+    private boolean sendHello()
     {
         flush();
+        if (batchOpen || pendingLength > 0)
+        {
+            return false;
+        }
         final int length = writer.writeHello(sendBuffer, 0, config.senderId(), config.epoch(), nextSequence(),
             epochClock.nanoTime(), !bulkReceived);
         send(length);
         counts[SyncCounter.HELLOS_SENT.ordinal()]++;
+        return true;
     }
 
+    /**
+     * Reads peers' messages one at a time while every worker's ring has room for a whole batch:
+     * what cannot be applied now stays in Aeron, which holds the peer back.
+     */
+    private int receive()
+    {
+        int received = 0;
+        while (received < MESSAGES_PER_CYCLE && applier.hasRoomFor(writer.maxFlowsPerBatch()))
+        {
+            final int polled = transport.poll(assembler, 1);
+            if (polled == 0)
+            {
+                break;
+            }
+            received += polled;
+        }
+        if (received < MESSAGES_PER_CYCLE && !applier.hasRoomFor(writer.maxFlowsPerBatch()))
+        {
+            counts[SyncCounter.RECEIVE_PAUSES.ordinal()]++;
+        }
+        return received;
+    }
+
+    /**
+     * Sends the message in the send buffer. One that a peer refused for back pressure is kept and
+     * offered again at the next cycles (the buffers swap, so that the next batch is built in the
+     * other), until a peer takes it or it is refused for another reason.
+     */
     private void send(final int length)
     {
-        if (transport.offer(sendBuffer, 0, length) == 0)
+        if (transport.offer(sendBuffer, 0, length) > 0)
         {
+            return;
+        }
+        if (transport.lastOfferBackPressured())
+        {
+            final UnsafeBuffer full = sendBuffer;
+            sendBuffer = pendingBuffer;
+            pendingBuffer = full;
+            pendingLength = length;
+            counts[SyncCounter.SENDS_DEFERRED.ordinal()]++;
+            return;
+        }
+        counts[SyncCounter.MESSAGES_UNSENT.ordinal()]++;
+    }
+
+    /** @return true when the deferred message went, or was refused for good (counted); false while back pressure lasts. */
+    private boolean resendPending()
+    {
+        if (transport.offer(pendingBuffer, 0, pendingLength) == 0)
+        {
+            if (transport.lastOfferBackPressured())
+            {
+                return false;
+            }
             counts[SyncCounter.MESSAGES_UNSENT.ordinal()]++;
         }
+        pendingLength = 0;
+        return true;
     }
 
     private long nextSequence()

@@ -17,8 +17,10 @@ public enum SyncCounter
     FLOWS_UNENCODABLE,
     /** Flow batches sent. */
     BATCHES_SENT,
-    /** Messages no peer took (not connected, back-pressured): their flows reach peers with the next bulk transfer. */
+    /** Messages no peer took (not connected, or refused for good): their flows reach peers with the next bulk transfer. */
     MESSAGES_UNSENT,
+    /** Messages refused for back pressure and kept to be offered again (each time it happens). */
+    SENDS_DEFERRED,
     /** Hellos sent. */
     HELLOS_SENT,
     /** Hellos received. */
@@ -36,5 +38,7 @@ public enum SyncCounter
     /** Refresh walks started. */
     REFRESHES_STARTED,
     /** Flows received from peers (accepted messages). */
-    FLOWS_RECEIVED
+    FLOWS_RECEIVED,
+    /** Cycles that stopped reading peers' messages because a worker's command ring had no room for a batch. */
+    RECEIVE_PAUSES
 }

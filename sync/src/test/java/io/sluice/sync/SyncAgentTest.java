@@ -186,6 +186,41 @@ class SyncAgentTest
     }
 
     @Test
+    void shouldHoldBackPressuredBatchesAndDeliverEveryFlowOnceThePeerCatchesUp()
+    {
+        final Set<Integer> tableB = ConcurrentHashMap.newKeySet();
+        final FlowEventRing eventsA = new FlowEventRing(1 << 22);
+        final SyncAgent a = agent(1, "127.0.0.1:47421", "127.0.0.1:47422", eventsA, worker(ConcurrentHashMap.newKeySet()), KEY);
+        final SyncAgent b = agent(2, "127.0.0.1:47422", "127.0.0.1:47421", new FlowEventRing(1 << 16), worker(tableB), KEY);
+        run(() -> a.counter(SyncCounter.BULKS_RECEIVED) >= 1 && b.counter(SyncCounter.BULKS_RECEIVED) >= 1, a, b);
+
+        final long unsentBefore = a.counter(SyncCounter.MESSAGES_UNSENT);
+        final int flows = 20_000;
+        final long now = System.nanoTime();
+        for (int client = 1; client <= flows; client++)
+        {
+            assertTrue(eventsA.offer(FlowEventRing.NEW, flow(client, now)));
+        }
+        run(() -> a.counter(SyncCounter.SENDS_DEFERRED) > 0, a);
+        try
+        {
+            run(() -> tableB.size() == flows, a, b);
+        }
+        catch (final AssertionError ex)
+        {
+            throw new AssertionError("B holds " + tableB.size() + "; A drained " + a.counter(SyncCounter.EVENTS_DRAINED) +
+                " sent " + a.counter(SyncCounter.EVENT_FLOWS_SENT) + " deferred " + a.counter(SyncCounter.SENDS_DEFERRED) +
+                " unsent " + a.counter(SyncCounter.MESSAGES_UNSENT) + "; B received " + b.counter(SyncCounter.FLOWS_RECEIVED) +
+                " queued " + b.replicas(ReplicaCounter.QUEUED) + " ring full " + b.replicas(ReplicaCounter.COMMAND_RING_FULL) +
+                " pauses " + b.counter(SyncCounter.RECEIVE_PAUSES) + " accepted " + b.messages(SyncVerdict.ACCEPTED) +
+                " replayed " + b.messages(SyncVerdict.REPLAYED) + " malformed " + b.messages(SyncVerdict.MALFORMED), ex);
+        }
+
+        assertEquals(flows, a.counter(SyncCounter.EVENT_FLOWS_SENT));
+        assertEquals(unsentBefore, a.counter(SyncCounter.MESSAGES_UNSENT), "nothing dropped (a hello before the peer was up is)");
+    }
+
+    @Test
     void shouldCountAndApplyNothingFromASenderWithTheWrongKeyOrAReplay()
     {
         final Set<Integer> tableB = ConcurrentHashMap.newKeySet();

@@ -4,9 +4,11 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 
 import io.sluice.dataplane.flow.FlowKey;
 
@@ -342,6 +344,18 @@ public final class WorkerCommandRing extends DrainedRing<WorkerCommandRing.Worke
     public int size()
     {
         return ring.size();
+    }
+
+    /**
+     * Whether the ring has room for some more flow upserts now (the worker only makes more room).
+     *
+     * @param upserts how many.
+     * @return true when that many would fit.
+     */
+    public boolean hasRoomForUpserts(final int upserts)
+    {
+        final long needed = (long)upserts * BitUtil.align(RecordDescriptor.HEADER_LENGTH + FlowRecord.LENGTH, RecordDescriptor.ALIGNMENT);
+        return ring.capacity() - ring.size() >= needed;
     }
 
     /** @return ring capacity in bytes. */

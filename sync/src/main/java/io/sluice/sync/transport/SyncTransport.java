@@ -43,6 +43,7 @@ public final class SyncTransport implements AutoCloseable
     private final List<ExclusivePublication> publications = new ArrayList<>();
     private final Subscription subscription;
     private final long[] counters = new long[TransportCounter.values().length];
+    private boolean lastOfferBackPressured;
 
     /**
      * Starts the embedded driver, connects the client, adds one publication per peer and the subscription.
@@ -113,6 +114,7 @@ public final class SyncTransport implements AutoCloseable
      */
     public int offer(final DirectBuffer buffer, final int offset, final int length)
     {
+        lastOfferBackPressured = false;
         int sent = 0;
         for (int i = 0; i < publications.size(); i++)
         {
@@ -140,6 +142,7 @@ public final class SyncTransport implements AutoCloseable
         final TransportCounter reason = result == Publication.NOT_CONNECTED ? TransportCounter.NOT_CONNECTED :
             result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION ? TransportCounter.BACK_PRESSURED :
             TransportCounter.OFFER_FAILED;
+        lastOfferBackPressured |= reason == TransportCounter.BACK_PRESSURED;
         counters[reason.ordinal()]++;
         return false;
     }
@@ -157,6 +160,15 @@ public final class SyncTransport implements AutoCloseable
         final int polled = subscription.poll(handler, messageLimit);
         counters[TransportCounter.MESSAGES_RECEIVED.ordinal()] += polled;
         return polled;
+    }
+
+    /**
+     * @return whether a peer refused the last {@link #offer} for back pressure (its receiver's window
+     *         or the term is full): the message may go through if offered again shortly.
+     */
+    public boolean lastOfferBackPressured()
+    {
+        return lastOfferBackPressured;
     }
 
     /** @return whether every peer's publication has a connected subscriber. */
