@@ -8,6 +8,7 @@ import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.dataplane.ring.WorkerProxy;
 import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.service.Scheduler;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 
@@ -58,11 +59,32 @@ public final class ReplicaApplier
      */
     public boolean apply(final FlowRecord flow)
     {
-        final ReplicaCounter refused = check(snapshots.get(), flow);
+        return apply(flow, false);
+    }
+
+    /**
+     * Queues one replicated flow, and for a flow the peer has just scheduled, checks the peer's
+     * choice against this LB's: for a Maglev service the two LBs must build the same table (the
+     * same backends, weights and health), so that a flow that reaches the other LB before its copy
+     * does still meets its backend. A different choice is counted ({@link ReplicaCounter#PICK_DIFFERS});
+     * the peer's choice is kept, as it is the flow's backend.
+     *
+     * @param flow     the flow as the peer sent it; read during the call only.
+     * @param newFlow  whether the peer has just scheduled it (a new flow, not a re-pin, refresh or bulk copy).
+     * @return true when at least one worker's ring took it.
+     */
+    public boolean apply(final FlowRecord flow, final boolean newFlow)
+    {
+        final ServiceSnapshot snapshot = snapshots.get();
+        final ReplicaCounter refused = check(snapshot, flow);
         if (refused != null)
         {
             counters[refused.ordinal()]++;
             return false;
+        }
+        if (newFlow)
+        {
+            comparePick(snapshot, flow);
         }
         final int worker = steering.workerOf(flow.key());
         int queued = 0;
@@ -104,6 +126,24 @@ public final class ReplicaApplier
             }
         }
         return true;
+    }
+
+    private void comparePick(final ServiceSnapshot snapshot, final FlowRecord flow)
+    {
+        final Service service = snapshot.service(flow.serviceHi(), flow.serviceLo(), flow.servicePort(), flow.serviceProtocol());
+        if (service.scheduler() != Scheduler.MAGLEV)
+        {
+            return;
+        }
+        final Backend mine = service.pick(flow.key().hash());
+        if (mine == null || mine.addressHi() != flow.backendHi() || mine.addressLo() != flow.backendLo())
+        {
+            counters[ReplicaCounter.PICK_DIFFERS.ordinal()]++;
+        }
+        else
+        {
+            counters[ReplicaCounter.PICK_AGREES.ordinal()]++;
+        }
     }
 
     private static ReplicaCounter check(final ServiceSnapshot snapshot, final FlowRecord flow)

@@ -498,7 +498,7 @@ public final class SyncAgent implements Agent, SyncStatus
         public void onFlow(final SyncEnvelope batch, final FlowOp op, final FlowRecord flow)
         {
             counts[SyncCounter.FLOWS_RECEIVED.ordinal()]++;
-            if (applier.apply(flow))
+            if (applier.apply(flow, op == FlowOp.NEW))
             {
                 final long lagNs = epochClock.nanoTime() - flow.createdNs();
                 if (op != FlowOp.BULK && op != FlowOp.REFRESH && lagNs >= 0 && lagNs < MAX_LAG_NS)

@@ -133,4 +133,22 @@ class ReplicaApplierTest
         assertEquals(1, applier.counter(ReplicaCounter.COMMAND_RING_FULL));
         assertEquals(queued, applier.counter(ReplicaCounter.QUEUED));
     }
+
+    /** Two LBs with the same backends build the same Maglev table: a new flow of the peer's should meet the backend this LB would pick. */
+    @Test
+    void shouldCountWhetherThisLbsMaglevPicksThePeersBackendForANewFlow()
+    {
+        final ReplicaApplier applier = new ReplicaApplier(() -> snapshot, workers, ReplicaApplier.WorkerSteering.ALL);
+        final FlowRecord flow = flow("198.51.100.7", VIP, 80, BACKEND);
+        final IpAddress mine = snapshot.service(VIP.hi(), VIP.lo(), 80, TCP).pick(flow.key().hash()).address();
+        final IpAddress other = mine.equals(BACKEND) ? IpAddress.parse("10.0.0.12") : BACKEND;
+
+        assertTrue(applier.apply(flow.backend(mine.hi(), mine.lo(), 80), true));
+        assertTrue(applier.apply(flow.backend(other.hi(), other.lo(), 80), true));
+        assertTrue(applier.apply(flow, false), "a re-pin, refresh or bulk copy is not compared");
+
+        assertEquals(1, applier.counter(ReplicaCounter.PICK_AGREES));
+        assertEquals(1, applier.counter(ReplicaCounter.PICK_DIFFERS), "applied all the same: the peer's choice is the flow's backend");
+        assertEquals(3, applier.counter(ReplicaCounter.QUEUED));
+    }
 }

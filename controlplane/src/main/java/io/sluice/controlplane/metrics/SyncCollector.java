@@ -28,7 +28,7 @@ import io.sluice.sync.wire.SyncVerdict;
  * Names: {@code sluice_sync_flows_sent_total{kind}}, {@code sluice_sync_messages_received_total{verdict}},
  * {@code sluice_sync_replicated_flows_total{outcome}}, {@code sluice_sync_bulk_transfers_total{direction}},
  * {@code sluice_sync_messages_unsent_total{reason}}, {@code sluice_sync_events_drained_total},
- * {@code sluice_sync_peer_restarts_total}, {@code sluice_sync_bulk_in_progress},
+ * {@code sluice_sync_peer_restarts_total}, {@code sluice_sync_maglev_picks_total{agreement}}, {@code sluice_sync_bulk_in_progress},
  * {@code sluice_sync_lag_seconds}.
  */
 public final class SyncCollector implements MultiCollector
@@ -71,9 +71,16 @@ public final class SyncCollector implements MultiCollector
             "Peers' flows by outcome: queued to a worker, or refused (service or backend unknown here, not to the VIP, ring full).", null);
         for (final ReplicaCounter counter : ReplicaCounter.values())
         {
-            replicated.add(Labels.of("outcome", label(counter.name())), sync.replicas(counter));
+            if (counter != ReplicaCounter.PICK_AGREES && counter != ReplicaCounter.PICK_DIFFERS)
+            {
+                replicated.add(Labels.of("outcome", label(counter.name())), sync.replicas(counter));
+            }
         }
         families.add(replicated.build());
+        families.add(MetricFamily.counter("sluice_sync_maglev_picks", "New flows of a peer's Maglev services by whether this " +
+            "LB's table picks the same backend: 'differs' means the two LBs' tables differ (backends, weights or health).", null)
+            .add(Labels.of("agreement", "agrees"), sync.replicas(ReplicaCounter.PICK_AGREES))
+            .add(Labels.of("agreement", "differs"), sync.replicas(ReplicaCounter.PICK_DIFFERS)).build());
         families.add(MetricFamily.counter("sluice_sync_bulk_transfers", "Bulk transfers sent to and received from peers.", null)
             .add(Labels.of("direction", "started"), sync.counter(SyncCounter.BULKS_STARTED))
             .add(Labels.of("direction", "sent"), sync.counter(SyncCounter.BULKS_COMPLETED))
