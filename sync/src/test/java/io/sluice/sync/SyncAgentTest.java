@@ -91,7 +91,10 @@ class SyncAgentTest
             .idleTimeoutNs(TimeUnit.SECONDS.toNanos(300)).createdNs(createdNs);
     }
 
-    /** A worker whose table is {@code table} (source ports): dumps answer from it, upserts add to it. */
+    /**
+     * A worker whose table is {@code table} (source ports): dumps answer from it (the even clients' flows
+     * as forwarded here, the odd ones as a peer's copies), upserts add to it.
+     */
     private WorkerProxy worker(final Set<Integer> table)
     {
         final WorkerCommandRing commands = new WorkerCommandRing(WorkerCommandRing.MIN_CAPACITY);
@@ -119,7 +122,8 @@ class SyncAgentTest
                     int sent = 0;
                     while (handle < clients.size() && sent < maxFlows)
                     {
-                        replies.offerDumpRecord(requestId, flow(clients.get(handle), 0).flags(FlowRecord.FLAG_LOCAL));
+                        final int client = clients.get(handle);
+                        replies.offerDumpRecord(requestId, flow(client, 0).flags(client % 2 == 0 ? FlowRecord.FLAG_LOCAL : 0));
                         sent++;
                         handle++;
                     }
@@ -145,12 +149,19 @@ class SyncAgentTest
         final int id, final String listen, final String peer, final FlowEventRing events, final WorkerProxy worker,
         final SyncKey key)
     {
+        return agent(id, listen, peer, events, worker, key, TimeUnit.HOURS.toNanos(1));
+    }
+
+    private SyncAgent agent(
+        final int id, final String listen, final String peer, final FlowEventRing events, final WorkerProxy worker,
+        final SyncKey key, final long refreshIntervalNs)
+    {
         final SyncTransport transport = new SyncTransport(new SyncTransportConfig(
             "/dev/shm/sluice-agent-test-" + id + "-" + ProcessHandle.current().pid(), listen, List.of(peer), null,
             SyncTransportConfig.DEFAULT_STREAM_ID, SyncTransportConfig.MIN_TERM_LENGTH * 4), (session, source, up) -> { });
         closeables.add(transport);
         final SyncAgentConfig config = new SyncAgentConfig(id, System.currentTimeMillis(), 0,
-            TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.HOURS.toNanos(1), 64, TimeUnit.SECONDS.toNanos(2));
+            TimeUnit.MILLISECONDS.toNanos(50), refreshIntervalNs, 64, TimeUnit.SECONDS.toNanos(2));
         return new SyncAgent(config, transport, List.of(events), List.of(worker),
             new ReplicaApplier(() -> snapshot, List.of(worker), ReplicaApplier.WorkerSteering.ALL),
             new SyncMessageWriter(key), handler -> new SyncMessageReader(key, id, handler), SystemNanoClock.INSTANCE,
@@ -183,6 +194,29 @@ class SyncAgentTest
         assertTrue(a.counter(SyncCounter.EVENTS_DRAINED) == 100);
         assertEquals(100, b.takeLag().getTotalCount(), "the lag of each streamed flow recorded");
         assertEquals(0, b.messages(SyncVerdict.BAD_MAC) + b.messages(SyncVerdict.REPLAYED));
+    }
+
+    @Test
+    void shouldRefreshOnlyTheFlowsThisLbForwardsAtEachInterval()
+    {
+        final Set<Integer> tableA = ConcurrentHashMap.newKeySet();
+        for (int client = 1; client <= 40; client++)
+        {
+            tableA.add(client);
+        }
+        final SyncAgent a = agent(1, "127.0.0.1:47431", "127.0.0.1:47432", new FlowEventRing(1 << 16), worker(tableA), KEY,
+            TimeUnit.MILLISECONDS.toNanos(100));
+        final SyncAgent b = agent(2, "127.0.0.1:47432", "127.0.0.1:47431", new FlowEventRing(1 << 16),
+            worker(ConcurrentHashMap.newKeySet()), KEY);
+
+        run(() -> a.counter(SyncCounter.REFRESHES_STARTED) >= 3 && a.counter(SyncCounter.BULKS_COMPLETED) >= 1, a, b);
+        // A walk starts only once the one before has ended: all but the last walk started are complete.
+        final long started = a.counter(SyncCounter.REFRESHES_STARTED);
+        final long refreshed = a.counter(SyncCounter.REFRESH_FLOWS_SENT);
+        assertTrue(refreshed >= 20L * (started - 1) && refreshed <= 20L * started,
+            "the 20 local flows of 40 at every walk: " + refreshed + " in " + started + " walks");
+        assertEquals(40, a.counter(SyncCounter.BULK_FLOWS_SENT), "the bulk transfer sends them all");
+        run(() -> b.counter(SyncCounter.FLOWS_RECEIVED) >= 40 + 20L * (started - 1), a, b);
     }
 
     @Test
