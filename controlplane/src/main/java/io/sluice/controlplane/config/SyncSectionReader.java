@@ -12,8 +12,6 @@ import io.sluice.dataplane.service.IpAddress;
 import io.sluice.sync.transport.SyncTransportConfig;
 import io.sluice.sync.wire.SyncKey;
 
-import static io.sluice.controlplane.config.Values.integer;
-
 /**
  * Reads the {@code sync:} section for {@link ConfigLoader}, each value checked, and the key file
  * loaded (so that a key others can read, or that is too short, stops the daemon at the file, with
@@ -25,7 +23,7 @@ final class SyncSectionReader
     static final List<String> SYNC_KEYS = List.of("nodeId", "keyFile", "listen", "peers", "multicastInterface",
         "aeronDirectory", "termLength", "eventRingBytes", "refreshInterval", "maxBatchDelay");
 
-    private static final String ENDPOINT_FORM = "ADDRESS:PORT with an IP address literal, e.g. 10.9.0.1:7311";
+    private static final String ENDPOINT_FORM = "ADDRESS:PORT with an IP address literal (IPv6 in brackets) and a port 1..65535, e.g. 10.9.0.1:7311";
     private static final long MAX_REFRESH_NS = TimeUnit.HOURS.toNanos(24);
 
     private final YamlReader reader;
@@ -139,17 +137,14 @@ final class SyncSectionReader
         return peers;
     }
 
+    /** An API-style listen address (IPv6 in brackets), with a port a peer can send to (not 0). */
     private static String endpoint(final String text)
     {
-        final String value = text.strip();
-        final int colon = value.lastIndexOf(':');
-        if (colon <= 0)
+        final String endpoint = ApiSectionReader.listen(text);
+        if (endpoint.endsWith(":0"))
         {
             throw new IllegalArgumentException(text);
         }
-        final String host = value.substring(0, colon).replace("[", "").replace("]", "");
-        IpAddress.parse(host);
-        final int port = integer(1, 65535).apply(value.substring(colon + 1));
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return endpoint;
     }
 }
