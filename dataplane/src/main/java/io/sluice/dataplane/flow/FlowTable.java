@@ -260,7 +260,7 @@ public final class FlowTable extends FlowSlots
      * inlining limit for a hot method (FreqInlineSize, 325 bytecodes), it is compiled as a unit of its
      * own rather than into the packet path's lookup, whose unit would otherwise run out of C2's
      * inlining budget (each {@code MemorySegment} access costs it some 900 IR nodes of the 18,000) and
-     * leave small methods as calls; {@code FlowTableShapeTest} keeps it so.
+     * leave small methods as calls; {@code CompileUnitsTest} keeps it so.
      */
     private int insertAbsent(
         final FlowKey key, final long hash, final int backendId, final long idleTimeoutNs, final long nowNs,
