@@ -347,15 +347,18 @@ public final class WorkerCommandRing extends DrainedRing<WorkerCommandRing.Worke
     }
 
     /**
-     * Whether the ring has room for some more flow upserts now (the worker only makes more room).
+     * Whether the ring has room for some more flow upserts now, with one record to spare: a record is
+     * never split across the ring's end, so up to one record of the free space may not be usable. Other
+     * threads may write to the ring meanwhile (frames, dumps, lookups), so an offer can still be
+     * refused: callers count that.
      *
      * @param upserts how many.
-     * @return true when that many would fit.
+     * @return true when that many would most likely fit.
      */
     public boolean hasRoomForUpserts(final int upserts)
     {
-        final long needed = (long)upserts * BitUtil.align(RecordDescriptor.HEADER_LENGTH + FlowRecord.LENGTH, RecordDescriptor.ALIGNMENT);
-        return ring.capacity() - ring.size() >= needed;
+        final long record = BitUtil.align(RecordDescriptor.HEADER_LENGTH + FlowRecord.LENGTH, RecordDescriptor.ALIGNMENT);
+        return ring.capacity() - ring.size() >= (upserts + 1L) * record;
     }
 
     /** @return ring capacity in bytes. */

@@ -10,7 +10,7 @@ import io.sluice.dataplane.flow.FlowKey;
  * known. A flow replicated from a peer load balancer goes to that worker's command ring, so it is in
  * the table of the worker that will see the flow's next packet.
  * <p>
- * The queue of a flow is {@code redirectionTable[hash mod size]}, where {@code hash} is the
+ * The queue of a flow is {@code redirectionTable[hash & (size - 1)]} (the hash's low bits, as NICs index it; a table whose size is not a power of two makes the steering unknown: all workers), where {@code hash} is the
  * {@link Toeplitz} hash with the port's key over the tuple as the NIC sees it (client to VIP: the
  * key's source first). Which tuple is hashed follows the port's {@code rss_hf} bits, for each
  * family: a TCP flow hashes its addresses and ports (L4) when the {@code NONFRAG_IPVx_TCP} bit is on
@@ -179,6 +179,11 @@ public final class RssSteering
         {
             return "the port reports no redirection table";
         }
+        if (Integer.bitCount(redirectionTable.length) != 1)
+        {
+            return "the port's redirection table has " + redirectionTable.length + " entries, not a power of two: which " +
+                "hash bits index it is not known";
+        }
         for (int entry = 0; entry < redirectionTable.length; entry++)
         {
             if (redirectionTable[entry] < 0 || redirectionTable[entry] >= rxQueues)
@@ -250,7 +255,7 @@ public final class RssSteering
                 toeplitz.hashIpv4((int)key.srcLo(), (int)key.dstLo(), key.srcPort(), key.dstPort()) :
                 toeplitz.hashIpv4((int)key.srcLo(), (int)key.dstLo());
         }
-        return workerOfEntry[Integer.remainderUnsigned(hash, workerOfEntry.length)];
+        return workerOfEntry[hash & (workerOfEntry.length - 1)];
     }
 
     private static int protocolClass(final int protocol)

@@ -132,13 +132,13 @@ class RssSteeringTest
     }
 
     @Test
-    void shouldFollowRetaModuloItsSizeWhenTableIsNotAPowerOfTwo()
+    void shouldGiveFlowsToEveryWorkerWhenTheRedirectionTableIsNotAPowerOfTwo()
     {
         final int[] reta = {0, 1, 2};
         final RssSteering steering = RssSteering.of(3, SLUICE_HASH_FUNCTIONS, DEFAULT_KEY, reta, new int[] {0, 1, 2});
 
-        assertEquals(Integer.remainderUnsigned(0x51ccc178, 3), steering.workerOf(vector1(TCP)));
-        assertEquals(Integer.remainderUnsigned(0xc626b0ea, 3), steering.workerOf(vector2(TCP)));
+        assertEquals(RssSteering.ALL_WORKERS, steering.workerOf(vector1(TCP)), "NICs index by the hash's low bits: not known here");
+        assertEquals(RssSteering.ALL_WORKERS, steering.workerOf(vector2(TCP)));
     }
 
     @Test
