@@ -82,7 +82,7 @@ public final class SyncAgent implements Agent, SyncStatus
     private final FlowEventRing.FlowEventHandler eventHandler = this::onEvent;
     private final TableWalker.FlowSink bulkSink = flow -> addFlow(FlowOp.BULK, flow);
     private final TableWalker.FlowSink refreshSink = flow -> addFlow(FlowOp.REFRESH, flow);
-    private final Int2ObjectHashMap<long[]> bulkSentForEpoch = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<long[]> bulkDoneForEpoch = new Int2ObjectHashMap<>();
     private final long[] counts = new long[SyncCounter.values().length];
     private final AtomicLongArray published = new AtomicLongArray(SyncCounter.values().length);
     private final AtomicLongArray publishedVerdicts = new AtomicLongArray(SyncVerdict.values().length);
@@ -99,6 +99,9 @@ public final class SyncAgent implements Agent, SyncStatus
     private long bulkFlowsAtStart;
     private boolean bulkEndDue;
     private long bulkEndFlows;
+    private int bulkPeer;
+    private long bulkEpoch;
+    private volatile boolean bulkWalking;
 
     /**
      * @param config     identity, pacing and intervals.
@@ -244,8 +247,19 @@ public final class SyncAgent implements Agent, SyncStatus
         final int length = writer.writeBulkEnd(sendBuffer, 0, config.senderId(), config.epoch(), nextSequence(),
             epochClock.nanoTime(), bulkEndFlows);
         bulkEndDue = false;
-        send(length);
-        counts[SyncCounter.BULKS_COMPLETED.ordinal()]++;
+        if (send(length))
+        {
+            final long[] done = bulkDoneForEpoch.get(bulkPeer);
+            if (done == null)
+            {
+                bulkDoneForEpoch.put(bulkPeer, new long[] {bulkEpoch});
+            }
+            else
+            {
+                done[0] = bulkEpoch;
+            }
+            counts[SyncCounter.BULKS_COMPLETED.ordinal()]++;
+        }
     }
 
     private void onEvent(final int type, final FlowRecord record)
@@ -363,12 +377,14 @@ public final class SyncAgent implements Agent, SyncStatus
      * Sends the message in the send buffer. One that a peer refused for back pressure is kept and
      * offered again at the next cycles (the buffers swap, so that the next batch is built in the
      * other), until a peer takes it or it is refused for another reason.
+     *
+     * @return true when a peer took it or it waits to be offered again; false when no peer took it (counted).
      */
-    private void send(final int length)
+    private boolean send(final int length)
     {
         if (transport.offer(sendBuffer, 0, length) > 0)
         {
-            return;
+            return true;
         }
         if (transport.lastOfferBackPressured())
         {
@@ -377,9 +393,10 @@ public final class SyncAgent implements Agent, SyncStatus
             pendingBuffer = full;
             pendingLength = length;
             counts[SyncCounter.SENDS_DEFERRED.ordinal()]++;
-            return;
+            return true;
         }
         counts[SyncCounter.MESSAGES_UNSENT.ordinal()]++;
+        return false;
     }
 
     /** @return true when the deferred message went, or was refused for good (counted); false while back pressure lasts. */
@@ -407,21 +424,19 @@ public final class SyncAgent implements Agent, SyncStatus
         reader.read(buffer, offset, length);
     }
 
+    /**
+     * Starts a bulk transfer for a peer's epoch, unless one is under way or one already reached a
+     * peer for that epoch, or no peer is connected yet (the peer's hellos ask again until it has one).
+     */
     private void startBulk(final int peer, final long epoch)
     {
-        final long[] sent = bulkSentForEpoch.get(peer);
-        if (sent != null && sent[0] == epoch)
+        final long[] done = bulkDoneForEpoch.get(peer);
+        if (bulk.walking() || (done != null && done[0] == epoch) || transport.connectedPeers() == 0)
         {
             return;
         }
-        if (sent == null)
-        {
-            bulkSentForEpoch.put(peer, new long[] {epoch});
-        }
-        else
-        {
-            sent[0] = epoch;
-        }
+        bulkPeer = peer;
+        bulkEpoch = epoch;
         flush();
         bulk.start();
         bulkFlowsAtStart = counts[SyncCounter.BULK_FLOWS_SENT.ordinal()];
@@ -430,6 +445,7 @@ public final class SyncAgent implements Agent, SyncStatus
 
     private void publish()
     {
+        bulkWalking = bulk.walking();
         for (int i = 0; i < counts.length; i++)
         {
             published.lazySet(i, counts[i]);
@@ -481,7 +497,7 @@ public final class SyncAgent implements Agent, SyncStatus
     @Override
     public boolean bulkInProgress()
     {
-        return bulk.walking();
+        return bulkWalking;
     }
 
     /** What the reader accepts, applied. */

@@ -8,7 +8,7 @@ import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.dataplane.ring.WorkerProxy;
 
 /**
- * Walks every worker's flow table a page at a time, through the workers' command rings (no other
+ * Walks every worker's flow table a page at a time (one page asked per step at most), through the workers' command rings (no other
  * thread reads a table), and hands the live flows to a sink, paced by the caller: the source of a
  * bulk transfer to a peer that (re)started, and of the periodic refresh of long-lived flows.
  * <p>
@@ -85,14 +85,18 @@ public final class TableWalker
     {
         Objects.requireNonNull(sink, "sink");
         int handed = 0;
+        boolean asked = false;
         while (walking && handed < maxFlows)
         {
             if (pageIndex == page.size())
             {
-                if (!nextPage())
+                // One page asked per step at most, so that a sparse table or a stalled worker does not
+                // hold the caller's cycle for a run of round trips.
+                if (asked || !nextPage())
                 {
                     break;
                 }
+                asked = true;
                 continue;
             }
             final FlowRecord flow = page.get(pageIndex);

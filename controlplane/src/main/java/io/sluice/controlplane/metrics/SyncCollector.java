@@ -27,7 +27,8 @@ import io.sluice.sync.wire.SyncVerdict;
  * <p>
  * Names: {@code sluice_sync_flows_sent_total{kind}}, {@code sluice_sync_messages_received_total{verdict}},
  * {@code sluice_sync_replicated_flows_total{outcome}}, {@code sluice_sync_bulk_transfers_total{direction}},
- * {@code sluice_sync_messages_unsent_total{reason}}, {@code sluice_sync_events_drained_total},
+ * {@code sluice_sync_messages_unsent_total}, {@code sluice_sync_sends_deferred_total},
+ * {@code sluice_sync_offers_refused_total{reason}}, {@code sluice_sync_events_drained_total},
  * {@code sluice_sync_peer_restarts_total}, {@code sluice_sync_maglev_picks_total{agreement}}, {@code sluice_sync_bulk_in_progress},
  * {@code sluice_sync_lag_seconds}.
  */
@@ -86,7 +87,14 @@ public final class SyncCollector implements MultiCollector
             .add(Labels.of("direction", "sent"), sync.counter(SyncCounter.BULKS_COMPLETED))
             .add(Labels.of("direction", "received"), sync.counter(SyncCounter.BULKS_RECEIVED)).build());
         families.add(MetricFamily.counter("sluice_sync_messages_unsent",
-            "Sends no peer took, by reason; their flows reach the peer with its next bulk transfer.", null)
+            "Messages no peer took (none connected, or refused for good): their flows are lost to peers until a bulk " +
+            "transfer (a peer that starts) or a refresh walk (flows this LB forwards).", null)
+            .add(Labels.EMPTY, sync.counter(SyncCounter.MESSAGES_UNSENT)).build());
+        families.add(MetricFamily.counter("sluice_sync_sends_deferred",
+            "Messages a peer refused for back pressure, kept and offered again (each refusal counted once).", null)
+            .add(Labels.EMPTY, sync.counter(SyncCounter.SENDS_DEFERRED)).build());
+        families.add(MetricFamily.counter("sluice_sync_offers_refused",
+            "Offers of a message to one peer that the peer's publication refused, by reason, each attempt counted.", null)
             .add(Labels.of("reason", "not-connected"), sync.transport(TransportCounter.NOT_CONNECTED))
             .add(Labels.of("reason", "back-pressured"), sync.transport(TransportCounter.BACK_PRESSURED))
             .add(Labels.of("reason", "failed"), sync.transport(TransportCounter.OFFER_FAILED)).build());

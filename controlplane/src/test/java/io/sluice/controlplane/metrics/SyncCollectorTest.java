@@ -101,6 +101,8 @@ class SyncCollectorTest
     {
         counters.put(SyncCounter.EVENT_FLOWS_SENT, 1000L);
         counters.put(SyncCounter.BULK_FLOWS_SENT, 200L);
+        counters.put(SyncCounter.MESSAGES_UNSENT, 7L);
+        counters.put(SyncCounter.SENDS_DEFERRED, 11L);
         verdicts.put(SyncVerdict.ACCEPTED, 40L);
         verdicts.put(SyncVerdict.BAD_MAC, 2L);
         for (int i = 1; i <= 100; i++)
@@ -115,7 +117,9 @@ class SyncCollectorTest
         assertEquals(40, counter(first, "sluice_sync_messages_received", Labels.of("verdict", "accepted")));
         assertEquals(2, counter(first, "sluice_sync_messages_received", Labels.of("verdict", "bad-mac")));
         assertEquals(3, counter(first, "sluice_sync_replicated_flows", Labels.of("outcome", "backend-unknown")));
-        assertEquals(5, counter(first, "sluice_sync_messages_unsent", Labels.of("reason", "not-connected")));
+        assertEquals(5, counter(first, "sluice_sync_offers_refused", Labels.of("reason", "not-connected")));
+        assertEquals(7, counter(first, "sluice_sync_messages_unsent", Labels.EMPTY));
+        assertEquals(11, counter(first, "sluice_sync_sends_deferred", Labels.EMPTY));
         assertEquals(100, lag(first).getCount());
         assertEquals(100e-6, lag(first).getQuantiles().get(3).getValue(), 1e-7, "the longest: 100 us");
 
