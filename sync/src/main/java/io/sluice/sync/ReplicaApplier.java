@@ -18,7 +18,7 @@ import io.sluice.dataplane.service.ServiceSnapshot;
  * <p>
  * Before a flow is queued it is checked against the snapshot in force, so that what this LB cannot
  * use is counted here by reason and never guessed: a service this LB does not have, a backend the
- * service does not have (the flow names it by address and port, never by a peer's local id), a
+ * service does not have (the flow names it by address, never by a peer's local id; its port is the service's), a
  * tuple that is not to the service's VIP and port. The worker checks again when it applies the
  * flow (the snapshot may change in between) and never lets a replica override or evict a flow of
  * its own traffic.

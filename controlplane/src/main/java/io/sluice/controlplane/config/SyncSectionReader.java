@@ -9,6 +9,7 @@ import org.yaml.snakeyaml.nodes.Node;
 
 import io.sluice.dataplane.ring.FlowEventRing;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.sync.SyncAgentConfig;
 import io.sluice.sync.transport.SyncTransportConfig;
 import io.sluice.sync.wire.SyncKey;
 
@@ -76,9 +77,9 @@ final class SyncSectionReader
         final int eventRingBytes = section.get("eventRingBytes", SyncSection.DEFAULT_EVENT_RING_BYTES,
             Values.powerOfTwo(FlowEventRing.MIN_CAPACITY, 1 << 30), "a power of two from " + FlowEventRing.MIN_CAPACITY +
             " to 1073741824 (bytes per worker)");
-        final long refreshNs = section.get("refreshInterval", TimeUnit.SECONDS.toNanos(30),
+        final long refreshNs = section.get("refreshInterval", SyncAgentConfig.DEFAULT_REFRESH_INTERVAL_NS,
             Values.durationNs(TimeUnit.SECONDS.toNanos(1), MAX_REFRESH_NS), Durations.FORM + ", from 1s to 24h");
-        final long batchDelayNs = section.get("maxBatchDelay", TimeUnit.MICROSECONDS.toNanos(200),
+        final long batchDelayNs = section.get("maxBatchDelay", SyncAgentConfig.DEFAULT_MAX_BATCH_DELAY_NS,
             Values.durationNs(0, TimeUnit.SECONDS.toNanos(1)), Durations.FORM + ", from 0ms to 1s");
         if (nodeId == null || keyFile == null || listen == null || peers == null)
         {
