@@ -37,11 +37,11 @@ public final class AdvertisementDecoder
      */
     public static VrrpDiscard decode(final DirectBuffer buffer, final int offset, final int length, final Advertisement into)
     {
-        final int end = offset + length;
-        if (length < VrrpFrames.ETHERNET_HEADER_LENGTH)
+        if (offset < 0 || length < VrrpFrames.ETHERNET_HEADER_LENGTH || length > buffer.capacity() - offset)
         {
             return VrrpDiscard.NOT_VRRP;
         }
+        final int end = offset + length;
         int position = offset + 12;
         int etherType = buffer.getShort(position, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         for (int tags = 0; tags < MAX_VLAN_TAGS && (etherType == ETHER_TYPE_VLAN || etherType == ETHER_TYPE_QINQ); tags++)

@@ -124,7 +124,7 @@ public final class VrrpNotifyRunner implements VrrpStateListener, AutoCloseable
     @Override
     public void close()
     {
-        executor.shutdownNow();
+        rejected.addAndGet(executor.shutdownNow().size());
         try
         {
             executor.awaitTermination(REAP_TIMEOUT_MS * 2, TimeUnit.MILLISECONDS);

@@ -92,6 +92,20 @@ class AdvertisementDecoderTest
     }
 
     @Test
+    void shouldDiscardWithoutReadingOutsideTheBufferWhenOffsetOrLengthDoNotFitIt()
+    {
+        final Advertisement advert = new Advertisement();
+        final byte[] frame = ipv4Advert();
+        final UnsafeBuffer buffer = new UnsafeBuffer(frame);
+
+        assertEquals(VrrpDiscard.NOT_VRRP, AdvertisementDecoder.decode(buffer, 0, frame.length + 1, advert));
+        assertEquals(VrrpDiscard.NOT_VRRP, AdvertisementDecoder.decode(buffer, 4, frame.length, advert));
+        assertEquals(VrrpDiscard.NOT_VRRP, AdvertisementDecoder.decode(buffer, -1, frame.length, advert));
+        assertEquals(VrrpDiscard.NOT_VRRP, AdvertisementDecoder.decode(buffer, Integer.MAX_VALUE - 10, frame.length, advert));
+        assertNull(AdvertisementDecoder.decode(buffer, 0, frame.length, advert), "the frame itself still decodes");
+    }
+
+    @Test
     void shouldDiscardAsNotVrrpWhenFrameIsArpOrUdp()
     {
         final byte[] arp = new byte[60];
