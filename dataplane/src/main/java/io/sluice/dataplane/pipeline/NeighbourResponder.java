@@ -22,7 +22,9 @@ import static io.sluice.dataplane.packet.NetworkOrder.putU8;
 /**
  * Answers ARP requests (RFC 826) and neighbour solicitations (RFC 4861) for the LB's addresses and
  * VIPs in place, and sends what the control plane learns from (ARP replies, gratuitous ARP
- * announcements (RFC 5227), neighbour advertisements) to the punt path.
+ * announcements (RFC 5227), neighbour advertisements) to the punt path. A virtual address (VRRP)
+ * is answered with its virtual router's MAC while this LB is master, and not at all while it is
+ * backup ({@link DropReason#STANDBY}).
  */
 final class NeighbourResponder
 {
@@ -52,14 +54,18 @@ final class NeighbourResponder
         {
             return ctx.drop(DropReason.ARP_NOT_OURS);
         }
-        if (!snapshot.ownsAddress(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(target)))
+        final long targetLo = FlowKey.ipv4MappedLo(target);
+        final int kind = snapshot.kindOf(FlowKey.IPV4_MAPPED_HI, targetLo);
+        if (kind == ServiceSnapshot.KIND_NONE || kind == ServiceSnapshot.KIND_STANDBY)
         {
-            return arp.senderIp() == target ? Verdict.PUNT : ctx.drop(DropReason.ARP_NOT_OURS);
+            return arp.senderIp() == target ? Verdict.PUNT :
+                ctx.drop(kind == ServiceSnapshot.KIND_STANDBY ? DropReason.STANDBY : DropReason.ARP_NOT_OURS);
         }
+        final long replyMac = snapshot.replyMac(FlowKey.IPV4_MAPPED_HI, targetLo, portMac);
         final long requesterMac = arp.senderMac();
         final int requesterIp = arp.senderIp();
-        ArpFlyweight.write(arp.address(), ArpFlyweight.OPERATION_REPLY, portMac, target, requesterMac, requesterIp);
-        EthernetFlyweight.writeMacs(eth.address(), eth.srcMac(), portMac);
+        ArpFlyweight.write(arp.address(), ArpFlyweight.OPERATION_REPLY, replyMac, target, requesterMac, requesterIp);
+        EthernetFlyweight.writeMacs(eth.address(), eth.srcMac(), replyMac);
         return Verdict.REPLY;
     }
 
@@ -85,8 +91,10 @@ final class NeighbourResponder
         final long targetLo = icmp.targetLo();
         if (FlowKey.isIpv4Mapped(targetHi, targetLo) || !snapshot.ownsAddress(targetHi, targetLo))
         {
-            return ctx.drop(DropReason.ND_NOT_OURS);
+            return ctx.drop(snapshot.kindOf(targetHi, targetLo) == ServiceSnapshot.KIND_STANDBY ?
+                DropReason.STANDBY : DropReason.ND_NOT_OURS);
         }
+        final long replyMac = snapshot.replyMac(targetHi, targetLo, portMac);
         final int l2Length = eth.headerLength();
         final long l3 = ip.address();
         if (icmp.address() != l3 + Ipv6Flyweight.HEADER_LENGTH ||
@@ -108,11 +116,11 @@ final class NeighbourResponder
         putI64(na + Icmpv6Flyweight.TARGET_OFFSET + 8, targetLo);
         putU8(na + Icmpv6Flyweight.ND_LENGTH, Icmpv6Flyweight.OPTION_TARGET_LINK_ADDRESS);
         putU8(na + Icmpv6Flyweight.ND_LENGTH + 1, 1);
-        putMac(na + Icmpv6Flyweight.ND_LENGTH + 2, portMac);
+        putMac(na + Icmpv6Flyweight.ND_LENGTH + 2, replyMac);
         final long sum = Checksums.add(
             Checksums.ipv6PseudoHeader(l3, Ipv6Flyweight.NEXT_ICMPV6, NA_LENGTH), na, NA_LENGTH);
         putU16(na + Icmpv6Flyweight.CHECKSUM_OFFSET, Checksums.finish(sum));
-        EthernetFlyweight.writeMacs(eth.address(), dstMac, portMac);
+        EthernetFlyweight.writeMacs(eth.address(), dstMac, replyMac);
         return Verdict.REPLY;
     }
 }

@@ -30,6 +30,7 @@ import static io.sluice.dataplane.packet.NetworkOrder.getU16;
  * <pre>
  *   ARP, IPv6 ND ─► NeighbourResponder: answer for our addresses, punt what the table learns from
  *   VRRP, traffic to the LB's own addresses ─► punt
+ *   traffic to a virtual address this LB is VRRP backup for ─► drop (standby)
  *   ICMP echo to a VIP ─► IcmpResponder: reply
  *   anything else ─► drop, by reason
  * </pre>
@@ -185,7 +186,8 @@ final class PacketClassifier
         final int kind = snapshot.kindOf(dstHi, dstLo);
         if (kind != ServiceSnapshot.KIND_VIP)
         {
-            return kind == ServiceSnapshot.KIND_LOCAL ? Verdict.PUNT : ctx.drop(DropReason.NO_VIP);
+            return kind == ServiceSnapshot.KIND_LOCAL ? Verdict.PUNT :
+                ctx.drop(kind == ServiceSnapshot.KIND_STANDBY ? DropReason.STANDBY : DropReason.NO_VIP);
         }
         if (ctx.fragment)
         {

@@ -5,6 +5,7 @@ import io.sluice.dataplane.packet.EthernetFlyweight;
 import io.sluice.dataplane.packet.Ipv4Flyweight;
 import io.sluice.dataplane.packet.Ipv6Flyweight;
 import io.sluice.dataplane.packet.NetworkOrder;
+import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.stats.Verdict;
 
@@ -40,6 +41,17 @@ final class PacketParser
     private final EthernetFlyweight ethernet = new EthernetFlyweight();
     private final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
     private final Ipv6Flyweight ipv6 = new Ipv6Flyweight();
+    private ServiceSnapshot snapshot;
+
+    /**
+     * Sets the snapshot whose virtual MACs (VRRP, while master) frames may be sent to besides the port's.
+     *
+     * @param snapshot the snapshot in force.
+     */
+    void begin(final ServiceSnapshot snapshot)
+    {
+        this.snapshot = snapshot;
+    }
 
     /**
      * Parses a frame.
@@ -47,7 +59,7 @@ final class PacketParser
      * @param ctx     the context, {@link PacketContext#reset reset} for this frame.
      * @param start   address of the frame's first byte.
      * @param length  the frame's length.
-     * @param portMac the port's MAC: frames to another unicast MAC are not for us.
+     * @param portMac the port's MAC: frames to another unicast MAC (but a virtual router's this LB is master of) are not for us.
      * @return {@link Verdict#CONTINUE}, or {@link Verdict#DROP} with the reason in the context.
      */
     int parse(final PacketContext ctx, final long start, final int length, final long portMac)
@@ -70,7 +82,7 @@ final class PacketParser
         }
         final long dstMac = NetworkOrder.getI64(start) >>> 16;
         final boolean group = EthernetFlyweight.isGroupMac(dstMac);
-        if (!group && dstMac != portMac)
+        if (!group && dstMac != portMac && (snapshot == null || !snapshot.acceptsVirtualMac(dstMac)))
         {
             return ctx.drop(DropReason.NOT_FOR_US);
         }

@@ -79,6 +79,7 @@ public final class PacketPipeline
     public void begin(final ServiceSnapshot snapshot, final long portMac, final long nowNs)
     {
         this.portMac = portMac;
+        parser.begin(snapshot);
         classifier.begin(snapshot, portMac);
         flows.begin(snapshot, nowNs);
         forwarder.begin(snapshot, portMac, nowNs);

@@ -1,6 +1,8 @@
 package io.sluice.dataplane.service;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.sluice.dataplane.flow.FlowTable;
@@ -21,12 +23,13 @@ import io.sluice.dataplane.flow.FlowTable;
  * @param tcpClosingTimeoutNs idle timeout of a TCP flow after a FIN or RST was seen.
  * @param otherIdleTimeoutNs  idle timeout of flows of other protocols (ICMP errors routed by flow).
  * @param staticNeighbours    next hops whose MAC is configured rather than learned.
+ * @param virtualAddresses    addresses that VRRP moves between LBs, with this LB's role for each now.
  */
 public record DataplaneSettings(
     List<IpAddress> localAddresses, IpAddress gatewayIpv4, IpAddress gatewayIpv6,
     List<IpAddress> tunnelSourcesIpv4, List<IpAddress> tunnelSourcesIpv6,
     int guePort, int gueVariant, int outerTtl, int mtu, long tcpClosingTimeoutNs, long otherIdleTimeoutNs,
-    List<StaticNeighbour> staticNeighbours)
+    List<StaticNeighbour> staticNeighbours, List<VirtualAddress> virtualAddresses)
 {
     /**
      * A configured neighbour.
@@ -71,6 +74,7 @@ public record DataplaneSettings(
         tunnelSourcesIpv4 = List.copyOf(tunnelSourcesIpv4);
         tunnelSourcesIpv6 = List.copyOf(tunnelSourcesIpv6);
         staticNeighbours = List.copyOf(staticNeighbours);
+        virtualAddresses = List.copyOf(virtualAddresses);
         requireFamily("gatewayIpv4", gatewayIpv4, false);
         requireFamily("gatewayIpv6", gatewayIpv6, true);
         requireUsable(AddressRules.Role.GATEWAY, gatewayIpv4);
@@ -93,6 +97,7 @@ public record DataplaneSettings(
         {
             requireUsable(AddressRules.Role.STATIC_NEIGHBOUR, neighbour.address());
         }
+        requireVirtual(localAddresses, virtualAddresses);
         if (guePort < 1 || guePort > 65535)
         {
             throw new IllegalArgumentException("guePort " + guePort + " is not a UDP port (1..65535)");
@@ -127,7 +132,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, null, null, tunnelSourcesIpv4, tunnelSourcesIpv6, 6080, 0, DEFAULT_OUTER_TTL, DEFAULT_MTU,
-            DEFAULT_TCP_CLOSING_TIMEOUT_NS, DEFAULT_OTHER_IDLE_TIMEOUT_NS, List.of());
+            DEFAULT_TCP_CLOSING_TIMEOUT_NS, DEFAULT_OTHER_IDLE_TIMEOUT_NS, List.of(), List.of());
     }
 
     /** @return a copy with the given gateways. */
@@ -135,7 +140,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, ipv4, ipv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
-            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours);
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses);
     }
 
     /** @return a copy with the given MTU. */
@@ -143,7 +148,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl,
-            newMtu, tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours);
+            newMtu, tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses);
     }
 
     /** @return a copy with the given GUE port and variant. */
@@ -151,7 +156,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, port, variant, outerTtl, mtu,
-            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours);
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses);
     }
 
     /** @return a copy with the given static neighbours. */
@@ -159,7 +164,38 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
-            tcpClosingTimeoutNs, otherIdleTimeoutNs, neighbours);
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, neighbours, virtualAddresses);
+    }
+
+    /**
+     * A copy with the given virtual addresses (the VRRP roles of this LB).
+     *
+     * @param addresses the virtual addresses and whether this LB is master of each.
+     * @return the copy.
+     */
+    public DataplaneSettings withVirtualAddresses(final List<VirtualAddress> addresses)
+    {
+        return new DataplaneSettings(
+            localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, addresses);
+    }
+
+    private static void requireVirtual(final List<IpAddress> locals, final List<VirtualAddress> virtualAddresses)
+    {
+        final Set<IpAddress> seen = new HashSet<>();
+        for (final VirtualAddress virtual : virtualAddresses)
+        {
+            requireUsable(AddressRules.Role.LOCAL, virtual.address());
+            if (locals.contains(virtual.address()))
+            {
+                throw new IllegalArgumentException("virtual address " + virtual.address() +
+                    " is also one of the LB's own addresses: an address either moves with VRRP or stays");
+            }
+            if (!seen.add(virtual.address()))
+            {
+                throw new IllegalArgumentException("virtual address " + virtual.address() + " is listed twice");
+            }
+        }
     }
 
     private static void requireUsable(final AddressRules.Role role, final IpAddress address)

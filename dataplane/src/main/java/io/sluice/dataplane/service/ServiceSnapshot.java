@@ -1,8 +1,11 @@
 package io.sluice.dataplane.service;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An immutable, complete view of the forwarding configuration: services keyed by (VIP, port,
@@ -27,6 +30,8 @@ public final class ServiceSnapshot
     private final long[] addressTableHi;
     private final long[] addressTableLo;
     private final byte[] addressTableKind;
+    private final long[] addressTableMac;
+    private final long[] virtualMacs;
     private final int addressMask;
     private final Backend[] backendsById;
     private final int[] tunnelSourcesIpv4;
@@ -38,8 +43,10 @@ public final class ServiceSnapshot
     public static final byte KIND_NONE = 0;
     /** {@link #kindOf}: the address is the VIP of at least one service. */
     public static final byte KIND_VIP = 1;
-    /** {@link #kindOf}: the address is one of the LB's own addresses. */
+    /** {@link #kindOf}: the address is one of the LB's own addresses (or a virtual one that is no VIP, while master). */
     public static final byte KIND_LOCAL = 2;
+    /** {@link #kindOf}: the address is a virtual address this LB is VRRP backup for: not answered, its traffic dropped. */
+    public static final byte KIND_STANDBY = 3;
 
     /**
      * Made by {@code ServiceSnapshotBuilder}, which validates the parts; the arrays are taken as they are.
@@ -62,11 +69,33 @@ public final class ServiceSnapshot
         this.backendIds = Map.copyOf(backendIds);
         this.serviceIds = Map.copyOf(serviceIds);
 
+        final Set<IpAddress> standby = new HashSet<>();
+        final Set<IpAddress> vips = new HashSet<>();
+        final Set<Long> activeMacs = new LinkedHashSet<>();
+        for (final VirtualAddress virtual : settings.virtualAddresses())
+        {
+            if (virtual.active())
+            {
+                activeMacs.add(virtual.mac());
+            }
+            else
+            {
+                standby.add(virtual.address());
+            }
+        }
+        virtualMacs = activeMacs.stream().mapToLong(Long::longValue).toArray();
+
         final int vipCapacity = tableCapacity(services.length);
         vipTable = new Service[vipCapacity];
         vipMask = vipCapacity - 1;
         for (final Service service : services)
         {
+            final IpAddress vip = service.spec().vip();
+            vips.add(vip);
+            if (standby.contains(vip))
+            {
+                continue;
+            }
             int i = vipSlot(service.vipHi(), service.vipLo(), service.port(), service.protocol());
             while (vipTable[i] != null)
             {
@@ -76,18 +105,25 @@ public final class ServiceSnapshot
         }
 
         final List<IpAddress> locals = settings.localAddresses();
-        final int addressCapacity = tableCapacity(services.length + locals.size());
+        final int addressCapacity = tableCapacity(services.length + locals.size() + settings.virtualAddresses().size());
         addressTableHi = new long[addressCapacity];
         addressTableLo = new long[addressCapacity];
         addressTableKind = new byte[addressCapacity];
+        addressTableMac = new long[addressCapacity];
         addressMask = addressCapacity - 1;
+        for (final VirtualAddress virtual : settings.virtualAddresses())
+        {
+            final IpAddress a = virtual.address();
+            final byte kind = !virtual.active() ? KIND_STANDBY : vips.contains(a) ? KIND_VIP : KIND_LOCAL;
+            putAddress(a.hi(), a.lo(), kind, virtual.active() ? virtual.mac() : 0);
+        }
         for (final Service service : services)
         {
-            putAddress(service.vipHi(), service.vipLo(), KIND_VIP);
+            putAddress(service.vipHi(), service.vipLo(), KIND_VIP, 0);
         }
         for (final IpAddress local : locals)
         {
-            putAddress(local.hi(), local.lo(), KIND_LOCAL);
+            putAddress(local.hi(), local.lo(), KIND_LOCAL, 0);
         }
 
         tunnelSourcesIpv4 = new int[settings.tunnelSourcesIpv4().size()];
@@ -108,7 +144,7 @@ public final class ServiceSnapshot
         return Math.max(8, Integer.highestOneBit(Math.max(1, entries) * 4 - 1) << 1);
     }
 
-    private void putAddress(final long hi, final long lo, final byte kind)
+    private void putAddress(final long hi, final long lo, final byte kind, final long mac)
     {
         int i = addressSlot(hi, lo);
         while (addressTableKind[i] != KIND_NONE)
@@ -122,6 +158,7 @@ public final class ServiceSnapshot
         addressTableHi[i] = hi;
         addressTableLo[i] = lo;
         addressTableKind[i] = kind;
+        addressTableMac[i] = mac;
     }
 
     private int vipSlot(final long hi, final long lo, final int port, final int protocol)
@@ -166,8 +203,8 @@ public final class ServiceSnapshot
     }
 
     /**
-     * What an address is to this LB, in one lookup: {@link #KIND_VIP}, {@link #KIND_LOCAL} or
-     * {@link #KIND_NONE}.
+     * What an address is to this LB, in one lookup: {@link #KIND_VIP}, {@link #KIND_LOCAL},
+     * {@link #KIND_STANDBY} or {@link #KIND_NONE}.
      *
      * @param hi upper half of the address (0 for IPv4, see {@code FlowKey}).
      * @param lo lower half.
@@ -190,10 +227,54 @@ public final class ServiceSnapshot
         return addressKind(hi, lo) == KIND_LOCAL;
     }
 
-    /** @return true when the LB answers ARP / ND for the address (a VIP or an own address). */
+    /** @return true when the LB answers ARP / ND for the address (a VIP, an own address, a virtual one while master). */
     public boolean ownsAddress(final long hi, final long lo)
     {
-        return addressKind(hi, lo) != KIND_NONE;
+        final byte kind = addressKind(hi, lo);
+        return kind != KIND_NONE && kind != KIND_STANDBY;
+    }
+
+    /**
+     * The MAC that ARP / ND answers for an address carry: the virtual router's for a virtual
+     * address while this LB is its master, else the port's.
+     *
+     * @param hi      upper half of the address.
+     * @param lo      lower half.
+     * @param portMac the port's MAC.
+     * @return the MAC in the low 48 bits.
+     */
+    public long replyMac(final long hi, final long lo, final long portMac)
+    {
+        int i = addressSlot(hi, lo);
+        while (addressTableKind[i] != KIND_NONE)
+        {
+            if (addressTableLo[i] == lo && addressTableHi[i] == hi)
+            {
+                final long mac = addressTableMac[i];
+                return mac != 0 ? mac : portMac;
+            }
+            i = (i + 1) & addressMask;
+        }
+        return portMac;
+    }
+
+    /**
+     * Whether a unicast destination MAC other than the port's is one this LB takes: the MAC of a
+     * virtual router it is master of. A scan of a short array, on the path of frames to other MACs only.
+     *
+     * @param mac the destination MAC in the low 48 bits.
+     * @return true when the frame is for this LB.
+     */
+    public boolean acceptsVirtualMac(final long mac)
+    {
+        for (final long virtualMac : virtualMacs)
+        {
+            if (virtualMac == mac)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private byte addressKind(final long hi, final long lo)

@@ -48,6 +48,11 @@ public enum DropReason
     PUNT_QUEUE_FULL("punt-queue-full"),
     /** A chained (multi-segment) mbuf: Sluice forwards single-segment frames only. */
     MULTI_SEGMENT("multi-segment"),
+    /**
+     * For a virtual address this LB is VRRP backup for: its traffic, ARP requests and neighbour
+     * solicitations (the master answers them).
+     */
+    STANDBY("standby"),
     /** The pipeline threw: a defect; the packet and the rest of its burst were freed, not leaked. */
     INTERNAL_ERROR("internal-error");
 

@@ -80,9 +80,10 @@ public final class PipelineHarness implements AutoCloseable
     private final FlowEventRing events = new FlowEventRing(1 << 16);
     private final FlowReplyRing replies = new FlowReplyRing(1 << 16);
     private final PacketPipeline pipeline;
-    private final DataplaneSettings settings;
+    private DataplaneSettings settings;
     private final List<ServiceSpec> baseSpecs = new ArrayList<>();
     private ServiceSnapshot snapshot;
+    private List<ServiceSpec> currentSpecs;
     private long nowNs = 1_000_000_000L;
 
     /** The verdict of one run and the frame left in the buffer. */
@@ -137,6 +138,7 @@ public final class PipelineHarness implements AutoCloseable
         neighbours.setStatic(IpAddress.parse(GATEWAY6), Frames.macLong(ROUTER_MAC));
         baseSpecs.addAll(specs);
         specs.addAll(extraServices);
+        currentSpecs = specs;
         snapshot = ServiceSnapshotBuilder.build(settings, specs, neighbours);
     }
 
@@ -150,7 +152,20 @@ public final class PipelineHarness implements AutoCloseable
     {
         final List<ServiceSpec> specs = new ArrayList<>(baseSpecs);
         specs.addAll(extraServices);
+        currentSpecs = specs;
         snapshot = ServiceSnapshotBuilder.build(snapshot, settings, specs, neighbours);
+    }
+
+    /**
+     * Replaces the virtual addresses (VRRP roles), as a transition does: a new snapshot from the
+     * previous one, in force from the next packet.
+     *
+     * @param addresses the virtual addresses and whether this LB is master of each.
+     */
+    public void virtualAddresses(final List<io.sluice.dataplane.service.VirtualAddress> addresses)
+    {
+        settings = settings.withVirtualAddresses(addresses);
+        snapshot = ServiceSnapshotBuilder.build(snapshot, settings, currentSpecs, neighbours);
     }
 
     private static ServiceSpec service(final String vip, final int port, final int protocol, final ForwardingMode mode, final String backend)
