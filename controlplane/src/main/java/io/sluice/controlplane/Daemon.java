@@ -14,6 +14,8 @@ import io.sluice.controlplane.config.ConfigProblem;
 import io.sluice.controlplane.config.DeviceNames;
 import io.sluice.controlplane.config.SluiceConfig;
 import io.sluice.controlplane.ha.SyncService;
+import io.sluice.controlplane.ha.VrrpService;
+import io.sluice.controlplane.vrrp.VrrpTransmitter;
 import io.sluice.controlplane.lock.DeviceLock;
 import io.sluice.controlplane.metrics.MetricsServer;
 import io.sluice.controlplane.model.ApplyResult;
@@ -22,6 +24,8 @@ import io.sluice.controlplane.model.ControlModel;
 import io.sluice.controlplane.model.EventBus;
 import io.sluice.controlplane.model.HealthSupervisor;
 import io.sluice.controlplane.model.RunningDataplane;
+import io.sluice.dataplane.neighbour.NeighbourTable;
+import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.worker.Dataplane;
 import io.sluice.dataplane.worker.DataplaneConfig;
@@ -59,6 +63,8 @@ public final class Daemon
     private SluiceConfig running;
     private String insecureListener;
     private SyncService sync;
+    private VrrpService vrrp;
+    private final VrrpService.PuntRelay vrrpRelay = new VrrpService.PuntRelay();
 
     /**
      * @param config  the validated configuration.
@@ -208,7 +214,8 @@ public final class Daemon
         {
             final DataplaneConfig config = running.sync() == null ? running.dataplane().toDataplaneConfig() :
                 running.dataplane().toDataplaneConfig().withFlowEvents(running.sync().eventRingBytes());
-            dataplane = Dataplane.start(eal, config, running.settings(), ControlModel.initialSpecs(running), null, stats);
+            dataplane = Dataplane.start(eal, config, running.settings(), ControlModel.initialSpecs(running),
+                running.vrrp() == null ? null : vrrpRelay, stats);
         }
         catch (final RuntimeException ex)
         {
@@ -235,7 +242,7 @@ public final class Daemon
         if (running.sync() == null)
         {
             LOG.log(INFO, "no sync section: this load balancer replicates no flows");
-            return runHealthChecks(model, stats);
+            return runVrrp(dataplane, model, stats);
         }
         try
         {
@@ -249,7 +256,7 @@ public final class Daemon
         }
         try
         {
-            return runHealthChecks(model, stats);
+            return runVrrp(dataplane, model, stats);
         }
         finally
         {
@@ -257,6 +264,35 @@ public final class Daemon
             sync.close();
             sync = null;
         }
+    }
+
+    private int runVrrp(final Dataplane dataplane, final ControlModel model, final StatsFile stats)
+    {
+        if (running.vrrp() == null)
+        {
+            LOG.log(INFO, "no vrrp section: this load balancer answers for its VIPs on its own");
+            return runHealthChecks(model, stats);
+        }
+        vrrp = VrrpService.start(running.vrrp(), vrrpRelay, dataplane.worker(0)::injectFrame,
+            peer -> neighbourMac(dataplane, peer), model::onVirtualRoles, Clock.systemUTC());
+        LOG.log(INFO, "vrrp: {0} virtual router(s), backup until the election says otherwise", running.vrrp().routers().size());
+        try
+        {
+            return runHealthChecks(model, stats);
+        }
+        finally
+        {
+            LOG.log(INFO, "stopping VRRP (a master hands over with a priority-0 advert)");
+            vrrp.close();
+            vrrp = null;
+        }
+    }
+
+    private static long neighbourMac(final Dataplane dataplane, final IpAddress peer)
+    {
+        final int index = dataplane.neighbours().indexOf(peer);
+        final long mac = index < 0 ? NeighbourTable.UNRESOLVED : dataplane.neighbours().mac(index);
+        return mac == NeighbourTable.UNRESOLVED ? VrrpTransmitter.MacResolver.UNKNOWN : mac;
     }
 
     private int runHealthChecks(final ControlModel model, final StatsFile stats)

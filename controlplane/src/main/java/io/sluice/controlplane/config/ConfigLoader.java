@@ -45,7 +45,7 @@ import static io.sluice.controlplane.config.Values.integer;
 public final class ConfigLoader
 {
     private static final List<String> TOP_KEYS = List.of("dataplane", "network", "timeouts", "services", "stats", "api",
-        "metrics", "sync");
+        "metrics", "sync", "vrrp");
     private static final List<String> DATAPLANE_KEYS = List.of("device", "cores", "workers", "mainCore", "eal", "mac",
         "promiscuous", "mbufs", "burst", "descriptors", "flowTable", "icmpTooBigRate", "neighbours", "workerIdle");
     private static final List<String> DESCRIPTOR_KEYS = List.of("rx", "tx");
@@ -178,11 +178,12 @@ public final class ConfigLoader
         final ApiSection api = new ApiSectionReader(reader, baseDirectory, toStart).read(top);
         final MetricsSection metrics = metrics(top);
         final SyncSection sync = new SyncSectionReader(reader, baseDirectory).read(top);
+        final VrrpSection vrrp = new VrrpSectionReader(reader).read(top, network);
         if (reader.hasProblems())
         {
             return null;
         }
-        final SluiceConfig config = new SluiceConfig(file, dataplane, network, timeouts, services, statsFile, api, metrics, sync);
+        final SluiceConfig config = new SluiceConfig(file, dataplane, network, timeouts, services, statsFile, api, metrics, sync, vrrp);
         new DataplaneValidation(reader, top).validate(config);
         return config;
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import io.sluice.controlplane.health.HealthCheckKind;
 import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.controlplane.text.AddressText;
+import io.sluice.controlplane.vrrp.VrrpConfig;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dpdk.MacAddress;
@@ -53,6 +54,7 @@ public final class ConfigWriter
             writer.line(1, "listen: " + quote(config.metrics().listen()));
         }
         writer.sync(config.sync());
+        writer.vrrp(config.vrrp());
         return writer.out.toString();
     }
 
@@ -330,5 +332,35 @@ public final class ConfigWriter
         line(1, "eventRingBytes: " + sync.eventRingBytes());
         line(1, "refreshInterval: " + Durations.format(sync.refreshIntervalNs()));
         line(1, "maxBatchDelay: " + Durations.format(sync.maxBatchDelayNs()));
+    }
+
+    private void vrrp(final VrrpSection vrrp)
+    {
+        if (vrrp == null)
+        {
+            return;
+        }
+        line(0, "vrrp:");
+        if (vrrp.notifyCommand() != null)
+        {
+            line(1, "notify: " + quote(vrrp.notifyCommand()));
+        }
+        line(1, "routers:");
+        for (final VrrpConfig router : vrrp.routers())
+        {
+            line(2, "- name: " + quote(router.name()));
+            line(3, "vrid: " + router.vrid());
+            line(3, "priority: " + router.priority());
+            line(3, "advertInterval: " + Durations.format(router.advertIntervalNs()));
+            line(3, "preempt: " + router.preempt());
+            line(3, "preemptDelay: " + Durations.format(router.preemptDelayNs()));
+            line(3, "acceptMode: " + router.acceptMode());
+            line(3, "addresses: [" + String.join(", ", router.virtualAddresses().stream().map(a -> quote(a.toString())).toList()) + "]");
+            if (!router.unicastPeers().isEmpty())
+            {
+                line(3, "unicastPeers: [" + String.join(", ", router.unicastPeers().stream().map(a -> quote(a.toString())).toList()) + "]");
+            }
+            line(3, "source: " + quote(router.primaryAddress().toString()));
+        }
     }
 }

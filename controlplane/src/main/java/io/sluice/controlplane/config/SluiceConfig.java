@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSpec;
 
 /**
@@ -22,10 +23,11 @@ import io.sluice.dataplane.service.ServiceSpec;
  * @param api       the {@code api:} section, or null when the daemon runs no API.
  * @param metrics   the {@code metrics:} section, or null when the daemon serves no metrics.
  * @param sync      the {@code sync:} section, or null when this LB replicates no flows.
+ * @param vrrp      the {@code vrrp:} section, or null when this LB runs no VRRP.
  */
 public record SluiceConfig(
     Path source, DataplaneSection dataplane, NetworkSection network, TimeoutSection timeouts, List<ServiceSection> services,
-    Path statsFile, ApiSection api, MetricsSection metrics, SyncSection sync)
+    Path statsFile, ApiSection api, MetricsSection metrics, SyncSection sync, VrrpSection vrrp)
 {
     /**
      * Copies the service list.
@@ -42,7 +44,7 @@ public record SluiceConfig(
         final Path source, final DataplaneSection dataplane, final NetworkSection network, final TimeoutSection timeouts,
         final List<ServiceSection> services, final Path statsFile)
     {
-        this(source, dataplane, network, timeouts, services, statsFile, null, null, null);
+        this(source, dataplane, network, timeouts, services, statsFile, null, null, null, null);
     }
 
     /**
@@ -54,7 +56,7 @@ public record SluiceConfig(
      */
     public SluiceConfig withReloadable(final SluiceConfig next)
     {
-        return new SluiceConfig(source, dataplane, next.network, next.timeouts, next.services, statsFile, api, metrics, sync);
+        return new SluiceConfig(source, dataplane, next.network, next.timeouts, next.services, statsFile, api, metrics, sync, vrrp);
     }
 
     /**
@@ -65,17 +67,25 @@ public record SluiceConfig(
      */
     public SluiceConfig withServices(final List<ServiceSection> nextServices)
     {
-        return new SluiceConfig(source, dataplane, network, timeouts, nextServices, statsFile, api, metrics, sync);
+        return new SluiceConfig(source, dataplane, network, timeouts, nextServices, statsFile, api, metrics, sync, vrrp);
     }
 
     /**
-     * The dataplane settings: network section and global timeouts.
+     * The dataplane settings: network section and global timeouts, and VRRP's virtual addresses, all
+     * standby (the control model overlays which ones this LB is master of).
      *
      * @return the settings {@code Dataplane.apply} takes.
      */
     public DataplaneSettings settings()
     {
-        return network.toSettings(timeouts);
+        final DataplaneSettings settings = network.toSettings(timeouts);
+        if (vrrp == null)
+        {
+            return settings;
+        }
+        final List<IpAddress> locals = new ArrayList<>(settings.localAddresses());
+        locals.removeAll(vrrp.ownedAddresses());
+        return settings.withLocalAddresses(locals).withVirtualAddresses(vrrp.standbyAddresses());
     }
 
     /**
@@ -95,7 +105,7 @@ public record SluiceConfig(
 
     /**
      * Whether another configuration can be applied to a daemon running this one without a restart:
-     * the {@code dataplane:}, {@code api:}, {@code metrics:} and {@code sync:} sections and the stats file are the same.
+     * the {@code dataplane:}, {@code api:}, {@code metrics:}, {@code sync:} and {@code vrrp:} sections and the stats file are the same.
      *
      * @param next the configuration to apply.
      * @return true when only network, timeouts and services differ.
@@ -103,6 +113,7 @@ public record SluiceConfig(
     public boolean canReloadTo(final SluiceConfig next)
     {
         return dataplane.equals(next.dataplane) && statsFile.equals(next.statsFile) && Objects.equals(api, next.api) &&
-            Objects.equals(metrics, next.metrics) && Objects.equals(sync, next.sync);
+            Objects.equals(metrics, next.metrics) && Objects.equals(sync, next.sync) &&
+            Objects.equals(vrrp, next.vrrp);
     }
 }

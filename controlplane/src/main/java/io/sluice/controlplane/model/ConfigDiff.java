@@ -128,6 +128,10 @@ public final class ConfigDiff
         {
             notApplied.add("sync: the node id, key, peers and channel are set at start; the running ones stay until a restart");
         }
+        if (!Objects.equals(running.vrrp(), next.vrrp()))
+        {
+            notApplied.add("vrrp: the virtual routers are set at start; the running ones stay until a restart");
+        }
         return notApplied;
     }
 

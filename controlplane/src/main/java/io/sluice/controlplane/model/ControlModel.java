@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import io.sluice.controlplane.config.ConfigWriter;
@@ -24,6 +25,7 @@ import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSpec;
+import io.sluice.dataplane.service.VirtualAddress;
 import io.sluice.dataplane.worker.Dataplane;
 
 import static io.sluice.controlplane.model.ChangeRejectedException.Reason;
@@ -63,6 +65,8 @@ public final class ControlModel implements BackendHealthSource
     public static final String ORIGIN_APPLY = "apply";
     /** Origin of changes made by health transitions and by least-response-time weights. */
     public static final String ORIGIN_HEALTH = "health";
+    /** The origin of a change of this LB's VRRP roles. */
+    public static final String ORIGIN_VRRP = "vrrp";
 
     private static final System.Logger LOG = System.getLogger("sluice.control");
 
@@ -74,6 +78,7 @@ public final class ControlModel implements BackendHealthSource
     private final ControlLatency latency = new ControlLatency();
     private final Object lock = new Object();
     private volatile ModelState state;
+    private volatile Set<IpAddress> activeVirtualAddresses = Set.of();
     private int apiChangesSinceFile;
 
     /**
@@ -606,6 +611,40 @@ public final class ControlModel implements BackendHealthSource
     }
 
     /**
+     * This LB's VRRP roles changed: the virtual addresses of the routers it is master of are answered
+     * and forwarded from now on, the others not. Applies at once, and returns once every worker runs it.
+     *
+     * @param active the virtual addresses of the routers this LB is master of.
+     * @param summary what changed, for the generation's event.
+     * @return the generation in force.
+     * @throws ChangeRejectedException when the dataplane did not take it (the roles stay recorded and
+     *                                 go with the next change).
+     */
+    public long onVirtualRoles(final Set<IpAddress> active, final String summary)
+    {
+        synchronized (lock)
+        {
+            activeVirtualAddresses = Set.copyOf(active);
+            final ModelState current = state;
+            return commit(current, current.config(), current.health(), current.latencies(), ORIGIN_VRRP, summary);
+        }
+    }
+
+    private static DataplaneSettings withRoles(final DataplaneSettings settings, final Set<IpAddress> active)
+    {
+        if (settings.virtualAddresses().isEmpty())
+        {
+            return settings;
+        }
+        final List<VirtualAddress> roles = new ArrayList<>(settings.virtualAddresses().size());
+        for (final VirtualAddress address : settings.virtualAddresses())
+        {
+            roles.add(address.withActive(active.contains(address.address())));
+        }
+        return settings.withVirtualAddresses(roles);
+    }
+
+    /**
      * Applies the health the model knows when the dataplane does not run it yet, because the apply
      * after a health transition failed. Never throws: a failure is logged and left for the next try.
      *
@@ -698,7 +737,7 @@ public final class ControlModel implements BackendHealthSource
         final Map<BackendRef, Long> latencies, final String origin, final String summary)
     {
         final EffectiveSpecs effective = EffectiveSpecs.of(next, health, latencies);
-        final DataplaneSettings settings = next.settings();
+        final DataplaneSettings settings = withRoles(next.settings(), activeVirtualAddresses);
         final boolean dataplaneChanges = !settings.equals(current.appliedSettings()) ||
             !effective.specs().equals(current.appliedSpecs());
         long generation = current.generation();

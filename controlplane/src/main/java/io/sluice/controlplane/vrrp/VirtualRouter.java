@@ -242,14 +242,16 @@ public final class VirtualRouter
         final VrrpState from = state;
         masterDownDeadlineNs = NO_DEADLINE;
         clearPreemption();
+        adverDeadlineNs = nowNs + config.advertIntervalNs();
+        state = VrrpState.MASTER;
+        // The transition is reported before the advert and the announcements (RFC 5798 §6.4.1 lists
+        // it last): the dataplane then takes the virtual MAC's traffic before the LAN hears of it.
+        actions.onStateChange(config, from, VrrpState.MASTER);
         actions.sendAdvertisement(config, config.priority());
         for (final IpAddress address : config.virtualAddresses())
         {
             actions.announce(config, address);
         }
-        adverDeadlineNs = nowNs + config.advertIntervalNs();
-        state = VrrpState.MASTER;
-        actions.onStateChange(config, from, VrrpState.MASTER);
     }
 
     private void enterBackup(final long nowNs, final VrrpState from)

@@ -191,7 +191,7 @@ class ConfigLoaderTest
             "/etc/sluice/lab.yaml:9:17: services[0].timeouts.tcpClosing: 'tcpClosing' is not valid: a key of " +
                 "services[].timeouts: tcpIdle, udpIdle",
             "/etc/sluice/lab.yaml:11:1: colour: 'colour' is not valid: a key of the top level: dataplane, network, timeouts, " +
-                "services, stats, api, metrics, sync");
+                "services, stats, api, metrics, sync, vrrp");
     }
 
     @Test

@@ -29,8 +29,8 @@ class VirtualRouterTest
 
         router.start(nowNs);
 
-        assertEquals(List.of("0 r advert 255", "0 r announce 192.0.2.10", "0 r announce 192.0.2.11",
-            "0 r INITIALIZE -> MASTER"), actions.drain());
+        assertEquals(List.of("0 r INITIALIZE -> MASTER", "0 r advert 255", "0 r announce 192.0.2.10",
+            "0 r announce 192.0.2.11"), actions.drain());
         assertEquals(S, router.nextDeadlineNs());
     }
 

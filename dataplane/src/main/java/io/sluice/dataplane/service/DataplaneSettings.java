@@ -167,6 +167,14 @@ public record DataplaneSettings(
             tcpClosingTimeoutNs, otherIdleTimeoutNs, neighbours, virtualAddresses);
     }
 
+    /** @return a copy with the given own addresses. */
+    public DataplaneSettings withLocalAddresses(final List<IpAddress> addresses)
+    {
+        return new DataplaneSettings(
+            addresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses);
+    }
+
     /**
      * A copy with the given virtual addresses (the VRRP roles of this LB).
      *
