@@ -71,7 +71,7 @@ final class HeldConnections implements AutoCloseable
      * @param firstSourcePort the source port of held connection 0, the others following; 0 for ephemeral ports.
      * @param requestInterval how often each held connection asks.
      * @param newPerSecond    new short connections per second, 0 for none.
-     * @param answerTimeout   longest wait for a connection or an answer before it counts as broken or failed.
+     * @param answerTimeout   longest time without an answer (from the last one) before a held connection counts as broken; for a new one, to connect and to be answered.
      */
     record Settings(List<InetSocketAddress> targets, int held, int firstSourcePort, Duration requestInterval, double newPerSecond,
         Duration answerTimeout)
@@ -95,8 +95,10 @@ final class HeldConnections implements AutoCloseable
      * @param broken        why it broke ({@code reset}, {@code eof}, {@code timeout}, or the error), or null while it works.
      * @param brokenAtMs    when it broke, in milliseconds since the start, or -1.
      * @param longestGapMs  the longest time between two answers (or from the last answer to now).
+     * @param gapEndMs      when the answer that ended the longest gap came, in milliseconds since the start; -1 before any.
      */
-    record Held(int sourcePort, InetSocketAddress target, String backend, int answers, String broken, long brokenAtMs, long longestGapMs)
+    record Held(int sourcePort, InetSocketAddress target, String backend, int answers, String broken, long brokenAtMs, long longestGapMs,
+        long gapEndMs)
     {
     }
 
@@ -129,8 +131,20 @@ final class HeldConnections implements AutoCloseable
         }
 
         /**
+         * A percentile of the surviving connections' longest gaps.
+         *
+         * @param fraction e.g. 0.5 for the median.
+         * @return the gap, in milliseconds; 0 when none survived.
+         */
+        long gapPercentileMs(final double fraction)
+        {
+            final long[] gaps = held.stream().filter(connection -> connection.broken() == null).mapToLong(Held::longestGapMs).sorted().toArray();
+            return gaps.length == 0 ? 0 : gaps[Math.min(gaps.length - 1, (int)Math.floor(fraction * gaps.length))];
+        }
+
+        /**
          * The summary as one line of {@code key=value} pairs, e.g. {@code held=200 survived=200
-         * broken=0 longestGapMs=612 newAttempts=400 newFailed=3 newFailedAtMs=10211,10260,10310
+         * broken=0 longestGapMs=612 gapP50Ms=580 gapP90Ms=600 newAttempts=400 newFailed=3 newFailedAtMs=10211,10260,10310
          * brokenBy=reset:67 backends=be1:70,be2:66,be3:64}.
          */
         @Override
@@ -147,6 +161,7 @@ final class HeldConnections implements AutoCloseable
                 }
             }
             return "held=" + held.size() + " survived=" + survived() + " broken=" + broken() + " longestGapMs=" + longestGapMs() +
+                " gapP50Ms=" + gapPercentileMs(0.5) + " gapP90Ms=" + gapPercentileMs(0.9) +
                 " newAttempts=" + newAttempts + " newFailed=" + newFailed + " newFailedAtMs=" + join(newFailedAtMs) +
                 " brokenBy=" + join(reasons) + " backends=" + join(backends);
         }
@@ -260,6 +275,19 @@ final class HeldConnections implements AutoCloseable
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
     }
 
+    /**
+     * Forgets the gaps so far: from now on each connection's longest gap is the longest since this
+     * call (a gap open now counts from its last answer). Call it just before the event to measure,
+     * so that a slow start (the JIT warming up the backends) does not count.
+     */
+    void restartGaps()
+    {
+        for (final Connection connection : connections)
+        {
+            connection.forgetGaps();
+        }
+    }
+
     /** @return the results so far. */
     Summary summary()
     {
@@ -267,7 +295,7 @@ final class HeldConnections implements AutoCloseable
         final List<Held> held = new ArrayList<>();
         for (final Connection connection : connections)
         {
-            held.add(connection.snapshot(nowNs));
+            held.add(connection.snapshot(nowNs, startNs));
         }
         synchronized (newFailedAtMs)
         {
@@ -295,13 +323,14 @@ final class HeldConnections implements AutoCloseable
     private void hold(final Connection connection)
     {
         final long intervalNs = settings.requestInterval().toNanos();
-        long nextNs = System.nanoTime() + intervalNs;
+        long nextNs = connection.restart(System.nanoTime()) + intervalNs;
         while (running)
         {
             LockSupport.parkNanos(nextNs - System.nanoTime());
             nextNs += intervalNs;
             try
             {
+                connection.armTimeout(settings.answerTimeout(), System.nanoTime());
                 connection.exchange();
                 connection.answered(System.nanoTime());
             }
@@ -391,6 +420,7 @@ final class HeldConnections implements AutoCloseable
         private int answers;
         private long lastAnswerNs;
         private long longestGapNs;
+        private long gapEndNs;
         private String broken;
         private long brokenAtMs = -1;
 
@@ -437,10 +467,33 @@ final class HeldConnections implements AutoCloseable
             return name;
         }
 
+        /** The answer must come within the timeout of the last answer: a gap longer than that breaks the connection. */
+        synchronized void armTimeout(final Duration timeout, final long nowNs) throws IOException
+        {
+            socket.setSoTimeout((int)Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeout.toNanos() - (nowNs - lastAnswerNs))));
+        }
+
+        /** Gaps count from now: the connections were opened one after the other, their first answers are not a gap. */
+        synchronized long restart(final long nowNs)
+        {
+            lastAnswerNs = nowNs;
+            return nowNs;
+        }
+
+        synchronized void forgetGaps()
+        {
+            longestGapNs = 0;
+            gapEndNs = 0;
+        }
+
         synchronized void answered(final long nowNs)
         {
             answers++;
-            longestGapNs = Math.max(longestGapNs, nowNs - lastAnswerNs);
+            if (nowNs - lastAnswerNs > longestGapNs)
+            {
+                longestGapNs = nowNs - lastAnswerNs;
+                gapEndNs = nowNs;
+            }
             lastAnswerNs = nowNs;
         }
 
@@ -450,10 +503,11 @@ final class HeldConnections implements AutoCloseable
             brokenAtMs = atMs;
         }
 
-        synchronized Held snapshot(final long nowNs)
+        synchronized Held snapshot(final long nowNs, final long startNs)
         {
             final long gapNs = broken == null ? Math.max(longestGapNs, nowNs - lastAnswerNs) : longestGapNs;
-            return new Held(sourcePort, target, backend, answers, broken, brokenAtMs, TimeUnit.NANOSECONDS.toMillis(gapNs));
+            return new Held(sourcePort, target, backend, answers, broken, brokenAtMs, TimeUnit.NANOSECONDS.toMillis(gapNs),
+                gapEndNs == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(gapEndNs - startNs));
         }
 
         void abort()

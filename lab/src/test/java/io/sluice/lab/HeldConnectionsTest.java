@@ -64,6 +64,10 @@ class HeldConnectionsTest
         {
             Thread.sleep(1_800);
             final HeldConnections.Summary summary = client.summary();
+            client.restartGaps();
+            Thread.sleep(200);
+            final HeldConnections.Summary later = client.summary();
+            assertTrue(later.longestGapMs() < 300, "gaps before restartGaps are forgotten: " + later);
             final HeldConnections.Held paused = summary.held().get(0);
             final HeldConnections.Held stalled = summary.held().get(1);
             assertEquals(null, paused.broken(), paused.toString());
@@ -96,6 +100,24 @@ class HeldConnectionsTest
             assertTrue(summary.newAttempts() >= 20, summary.toString());
             assertEquals(0, summary.newFailed(), summary.toString());
             assertEquals(2, summary.survived(), summary.toString());
+        }
+    }
+
+    @Test
+    void shouldNotCountTheOpeningAsAGapWhenConnectionsOpenSlowly() throws Exception
+    {
+        final HeldConnections.Connector slow = (target, sourcePort, timeout) ->
+        {
+            Thread.sleep(10);
+            return HeldConnections.direct().connect(target, sourcePort, timeout);
+        };
+        try (LocalServer server = new LocalServer(index -> Behaviour.normal());
+            HeldConnections client = HeldConnections.start(settings(server, 60, 0, Duration.ofSeconds(2)), slow))
+        {
+            Thread.sleep(300);
+            final HeldConnections.Summary summary = client.summary();
+            assertEquals(60, summary.survived(), summary.toString());
+            assertTrue(summary.longestGapMs() < 300, "opening 60 connections took over 600 ms, but no answer was late: " + summary);
         }
     }
 
