@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -62,6 +64,9 @@ class LabHaFailoverTest
     /** Both VIPs, one route of their own on the router: .8 to .15. */
     private static final String VIP_PREFIX = "192.0.2.8/29";
     private static final int HELD = 200;
+    /** Held connections' source ports: below the ephemeral range (32768+), so no other socket holds one; each run its own. */
+    private static final int SYNC_ON_FIRST_PORT = 24_000;
+    private static final int SYNC_OFF_FIRST_PORT = 24_400;
     private static final Duration REQUEST_INTERVAL = Duration.ofMillis(50);
     private static final double NEW_PER_SECOND = 20;
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(3);
@@ -70,6 +75,8 @@ class LabHaFailoverTest
     private static final Duration AFTER_TAKEOVER = Duration.ofMillis(4_500);
     private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration FIRST_ANSWER_TIMEOUT = Duration.ofSeconds(30);
+    /** The sync section's default Aeron directory, plus the node id: a killed daemon leaves it behind (tens of MB of tmpfs). */
+    private static final String AERON_DIRECTORY_PREFIX = "/dev/shm/sluice-sync-";
     private static final long[] RECOVERY_BUCKETS_MS = {500, 1000, 1500, 2000, 3000};
 
     private final LabScript lab = LabScript.locate();
@@ -87,6 +94,10 @@ class LabHaFailoverTest
                 {
                     daemon.stop();
                 }
+                else if (daemon.config().sync() != null)
+                {
+                    deleteTree(Path.of(AERON_DIRECTORY_PREFIX + daemon.config().sync().nodeId()));
+                }
                 Files.deleteIfExists(daemon.config().statsFile());
             }
         }
@@ -100,7 +111,7 @@ class LabHaFailoverTest
     void shouldKeepEveryHeldConnectionWhenLb1DiesAndSyncIsOn(final TestInfo info) throws Exception
     {
         testName = info.getTestMethod().orElseThrow().getName();
-        final Outcome outcome = failOver(true, 42_000);
+        final Outcome outcome = failOver(true, SYNC_ON_FIRST_PORT);
         assertEquals(HELD, outcome.replication().found(), "every held flow is on lb2 before the kill: " + outcome);
         assertTrue(outcome.replication().moved() > 0, "without the copies some flows would have moved: " + outcome);
         assertEquals(HELD, outcome.summary().survived(), "every held connection survives: " + outcome);
@@ -110,7 +121,7 @@ class LabHaFailoverTest
     void shouldBreakTheFlowsMaglevMovesWhenLb1DiesAndSyncIsOff(final TestInfo info) throws Exception
     {
         testName = info.getTestMethod().orElseThrow().getName();
-        final Outcome outcome = failOver(false, 42_400);
+        final Outcome outcome = failOver(false, SYNC_OFF_FIRST_PORT);
         assertEquals(0, outcome.replication().found(), "no flow of lb1 is on lb2 without sync: " + outcome);
         assertTrue(outcome.summary().broken() > 0, "without sync the flows Maglev moves to be3 break: " + outcome);
         assertEquals(outcome.replication().moved(), outcome.summary().broken(), "exactly the flows lb2's Maglev moves break: " + outcome);
@@ -225,6 +236,20 @@ class LabHaFailoverTest
             lab.script().getParent().resolve("target").resolve("lab-daemon").resolve(name + ".log"));
         daemons.add(daemon);
         return daemon;
+    }
+
+    private static void deleteTree(final Path directory) throws IOException
+    {
+        if (Files.isDirectory(directory))
+        {
+            try (Stream<Path> paths = Files.walk(directory))
+            {
+                for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
+                {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     private Path socket(final LabLbHost host)
