@@ -15,6 +15,10 @@
 #                                       over both LBs: a multipath route, layer-4 hash (lb1 = sl-lb, lb2 = sl-lb2)
 #   lab/lab.sh ecmp VIP lb2             route VIP over one LB only (an LB taken out of the ECMP set)
 #   lab/lab.sh ecmp VIP off             remove VIP's own route: it follows the VIP range's route to lb1 again
+#   lab/lab.sh via VIP ADDRESS          route VIP (an address or prefix in the VIP ranges, or a whole range) on the
+#                                       router via ADDRESS on the LAN, e.g. a VRRP virtual address 203.0.113.100:
+#                                       whichever LB answers ARP / ND for it gets the traffic
+#   lab/lab.sh via VIP off              undo: VIP's own route removed, a whole range routed to lb1 again
 #
 # Topology and addresses: lab/README.md. Environment: JAVA_HOME (a JDK 25; found under
 # /usr/lib/jvm when unset), SLUICE_LAB_LOCK (lock file, default /run/lock/sluice-lab.lock),
@@ -710,6 +714,48 @@ ecmp() {
   say "ecmp: the router sends $prefix to ${names[*]}: $(in_ns "$NS_ROUTER" ip "$family" route show exact "$prefix" | tr -s ' \t\n' ' ')"
 }
 
+# The LAN's prefixes as the ranges' test below reads them: 203.0.113.0/24 -> 203.0.113.
+lan_prefix() {
+  case "$1" in
+    -4) echo "${ROUTER_LAN_IPV4%.*}." ;;
+    -6) echo "${ROUTER_LAN_IPV6%::*}:" ;;
+  esac
+}
+
+# A VIP, a prefix of the VIP ranges or a whole range gets a route via one next hop on the LAN: an
+# address no LB owns for good, such as a VRRP virtual address, which the router resolves with ARP /
+# ND, so the LB that answers for it now gets the traffic. "off" gives a VIP's own route up (the VIP
+# follows its range again) and a whole range its route to lb1 back, as up made it.
+via() {
+  local vip=${1:-} next=${2:-} family prefix range lb1
+  [ $# -eq 2 ] && [ -n "$vip" ] && [ -n "$next" ] || die "usage: lab.sh via RANGE-OR-VIP ADDRESS|off"
+  [ -e "/run/netns/$NS_ROUTER" ] || die "namespace $NS_ROUTER does not exist: run lab.sh up first"
+  if [[ $vip == *:* ]]; then
+    family=-6; range=$VIP_RANGE_IPV6; lb1=$LB_IPV6; prefix=$vip; [[ $vip == */* ]] || prefix="$vip/128"
+    [[ $vip == "${VIP_RANGE_IPV6%:/64}"* ]] || die "$vip is not in the VIP range $VIP_RANGE_IPV6"
+  else
+    family=-4; range=$VIP_RANGE_IPV4; lb1=$LB_IPV4; prefix=$vip; [[ $vip == */* ]] || prefix="$vip/32"
+    [[ $vip == "${VIP_RANGE_IPV4%0/24}"* ]] || die "$vip is not in the VIP range $VIP_RANGE_IPV4"
+  fi
+  if [ "$next" = off ]; then
+    if [ "$prefix" = "$range" ]; then
+      in_ns "$NS_ROUTER" ip "$family" route replace "$range" via "$lb1" dev "$ROUTER_LAN_IF"
+      say "via: $range goes to lb1 ($lb1) again, as up made it"
+    else
+      if [ -n "$(in_ns "$NS_ROUTER" ip "$family" route show exact "$prefix")" ]; then
+        in_ns "$NS_ROUTER" ip "$family" route del "$prefix"
+      fi
+      say "via: $prefix has no route of its own: it follows the VIP range's route"
+    fi
+    return 0
+  fi
+  if [[ $next == *:* ]]; then [ "$family" = -6 ] || die "$next is IPv6, $vip is IPv4: give a next hop of the VIP's family"
+  else [ "$family" = -4 ] || die "$next is IPv4, $vip is IPv6: give a next hop of the VIP's family"; fi
+  [[ $next != */* && $next == "$(lan_prefix "$family")"* ]] || die "$next is not an address on the LAN ($ROUTER_LAN_IPV4/24, $ROUTER_LAN_IPV6/64)"
+  in_ns "$NS_ROUTER" ip "$family" route replace "$prefix" via "$next" dev "$ROUTER_LAN_IF"
+  say "via: the router sends $prefix to $next, whoever answers ARP / ND for it: $(in_ns "$NS_ROUTER" ip "$family" route show exact "$prefix" | tr -s ' \t\n' ' ')"
+}
+
 usage() {
   sed -n '2,/^set -/p' "$0" | sed -e '/^set -/d' -e 's/^# \{0,1\}//'
   exit "${1:-0}"
@@ -725,6 +771,7 @@ main() {
     backends) require_root; take_lock; backends "$@" ;;
     counters) require_root; counters "$@" ;;
     ecmp) require_root; take_lock; ecmp "$@" ;;
+    via) require_root; take_lock; via "$@" ;;
     -h|--help|help) usage 0 ;;
     *) usage 2 ;;
   esac

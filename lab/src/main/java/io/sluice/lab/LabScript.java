@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Drives {@code lab/lab.sh} from Java: bring the lab up and down, start and stop backends, read
- * the decap counters, spread a VIP over the load balancers with ECMP. Every call runs the script
- * to completion and throws, quoting the script's output, when it fails. The script's JDK for the
- * backend servers is this JVM's.
+ * the decap counters, spread a VIP over the load balancers with ECMP or route it via one next hop
+ * (a VRRP virtual address). Every call runs the script to completion and throws, quoting the
+ * script's output, when it fails. The script's JDK for the backend servers is this JVM's.
  */
 public final class LabScript
 {
@@ -169,6 +169,33 @@ public final class LabScript
     public String ecmpOff(final String vip)
     {
         return run(Commands.DEFAULT_TIMEOUT, "ecmp", vip, "off");
+    }
+
+    /**
+     * {@code lab.sh via VIP ADDRESS}: the router sends a VIP, a prefix of the VIP ranges or a whole
+     * range via one next hop on the LAN, such as a VRRP virtual address: whichever load balancer
+     * answers ARP / ND for that address gets the traffic.
+     *
+     * @param vip     an address or prefix in {@link LabTopology#VIP_RANGE_IPV4} or {@link LabTopology#VIP_RANGE_IPV6}, or the range.
+     * @param nextHop an address on the LAN, of the VIP's family, e.g. {@code 203.0.113.100}.
+     * @return the script's output.
+     */
+    public String via(final String vip, final String nextHop)
+    {
+        return run(Commands.DEFAULT_TIMEOUT, "via", vip, nextHop);
+    }
+
+    /**
+     * {@code lab.sh via VIP off}: undoes {@link #via}: a VIP or prefix loses its own route (it
+     * follows its range again), a whole range goes to {@link LabTopology#LB1} again; does nothing
+     * when there is nothing to undo.
+     *
+     * @param vip the address, prefix or range given to {@link #via}.
+     * @return the script's output.
+     */
+    public String viaOff(final String vip)
+    {
+        return run(Commands.DEFAULT_TIMEOUT, "via", vip, "off");
     }
 
     /**

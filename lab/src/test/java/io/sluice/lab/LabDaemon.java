@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * The real Sluice daemon in the lab, as {@code ./sluice run} starts it: {@code ip netns exec sl-lb
  * java -jar controlplane/target/sluice.jar run --config FILE} as a child process of the test JVM
  * ({@code ip netns exec} replaces itself with the JVM, so the child's pid is the daemon's and
- * signals reach it). The configuration is written by the test; reloads rewrite the file and send
- * SIGHUP, as an operator would; the stop is SIGTERM.
+ * signals reach it), in the namespace of the configuration's LB host ({@code sl-lb} or
+ * {@code sl-lb2}). The configuration is written by the test; reloads rewrite the file and send
+ * SIGHUP, as an operator would; the stop is SIGTERM, and {@link #kill9()} is a host dying.
  * <p>
  * Everything the daemon prints goes to a log file that outlives the lab (under
  * {@code lab/target/}), and every failure message here quotes its end.
@@ -46,7 +47,7 @@ final class LabDaemon
     }
 
     /**
-     * Writes the configuration, starts the daemon in {@code sl-lb} and waits until its stats file
+     * Writes the configuration, starts the daemon in its LB host's namespace and waits until its stats file
      * shows it running generation 1 on every worker.
      *
      * @param jar        the daemon jar, see {@link #jar(LabScript)}.
@@ -63,7 +64,7 @@ final class LabDaemon
     {
         write(configFile, config);
         Files.createDirectories(log.getParent());
-        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", LabTopology.LB_NAMESPACE,
+        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", config.lb().namespace(),
             Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(JVM_FLAGS);
         command.addAll(List.of("-jar", jar.toString(), "run", "--config", configFile.toString()));
@@ -148,6 +149,22 @@ final class LabDaemon
             throw new AssertionError("the daemon did not stop within " + STOP_TIMEOUT + " of SIGTERM; killed\n" + logTail());
         }
         return process.exitValue();
+    }
+
+    /**
+     * Kills the daemon with SIGKILL ({@link Process#destroyForcibly()} on Linux), as a host that dies: no goodbye to its peers, its stats file,
+     * API socket and Aeron directory stay behind. The process is gone when this returns.
+     *
+     * @throws InterruptedException when interrupted while waiting.
+     * @throws AssertionError       when the process is still there after {@link #STOP_TIMEOUT}.
+     */
+    void kill9() throws InterruptedException
+    {
+        process.destroyForcibly();
+        if (!process.waitFor(STOP_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS))
+        {
+            throw new AssertionError("the daemon (pid " + process.pid() + ") is still there " + STOP_TIMEOUT + " after SIGKILL");
+        }
     }
 
     /**

@@ -1,22 +1,34 @@
 package io.sluice.lab;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * The configuration a system test runs the Sluice daemon with in the lab, rendered as the YAML file
- * {@code sluice run --config} reads: the port {@code net_af_packet0} on {@code sl-lb0}, one
+ * {@code sluice run --config} reads: the port {@code net_af_packet0} on the LB host's DPDK interface
+ * ({@code sl-lb0} of lb1 by default, {@code sl-lb2-lan} of lb2 with {@link #on(LabLbHost)}), one
  * unpinned worker, the LB's addresses (also the tunnel sources, no gateway: backends are on-link),
- * and the services under test. Immutable; the {@code with...} methods give changed copies for
- * reloads.
+ * the services under test, and optionally flow sync ({@link Sync}) and VRRP ({@link Vrrp}).
+ * Immutable; the {@code with...} methods give changed copies for reloads.
  *
- * @param services  the services, in file order.
- * @param statsFile where the daemon publishes its counters.
- * @param sections  more top-level sections, as YAML text ({@code api:}, {@code metrics:}), or empty.
+ * @param lb         the LB host the daemon runs on: its DPDK interface and addresses.
+ * @param services   the services, in file order.
+ * @param statsFile  where the daemon publishes its counters.
+ * @param sections   more top-level sections, as YAML text ({@code api:}, {@code metrics:}), or empty.
+ * @param workerIdle {@code dataplane.workerIdle} ({@code spin}, {@code backoff}), or null for the default.
+ * @param sync       the {@code sync:} section, or null for none.
+ * @param vrrp       the {@code vrrp:} section, or null for none.
  */
-record LbConfig(List<Service> services, Path statsFile, String sections)
+record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sections, String workerIdle, Sync sync, Vrrp vrrp)
 {
     /** Where the daemons of the system tests publish their counters (tmpfs, like the demo's). */
     static final Path STATS_FILE = Path.of("/dev/shm/sluice-lab-system-test.stats");
@@ -191,14 +203,204 @@ record LbConfig(List<Service> services, Path statsFile, String sections)
     }
 
     /**
-     * A configuration with these services and the system tests' stats file.
+     * Flow sync with the peer LBs: the {@code sync:} section.
+     *
+     * @param nodeId  this LB's id, unique per LB.
+     * @param keyFile the shared key, see {@link #writeKey(Path)}.
+     * @param listen  this LB's {@code address:port} on the sync network.
+     * @param peers   the peers' {@code address:port}.
+     */
+    record Sync(int nodeId, Path keyFile, String listen, List<String> peers)
+    {
+        /** The UDP port every lab LB listens on for sync. */
+        static final int PORT = 7311;
+
+        private static final int KEY_BYTES = 32;
+
+        /**
+         * Copies the peers.
+         */
+        Sync
+        {
+            peers = List.copyOf(peers);
+        }
+
+        /**
+         * Sync between lab LBs over the sync network's IPv4 addresses: node id 1 for lb1, 2 for lb2.
+         *
+         * @param self    the LB this section is for.
+         * @param keyFile the key both share.
+         * @param peers   the other LBs.
+         * @return the section.
+         */
+        static Sync between(final LabLbHost self, final Path keyFile, final LabLbHost... peers)
+        {
+            final List<String> addresses = new ArrayList<>();
+            for (final LabLbHost peer : peers)
+            {
+                addresses.add(peer.syncIpv4() + ":" + PORT);
+            }
+            return new Sync(LabTopology.LOAD_BALANCERS.indexOf(self) + 1, keyFile, self.syncIpv4() + ":" + PORT, addresses);
+        }
+
+        /**
+         * Writes a new random key as the daemon wants it: {@value #KEY_BYTES} bytes in hex, the
+         * file readable and writable by its owner only (created so, never readable by others).
+         *
+         * @param file where to write it (replaced).
+         * @return the file.
+         * @throws IOException when it cannot be written.
+         */
+        static Path writeKey(final Path file) throws IOException
+        {
+            final byte[] key = new byte[KEY_BYTES];
+            new SecureRandom().nextBytes(key);
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, HexFormat.of().formatHex(key) + "\n", StandardCharsets.US_ASCII);
+            return file;
+        }
+
+        private void appendYaml(final StringBuilder yaml)
+        {
+            yaml.append("sync:\n")
+                .append("  nodeId: ").append(Integer.toUnsignedString(nodeId)).append('\n')
+                .append("  keyFile: ").append(keyFile).append('\n')
+                .append("  listen: \"").append(listen).append("\"\n")
+                .append("  peers: [");
+            for (int i = 0; i < peers.size(); i++)
+            {
+                yaml.append(i == 0 ? "\"" : ", \"").append(peers.get(i)).append('"');
+            }
+            yaml.append("]\n");
+        }
+    }
+
+    /**
+     * One VRRP router (instance) of the {@code vrrp:} section.
+     *
+     * @param name           its name, e.g. {@code v4}.
+     * @param vrid           the virtual router id, 1..255.
+     * @param priority       1..255.
+     * @param advertInterval the advertisement interval, a multiple of 10 ms.
+     * @param preempt        whether a higher priority takes over from a lower master.
+     * @param preemptDelay   how long it waits before it does.
+     * @param addresses      the virtual addresses.
+     * @param unicastPeers   peers to send adverts to instead of the multicast group; empty for multicast.
+     */
+    record VrrpRouter(String name, int vrid, int priority, Duration advertInterval, boolean preempt, Duration preemptDelay,
+        List<String> addresses, List<String> unicastPeers)
+    {
+        /**
+         * Checks the bounds the lab uses, copies the lists.
+         */
+        VrrpRouter
+        {
+            if (vrid < 1 || vrid > 255 || priority < 1 || priority > 255)
+            {
+                throw new IllegalArgumentException("vrid and priority are 1..255, not " + vrid + " and " + priority);
+            }
+            if (advertInterval.toMillis() <= 0 || advertInterval.toMillis() % 10 != 0 || advertInterval.toNanos() % 1_000_000 != 0)
+            {
+                throw new IllegalArgumentException("advertInterval is a positive multiple of 10ms, not " + advertInterval);
+            }
+            addresses = List.copyOf(addresses);
+            unicastPeers = List.copyOf(unicastPeers);
+        }
+
+        /**
+         * A multicast router with preemption at once and adverts every 100 ms.
+         *
+         * @param name      its name.
+         * @param vrid      the virtual router id.
+         * @param priority  its priority.
+         * @param addresses the virtual addresses.
+         * @return the router.
+         */
+        static VrrpRouter of(final String name, final int vrid, final int priority, final String... addresses)
+        {
+            return new VrrpRouter(name, vrid, priority, Duration.ofMillis(100), true, Duration.ZERO, List.of(addresses), List.of());
+        }
+
+        private void appendYaml(final StringBuilder yaml)
+        {
+            yaml.append("    - name: ").append(name).append('\n')
+                .append("      vrid: ").append(vrid).append('\n')
+                .append("      priority: ").append(priority).append('\n')
+                .append("      advertInterval: ").append(duration(advertInterval)).append('\n')
+                .append("      preempt: ").append(preempt).append('\n')
+                .append("      preemptDelay: ").append(duration(preemptDelay)).append('\n')
+                .append("      addresses: ").append(flowList(addresses)).append('\n')
+                .append("      unicastPeers: ").append(flowList(unicastPeers)).append('\n');
+        }
+
+        private static String duration(final Duration duration)
+        {
+            final long millis = duration.toMillis();
+            return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+        }
+
+        private static String flowList(final List<String> items)
+        {
+            return "[" + String.join(", ", items) + "]";
+        }
+    }
+
+    /**
+     * The {@code vrrp:} section (the daemon's VRRPv3 routers).
+     *
+     * @param notifyScript the notify script, or null for none.
+     * @param routers      the routers.
+     */
+    record Vrrp(Path notifyScript, List<VrrpRouter> routers)
+    {
+        /**
+         * Copies the routers.
+         */
+        Vrrp
+        {
+            routers = List.copyOf(routers);
+        }
+
+        private void appendYaml(final StringBuilder yaml)
+        {
+            yaml.append("vrrp:\n");
+            if (notifyScript != null)
+            {
+                yaml.append("  notify: ").append(notifyScript).append('\n');
+            }
+            yaml.append("  routers:\n");
+            for (final VrrpRouter router : routers)
+            {
+                router.appendYaml(yaml);
+            }
+        }
+    }
+
+    /**
+     * A configuration for lb1 with these services and the system tests' stats file.
      *
      * @param services the services.
      * @return the configuration.
      */
     static LbConfig of(final Service... services)
     {
-        return new LbConfig(List.of(services), STATS_FILE, "");
+        return new LbConfig(LabTopology.LB1, List.of(services), STATS_FILE, "", null, null, null);
+    }
+
+    /**
+     * The same configuration for another LB host: its DPDK interface and addresses, and a stats
+     * file of its own (lb1 keeps {@link #STATS_FILE}).
+     *
+     * @param host the LB host.
+     * @return the copy.
+     */
+    LbConfig on(final LabLbHost host)
+    {
+        final Path stats = host.equals(LabTopology.LB1) ? STATS_FILE :
+            STATS_FILE.resolveSibling("sluice-lab-system-test-" + host.name() + ".stats");
+        return new LbConfig(host, services, stats, sections, workerIdle, sync, vrrp);
     }
 
     /**
@@ -209,7 +411,41 @@ record LbConfig(List<Service> services, Path statsFile, String sections)
      */
     LbConfig withSections(final String yaml)
     {
-        return new LbConfig(services, statsFile, yaml);
+        return new LbConfig(lb, services, statsFile, yaml, workerIdle, sync, vrrp);
+    }
+
+    /**
+     * The same configuration with another worker idle strategy ({@code backoff} for two daemons
+     * sharing a small host).
+     *
+     * @param idle {@code spin} or {@code backoff}.
+     * @return the copy.
+     */
+    LbConfig withWorkerIdle(final String idle)
+    {
+        return new LbConfig(lb, services, statsFile, sections, idle, sync, vrrp);
+    }
+
+    /**
+     * The same configuration with flow sync, or without.
+     *
+     * @param section the {@code sync:} section, or null for none.
+     * @return the copy.
+     */
+    LbConfig withSync(final Sync section)
+    {
+        return new LbConfig(lb, services, statsFile, sections, workerIdle, section, vrrp);
+    }
+
+    /**
+     * The same configuration with VRRP, or without.
+     *
+     * @param section the {@code vrrp:} section, or null for none.
+     * @return the copy.
+     */
+    LbConfig withVrrp(final Vrrp section)
+    {
+        return new LbConfig(lb, services, statsFile, sections, workerIdle, sync, section);
     }
 
     /**
@@ -239,7 +475,7 @@ record LbConfig(List<Service> services, Path statsFile, String sections)
         {
             changed.add(service);
         }
-        return new LbConfig(List.copyOf(changed), statsFile, sections);
+        return new LbConfig(lb, List.copyOf(changed), statsFile, sections, workerIdle, sync, vrrp);
     }
 
     /** @return the YAML text of the configuration file. */
@@ -248,19 +484,32 @@ record LbConfig(List<Service> services, Path statsFile, String sections)
         final StringBuilder yaml = new StringBuilder()
             .append("# Written by a lab system test (lab/src/test/java/io/sluice/lab); see lab/README.md.\n")
             .append("dataplane:\n")
-            .append("  device: \"").append(LabTopology.afPacketDevice(0)).append("\"\n")
+            .append("  device: \"").append(lb.afPacketDevice(0)).append("\"\n")
             .append("  workers: 1\n")
             .append("  mainCore: 0\n")
             .append("  descriptors: { rx: 512, tx: 512 }\n")
-            .append("  flowTable: { capacity: 65536 }\n")
-            .append("network:\n")
-            .append("  addresses: [").append(LabTopology.LB_IPV4).append(", ").append(LabTopology.LB_IPV6).append("]\n")
-            .append("  tunnel: { sources: [").append(LabTopology.LB_IPV4).append(", ").append(LabTopology.LB_IPV6).append("] }\n")
+            .append("  flowTable: { capacity: 65536 }\n");
+        if (workerIdle != null)
+        {
+            yaml.append("  workerIdle: ").append(workerIdle).append('\n');
+        }
+        yaml.append("network:\n")
+            .append("  addresses: [").append(lb.ipv4()).append(", ").append(lb.ipv6()).append("]\n")
+            .append("  tunnel: { sources: [").append(lb.ipv4()).append(", ").append(lb.ipv6()).append("] }\n")
             .append("services:\n");
         for (final Service service : services)
         {
             service.appendYaml(yaml);
         }
-        return yaml.append("stats:\n").append("  file: ").append(statsFile).append('\n').append(sections).toString();
+        yaml.append("stats:\n").append("  file: ").append(statsFile).append('\n').append(sections);
+        if (sync != null)
+        {
+            sync.appendYaml(yaml);
+        }
+        if (vrrp != null)
+        {
+            vrrp.appendYaml(yaml);
+        }
+        return yaml.toString();
     }
 }

@@ -1,0 +1,343 @@
+package io.sluice.lab;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.sluice.controlplane.api.v1.FlowTableState;
+import io.sluice.controlplane.api.v1.LoadBalancerGrpc;
+import io.sluice.controlplane.api.v1.LookupFlowRequest;
+import io.sluice.controlplane.api.v1.LookupFlowResponse;
+
+import static io.sluice.lab.LabTopology.BACKENDS;
+import static io.sluice.lab.LabTopology.CLIENT_IPV4;
+import static io.sluice.lab.LabTopology.CLIENT_NAMESPACE;
+import static io.sluice.lab.LabTopology.LB1;
+import static io.sluice.lab.LabTopology.LB2;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Failover between the lab's two load balancers with real daemons, the router standing in for
+ * VRRP: both LBs serve a DSR VIP and an IPIP VIP (IPv4) over be1 and be2, the router sends the VIPs
+ * to lb1, and the client holds 200 keep-alive connections (a request every 50 ms each, fixed source
+ * ports) while it opens 20 new connections a second ({@link HeldConnections}). Then both LBs get be3
+ * (a SIGHUP reload), so that Maglev alone would now send about a third of the held flows elsewhere;
+ * lb1 is killed with SIGKILL and the router sends the VIPs to lb2 ({@link #takeOver()}).
+ * <p>
+ * With flow sync on, lb2 holds a copy of every one of lb1's flows (checked through lb2's API,
+ * {@code LookupFlow} as {@code sluice ctl lookup} asks it, before the kill: each in its flow table,
+ * pinned to the backend the client talks to), so every held
+ * connection survives; the longest gap between two answers from just before the kill on is the
+ * takeover time as the client sees it (TCP's retransmission timer included). With sync off the same
+ * scenario breaks exactly the connections lb2's Maglev sends to another backend (counted through
+ * lb2's API before the kill); that number is printed (and must not be 0), so the difference is
+ * measured. Each run prints one
+ * line: held, kill and takeover times, the client-measured takeover, survivors, broken, and new
+ * connections that failed.
+ */
+@Tag("lab")
+@Tag("dpdk")
+@ExtendWith(SharedLab.class)
+class LabHaFailoverTest
+{
+    private static final String DSR_VIP = "192.0.2.10";
+    private static final String IPIP_VIP = "192.0.2.11";
+    /** Both VIPs, one route of their own on the router: .8 to .15. */
+    private static final String VIP_PREFIX = "192.0.2.8/29";
+    private static final int HELD = 200;
+    /** Held connections' source ports: below the ephemeral range (32768+), so no other socket holds one; each run its own. */
+    private static final int SYNC_ON_FIRST_PORT = 24_000;
+    private static final int SYNC_OFF_FIRST_PORT = 24_400;
+    private static final Duration REQUEST_INTERVAL = Duration.ofMillis(50);
+    private static final double NEW_PER_SECOND = 20;
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration STEADY = Duration.ofSeconds(1);
+    /** Long enough for the last TCP retransmission that can still beat the 3 s answer timeout, and then the timeout itself. */
+    private static final Duration AFTER_TAKEOVER = Duration.ofMillis(4_500);
+    private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration FIRST_ANSWER_TIMEOUT = Duration.ofSeconds(30);
+    /** The sync section's default Aeron directory, plus the node id: a killed daemon leaves it behind (tens of MB of tmpfs). */
+    private static final String AERON_DIRECTORY_PREFIX = "/dev/shm/sluice-sync-";
+    private static final long[] RECOVERY_BUCKETS_MS = {500, 1000, 1500, 2000, 3000};
+
+    private final LabScript lab = LabScript.locate();
+    private final List<LabDaemon> daemons = new ArrayList<>();
+    private String testName;
+
+    @AfterEach
+    void stopEverything() throws Exception
+    {
+        try
+        {
+            for (final LabDaemon daemon : daemons)
+            {
+                if (daemon.isAlive())
+                {
+                    daemon.stop();
+                }
+                else if (daemon.config().sync() != null)
+                {
+                    deleteTree(Path.of(AERON_DIRECTORY_PREFIX + daemon.config().sync().nodeId()));
+                }
+                Files.deleteIfExists(daemon.config().statsFile());
+            }
+        }
+        finally
+        {
+            lab.ecmpOff(VIP_PREFIX);
+        }
+    }
+
+    @Test
+    void shouldKeepEveryHeldConnectionWhenLb1DiesAndSyncIsOn(final TestInfo info) throws Exception
+    {
+        testName = info.getTestMethod().orElseThrow().getName();
+        final Outcome outcome = failOver(true, SYNC_ON_FIRST_PORT);
+        assertEquals(HELD, outcome.replication().found(), "every held flow is on lb2 before the kill: " + outcome);
+        assertTrue(outcome.replication().moved() > 0, "without the copies some flows would have moved: " + outcome);
+        assertEquals(HELD, outcome.summary().survived(), "every held connection survives: " + outcome);
+    }
+
+    @Test
+    void shouldBreakTheFlowsMaglevMovesWhenLb1DiesAndSyncIsOff(final TestInfo info) throws Exception
+    {
+        testName = info.getTestMethod().orElseThrow().getName();
+        final Outcome outcome = failOver(false, SYNC_OFF_FIRST_PORT);
+        assertEquals(0, outcome.replication().found(), "no flow of lb1 is on lb2 without sync: " + outcome);
+        assertTrue(outcome.summary().broken() > 0, "without sync the flows Maglev moves to be3 break: " + outcome);
+        assertEquals(outcome.replication().moved(), outcome.summary().broken(), "exactly the flows lb2's Maglev moves break: " + outcome);
+    }
+
+    /**
+     * The router sends the VIPs to lb2 from now on: the step VRRP replaces (lb2 becoming master and
+     * answering ARP for the virtual address the router routes the VIPs via).
+     */
+    private void takeOver()
+    {
+        lab.ecmp(VIP_PREFIX, LB2);
+    }
+
+    private Outcome failOver(final boolean sync, final int firstSourcePort) throws Exception
+    {
+        final Path key = sync ? LbConfig.Sync.writeKey(lab.runDirectory().resolve("ha-sync.key")) : null;
+        final LabDaemon lb1 = start(LB1, twoBackends(), key, LB2);
+        final LabDaemon lb2 = start(LB2, twoBackends(), key, LB1);
+        for (final String vip : List.of(DSR_VIP, IPIP_VIP))
+        {
+            awaitFirstAnswer(vip, lb1);
+        }
+        final HeldConnections.Settings settings = new HeldConnections.Settings(
+            List.of(new InetSocketAddress(InetAddress.ofLiteral(DSR_VIP), LbConfig.VIP_PORT),
+                new InetSocketAddress(InetAddress.ofLiteral(IPIP_VIP), LbConfig.VIP_PORT)),
+            HELD, firstSourcePort, REQUEST_INTERVAL, NEW_PER_SECOND, ANSWER_TIMEOUT);
+        try (HeldConnections client = HeldConnections.start(settings, HeldConnections.inNamespace(CLIENT_NAMESPACE)))
+        {
+            Thread.sleep(STEADY.toMillis());
+            final HeldConnections.Summary before = client.summary();
+            assertEquals(HELD, before.survived(), "every held connection works through lb1: " + before);
+
+            for (final LabDaemon daemon : List.of(lb1, lb2))
+            {
+                daemon.reload(withThreeBackends(daemon.config()));
+            }
+            final Replication replication = awaitReplication(sync, before);
+
+            client.restartGaps();
+            final long killAtMs = client.elapsedMs();
+            lb1.kill9();
+            final long goneMs = client.elapsedMs() - killAtMs;
+            takeOver();
+            final long takeoverMs = client.elapsedMs() - killAtMs;
+            Thread.sleep(AFTER_TAKEOVER.toMillis());
+            final Outcome outcome = new Outcome(sync, killAtMs, goneMs, takeoverMs, replication, client.summary());
+            System.out.println("LabHaFailoverTest: " + outcome + "\n  lb2: " + lb2.stats().describeWorkers());
+            return outcome;
+        }
+    }
+
+    /**
+     * Asks lb2's API ({@code LookupFlow}, what {@code sluice ctl lookup} calls) whether each held flow
+     * is in its flow table, pinned to the backend the client talks to; with sync, until all are (or
+     * {@link #REPLICATION_TIMEOUT}). Also counts the held flows whose backend lb2's Maglev would not
+     * pick for them now (its scheduled backend for a new flow of that 5-tuple): those a takeover
+     * without a copy of the flow moves to another backend.
+     */
+    private Replication awaitReplication(final boolean sync, final HeldConnections.Summary held) throws InterruptedException
+    {
+        final ManagedChannel channel = Grpc.newChannelBuilder("unix://" + socket(LB2), InsecureChannelCredentials.create()).build();
+        try
+        {
+            final LoadBalancerGrpc.LoadBalancerBlockingStub api = LoadBalancerGrpc.newBlockingStub(channel);
+            final long deadlineNs = System.nanoTime() + REPLICATION_TIMEOUT.toNanos();
+            while (true)
+            {
+                int found = 0;
+                int moved = 0;
+                for (final HeldConnections.Held connection : held.held())
+                {
+                    final LookupFlowResponse lookup = api.withDeadlineAfter(5, TimeUnit.SECONDS).lookupFlow(LookupFlowRequest.newBuilder()
+                        .setClientAddress(CLIENT_IPV4).setClientPort(connection.sourcePort())
+                        .setVip(connection.target().getAddress().getHostAddress()).setVipPort(connection.target().getPort()).build());
+                    if (lookup.getFlowTable() == FlowTableState.FLOW_TABLE_STATE_FOUND && !"?".equals(connection.backend()) &&
+                        lookup.getPinnedBackend().equals(LabTopology.backend(connection.backend()).ipv4()))
+                    {
+                        found++;
+                    }
+                    if ("?".equals(connection.backend()) ||
+                        !lookup.getScheduledBackend().equals(LabTopology.backend(connection.backend()).ipv4()))
+                    {
+                        moved++;
+                    }
+                }
+                if (!sync || found == held.held().size() || System.nanoTime() - deadlineNs > 0)
+                {
+                    return new Replication(found, moved);
+                }
+                Thread.sleep(200);
+            }
+        }
+        finally
+        {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private LabDaemon start(final LabLbHost host, final List<LbConfig.Service> services, final Path key, final LabLbHost peer)
+        throws IOException, InterruptedException
+    {
+        LbConfig config = LbConfig.of(services.toArray(LbConfig.Service[]::new)).on(host)
+            .withWorkerIdle("backoff")
+            .withSections("api: { socket: " + socket(host) + " }\n");
+        if (key != null)
+        {
+            config = config.withSync(LbConfig.Sync.between(host, key, peer));
+        }
+        final String name = getClass().getSimpleName() + "-" + testName + "-" + host.name();
+        final LabDaemon daemon = LabDaemon.start(LabDaemon.jar(lab), config, lab.runDirectory().resolve(name + ".yaml"),
+            lab.script().getParent().resolve("target").resolve("lab-daemon").resolve(name + ".log"));
+        daemons.add(daemon);
+        return daemon;
+    }
+
+    private static void deleteTree(final Path directory) throws IOException
+    {
+        if (Files.isDirectory(directory))
+        {
+            try (Stream<Path> paths = Files.walk(directory))
+            {
+                for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
+                {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    private Path socket(final LabLbHost host)
+    {
+        return lab.runDirectory().resolve("ha-" + host.name() + ".sock");
+    }
+
+    private static List<LbConfig.Service> twoBackends()
+    {
+        return List.of(service(DSR_VIP, "dsr", 2), service(IPIP_VIP, "ipip", 2));
+    }
+
+    private static LbConfig withThreeBackends(final LbConfig config)
+    {
+        return config.with(service(DSR_VIP, "dsr", 3)).with(service(IPIP_VIP, "ipip", 3));
+    }
+
+    private static LbConfig.Service service(final String vip, final String mode, final int backends)
+    {
+        final List<LbConfig.Backend> list = new ArrayList<>();
+        for (final LabBackend backend : BACKENDS.subList(0, backends))
+        {
+            list.add(new LbConfig.Backend(backend, backend.ipv4(), 1));
+        }
+        return new LbConfig.Service(vip, LbConfig.VIP_PORT, mode, List.copyOf(list));
+    }
+
+    private static void awaitFirstAnswer(final String vip, final LabDaemon daemon)
+    {
+        final Poll.Outcome<VipClient.Answer> answer = Poll.until(FIRST_ANSWER_TIMEOUT,
+            () -> NetworkNamespace.call(CLIENT_NAMESPACE, () -> VipClient.request(InetAddress.ofLiteral(vip), LbConfig.VIP_PORT,
+                Duration.ofSeconds(1))),
+            reply -> true);
+        assertTrue(answer.met(), "no answer through " + vip + " within " + FIRST_ANSWER_TIMEOUT + ": " + answer.describe() + "\n" +
+            daemon.logTail());
+    }
+
+    /**
+     * What lb2 had of the held flows before the kill.
+     *
+     * @param found held flows in lb2's flow table, pinned to the backend the client talks to.
+     * @param moved held flows lb2's Maglev would send to another backend than the client's.
+     */
+    private record Replication(int found, int moved)
+    {
+    }
+
+    /**
+     * One failover run.
+     *
+     * @param sync       whether flow sync was on.
+     * @param killAtMs   when lb1 was killed, in the client's time.
+     * @param goneMs     how long after the SIGKILL lb1's process was gone.
+     * @param takeoverMs how long the kill and {@link #takeOver()} took together.
+     * @param replication what lb2 had of the held flows at the kill.
+     * @param summary    the client's results 4.5 s after the takeover.
+     */
+    private record Outcome(boolean sync, long killAtMs, long goneMs, long takeoverMs, Replication replication, HeldConnections.Summary summary)
+    {
+        @Override
+        public String toString()
+        {
+            final List<Long> failedAfterKill = new ArrayList<>();
+            for (final long at : summary.newFailedAtMs())
+            {
+                failedAfterKill.add(at - killAtMs);
+            }
+            final int[] recovered = new int[RECOVERY_BUCKETS_MS.length + 1];
+            for (final HeldConnections.Held held : summary.held())
+            {
+                if (held.broken() == null && held.gapEndMs() > killAtMs)
+                {
+                    int bucket = 0;
+                    while (bucket < RECOVERY_BUCKETS_MS.length && held.gapEndMs() - killAtMs >= RECOVERY_BUCKETS_MS[bucket])
+                    {
+                        bucket++;
+                    }
+                    recovered[bucket]++;
+                }
+            }
+            return "sync " + (sync ? "on" : "off") + ": held " + summary.held().size() + ", replicated to lb2 " + replication.found() +
+                ", Maglev on lb2 would move " + replication.moved() +
+                ", lb1 killed at " + killAtMs + " ms (gone after " + goneMs + " ms), route to lb2 " + takeoverMs +
+                " ms after the kill, takeover seen by the client " +
+                summary.longestGapMs() + " ms (longest gap between answers), survived " + summary.survived() + ", broken " +
+                summary.broken() + ", new connections failed " + summary.newFailed() + " of " + summary.newAttempts() +
+                " (started at ms relative to the kill: " + failedAfterKill + ")\n  survivors answered again after the kill, by ms " +
+                "(<500, <1000, <1500, <2000, <3000, more): " + Arrays.toString(recovered) + "\n  client: " + summary;
+        }
+    }
+}
