@@ -26,6 +26,7 @@ import io.sluice.controlplane.api.v1.FlowTableState;
 import io.sluice.controlplane.api.v1.LoadBalancerGrpc;
 import io.sluice.controlplane.api.v1.LookupFlowRequest;
 import io.sluice.controlplane.api.v1.LookupFlowResponse;
+import io.sluice.dataplane.stats.WorkerCounter;
 
 import static io.sluice.lab.LabTopology.BACKENDS;
 import static io.sluice.lab.LabTopology.CLIENT_IPV4;
@@ -36,12 +37,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Failover between the lab's two load balancers with real daemons, the router standing in for
- * VRRP: both LBs serve a DSR VIP and an IPIP VIP (IPv4) over be1 and be2, the router sends the VIPs
- * to lb1, and the client holds 200 keep-alive connections (a request every 50 ms each, fixed source
+ * Active-passive failover between the lab's two load balancers with real daemons and VRRP: both
+ * LBs serve a DSR VIP and an IPIP VIP (IPv4) over be1 and be2 and run virtual router 51 (adverts
+ * every 100 ms; lb1 priority 200, lb2 100) for the virtual address the router sends the VIPs to
+ * ({@code lab.sh via}), so lb1 is master; the client holds 200 keep-alive connections (a request every 50 ms each, fixed source
  * ports) while it opens 20 new connections a second ({@link HeldConnections}). Then both LBs get be3
  * (a SIGHUP reload), so that Maglev alone would now send about a third of the held flows elsewhere;
- * lb1 is killed with SIGKILL and the router sends the VIPs to lb2 ({@link #takeOver()}).
+ * lb1 is killed with SIGKILL, and lb2 becomes master after the master-down interval (about 0.36 s).
+ * With sync, lb1 is then started again: it takes its bulk transfer during its 3 s preempt delay,
+ * preempts lb2 and forwards every held flow again.
  * <p>
  * With flow sync on, lb2 holds a copy of every one of lb1's flows (checked through lb2's API,
  * {@code LookupFlow} as {@code sluice ctl lookup} asks it, before the kill: each in its flow table,
@@ -63,6 +67,13 @@ class LabHaFailoverTest
     private static final String IPIP_VIP = "192.0.2.11";
     /** Both VIPs, one route of their own on the router: .8 to .15. */
     private static final String VIP_PREFIX = "192.0.2.8/29";
+    /** The VRRP virtual address the router sends the VIPs to: whichever LB is master answers ARP for it. */
+    private static final String VIRTUAL_ADDRESS = "203.0.113.100";
+    private static final int VRID = 51;
+    private static final Duration ADVERT_INTERVAL = Duration.ofMillis(100);
+    /** lb1, restarted, waits this long as a backup before it preempts: time for its bulk transfer. */
+    private static final Duration PREEMPT_DELAY = Duration.ofSeconds(3);
+    private static final Duration TAKEOVER_TIMEOUT = Duration.ofSeconds(5);
     private static final int HELD = 200;
     /** Held connections' source ports: below the ephemeral range (32768+), so no other socket holds one; each run its own. */
     private static final int SYNC_ON_FIRST_PORT = 24_000;
@@ -88,7 +99,7 @@ class LabHaFailoverTest
     {
         try
         {
-            for (final LabDaemon daemon : daemons)
+            for (final LabDaemon daemon : daemons.reversed())
             {
                 if (daemon.isAlive())
                 {
@@ -103,7 +114,7 @@ class LabHaFailoverTest
         }
         finally
         {
-            lab.ecmpOff(VIP_PREFIX);
+            lab.viaOff(VIP_PREFIX);
         }
     }
 
@@ -111,7 +122,7 @@ class LabHaFailoverTest
     void shouldKeepEveryHeldConnectionWhenLb1DiesAndSyncIsOn(final TestInfo info) throws Exception
     {
         testName = info.getTestMethod().orElseThrow().getName();
-        final Outcome outcome = failOver(true, SYNC_ON_FIRST_PORT);
+        final Outcome outcome = failOver(true, SYNC_ON_FIRST_PORT, true);
         assertEquals(HELD, outcome.replication().found(), "every held flow is on lb2 before the kill: " + outcome);
         assertTrue(outcome.replication().moved() > 0, "without the copies some flows would have moved: " + outcome);
         assertEquals(HELD, outcome.summary().survived(), "every held connection survives: " + outcome);
@@ -128,23 +139,57 @@ class LabHaFailoverTest
     }
 
     /**
-     * The router sends the VIPs to lb2 from now on: the step VRRP replaces (lb2 becoming master and
-     * answering ARP for the virtual address the router routes the VIPs via).
+     * Waits until lb2 forwards: VRRP made it master (it answers ARP for the virtual address with the
+     * virtual MAC and takes the VIPs' traffic) once lb1's adverts stopped for the master-down interval.
+     *
+     * @return lb2's forwarded packets when it was seen forwarding.
      */
-    private void takeOver()
+    private static long awaitForwarding(final LabDaemon lb, final long forwardedBefore)
     {
-        lab.ecmp(VIP_PREFIX, LB2);
+        final Poll.Outcome<Long> forwarded = Poll.until(TAKEOVER_TIMEOUT, () -> lb.stats().total(WorkerCounter.FORWARDED),
+            count -> count > forwardedBefore);
+        assertTrue(forwarded.met(), "no packet forwarded by " + lb + " within " + TAKEOVER_TIMEOUT + ": " + forwarded.describe() +
+            "\n" + lb.logTail());
+        return forwarded.value();
+    }
+
+    /**
+     * lb1 starts again, takes its bulk transfer from lb2 while a VRRP backup (its preempt delay), then
+     * preempts lb2 (its priority is higher) and forwards every held flow again: none breaks.
+     */
+    private void preemptBack(final HeldConnections client, final LabDaemon killed, final LabDaemon lb2, final Path key)
+        throws Exception
+    {
+        deleteTree(Path.of(AERON_DIRECTORY_PREFIX + killed.config().sync().nodeId()));
+        final long restartAtMs = client.elapsedMs();
+        final LabDaemon lb1 = start(LB1, threeBackends(), key, LB2, 200);
+        awaitForwarding(lb1, 0);
+        final long preemptedMs = client.elapsedMs() - restartAtMs;
+        client.restartGaps();
+        Thread.sleep(AFTER_TAKEOVER.toMillis());
+        final HeldConnections.Summary after = client.summary();
+        System.out.println("LabHaFailoverTest: lb1 restarted at " + restartAtMs + " ms, forwarding again (preempted lb2 after " +
+            "its " + PREEMPT_DELAY.toMillis() + " ms preempt delay) " + preemptedMs + " ms later; survived " + after.survived() +
+            " of " + after.held().size() + ", longest gap after the preemption " + after.longestGapMs() + " ms, new connections " +
+            "failed " + after.newFailed() + " of " + after.newAttempts() + "\n  lb1: " + lb1.stats().describeWorkers());
+        assertEquals(HELD, after.survived(), "every held connection survives lb1's return: " + after);
     }
 
     private Outcome failOver(final boolean sync, final int firstSourcePort) throws Exception
     {
+        return failOver(sync, firstSourcePort, false);
+    }
+
+    private Outcome failOver(final boolean sync, final int firstSourcePort, final boolean restartLb1) throws Exception
+    {
         final Path key = sync ? LbConfig.Sync.writeKey(lab.runDirectory().resolve("ha-sync.key")) : null;
-        final LabDaemon lb1 = start(LB1, twoBackends(), key, LB2);
-        final LabDaemon lb2 = start(LB2, twoBackends(), key, LB1);
+        lab.via(VIP_PREFIX, VIRTUAL_ADDRESS);
+        final LabDaemon lb1 = start(LB1, twoBackends(), key, LB2, 200);
         for (final String vip : List.of(DSR_VIP, IPIP_VIP))
         {
             awaitFirstAnswer(vip, lb1);
         }
+        final LabDaemon lb2 = start(LB2, twoBackends(), key, LB1, 100);
         final HeldConnections.Settings settings = new HeldConnections.Settings(
             List.of(new InetSocketAddress(InetAddress.ofLiteral(DSR_VIP), LbConfig.VIP_PORT),
                 new InetSocketAddress(InetAddress.ofLiteral(IPIP_VIP), LbConfig.VIP_PORT)),
@@ -161,15 +206,20 @@ class LabHaFailoverTest
             }
             final Replication replication = awaitReplication(sync, before);
 
+            assertEquals(0, lb2.stats().total(WorkerCounter.FORWARDED), "lb2, the VRRP backup, forwards nothing while lb1 is master");
             client.restartGaps();
             final long killAtMs = client.elapsedMs();
             lb1.kill9();
             final long goneMs = client.elapsedMs() - killAtMs;
-            takeOver();
+            awaitForwarding(lb2, 0);
             final long takeoverMs = client.elapsedMs() - killAtMs;
             Thread.sleep(AFTER_TAKEOVER.toMillis());
             final Outcome outcome = new Outcome(sync, killAtMs, goneMs, takeoverMs, replication, client.summary());
             System.out.println("LabHaFailoverTest: " + outcome + "\n  lb2: " + lb2.stats().describeWorkers());
+            if (sync && restartLb1)
+            {
+                preemptBack(client, lb1, lb2, key);
+            }
             return outcome;
         }
     }
@@ -221,12 +271,15 @@ class LabHaFailoverTest
         }
     }
 
-    private LabDaemon start(final LabLbHost host, final List<LbConfig.Service> services, final Path key, final LabLbHost peer)
+    private LabDaemon start(
+        final LabLbHost host, final List<LbConfig.Service> services, final Path key, final LabLbHost peer, final int priority)
         throws IOException, InterruptedException
     {
         LbConfig config = LbConfig.of(services.toArray(LbConfig.Service[]::new)).on(host)
             .withWorkerIdle("backoff")
-            .withSections("api: { socket: " + socket(host) + " }\n");
+            .withSections("api: { socket: " + socket(host) + " }\n")
+            .withVrrp(new LbConfig.Vrrp(null, List.of(new LbConfig.VrrpRouter("v4", VRID, priority, ADVERT_INTERVAL, true,
+                priority > 100 ? PREEMPT_DELAY : Duration.ZERO, List.of(VIRTUAL_ADDRESS), List.of()))));
         if (key != null)
         {
             config = config.withSync(LbConfig.Sync.between(host, key, peer));
@@ -260,6 +313,11 @@ class LabHaFailoverTest
     private static List<LbConfig.Service> twoBackends()
     {
         return List.of(service(DSR_VIP, "dsr", 2), service(IPIP_VIP, "ipip", 2));
+    }
+
+    private static List<LbConfig.Service> threeBackends()
+    {
+        return List.of(service(DSR_VIP, "dsr", 3), service(IPIP_VIP, "ipip", 3));
     }
 
     private static LbConfig withThreeBackends(final LbConfig config)
@@ -303,7 +361,7 @@ class LabHaFailoverTest
      * @param sync       whether flow sync was on.
      * @param killAtMs   when lb1 was killed, in the client's time.
      * @param goneMs     how long after the SIGKILL lb1's process was gone.
-     * @param takeoverMs how long the kill and {@link #takeOver()} took together.
+     * @param takeoverMs from the kill until lb2 was seen forwarding (its stats file, polled).
      * @param replication what lb2 had of the held flows at the kill.
      * @param summary    the client's results 4.5 s after the takeover.
      */
@@ -332,7 +390,7 @@ class LabHaFailoverTest
             }
             return "sync " + (sync ? "on" : "off") + ": held " + summary.held().size() + ", replicated to lb2 " + replication.found() +
                 ", Maglev on lb2 would move " + replication.moved() +
-                ", lb1 killed at " + killAtMs + " ms (gone after " + goneMs + " ms), route to lb2 " + takeoverMs +
+                ", lb1 killed at " + killAtMs + " ms (gone after " + goneMs + " ms), lb2 (VRRP master now) forwarding " + takeoverMs +
                 " ms after the kill, takeover seen by the client " +
                 summary.longestGapMs() + " ms (longest gap between answers), survived " + summary.survived() + ", broken " +
                 summary.broken() + ", new connections failed " + summary.newFailed() + " of " + summary.newAttempts() +
