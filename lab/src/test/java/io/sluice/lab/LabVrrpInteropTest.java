@@ -1,0 +1,165 @@
+package io.sluice.lab;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.WorkerCounter;
+
+import static io.sluice.lab.LabTopology.BACKENDS;
+import static io.sluice.lab.LabTopology.CLIENT_NAMESPACE;
+import static io.sluice.lab.LabTopology.LB1;
+import static io.sluice.lab.LabTopology.LB2;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Sluice's VRRP against keepalived (VRRPv3, the reference implementation) on the lab's LAN: the real
+ * daemon in sl-lb on its DPDK port, keepalived on sl-lb2's kernel interface, one virtual router (VRID
+ * 51, adverts every 100 ms) for the address the router sends a DSR VIP to. Each side is master in
+ * turn: a backup stays backup while the master advertises, takes over when the master dies (SIGKILL:
+ * after the master-down interval) or stops (SIGTERM: keepalived's priority-0 advert, at once), and a
+ * returning master of higher priority preempts.
+ */
+@Tag("lab")
+@Tag("dpdk")
+@ExtendWith(SharedLab.class)
+class LabVrrpInteropTest
+{
+    private static final String VIP = "192.0.2.10";
+    private static final String VIP_PREFIX = "192.0.2.8/29";
+    private static final String VIRTUAL_ADDRESS = "203.0.113.100";
+    private static final int VRID = 51;
+    private static final Duration ADVERT_INTERVAL = Duration.ofMillis(100);
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration STATE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration STEADY = Duration.ofSeconds(1);
+
+    private final LabScript lab = LabScript.locate();
+    private final List<LabDaemon> daemons = new ArrayList<>();
+    private final List<Keepalived> keepaliveds = new ArrayList<>();
+
+    @AfterEach
+    void stopEverything() throws Exception
+    {
+        try
+        {
+            for (final Keepalived keepalived : keepaliveds)
+            {
+                keepalived.close();
+            }
+            for (final LabDaemon daemon : daemons.reversed())
+            {
+                if (daemon.isAlive())
+                {
+                    daemon.stop();
+                }
+                Files.deleteIfExists(daemon.config().statsFile());
+            }
+        }
+        finally
+        {
+            lab.viaOff(VIP_PREFIX);
+        }
+    }
+
+    @Test
+    void shouldHandOverToKeepalivedAndPreemptItAgainWhenSluiceIsTheHigherPriority() throws Exception
+    {
+        lab.via(VIP_PREFIX, VIRTUAL_ADDRESS);
+        final LabDaemon sluice = startSluice(200, "first");
+        awaitAnswer(sluice);
+        final Keepalived keepalived = startKeepalived("ka-backup", 100);
+
+        assertTrue(keepalived.awaitState("V4", "BACKUP", STATE_TIMEOUT), keepalived.transitions() + "\n" + keepalived.log());
+        Thread.sleep(STEADY.toMillis());
+        assertEquals("BACKUP", keepalived.state("V4"), "keepalived stays backup while Sluice advertises: " +
+            keepalived.transitions());
+
+        final long killNs = System.nanoTime();
+        sluice.kill9();
+        assertTrue(keepalived.awaitState("V4", "MASTER", STATE_TIMEOUT), keepalived.transitions() + "\n" + keepalived.log());
+        final long takeoverMs = (System.nanoTime() - killNs) / 1_000_000;
+
+        final LabDaemon again = startSluice(200, "again");
+        awaitAnswer(again);
+        assertTrue(keepalived.awaitState("V4", "BACKUP", STATE_TIMEOUT), "Sluice (200) preempts keepalived (100): " +
+            keepalived.transitions());
+        System.out.println("LabVrrpInteropTest: Sluice master (200), keepalived backup (100); Sluice SIGKILLed: keepalived master " +
+            "after " + takeoverMs + " ms (master-down interval " + masterDownMs(100) + " ms); Sluice restarted: preempted, " +
+            "forwarding, keepalived " + keepalived.state("V4") + "; keepalived's transitions " + keepalived.transitions());
+        assertTrue(takeoverMs < 1_000, "keepalived takes over after its master-down interval: " + takeoverMs + " ms");
+    }
+
+    @Test
+    void shouldStayBackupBehindKeepalivedAndTakeOverAtOnceWhenItStops() throws Exception
+    {
+        lab.via(VIP_PREFIX, VIRTUAL_ADDRESS);
+        final Keepalived keepalived = startKeepalived("ka-master", 200);
+        assertTrue(keepalived.awaitState("V4", "MASTER", STATE_TIMEOUT), keepalived.transitions() + "\n" + keepalived.log());
+        final LabDaemon sluice = startSluice(100, "backup");
+
+        Thread.sleep(2 * STEADY.toMillis());
+        assertEquals("MASTER", keepalived.state("V4"), "Sluice (100) does not preempt keepalived (200): " + keepalived.transitions());
+        assertEquals(0, sluice.stats().total(WorkerCounter.FORWARDED), "the backup forwards nothing");
+
+        final long stopNs = System.nanoTime();
+        keepalived.stop();
+        awaitAnswer(sluice);
+        final long takeoverMs = (System.nanoTime() - stopNs) / 1_000_000;
+        final LbStats stats = sluice.stats();
+        System.out.println("LabVrrpInteropTest: keepalived master (200), Sluice backup (100) forwarding nothing; keepalived " +
+            "stopped (priority-0 advert): Sluice master and answering through " + VIP + " after " + takeoverMs + " ms; Sluice " +
+            "dropped " + stats.drops()[DropReason.STANDBY.ordinal()] + " frames as standby meanwhile");
+        assertTrue(stats.total(WorkerCounter.FORWARDED) > 0);
+    }
+
+    private static long masterDownMs(final int priority)
+    {
+        return 3 * ADVERT_INTERVAL.toMillis() + (256 - priority) * ADVERT_INTERVAL.toMillis() / 256;
+    }
+
+    private Keepalived startKeepalived(final String name, final int priority)
+    {
+        final Keepalived keepalived = Keepalived.start(lab.runDirectory(), Keepalived.Config.of(name, LB2.namespace(),
+            LB2.mgmtInterface(), Keepalived.Instance.multicast("V4", VRID, VIRTUAL_ADDRESS + "/32"))
+            .withPriority(priority).withAdvertInterval((int)(ADVERT_INTERVAL.toMillis() / 10)));
+        keepaliveds.add(keepalived);
+        return keepalived;
+    }
+
+    private LabDaemon startSluice(final int priority, final String run) throws Exception
+    {
+        final List<LbConfig.Backend> backends = new ArrayList<>();
+        for (final LabBackend backend : BACKENDS)
+        {
+            backends.add(new LbConfig.Backend(backend, backend.ipv4(), 1));
+        }
+        final LbConfig config = LbConfig.of(new LbConfig.Service(VIP, LbConfig.VIP_PORT, "dsr", List.copyOf(backends))).on(LB1)
+            .withVrrp(new LbConfig.Vrrp(null, List.of(new LbConfig.VrrpRouter("v4", VRID, priority, ADVERT_INTERVAL, true,
+                Duration.ZERO, List.of(VIRTUAL_ADDRESS), List.of()))));
+        final String name = getClass().getSimpleName() + "-" + run;
+        final LabDaemon daemon = LabDaemon.start(LabDaemon.jar(lab), config, lab.runDirectory().resolve(name + ".yaml"),
+            lab.script().getParent().resolve("target").resolve("lab-daemon").resolve(name + ".log"));
+        daemons.add(daemon);
+        return daemon;
+    }
+
+    private static void awaitAnswer(final LabDaemon daemon)
+    {
+        final Poll.Outcome<VipClient.Answer> answer = Poll.until(ANSWER_TIMEOUT,
+            () -> NetworkNamespace.call(CLIENT_NAMESPACE, () -> VipClient.request(InetAddress.ofLiteral(VIP), LbConfig.VIP_PORT,
+                Duration.ofMillis(500))),
+            reply -> true);
+        assertTrue(answer.met(), "no answer through " + VIP + " within " + ANSWER_TIMEOUT + ": " + answer.describe() + "\n" +
+            daemon.logTail());
+    }
+}
