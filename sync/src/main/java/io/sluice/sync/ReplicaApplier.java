@@ -170,6 +170,12 @@ public final class ReplicaApplier
         return ReplicaCounter.BACKEND_UNKNOWN;
     }
 
+    /** @return the snapshot in force now, for the agent's Maglev digests. */
+    ServiceSnapshot snapshot()
+    {
+        return snapshots.get();
+    }
+
     /**
      * @param counter which count.
      * @return its value since the start.

@@ -14,6 +14,7 @@ import io.sluice.dataplane.ring.WorkerProxy;
 import io.sluice.sync.codec.FlowOp;
 import io.sluice.sync.transport.SyncTransport;
 import io.sluice.sync.transport.TransportCounter;
+import io.sluice.sync.wire.MaglevDigestList;
 import io.sluice.sync.wire.SyncEnvelope;
 import io.sluice.sync.wire.SyncMessageHandler;
 import io.sluice.sync.wire.SyncMessageReader;
@@ -41,7 +42,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       periodic refresh of the flows this LB forwards (so that a long-lived flow's copy on a peer
  *       does not idle out there), both paced;</li>
  *   <li>sends a {@code Hello} every {@link SyncAgentConfig#helloIntervalNs()}, asking for a bulk
- *       transfer until it has had one;</li>
+ *       transfer until it has had one, and carrying a page of this LB's Maglev table digests, rotating
+ *       over its services ({@link MaglevDigestExchange}: a peer compares them with its own tables);</li>
  *   <li>reads what peers sent: checked ({@link SyncMessageReader}: key, freshness, format), then each
  *       flow checked against the snapshot and queued to its worker ({@link ReplicaApplier}).</li>
  * </ol>
@@ -88,6 +90,8 @@ public final class SyncAgent implements Agent, SyncStatus
     private final AtomicLongArray publishedVerdicts = new AtomicLongArray(SyncVerdict.values().length);
     private final AtomicLongArray publishedReplicas = new AtomicLongArray(ReplicaCounter.values().length);
     private final AtomicLongArray publishedTransport = new AtomicLongArray(TransportCounter.values().length);
+    private final AtomicLongArray publishedDigests = new AtomicLongArray(DigestCounter.values().length);
+    private final MaglevDigestExchange digests;
     private final Recorder lag = new Recorder(MAX_LAG_NS, 3);
 
     private long sequence;
@@ -129,6 +133,7 @@ public final class SyncAgent implements Agent, SyncStatus
         this.epochClock = epochClock;
         this.bulk = new TableWalker(workers, config.pageTimeoutNs(), false);
         this.refresh = new TableWalker(workers, config.pageTimeoutNs(), true);
+        this.digests = new MaglevDigestExchange(applier::snapshot);
         this.reader = readerOf.apply(new Handler());
         this.sendBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(writer.maxMessageLength()));
         this.pendingBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(writer.maxMessageLength()));
@@ -343,9 +348,11 @@ public final class SyncAgent implements Agent, SyncStatus
         {
             return false;
         }
+        final MaglevDigestList own = digests.own();
         final int length = writer.writeHello(sendBuffer, 0, config.senderId(), config.epoch(), nextSequence(),
-            epochClock.nanoTime(), !bulkReceived);
+            epochClock.nanoTime(), !bulkReceived, own, digests.pageStart());
         send(length);
+        digests.onPageSent(Math.min(own.count(), writer.maxDigestsPerHello()));
         counts[SyncCounter.HELLOS_SENT.ordinal()]++;
         return true;
     }
@@ -462,6 +469,10 @@ public final class SyncAgent implements Agent, SyncStatus
         {
             publishedTransport.lazySet(counter.ordinal(), transport.counter(counter));
         }
+        for (final DigestCounter counter : DigestCounter.values())
+        {
+            publishedDigests.lazySet(counter.ordinal(), digests.counter(counter));
+        }
     }
 
     @Override
@@ -480,6 +491,12 @@ public final class SyncAgent implements Agent, SyncStatus
     public long replicas(final ReplicaCounter counter)
     {
         return publishedReplicas.get(counter.ordinal());
+    }
+
+    @Override
+    public long digests(final DigestCounter counter)
+    {
+        return publishedDigests.get(counter.ordinal());
     }
 
     @Override
@@ -532,6 +549,14 @@ public final class SyncAgent implements Agent, SyncStatus
             {
                 startBulk(message.senderId(), message.epoch());
             }
+        }
+
+        @Override
+        public void onMaglevDigest(
+            final SyncEnvelope message, final long vipHi, final long vipLo, final int port, final int protocol,
+            final long maglevSize, final long digest)
+        {
+            digests.onPeerDigest(message.senderId(), vipHi, vipLo, port, protocol, maglevSize, digest);
         }
 
         @Override

@@ -30,6 +30,18 @@ public interface SyncStatus
     long replicas(ReplicaCounter counter);
 
     /**
+     * Maglev digests sent, and peers' digests by how they compare with this LB's tables. An implementation
+     * that exchanges no digests reports 0.
+     *
+     * @param counter which count.
+     * @return its value.
+     */
+    default long digests(final DigestCounter counter)
+    {
+        return 0;
+    }
+
+    /**
      * @param counter a transport count.
      * @return its value.
      */

@@ -136,7 +136,7 @@ final class FlowCodec
             .flags((int)flows.flags());
     }
 
-    private static void putAddress(final MutableDirectBuffer buffer, final int offset, final long hi, final long lo)
+    static void putAddress(final MutableDirectBuffer buffer, final int offset, final long hi, final long lo)
     {
         buffer.putLong(offset, hi, ByteOrder.BIG_ENDIAN);
         buffer.putLong(offset + 8, lo, ByteOrder.BIG_ENDIAN);

@@ -40,6 +40,20 @@ public interface SyncMessageHandler
     void onHello(SyncEnvelope message, boolean wantsBulk);
 
     /**
+     * One Maglev digest of a {@code Hello}'s page, in the page's order, after {@link #onHello}: the
+     * sender's table for the service has that size and {@link io.sluice.dataplane.maglev.MaglevTable#digest()}.
+     *
+     * @param message    the hello's envelope.
+     * @param vipHi      upper 64 bits of the service's VIP (IPv4 as IPv4-mapped).
+     * @param vipLo      lower 64 bits of the VIP.
+     * @param port       the service port.
+     * @param protocol   the service's IP protocol number.
+     * @param maglevSize the sender's table size (unsigned 32 bits).
+     * @param digest     the sender's table digest.
+     */
+    void onMaglevDigest(SyncEnvelope message, long vipHi, long vipLo, int port, int protocol, long maglevSize, long digest);
+
+    /**
      * A {@code BulkEnd}: the sender's bulk transfer to its peers is complete.
      *
      * @param message   its envelope.

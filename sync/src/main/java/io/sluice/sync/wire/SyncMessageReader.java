@@ -14,6 +14,7 @@ import io.sluice.sync.codec.FlowBatchDecoder;
 import io.sluice.sync.codec.FlowBatchDecoder.FlowsDecoder;
 import io.sluice.sync.codec.FlowOp;
 import io.sluice.sync.codec.HelloDecoder;
+import io.sluice.sync.codec.HelloDecoder.MaglevDigestsDecoder;
 import io.sluice.sync.codec.MessageHeaderDecoder;
 
 /**
@@ -25,7 +26,9 @@ import io.sluice.sync.codec.MessageHeaderDecoder;
  *   <li>schema id, version 1 to this reader's, template id ({@code UNKNOWN_SCHEMA},
  *       {@code UNKNOWN_VERSION}, {@code UNKNOWN_TEMPLATE});</li>
  *   <li>block lengths at least version 1's ({@code MALFORMED}); the fixed part present
- *       ({@code TRUNCATED}); the flows exactly filling what is left before the tag ({@code MALFORMED});</li>
+ *       ({@code TRUNCATED}); the flows (or a version-2 hello's Maglev digests) exactly filling what is left
+ *       before the tag, each entry at least as long as this version writes it ({@code MALFORMED}): a group
+ *       count larger than the body never reads past the message;</li>
  *   <li>the tag, compared in constant time ({@code BAD_MAC});</li>
  *   <li>not from this load balancer ({@code OWN_MESSAGE}); every flow valid ({@code MALFORMED});</li>
  *   <li>replay: per sender its newest epoch, highest sequence and a 64-bit window ({@code STALE_EPOCH},
@@ -283,11 +286,23 @@ public final class SyncMessageReader
                     return SyncVerdict.TRUNCATED;
                 }
                 batch.wrap(buffer, blockOffset, blockLength, version);
-                return checkFlowsFit(buffer, blockOffset + blockLength, bodyLength - blockLength);
+                return checkGroupFits(buffer, blockOffset + blockLength, bodyLength - blockLength, SyncProtocol.FLOW_LENGTH);
 
             case HelloDecoder.TEMPLATE_ID:
                 hello.wrap(buffer, blockOffset, blockLength, version);
-                return checkBlockOnly(blockLength, HelloDecoder.BLOCK_LENGTH, bodyLength);
+                if (version < SyncProtocol.HELLO_VERSION)
+                {
+                    return checkBlockOnly(blockLength, HelloDecoder.BLOCK_LENGTH, bodyLength);
+                }
+                if (blockLength < HelloDecoder.BLOCK_LENGTH)
+                {
+                    return SyncVerdict.MALFORMED;
+                }
+                if (blockLength + SyncProtocol.GROUP_HEADER_LENGTH > bodyLength)
+                {
+                    return SyncVerdict.TRUNCATED;
+                }
+                return checkGroupFits(buffer, blockOffset + blockLength, bodyLength - blockLength, SyncProtocol.DIGEST_LENGTH);
 
             case BulkEndDecoder.TEMPLATE_ID:
                 bulkEnd.wrap(buffer, blockOffset, blockLength, version);
@@ -298,11 +313,12 @@ public final class SyncMessageReader
         }
     }
 
-    private SyncVerdict checkFlowsFit(final DirectBuffer buffer, final int groupOffset, final int groupLength)
+    private SyncVerdict checkGroupFits(
+        final DirectBuffer buffer, final int groupOffset, final int groupLength, final int minEntryLength)
     {
         groupBlockLength = buffer.getShort(groupOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
         final int count = buffer.getShort(groupOffset + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        if (groupBlockLength < SyncProtocol.FLOW_LENGTH ||
+        if (groupBlockLength < minEntryLength ||
             (long)count * groupBlockLength != groupLength - SyncProtocol.GROUP_HEADER_LENGTH)
         {
             return SyncVerdict.MALFORMED;
@@ -407,8 +423,22 @@ public final class SyncMessageReader
         switch (templateId)
         {
             case FlowBatchDecoder.TEMPLATE_ID -> deliverFlows(buffer);
-            case HelloDecoder.TEMPLATE_ID -> handler.onHello(envelope, hello.flags().wantsBulk());
+            case HelloDecoder.TEMPLATE_ID -> deliverHello(buffer);
             default -> handler.onBulkEnd(envelope, bulkEnd.flowsSent());
+        }
+    }
+
+    private void deliverHello(final DirectBuffer buffer)
+    {
+        handler.onHello(envelope, hello.flags().wantsBulk());
+        final MaglevDigestsDecoder digests = hello.sbeRewind().maglevDigests();
+        while (digests.hasNext())
+        {
+            digests.next();
+            final int vipOffset = hello.limit() - groupBlockLength + MaglevDigestsDecoder.serviceEncodingOffset();
+            handler.onMaglevDigest(envelope, buffer.getLong(vipOffset, ByteOrder.BIG_ENDIAN),
+                buffer.getLong(vipOffset + 8, ByteOrder.BIG_ENDIAN), digests.servicePort(), digests.serviceProtocol(),
+                digests.maglevSize(), digests.digest());
         }
     }
 

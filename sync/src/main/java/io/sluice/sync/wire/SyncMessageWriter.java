@@ -9,6 +9,7 @@ import io.sluice.sync.codec.FlowBatchEncoder;
 import io.sluice.sync.codec.FlowBatchEncoder.FlowsEncoder;
 import io.sluice.sync.codec.FlowOp;
 import io.sluice.sync.codec.HelloEncoder;
+import io.sluice.sync.codec.HelloEncoder.MaglevDigestsEncoder;
 import io.sluice.sync.codec.MessageHeaderEncoder;
 
 /**
@@ -38,6 +39,8 @@ public final class SyncMessageWriter
     private final MessageAuthenticator authenticator;
     private final int maxMessageLength;
     private final int maxFlows;
+    private final int maxDigests;
+    private final MaglevDigestList noDigests = new MaglevDigestList();
     private MutableDirectBuffer buffer;
     private int offset;
     private FlowsEncoder flows;
@@ -66,6 +69,7 @@ public final class SyncMessageWriter
     {
         this.maxMessageLength = SyncProtocol.checkMaxMessageLength(maxMessageLength);
         this.maxFlows = SyncProtocol.flowsThatFit(maxMessageLength);
+        this.maxDigests = SyncProtocol.digestsThatFit(maxMessageLength);
         this.authenticator = new MessageAuthenticator(key, maxMessageLength);
     }
 
@@ -114,6 +118,7 @@ public final class SyncMessageWriter
             .sequence(sequence)
             .sentEpochNanos(sentEpochNanos)
             .senderId(senderId & 0xFFFF_FFFFL);
+        header.version(SyncProtocol.FLOW_BATCH_AND_BULK_END_VERSION);
         flows = batch.flowsCount(maxFlows);
         flowCount = 0;
         return this;
@@ -172,7 +177,7 @@ public final class SyncMessageWriter
     }
 
     /**
-     * Encodes and signs a {@code Hello}.
+     * Encodes and signs a {@code Hello} without Maglev digests.
      *
      * @param buffer         where to encode; at least {@link SyncProtocol#HELLO_LENGTH} bytes from {@code offset}.
      * @param offset         where the message starts.
@@ -192,14 +197,58 @@ public final class SyncMessageWriter
         final long sentEpochNanos,
         final boolean wantsBulk)
     {
-        checkRoom(buffer, offset, SyncProtocol.HELLO_LENGTH);
+        return writeHello(buffer, offset, senderId, epoch, sequence, sentEpochNanos, wantsBulk, noDigests, 0);
+    }
+
+    /**
+     * Encodes and signs a {@code Hello} with a page of Maglev digests: {@code min(digests.count(),
+     * maxDigestsPerHello())} entries from {@code from} on, wrapping round to the list's start.
+     *
+     * @param buffer         where to encode; at least {@link #maxMessageLength()} bytes from {@code offset}.
+     * @param offset         where the message starts.
+     * @param senderId       this load balancer's id.
+     * @param epoch          this load balancer's epoch.
+     * @param sequence       the message's sequence number in the epoch.
+     * @param sentEpochNanos now, in nanoseconds since the epoch.
+     * @param wantsBulk      whether this load balancer asks its peers for a bulk transfer.
+     * @param digests        this load balancer's Maglev services' digests.
+     * @param from           the first entry of the page, {@code 0 <= from < digests.count()} (any value when empty).
+     * @return the message's length, tag included.
+     */
+    public int writeHello(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int senderId,
+        final long epoch,
+        final long sequence,
+        final long sentEpochNanos,
+        final boolean wantsBulk,
+        final MaglevDigestList digests,
+        final int from)
+    {
+        final int total = digests.count();
+        final int count = Math.min(total, maxDigests);
+        checkRoom(buffer, offset, SyncProtocol.HELLO_LENGTH + count * SyncProtocol.DIGEST_LENGTH);
         hello.wrapAndApplyHeader(buffer, offset, header)
             .epoch(epoch)
             .sequence(sequence)
             .sentEpochNanos(sentEpochNanos)
             .senderId(senderId & 0xFFFF_FFFFL)
             .flags().clear().wantsBulk(wantsBulk);
-        return sign(buffer, offset, SyncProtocol.HELLO_LENGTH - SyncProtocol.TAG_LENGTH);
+        header.version(SyncProtocol.HELLO_VERSION);
+        final MaglevDigestsEncoder page = hello.maglevDigestsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            final int entry = (from + i) % total;
+            page.next()
+                .digest(digests.digest(entry))
+                .maglevSize(digests.maglevSize(entry) & 0xFFFF_FFFFL)
+                .servicePort(digests.port(entry))
+                .serviceProtocol((short)digests.protocol(entry));
+            FlowCodec.putAddress(buffer, hello.limit() - SyncProtocol.DIGEST_LENGTH +
+                MaglevDigestsEncoder.serviceEncodingOffset(), digests.vipHi(entry), digests.vipLo(entry));
+        }
+        return sign(buffer, offset, hello.limit() - offset);
     }
 
     /**
@@ -230,6 +279,7 @@ public final class SyncMessageWriter
             .sentEpochNanos(sentEpochNanos)
             .senderId(senderId & 0xFFFF_FFFFL)
             .flowsSent(flowsSent);
+        header.version(SyncProtocol.FLOW_BATCH_AND_BULK_END_VERSION);
         return sign(buffer, offset, SyncProtocol.BULK_END_LENGTH - SyncProtocol.TAG_LENGTH);
     }
 
@@ -237,6 +287,12 @@ public final class SyncMessageWriter
     public int maxMessageLength()
     {
         return maxMessageLength;
+    }
+
+    /** @return the most Maglev digests one hello of this writer holds. */
+    public int maxDigestsPerHello()
+    {
+        return maxDigests;
     }
 
     /** @return the most flows one batch of this writer holds. */

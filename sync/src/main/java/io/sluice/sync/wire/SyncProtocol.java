@@ -17,6 +17,10 @@ import io.sluice.sync.codec.MessageHeaderEncoder;
  *  +---------------------------+----------------------------+------------------+-------------+
  *  |&lt;------------------------- covered by the tag ---------------------------&gt;|
  * </pre>
+ * A {@code Hello} of schema version 2 has, after its block, the {@code maglevDigests} group: a page of
+ * up to {@link #MAX_DIGESTS_PER_HELLO} entries of {@link #DIGEST_LENGTH} bytes. The header's version is
+ * that of the message's own layout: 2 for a {@code Hello}, 1 for a {@code FlowBatch} and a
+ * {@code BulkEnd}, whose layouts version 2 did not change, so that a reader of version 1 still takes them.
  */
 public final class SyncProtocol
 {
@@ -45,8 +49,27 @@ public final class SyncProtocol
     /** Length of a {@code FlowBatch} of one flow, tag included: the smallest useful message length limit. */
     public static final int MIN_MAX_MESSAGE_LENGTH = EMPTY_FLOW_BATCH_LENGTH + FLOW_LENGTH;
 
-    /** Length of a {@code Hello}, tag included. */
-    public static final int HELLO_LENGTH = HEADER_LENGTH + HelloEncoder.BLOCK_LENGTH + TAG_LENGTH;
+    /** Schema version of the {@code Hello} layout (it gained the digests group in version 2). */
+    public static final int HELLO_VERSION = 2;
+
+    /** Schema version of the {@code FlowBatch} and {@code BulkEnd} layouts: unchanged since version 1. */
+    public static final int FLOW_BATCH_AND_BULK_END_VERSION = 1;
+
+    /** Length of a {@code Hello} of version 1 (no digests group), tag included. */
+    public static final int HELLO_V1_LENGTH = HEADER_LENGTH + HelloEncoder.BLOCK_LENGTH + TAG_LENGTH;
+
+    /** Length of a {@code Hello} with no digests (an empty group), tag included. */
+    public static final int HELLO_LENGTH = HELLO_V1_LENGTH + GROUP_HEADER_LENGTH;
+
+    /** Length of one Maglev digest entry in a {@code Hello} as this version writes it. */
+    public static final int DIGEST_LENGTH = HelloEncoder.MaglevDigestsEncoder.sbeBlockLength();
+
+    /**
+     * Most digests one {@code Hello} carries: 32 make a message of 1,049 bytes, one frame under Aeron's
+     * default MTU of 1,408 (1,376 bytes of payload), far under the 8 KiB most message of the smallest term
+     * (64 KiB, a message at most an eighth of it).
+     */
+    public static final int MAX_DIGESTS_PER_HELLO = 32;
 
     /** Length of a {@code BulkEnd}, tag included. */
     public static final int BULK_END_LENGTH = HEADER_LENGTH + BulkEndEncoder.BLOCK_LENGTH + TAG_LENGTH;
@@ -68,6 +91,18 @@ public final class SyncProtocol
     {
         final int room = maxMessageLength - EMPTY_FLOW_BATCH_LENGTH;
         return room < FLOW_LENGTH ? 0 : Math.min(room / FLOW_LENGTH, MAX_FLOWS_PER_BATCH);
+    }
+
+    /**
+     * The most digests that fit one {@code Hello} of at most {@code maxMessageLength} bytes.
+     *
+     * @param maxMessageLength the message length limit, tag included.
+     * @return digests per hello, 0 to {@link #MAX_DIGESTS_PER_HELLO}.
+     */
+    public static int digestsThatFit(final int maxMessageLength)
+    {
+        final int room = maxMessageLength - HELLO_LENGTH;
+        return room < DIGEST_LENGTH ? 0 : Math.min(room / DIGEST_LENGTH, MAX_DIGESTS_PER_HELLO);
     }
 
     static int checkMaxMessageLength(final int maxMessageLength)

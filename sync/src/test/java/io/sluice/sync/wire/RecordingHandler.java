@@ -17,7 +17,13 @@ final class RecordingHandler implements SyncMessageHandler
     {
     }
 
+    /** One Maglev digest delivered, with its hello's sender. */
+    record Digest(int senderId, long vipHi, long vipLo, int port, int protocol, long maglevSize, long digest)
+    {
+    }
+
     final List<Event> events = new ArrayList<>();
+    final List<Digest> digests = new ArrayList<>();
 
     @Override
     public void onPeerEpoch(final SyncEnvelope message, final boolean restarted)
@@ -35,6 +41,14 @@ final class RecordingHandler implements SyncMessageHandler
     public void onHello(final SyncEnvelope message, final boolean wantsBulk)
     {
         events.add(event("hello", message, null, null, wantsBulk, 0));
+    }
+
+    @Override
+    public void onMaglevDigest(
+        final SyncEnvelope message, final long vipHi, final long vipLo, final int port, final int protocol,
+        final long maglevSize, final long digest)
+    {
+        digests.add(new Digest(message.senderId(), vipHi, vipLo, port, protocol, maglevSize, digest));
     }
 
     @Override

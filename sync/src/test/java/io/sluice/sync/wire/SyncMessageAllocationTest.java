@@ -30,7 +30,7 @@ class SyncMessageAllocationTest
 {
     private static final int MESSAGES = 20_000;
     private static final int WARM_UP_ROUNDS = 5;
-    private static final int SLOT = 1024;
+    private static final int SLOT = 1088;
     private static final long MAC_BYTES_PER_MESSAGE_ON_JDK_25 = 48;
 
     private final com.sun.management.ThreadMXBean threads =
@@ -118,6 +118,18 @@ class SyncMessageAllocationTest
         assertTrue(readerBytes <= macBytes, "reader " + readerBytes + " bytes, the bare Mac " + macBytes);
     }
 
+    private static final MaglevDigestList DIGESTS = digests();
+
+    private static MaglevDigestList digests()
+    {
+        final MaglevDigestList list = new MaglevDigestList();
+        for (int i = 0; i < 40; i++)
+        {
+            list.add(0, WireFixtures.MAX_IPV4_MAPPED_LO - i, 80, 6, 65537, i * 31L);
+        }
+        return list;
+    }
+
     private static long fill(final SyncMessageWriter writer, final MutableDirectBuffer buffer, final int[] lengths, final long from)
     {
         long sequence = from;
@@ -128,7 +140,7 @@ class SyncMessageAllocationTest
             sequence++;
             if (i % 10 == 0)
             {
-                lengths[i] = writer.writeHello(buffer, offset, SENDER, 1, sequence, NOW_NS, false);
+                lengths[i] = writer.writeHello(buffer, offset, SENDER, 1, sequence, NOW_NS, false, DIGESTS, i % 40);
             }
             else if (i % 10 == 1)
             {
@@ -193,6 +205,14 @@ class SyncMessageAllocationTest
 
         @Override
         public void onHello(final SyncEnvelope message, final boolean wantsBulk)
+        {
+            others++;
+        }
+
+        @Override
+        public void onMaglevDigest(
+            final SyncEnvelope message, final long vipHi, final long vipLo, final int port, final int protocol,
+            final long maglevSize, final long digest)
         {
             others++;
         }

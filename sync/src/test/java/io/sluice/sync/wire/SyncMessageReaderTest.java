@@ -138,7 +138,7 @@ class SyncMessageReaderTest
     void shouldRejectANewerSchemaVersionEvenWhenSignedWithTheRightKey()
     {
         final int length = batch(SENDER, EPOCH, 1, 1);
-        buffer.putShort(6, (short)2, ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(6, (short)3, ByteOrder.LITTLE_ENDIAN);
         WireFixtures.resign(buffer, 0, length, KEY_BYTES);
         assertRejected(SyncVerdict.UNKNOWN_VERSION, length);
 

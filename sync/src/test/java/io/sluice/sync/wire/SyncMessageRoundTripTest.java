@@ -190,13 +190,18 @@ class SyncMessageRoundTripTest
     @Test
     void shouldLayOutHelloAsTheSchemaSays()
     {
+        final MaglevDigestList digests = new MaglevDigestList()
+            .add(0, 0x0000_FFFF_C000_020AL, 443, 6, 65537, 0x4142_4344_4546_4748L);
         final int length = writer.writeHello(buffer, 0, 0x0102_0304, 0x1112_1314_1516_1718L, 0x2122_2324_2526_2728L,
-            0x3132_3334_3536_3738L, true);
+            0x3132_3334_3536_3738L, true, digests, 0);
 
         final ByteBuffer expected = ByteBuffer.allocate(length - 16).order(ByteOrder.LITTLE_ENDIAN)
-            .putShort((short)29).putShort((short)2).putShort((short)7311).putShort((short)1)
+            .putShort((short)29).putShort((short)2).putShort((short)7311).putShort((short)2)
             .putLong(0x1112_1314_1516_1718L).putLong(0x2122_2324_2526_2728L).putLong(0x3132_3334_3536_3738L)
-            .putInt(0x0102_0304).put((byte)1);
+            .putInt(0x0102_0304).put((byte)1)
+            .putShort((short)31).putShort((short)1)
+            .putLong(0x4142_4344_4546_4748L).putInt(65537).putShort((short)443).put((byte)6)
+            .order(ByteOrder.BIG_ENDIAN).putLong(0).putLong(0x0000_FFFF_C000_020AL);
         final byte[] actual = new byte[length - 16];
         buffer.getBytes(0, actual);
         assertArrayEquals(expected.array(), actual);
