@@ -7,12 +7,15 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 
+import org.agrona.concurrent.SystemNanoClock;
+
 import io.sluice.controlplane.api.ApiServer;
 import io.sluice.controlplane.config.ConfigException;
 import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.ConfigProblem;
 import io.sluice.controlplane.config.DeviceNames;
 import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.ha.HaMonitor;
 import io.sluice.controlplane.ha.SyncService;
 import io.sluice.controlplane.ha.VrrpService;
 import io.sluice.controlplane.vrrp.VrrpTransmitter;
@@ -27,6 +30,7 @@ import io.sluice.controlplane.model.RunningDataplane;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.worker.Dataplane;
 import io.sluice.dataplane.worker.DataplaneConfig;
 import io.sluice.dpdk.DpdkException;
@@ -312,16 +316,17 @@ public final class Daemon
 
     private int runMetrics(final ControlModel model, final StatsFile stats)
     {
+        final HaMonitor ha = new HaMonitor(vrrp, sync == null ? null : sync.agent(), sync == null ? null : running.sync(),
+            () -> model.stats().total(WorkerCounter.FLOW_EVENTS_LOST), SystemNanoClock.INSTANCE, model.haState().since());
         if (running.metrics() == null)
         {
             LOG.log(INFO, "no metrics section: the Prometheus endpoint is off");
-            return runApi(model);
+            return runApi(model, ha);
         }
         final MetricsServer metrics;
         try
         {
-            metrics = MetricsServer.start(running.metrics().socketAddress(), stats, model, model.controlLatency(),
-                sync == null ? null : sync.agent());
+            metrics = MetricsServer.start(running.metrics().socketAddress(), stats, model, model.controlLatency(), ha);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -332,7 +337,7 @@ public final class Daemon
         try
         {
             LOG.log(INFO, "Prometheus {0}", metrics);
-            return runApi(model);
+            return runApi(model, ha);
         }
         finally
         {
@@ -341,7 +346,7 @@ public final class Daemon
         }
     }
 
-    private int runApi(final ControlModel model)
+    private int runApi(final ControlModel model, final HaMonitor ha)
     {
         if (running.api() == null)
         {
@@ -351,7 +356,7 @@ public final class Daemon
         final ApiServer server;
         try
         {
-            server = ApiServer.start(running.api(), model);
+            server = ApiServer.start(running.api(), model, ha);
         }
         catch (final IOException | RuntimeException ex)
         {

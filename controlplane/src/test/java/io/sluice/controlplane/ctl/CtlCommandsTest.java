@@ -394,7 +394,7 @@ class CtlCommandsTest
         final String since = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault())
             .format(Instant.ofEpochSecond(state.getSince().getSeconds()));
 
-        assertEquals("state        standalone\nsince        " + since + "\n", succeeded("ha").out());
+        assertEquals("role         standalone\nsince        " + since + "\n", succeeded("ha").out());
         assertEquals(HaStateKind.HA_STATE_KIND_STANDALONE, parsed(succeeded("ha", "--json").out(), HaState.newBuilder()).getState());
     }
 }
