@@ -6,6 +6,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.SystemNanoClock;
 
 import io.sluice.controlplane.api.ApiServer;
 import io.sluice.controlplane.config.ConfigException;
@@ -13,6 +18,8 @@ import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.ConfigProblem;
 import io.sluice.controlplane.config.DeviceNames;
 import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.ha.HaMonitor;
+import io.sluice.controlplane.ha.HaStatsPublisher;
 import io.sluice.controlplane.ha.SyncService;
 import io.sluice.controlplane.ha.VrrpService;
 import io.sluice.controlplane.vrrp.VrrpTransmitter;
@@ -27,6 +34,7 @@ import io.sluice.controlplane.model.RunningDataplane;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.stats.StatsFile;
+import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.worker.Dataplane;
 import io.sluice.dataplane.worker.DataplaneConfig;
 import io.sluice.dpdk.DpdkException;
@@ -39,7 +47,9 @@ import static java.lang.System.Logger.Level.WARNING;
 /**
  * The {@code sluice run} lifecycle, for one validated configuration: takes the device lock, creates
  * the stats file, starts EAL and the dataplane, puts the {@link ControlModel} over it, starts the
- * health checks ({@link HealthSupervisor}), serves the Prometheus metrics when the configuration has
+ * health checks ({@link HealthSupervisor}), with VRRP or flow sync publishes the HA figures into the
+ * stats file about once a second ({@link HaStatsPublisher}, for {@code sluice stat}) and hands the
+ * metrics and the API the HA view ({@link HaMonitor}), serves the Prometheus metrics when the configuration has
  * a {@code metrics:} section, opens the gRPC API when it has an {@code api:} section, logs what runs,
  * then waits for signals. SIGHUP re-reads the file and applies its network, timeouts and services
  * through the model (replacing changes made through the API); SIGINT or SIGTERM stops the API first,
@@ -58,12 +68,14 @@ public final class Daemon
     public static final int EXIT_BAD_CONFIG = 2;
 
     private static final System.Logger LOG = System.getLogger("sluice.daemon");
+    private static final long HA_STATS_PERIOD_MS = 1000;
 
     private final BlockingQueue<String> signals;
     private SluiceConfig running;
     private String insecureListener;
     private SyncService sync;
     private VrrpService vrrp;
+    private HaStatsPublisher haStats;
     private final VrrpService.PuntRelay vrrpRelay = new VrrpService.PuntRelay();
 
     /**
@@ -144,6 +156,8 @@ public final class Daemon
         }
         try
         {
+            haStats = running.vrrp() == null && running.sync() == null ? null :
+                HaStatsPublisher.allocate(stats.countersManager(), running.vrrp() != null, running.sync() != null);
             return runWithEal(stats);
         }
         finally
@@ -301,7 +315,7 @@ public final class Daemon
         try
         {
             LOG.log(INFO, "health checks: {0} backend(s) checked", health.checker().statuses().size());
-            return runMetrics(model, stats);
+            return runHaStats(model, stats);
         }
         finally
         {
@@ -310,18 +324,59 @@ public final class Daemon
         }
     }
 
-    private int runMetrics(final ControlModel model, final StatsFile stats)
+    private int runHaStats(final ControlModel model, final StatsFile stats)
+    {
+        final HaMonitor ha = new HaMonitor(vrrp, sync == null ? null : sync.agent(), sync == null ? null : running.sync(),
+            () -> model.stats().total(WorkerCounter.FLOW_EVENTS_LOST), SystemNanoClock.INSTANCE, model.haState().since());
+        if (haStats == null)
+        {
+            return runMetrics(model, stats, ha);
+        }
+        final HaStatsPublisher publisher = haStats;
+        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("sluice-ha-stats").factory());
+        timer.scheduleAtFixedRate(() -> publishHaStats(publisher, ha), 0, HA_STATS_PERIOD_MS, TimeUnit.MILLISECONDS);
+        try
+        {
+            return runMetrics(model, stats, ha);
+        }
+        finally
+        {
+            timer.shutdownNow();
+            try
+            {
+                timer.awaitTermination(HA_STATS_PERIOD_MS, TimeUnit.MILLISECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void publishHaStats(final HaStatsPublisher publisher, final HaMonitor ha)
+    {
+        try
+        {
+            publisher.publish(ha.snapshot());
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.log(WARNING, "cannot publish the HA figures into the stats file: " + ex);
+        }
+    }
+
+    private int runMetrics(final ControlModel model, final StatsFile stats, final HaMonitor ha)
     {
         if (running.metrics() == null)
         {
             LOG.log(INFO, "no metrics section: the Prometheus endpoint is off");
-            return runApi(model);
+            return runApi(model, ha);
         }
         final MetricsServer metrics;
         try
         {
-            metrics = MetricsServer.start(running.metrics().socketAddress(), stats, model, model.controlLatency(),
-                sync == null ? null : sync.agent());
+            metrics = MetricsServer.start(running.metrics().socketAddress(), stats, model, model.controlLatency(), ha);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -332,7 +387,7 @@ public final class Daemon
         try
         {
             LOG.log(INFO, "Prometheus {0}", metrics);
-            return runApi(model);
+            return runApi(model, ha);
         }
         finally
         {
@@ -341,7 +396,7 @@ public final class Daemon
         }
     }
 
-    private int runApi(final ControlModel model)
+    private int runApi(final ControlModel model, final HaMonitor ha)
     {
         if (running.api() == null)
         {
@@ -351,7 +406,7 @@ public final class Daemon
         final ApiServer server;
         try
         {
-            server = ApiServer.start(running.api(), model);
+            server = ApiServer.start(running.api(), model, ha);
         }
         catch (final IOException | RuntimeException ex)
         {

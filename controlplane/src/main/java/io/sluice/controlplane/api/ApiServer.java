@@ -26,6 +26,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
 import io.sluice.controlplane.api.v1.LoadBalancerGrpc;
 import io.sluice.controlplane.config.ApiSection;
+import io.sluice.controlplane.ha.HaMonitor;
 import io.sluice.controlplane.model.ControlModel;
 import io.sluice.controlplane.text.AddressText;
 import io.sluice.dataplane.service.IpAddress;
@@ -73,8 +74,8 @@ public final class ApiServer implements AutoCloseable
     }
 
     /**
-     * Opens the API: the socket, then the TCP listener when one is configured. What was opened is
-     * closed again when a later step fails.
+     * Opens the API of a standalone daemon (no VRRP, no flow sync): the socket, then the TCP listener
+     * when one is configured. What was opened is closed again when a later step fails.
      *
      * @param api   where and how.
      * @param model the model the API drives.
@@ -85,12 +86,27 @@ public final class ApiServer implements AutoCloseable
      */
     public static ApiServer start(final ApiSection api, final ControlModel model) throws IOException
     {
+        return start(api, model, HaMonitor.standalone(model.haState().since()));
+    }
+
+    /**
+     * Opens the API with the daemon's HA view, which {@code GetHaState} shows.
+     *
+     * @param api   where and how.
+     * @param model the model the API drives.
+     * @param ha    the daemon's VRRP and flow sync, either absent.
+     * @return the running server.
+     * @throws IOException              when the socket or an address cannot be taken, or a TLS file cannot be read.
+     * @throws IllegalArgumentException when a TLS file is not a usable PEM certificate or key.
+     */
+    public static ApiServer start(final ApiSection api, final ControlModel model, final HaMonitor ha) throws IOException
+    {
         if (!Epoll.isAvailable())
         {
             throw new IOException("the epoll transport that serves Unix domain sockets is not available on this machine " +
                 "(Linux on x86-64 or aarch64 is needed for api.socket)", Epoll.unavailabilityCause());
         }
-        final LoadBalancerService service = new LoadBalancerService(model);
+        final LoadBalancerService service = new LoadBalancerService(model, ha);
         final HealthStatusManager health = new HealthStatusManager();
         final ApiSocket socket = ApiSocket.prepare(api.socket(), api.socketGroup());
         final EventLoopGroup socketLoop = new EpollEventLoopGroup(1);

@@ -46,6 +46,7 @@ import io.sluice.controlplane.config.ConfigException;
 import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.ServiceSection;
 import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.ha.HaMonitor;
 import io.sluice.controlplane.model.ChangeRejectedException;
 import io.sluice.controlplane.model.ControlEvent;
 import io.sluice.controlplane.model.ControlModel;
@@ -68,12 +69,14 @@ final class LoadBalancerService extends LoadBalancerGrpc.LoadBalancerImplBase im
     private static final long POLL_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final ControlModel model;
+    private final HaMonitor ha;
     private final Set<EventSubscription> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    LoadBalancerService(final ControlModel model)
+    LoadBalancerService(final ControlModel model, final HaMonitor ha)
     {
         this.model = model;
+        this.ha = ha;
     }
 
     @Override
@@ -194,7 +197,7 @@ final class LoadBalancerService extends LoadBalancerGrpc.LoadBalancerImplBase im
     @Override
     public void getHaState(final GetHaStateRequest request, final StreamObserver<HaState> response)
     {
-        respond(response, () -> ProtoReplies.haState(model.haState()));
+        respond(response, () -> HaReplies.haState(ha.snapshot()));
     }
 
     @Override

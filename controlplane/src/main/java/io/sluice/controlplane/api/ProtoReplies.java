@@ -198,17 +198,16 @@ final class ProtoReplies
         return response.build();
     }
 
-    static io.sluice.controlplane.api.v1.HaState haState(final io.sluice.controlplane.model.HaState state)
-    {
-        return io.sluice.controlplane.api.v1.HaState.newBuilder().setState(haKind(state.role())).setSince(timestamp(state.since()))
-            .build();
-    }
-
-    private static HaStateKind haKind(final io.sluice.controlplane.model.HaState.Role role)
+    static HaStateKind haKind(final io.sluice.controlplane.model.HaState.Role role)
     {
         return switch (role)
         {
             case STANDALONE -> HaStateKind.HA_STATE_KIND_STANDALONE;
+            case ACTIVE -> HaStateKind.HA_STATE_KIND_ACTIVE;
+            case MASTER -> HaStateKind.HA_STATE_KIND_MASTER;
+            case BACKUP -> HaStateKind.HA_STATE_KIND_BACKUP;
+            case MIXED -> HaStateKind.HA_STATE_KIND_MIXED;
+            case INITIALIZE -> HaStateKind.HA_STATE_KIND_INITIALIZE;
         };
     }
 

@@ -12,7 +12,6 @@ import io.sluice.controlplane.api.v1.ChangeResponse;
 import io.sluice.controlplane.api.v1.ConfigChange;
 import io.sluice.controlplane.api.v1.Event;
 import io.sluice.controlplane.api.v1.GenerationApplied;
-import io.sluice.controlplane.api.v1.HaState;
 import io.sluice.controlplane.api.v1.HealthTransition;
 import io.sluice.controlplane.api.v1.LookupFlowResponse;
 import io.sluice.controlplane.api.v1.NoBackend;
@@ -20,8 +19,8 @@ import io.sluice.controlplane.api.v1.QuorumChange;
 
 /**
  * The text {@code sluice ctl} prints for people from the daemon's replies (other than the service
- * tables, {@link ServiceTables}): a change's outcome, the diff of {@code apply}, a flow lookup,
- * the HA state and one line per event. Times are local, as {@code sluice stat} shows them.
+ * tables, {@link ServiceTables}, and the HA state, {@link HaViews}): a change's outcome, the diff of
+ * {@code apply}, a flow lookup and one line per event. Times are local, as {@code sluice stat} shows them.
  */
 final class CtlViews
 {
@@ -135,18 +134,6 @@ final class CtlViews
         }));
         out.append(String.format(Locale.ROOT, LABEL, "generation", lookup.getGeneration()));
         return out.toString();
-    }
-
-    /**
-     * The HA state.
-     *
-     * @param state the reply.
-     * @return labelled lines.
-     */
-    static String ha(final HaState state)
-    {
-        return String.format(Locale.ROOT, LABEL, "state", CtlNames.ha(state.getState())) +
-            String.format(Locale.ROOT, LABEL, "since", time(state.getSince(), false));
     }
 
     /**

@@ -190,9 +190,10 @@ final class ReadCommands
     }
 
     /**
-     * {@code sluice ctl ha}: the high-availability state. With {@code --json}: the {@code HaState}.
+     * {@code sluice ctl ha}: the high-availability role, the VRRP virtual routers and counters, the flow
+     * sync's figures and replication lag. With {@code --json}: the {@code HaState}.
      */
-    @Command(name = "ha", mixinStandardHelpOptions = true, description = "Shows the high-availability state.")
+    @Command(name = "ha", mixinStandardHelpOptions = true, description = "Shows the high-availability state: role, virtual routers, sync and lag.")
     static final class HaCommand extends CtlSubcommand
     {
         @Override
@@ -207,7 +208,7 @@ final class ReadCommands
                 }
                 else
                 {
-                    output.text(CtlViews.ha(state));
+                    output.text(HaViews.ha(state));
                 }
                 return 0;
             });

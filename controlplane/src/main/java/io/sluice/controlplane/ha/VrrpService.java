@@ -43,7 +43,7 @@ import io.sluice.dataplane.service.IpAddress;
  * The thread sleeps until the next VRRP deadline or a punted frame, whichever comes first; it is
  * woken by the relay, so an advert is handled within microseconds of its arrival.
  */
-public final class VrrpService implements AutoCloseable
+public final class VrrpService implements VrrpStatus, AutoCloseable
 {
     /** Bytes of the ring punted frames wait in (a few hundred adverts). */
     public static final int INBOUND_RING_BYTES = 1 << 18;
@@ -272,30 +272,35 @@ public final class VrrpService implements AutoCloseable
     }
 
     /** @return every virtual router's state, as of its last transition (published once the dataplane switched). */
+    @Override
     public List<RouterStatus> routers()
     {
         return published;
     }
 
     /** @return the VRRP counters (frames accepted, discarded by reason, sent). */
+    @Override
     public VrrpCounters counters()
     {
         return counters;
     }
 
     /** @return punted frames dropped because the ring to the VRRP thread was full. */
+    @Override
     public long inboundDropped()
     {
         return inboundDropped.get();
     }
 
     /** @return transitions after which the dataplane did not take the new roles. */
+    @Override
     public long switchFailures()
     {
         return switchFailures.get();
     }
 
     /** @return the notify hooks' runner, or null when no hook is configured. */
+    @Override
     public VrrpNotifyRunner notifyRunner()
     {
         return notify;

@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import io.sluice.controlplane.ha.HaMonitor;
 import io.sluice.controlplane.model.BackendHealthSource;
 import io.sluice.controlplane.model.ControlLatency;
 import io.sluice.dataplane.stats.StatsFile;
-import io.sluice.sync.SyncStatus;
 
 /**
  * The Prometheus endpoint of the daemon: the Prometheus client library's HTTP server on the
@@ -63,19 +63,19 @@ public final class MetricsServer implements AutoCloseable
     }
 
     /**
-     * Starts serving {@code GET /metrics}, with the flow-sync metrics when sync runs.
+     * Starts serving {@code GET /metrics}, with the VRRP metrics when VRRP runs and the flow-sync metrics when sync runs.
      *
      * @param listen  where to listen.
      * @param stats   the dataplane's stats file.
      * @param health  backend health.
      * @param latency control-operation latencies.
-     * @param sync    the sync agent's status, or null when this LB replicates no flows.
+     * @param ha      the HA view (VRRP and sync, either absent), or null for neither.
      * @return the running server.
      * @throws IOException when the address cannot be bound.
      */
     public static MetricsServer start(
         final InetSocketAddress listen, final StatsFile stats, final BackendHealthSource health, final ControlLatency latency,
-        final SyncStatus sync) throws IOException
+        final HaMonitor ha) throws IOException
     {
         if (listen == null || listen.isUnresolved())
         {
@@ -83,9 +83,13 @@ public final class MetricsServer implements AutoCloseable
         }
         final PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new StatsCollector(stats, health, latency));
-        if (sync != null)
+        if (ha != null && ha.vrrp() != null)
         {
-            registry.register(new SyncCollector(sync));
+            registry.register(new VrrpCollector(ha));
+        }
+        if (ha != null && ha.sync() != null)
+        {
+            registry.register(new SyncCollector(ha.sync(), ha.lag()));
         }
         final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-metrics-", 0).factory());
         try

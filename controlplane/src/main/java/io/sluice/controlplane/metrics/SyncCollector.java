@@ -12,8 +12,8 @@ import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
-import org.HdrHistogram.Histogram;
 
+import io.sluice.controlplane.ha.SyncLag;
 import io.sluice.sync.ReplicaCounter;
 import io.sluice.sync.SyncCounter;
 import io.sluice.sync.SyncStatus;
@@ -38,18 +38,20 @@ public final class SyncCollector implements MultiCollector
     private static final double[] QUANTILES = {0.5, 0.99, 0.999, 1.0};
 
     private final SyncStatus sync;
-    private final Histogram lag = new Histogram(3_600_000_000_000L, 3);
+    private final SyncLag lag;
 
     /**
      * @param sync the running agent's status.
+     * @param lag  the holder of its replication lag (the API reads it too).
      */
-    public SyncCollector(final SyncStatus sync)
+    public SyncCollector(final SyncStatus sync, final SyncLag lag)
     {
-        if (sync == null)
+        if (sync == null || lag == null)
         {
-            throw new IllegalArgumentException("a sync collector needs the sync agent's status");
+            throw new IllegalArgumentException("a sync collector needs the sync agent's status and its lag holder");
         }
         this.sync = sync;
+        this.lag = lag;
     }
 
     @Override
@@ -110,19 +112,8 @@ public final class SyncCollector implements MultiCollector
 
     private MetricSnapshot lag()
     {
-        final long[] values = new long[QUANTILES.length];
-        final long count;
-        final double sumSeconds;
-        synchronized (lag)
-        {
-            lag.add(sync.takeLag());
-            for (int q = 0; q < QUANTILES.length; q++)
-            {
-                values[q] = QUANTILES[q] == 1.0 ? lag.getMaxValue() : lag.getValueAtPercentile(QUANTILES[q] * 100);
-            }
-            count = lag.getTotalCount();
-            sumSeconds = lag.getMean() * count / NANOS_PER_SECOND;
-        }
+        final SyncLag.Summary summary = lag.sinceStart();
+        final long[] values = {summary.p50Ns(), summary.p99Ns(), summary.p999Ns(), summary.maxNs()};
         final List<Quantile> quantiles = new ArrayList<>(QUANTILES.length);
         for (int q = 0; q < QUANTILES.length; q++)
         {
@@ -133,7 +124,7 @@ public final class SyncCollector implements MultiCollector
                 "here, since the daemon started; quantile 1 is the longest. The LBs' clocks must agree.")
             .unit(Unit.SECONDS)
             .dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder()
-                .quantiles(Quantiles.of(quantiles)).count(count).sum(sumSeconds).build())
+                .quantiles(Quantiles.of(quantiles)).count(summary.count()).sum(summary.sumNs() / NANOS_PER_SECOND).build())
             .build();
     }
 

@@ -2,6 +2,7 @@ package io.sluice.controlplane.stat;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +35,13 @@ import io.sluice.dataplane.stats.WorkerCounter;
  * @param neighbours    neighbour counters by {@link NeighbourCounter} label ({@code incomplete},
  *                      {@code requests-suppressed}, ...), in counter order; empty for a daemon
  *                      without them.
+ * @param ha            the HA figures by {@link HaCounter}, in counter order; empty for a daemon
+ *                      without VRRP and sync.
  */
 public record StatsSample(
     long pid, long startTimeMs, long sampledNs, long generation, long errors, List<ServiceRow> services,
     List<BackendRow> backends, List<WorkerRow> workers, Map<String, Long> drops, Map<String, Long> port,
-    Map<String, Long> neighbours)
+    Map<String, Long> neighbours, Map<HaCounter, Long> ha)
 {
     /**
      * One service.
@@ -111,6 +114,7 @@ public record StatsSample(
         final Map<String, Long> port = new LinkedHashMap<>();
         final long[] globals = new long[2];
         final Long[] neighbourCounters = new Long[NeighbourCounter.count()];
+        final Map<HaCounter, Long> ha = new EnumMap<>(HaCounter.class);
         reader.forEach((counterId, typeId, key, label) ->
         {
             final long value = reader.getCounterValue(counterId);
@@ -127,6 +131,13 @@ public record StatsSample(
                     if (NeighbourCounter.of(key.getInt(4)) != null)
                     {
                         neighbourCounters[key.getInt(4)] = value;
+                    }
+                }
+                case HaCounter.TYPE ->
+                {
+                    if (HaCounter.of(key.getInt(4)) != null)
+                    {
+                        ha.put(HaCounter.of(key.getInt(4)), value);
                     }
                 }
                 case StatsFile.GLOBAL_COUNTER_TYPE ->
@@ -165,7 +176,7 @@ public record StatsSample(
             }
         }
         return new StatsSample(stats.pid(), stats.startTimeMs(), System.nanoTime(), globals[1], globals[0], services, backends,
-            workers, drops, port, neighbours);
+            workers, drops, port, neighbours, ha);
     }
 
     private static void addWorkerCounter(

@@ -13,7 +13,8 @@ import io.sluice.dataplane.stats.WorkerCounter;
 /**
  * Renders a {@link StatsSample} as the text {@code sluice stat} prints: a header line, services
  * with their backends under them, workers (with their busy share and longest duty cycle of the
- * last second), drops by reason, port counters. Counters are exact
+ * last second), drops by reason, port counters, neighbour counters, and with VRRP or flow sync
+ * the HA role and figures ({@link HaCounter}). Counters are exact
  * integers (scripts parse them); rates, between this sample and the previous one, are scaled
  * ({@code 1.25M}) and shown as {@code -} without a previous sample.
  */
@@ -47,6 +48,7 @@ public final class StatsView
         drops(out, current.drops());
         port(out, current.port());
         neighbours(out, current.neighbours());
+        ha(out, current.ha());
         return out.toString();
     }
 
@@ -203,6 +205,34 @@ public final class StatsView
             out.append("  ").append(counter.getKey()).append(' ').append(counter.getValue());
         }
         out.append(System.lineSeparator());
+    }
+
+    private static void ha(final StringBuilder out, final Map<HaCounter, Long> ha)
+    {
+        if (ha.isEmpty())
+        {
+            return;
+        }
+        out.append("HA  role ").append(HaCounter.role(ha.getOrDefault(HaCounter.ROLE, -1L)));
+        haFigures(out, ha, false);
+        out.append(System.lineSeparator());
+        if (ha.keySet().stream().anyMatch(HaCounter::sync))
+        {
+            out.append("SYNC");
+            haFigures(out, ha, true);
+            out.append(System.lineSeparator());
+        }
+    }
+
+    private static void haFigures(final StringBuilder out, final Map<HaCounter, Long> ha, final boolean sync)
+    {
+        for (final Map.Entry<HaCounter, Long> figure : ha.entrySet())
+        {
+            if (figure.getKey() != HaCounter.ROLE && figure.getKey().sync() == sync)
+            {
+                out.append("  ").append(figure.getKey().label()).append(' ').append(figure.getValue());
+            }
+        }
     }
 
     private static String uptime(final long seconds)

@@ -20,6 +20,7 @@ import io.sluice.controlplane.config.ApiSection;
 import io.sluice.controlplane.config.ConfigException;
 import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.SluiceConfig;
+import io.sluice.controlplane.ha.HaMonitor;
 import io.sluice.controlplane.model.ControlModel;
 import io.sluice.controlplane.model.EventBus;
 import io.sluice.controlplane.model.RunningDataplane;
@@ -126,10 +127,21 @@ public final class ApiTestDaemon implements AutoCloseable
      */
     public void reset(final ApiSection api) throws IOException
     {
+        reset(api, null);
+    }
+
+    /**
+     * Like {@link #reset(ApiSection)}, with an HA view of the caller's for {@code GetHaState}.
+     *
+     * @param api how the server listens and authenticates; null for no server.
+     * @param ha  the HA view, or null for a standalone daemon.
+     */
+    public void reset(final ApiSection api, final HaMonitor ha) throws IOException
+    {
         closeApi();
         dataplane.apply(base.settings(), ControlModel.initialSpecs(base));
         model = new ControlModel(base, new RunningDataplane(dataplane), new EventBus(Clock.systemUTC()), Clock.systemUTC());
-        server = api == null ? null : ApiServer.start(api, model);
+        server = api == null ? null : ha == null ? ApiServer.start(api, model) : ApiServer.start(api, model, ha);
     }
 
     /**

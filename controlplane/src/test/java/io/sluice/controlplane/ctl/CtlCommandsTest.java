@@ -39,6 +39,9 @@ import io.sluice.controlplane.api.v1.Scheduler;
 import io.sluice.controlplane.api.v1.Service;
 import io.sluice.controlplane.api.v1.ServiceFlag;
 import io.sluice.controlplane.api.v1.ServiceKey;
+import io.sluice.controlplane.ha.FakeVrrp;
+import io.sluice.controlplane.ha.HaMonitor;
+import io.sluice.controlplane.vrrp.VrrpState;
 
 import static io.sluice.controlplane.ctl.CtlRun.ctl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -394,7 +397,29 @@ class CtlCommandsTest
         final String since = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault())
             .format(Instant.ofEpochSecond(state.getSince().getSeconds()));
 
-        assertEquals("state        standalone\nsince        " + since + "\n", succeeded("ha").out());
+        assertEquals("role         standalone\nsince        " + since + "\n", succeeded("ha").out());
         assertEquals(HaStateKind.HA_STATE_KIND_STANDALONE, parsed(succeeded("ha", "--json").out(), HaState.newBuilder()).getState());
+    }
+
+    @Test
+    void shouldShowEachVirtualRouterWhenTheDaemonRunsVrrp() throws Exception
+    {
+        final FakeVrrp vrrp = new FakeVrrp();
+        final Instant since = Instant.parse("2026-12-06T09:00:00Z");
+        vrrp.routers = List.of(FakeVrrp.router("web", 51, VrrpState.BACKUP, since, 1, "192.0.2.100"));
+        vrrp.counters.onAccepted(true);
+        daemon.reset(daemon.plaintext(), new HaMonitor(vrrp, null, null, () -> 0, () -> 0, since.minusSeconds(60)));
+        server = daemon.server().listening();
+
+        final String text = succeeded("ha").out();
+        final HaState json = parsed(succeeded("ha", "--json").out(), HaState.newBuilder()).build();
+
+        assertTrue(text.startsWith("role         backup\n"), text);
+        assertTrue(text.contains("web       51  ipv4    backup"), text);
+        assertTrue(text.contains("adverts      sent 0, accepted 1, discarded 0\n"), text);
+        assertEquals(HaStateKind.HA_STATE_KIND_BACKUP, json.getState());
+        assertEquals("web", json.getRouters(0).getName());
+        assertEquals(1, json.getVrrp().getAcceptedWithPseudoHeader());
+        assertEquals(since.getEpochSecond(), json.getSince().getSeconds());
     }
 }

@@ -11,6 +11,7 @@ import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
+import io.sluice.controlplane.ha.SyncLag;
 import io.sluice.sync.ReplicaCounter;
 import io.sluice.sync.SyncCounter;
 import io.sluice.sync.SyncStatus;
@@ -109,7 +110,7 @@ class SyncCollectorTest
         {
             nextLag.recordValue(i * 1_000L);
         }
-        final SyncCollector collector = new SyncCollector(status);
+        final SyncCollector collector = new SyncCollector(status, new SyncLag(status, () -> 0, SyncLag.DEFAULT_WINDOW_NS));
 
         final MetricSnapshots first = collector.collect();
         assertEquals(1000, counter(first, "sluice_sync_flows_sent", Labels.of("kind", "event")));
@@ -127,5 +128,22 @@ class SyncCollectorTest
         final MetricSnapshots second = collector.collect();
         assertEquals(101, lag(second).getCount(), "the summary covers the daemon's life, not one scrape");
         assertEquals(5e-3, lag(second).getQuantiles().get(3).getValue(), 1e-5);
+    }
+
+    @Test
+    void shouldKeepEveryLagForTheMetricsWhenTheApiReadsTheLagBetweenScrapes()
+    {
+        final SyncLag lag = new SyncLag(status, () -> 0, SyncLag.DEFAULT_WINDOW_NS);
+        final SyncCollector collector = new SyncCollector(status, lag);
+        nextLag.recordValue(1_000L);
+        collector.collect();
+        nextLag.recordValue(2_000L);
+        nextLag.recordValue(3_000L);
+
+        assertEquals(3, lag.sinceStart().count(), "the API's read");
+        final MetricSnapshots scrape = collector.collect();
+
+        assertEquals(3, lag(scrape).getCount(), "the scrape after the API's read still counts the flows the API saw");
+        assertEquals(3e-6, lag(scrape).getQuantiles().get(3).getValue(), 1e-8);
     }
 }

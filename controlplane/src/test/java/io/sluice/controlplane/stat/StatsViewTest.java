@@ -138,7 +138,7 @@ class StatsViewTest
             final StatsSample earlier = new StatsSample(current.pid(), current.startTimeMs(), current.sampledNs() - 2_000_000_000L,
                 current.generation(), 0, List.of(new StatsSample.ServiceRow(now.id(), now.name(), now.mode(), now.packets() - 80,
                 now.bytes() - 2_500_000, now.newFlows(), now.drops(), now.dropsByReason())), current.backends(), current.workers(), current.drops(),
-                current.port(), current.neighbours());
+                current.port(), current.neighbours(), current.ha());
 
             final List<String> row = columns(StatsView.render(Path.of("x"), current, earlier).lines().toList(), "[2001:db8::10]");
 
