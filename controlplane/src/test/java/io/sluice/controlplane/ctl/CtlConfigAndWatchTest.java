@@ -267,7 +267,7 @@ class CtlConfigAndWatchTest
         final CtlRun tls = ctl("--server", "unix:" + socket, "--tls", "ha");
 
         assertEquals(0, prefixed.exit(), prefixed.toString());
-        assertTrue(prefixed.out().startsWith("state        standalone\n"), prefixed.out());
+        assertTrue(prefixed.out().startsWith("role         standalone\n"), prefixed.out());
         assertEquals(0, path.exit(), path.toString());
         assertTrue(path.out().contains("192.0.2.10:80/tcp"), path.out());
         assertEquals(0, fromEnvironment.exit(), fromEnvironment.toString());
@@ -315,9 +315,9 @@ class CtlConfigAndWatchTest
             "configuration)\nsluice ctl: check the token against the daemon's api.token or api.tokenFile\n", wrong.err());
         assertFalse(wrong.err().contains(TOKEN), "the token is never echoed");
         assertEquals(0, fromFile.exit(), fromFile.toString());
-        assertTrue(fromFile.out().startsWith("state        standalone\n"), fromFile.out());
+        assertTrue(fromFile.out().startsWith("role         standalone\n"), fromFile.out());
         assertEquals(0, fromEnvironment.exit(), fromEnvironment.toString());
-        assertTrue(fromEnvironment.out().startsWith("state        standalone\n"), fromEnvironment.out());
+        assertTrue(fromEnvironment.out().startsWith("role         standalone\n"), fromEnvironment.out());
     }
 
     @Test
@@ -336,7 +336,7 @@ class CtlConfigAndWatchTest
         final CtlRun absent = ctl("--server", server, "--ca", directory.resolve("absent.pem").toString(), "ha");
 
         assertEquals(0, mutual.exit(), mutual.toString());
-        assertTrue(mutual.out().startsWith("state        standalone\n"), mutual.out());
+        assertTrue(mutual.out().startsWith("role         standalone\n"), mutual.out());
         assertEquals(1, plaintext.exit(), plaintext.toString());
         final String[] plaintextLines = plaintext.err().split("\n");
         assertEquals(2, plaintextLines.length, plaintext.err());
