@@ -14,6 +14,7 @@ import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 import io.sluice.controlplane.ha.SyncLag;
+import io.sluice.sync.DigestCounter;
 import io.sluice.sync.ReplicaCounter;
 import io.sluice.sync.SyncCounter;
 import io.sluice.sync.SyncStatus;
@@ -84,6 +85,14 @@ public final class SyncCollector implements MultiCollector
             "LB's table picks the same backend: 'differs' means the two LBs' tables differ (backends, weights or health).", null)
             .add(Labels.of("agreement", "agrees"), sync.replicas(ReplicaCounter.PICK_AGREES))
             .add(Labels.of("agreement", "differs"), sync.replicas(ReplicaCounter.PICK_DIFFERS)).build());
+        final MetricFamily digests = MetricFamily.counter("sluice_sync_maglev_digests", "Digests of Maglev tables: " +
+            "'sent' in this LB's hellos; of peers' by comparison with this LB's table of the same service: 'different' means " +
+            "the two tables differ (backends, weights, Maglev size, or health on one LB only).", null);
+        for (final DigestCounter counter : DigestCounter.values())
+        {
+            digests.add(Labels.of("outcome", label(counter.name())), sync.digests(counter));
+        }
+        families.add(digests.build());
         families.add(MetricFamily.counter("sluice_sync_bulk_transfers", "Bulk transfers sent to and received from peers.", null)
             .add(Labels.of("direction", "started"), sync.counter(SyncCounter.BULKS_STARTED))
             .add(Labels.of("direction", "sent"), sync.counter(SyncCounter.BULKS_COMPLETED))
