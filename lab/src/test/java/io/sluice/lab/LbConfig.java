@@ -288,10 +288,20 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
      * @param preemptDelay   how long it waits before it does.
      * @param addresses      the virtual addresses.
      * @param unicastPeers   peers to send adverts to instead of the multicast group; empty for multicast.
+     * @param source         the adverts' source address (IPv6: link-local, required), or null for the default.
      */
     record VrrpRouter(String name, int vrid, int priority, Duration advertInterval, boolean preempt, Duration preemptDelay,
-        List<String> addresses, List<String> unicastPeers)
+        List<String> addresses, List<String> unicastPeers, String source)
     {
+        /**
+         * A router whose adverts come from the LB's first IPv4 address (the daemon's default).
+         */
+        VrrpRouter(final String name, final int vrid, final int priority, final Duration advertInterval, final boolean preempt,
+            final Duration preemptDelay, final List<String> addresses, final List<String> unicastPeers)
+        {
+            this(name, vrid, priority, advertInterval, preempt, preemptDelay, addresses, unicastPeers, null);
+        }
+
         /**
          * Checks the bounds the lab uses, copies the lists.
          */
@@ -333,6 +343,10 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
                 .append("      preemptDelay: ").append(duration(preemptDelay)).append('\n')
                 .append("      addresses: ").append(flowList(addresses)).append('\n')
                 .append("      unicastPeers: ").append(flowList(unicastPeers)).append('\n');
+            if (source != null)
+            {
+                yaml.append("      source: ").append(source).append('\n');
+            }
         }
 
         private static String duration(final Duration duration)
