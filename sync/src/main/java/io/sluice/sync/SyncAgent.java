@@ -21,6 +21,7 @@ import io.sluice.sync.wire.SyncMessageReader;
 import io.sluice.sync.wire.SyncMessageWriter;
 import io.sluice.sync.wire.SyncVerdict;
 import org.HdrHistogram.Histogram;
+import org.agrona.collections.Long2LongHashMap;
 import org.HdrHistogram.Recorder;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -85,6 +86,8 @@ public final class SyncAgent implements Agent, SyncStatus
     private final TableWalker.FlowSink bulkSink = flow -> addFlow(FlowOp.BULK, flow);
     private final TableWalker.FlowSink refreshSink = flow -> addFlow(FlowOp.REFRESH, flow);
     private final Int2ObjectHashMap<long[]> bulkDoneForEpoch = new Int2ObjectHashMap<>();
+    /** BULK flows received from each sender since its last BulkEnd. */
+    private final Long2LongHashMap bulkFlowsReceived = new Long2LongHashMap(0);
     private final long[] counts = new long[SyncCounter.values().length];
     private final AtomicLongArray published = new AtomicLongArray(SyncCounter.values().length);
     private final AtomicLongArray publishedVerdicts = new AtomicLongArray(SyncVerdict.values().length);
@@ -257,11 +260,12 @@ public final class SyncAgent implements Agent, SyncStatus
             final long[] done = bulkDoneForEpoch.get(bulkPeer);
             if (done == null)
             {
-                bulkDoneForEpoch.put(bulkPeer, new long[] {bulkEpoch});
+                bulkDoneForEpoch.put(bulkPeer, new long[] {bulkEpoch, clock.nanoTime()});
             }
             else
             {
                 done[0] = bulkEpoch;
+                done[1] = clock.nanoTime();
             }
             counts[SyncCounter.BULKS_COMPLETED.ordinal()]++;
         }
@@ -432,15 +436,29 @@ public final class SyncAgent implements Agent, SyncStatus
     }
 
     /**
-     * Starts a bulk transfer for a peer's epoch, unless one is under way or one already reached a
-     * peer for that epoch, or no peer is connected yet (the peer's hellos ask again until it has one).
+     * Starts a bulk transfer for a peer's epoch, unless one is under way, or one was completed for
+     * that epoch (when asked again by a hello, less than {@link #bulkRetryNs()} ago: the hello may
+     * have crossed the BulkEnd), or no peer is connected yet (the peer's hellos ask again until it
+     * has one). A peer that still asks long after the BulkEnd went out did not get it: a publication
+     * to a restarted peer can take its old image for connected for a while, and a new image joins at
+     * the stream's current position, so what was sent before it came up never reaches it.
+     *
+     * @param asked whether the peer's hello asked for it (else its first message of an epoch).
      */
-    private void startBulk(final int peer, final long epoch)
+    private void startBulk(final int peer, final long epoch, final boolean asked)
     {
         final long[] done = bulkDoneForEpoch.get(peer);
-        if (bulk.walking() || (done != null && done[0] == epoch) || transport.connectedPeers() == 0)
+        if (bulk.walking() || transport.connectedPeers() == 0)
         {
             return;
+        }
+        if (done != null && done[0] == epoch)
+        {
+            if (!asked || clock.nanoTime() - done[1] < bulkRetryNs())
+            {
+                return;
+            }
+            counts[SyncCounter.BULKS_RETRIED.ordinal()]++;
         }
         bulkPeer = peer;
         bulkEpoch = epoch;
@@ -448,6 +466,12 @@ public final class SyncAgent implements Agent, SyncStatus
         bulk.start();
         bulkFlowsAtStart = counts[SyncCounter.BULK_FLOWS_SENT.ordinal()];
         counts[SyncCounter.BULKS_STARTED.ordinal()]++;
+    }
+
+    /** @return how long after a completed bulk transfer a peer's hello that still asks for one starts it again. */
+    private long bulkRetryNs()
+    {
+        return 4 * config.helloIntervalNs();
     }
 
     private void publish()
@@ -524,13 +548,17 @@ public final class SyncAgent implements Agent, SyncStatus
         public void onPeerEpoch(final SyncEnvelope message, final boolean restarted)
         {
             counts[restarted ? SyncCounter.PEER_RESTARTS.ordinal() : SyncCounter.PEERS_SEEN.ordinal()]++;
-            startBulk(message.senderId(), message.epoch());
+            startBulk(message.senderId(), message.epoch(), false);
         }
 
         @Override
         public void onFlow(final SyncEnvelope batch, final FlowOp op, final FlowRecord flow)
         {
             counts[SyncCounter.FLOWS_RECEIVED.ordinal()]++;
+            if (op == FlowOp.BULK)
+            {
+                bulkFlowsReceived.put(batch.senderId(), bulkFlowsReceived.get(batch.senderId()) + 1);
+            }
             if (applier.apply(flow, op == FlowOp.NEW))
             {
                 final long lagNs = epochClock.nanoTime() - flow.createdNs();
@@ -547,7 +575,7 @@ public final class SyncAgent implements Agent, SyncStatus
             counts[SyncCounter.HELLOS_RECEIVED.ordinal()]++;
             if (wantsBulk)
             {
-                startBulk(message.senderId(), message.epoch());
+                startBulk(message.senderId(), message.epoch(), true);
             }
         }
 
@@ -559,11 +587,24 @@ public final class SyncAgent implements Agent, SyncStatus
             digests.onPeerDigest(message.senderId(), vipHi, vipLo, port, protocol, maglevSize, digest);
         }
 
+        /**
+         * A bulk transfer counts as received only when every flow its BulkEnd announces arrived: a
+         * batch sent before this LB's image of the sender's stream came up never arrives (a new image
+         * joins at the stream's current position), and this LB's hellos then keep asking.
+         */
         @Override
         public void onBulkEnd(final SyncEnvelope message, final long flowsSent)
         {
-            counts[SyncCounter.BULKS_RECEIVED.ordinal()]++;
-            bulkReceived = true;
+            final long received = bulkFlowsReceived.remove(message.senderId());
+            if (received >= flowsSent)
+            {
+                counts[SyncCounter.BULKS_RECEIVED.ordinal()]++;
+                bulkReceived = true;
+            }
+            else
+            {
+                counts[SyncCounter.BULKS_INCOMPLETE.ordinal()]++;
+            }
         }
     }
 }

@@ -35,6 +35,10 @@ public enum SyncCounter
     BULKS_COMPLETED,
     /** Bulk transfers received complete from a peer. */
     BULKS_RECEIVED,
+    /** Bulk transfers sent again because the peer still asked for one well after its BulkEnd went out. */
+    BULKS_RETRIED,
+    /** Bulk transfers whose BulkEnd arrived with fewer flows than it announced: asked for again. */
+    BULKS_INCOMPLETE,
     /** Refresh walks started. */
     REFRESHES_STARTED,
     /** Flows received from peers (accepted messages). */

@@ -123,6 +123,150 @@ class SyncServiceTest
         }
     }
 
+    /**
+     * Each LB forwards flows of its own (A the even clients, B the odd ones) and holds the other's
+     * copies; then A restarts (an empty table, a new epoch) and takes its bulk transfer from B, then
+     * B restarts and takes its from the new A: both end with every flow, on the same backends.
+     */
+    @Test
+    void shouldEndWithIdenticalFlowSetsWhenTwoLbsRestartInTurn() throws Exception
+    {
+        final Path key = directory.resolve("sync.key");
+        Files.writeString(key, "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        final Path inA = directory.resolve("a.pcap");
+        final Path inB = directory.resolve("b.pcap");
+        PcapFile.write(inA, syns(0));
+        PcapFile.write(inB, syns(1));
+        final SyncSection syncA = sync(1, "127.0.0.1:47621", "127.0.0.1:47622", key);
+        final SyncSection syncB = sync(2, "127.0.0.1:47622", "127.0.0.1:47621", key);
+
+        final List<AutoCloseable> open = new ArrayList<>();
+        try
+        {
+            final Dataplane a = opened(open, Dataplane.start(DpdkTestSupport.eal(),
+                config("net_pcap74,rx_pcap=" + inA + ",tx_pcap=/dev/null"), settings(), List.of(vip())));
+            final Dataplane b = opened(open, Dataplane.start(DpdkTestSupport.eal(),
+                config("net_pcap75,rx_pcap=" + inB + ",tx_pcap=/dev/null"), settings(), List.of(vip())));
+            await(() -> a.counter(WorkerCounter.FORWARDED) == FLOWS && b.counter(WorkerCounter.FORWARDED) == FLOWS);
+            final SyncService serviceB = opened(open, SyncService.start(syncB, b));
+            final SyncService serviceA = opened(open, SyncService.start(syncA, a));
+            await(() -> flowsHeld(a) == 2 * FLOWS && flowsHeld(b) == 2 * FLOWS);
+            final List<Dataplane.FlowLocation> first = locations(a);
+            assertEquals(first, locations(b), "each LB holds its own flows and the other's copies");
+
+            close(open, serviceA);
+            close(open, a);
+            final Dataplane a2 = opened(open, Dataplane.start(DpdkTestSupport.eal(), config("net_ring76"), settings(), List.of(vip())));
+            final SyncService serviceA2 = opened(open, SyncService.start(syncA, a2));
+            awaitOrNot(() -> flowsHeld(a2) == 2 * FLOWS);
+            assertEquals(2 * FLOWS, flowsHeld(a2), () -> "A2 after its restart: " + diagnose(serviceB, serviceA2));
+            assertEquals(first, locations(a2), "the restarted A holds every flow again, its own and B's");
+
+            close(open, serviceB);
+            close(open, b);
+            final Dataplane b2 = opened(open, Dataplane.start(DpdkTestSupport.eal(), config("net_ring77"), settings(), List.of(vip())));
+            final SyncService serviceB2 = opened(open, SyncService.start(syncB, b2));
+            awaitOrNot(() -> flowsHeld(b2) == 2 * FLOWS);
+            assertEquals(2 * FLOWS, flowsHeld(b2), () -> "B2 after its restart: " + diagnose(serviceA2, serviceB2));
+            assertEquals(locations(a2), locations(b2), "after both restarts both LBs hold the same flows on the same backends");
+            assertEquals(first, locations(b2));
+            assertEquals(0, serviceA2.errors() + serviceB2.errors());
+        }
+        finally
+        {
+            for (final AutoCloseable closeable : open.reversed())
+            {
+                closeable.close();
+            }
+        }
+    }
+
+    private static <T extends AutoCloseable> T opened(final List<AutoCloseable> open, final T closeable)
+    {
+        open.add(closeable);
+        return closeable;
+    }
+
+    private static void close(final List<AutoCloseable> open, final AutoCloseable closeable) throws Exception
+    {
+        open.remove(closeable);
+        closeable.close();
+    }
+
+    /** SYNs from 50 clients, the even ones (parity 0) or the odd ones (parity 1) of 100. */
+    private static List<byte[]> syns(final int parity)
+    {
+        final List<byte[]> frames = new ArrayList<>();
+        for (int i = parity; i < 2 * FLOWS; i += 2)
+        {
+            final String client = "198.51.100." + (i + 1);
+            frames.add(padded(ethernet(LB_MAC, "02:00:00:00:00:fe", ETHERTYPE_IPV4, ipv4(client, "192.0.2.10", TCP, 64, 0, 0x4000, i,
+                tcp(client, "192.0.2.10", 30000 + i, 80, TCP_SYN, new byte[0])))));
+        }
+        return frames;
+    }
+
+    private static FlowKey flow(final int client)
+    {
+        return new FlowKey().setIpv4(IpAddress.parse("198.51.100." + (client + 1)).ipv4(), IpAddress.parse("192.0.2.10").ipv4(),
+            30000 + client, 80, TCP);
+    }
+
+    private static int flowsHeld(final Dataplane dataplane)
+    {
+        int held = 0;
+        for (int i = 0; i < 2 * FLOWS; i++)
+        {
+            held += dataplane.lookupFlow(flow(i)) == null ? 0 : 1;
+        }
+        return held;
+    }
+
+    /** The backend of each of the 100 flows (null where the LB holds none). */
+    private static List<Dataplane.FlowLocation> locations(final Dataplane dataplane)
+    {
+        final List<Dataplane.FlowLocation> backends = new ArrayList<>();
+        for (int i = 0; i < 2 * FLOWS; i++)
+        {
+            final Dataplane.FlowLocation location = dataplane.lookupFlow(flow(i));
+            backends.add(location == null ? null : new Dataplane.FlowLocation(0, location.backend()));
+        }
+        return backends;
+    }
+
+    private static String diagnose(final SyncService sender, final SyncService receiver)
+    {
+        final StringBuilder text = new StringBuilder("sender");
+        for (final io.sluice.sync.SyncCounter counter : io.sluice.sync.SyncCounter.values())
+        {
+            text.append(' ').append(counter).append('=').append(sender.agent().counter(counter));
+        }
+        text.append("; receiver");
+        for (final io.sluice.sync.SyncCounter counter : io.sluice.sync.SyncCounter.values())
+        {
+            text.append(' ').append(counter).append('=').append(receiver.agent().counter(counter));
+        }
+        for (final io.sluice.sync.ReplicaCounter counter : io.sluice.sync.ReplicaCounter.values())
+        {
+            text.append(' ').append(counter).append('=').append(receiver.agent().replicas(counter));
+        }
+        for (final io.sluice.sync.wire.SyncVerdict verdict : io.sluice.sync.wire.SyncVerdict.values())
+        {
+            text.append(' ').append(verdict).append('=').append(receiver.agent().messages(verdict));
+        }
+        return text.toString();
+    }
+
+    private static void awaitOrNot(final BooleanSupplier condition) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean() && System.nanoTime() - deadline < 0)
+        {
+            Thread.sleep(10);
+        }
+    }
+
     private static void await(final BooleanSupplier condition) throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
