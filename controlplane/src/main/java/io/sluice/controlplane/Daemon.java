@@ -265,7 +265,7 @@ public final class Daemon
         catch (final RuntimeException ex)
         {
             LOG.log(ERROR, "cannot start flow sync on " + running.sync().listen() + ": " + ex.getMessage() +
-                " (sync.listen and sync.keyFile in " + running.source() + ")");
+                " (sync.listen, sync.keyFile and sync.stateFile in " + running.source() + ")");
             return EXIT_START_FAILED;
         }
         try
@@ -288,7 +288,7 @@ public final class Daemon
             return runHealthChecks(model, stats);
         }
         vrrp = VrrpService.start(running.vrrp(), vrrpRelay, dataplane.worker(0)::injectFrame,
-            peer -> neighbourMac(dataplane, peer), model::onVirtualRoles, Clock.systemUTC());
+            peer -> neighbourMac(dataplane, peer), model::onVirtualRoles, model.events(), Clock.systemUTC());
         LOG.log(INFO, "vrrp: {0} virtual router(s), backup until the election says otherwise", running.vrrp().routers().size());
         try
         {

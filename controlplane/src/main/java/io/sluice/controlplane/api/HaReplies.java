@@ -68,7 +68,7 @@ final class HaReplies
         return proto.build();
     }
 
-    private static VrrpRouterState state(final VrrpState state)
+    static VrrpRouterState state(final VrrpState state)
     {
         return switch (state)
         {
@@ -85,6 +85,7 @@ final class HaReplies
             .setAcceptedWithoutPseudoHeader(vrrp.acceptedWithoutPseudoHeader())
             .setAdvertsSent(vrrp.advertsSent()).setAnnouncementsSent(vrrp.announcementsSent())
             .setSendFailures(vrrp.sendFailures()).setUnresolvedPeers(vrrp.unresolvedPeers())
+            .setRepliesSuppressed(vrrp.repliesSuppressed())
             .setInboundDropped(vrrp.inboundDropped()).setSwitchFailures(vrrp.switchFailures());
         for (final Map.Entry<VrrpDiscard, Long> discard : vrrp.discards().entrySet())
         {

@@ -314,6 +314,7 @@ final class LoadBalancerService extends LoadBalancerGrpc.LoadBalancerImplBase im
             case ControlEvent.QuorumChanged ignored -> EventKind.EVENT_KIND_QUORUM;
             case ControlEvent.NoBackendChanged ignored -> EventKind.EVENT_KIND_NO_BACKEND;
             case ControlEvent.HaChanged ignored -> EventKind.EVENT_KIND_HA;
+            case ControlEvent.VrrpChanged ignored -> EventKind.EVENT_KIND_HA;
         };
     }
 

@@ -233,6 +233,9 @@ final class ProtoReplies
                 .setNoBackend(none.noBackend()));
             case ControlEvent.HaChanged ha -> proto.setHa(HaTransition.newBuilder().setOldState(haKind(ha.oldState()))
                 .setNewState(haKind(ha.newState())));
+            case ControlEvent.VrrpChanged vrrp -> proto.setHa(HaTransition.newBuilder().setOldState(haKind(vrrp.oldRole()))
+                .setNewState(haKind(vrrp.newRole())).setRouter(vrrp.router()).setVrid(vrrp.vrid()).setIpv6(vrrp.ipv6())
+                .setRouterOldState(HaReplies.state(vrrp.from())).setRouterNewState(HaReplies.state(vrrp.to())));
         }
         return proto.build();
     }

@@ -332,6 +332,7 @@ public final class ConfigWriter
         line(1, "eventRingBytes: " + sync.eventRingBytes());
         line(1, "refreshInterval: " + Durations.format(sync.refreshIntervalNs()));
         line(1, "maxBatchDelay: " + Durations.format(sync.maxBatchDelayNs()));
+        line(1, "stateFile: " + quote(sync.stateFile().toString()));
     }
 
     private void vrrp(final VrrpSection vrrp)

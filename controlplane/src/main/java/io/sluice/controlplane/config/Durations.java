@@ -12,7 +12,7 @@ import io.sluice.dataplane.service.TextExcerpt;
 public final class Durations
 {
     /** What a valid duration looks like, for messages. */
-    public static final String FORM = "a duration such as 500ms, 30s, 5m or 1h";
+    public static final String FORM = "a duration such as 200us, 500ms, 30s, 5m or 1h";
 
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,12})(us|ms|s|m|h)");
 

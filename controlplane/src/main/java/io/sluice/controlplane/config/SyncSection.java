@@ -20,10 +20,11 @@ import io.sluice.sync.transport.SyncTransportConfig;
  * @param eventRingBytes     bytes of each worker's flow-event ring.
  * @param refreshIntervalNs  time between two refresh walks of this LB's own flows.
  * @param maxBatchDelayNs    longest a flow waits in a batch.
+ * @param stateFile          where the last epoch is kept, so that each start's is larger ({@code SyncEpoch}).
  */
 public record SyncSection(
     int nodeId, Path keyFile, String listen, List<String> peers, String multicastInterface, String aeronDirectory,
-    int termLength, int eventRingBytes, long refreshIntervalNs, long maxBatchDelayNs)
+    int termLength, int eventRingBytes, long refreshIntervalNs, long maxBatchDelayNs, Path stateFile)
 {
     /** Default flow-event ring size per worker (1 MiB: some 7,000 events of slack). */
     public static final int DEFAULT_EVENT_RING_BYTES = 1 << 20;
@@ -46,7 +47,7 @@ public record SyncSection(
     /**
      * The agent's form of this section.
      *
-     * @param epoch this run's epoch (its start time in milliseconds).
+     * @param epoch this run's epoch: the later of its start time in milliseconds and the last run's epoch + 1.
      * @return the agent's configuration.
      */
     public SyncAgentConfig toAgentConfig(final long epoch)

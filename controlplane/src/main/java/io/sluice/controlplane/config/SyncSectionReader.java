@@ -22,7 +22,8 @@ final class SyncSectionReader
 {
     /** The keys of {@code sync:}. */
     static final List<String> SYNC_KEYS = List.of("nodeId", "keyFile", "listen", "peers", "multicastInterface",
-        "aeronDirectory", "termLength", "eventRingBytes", "refreshInterval", "maxBatchDelay");
+        "aeronDirectory", "termLength", "eventRingBytes", "refreshInterval", "maxBatchDelay",
+        "stateFile");
 
     private static final String ENDPOINT_FORM = "ADDRESS:PORT with an IP address literal (IPv6 in brackets) and a port 1..65535, e.g. 10.9.0.1:7311";
     private static final long MAX_REFRESH_NS = TimeUnit.HOURS.toNanos(24);
@@ -81,12 +82,21 @@ final class SyncSectionReader
             Values.durationNs(TimeUnit.SECONDS.toNanos(1), MAX_REFRESH_NS), Durations.FORM + ", from 1s to 24h");
         final long batchDelayNs = section.get("maxBatchDelay", SyncAgentConfig.DEFAULT_MAX_BATCH_DELAY_NS,
             Values.durationNs(0, TimeUnit.SECONDS.toNanos(1)), Durations.FORM + ", from 0ms to 1s");
+        final Path stateFile = section.get("stateFile", nodeId == null ? null : Path.of(defaultStateFile(nodeId)),
+            text ->
+            {
+                if (text.isBlank() || text.strip().endsWith("/"))
+                {
+                    throw new IllegalArgumentException(text);
+                }
+                return baseDirectory.resolve(text.strip()).normalize();
+            }, "a file path on a disk that survives a reboot (e.g. /var/lib/sluice/sync-1.epoch)");
         if (nodeId == null || keyFile == null || listen == null || peers == null)
         {
             return null;
         }
         final SyncSection sync = new SyncSection((int)(long)nodeId, keyFile, listen, peers, multicastInterface, aeronDirectory,
-            termLength, eventRingBytes, refreshNs, batchDelayNs);
+            termLength, eventRingBytes, refreshNs, batchDelayNs, stateFile);
         try
         {
             sync.toTransportConfig();
@@ -97,6 +107,15 @@ final class SyncSectionReader
             return null;
         }
         return sync;
+    }
+
+    /**
+     * @param nodeId a node id.
+     * @return where the node's sync state file is unless {@code sync.stateFile} says otherwise.
+     */
+    static String defaultStateFile(final long nodeId)
+    {
+        return "/var/lib/sluice/sync-" + nodeId + ".epoch";
     }
 
     private Path keyFile(final String text)

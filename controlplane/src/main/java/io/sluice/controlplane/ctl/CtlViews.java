@@ -12,6 +12,7 @@ import io.sluice.controlplane.api.v1.ChangeResponse;
 import io.sluice.controlplane.api.v1.ConfigChange;
 import io.sluice.controlplane.api.v1.Event;
 import io.sluice.controlplane.api.v1.GenerationApplied;
+import io.sluice.controlplane.api.v1.HaTransition;
 import io.sluice.controlplane.api.v1.HealthTransition;
 import io.sluice.controlplane.api.v1.LookupFlowResponse;
 import io.sluice.controlplane.api.v1.NoBackend;
@@ -151,7 +152,7 @@ final class CtlViews
             case GENERATION_APPLIED -> generation(event.getGenerationApplied());
             case QUORUM -> quorum(event.getQuorum());
             case NO_BACKEND -> noBackend(event.getNoBackend());
-            case HA -> "ha " + CtlNames.ha(event.getHa().getOldState()) + " -> " + CtlNames.ha(event.getHa().getNewState());
+            case HA -> ha(event.getHa());
             case DROPPED -> "events-dropped " + event.getDropped().getCount() + ": this watch read too slowly and lost them";
             case KIND_NOT_SET -> "unknown event (a newer daemon?)";
         };
@@ -165,6 +166,19 @@ final class CtlViews
             CtlNames.health(health.getOldState()) + " -> " + CtlNames.health(health.getNewState()) + " (" +
             (health.getReason().isEmpty() ? "" : health.getReason() + "; ") +
             String.format(Locale.ROOT, "check %.2fms", latencyNs / 1e6) + ")";
+    }
+
+    private static String ha(final HaTransition ha)
+    {
+        final String role = CtlNames.ha(ha.getOldState()) + " -> " + CtlNames.ha(ha.getNewState());
+        if (ha.getRouter().isEmpty())
+        {
+            return "ha " + role;
+        }
+        return "vrrp " + ha.getRouter() + " (VRID " + ha.getVrid() + ", " + (ha.getIpv6() ? "ipv6" : "ipv4") + "): " +
+            CtlNames.name(ha.getRouterOldState(), "VRRP_ROUTER_STATE_") + " -> " +
+            CtlNames.name(ha.getRouterNewState(), "VRRP_ROUTER_STATE_") + " (role " +
+            (ha.getOldState() == ha.getNewState() ? CtlNames.ha(ha.getNewState()) : role) + ")";
     }
 
     private static String generation(final GenerationApplied applied)

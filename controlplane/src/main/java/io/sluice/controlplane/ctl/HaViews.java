@@ -66,7 +66,8 @@ final class HaViews
         final StringBuilder text = new StringBuilder()
             .append(line("adverts", "sent " + vrrp.getAdvertsSent() + ", accepted " +
                 (vrrp.getAcceptedWithPseudoHeader() + vrrp.getAcceptedWithoutPseudoHeader()) + ", discarded " + discarded +
-                reasons(vrrp.getDiscardsMap())))
+                reasons(vrrp.getDiscardsMap()) + (vrrp.getRepliesSuppressed() == 0 ? "" :
+                "; replies to lower priorities suppressed " + vrrp.getRepliesSuppressed() + " (one per interval)")))
             .append(line("announced", vrrp.getAnnouncementsSent() + " gratuitous ARP / unsolicited NA"))
             .append(line("failures", "send " + vrrp.getSendFailures() + ", inbound dropped " + vrrp.getInboundDropped() +
                 ", dataplane switch " + vrrp.getSwitchFailures() + ", unresolved peers " + vrrp.getUnresolvedPeers()));

@@ -67,13 +67,14 @@ public record HaSnapshot(HaState state, List<VrrpService.RouterStatus> routers, 
      * @param announcementsSent           gratuitous ARPs and unsolicited NAs sent.
      * @param sendFailures                frames the dataplane refused.
      * @param unresolvedPeers             unicast adverts skipped for want of the peer's MAC.
+     * @param repliesSuppressed           lower-priority adverts a master left unanswered (one reply per advert interval).
      * @param inboundDropped              punted frames dropped for a full ring to the VRRP thread.
      * @param switchFailures              transitions the dataplane did not take.
      * @param hooks                       the notify hook's counts; null without a hook.
      */
     public record Vrrp(
         long acceptedWithPseudoHeader, long acceptedWithoutPseudoHeader, Map<VrrpDiscard, Long> discards, long advertsSent,
-        long announcementsSent, long sendFailures, long unresolvedPeers, long inboundDropped, long switchFailures, Notify hooks)
+        long announcementsSent, long sendFailures, long unresolvedPeers, long repliesSuppressed, long inboundDropped, long switchFailures, Notify hooks)
     {
         /**
          * Reads a running VRRP.
@@ -91,7 +92,7 @@ public record HaSnapshot(HaState state, List<VrrpService.RouterStatus> routers, 
             }
             return new Vrrp(counters.acceptedWithPseudoHeader(), counters.acceptedWithoutPseudoHeader(),
                 Collections.unmodifiableMap(discards), counters.advertsSent(), counters.announcementsSent(),
-                counters.sendFailures(), counters.unresolvedPeers(), status.inboundDropped(), status.switchFailures(),
+                counters.sendFailures(), counters.unresolvedPeers(), counters.repliesSuppressed(), status.inboundDropped(), status.switchFailures(),
                 status.notifyRunner() == null ? null : Notify.of(status.notifyRunner()));
         }
 

@@ -53,7 +53,8 @@ public final class SyncService implements AutoCloseable
      * @param dataplane the running dataplane, started with flow-event rings.
      * @return the running service.
      * @throws IllegalArgumentException when the key cannot be loaded or the transport cannot start (a busy port).
-     * @throws IllegalStateException    when the dataplane has no flow-event rings.
+     * @throws IllegalStateException    when the dataplane has no flow-event rings, or the state file of the epoch
+     *                                  cannot be read or written ({@link SyncEpoch}).
      */
     public static SyncService start(final SyncSection sync, final Dataplane dataplane)
     {
@@ -71,19 +72,20 @@ public final class SyncService implements AutoCloseable
             rings.add(ring);
             proxies.add(dataplane.worker(i));
         }
+        final long epoch = SyncEpoch.next(sync.stateFile(), System.currentTimeMillis());
         final SyncTransport transport = new SyncTransport(sync.toTransportConfig(), (session, source, up) ->
             LOG.log(System.Logger.Level.INFO, "sync peer stream {0} from {1} {2}", Integer.toUnsignedString(session), source,
                 up ? "up" : "down"));
         try
         {
             final ReplicaApplier applier = new ReplicaApplier(dataplane::snapshot, proxies, dataplane.rssSteering()::workerOf);
-            final SyncAgent agent = new SyncAgent(sync.toAgentConfig(System.currentTimeMillis()), transport, rings, proxies,
+            final SyncAgent agent = new SyncAgent(sync.toAgentConfig(epoch), transport, rings, proxies,
                 applier, new SyncMessageWriter(key), handler -> new SyncMessageReader(key, sync.nodeId(), handler),
                 SystemNanoClock.INSTANCE, new SystemEpochNanoClock());
             final SyncService service = new SyncService(transport, agent);
             AgentRunner.startOnThread(service.runner, task -> Thread.ofPlatform().name(agent.roleName()).unstarted(task));
-            LOG.log(System.Logger.Level.INFO, "sync: node {0} on {1}, peers {2}, key {3}",
-                Integer.toUnsignedString(sync.nodeId()), sync.listen(), sync.peers(), key);
+            LOG.log(System.Logger.Level.INFO, "sync: node {0} on {1}, peers {2}, key {3}, epoch {4} (kept in {5})",
+                Integer.toUnsignedString(sync.nodeId()), sync.listen(), sync.peers(), key, Long.toString(epoch), sync.stateFile());
             return service;
         }
         catch (final RuntimeException ex)

@@ -21,6 +21,9 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import io.sluice.controlplane.config.VrrpSection;
 import io.sluice.controlplane.model.ChangeRejectedException;
+import io.sluice.controlplane.model.ControlEvent;
+import io.sluice.controlplane.model.EventBus;
+import io.sluice.controlplane.model.HaState;
 import io.sluice.controlplane.vrrp.VirtualRouter;
 import io.sluice.controlplane.vrrp.VrrpConfig;
 import io.sluice.controlplane.vrrp.VrrpCounters;
@@ -38,7 +41,9 @@ import io.sluice.dataplane.service.IpAddress;
  * dataplane's control thread through a {@link PuntRelay} into a ring; adverts, gratuitous ARPs and
  * unsolicited NAs leave through a worker's TX ({@link FrameOut}). On each transition the dataplane is
  * switched first ({@link RoleSwitch}: it answers and forwards the virtual addresses of the routers
- * this LB is master of, and no others), then the notify hook is queued.
+ * this LB is master of, and no others), then a {@link ControlEvent.VrrpChanged} is published, and a
+ * {@link ControlEvent.HaChanged} when the daemon's role changed with it, then the notify hook is queued.
+ * Publishing does not wait for any watcher: each has a bounded queue that drops its oldest event when full.
  * <p>
  * The thread sleeps until the next VRRP deadline or a punted frame, whichever comes first; it is
  * woken by the relay, so an advert is handled within microseconds of its arrival.
@@ -132,6 +137,7 @@ public final class VrrpService implements VrrpStatus, AutoCloseable
 
     private final List<VrrpConfig> configs;
     private final RoleSwitch roleSwitch;
+    private final EventBus events;
     private final Clock clock;
     private final OneToOneRingBuffer inbound =
         new OneToOneRingBuffer(new UnsafeBuffer(new byte[INBOUND_RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH]));
@@ -148,15 +154,17 @@ public final class VrrpService implements VrrpStatus, AutoCloseable
     private final Thread thread;
     private final RouterStatus[] statuses;
     private volatile List<RouterStatus> published;
+    private HaState.Role role;
     private volatile boolean running = true;
 
     private VrrpService(
         final VrrpSection section, final PuntRelay relay, final FrameOut out, final VrrpTransmitter.MacResolver peers,
-        final RoleSwitch roleSwitch, final Clock clock)
+        final RoleSwitch roleSwitch, final EventBus events, final Clock clock)
     {
         this.configs = section.routers();
         this.relay = relay;
         this.roleSwitch = roleSwitch;
+        this.events = events;
         this.clock = clock;
         this.notify = section.notifyCommand() == null ? null :
             new VrrpNotifyRunner(List.of(section.notifyCommand().split("\\s+")), NOTIFY_TIMEOUT_NS, 2, 64);
@@ -178,6 +186,7 @@ public final class VrrpService implements VrrpStatus, AutoCloseable
                 config.advertIntervalCs(), config.virtualAddresses(), VrrpState.INITIALIZE, now, 0);
         }
         this.published = List.of(statuses);
+        this.role = HaSnapshot.roleOf(true, false, published);
         this.thread = Thread.ofPlatform().name("sluice-vrrp").unstarted(this::run);
     }
 
@@ -189,14 +198,15 @@ public final class VrrpService implements VrrpStatus, AutoCloseable
      * @param out        where frames leave.
      * @param peers      MACs of unicast peers.
      * @param roleSwitch switches the dataplane on each transition.
+     * @param events     where each transition, and each change of the daemon's role, is published.
      * @param clock      the wall clock of transition times.
      * @return the running service.
      */
     public static VrrpService start(
         final VrrpSection section, final PuntRelay relay, final FrameOut out, final VrrpTransmitter.MacResolver peers,
-        final RoleSwitch roleSwitch, final Clock clock)
+        final RoleSwitch roleSwitch, final EventBus events, final Clock clock)
     {
-        final VrrpService service = new VrrpService(section, relay, out, peers, roleSwitch, clock);
+        final VrrpService service = new VrrpService(section, relay, out, peers, roleSwitch, events, clock);
         relay.attach(service);
         service.thread.start();
         return service;
@@ -269,6 +279,18 @@ public final class VrrpService implements VrrpStatus, AutoCloseable
             }
         }
         published = List.copyOf(Arrays.asList(statuses));
+        publish(router, from, to);
+    }
+
+    private void publish(final VrrpConfig router, final VrrpState from, final VrrpState to)
+    {
+        final HaState.Role before = role;
+        role = HaSnapshot.roleOf(true, false, published);
+        events.publish(new ControlEvent.VrrpChanged(router.name(), router.vrid(), router.family().ipv6(), from, to, before, role));
+        if (role != before)
+        {
+            events.publish(new ControlEvent.HaChanged(before, role));
+        }
     }
 
     /** @return every virtual router's state, as of its last transition (published once the dataplane switched). */

@@ -81,6 +81,9 @@ public final class VrrpCollector implements MultiCollector
         families.add(MetricFamily.counter("sluice_vrrp_announcements_sent",
             "Gratuitous ARPs and unsolicited neighbour advertisements sent for the virtual addresses.", null)
             .add(Labels.EMPTY, vrrp.announcementsSent()).build());
+        families.add(MetricFamily.counter("sluice_vrrp_replies_suppressed",
+            "Lower-priority adverts a master left unanswered: it answers one per advertisement interval at most.", null)
+            .add(Labels.EMPTY, vrrp.repliesSuppressed()).build());
         families.add(MetricFamily.counter("sluice_vrrp_send_failures",
             "VRRP frames the dataplane refused to send (its ring full).", null)
             .add(Labels.EMPTY, vrrp.sendFailures()).build());

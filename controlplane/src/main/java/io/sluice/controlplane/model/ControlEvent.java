@@ -3,6 +3,7 @@ package io.sluice.controlplane.model;
 import java.time.Instant;
 
 import io.sluice.controlplane.health.BackendHealth;
+import io.sluice.controlplane.vrrp.VrrpState;
 import io.sluice.dataplane.service.IpAddress;
 
 /**
@@ -17,7 +18,8 @@ public record ControlEvent(long sequence, Instant time, Detail detail)
     /**
      * What happened.
      */
-    public sealed interface Detail permits HealthChanged, GenerationApplied, QuorumChanged, NoBackendChanged, HaChanged
+    public sealed interface Detail permits HealthChanged, GenerationApplied, QuorumChanged, NoBackendChanged, HaChanged,
+        VrrpChanged
     {
     }
 
@@ -72,12 +74,29 @@ public record ControlEvent(long sequence, Instant time, Detail detail)
     }
 
     /**
-     * The high-availability state changed.
+     * The high-availability role of this daemon changed (published after the {@link VrrpChanged} that changed it).
      *
-     * @param oldState the state before.
-     * @param newState the state now.
+     * @param oldState the role before.
+     * @param newState the role now.
      */
     public record HaChanged(HaState.Role oldState, HaState.Role newState) implements Detail
+    {
+    }
+
+    /**
+     * A VRRP virtual router of this daemon changed state, and the dataplane switched (or failed to).
+     *
+     * @param router  its name.
+     * @param vrid    its VRID.
+     * @param ipv6    its family.
+     * @param from    the state it left.
+     * @param to      the state it entered.
+     * @param oldRole the daemon's HA role before this transition.
+     * @param newRole the daemon's HA role after it.
+     */
+    public record VrrpChanged(
+        String router, int vrid, boolean ipv6, VrrpState from, VrrpState to, HaState.Role oldRole, HaState.Role newRole)
+        implements Detail
     {
     }
 }

@@ -12,7 +12,9 @@ import io.sluice.dataplane.service.IpAddress;
  * Master_Down_Interval = 3 × Master_Adver_Interval + Skew_Time are computed without rounding to
  * centiseconds (as keepalived does in microseconds). Beyond RFC 5798:
  * <ul>
- *   <li>a master that discards a lower-priority advert sends its own at once (RFC 9568 §6.4.3);</li>
+ *   <li>a master that discards a lower-priority advert sends its own at once (RFC 9568 §6.4.3), at most once per
+ *       Advertisement_Interval: the lower-priority adverts of a flood (forged, or a misconfigured peer) beyond that get no
+ *       reply of their own, only the periodic adverts, and are counted ({@link VrrpActions#onReplySuppressed});</li>
  *   <li>a backup recomputes Skew_Time from the master's interval too (RFC 9568);</li>
  *   <li>a preempt delay: when the Master_Down_Timer of a backup fires while a lower-priority master is still
  *       advertising (its adverts discarded within the last Master_Down_Interval), the backup holds back for the
@@ -37,6 +39,8 @@ public final class VirtualRouter
     private long lastLowerAdvertNs;
     private boolean lowerAdvertHeard;
     private long preemptAtNs = NO_DEADLINE;
+    private long lastReplyNs;
+    private boolean replied;
 
     /**
      * A router in {@link VrrpState#INITIALIZE}.
@@ -230,10 +234,16 @@ public final class VirtualRouter
             adoptMasterInterval(advert);
             enterBackup(nowNs, VrrpState.MASTER);
         }
-        else
+        else if (!replied || nowNs - lastReplyNs >= config.advertIntervalNs())
         {
+            replied = true;
+            lastReplyNs = nowNs;
             actions.sendAdvertisement(config, config.priority());
             adverDeadlineNs = nowNs + config.advertIntervalNs();
+        }
+        else
+        {
+            actions.onReplySuppressed(config);
         }
     }
 
@@ -242,6 +252,7 @@ public final class VirtualRouter
         final VrrpState from = state;
         masterDownDeadlineNs = NO_DEADLINE;
         clearPreemption();
+        replied = false;
         adverDeadlineNs = nowNs + config.advertIntervalNs();
         state = VrrpState.MASTER;
         // The transition is reported before the advert and the announcements (RFC 5798 §6.4.1 lists

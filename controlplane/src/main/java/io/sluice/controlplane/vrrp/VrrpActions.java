@@ -36,4 +36,12 @@ public interface VrrpActions
      * @param to     the state it entered.
      */
     void onStateChange(VrrpConfig router, VrrpState from, VrrpState to);
+
+    /**
+     * A master did not answer a lower-priority advert with one of its own, because it answered one
+     * less than an Advertisement_Interval ago: count it.
+     *
+     * @param router the virtual router.
+     */
+    void onReplySuppressed(VrrpConfig router);
 }

@@ -16,7 +16,8 @@ public final class VrrpCounters
     private static final int ANNOUNCEMENTS_SENT = DISCARDS + 3;
     private static final int SEND_FAILURES = DISCARDS + 4;
     private static final int UNRESOLVED_PEERS = DISCARDS + 5;
-    private static final int COUNT = DISCARDS + 6;
+    private static final int REPLIES_SUPPRESSED = DISCARDS + 6;
+    private static final int COUNT = DISCARDS + 7;
 
     private final AtomicLongArray values = new AtomicLongArray(COUNT);
 
@@ -64,6 +65,12 @@ public final class VrrpCounters
         increment(UNRESOLVED_PEERS);
     }
 
+    /** Counts one lower-priority advert a master did not answer, having answered one within an advert interval. */
+    public void onReplySuppressed()
+    {
+        increment(REPLIES_SUPPRESSED);
+    }
+
     /**
      * @param reason a discard reason.
      * @return frames discarded for it.
@@ -107,6 +114,12 @@ public final class VrrpCounters
     public long unresolvedPeers()
     {
         return values.get(UNRESOLVED_PEERS);
+    }
+
+    /** @return lower-priority adverts a master left unanswered: it had answered one within an advert interval. */
+    public long repliesSuppressed()
+    {
+        return values.get(REPLIES_SUPPRESSED);
     }
 
     private void increment(final int index)

@@ -114,6 +114,15 @@ public final class VrrpTransmitter implements VrrpActions
         }
     }
 
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public void onReplySuppressed(final VrrpConfig router)
+    {
+        counters.onReplySuppressed();
+    }
+
     private void send(final int length, final boolean advert)
     {
         if (!sink.send(frame, 0, length))

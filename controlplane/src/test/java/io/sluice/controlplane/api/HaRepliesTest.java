@@ -31,7 +31,7 @@ class HaRepliesTest
     private static final Instant START = Instant.parse("2026-12-06T09:00:00Z");
     private static final SyncSection SYNC = new SyncSection(7, Path.of("/etc/sluice/sync.key"), "0.0.0.0:4790",
         List.of("192.0.2.2:4790", "192.0.2.3:4790"), null, null, 1 << 16, SyncSection.DEFAULT_EVENT_RING_BYTES,
-        1_000_000_000L, 1_000_000L);
+        1_000_000_000L, 1_000_000L, Path.of("/var/lib/sluice/sync-7.epoch"));
 
     @Test
     void shouldSayStandaloneWithNoSectionWhenNeitherVrrpNorSyncRuns()
@@ -57,6 +57,7 @@ class HaRepliesTest
         vrrp.counters.onDiscard(VrrpDiscard.OWN_ADVERT);
         vrrp.counters.onAdvertSent();
         vrrp.counters.onSendFailure();
+        vrrp.counters.onReplySuppressed();
         vrrp.inboundDropped = 5;
         final ScriptedSyncStatus agent = new ScriptedSyncStatus();
         agent.counters.put(SyncCounter.EVENT_FLOWS_SENT, 100L);
@@ -93,6 +94,7 @@ class HaRepliesTest
         assertEquals(VrrpDiscard.values().length, counts.getDiscardsCount());
         assertEquals(1, counts.getAdvertsSent());
         assertEquals(1, counts.getSendFailures());
+        assertEquals(1, counts.getRepliesSuppressed());
         assertEquals(5, counts.getInboundDropped());
         assertFalse(counts.hasNotify());
 

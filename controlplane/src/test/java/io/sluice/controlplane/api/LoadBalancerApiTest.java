@@ -26,6 +26,8 @@ import io.sluice.controlplane.api.v1.Event;
 import io.sluice.controlplane.api.v1.EventKind;
 import io.sluice.controlplane.api.v1.ForwardingMode;
 import io.sluice.controlplane.api.v1.GetServiceRequest;
+import io.sluice.controlplane.api.v1.HaStateKind;
+import io.sluice.controlplane.api.v1.HaTransition;
 import io.sluice.controlplane.api.v1.HealthPolicy;
 import io.sluice.controlplane.api.v1.HealthState;
 import io.sluice.controlplane.api.v1.ListServicesRequest;
@@ -41,8 +43,12 @@ import io.sluice.controlplane.api.v1.ServiceSettings;
 import io.sluice.controlplane.api.v1.SetBackendWeightRequest;
 import io.sluice.controlplane.api.v1.SetHealthPolicyRequest;
 import io.sluice.controlplane.api.v1.UpdateServiceRequest;
+import io.sluice.controlplane.api.v1.VrrpRouterState;
 import io.sluice.controlplane.api.v1.WatchEventsRequest;
 import io.sluice.controlplane.health.BackendHealth;
+import io.sluice.controlplane.model.ControlEvent;
+import io.sluice.controlplane.model.HaState;
+import io.sluice.controlplane.vrrp.VrrpState;
 import io.sluice.dataplane.service.IpAddress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -325,6 +331,36 @@ class LoadBalancerApiTest
             assertEquals(2, web.getBackends(1).getWeight(), "the configured weight stays");
             assertEquals(0, web.getBackends(1).getEffectiveWeight());
             assertEquals(HealthState.HEALTH_STATE_DOWN, web.getBackends(1).getHealth());
+        }
+        finally
+        {
+            watch.cancel(null);
+        }
+    }
+
+    @Test
+    void shouldStreamEachVrrpTransitionAndRoleChangeWhenWatchingHaEvents() throws Exception
+    {
+        final Context.CancellableContext watch = Context.current().withCancellation();
+        try
+        {
+            final Iterator<Event> events = watch.call(() -> LoadBalancerGrpc.newBlockingStub(daemon.connect(
+                io.grpc.InsecureChannelCredentials.create())).withDeadlineAfter(60, TimeUnit.SECONDS)
+                .watchEvents(WatchEventsRequest.newBuilder().addKinds(EventKind.EVENT_KIND_HA).build()));
+            awaitWatcher();
+
+            daemon.model().events().publish(new ControlEvent.GenerationApplied(9, "vrrp v6: BACKUP -> MASTER", "vrrp"));
+            daemon.model().events().publish(new ControlEvent.VrrpChanged("v6", 52, true, VrrpState.BACKUP, VrrpState.MASTER,
+                HaState.Role.BACKUP, HaState.Role.MIXED));
+            daemon.model().events().publish(new ControlEvent.HaChanged(HaState.Role.BACKUP, HaState.Role.MIXED));
+
+            final HaTransition router = events.next().getHa();
+            assertEquals(HaTransition.newBuilder().setOldState(HaStateKind.HA_STATE_KIND_BACKUP)
+                .setNewState(HaStateKind.HA_STATE_KIND_MIXED).setRouter("v6").setVrid(52).setIpv6(true)
+                .setRouterOldState(VrrpRouterState.VRRP_ROUTER_STATE_BACKUP)
+                .setRouterNewState(VrrpRouterState.VRRP_ROUTER_STATE_MASTER).build(), router);
+            assertEquals(HaTransition.newBuilder().setOldState(HaStateKind.HA_STATE_KIND_BACKUP)
+                .setNewState(HaStateKind.HA_STATE_KIND_MIXED).build(), events.next().getHa());
         }
         finally
         {

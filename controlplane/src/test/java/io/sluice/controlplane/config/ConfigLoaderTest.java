@@ -308,13 +308,13 @@ class ConfigLoaderTest
             TimeUnit.MILLISECONDS.toNanos(500)), config.timeouts());
 
         assertProblems(MINIMAL_DATAPLANE + "timeouts: { tcpIdle: 300, udpIdle: 2d, tcpClosing: 0s, otherIdle: 400h }\n",
-            "/etc/sluice/lab.yaml:4:22: timeouts.tcpIdle: '300' is not valid: a duration such as 500ms, 30s, 5m or 1h, " +
+            "/etc/sluice/lab.yaml:4:22: timeouts.tcpIdle: '300' is not valid: a duration such as 200us, 500ms, 30s, 5m or 1h, " +
                 "from 1ms to 312h",
-            "/etc/sluice/lab.yaml:4:36: timeouts.udpIdle: '2d' is not valid: a duration such as 500ms, 30s, 5m or 1h, " +
+            "/etc/sluice/lab.yaml:4:36: timeouts.udpIdle: '2d' is not valid: a duration such as 200us, 500ms, 30s, 5m or 1h, " +
                 "from 1ms to 312h",
-            "/etc/sluice/lab.yaml:4:52: timeouts.tcpClosing: '0s' is not valid: a duration such as 500ms, 30s, 5m or 1h, " +
+            "/etc/sluice/lab.yaml:4:52: timeouts.tcpClosing: '0s' is not valid: a duration such as 200us, 500ms, 30s, 5m or 1h, " +
                 "from 1ms to 312h",
-            "/etc/sluice/lab.yaml:4:67: timeouts.otherIdle: '400h' is not valid: a duration such as 500ms, 30s, 5m or 1h, " +
+            "/etc/sluice/lab.yaml:4:67: timeouts.otherIdle: '400h' is not valid: a duration such as 200us, 500ms, 30s, 5m or 1h, " +
                 "from 1ms to 312h");
     }
 

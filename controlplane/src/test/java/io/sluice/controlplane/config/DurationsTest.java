@@ -23,7 +23,7 @@ class DurationsTest
         for (final String text : new String[]{"30", "1d", "-1s", "1.5s", "s", "", "10 s"})
         {
             final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Durations.parseNs(text));
-            assertEquals("'" + text + "' is not a duration such as 500ms, 30s, 5m or 1h", ex.getMessage());
+            assertEquals("'" + text + "' is not a duration such as 200us, 500ms, 30s, 5m or 1h", ex.getMessage());
         }
     }
 

@@ -73,10 +73,31 @@ class SyncSectionTest
         assertEquals(1 << 20, sync.termLength());
         assertEquals(SyncSection.DEFAULT_EVENT_RING_BYTES, sync.eventRingBytes());
         assertEquals(TimeUnit.SECONDS.toNanos(30), sync.refreshIntervalNs());
+        assertEquals(Path.of("/var/lib/sluice/sync-1.epoch"), sync.stateFile(), "on a disk, not in /dev/shm: it outlives a reboot");
         assertEquals("aeron:udp?endpoint=10.9.0.2:7311|term-length=1048576", sync.toTransportConfig().publicationChannels().get(0));
         assertNull(load(DATAPLANE).sync(), "no section, no sync");
         assertTrue(ConfigWriter.write(config, List.of()).contains("sync:\n  nodeId: 1\n"), "written back");
         assertEquals(config.sync(), load(ConfigWriter.write(config, List.of())).sync(), "and read back the same");
+    }
+
+    @Test
+    void shouldResolveTheStateFileAgainstTheConfigurationWhenItIsRelative() throws Exception
+    {
+        final String section = """
+            sync:
+              nodeId: 2
+              keyFile: sync.key
+              listen: 10.9.0.1:7311
+              peers: [10.9.0.2:7311]
+              stateFile: %s
+            """;
+        final SluiceConfig config = load(DATAPLANE + section.formatted("state/sync.epoch"));
+
+        assertEquals(key.resolveSibling("state/sync.epoch"), config.sync().stateFile());
+        assertEquals(config.sync(), load(ConfigWriter.write(config, List.of())).sync(), "written and read back the same");
+        final List<String> problems = problems(DATAPLANE + section.formatted("/var/lib/sluice/"));
+        assertEquals(1, problems.size(), problems::toString);
+        assertTrue(problems.get(0).startsWith("sync.stateFile: '/var/lib/sluice/' is not valid: a file path"), problems.get(0));
     }
 
     @Test

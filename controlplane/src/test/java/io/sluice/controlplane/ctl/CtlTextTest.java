@@ -26,6 +26,8 @@ import io.sluice.controlplane.api.v1.EventsDropped;
 import io.sluice.controlplane.api.v1.FlowTableState;
 import io.sluice.controlplane.api.v1.ForwardingMode;
 import io.sluice.controlplane.api.v1.GetStatsResponse;
+import io.sluice.controlplane.api.v1.HaStateKind;
+import io.sluice.controlplane.api.v1.HaTransition;
 import io.sluice.controlplane.api.v1.HealthState;
 import io.sluice.controlplane.api.v1.HealthTransition;
 import io.sluice.controlplane.api.v1.LookupFlowResponse;
@@ -36,6 +38,7 @@ import io.sluice.controlplane.api.v1.Service;
 import io.sluice.controlplane.api.v1.ServiceSettings;
 import io.sluice.controlplane.api.v1.ServiceStats;
 import io.sluice.controlplane.api.v1.ServiceStatus;
+import io.sluice.controlplane.api.v1.VrrpRouterState;
 import io.sluice.controlplane.api.v1.WorkerStats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -192,6 +195,26 @@ class CtlTextTest
             .setService(CtlArguments.serviceKey("192.0.2.10:80")).setNoBackend(true)).build()));
         assertEquals(time + " events-dropped 40: this watch read too slowly and lost them\n", CtlViews.event(Event.newBuilder()
             .setTime(WHEN).setDropped(EventsDropped.newBuilder().setCount(40)).build()));
+    }
+
+    @Test
+    void shouldPrintARoutersTransitionAndTheRoleChangeWhenWatchingHaEvents()
+    {
+        final String time = local(WHEN, "yyyy-MM-dd HH:mm:ss.SSS");
+        final Event.Builder event = Event.newBuilder().setSequence(7).setTime(WHEN);
+        final HaTransition.Builder ha = HaTransition.newBuilder().setOldState(HaStateKind.HA_STATE_KIND_BACKUP)
+            .setNewState(HaStateKind.HA_STATE_KIND_MASTER);
+
+        assertEquals(time + " #7 vrrp v6 (VRID 52, ipv6): backup -> master (role backup -> master)\n",
+            CtlViews.event(event.setHa(ha.clone().setRouter("v6").setVrid(52).setIpv6(true)
+                .setRouterOldState(VrrpRouterState.VRRP_ROUTER_STATE_BACKUP)
+                .setRouterNewState(VrrpRouterState.VRRP_ROUTER_STATE_MASTER)).build()));
+        assertEquals(time + " #7 vrrp v4 (VRID 51, ipv4): initialize -> backup (role mixed)\n",
+            CtlViews.event(event.setHa(HaTransition.newBuilder().setOldState(HaStateKind.HA_STATE_KIND_MIXED)
+                .setNewState(HaStateKind.HA_STATE_KIND_MIXED).setRouter("v4").setVrid(51)
+                .setRouterOldState(VrrpRouterState.VRRP_ROUTER_STATE_INITIALIZE)
+                .setRouterNewState(VrrpRouterState.VRRP_ROUTER_STATE_BACKUP)).build()));
+        assertEquals(time + " #7 ha backup -> master\n", CtlViews.event(event.setHa(ha).build()));
     }
 
     @Test

@@ -48,6 +48,7 @@ class HaViewsTest
                 .setTransitions(1).addAddresses("2001:db8::100"))
             .setVrrp(VrrpStats.newBuilder().setAdvertsSent(120).setAcceptedWithPseudoHeader(30).setAcceptedWithoutPseudoHeader(4)
                 .putDiscards("checksum", 2).putDiscards("ttl", 0).putDiscards("own-advert", 1).setAnnouncementsSent(6)
+                .setRepliesSuppressed(9)
                 .setNotify(NotifyHookStats.newBuilder().setStarted(3).setSucceeded(2).setFailed(1)))
             .setSync(SyncStats.newBuilder().setNodeId(7).addPeers("192.0.2.2:4790")
                 .putFlowsSent("event", 1000).putFlowsSent("bulk", 200).putFlowsSent("refresh", 0)
@@ -68,7 +69,8 @@ class HaViewsTest
             web       51  ipv4    master       200   100cs  %1$s            2  192.0.2.100, 192.0.2.101
             web6      51  ipv6    master       255    50cs  %1$s            1  2001:db8::100
 
-            adverts      sent 120, accepted 34, discarded 3 (checksum 2, own-advert 1)
+            adverts      sent 120, accepted 34, discarded 3 (checksum 2, own-advert 1); replies to lower priorities \
+            suppressed 9 (one per interval)
             announced    6 gratuitous ARP / unsolicited NA
             failures     send 0, inbound dropped 0, dataplane switch 0, unresolved peers 0
             notify hooks started 3, succeeded 2, failed 1, timed out 0, rejected 0

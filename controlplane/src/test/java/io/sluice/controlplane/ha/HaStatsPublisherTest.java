@@ -27,7 +27,8 @@ class HaStatsPublisherTest
 {
     private static final Instant START = Instant.parse("2026-12-06T09:00:00Z");
     private static final SyncSection SYNC = new SyncSection(7, Path.of("/etc/sluice/sync.key"), "0.0.0.0:4790",
-        List.of("192.0.2.2:4790"), null, null, 1 << 16, SyncSection.DEFAULT_EVENT_RING_BYTES, 1_000_000_000L, 1_000_000L);
+        List.of("192.0.2.2:4790"), null, null, 1 << 16, SyncSection.DEFAULT_EVENT_RING_BYTES, 1_000_000_000L, 1_000_000L,
+        Path.of("/var/lib/sluice/sync-7.epoch"));
 
     @Test
     void shouldShowTheRoleVrrpAndSyncLinesInSluiceStatWhenBothRun()

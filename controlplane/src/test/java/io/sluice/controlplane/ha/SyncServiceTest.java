@@ -78,7 +78,7 @@ class SyncServiceTest
     {
         return new SyncSection(node, key, listen, List.of(peer), null,
             "/dev/shm/sluice-sync-test-" + node + "-" + ProcessHandle.current().pid(), 1 << 18, 1 << 16,
-            TimeUnit.SECONDS.toNanos(30), TimeUnit.MICROSECONDS.toNanos(200));
+            TimeUnit.SECONDS.toNanos(30), TimeUnit.MICROSECONDS.toNanos(200), directory.resolve("sync-" + node + ".epoch"));
     }
 
     @Test
@@ -96,6 +96,8 @@ class SyncServiceTest
         }
         final Path in = directory.resolve("in.pcap");
         PcapFile.write(in, frames);
+        final long lastEpoch = System.currentTimeMillis() + TimeUnit.DAYS.toMillis(1);
+        Files.writeString(directory.resolve("sync-1.epoch"), lastEpoch + "\n");
 
         try (Dataplane active = Dataplane.start(DpdkTestSupport.eal(), config("net_pcap72,rx_pcap=" + in + ",tx_pcap=/dev/null"),
                 settings(), List.of(vip()));
@@ -119,6 +121,8 @@ class SyncServiceTest
                 assertTrue(activeSync.agent().counter(SyncCounter.BULK_FLOWS_SENT) >= FLOWS, "the flows went in a bulk transfer");
                 assertEquals(0, standby.counter(WorkerCounter.FLOW_UPSERTS_REJECTED));
                 assertEquals(0, activeSync.errors() + standbySync.errors());
+                assertEquals(lastEpoch + 1 + "\n", Files.readString(directory.resolve("sync-1.epoch")),
+                    "the clock is a day behind the last start: the epoch still grows");
             }
         }
     }

@@ -3,6 +3,7 @@ package io.sluice.controlplane.ha;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,6 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.controlplane.config.VrrpSection;
+import io.sluice.controlplane.model.ControlEvent;
+import io.sluice.controlplane.model.EventBus;
+import io.sluice.controlplane.model.EventSubscription;
+import io.sluice.controlplane.model.HaState;
 import io.sluice.controlplane.vrrp.VrrpConfig;
 import io.sluice.controlplane.vrrp.VrrpDiscard;
 import io.sluice.controlplane.vrrp.VrrpState;
@@ -38,6 +43,8 @@ class VrrpServiceTest
     private final VrrpService.PuntRelay relayB = new VrrpService.PuntRelay();
     private final List<Set<IpAddress>> switchesA = new CopyOnWriteArrayList<>();
     private final List<Set<IpAddress>> switchesB = new CopyOnWriteArrayList<>();
+    private final EventBus eventsA = new EventBus(Clock.systemUTC());
+    private final EventBus eventsB = new EventBus(Clock.systemUTC());
     private volatile boolean linkUp = true;
     private VrrpService a;
     private VrrpService b;
@@ -64,15 +71,15 @@ class VrrpServiceTest
     /** A first, B once A is master: B hears A from its start (a start-up race is not what these tests are about). */
     private void startBoth()
     {
-        a = start("203.0.113.2", 200, relayA, relayB, switchesA);
+        a = start("203.0.113.2", 200, relayA, relayB, switchesA, eventsA);
         await("A is master", () -> state(a) == VrrpState.MASTER);
-        b = start("203.0.113.4", 100, relayB, relayA, switchesB);
+        b = start("203.0.113.4", 100, relayB, relayA, switchesB, eventsB);
         await("B is backup", () -> state(b) == VrrpState.BACKUP);
     }
 
     private VrrpService start(
         final String primary, final int priority, final VrrpService.PuntRelay own, final VrrpService.PuntRelay peer,
-        final List<Set<IpAddress>> switches)
+        final List<Set<IpAddress>> switches, final EventBus events)
     {
         final VrrpService.FrameOut out = (MemorySegment segment, long offset, int length) ->
         {
@@ -85,7 +92,7 @@ class VrrpServiceTest
             return true;
         };
         return VrrpService.start(section(primary, priority), own, out, address -> VrrpTransmitter.MacResolver.UNKNOWN,
-            (active, summary) -> switches.add(active), Clock.systemUTC());
+            (active, summary) -> switches.add(active), events, Clock.systemUTC());
     }
 
     private static void await(final String what, final BooleanSupplier condition)
@@ -115,6 +122,31 @@ class VrrpServiceTest
         assertEquals(List.of(Set.of(VIP, NEXT_HOP)), switchesA, "A's dataplane answers and forwards both addresses");
         assertTrue(switchesB.isEmpty(), "B's dataplane stays standby: " + switchesB);
         assertEquals(0, b.counters().discards(VrrpDiscard.NOT_VRRP));
+    }
+
+    @Test
+    void shouldPublishEachTransitionAndEachRoleChangeWhenElectedThenStopped()
+    {
+        final EventSubscription watch = eventsA.subscribe(64);
+        startBoth();
+        a.close();
+        a = null;
+
+        final List<ControlEvent.Detail> details = new ArrayList<>();
+        for (EventSubscription.Delivery delivery = watch.poll(); delivery != null; delivery = watch.poll())
+        {
+            details.add(delivery.event().detail());
+        }
+        assertEquals(List.of(
+            new ControlEvent.VrrpChanged("v4", 51, false, VrrpState.INITIALIZE, VrrpState.BACKUP, HaState.Role.INITIALIZE,
+                HaState.Role.BACKUP),
+            new ControlEvent.HaChanged(HaState.Role.INITIALIZE, HaState.Role.BACKUP),
+            new ControlEvent.VrrpChanged("v4", 51, false, VrrpState.BACKUP, VrrpState.MASTER, HaState.Role.BACKUP,
+                HaState.Role.MASTER),
+            new ControlEvent.HaChanged(HaState.Role.BACKUP, HaState.Role.MASTER),
+            new ControlEvent.VrrpChanged("v4", 51, false, VrrpState.MASTER, VrrpState.INITIALIZE, HaState.Role.MASTER,
+                HaState.Role.INITIALIZE),
+            new ControlEvent.HaChanged(HaState.Role.MASTER, HaState.Role.INITIALIZE)), details);
     }
 
     @Test

@@ -43,6 +43,8 @@ class VrrpCollectorTest
         vrrp.counters.onDiscard(VrrpDiscard.TTL);
         vrrp.counters.onAdvertSent();
         vrrp.counters.onSendFailure();
+        vrrp.counters.onReplySuppressed();
+        vrrp.counters.onReplySuppressed();
 
         final String text = exposition();
 
@@ -54,6 +56,7 @@ class VrrpCollectorTest
         assertTrue(text.contains("sluice_vrrp_received_total{outcome=\"checksum\"} 0.0\n"), text);
         assertTrue(text.contains("sluice_vrrp_adverts_sent_total 1.0\n"), text);
         assertTrue(text.contains("sluice_vrrp_send_failures_total 1.0\n"), text);
+        assertTrue(text.contains("sluice_vrrp_replies_suppressed_total 2.0\n"), text);
         assertTrue(text.contains("sluice_ha_role{role=\"mixed\"} 1.0\n"), text);
         assertTrue(text.contains("sluice_ha_role{role=\"master\"} 0.0\n"), text);
     }

@@ -71,7 +71,7 @@ class StatCommandTest
     void shouldRefuseAnIntervalWhenItIsNotADuration()
     {
         assertEquals(2, sluice("stat", "--interval", "1", "--file", "x"));
-        assertTrue(err.toString().contains("Invalid value for option '--interval': '1' is not a duration such as 500ms, 30s, " +
-            "5m or 1h"), err.toString());
+        assertTrue(err.toString().contains("Invalid value for option '--interval': '1' is not a duration such as 200us, 500ms, " +
+            "30s, 5m or 1h"), err.toString());
     }
 }

@@ -42,6 +42,12 @@ final class RecordingActions implements VrrpActions
         lines.add(clock.getAsLong() + " " + router.name() + " " + from + " -> " + to);
     }
 
+    @Override
+    public void onReplySuppressed(final VrrpConfig router)
+    {
+        lines.add(clock.getAsLong() + " " + router.name() + " reply suppressed");
+    }
+
     List<String> drain()
     {
         final List<String> copy = List.copyOf(lines);

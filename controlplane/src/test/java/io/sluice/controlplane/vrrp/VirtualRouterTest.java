@@ -77,6 +77,28 @@ class VirtualRouterTest
     }
 
     @Test
+    void shouldAnswerAtMostOnceAnIntervalWhenMasterIsFloodedWithLowerPriority()
+    {
+        final VirtualRouter router = master(100);
+        nowNs = 300_000_000L;
+        for (int i = 0; i < 1000; i++)
+        {
+            router.onAdvertisement(nowNs + i * 1_000_000L, from("10.0.0.9", 99, 100));
+        }
+
+        final List<String> lines = actions.drain();
+        assertEquals("300000000 r advert 100", lines.getFirst());
+        assertEquals(1, lines.stream().filter(line -> line.endsWith("advert 100")).count(), "one reply in the first interval");
+        assertEquals(999, lines.stream().filter(line -> line.endsWith("reply suppressed")).count());
+        assertEquals(300_000_000L + S, router.nextDeadlineNs(), "the periodic advert keeps its time");
+
+        nowNs = 300_000_000L + S;
+        router.onAdvertisement(nowNs, from("10.0.0.9", 99, 100));
+        assertEquals(List.of(nowNs + " r advert 100"), actions.drain(), "one interval after the last reply, it answers again");
+        assertEquals(VrrpState.MASTER, router.state());
+    }
+
+    @Test
     void shouldStayMasterWhenEqualPriorityComesFromLowerAddress()
     {
         final VirtualRouter router = master(100);

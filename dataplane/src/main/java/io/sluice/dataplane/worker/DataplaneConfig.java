@@ -159,25 +159,26 @@ public record DataplaneConfig(
     /** @return a copy with another flow-table capacity. */
     public DataplaneConfig withFlowTableCapacity(final int capacity)
     {
-        return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, capacity,
-            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
-            flowEventRingCapacity, workerIdle);
+        final Copy copy = new Copy(this);
+        copy.flowTableCapacity = capacity;
+        return copy.build();
     }
 
     /** @return a copy with a MAC to answer to instead of the port's own. */
     public DataplaneConfig withPortMac(final long mac)
     {
-        return new DataplaneConfig(device, workerCpus, mac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
-            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
-            flowEventRingCapacity, workerIdle);
+        final Copy copy = new Copy(this);
+        copy.portMac = mac;
+        return copy.build();
     }
 
     /** @return a copy with another neighbour table size and request rate cap. */
     public DataplaneConfig withNeighbours(final int capacity, final int requestsPerSecond)
     {
-        return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
-            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, capacity, requestsPerSecond,
-            flowEventRingCapacity, workerIdle);
+        final Copy copy = new Copy(this);
+        copy.neighbourCapacity = capacity;
+        copy.neighbourRequestsPerSecond = requestsPerSecond;
+        return copy.build();
     }
 
     /**
@@ -186,9 +187,9 @@ public record DataplaneConfig(
      */
     public DataplaneConfig withFlowEvents(final int capacity)
     {
-        return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
-            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
-            capacity, workerIdle);
+        final Copy copy = new Copy(this);
+        copy.flowEventRingCapacity = capacity;
+        return copy.build();
     }
 
     private static boolean isAfXdp(final String device)
@@ -210,8 +211,60 @@ public record DataplaneConfig(
      */
     public DataplaneConfig withWorkerIdle(final WorkerIdle idle)
     {
-        return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity,
-            minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
-            flowEventRingCapacity, idle);
+        final Copy copy = new Copy(this);
+        copy.workerIdle = idle;
+        return copy.build();
+    }
+
+    /**
+     * The components of a configuration, to change some and build a new one: the only place a
+     * {@code withXxx} copy names every component, so that a new component is copied once, here.
+     */
+    private static final class Copy
+    {
+        private final String device;
+        private final List<Integer> workerCpus;
+        private long portMac;
+        private final int mbufs;
+        private final int rxDescriptors;
+        private final int txDescriptors;
+        private final boolean promiscuous;
+        private int flowTableCapacity;
+        private final long minEvictionIdleNs;
+        private final int burstSize;
+        private final int expiryBucketsPerCycle;
+        private final int icmpTooBigPerSecond;
+        private int neighbourCapacity;
+        private int neighbourRequestsPerSecond;
+        private int flowEventRingCapacity;
+        private WorkerIdle workerIdle;
+
+        private Copy(final DataplaneConfig config)
+        {
+            device = config.device;
+            workerCpus = config.workerCpus;
+            portMac = config.portMac;
+            mbufs = config.mbufs;
+            rxDescriptors = config.rxDescriptors;
+            txDescriptors = config.txDescriptors;
+            promiscuous = config.promiscuous;
+            flowTableCapacity = config.flowTableCapacity;
+            minEvictionIdleNs = config.minEvictionIdleNs;
+            burstSize = config.burstSize;
+            expiryBucketsPerCycle = config.expiryBucketsPerCycle;
+            icmpTooBigPerSecond = config.icmpTooBigPerSecond;
+            neighbourCapacity = config.neighbourCapacity;
+            neighbourRequestsPerSecond = config.neighbourRequestsPerSecond;
+            flowEventRingCapacity = config.flowEventRingCapacity;
+            workerIdle = config.workerIdle;
+        }
+
+        /** Validated as any configuration is. */
+        private DataplaneConfig build()
+        {
+            return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous,
+                flowTableCapacity, minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity,
+                neighbourRequestsPerSecond, flowEventRingCapacity, workerIdle);
+        }
     }
 }
