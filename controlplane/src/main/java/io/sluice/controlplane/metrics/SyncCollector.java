@@ -93,10 +93,12 @@ public final class SyncCollector implements MultiCollector
             digests.add(Labels.of("outcome", label(counter.name())), sync.digests(counter));
         }
         families.add(digests.build());
-        families.add(MetricFamily.counter("sluice_sync_bulk_transfers", "Bulk transfers sent to and received from peers.", null)
+        families.add(MetricFamily.counter("sluice_sync_bulk_transfers", "Bulk transfers sent to and received from peers: started, sent (BulkEnd out), received (every announced flow arrived), received-incomplete (fewer arrived: asked again), sent-again (a peer still asked after a BulkEnd).", null)
             .add(Labels.of("direction", "started"), sync.counter(SyncCounter.BULKS_STARTED))
             .add(Labels.of("direction", "sent"), sync.counter(SyncCounter.BULKS_COMPLETED))
-            .add(Labels.of("direction", "received"), sync.counter(SyncCounter.BULKS_RECEIVED)).build());
+            .add(Labels.of("direction", "received"), sync.counter(SyncCounter.BULKS_RECEIVED))
+            .add(Labels.of("direction", "received-incomplete"), sync.counter(SyncCounter.BULKS_INCOMPLETE))
+            .add(Labels.of("direction", "sent-again"), sync.counter(SyncCounter.BULKS_RETRIED)).build());
         families.add(MetricFamily.counter("sluice_sync_messages_unsent",
             "Messages no peer took (none connected, or refused for good): their flows are lost to peers until a bulk " +
             "transfer (a peer that starts) or a refresh walk (flows this LB forwards).", null)
