@@ -157,6 +157,8 @@ class LabVrrpInteropTest
         final LabDaemon sluice = startSluice("v6-backup", new LbConfig.VrrpRouter("v6", VRID6, 100, ADVERT_INTERVAL, true,
             Duration.ZERO, List.of(VIRTUAL_ADDRESS6), List.of(), SLUICE_LINK_LOCAL));
 
+        final Poll.Outcome<VrrpRouterState> apiUp = Poll.until(ANSWER_TIMEOUT, this::routerState, state -> true);
+        assertTrue(apiUp.met(), "Sluice's API answers: " + apiUp.describe() + "\n" + sluice.logTail());
         Thread.sleep(2 * STEADY.toMillis());
         assertEquals("MASTER", master.state("V6"), "Sluice (100) does not preempt keepalived (200): " + master.transitions());
         assertEquals(VrrpRouterState.VRRP_ROUTER_STATE_BACKUP, routerState(), "Sluice hears keepalived's IPv6 adverts");
