@@ -73,6 +73,7 @@ public final class SyncAgent implements Agent, SyncStatus
     public static final int MESSAGES_PER_CYCLE = 64;
 
     private static final long MAX_LAG_NS = 3_600_000_000_000L;
+    private static final long CLOCK_READ_MAX_NS = 20_000;
 
     private final SyncAgentConfig config;
     private final SyncTransport transport;
@@ -104,6 +105,7 @@ public final class SyncAgent implements Agent, SyncStatus
 
     private long sequence;
     private long epochMinusMonotonicNs;
+    private boolean clockOffsetRead;
     private long messageReadEpochNs;
     private boolean batchOpen;
     private long batchStartNs;
@@ -169,7 +171,7 @@ public final class SyncAgent implements Agent, SyncStatus
     {
         int work = transport.doWork();
         final long nowNs = clock.nanoTime();
-        epochMinusMonotonicNs = epochClock.nanoTime() - nowNs;
+        updateClockOffset(nowNs);
         if (pendingLength > 0 && !resendPending())
         {
             // Still back-pressured: send nothing else and take no events, which wait in the workers'
@@ -432,6 +434,22 @@ public final class SyncAgent implements Agent, SyncStatus
         }
         pendingLength = 0;
         return true;
+    }
+
+    /**
+     * Reads the wall clock's lead over the monotonic clock, once per cycle rather than per event. A
+     * reading the thread was preempted in the middle of (more than {@link #CLOCK_READ_MAX_NS}) is not
+     * taken: the cycle keeps the last good offset, so that a flow's creation time is never put late.
+     */
+    private void updateClockOffset(final long beforeNs)
+    {
+        final long epochNs = epochClock.nanoTime();
+        final long afterNs = clock.nanoTime();
+        if (afterNs - beforeNs <= CLOCK_READ_MAX_NS || !clockOffsetRead)
+        {
+            epochMinusMonotonicNs = epochNs - afterNs;
+            clockOffsetRead = true;
+        }
     }
 
     private long nextSequence()

@@ -43,8 +43,8 @@ import io.sluice.sync.wire.SyncMessageWriter;
  *   <li>{@code cost}: one thread runs the producer, both agents and the draining in turn, so the
  *       figure is the CPU time of the whole path per flow (send and receive), and its reciprocal the
  *       rate one core pair would reach.</li>
- *   <li>{@code lag RATE SECONDS [WARM_UP_SECONDS]}: each agent on a thread of its own (backing off as the daemon's
- *       does), the producer paced at RATE flows per second; prints the receiving side's lag percentiles
+ *   <li>{@code lag RATE SECONDS [WARM_UP_SECONDS [shared]]}: each agent on a thread of its own (backing off as the
+ *       daemon's does; with {@code shared} both on one thread), the producer paced at RATE flows per second; prints the receiving side's lag percentiles
  *       (flow creation to the reading of its message), second by second and over the seconds after the warm-up.</li>
  *   <li>{@code bulk FLOWS}: a peer restarts and this side sends it a table of FLOWS live flows; prints the
  *       time until the peer's worker has had all of them.</li>
@@ -199,10 +199,16 @@ public final class SyncThroughputProbe
         final long rate = args.length > 1 ? Long.parseLong(args[1]) : 100_000;
         final int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         final int warmUpSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-        final AgentRunner runnerA = new AgentRunner(backoff(), Throwable::printStackTrace, null, a);
-        final AgentRunner runnerB = new AgentRunner(backoff(), Throwable::printStackTrace, null, b);
+        final boolean shared = args.length > 4 && "shared".equals(args[4]);
+        // "shared": both agents on one thread (three busy threads on the two cores instead of four).
+        final AgentRunner runnerA = new AgentRunner(backoff(), Throwable::printStackTrace, null,
+            shared ? new org.agrona.concurrent.CompositeAgent(a, b) : a);
+        final AgentRunner runnerB = shared ? null : new AgentRunner(backoff(), Throwable::printStackTrace, null, b);
         AgentRunner.startOnThread(runnerA);
-        AgentRunner.startOnThread(runnerB);
+        if (runnerB != null)
+        {
+            AgentRunner.startOnThread(runnerB);
+        }
         try
         {
             final FlowRecord record = flow();
@@ -260,8 +266,7 @@ public final class SyncThroughputProbe
         }
         finally
         {
-            runnerA.close();
-            runnerB.close();
+            org.agrona.CloseHelper.closeAll(runnerA, runnerB);
         }
     }
 
