@@ -266,7 +266,11 @@ public final class SyncThroughputProbe
         }
         finally
         {
-            org.agrona.CloseHelper.closeAll(runnerA, runnerB);
+            runnerA.close();
+            if (runnerB != null)
+            {
+                runnerB.close();
+            }
         }
     }
 
