@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import io.aeron.FragmentAssembler;
+import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.sluice.dataplane.ring.FlowEventRing;
@@ -19,6 +19,7 @@ import io.sluice.sync.wire.SyncEnvelope;
 import io.sluice.sync.wire.SyncMessageHandler;
 import io.sluice.sync.wire.SyncMessageReader;
 import io.sluice.sync.wire.SyncMessageWriter;
+import io.sluice.sync.wire.SyncProtocol;
 import io.sluice.sync.wire.SyncVerdict;
 import org.HdrHistogram.Histogram;
 import org.agrona.collections.Long2LongHashMap;
@@ -54,7 +55,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A message no peer takes for another reason (none connected) is counted and its flows go with the
  * next bulk transfer. With several peers, one that is back-pressured while another takes the
  * message misses it (counted by the transport). Replication lag, from a flow's creation on the sending worker to
- * its queueing here, is recorded in a histogram (the LBs' clocks must agree; on one host they do).
+ * the reading here of the message that carries it (its queueing follows within microseconds), is recorded in a
+ * histogram (the LBs' clocks must agree; on one host they do).
+ * <p>
+ * Every message fits one transport frame: a batch holds at most the flows that fit
+ * {@link SyncTransport#maxMessageLength()} (13 at Aeron's default MTU), so Aeron neither fragments nor
+ * reassembles, and a fragmented message from a peer is dropped unread and counted
+ * ({@link io.sluice.sync.wire.SyncVerdict#TOO_LONG}).
  * <p>
  * Counters are published for other threads after every cycle ({@link #counter}); the agent itself
  * is single-threaded.
@@ -67,6 +74,7 @@ public final class SyncAgent implements Agent, SyncStatus
     public static final int MESSAGES_PER_CYCLE = 64;
 
     private static final long MAX_LAG_NS = 3_600_000_000_000L;
+    private static final long CLOCK_READ_MAX_NS = 20_000;
 
     private final SyncAgentConfig config;
     private final SyncTransport transport;
@@ -81,7 +89,8 @@ public final class SyncAgent implements Agent, SyncStatus
     private UnsafeBuffer sendBuffer;
     private UnsafeBuffer pendingBuffer;
     private int pendingLength;
-    private final FragmentHandler assembler;
+    private final int batchFlows;
+    private final FragmentHandler fragmentHandler = this::onFragment;
     private final FlowEventRing.FlowEventHandler eventHandler = this::onEvent;
     private final TableWalker.FlowSink bulkSink = flow -> addFlow(FlowOp.BULK, flow);
     private final TableWalker.FlowSink refreshSink = flow -> addFlow(FlowOp.REFRESH, flow);
@@ -98,6 +107,9 @@ public final class SyncAgent implements Agent, SyncStatus
     private final Recorder lag = new Recorder(MAX_LAG_NS, 3);
 
     private long sequence;
+    private long epochMinusMonotonicNs;
+    private boolean clockOffsetRead;
+    private long messageReadEpochNs;
     private boolean batchOpen;
     private long batchStartNs;
     private long nextHelloNs;
@@ -138,9 +150,14 @@ public final class SyncAgent implements Agent, SyncStatus
         this.refresh = new TableWalker(workers, config.pageTimeoutNs(), true);
         this.digests = new MaglevDigestExchange(applier::snapshot);
         this.reader = readerOf.apply(new Handler());
+        this.batchFlows = Math.min(writer.maxFlowsPerBatch(), SyncProtocol.flowsThatFit(transport.maxMessageLength()));
+        if (batchFlows < 1 || writer.maxDigestsPerHello() > SyncProtocol.digestsThatFit(transport.maxMessageLength()))
+        {
+            throw new IllegalArgumentException("sync messages of " + writer.maxMessageLength() + " bytes at most do not fit " +
+                "the transport's frame of " + transport.maxMessageLength() + " bytes of payload");
+        }
         this.sendBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(writer.maxMessageLength()));
         this.pendingBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(writer.maxMessageLength()));
-        this.assembler = new FragmentAssembler(this::onMessage);
         final long now = clock.nanoTime();
         this.nextHelloNs = now;
         this.nextRefreshNs = now + config.refreshIntervalNs();
@@ -157,6 +174,7 @@ public final class SyncAgent implements Agent, SyncStatus
     {
         int work = transport.doWork();
         final long nowNs = clock.nanoTime();
+        updateClockOffset(nowNs);
         if (pendingLength > 0 && !resendPending())
         {
             // Still back-pressured: send nothing else and take no events, which wait in the workers'
@@ -201,7 +219,7 @@ public final class SyncAgent implements Agent, SyncStatus
             int budget = EVENTS_PER_RING_PER_CYCLE;
             while (budget > 0 && pendingLength == 0)
             {
-                final int room = writer.maxFlowsPerBatch() - (batchOpen ? writer.flowCount() : 0);
+                final int room = batchFlows - (batchOpen ? writer.flowCount() : 0);
                 if (room == 0)
                 {
                     flush();
@@ -248,7 +266,7 @@ public final class SyncAgent implements Agent, SyncStatus
     private void sendBulkEnd()
     {
         flush();
-        if (batchOpen || pendingLength > 0)
+        if (pendingLength > 0)
         {
             return;
         }
@@ -280,20 +298,30 @@ public final class SyncAgent implements Agent, SyncStatus
             counts[SyncCounter.EVENTS_UNKNOWN.ordinal()]++;
             return;
         }
-        // The worker stamps events with its monotonic clock; peers compare wall clocks.
-        record.createdNs(epochClock.nanoTime() - (clock.nanoTime() - record.createdNs()));
+        // The worker stamps events with its monotonic clock; peers compare wall clocks (the two
+        // clocks' difference is read once per cycle, not per event).
+        record.createdNs(record.createdNs() + epochMinusMonotonicNs);
         addFlow(op, record);
     }
 
     /**
      * Adds a flow to the open batch, sending the batch first when it is full.
+     * <p>
+     * No batch is ever open while another waits to be offered again: {@link #send} makes a message
+     * pending only just after {@link #flush} closed the batch (or, for a hello or a bulk end, found
+     * none open), and a batch is begun only while none is pending. A begun batch takes at least one
+     * flow ({@link #batchFlows} is at least 1), so a flow always fits the batch begun for it.
      *
      * @return false when the flow was not taken because a batch waits to be offered again (back
      *         pressure): a walk offers the flow again at its next step.
      */
     private boolean addFlow(final FlowOp op, final FlowRecord record)
     {
-        if (pendingLength > 0 && (!batchOpen || writer.flowCount() == writer.maxFlowsPerBatch()))
+        if (batchOpen && writer.flowCount() == batchFlows)
+        {
+            flush();
+        }
+        if (pendingLength > 0)
         {
             return false;
         }
@@ -301,20 +329,7 @@ public final class SyncAgent implements Agent, SyncStatus
         {
             begin();
         }
-        if (!writer.add(op, record))
-        {
-            flush();
-            if (batchOpen || pendingLength > 0)
-            {
-                return false;
-            }
-            begin();
-            if (!writer.add(op, record))
-            {
-                counts[SyncCounter.FLOWS_UNENCODABLE.ordinal()]++;
-                return true;
-            }
-        }
+        writer.add(op, record);
         final SyncCounter sent = op == FlowOp.BULK ? SyncCounter.BULK_FLOWS_SENT :
             op == FlowOp.REFRESH ? SyncCounter.REFRESH_FLOWS_SENT : SyncCounter.EVENT_FLOWS_SENT;
         counts[sent.ordinal()]++;
@@ -328,10 +343,10 @@ public final class SyncAgent implements Agent, SyncStatus
         batchStartNs = clock.nanoTime();
     }
 
-    /** Sends the open batch, unless a batch already waits to be offered again (then it stays open). */
+    /** Sends the open batch, if one is (never while another batch waits to be offered again: see {@link #addFlow}). */
     private void flush()
     {
-        if (!batchOpen || pendingLength > 0)
+        if (!batchOpen)
         {
             return;
         }
@@ -348,7 +363,7 @@ public final class SyncAgent implements Agent, SyncStatus
     private boolean sendHello()
     {
         flush();
-        if (batchOpen || pendingLength > 0)
+        if (pendingLength > 0)
         {
             return false;
         }
@@ -370,7 +385,7 @@ public final class SyncAgent implements Agent, SyncStatus
         int received = 0;
         while (received < MESSAGES_PER_CYCLE && applier.hasRoomFor(writer.maxFlowsPerBatch()))
         {
-            final int polled = transport.poll(assembler, 1);
+            final int polled = transport.poll(fragmentHandler, 1);
             if (polled == 0)
             {
                 break;
@@ -425,14 +440,44 @@ public final class SyncAgent implements Agent, SyncStatus
         return true;
     }
 
+    /**
+     * Reads the wall clock's lead over the monotonic clock, once per cycle rather than per event. A
+     * reading the thread was preempted in the middle of (more than {@link #CLOCK_READ_MAX_NS}) is not
+     * taken: the cycle keeps the last good offset, so that a flow's creation time is never put late.
+     */
+    private void updateClockOffset(final long beforeNs)
+    {
+        final long epochNs = epochClock.nanoTime();
+        final long afterNs = clock.nanoTime();
+        if (afterNs - beforeNs <= CLOCK_READ_MAX_NS || !clockOffsetRead)
+        {
+            epochMinusMonotonicNs = epochNs - afterNs;
+            clockOffsetRead = true;
+        }
+    }
+
     private long nextSequence()
     {
         return ++sequence;
     }
 
-    private void onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    /**
+     * Reads a message that came in one frame. A message a peer split into fragments (longer than one
+     * frame: this version never sends one) is dropped unread and counted once, as too long, so that no
+     * peer, nor anyone who can reach the port, makes this agent hold reassembly buffers.
+     */
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        reader.read(buffer, offset, length);
+        final byte flags = header.flags();
+        if ((flags & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED)
+        {
+            messageReadEpochNs = epochClock.nanoTime();
+            reader.read(buffer, offset, length);
+        }
+        else if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) != 0)
+        {
+            reader.countTooLong();
+        }
     }
 
     /**
@@ -561,7 +606,7 @@ public final class SyncAgent implements Agent, SyncStatus
             }
             if (applier.apply(flow, op == FlowOp.NEW))
             {
-                final long lagNs = epochClock.nanoTime() - flow.createdNs();
+                final long lagNs = messageReadEpochNs - flow.createdNs();
                 if (op != FlowOp.BULK && op != FlowOp.REFRESH && lagNs >= 0 && lagNs < MAX_LAG_NS)
                 {
                     lag.recordValue(lagNs);

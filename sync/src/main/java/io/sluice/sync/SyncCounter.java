@@ -13,8 +13,6 @@ public enum SyncCounter
     BULK_FLOWS_SENT,
     /** Flows of refresh walks put in a batch. */
     REFRESH_FLOWS_SENT,
-    /** Flows that could not be encoded at all (none expected: a flow always fits an empty batch). */
-    FLOWS_UNENCODABLE,
     /** Flow batches sent. */
     BATCHES_SENT,
     /** Messages no peer took (not connected, or refused for good): their flows reach peers with the next bulk transfer. */

@@ -283,6 +283,123 @@ class SyncAgentTest
         assertEquals(Set.of(2), tableB, "only the genuine flow, once");
     }
 
+    @Test
+    void shouldCountAndDropAMessageWhenAPeerSendsItInMoreThanOneFrame()
+    {
+        final Set<Integer> tableB = ConcurrentHashMap.newKeySet();
+        final SyncAgent b = agent(2, "127.0.0.1:47522", "127.0.0.1:47521", new FlowEventRing(1 << 16), worker(tableB), KEY);
+        final SyncTransport peer = rawPeer("long", "127.0.0.1:47523", "127.0.0.1:47522");
+        run(() -> peer.allPeersConnected(), b, peer);
+
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8192]);
+        final SyncMessageWriter writer = new SyncMessageWriter(KEY);
+        final long epoch = System.currentTimeMillis();
+        writer.begin(buffer, 0, 9, epoch, 1, System.currentTimeMillis() * 1_000_000L);
+        for (int client = 1; client <= 80; client++)
+        {
+            assertTrue(writer.add(io.sluice.sync.codec.FlowOp.NEW, flow(client, 0)));
+        }
+        final int longMessage = writer.finish();
+        assertTrue(longMessage > peer.maxMessageLength(), "signed and valid, but longer than one frame");
+        assertEquals(1, peer.offer(buffer, 0, longMessage));
+        writer.begin(buffer, 0, 9, epoch, 2, System.currentTimeMillis() * 1_000_000L);
+        writer.add(io.sluice.sync.codec.FlowOp.NEW, flow(100, 0));
+        assertEquals(1, peer.offer(buffer, 0, writer.finish()));
+
+        run(() -> b.messages(SyncVerdict.TOO_LONG) == 1 && tableB.contains(100), b, peer);
+        assertEquals(Set.of(100), tableB, "none of the long message's flows, the next message's one");
+        assertEquals(1, b.messages(SyncVerdict.ACCEPTED));
+    }
+
+    @Test
+    void shouldSendEveryBatchInOneFrameWhenTheWriterAllowsLongerMessages()
+    {
+        final FlowEventRing eventsA = new FlowEventRing(1 << 16);
+        final SyncAgent a = agent(1, "127.0.0.1:47531", "127.0.0.1:47532", eventsA, worker(ConcurrentHashMap.newKeySet()), KEY);
+        final SyncTransport peer = rawPeer("frames", "127.0.0.1:47532", "127.0.0.1:47531");
+        final List<Integer> fragmentFlags = new CopyOnWriteArrayList<>();
+        final List<Integer> flowsPerMessage = new CopyOnWriteArrayList<>();
+        final SyncMessageReader reader = new SyncMessageReader(KEY, 9, new RecordingFlows(flowsPerMessage));
+        final io.aeron.logbuffer.FragmentHandler handler = (buffer, offset, length, header) ->
+        {
+            fragmentFlags.add(header.flags() & 0xFF);
+            reader.read(buffer, offset, length);
+        };
+        run(() -> peer.peerStreams() > 0 && peer.allPeersConnected(), a, peer);
+
+        final long now = System.nanoTime();
+        final int flows = 500;
+        for (int client = 1; client <= flows; client++)
+        {
+            assertTrue(eventsA.offer(FlowEventRing.NEW, flow(client, now)));
+        }
+        run(() ->
+        {
+            peer.poll(handler, 16);
+            return flowsPerMessage.stream().mapToInt(Integer::intValue).sum() == flows;
+        }, a, peer);
+
+        final int frameFlows = io.sluice.sync.wire.SyncProtocol.flowsThatFit(peer.maxMessageLength());
+        assertTrue(fragmentFlags.stream().allMatch(flags -> flags == (io.aeron.logbuffer.FrameDescriptor.UNFRAGMENTED & 0xFF)),
+            "no message fragmented: " + fragmentFlags);
+        assertTrue(flowsPerMessage.stream().allMatch(count -> count <= frameFlows), "at most " + frameFlows + " flows a batch");
+        assertEquals(0, reader.rejected());
+    }
+
+    /** A transport with no agent: sends what a test writes, receives what an agent sends. */
+    private SyncTransport rawPeer(final String name, final String listen, final String peer)
+    {
+        final SyncTransport transport = new SyncTransport(new SyncTransportConfig(
+            "/dev/shm/sluice-agent-test-" + name + "-" + ProcessHandle.current().pid(), listen, List.of(peer),
+            null, SyncTransportConfig.DEFAULT_STREAM_ID, SyncTransportConfig.MIN_TERM_LENGTH), (session, source, up) -> { });
+        closeables.add(transport);
+        return transport;
+    }
+
+    /** Records each flow batch's flow count. */
+    private static final class RecordingFlows implements io.sluice.sync.wire.SyncMessageHandler
+    {
+        private final List<Integer> flowsPerMessage;
+        private long lastSequence;
+
+        RecordingFlows(final List<Integer> flowsPerMessage)
+        {
+            this.flowsPerMessage = flowsPerMessage;
+        }
+
+        @Override
+        public void onPeerEpoch(final io.sluice.sync.wire.SyncEnvelope message, final boolean restarted)
+        {
+        }
+
+        @Override
+        public void onFlow(final io.sluice.sync.wire.SyncEnvelope batch, final io.sluice.sync.codec.FlowOp op, final FlowRecord flow)
+        {
+            if (batch.sequence() != lastSequence)
+            {
+                lastSequence = batch.sequence();
+                flowsPerMessage.add(batch.flowCount());
+            }
+        }
+
+        @Override
+        public void onHello(final io.sluice.sync.wire.SyncEnvelope message, final boolean wantsBulk)
+        {
+        }
+
+        @Override
+        public void onMaglevDigest(
+            final io.sluice.sync.wire.SyncEnvelope message, final long vipHi, final long vipLo, final int port, final int protocol,
+            final long maglevSize, final long digest)
+        {
+        }
+
+        @Override
+        public void onBulkEnd(final io.sluice.sync.wire.SyncEnvelope message, final long flowsSent)
+        {
+        }
+    }
+
     private static void run(final BooleanSupplier done, final Object... agents)
     {
         final List<Object> all = new CopyOnWriteArrayList<>(agents);

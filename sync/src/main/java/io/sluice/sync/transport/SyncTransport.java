@@ -35,6 +35,9 @@ import org.agrona.concurrent.AgentInvoker;
  */
 public final class SyncTransport implements AutoCloseable
 {
+    /** Most duty cycles of the embedded driver per {@link #doWork()} while it finds work. */
+    public static final int DRIVER_CYCLES_PER_CALL = 8;
+
     private final SyncTransportConfig config;
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -99,7 +102,20 @@ public final class SyncTransport implements AutoCloseable
      */
     public int doWork()
     {
-        return driverInvoker.invoke() + clientInvoker.invoke();
+        // The driver's sender sends at most one datagram (one frame of up to the MTU) per publication per
+        // duty cycle, and its receiver reads a bounded number: while it finds work, run it again, so that
+        // the transport's rate is not one frame per cycle of the caller.
+        int work = 0;
+        for (int i = 0; i < DRIVER_CYCLES_PER_CALL; i++)
+        {
+            final int driverWork = driverInvoker.invoke();
+            if (driverWork == 0)
+            {
+                break;
+            }
+            work += driverWork;
+        }
+        return work + clientInvoker.invoke();
     }
 
     /**

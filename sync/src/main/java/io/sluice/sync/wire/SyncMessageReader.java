@@ -152,6 +152,15 @@ public final class SyncMessageReader
     }
 
     /**
+     * Counts a message that was dropped unread for being longer than the transport carries in one
+     * frame (its fragments are not reassembled): a {@link SyncVerdict#TOO_LONG} rejection.
+     */
+    public void countTooLong()
+    {
+        counts[SyncVerdict.TOO_LONG.id()]++;
+    }
+
+    /**
      * How many messages got a verdict, for the agent to publish as counters.
      *
      * @param verdict the verdict.

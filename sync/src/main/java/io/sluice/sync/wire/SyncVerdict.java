@@ -14,7 +14,7 @@ public enum SyncVerdict
     /** Shorter than a header and a tag, outside the buffer, or shorter than its template's fixed part. */
     TRUNCATED(1, "truncated"),
 
-    /** Longer than the reader's {@link SyncMessageReader#maxMessageLength()}. */
+    /** Longer than the reader's {@link SyncMessageReader#maxMessageLength()}, or than one transport frame ({@link SyncMessageReader#countTooLong()}). */
     TOO_LONG(2, "too-long"),
 
     /** Not of the sync schema. */

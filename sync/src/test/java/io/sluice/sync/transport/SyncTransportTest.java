@@ -74,6 +74,31 @@ class SyncTransportTest
     }
 
     @Test
+    void shouldSendSeveralFullFramesWhenDoWorkIsCalledOnce()
+    {
+        try (SyncTransport a = new SyncTransport(config("burst-a", A, B), (session, source, up) -> { });
+            SyncTransport b = new SyncTransport(config("burst-b", B, A), (session, source, up) -> { }))
+        {
+            awaitTrue(() -> a.allPeersConnected() && b.allPeersConnected(), a, b);
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[a.maxMessageLength()]);
+            final int messages = 4;
+            for (int i = 0; i < messages; i++)
+            {
+                assertEquals(1, a.offer(buffer, 0, a.maxMessageLength()), "a full frame each");
+            }
+            a.doWork();
+            final int[] received = new int[1];
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            while (System.nanoTime() - deadline < 0)
+            {
+                b.doWork();
+                received[0] += b.poll((buf, offset, length, header) -> { }, 10);
+            }
+            assertEquals(messages, received[0], "one call of the sender's duty cycle put every frame on the wire");
+        }
+    }
+
+    @Test
     void shouldCountAndNeverWaitWhenThePeerIsAbsent()
     {
         try (SyncTransport a = new SyncTransport(config("lonely", A, B), (session, source, up) -> { }))
