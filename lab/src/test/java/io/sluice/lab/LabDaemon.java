@@ -167,12 +167,6 @@ final class LabDaemon
         }
     }
 
-    /** @return the file the daemon's output goes to. */
-    Path log()
-    {
-        return log;
-    }
-
     /**
      * The end of the daemon's log, for failure messages.
      *

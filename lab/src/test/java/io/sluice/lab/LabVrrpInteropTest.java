@@ -48,7 +48,6 @@ class LabVrrpInteropTest
     private static final String VIRTUAL_ADDRESS = "203.0.113.100";
     private static final int VRID = 51;
     private static final int VRID6 = 52;
-    private static final int VRID_OWNED = 53;
     private static final String VIRTUAL_ADDRESS6 = "2001:db8:113::100";
     /** Sluice's IPv6 adverts come from a link-local address (RFC 5798 §5.1.2.1); the DPDK port has no kernel one. */
     private static final String SLUICE_LINK_LOCAL = "fe80::2";
@@ -134,38 +133,6 @@ class LabVrrpInteropTest
             "stopped (priority-0 advert): Sluice master and answering through " + VIP + " after " + takeoverMs + " ms; Sluice " +
             "dropped " + stats.drops()[DropReason.STANDBY.ordinal()] + " frames as standby meanwhile");
         assertTrue(stats.total(WorkerCounter.FORWARDED) > 0);
-    }
-
-    /**
-     * Priority 255 (RFC 5798 §6.4.1): the owner of the address (here the LB's own LAN address, which
-     * the router sends the VIP range to) becomes master at once when it starts, without waiting for
-     * the master-down interval, and takes the address back from a keepalived backup that held it.
-     */
-    @Test
-    void shouldTakeItsAddressBackAtOnceWhenTheOwnerStarts() throws Exception
-    {
-        final String owned = LB1.ipv4();
-        final Keepalived keepalived = Keepalived.start(lab.runDirectory(), Keepalived.Config.of("ka-owned", LB2.namespace(),
-            LB2.mgmtInterface(), Keepalived.Instance.multicast("V4", VRID_OWNED, owned + "/32"))
-            .withPriority(100).withAdvertInterval((int)(ADVERT_INTERVAL.toMillis() / 10)));
-        keepaliveds.add(keepalived);
-        assertTrue(keepalived.awaitState("V4", "MASTER", STATE_TIMEOUT), keepalived.transitions() + "\n" + keepalived.log());
-
-        final LabDaemon owner = startSluice("owner", new LbConfig.VrrpRouter("v4", VRID_OWNED, 255, ADVERT_INTERVAL, true,
-            Duration.ZERO, List.of(owned), List.of()));
-        assertTrue(keepalived.awaitState("V4", "BACKUP", STATE_TIMEOUT), "the owner preempts keepalived: " +
-            keepalived.transitions());
-        awaitAnswer(owner);
-        final String log = Files.readString(owner.log());
-        assertTrue(log.contains("vrrp v4 (VRID " + VRID_OWNED + "): INITIALIZE -> MASTER"), "the owner goes from Initialize " +
-            "straight to Master:\n" + owner.logTail());
-
-        final long killNs = System.nanoTime();
-        owner.kill9();
-        assertTrue(keepalived.awaitState("V4", "MASTER", STATE_TIMEOUT), keepalived.transitions().toString());
-        System.out.println("LabVrrpInteropTest: owner (255) of " + owned + " started: keepalived backup, the owner master " +
-            "from Initialize and forwarding; owner SIGKILLed: keepalived master again after " +
-            (System.nanoTime() - killNs) / 1_000_000 + " ms; keepalived's transitions " + keepalived.transitions());
     }
 
     private static long masterDownMs(final int priority)
