@@ -1,0 +1,130 @@
+package io.sluice.dataplane.nat;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The NAT port pool: every port once, FIFO reuse, reservations honoured, exhaustion counted, no allocation. */
+class PortPoolTest
+{
+    @Test
+    void shouldHandOutEveryPortOfItsClassOnceThenCountExhaustion()
+    {
+        final PortPool pool = new PortPool(2000, 2099, port -> port % 4 == 1);
+        final Set<Integer> ports = new HashSet<>();
+
+        for (int i = 0; i < 25; i++)
+        {
+            final int port = pool.allocate();
+            assertEquals(1, port % 4, "only this worker's class: " + port);
+            assertTrue(ports.add(port), "never twice: " + port);
+        }
+
+        assertEquals(25, pool.capacity());
+        assertEquals(0, pool.available());
+        assertEquals(PortPool.NO_PORT, pool.allocate());
+        assertEquals(PortPool.NO_PORT, pool.allocate());
+        assertEquals(2, pool.exhausted());
+    }
+
+    @Test
+    void shouldGiveAFreedPortBackOnlyAfterEveryOtherFreePort()
+    {
+        final PortPool pool = new PortPool(3000, 3003, port -> true);
+        final int first = pool.allocate();
+
+        assertTrue(pool.free(first));
+        final List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < 4; i++)
+        {
+            order.add(pool.allocate());
+        }
+
+        assertEquals(List.of(3001, 3002, 3003, 3000), order, "FIFO: the freed port waits behind the others");
+    }
+
+    @Test
+    void shouldNeverHandOutAReservedPortUntilItIsFreed()
+    {
+        final PortPool pool = new PortPool(4000, 4003, port -> true);
+
+        assertTrue(pool.reserve(4001), "a peer's flow took 4001");
+        assertFalse(pool.reserve(4001), "reserved once");
+        final List<Integer> handedOut = List.of(pool.allocate(), pool.allocate(), pool.allocate());
+        assertEquals(List.of(4000, 4002, 4003), handedOut);
+        assertEquals(PortPool.NO_PORT, pool.allocate());
+
+        assertTrue(pool.free(4001), "the peer's flow closed");
+        assertEquals(4001, pool.allocate());
+    }
+
+    @Test
+    void shouldRefuseToFreeOrReserveWhatIsNotItsOwnWithoutChangingAnything()
+    {
+        final PortPool pool = new PortPool(5000, 5009, port -> port % 2 == 0);
+        final int port = pool.allocate();
+
+        assertFalse(pool.free(port + 2), "not in use");
+        assertFalse(pool.free(4999), "outside the range");
+        assertFalse(pool.reserve(5001), "another worker's class");
+        assertFalse(pool.reserve(6000), "outside the range");
+        assertTrue(pool.free(port));
+        assertFalse(pool.free(port), "freed twice: refused, queued once");
+        assertEquals(5, pool.available());
+
+        final Set<Integer> all = new HashSet<>();
+        for (int i = 0; i < 5; i++)
+        {
+            all.add(pool.allocate());
+        }
+        assertEquals(Set.of(5000, 5002, 5004, 5006, 5008), all, "every port exactly once after the refused calls");
+    }
+
+    @Test
+    void shouldRefuseARangeWithoutPortsOrOutsideTheUnprivilegedPorts()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new PortPool(80, 2000, port -> true));
+        assertThrows(IllegalArgumentException.class, () -> new PortPool(2000, 1999, port -> true));
+        assertThrows(IllegalArgumentException.class, () -> new PortPool(2000, 70000, port -> true));
+        assertThrows(IllegalArgumentException.class, () -> new PortPool(2000, 2010, port -> false));
+    }
+
+    @Test
+    void shouldAllocateNothingWhenPortsAreTakenAndGivenBack()
+    {
+        final PortPool pool = new PortPool(PortPool.MIN_PORT, PortPool.MAX_PORT, port -> (port & 1) == 0);
+        final int[] held = new int[1000];
+        cycle(pool, held, 20_000);
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long before = threads.getCurrentThreadAllocatedBytes();
+
+        cycle(pool, held, 200_000);
+
+        assertEquals(0, threads.getCurrentThreadAllocatedBytes() - before, "bytes allocated");
+        assertEquals(pool.capacity(), pool.available());
+    }
+
+    private static void cycle(final PortPool pool, final int[] held, final int rounds)
+    {
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int i = 0; i < held.length; i += 97)
+            {
+                held[i] = pool.allocate();
+            }
+            for (int i = 0; i < held.length; i += 97)
+            {
+                pool.free(held[i]);
+            }
+        }
+    }
+}
