@@ -149,7 +149,7 @@ public final class VrrpService implements VrrpStatus, AutoCloseable
     private final PuntRelay relay;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment outFrame = arena.allocate(2048, 64);
-    private final byte[] outBytes = new byte[2048];
+    private final UnsafeBuffer outBuffer = new UnsafeBuffer(outFrame.address(), (int)outFrame.byteSize());
     private final Set<IpAddress> active = new HashSet<>();
     private final Thread thread;
     private final RouterStatus[] statuses;
@@ -232,8 +232,7 @@ public final class VrrpService implements VrrpStatus, AutoCloseable
         {
             return false;
         }
-        buffer.getBytes(offset, outBytes, 0, length);
-        MemorySegment.copy(outBytes, 0, outFrame, ValueLayout.JAVA_BYTE, 0, length);
+        buffer.getBytes(offset, outBuffer, 0, length);
         return out.send(outFrame, 0, length);
     }
 
