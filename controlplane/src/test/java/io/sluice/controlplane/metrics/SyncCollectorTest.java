@@ -1,20 +1,17 @@
 package io.sluice.controlplane.metrics;
 
-import java.util.EnumMap;
-import java.util.Map;
 
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
-import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
+import io.sluice.controlplane.ha.ScriptedSyncStatus;
 import io.sluice.controlplane.ha.SyncLag;
 import io.sluice.sync.ReplicaCounter;
 import io.sluice.sync.SyncCounter;
-import io.sluice.sync.SyncStatus;
 import io.sluice.sync.transport.TransportCounter;
 import io.sluice.sync.wire.SyncVerdict;
 
@@ -22,50 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class SyncCollectorTest
 {
-    private final Map<SyncCounter, Long> counters = new EnumMap<>(SyncCounter.class);
-    private final Map<SyncVerdict, Long> verdicts = new EnumMap<>(SyncVerdict.class);
-    private Histogram nextLag = new Histogram(3_600_000_000_000L, 3);
+    private final ScriptedSyncStatus status = new ScriptedSyncStatus();
 
-    private final SyncStatus status = new SyncStatus()
+    SyncCollectorTest()
     {
-        @Override
-        public long counter(final SyncCounter counter)
-        {
-            return counters.getOrDefault(counter, 0L);
-        }
-
-        @Override
-        public long messages(final SyncVerdict verdict)
-        {
-            return verdicts.getOrDefault(verdict, 0L);
-        }
-
-        @Override
-        public long replicas(final ReplicaCounter counter)
-        {
-            return counter == ReplicaCounter.BACKEND_UNKNOWN ? 3 : 0;
-        }
-
-        @Override
-        public long transport(final TransportCounter counter)
-        {
-            return counter == TransportCounter.NOT_CONNECTED ? 5 : 0;
-        }
-
-        @Override
-        public Histogram takeLag()
-        {
-            final Histogram taken = nextLag;
-            nextLag = new Histogram(3_600_000_000_000L, 3);
-            return taken;
-        }
-
-        @Override
-        public boolean bulkInProgress()
-        {
-            return true;
-        }
-    };
+        status.replicas.put(ReplicaCounter.BACKEND_UNKNOWN, 3L);
+        status.transport.put(TransportCounter.NOT_CONNECTED, 5L);
+        status.bulk = true;
+    }
 
     private static double counter(final MetricSnapshots snapshots, final String name, final Labels labels)
     {
@@ -100,15 +61,15 @@ class SyncCollectorTest
     @Test
     void shouldExposeFlowsSentRefusalsByReasonAndTheLagSinceTheStart()
     {
-        counters.put(SyncCounter.EVENT_FLOWS_SENT, 1000L);
-        counters.put(SyncCounter.BULK_FLOWS_SENT, 200L);
-        counters.put(SyncCounter.MESSAGES_UNSENT, 7L);
-        counters.put(SyncCounter.SENDS_DEFERRED, 11L);
-        verdicts.put(SyncVerdict.ACCEPTED, 40L);
-        verdicts.put(SyncVerdict.BAD_MAC, 2L);
+        status.counters.put(SyncCounter.EVENT_FLOWS_SENT, 1000L);
+        status.counters.put(SyncCounter.BULK_FLOWS_SENT, 200L);
+        status.counters.put(SyncCounter.MESSAGES_UNSENT, 7L);
+        status.counters.put(SyncCounter.SENDS_DEFERRED, 11L);
+        status.verdicts.put(SyncVerdict.ACCEPTED, 40L);
+        status.verdicts.put(SyncVerdict.BAD_MAC, 2L);
         for (int i = 1; i <= 100; i++)
         {
-            nextLag.recordValue(i * 1_000L);
+            status.record(i * 1_000L);
         }
         final SyncCollector collector = new SyncCollector(status, new SyncLag(status, () -> 0, SyncLag.DEFAULT_WINDOW_NS));
 
@@ -124,7 +85,7 @@ class SyncCollectorTest
         assertEquals(100, lag(first).getCount());
         assertEquals(100e-6, lag(first).getQuantiles().get(3).getValue(), 1e-7, "the longest: 100 us");
 
-        nextLag.recordValue(5_000_000L);
+        status.record(5_000_000L);
         final MetricSnapshots second = collector.collect();
         assertEquals(101, lag(second).getCount(), "the summary covers the daemon's life, not one scrape");
         assertEquals(5e-3, lag(second).getQuantiles().get(3).getValue(), 1e-5);
@@ -135,10 +96,10 @@ class SyncCollectorTest
     {
         final SyncLag lag = new SyncLag(status, () -> 0, SyncLag.DEFAULT_WINDOW_NS);
         final SyncCollector collector = new SyncCollector(status, lag);
-        nextLag.recordValue(1_000L);
+        status.record(1_000L);
         collector.collect();
-        nextLag.recordValue(2_000L);
-        nextLag.recordValue(3_000L);
+        status.record(2_000L);
+        status.record(3_000L);
 
         assertEquals(3, lag.sinceStart().count(), "the API's read");
         final MetricSnapshots scrape = collector.collect();
