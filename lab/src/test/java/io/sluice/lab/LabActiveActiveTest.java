@@ -2,14 +2,11 @@ package io.sluice.lab;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -50,26 +47,16 @@ class LabActiveActiveTest
     private static final int HELD = 200;
     private static final int FIRST_SOURCE_PORT = 24_800;
     private static final Duration SETTLE = Duration.ofMillis(4_500);
-    private static final Duration FIRST_ANSWER_TIMEOUT = Duration.ofSeconds(30);
-    private static final String AERON_DIRECTORY_PREFIX = "/dev/shm/sluice-sync-";
 
     private final LabScript lab = LabScript.locate();
-    private final List<LabDaemon> daemons = new ArrayList<>();
+    private final LabDaemons daemons = new LabDaemons(lab, "LabActiveActiveTest");
 
     @AfterEach
     void stopEverything() throws Exception
     {
         try
         {
-            for (final LabDaemon daemon : daemons.reversed())
-            {
-                if (daemon.isAlive())
-                {
-                    daemon.stop();
-                }
-                Files.deleteIfExists(daemon.config().statsFile());
-                deleteTree(Path.of(AERON_DIRECTORY_PREFIX + daemon.config().sync().nodeId()));
-            }
+            daemons.stopAll();
         }
         finally
         {
@@ -84,8 +71,8 @@ class LabActiveActiveTest
         final LabDaemon lb1 = start(LB1, key, LB2);
         final LabDaemon lb2 = start(LB2, key, LB1);
         lab.ecmp(VIP_PREFIX, LB1, LB2);
-        awaitFirstAnswer(DSR_VIP);
-        awaitFirstAnswer(IPIP_VIP);
+        LabDaemons.awaitAnswer(DSR_VIP, lb1);
+        LabDaemons.awaitAnswer(IPIP_VIP, lb1);
         final HeldConnections.Settings settings = new HeldConnections.Settings(
             List.of(new InetSocketAddress(InetAddress.ofLiteral(DSR_VIP), LbConfig.VIP_PORT),
                 new InetSocketAddress(InetAddress.ofLiteral(IPIP_VIP), LbConfig.VIP_PORT)),
@@ -129,8 +116,8 @@ class LabActiveActiveTest
     /** For every held flow, lb1's and lb2's scheduled backend (what their Maglev tables pick) through their APIs. */
     private int comparePicks(final HeldConnections.Summary held) throws InterruptedException
     {
-        final ManagedChannel one = Grpc.newChannelBuilder("unix://" + socket(LB1), InsecureChannelCredentials.create()).build();
-        final ManagedChannel two = Grpc.newChannelBuilder("unix://" + socket(LB2), InsecureChannelCredentials.create()).build();
+        final ManagedChannel one = Grpc.newChannelBuilder("unix://" + daemons.socket(LB1), InsecureChannelCredentials.create()).build();
+        final ManagedChannel two = Grpc.newChannelBuilder("unix://" + daemons.socket(LB2), InsecureChannelCredentials.create()).build();
         try
         {
             int same = 0;
@@ -158,18 +145,9 @@ class LabActiveActiveTest
     {
         final LbConfig config = LbConfig.of(service(DSR_VIP, "dsr"), service(IPIP_VIP, "ipip")).on(host)
             .withWorkerIdle("backoff")
-            .withSections("api: { socket: " + socket(host) + " }\n")
+            .withSections(daemons.apiSection(host))
             .withSync(LbConfig.Sync.between(host, key, peer));
-        final String name = getClass().getSimpleName() + "-" + host.name();
-        final LabDaemon daemon = LabDaemon.start(LabDaemon.jar(lab), config, lab.runDirectory().resolve(name + ".yaml"),
-            lab.script().getParent().resolve("target").resolve("lab-daemon").resolve(name + ".log"));
-        daemons.add(daemon);
-        return daemon;
-    }
-
-    private Path socket(final LabLbHost host)
-    {
-        return lab.runDirectory().resolve("aa-" + host.name() + ".sock");
+        return daemons.start(host.name(), config);
     }
 
     private static LbConfig.Service service(final String vip, final String mode)
@@ -182,26 +160,4 @@ class LabActiveActiveTest
         return new LbConfig.Service(vip, LbConfig.VIP_PORT, mode, List.copyOf(list));
     }
 
-    private static void awaitFirstAnswer(final String vip)
-    {
-        final Poll.Outcome<VipClient.Answer> answer = Poll.until(FIRST_ANSWER_TIMEOUT,
-            () -> NetworkNamespace.call(CLIENT_NAMESPACE, () -> VipClient.request(InetAddress.ofLiteral(vip), LbConfig.VIP_PORT,
-                Duration.ofSeconds(1))),
-            reply -> true);
-        assertTrue(answer.met(), "no answer through " + vip + " within " + FIRST_ANSWER_TIMEOUT + ": " + answer.describe());
-    }
-
-    private static void deleteTree(final Path directory) throws Exception
-    {
-        if (Files.isDirectory(directory))
-        {
-            try (Stream<Path> paths = Files.walk(directory))
-            {
-                for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
-                {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
 }

@@ -3,15 +3,12 @@ package io.sluice.lab;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -85,13 +82,10 @@ class LabHaFailoverTest
     /** Long enough for the last TCP retransmission that can still beat the 3 s answer timeout, and then the timeout itself. */
     private static final Duration AFTER_TAKEOVER = Duration.ofMillis(4_500);
     private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(15);
-    private static final Duration FIRST_ANSWER_TIMEOUT = Duration.ofSeconds(30);
-    /** The sync section's default Aeron directory, plus the node id: a killed daemon leaves it behind (tens of MB of tmpfs). */
-    private static final String AERON_DIRECTORY_PREFIX = "/dev/shm/sluice-sync-";
     private static final long[] RECOVERY_BUCKETS_MS = {500, 1000, 1500, 2000, 3000};
 
     private final LabScript lab = LabScript.locate();
-    private final List<LabDaemon> daemons = new ArrayList<>();
+    private final LabDaemons daemons = new LabDaemons(lab, "LabHaFailoverTest");
     private String testName;
 
     @AfterEach
@@ -99,18 +93,7 @@ class LabHaFailoverTest
     {
         try
         {
-            for (final LabDaemon daemon : daemons.reversed())
-            {
-                if (daemon.isAlive())
-                {
-                    daemon.stop();
-                }
-                else if (daemon.config().sync() != null)
-                {
-                    deleteTree(Path.of(AERON_DIRECTORY_PREFIX + daemon.config().sync().nodeId()));
-                }
-                Files.deleteIfExists(daemon.config().statsFile());
-            }
+            daemons.stopAll();
         }
         finally
         {
@@ -139,16 +122,18 @@ class LabHaFailoverTest
     }
 
     /**
-     * Waits until lb2 forwards: VRRP made it master (it answers ARP for the virtual address with the
-     * virtual MAC and takes the VIPs' traffic) once lb1's adverts stopped for the master-down interval.
+     * Waits until an LB forwards: VRRP made it master (it answers ARP for the virtual address with the
+     * virtual MAC and takes the VIPs' traffic): lb2 once lb1's adverts stopped for the master-down
+     * interval, a restarted lb1 once its preempt delay is over.
      *
-     * @return lb2's forwarded packets when it was seen forwarding.
+     * @param timeout how long it may take: the takeover's bound, plus the preempt delay for lb1.
+     * @return the LB's forwarded packets when it was seen forwarding.
      */
-    private static long awaitForwarding(final LabDaemon lb, final long forwardedBefore)
+    private static long awaitForwarding(final LabDaemon lb, final Duration timeout)
     {
-        final Poll.Outcome<Long> forwarded = Poll.until(TAKEOVER_TIMEOUT, () -> lb.stats().total(WorkerCounter.FORWARDED),
-            count -> count > forwardedBefore);
-        assertTrue(forwarded.met(), "no packet forwarded by " + lb + " within " + TAKEOVER_TIMEOUT + ": " + forwarded.describe() +
+        final Poll.Outcome<Long> forwarded = Poll.until(timeout, () -> lb.stats().total(WorkerCounter.FORWARDED),
+            count -> count > 0);
+        assertTrue(forwarded.met(), "no packet forwarded by " + lb + " within " + timeout + ": " + forwarded.describe() +
             "\n" + lb.logTail());
         return forwarded.value();
     }
@@ -160,10 +145,10 @@ class LabHaFailoverTest
     private void preemptBack(final HeldConnections client, final LabDaemon killed, final LabDaemon lb2, final Path key)
         throws Exception
     {
-        deleteTree(Path.of(AERON_DIRECTORY_PREFIX + killed.config().sync().nodeId()));
+        LabDaemons.deleteAeronDirectory(killed);
         final long restartAtMs = client.elapsedMs();
         final LabDaemon lb1 = start(LB1, threeBackends(), key, LB2, 200);
-        awaitForwarding(lb1, 0);
+        awaitForwarding(lb1, TAKEOVER_TIMEOUT.plus(PREEMPT_DELAY));
         final long preemptedMs = client.elapsedMs() - restartAtMs;
         client.restartGaps();
         Thread.sleep(AFTER_TAKEOVER.toMillis());
@@ -187,7 +172,7 @@ class LabHaFailoverTest
         final LabDaemon lb1 = start(LB1, twoBackends(), key, LB2, 200);
         for (final String vip : List.of(DSR_VIP, IPIP_VIP))
         {
-            awaitFirstAnswer(vip, lb1);
+            LabDaemons.awaitAnswer(vip, lb1);
         }
         final LabDaemon lb2 = start(LB2, twoBackends(), key, LB1, 100);
         final HeldConnections.Settings settings = new HeldConnections.Settings(
@@ -211,7 +196,7 @@ class LabHaFailoverTest
             final long killAtMs = client.elapsedMs();
             lb1.kill9();
             final long goneMs = client.elapsedMs() - killAtMs;
-            awaitForwarding(lb2, 0);
+            awaitForwarding(lb2, TAKEOVER_TIMEOUT);
             final long takeoverMs = client.elapsedMs() - killAtMs;
             Thread.sleep(AFTER_TAKEOVER.toMillis());
             final Outcome outcome = new Outcome(sync, killAtMs, goneMs, takeoverMs, replication, client.summary());
@@ -233,7 +218,7 @@ class LabHaFailoverTest
      */
     private Replication awaitReplication(final boolean sync, final HeldConnections.Summary held) throws InterruptedException
     {
-        final ManagedChannel channel = Grpc.newChannelBuilder("unix://" + socket(LB2), InsecureChannelCredentials.create()).build();
+        final ManagedChannel channel = Grpc.newChannelBuilder("unix://" + daemons.socket(LB2), InsecureChannelCredentials.create()).build();
         try
         {
             final LoadBalancerGrpc.LoadBalancerBlockingStub api = LoadBalancerGrpc.newBlockingStub(channel);
@@ -277,37 +262,14 @@ class LabHaFailoverTest
     {
         LbConfig config = LbConfig.of(services.toArray(LbConfig.Service[]::new)).on(host)
             .withWorkerIdle("backoff")
-            .withSections("api: { socket: " + socket(host) + " }\n")
+            .withSections(daemons.apiSection(host))
             .withVrrp(new LbConfig.Vrrp(null, List.of(new LbConfig.VrrpRouter("v4", VRID, priority, ADVERT_INTERVAL, true,
                 priority > 100 ? PREEMPT_DELAY : Duration.ZERO, List.of(VIRTUAL_ADDRESS), List.of()))));
         if (key != null)
         {
             config = config.withSync(LbConfig.Sync.between(host, key, peer));
         }
-        final String name = getClass().getSimpleName() + "-" + testName + "-" + host.name();
-        final LabDaemon daemon = LabDaemon.start(LabDaemon.jar(lab), config, lab.runDirectory().resolve(name + ".yaml"),
-            lab.script().getParent().resolve("target").resolve("lab-daemon").resolve(name + ".log"));
-        daemons.add(daemon);
-        return daemon;
-    }
-
-    private static void deleteTree(final Path directory) throws IOException
-    {
-        if (Files.isDirectory(directory))
-        {
-            try (Stream<Path> paths = Files.walk(directory))
-            {
-                for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
-                {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
-
-    private Path socket(final LabLbHost host)
-    {
-        return lab.runDirectory().resolve("ha-" + host.name() + ".sock");
+        return daemons.start(testName + "-" + host.name(), config);
     }
 
     private static List<LbConfig.Service> twoBackends()
@@ -333,16 +295,6 @@ class LabHaFailoverTest
             list.add(new LbConfig.Backend(backend, backend.ipv4(), 1));
         }
         return new LbConfig.Service(vip, LbConfig.VIP_PORT, mode, List.copyOf(list));
-    }
-
-    private static void awaitFirstAnswer(final String vip, final LabDaemon daemon)
-    {
-        final Poll.Outcome<VipClient.Answer> answer = Poll.until(FIRST_ANSWER_TIMEOUT,
-            () -> NetworkNamespace.call(CLIENT_NAMESPACE, () -> VipClient.request(InetAddress.ofLiteral(vip), LbConfig.VIP_PORT,
-                Duration.ofSeconds(1))),
-            reply -> true);
-        assertTrue(answer.met(), "no answer through " + vip + " within " + FIRST_ANSWER_TIMEOUT + ": " + answer.describe() + "\n" +
-            daemon.logTail());
     }
 
     /**

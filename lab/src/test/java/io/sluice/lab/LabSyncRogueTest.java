@@ -1,19 +1,14 @@
 package io.sluice.lab;
 
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +25,7 @@ import io.sluice.controlplane.api.v1.LoadBalancerGrpc;
 import io.sluice.controlplane.api.v1.LookupFlowRequest;
 import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dpdk.PcapFile;
 import io.sluice.sync.codec.FlowOp;
 import io.sluice.sync.transport.SyncTransport;
 import io.sluice.sync.transport.SyncTransportConfig;
@@ -62,7 +58,6 @@ class LabSyncRogueTest
     private static final String ROGUE_NAMESPACE = "sl-rogue";
     private static final String ROGUE_ADDRESS = "198.18.0.3";
     private static final String LB2_BRIDGE_PORT = "sl-bs-lb2";
-    private static final String AERON_DIRECTORY_PREFIX = "/dev/shm/sluice-sync-";
     /** Few enough for one Aeron frame: a longer message is dropped as too-long before its MAC is checked. */
     private static final int FORGED_FLOWS = 10;
     private static final int FORGED_FIRST_PORT = 50_000;
@@ -70,23 +65,17 @@ class LabSyncRogueTest
     private static final int AERON_DATA = 1;
     private static final int UNFRAGMENTED = 0xC0;
     private static final int HELLO_TEMPLATE = 2;
+    private static final int ETHERNET_HEADER = 14;
+    private static final int UDP_HEADER = 8;
     private static final int CAPTURE_ATTEMPTS = 5;
 
     private final LabScript lab = LabScript.locate();
-    private final List<LabDaemon> daemons = new ArrayList<>();
+    private final LabDaemons daemons = new LabDaemons(lab, "LabSyncRogueTest");
 
     @AfterEach
     void stopEverything() throws Exception
     {
-        for (final LabDaemon daemon : daemons.reversed())
-        {
-            if (daemon.isAlive())
-            {
-                daemon.stop();
-            }
-            Files.deleteIfExists(daemon.config().statsFile());
-            deleteTree(Path.of(AERON_DIRECTORY_PREFIX + daemon.config().sync().nodeId()));
-        }
+        daemons.stopAll();
     }
 
     @Test
@@ -118,7 +107,10 @@ class LabSyncRogueTest
         assertFalse(anyForgedFlowOnLb2(), "no forged flow is in lb2's flow table");
     }
 
-    /** Records lb1's sync datagrams on lb2's bridge port, 2 s at a time, until one holds an unfragmented hello: its bytes. */
+    /**
+     * Records lb1's sync datagrams on lb2's bridge port, 2 s at a time once tcpdump is listening, until
+     * one window holds an unfragmented hello (a hello can wait behind a batch the peer held back): its bytes.
+     */
     private byte[] captureHelloFromLb1() throws Exception
     {
         for (int attempt = 1; attempt < CAPTURE_ATTEMPTS; attempt++)
@@ -140,12 +132,16 @@ class LabSyncRogueTest
     private byte[] captureOnce() throws Exception
     {
         final Path pcap = lab.runDirectory().resolve("rogue-capture.pcap");
+        final Path output = lab.runDirectory().resolve("rogue-capture.out");
         Files.deleteIfExists(pcap);
-        final Process tcpdump = new ProcessBuilder("ip", "netns", "exec", "sl-lan", "tcpdump", "-i", LB2_BRIDGE_PORT, "-U", "-n",
-            "-w", pcap.toString(), "udp and src host " + LB1.syncIpv4() + " and dst port " + SYNC_PORT)
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        final Process tcpdump = new ProcessBuilder(Commands.namespaced("sl-lan", "tcpdump", "-i", LB2_BRIDGE_PORT, "-U", "-n",
+            "-w", pcap.toString(), "udp and src host " + LB1.syncIpv4() + " and dst port " + SYNC_PORT))
+            .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try
         {
+            final Poll.Outcome<String> listening = Poll.until(Duration.ofSeconds(10), () -> Files.readString(output),
+                text -> text.contains("listening on " + LB2_BRIDGE_PORT));
+            assertTrue(listening.met(), "tcpdump did not start: " + listening.describe());
             Thread.sleep(2_000);
         }
         finally
@@ -153,60 +149,47 @@ class LabSyncRogueTest
             tcpdump.destroy();
             tcpdump.waitFor(5, TimeUnit.SECONDS);
         }
-        for (final byte[] payload : udpPayloads(pcap))
+        for (final byte[] frame : PcapFile.read(pcap))
         {
-            final ByteBuffer frames = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
-            int offset = 0;
-            while (offset + AERON_HEADER <= payload.length)
+            final byte[] hello = helloIn(frame);
+            if (hello != null)
             {
-                final int frameLength = frames.getInt(offset);
-                final int flags = frames.get(offset + 5) & 0xFF;
-                final int type = frames.getShort(offset + 6) & 0xFFFF;
-                if (frameLength <= 0)
-                {
-                    break;
-                }
-                final int messageLength = frameLength - AERON_HEADER;
-                if (type == AERON_DATA && flags == UNFRAGMENTED && messageLength > 8 && offset + frameLength <= payload.length &&
-                    (frames.getShort(offset + AERON_HEADER + 2) & 0xFFFF) == HELLO_TEMPLATE)
-                {
-                    final byte[] message = new byte[messageLength];
-                    System.arraycopy(payload, offset + AERON_HEADER, message, 0, messageLength);
-                    return message;
-                }
-                offset += (frameLength + 31) & ~31;
+                return hello;
             }
         }
         return null;
     }
 
-    /** The UDP payloads of an Ethernet / IPv4 pcap file, as tcpdump writes it. */
-    private static List<byte[]> udpPayloads(final Path pcap) throws IOException
+    /** The message of the first unfragmented Aeron data frame carrying a hello in an Ethernet / IPv4 / UDP frame, or null. */
+    private static byte[] helloIn(final byte[] frame)
     {
-        final List<byte[]> payloads = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(pcap); DataInputStream data = new DataInputStream(in))
+        final int udp = ETHERNET_HEADER + (frame[ETHERNET_HEADER] & 0x0F) * 4;
+        if (frame.length <= udp + UDP_HEADER || frame[ETHERNET_HEADER + 9] != 17)
         {
-            final byte[] global = data.readNBytes(24);
-            final boolean swapped = global.length == 24 && (global[0] & 0xFF) == 0xD4;
-            while (true)
-            {
-                final byte[] record = data.readNBytes(16);
-                if (record.length < 16)
-                {
-                    return payloads;
-                }
-                final ByteBuffer header = ByteBuffer.wrap(record).order(swapped ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-                final byte[] frame = data.readNBytes(header.getInt(8));
-                final int ipHeader = (frame[14] & 0x0F) * 4;
-                final int udp = 14 + ipHeader;
-                if (frame.length > udp + 8 && (frame[12] & 0xFF) == 0x08 && frame[13] == 0 && frame[14 + 9] == 17)
-                {
-                    final byte[] payload = new byte[frame.length - udp - 8];
-                    System.arraycopy(frame, udp + 8, payload, 0, payload.length);
-                    payloads.add(payload);
-                }
-            }
+            return null;
         }
+        final ByteBuffer frames = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+        int offset = udp + UDP_HEADER;
+        while (offset + AERON_HEADER <= frame.length)
+        {
+            final int frameLength = frames.getInt(offset);
+            if (frameLength <= 0)
+            {
+                return null;
+            }
+            final int flags = frames.get(offset + 5) & 0xFF;
+            final int type = frames.getShort(offset + 6) & 0xFFFF;
+            final int messageLength = frameLength - AERON_HEADER;
+            if (type == AERON_DATA && flags == UNFRAGMENTED && messageLength > 8 && offset + frameLength <= frame.length &&
+                (frames.getShort(offset + AERON_HEADER + 2) & 0xFFFF) == HELLO_TEMPLATE)
+            {
+                final byte[] message = new byte[messageLength];
+                System.arraycopy(frame, offset + AERON_HEADER, message, 0, messageLength);
+                return message;
+            }
+            offset += (frameLength + 31) & ~31;
+        }
+        return null;
     }
 
     /** A batch of flows to the VIP through be1, as lb1 would send it, but signed with another key. */
@@ -234,7 +217,7 @@ class LabSyncRogueTest
     /** Publishes each message to lb2 from an Aeron driver of the calling thread (in sl-rogue), once the stream is up. */
     private static void publishFromRogue(final List<byte[]> messages) throws Exception
     {
-        final String directory = AERON_DIRECTORY_PREFIX + "rogue";
+        final String directory = LabDaemons.AERON_DIRECTORY_PREFIX + "rogue";
         final SyncTransportConfig config = new SyncTransportConfig(directory, ROGUE_ADDRESS + ":" + SYNC_PORT,
             List.of(LB2.syncIpv4() + ":" + SYNC_PORT), null, SyncTransportConfig.DEFAULT_STREAM_ID, SyncTransportConfig.MIN_TERM_LENGTH);
         try (SyncTransport transport = new SyncTransport(config, (session, source, up) -> { }))
@@ -261,7 +244,7 @@ class LabSyncRogueTest
         }
         finally
         {
-            deleteTree(Path.of(directory));
+            LabDaemons.deleteTree(Path.of(directory));
         }
     }
 
@@ -284,7 +267,7 @@ class LabSyncRogueTest
 
     private Map<String, Long> verdicts() throws Exception
     {
-        final ManagedChannel channel = Grpc.newChannelBuilder("unix://" + socket(LB2), InsecureChannelCredentials.create()).build();
+        final ManagedChannel channel = Grpc.newChannelBuilder("unix://" + daemons.socket(LB2), InsecureChannelCredentials.create()).build();
         try
         {
             return LoadBalancerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
@@ -298,7 +281,7 @@ class LabSyncRogueTest
 
     private boolean anyForgedFlowOnLb2() throws Exception
     {
-        final ManagedChannel channel = Grpc.newChannelBuilder("unix://" + socket(LB2), InsecureChannelCredentials.create()).build();
+        final ManagedChannel channel = Grpc.newChannelBuilder("unix://" + daemons.socket(LB2), InsecureChannelCredentials.create()).build();
         try
         {
             for (int i = 0; i < FORGED_FLOWS; i++)
@@ -328,29 +311,9 @@ class LabSyncRogueTest
         }
         final LbConfig config = LbConfig.of(new LbConfig.Service(VIP, LbConfig.VIP_PORT, "dsr", List.copyOf(backends))).on(host)
             .withWorkerIdle("backoff")
-            .withSections("api: { socket: " + socket(host) + " }\n")
+            .withSections(daemons.apiSection(host))
             .withSync(LbConfig.Sync.between(host, key, peer));
-        final String name = getClass().getSimpleName() + "-" + host.name();
-        daemons.add(LabDaemon.start(LabDaemon.jar(lab), config, lab.runDirectory().resolve(name + ".yaml"),
-            lab.script().getParent().resolve("target").resolve("lab-daemon").resolve(name + ".log")));
+        daemons.start(host.name(), config);
     }
 
-    private Path socket(final LabLbHost host)
-    {
-        return lab.runDirectory().resolve("rogue-" + host.name() + ".sock");
-    }
-
-    private static void deleteTree(final Path directory) throws IOException
-    {
-        if (Files.isDirectory(directory))
-        {
-            try (Stream<Path> paths = Files.walk(directory))
-            {
-                for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
-                {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
 }

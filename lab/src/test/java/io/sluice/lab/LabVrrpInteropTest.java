@@ -1,8 +1,5 @@
 package io.sluice.lab;
 
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +54,7 @@ class LabVrrpInteropTest
     private static final Duration STEADY = Duration.ofSeconds(1);
 
     private final LabScript lab = LabScript.locate();
-    private final List<LabDaemon> daemons = new ArrayList<>();
+    private final LabDaemons daemons = new LabDaemons(lab, "LabVrrpInteropTest");
     private final List<Keepalived> keepaliveds = new ArrayList<>();
 
     @AfterEach
@@ -69,14 +66,7 @@ class LabVrrpInteropTest
             {
                 keepalived.close();
             }
-            for (final LabDaemon daemon : daemons.reversed())
-            {
-                if (daemon.isAlive())
-                {
-                    daemon.stop();
-                }
-                Files.deleteIfExists(daemon.config().statsFile());
-            }
+            daemons.stopAll();
         }
         finally
         {
@@ -89,7 +79,7 @@ class LabVrrpInteropTest
     {
         lab.via(VIP_PREFIX, VIRTUAL_ADDRESS);
         final LabDaemon sluice = startSluice(200, "first");
-        awaitAnswer(sluice);
+        LabDaemons.awaitAnswer(VIP, sluice);
         final Keepalived keepalived = startKeepalived("ka-backup", 100);
 
         assertTrue(keepalived.awaitState("V4", "BACKUP", STATE_TIMEOUT), keepalived.transitions() + "\n" + keepalived.log());
@@ -103,7 +93,7 @@ class LabVrrpInteropTest
         final long takeoverMs = (System.nanoTime() - killNs) / 1_000_000;
 
         final LabDaemon again = startSluice(200, "again");
-        awaitAnswer(again);
+        LabDaemons.awaitAnswer(VIP, again);
         assertTrue(keepalived.awaitState("V4", "BACKUP", STATE_TIMEOUT), "Sluice (200) preempts keepalived (100): " +
             keepalived.transitions());
         System.out.println("LabVrrpInteropTest: Sluice master (200), keepalived backup (100); Sluice SIGKILLed: keepalived master " +
@@ -126,7 +116,7 @@ class LabVrrpInteropTest
 
         final long stopNs = System.nanoTime();
         keepalived.stop();
-        awaitAnswer(sluice);
+        LabDaemons.awaitAnswer(VIP, sluice);
         final long takeoverMs = (System.nanoTime() - stopNs) / 1_000_000;
         final LbStats stats = sluice.stats();
         System.out.println("LabVrrpInteropTest: keepalived master (200), Sluice backup (100) forwarding nothing; keepalived " +
@@ -192,7 +182,7 @@ class LabVrrpInteropTest
 
     private VrrpRouterState routerState() throws Exception
     {
-        final ManagedChannel channel = Grpc.newChannelBuilder("unix://" + socket(), InsecureChannelCredentials.create()).build();
+        final ManagedChannel channel = Grpc.newChannelBuilder("unix://" + daemons.socket(LB1), InsecureChannelCredentials.create()).build();
         try
         {
             return LoadBalancerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
@@ -202,11 +192,6 @@ class LabVrrpInteropTest
         {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-    }
-
-    private Path socket()
-    {
-        return lab.runDirectory().resolve("interop-lb1.sock");
     }
 
     private LabDaemon startSluice(final int priority, final String run) throws Exception
@@ -223,22 +208,9 @@ class LabVrrpInteropTest
             backends.add(new LbConfig.Backend(backend, backend.ipv4(), 1));
         }
         final LbConfig config = LbConfig.of(new LbConfig.Service(VIP, LbConfig.VIP_PORT, "dsr", List.copyOf(backends))).on(LB1)
-            .withSections("api: { socket: " + socket() + " }\n")
+            .withSections(daemons.apiSection(LB1))
             .withVrrp(new LbConfig.Vrrp(null, List.of(router)));
-        final String name = getClass().getSimpleName() + "-" + run;
-        final LabDaemon daemon = LabDaemon.start(LabDaemon.jar(lab), config, lab.runDirectory().resolve(name + ".yaml"),
-            lab.script().getParent().resolve("target").resolve("lab-daemon").resolve(name + ".log"));
-        daemons.add(daemon);
-        return daemon;
+        return daemons.start(run, config);
     }
 
-    private static void awaitAnswer(final LabDaemon daemon)
-    {
-        final Poll.Outcome<VipClient.Answer> answer = Poll.until(ANSWER_TIMEOUT,
-            () -> NetworkNamespace.call(CLIENT_NAMESPACE, () -> VipClient.request(InetAddress.ofLiteral(VIP), LbConfig.VIP_PORT,
-                Duration.ofMillis(500))),
-            reply -> true);
-        assertTrue(answer.met(), "no answer through " + VIP + " within " + ANSWER_TIMEOUT + ": " + answer.describe() + "\n" +
-            daemon.logTail());
-    }
 }
