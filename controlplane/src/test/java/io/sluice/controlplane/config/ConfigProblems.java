@@ -1,0 +1,31 @@
+package io.sluice.controlplane.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The problems the loader reports for a configuration text, without the file name and position. */
+final class ConfigProblems
+{
+    private ConfigProblems()
+    {
+    }
+
+    /**
+     * @param file where the text claims to come from (relative paths in it resolve beside it).
+     * @param yaml a configuration the loader must refuse.
+     * @return each problem's {@code path: message}.
+     */
+    static List<String> of(final Path file, final String yaml)
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.parse(file, yaml));
+        final List<String> lines = new ArrayList<>();
+        for (final ConfigProblem problem : ex.problems())
+        {
+            lines.add(problem.toString().substring(problem.toString().indexOf(": ") + 2));
+        }
+        return lines;
+    }
+}
