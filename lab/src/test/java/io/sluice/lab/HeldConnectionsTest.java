@@ -194,18 +194,19 @@ class HeldConnectionsTest
                 final OutputStream output = socket.getOutputStream();
                 for (int answered = 0; ; answered++)
                 {
-                    if (answered == behaviour.afterRequests())
+                    if (answered == behaviour.afterRequests() && behaviour.pauseMs() < 0)
                     {
-                        if (behaviour.pauseMs() < 0)
-                        {
-                            socket.setSoLinger(true, 0);
-                            return;
-                        }
-                        Thread.sleep(behaviour.pauseMs());
+                        socket.setSoLinger(true, 0);
+                        return;
                     }
                     for (String line = LabHttpConnection.readLine(input); !line.isEmpty(); line = LabHttpConnection.readLine(input))
                     {
                         // headers are not needed
+                    }
+                    if (answered == behaviour.afterRequests())
+                    {
+                        // the pause starts once the request is in, so the client waits at least pauseMs for this answer
+                        Thread.sleep(behaviour.pauseMs());
                     }
                     output.write("HTTP/1.1 200 OK\r\nX-Backend: local\r\nContent-Length: 3\r\n\r\nok\n".getBytes(StandardCharsets.US_ASCII));
                     output.flush();
