@@ -104,7 +104,10 @@ final class ProtoReplies
                 case DSR -> ForwardingMode.FORWARDING_MODE_DSR;
                 case IPIP -> ForwardingMode.FORWARDING_MODE_IPIP;
                 case GUE -> ForwardingMode.FORWARDING_MODE_GUE;
+                case NAT -> ForwardingMode.FORWARDING_MODE_NAT;
             })
+            .setBackendPort(config.backendPort())
+            .setFragmentsValue(config.fragments().ordinal())
             .setScheduler(Scheduler.forNumber(config.scheduler().ordinal() + 1))
             .setQuorum(config.quorum())
             .setSorryBackend(address(config.sorry()))

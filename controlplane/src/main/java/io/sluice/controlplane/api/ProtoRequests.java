@@ -12,6 +12,7 @@ import com.google.protobuf.FieldMask;
 import io.sluice.controlplane.api.v1.AddServiceRequest;
 import io.sluice.controlplane.api.v1.BackendConfig;
 import io.sluice.controlplane.api.v1.ForwardingMode;
+import io.sluice.controlplane.api.v1.FragmentPolicy;
 import io.sluice.controlplane.api.v1.HealthCheckKind;
 import io.sluice.controlplane.api.v1.HealthPolicy;
 import io.sluice.controlplane.api.v1.Protocol;
@@ -36,7 +37,7 @@ final class ProtoRequests
 {
     /** The fields of {@link ServiceSettings} an update mask may name, in declaration order. */
     static final List<String> SETTINGS_FIELDS = List.of("mode", "scheduler", "flags", "quorum", "sorry_backend",
-        "tcp_idle_timeout", "udp_idle_timeout", "maglev_size", "health_check");
+        "tcp_idle_timeout", "udp_idle_timeout", "maglev_size", "health_check", "backend_port", "fragments");
     private static final int MAX_SOURCE_NAME = 255;
     private static final String ADDRESS_FORM = "an IPv4 or IPv6 address literal, e.g. 192.0.2.10 or 2001:db8::10";
 
@@ -159,29 +160,35 @@ final class ProtoRequests
         return switch (path)
         {
             case "mode" -> new ServiceSection(s.vip(), s.port(), s.protocol(), mode(field, settings.getModeValue()), s.maglevSize(),
-                s.tcpIdleNs(), s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(), s.sorry(), s.healthCheck());
+                s.tcpIdleNs(), s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(), s.sorry(), s.healthCheck(), s.backendPort(), s.fragments());
             case "scheduler" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
                 s.udpIdleNs(), s.backends(), scheduler(field, settings.getSchedulerValue()), s.flags(), s.quorum(), s.sorry(),
-                s.healthCheck());
+                s.healthCheck(), s.backendPort(), s.fragments());
             case "flags" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
                 s.udpIdleNs(), s.backends(), s.scheduler(), flags(field, settings.getFlagsValueList(), s.protocol()), s.quorum(),
-                s.sorry(), s.healthCheck());
+                s.sorry(), s.healthCheck(), s.backendPort(), s.fragments());
             case "quorum" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
                 s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), settings.hasQuorum() ?
                 ServiceValidation.quorum(field, settings.getQuorum() & 0xFFFF_FFFFL) : ServiceSection.DEFAULT_QUORUM, s.sorry(),
-                s.healthCheck());
+                s.healthCheck(), s.backendPort(), s.fragments());
             case "sorry_backend" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
                 s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(),
-                settings.getSorryBackend().isEmpty() ? null : address(field, settings.getSorryBackend()), s.healthCheck());
+                settings.getSorryBackend().isEmpty() ? null : address(field, settings.getSorryBackend()), s.healthCheck(), s.backendPort(), s.fragments());
             case "tcp_idle_timeout" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(),
                 settings.hasTcpIdleTimeout() ? ServiceValidation.idleTimeoutNs(field, duration(field, settings.getTcpIdleTimeout())) :
-                globals.tcpIdleNs(), s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(), s.sorry(), s.healthCheck());
+                globals.tcpIdleNs(), s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(), s.sorry(), s.healthCheck(), s.backendPort(), s.fragments());
             case "udp_idle_timeout" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
                 settings.hasUdpIdleTimeout() ? ServiceValidation.idleTimeoutNs(field, duration(field, settings.getUdpIdleTimeout())) :
-                globals.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(), s.sorry(), s.healthCheck());
+                globals.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(), s.sorry(), s.healthCheck(), s.backendPort(), s.fragments());
+            case "backend_port" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
+                s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(), s.sorry(), s.healthCheck(),
+                ServiceValidation.backendPort(field, settings.getBackendPort() & 0xFFFF_FFFFL), s.fragments());
+            case "fragments" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), s.maglevSize(), s.tcpIdleNs(),
+                s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(), s.sorry(), s.healthCheck(), s.backendPort(),
+                fragments(field, settings.getFragmentsValue()));
             case "maglev_size" -> new ServiceSection(s.vip(), s.port(), s.protocol(), s.mode(), settings.getMaglevSize() == 0 ?
                 MaglevTable.DEFAULT_SIZE : ServiceValidation.maglevSize(field, settings.getMaglevSize() & 0xFFFF_FFFFL), s.tcpIdleNs(),
-                s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(), s.sorry(), s.healthCheck());
+                s.udpIdleNs(), s.backends(), s.scheduler(), s.flags(), s.quorum(), s.sorry(), s.healthCheck(), s.backendPort(), s.fragments());
             default -> s.withHealthCheck(settings.hasHealthCheck() ? healthPolicy(field, settings.getHealthCheck()) :
                 ServiceSection.NO_HEALTH_CHECK);
         };
@@ -193,14 +200,26 @@ final class ProtoRequests
         if (mode == null || mode == ForwardingMode.FORWARDING_MODE_UNSPECIFIED)
         {
             throw ChangeRejectedException.invalid(field, mode == null ? Integer.toString(value) : mode.name(),
-                "one of FORWARDING_MODE_DSR, FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE (a service needs a mode)");
+                "one of FORWARDING_MODE_DSR, FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE, FORWARDING_MODE_NAT (a service needs a mode)");
         }
         return switch (mode)
         {
             case FORWARDING_MODE_IPIP -> io.sluice.dataplane.service.ForwardingMode.IPIP;
             case FORWARDING_MODE_GUE -> io.sluice.dataplane.service.ForwardingMode.GUE;
+            case FORWARDING_MODE_NAT -> io.sluice.dataplane.service.ForwardingMode.NAT;
             default -> io.sluice.dataplane.service.ForwardingMode.DSR;
         };
+    }
+
+    static io.sluice.dataplane.service.FragmentPolicy fragments(final String field, final int value)
+    {
+        final FragmentPolicy policy = FragmentPolicy.forNumber(value);
+        if (policy == null)
+        {
+            throw ChangeRejectedException.invalid(field, value, "a FragmentPolicy value, e.g. FRAGMENT_POLICY_DROP");
+        }
+        return policy == FragmentPolicy.FRAGMENT_POLICY_L3 ?
+            io.sluice.dataplane.service.FragmentPolicy.L3 : io.sluice.dataplane.service.FragmentPolicy.DROP;
     }
 
     static Scheduler scheduler(final String field, final int value)

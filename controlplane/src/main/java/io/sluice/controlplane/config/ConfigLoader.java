@@ -28,6 +28,7 @@ import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.worker.DataplaneConfig;
 import io.sluice.dataplane.worker.WorkerIdle;
@@ -57,7 +58,7 @@ public final class ConfigLoader
     private static final List<String> NEIGHBOUR_KEYS = List.of("address", "mac");
     private static final List<String> TIMEOUT_KEYS = List.of("tcpIdle", "udpIdle", "tcpClosing", "otherIdle");
     private static final List<String> SERVICE_KEYS = List.of("vip", "port", "protocol", "mode", "maglevSize", "timeouts",
-        "backends", "scheduler", "flags", "quorum", "sorry", "healthCheck");
+        "backends", "scheduler", "flags", "quorum", "sorry", "healthCheck", "backendPort", "fragments");
     private static final List<String> SERVICE_TIMEOUT_KEYS = List.of("tcpIdle", "udpIdle");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final List<String> STATS_KEYS = List.of("file");
@@ -481,7 +482,7 @@ public final class ConfigLoader
         final IpAddress vip = entry.require("vip", Values.address(AddressRules.Role.VIP), ADDRESS_FORM);
         final Integer port = entry.require("port", integer(1, 65535), "a port 1..65535");
         final int protocol = entry.get("protocol", Values.TCP, Values::protocol, "one of tcp, udp");
-        final ForwardingMode mode = entry.require("mode", Values::mode, "one of dsr, ipip, gue");
+        final ForwardingMode mode = entry.require("mode", Values::mode, "one of dsr, ipip, gue, nat");
         final int maglevSize = entry.get("maglevSize", MaglevTable.DEFAULT_SIZE, Values.prime(2, MaglevTable.MAX_SIZE),
             "a prime from 2 to " + MaglevTable.MAX_SIZE + ", e.g. 65537 (well above 100 x the backends)");
         final YamlReader.Section overrides = entry.section("timeouts", SERVICE_TIMEOUT_KEYS);
@@ -496,6 +497,8 @@ public final class ConfigLoader
         final int quorum = serviceOptions.quorum(entry);
         final IpAddress sorry = serviceOptions.sorry(entry, backends);
         final HealthPolicy healthCheck = serviceOptions.healthCheck(entry);
+        final int backendPort = serviceOptions.backendPort(entry, mode, port);
+        final FragmentPolicy fragments = serviceOptions.fragments(entry);
         final int tableBackends = backends == null ? 0 : backends.size() + (sorry == null ? 0 : 1);
         if (backends != null && maglevSize <= tableBackends)
         {
@@ -508,7 +511,7 @@ public final class ConfigLoader
             return null;
         }
         return new ServiceSection(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends, scheduler, flags, quorum,
-            sorry, healthCheck);
+            sorry, healthCheck, backendPort, fragments);
     }
 
     private List<ServiceSection.BackendEntry> backends(final YamlReader.Section service)

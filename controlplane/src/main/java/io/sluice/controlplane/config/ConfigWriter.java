@@ -9,6 +9,7 @@ import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.vrrp.VrrpConfig;
 import io.sluice.dataplane.service.DataplaneSettings;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dpdk.MacAddress;
 
@@ -146,6 +147,14 @@ public final class ConfigWriter
             line(2, "port: " + service.port());
             line(2, "protocol: " + (service.protocol() == Values.UDP ? "udp" : "tcp"));
             line(2, "mode: " + service.mode().name().toLowerCase());
+            if (service.backendPort() != 0)
+            {
+                line(2, "backendPort: " + service.backendPort());
+            }
+            if (service.fragments() != FragmentPolicy.DROP)
+            {
+                line(2, "fragments: " + service.fragments().configName());
+            }
             line(2, "scheduler: " + service.scheduler().configName());
             final List<String> flags = new ArrayList<>();
             for (final ServiceFlag flag : ServiceFlag.values())

@@ -12,6 +12,8 @@ import org.yaml.snakeyaml.nodes.Node;
 import io.sluice.controlplane.health.HealthCheckKind;
 import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.dataplane.service.AddressRules;
+import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 
 import static io.sluice.controlplane.config.Values.integer;
@@ -46,6 +48,29 @@ final class ServiceOptionsReader
     Scheduler scheduler(final YamlReader.Section entry)
     {
         return entry.get("scheduler", Scheduler.DEFAULT, Scheduler::parse, Scheduler.FORM);
+    }
+
+    int backendPort(final YamlReader.Section entry, final ForwardingMode mode, final Integer port)
+    {
+        final int backendPort = entry.get("backendPort", 0, integer(1, 65535), "a port 1..65535 (the port the backends serve on)");
+        if (backendPort != 0 && mode != null && mode != ForwardingMode.NAT && port != null && backendPort != port)
+        {
+            reader.invalid(entry.value("backendPort"), entry.pathOf("backendPort"), Integer.toString(backendPort),
+                "omitted, or the VIP port: only mode nat rewrites the port (" + mode.name().toLowerCase() +
+                " leaves it as the client sent it)");
+        }
+        return backendPort;
+    }
+
+    FragmentPolicy fragments(final YamlReader.Section entry)
+    {
+        final FragmentPolicy policy = entry.get("fragments", FragmentPolicy.DROP, FragmentPolicy::parse, "drop");
+        if (policy == FragmentPolicy.L3)
+        {
+            reader.invalid(entry.value("fragments"), entry.pathOf("fragments"), policy.configName(),
+                "drop: the l3 policy is not available yet");
+        }
+        return policy;
     }
 
     int quorum(final YamlReader.Section entry)

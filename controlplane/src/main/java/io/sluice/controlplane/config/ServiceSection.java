@@ -7,6 +7,7 @@ import java.util.Set;
 import io.sluice.controlplane.health.HealthCheckKind;
 import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSpec;
 
@@ -27,11 +28,13 @@ import io.sluice.dataplane.service.ServiceSpec;
  * @param quorum      the fewest backends taking new flows with which the service is up.
  * @param sorry       the backend that takes new flows below the quorum, or null.
  * @param healthCheck how the backends are checked ({@link HealthCheckKind#NONE}: not at all).
+ * @param backendPort the port the backends serve on (mode nat), 0 for the VIP port.
+ * @param fragments   what happens to the service's IP fragments.
  */
 public record ServiceSection(
     IpAddress vip, int port, int protocol, ForwardingMode mode, int maglevSize, long tcpIdleNs, long udpIdleNs,
     List<BackendEntry> backends, Scheduler scheduler, Set<ServiceFlag> flags, int quorum, IpAddress sorry,
-    HealthPolicy healthCheck)
+    HealthPolicy healthCheck, int backendPort, FragmentPolicy fragments)
 {
     /** The default quorum: one backend taking new flows. */
     public static final int DEFAULT_QUORUM = 1;
@@ -68,7 +71,7 @@ public record ServiceSection(
         final long tcpIdleNs, final long udpIdleNs, final List<BackendEntry> backends)
     {
         this(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends, Scheduler.DEFAULT, Set.of(),
-            DEFAULT_QUORUM, null, NO_HEALTH_CHECK);
+            DEFAULT_QUORUM, null, NO_HEALTH_CHECK, 0, FragmentPolicy.DROP);
     }
 
     /**
@@ -90,7 +93,8 @@ public record ServiceSection(
         {
             specs.add(new ServiceSpec.BackendSpec(sorry, 0));
         }
-        return new ServiceSpec(vip, port, protocol, mode, specs, maglevSize, tcpIdleNs, udpIdleNs);
+        return new ServiceSpec(vip, port, protocol, mode, specs, maglevSize, tcpIdleNs, udpIdleNs)
+            .withTranslation(backendPort, fragments);
     }
 
     /**
@@ -130,7 +134,7 @@ public record ServiceSection(
     public ServiceSection withBackends(final List<BackendEntry> newBackends)
     {
         return new ServiceSection(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, newBackends, scheduler, flags,
-            quorum, sorry, healthCheck);
+            quorum, sorry, healthCheck, backendPort, fragments);
     }
 
     /**
@@ -142,6 +146,6 @@ public record ServiceSection(
     public ServiceSection withHealthCheck(final HealthPolicy policy)
     {
         return new ServiceSection(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends, scheduler, flags,
-            quorum, sorry, policy);
+            quorum, sorry, policy, backendPort, fragments);
     }
 }

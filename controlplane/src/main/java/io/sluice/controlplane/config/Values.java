@@ -135,6 +135,7 @@ final class Values
             case "dsr" -> ForwardingMode.DSR;
             case "ipip" -> ForwardingMode.IPIP;
             case "gue" -> ForwardingMode.GUE;
+            case "nat" -> ForwardingMode.NAT;
             default -> throw new IllegalArgumentException(text);
         };
     }

@@ -82,6 +82,8 @@ public record WorkerMetric(String name, String help, boolean gauge, double divis
                 "Flows from a peer refused: unknown service or backend, bad timeout, or no free slot.");
             case COMMANDS_MALFORMED -> counter("sluice_worker_commands_malformed",
                 "Commands to the worker that could not be decoded (a defect).");
+            case NAT_REPLIES -> counter("sluice_worker_nat_replies",
+                "Replies of NAT flows from their backends, recognised by source (forwarded, or dropped by reason).");
         };
     }
 }

@@ -165,6 +165,8 @@ public final class ConfigDiff
         differs(details, "quorum", before.quorum(), next.quorum());
         differs(details, "sorry", address(before.sorry()), address(next.sorry()));
         differs(details, "maglevSize", before.maglevSize(), next.maglevSize());
+        differs(details, "backendPort", before.backendPort(), next.backendPort());
+        differs(details, "fragments", before.fragments().configName(), next.fragments().configName());
         differs(details, "tcpIdle", Durations.format(before.tcpIdleNs()), Durations.format(next.tcpIdleNs()));
         differs(details, "udpIdle", Durations.format(before.udpIdleNs()), Durations.format(next.udpIdleNs()));
         if (!before.healthCheck().equals(next.healthCheck()))

@@ -95,6 +95,23 @@ public final class ServiceValidation
     }
 
     /**
+     * Checks a backend port from a request (whether the mode allows it is checked with the service).
+     *
+     * @param field the field, for the message.
+     * @param port  the value.
+     * @return the port, 0 for the VIP port.
+     * @throws ChangeRejectedException naming the field otherwise.
+     */
+    public static int backendPort(final String field, final long port)
+    {
+        if (port < 0 || port > 65535)
+        {
+            throw ChangeRejectedException.invalid(field, port, "a port 1..65535, or 0 for the VIP port");
+        }
+        return (int)port;
+    }
+
+    /**
      * Checks a Maglev table size on its own (the number of backends is checked with the service).
      *
      * @return the size, a prime.

@@ -177,12 +177,12 @@ class ApiOperationsTest
 
         final StatusRuntimeException ex = assertThrows(StatusRuntimeException.class, () -> client.applyConfig(
             ApplyConfigRequest.newBuilder().setSourceName("edited.yaml").setYaml(yaml.replace("weight: 2 }", "weight: -2 }")
-                .replace("mode: dsr", "mode: nat")).build()));
+                .replace("mode: dsr", "mode: masquerade")).build()));
 
         assertEquals(Status.Code.INVALID_ARGUMENT, ex.getStatus().getCode());
         final String description = ex.getStatus().getDescription();
         assertTrue(description.startsWith("2 problem(s) in the configuration; nothing was applied:\nedited.yaml:"), description);
-        assertTrue(description.contains(": services[0].mode: 'nat' is not valid: one of dsr, ipip, gue"), description);
+        assertTrue(description.contains(": services[0].mode: 'masquerade' is not valid: one of dsr, ipip, gue, nat"), description);
         assertTrue(description.contains(": services[0].backends[1].weight: '-2' is not valid: an integer 0..65535"), description);
         assertEquals(generation, daemon.dataplane().snapshot().generation());
         assertEquals(yaml.substring(yaml.indexOf("dataplane:")), daemon.model().configYaml().substring(

@@ -163,10 +163,10 @@ class LoadBalancerApiTest
         assertRejected(Status.Code.INVALID_ARGUMENT, "key.port: '70000' is not valid: a port 1..65535",
             () -> client.addService(dnsService().setKey(WEB.toBuilder().setPort(70000)).build()));
         assertRejected(Status.Code.INVALID_ARGUMENT, "settings.mode: 'FORWARDING_MODE_UNSPECIFIED' is not valid: one of " +
-            "FORWARDING_MODE_DSR, FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE (a service needs a mode)",
+            "FORWARDING_MODE_DSR, FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE, FORWARDING_MODE_NAT (a service needs a mode)",
             () -> client.addService(dnsService().setSettings(ServiceSettings.getDefaultInstance()).build()));
         assertRejected(Status.Code.INVALID_ARGUMENT, "settings.mode: '9' is not valid: one of FORWARDING_MODE_DSR, " +
-            "FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE (a service needs a mode)",
+            "FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE, FORWARDING_MODE_NAT (a service needs a mode)",
             () -> client.addService(dnsService().setSettings(dnsService().getSettings().toBuilder().setModeValue(9)).build()));
         assertRejected(Status.Code.INVALID_ARGUMENT, "backends[1].weight: '70000' is not valid: an integer 0..65535 (0 drains)",
             () -> client.addService(dnsService().setBackends(1, BackendConfig.newBuilder().setAddress("203.0.113.22")
@@ -202,7 +202,7 @@ class LoadBalancerApiTest
         assertEquals(ForwardingMode.FORWARDING_MODE_DSR, updated.getService().getSettings().getMode(), "not in the mask");
         assertEquals("changed service 192.0.2.10:80/tcp: scheduler weighted-maglev -> least-conn, quorum 1 -> 2", updated.getSummary());
         assertRejected(Status.Code.INVALID_ARGUMENT, "update_mask: 'colour' is not valid: a field of ServiceSettings: mode, " +
-            "scheduler, flags, quorum, sorry_backend, tcp_idle_timeout, udp_idle_timeout, maglev_size, health_check",
+            "scheduler, flags, quorum, sorry_backend, tcp_idle_timeout, udp_idle_timeout, maglev_size, health_check, backend_port, fragments",
             () -> client.updateService(UpdateServiceRequest.newBuilder().setKey(WEB)
                 .setUpdateMask(FieldMask.newBuilder().addPaths("colour")).build()));
         assertRejected(Status.Code.NOT_FOUND, "no service 192.0.2.11:80/tcp (ListServices lists them)",

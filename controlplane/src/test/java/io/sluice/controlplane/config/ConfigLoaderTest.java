@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSpec;
 import io.sluice.dataplane.worker.DataplaneConfig;
@@ -335,6 +336,42 @@ class ConfigLoaderTest
     }
 
     @Test
+    void shouldReadANatServiceWithItsBackendPortAndWriteItBack() throws Exception
+    {
+        final SluiceConfig config = load(MINIMAL_DATAPLANE + """
+            network:
+              gateway: { ipv4: 203.0.113.1 }
+            services:
+              - { vip: 192.0.2.10, port: 80, mode: nat, backendPort: 8080, backends: [ { address: 203.0.113.11 } ] }
+            """);
+        final ServiceSection service = config.services().get(0);
+        assertEquals(ForwardingMode.NAT, service.mode());
+        assertEquals(8080, service.backendPort());
+        assertEquals(8080, service.toSpec().targetPort());
+        assertEquals(FragmentPolicy.DROP, service.fragments());
+        assertEquals(config.services(), load(ConfigWriter.write(config, List.of())).services(), "written and read back unchanged");
+    }
+
+    @Test
+    void shouldRefuseABackendPortOutsideNatAndNatWithoutAGateway()
+    {
+        assertProblems(MINIMAL_DATAPLANE + """
+            services:
+              - { vip: 192.0.2.10, port: 80, mode: dsr, backendPort: 8080, backends: [ { address: 203.0.113.11 } ] }
+              - { vip: 192.0.2.11, port: 80, mode: nat, backendPort: 0, backends: [ { address: 203.0.113.11 } ] }
+            """,
+            "/etc/sluice/lab.yaml:5:58: services[0].backendPort: '8080' is not valid: omitted, or the VIP port: only mode nat " +
+                "rewrites the port (dsr leaves it as the client sent it)",
+            "/etc/sluice/lab.yaml:6:58: services[1].backendPort: '0' is not valid: a port 1..65535 (the port the backends serve on)");
+        assertProblems(MINIMAL_DATAPLANE + """
+            services:
+              - { vip: 192.0.2.10, port: 80, mode: nat, backendPort: 8080, backends: [ { address: 203.0.113.11 } ] }
+            """,
+            "/etc/sluice/lab.yaml:5:5: services[0]: '192.0.2.10:80/tcp' is not valid: nat sends the backends' replies to the clients " +
+                "through the gateway, and no IPv4 gateway is configured");
+    }
+
+    @Test
     void shouldReportEveryFaultyServiceWhenTheDataplaneRefusesSeveral()
     {
         assertProblems(MINIMAL_DATAPLANE + """
@@ -363,7 +400,7 @@ class ConfigLoaderTest
             "/etc/sluice/lab.yaml:2:3: dataplane.device: is missing: a PCI address such as 0000:03:00.0 or a DPDK vdev such " +
                 "as net_af_packet0,iface=eth1",
             "/etc/sluice/lab.yaml:4:5: services[0].port: is missing: a port 1..65535",
-            "/etc/sluice/lab.yaml:4:5: services[0].mode: is missing: one of dsr, ipip, gue");
+            "/etc/sluice/lab.yaml:4:5: services[0].mode: is missing: one of dsr, ipip, gue, nat");
     }
 
     @Test
@@ -489,7 +526,7 @@ class ConfigLoaderTest
               tunnel: { guePort: 0, gueVariant: 2, outerTtl: 256 }
               neighbours: [ { address: 10.0.0.1, mac: "00:00:00:00:00:00" } ]
             services:
-              - { vip: 192.0.2.300, port: 65536, protocol: sctp, mode: nat, maglevSize: 65536, backends: {} }
+              - { vip: 192.0.2.300, port: 65536, protocol: sctp, mode: tun, maglevSize: 65536, backends: {} }
             """);
 
         assertEquals(List.of(
@@ -512,7 +549,7 @@ class ConfigLoaderTest
             "/etc/sluice/lab.yaml:12:12: services[0].vip: '192.0.2.300' is not valid: an IPv4 or IPv6 address",
             "/etc/sluice/lab.yaml:12:31: services[0].port: '65536' is not valid: a port 1..65535",
             "/etc/sluice/lab.yaml:12:48: services[0].protocol: 'sctp' is not valid: one of tcp, udp",
-            "/etc/sluice/lab.yaml:12:60: services[0].mode: 'nat' is not valid: one of dsr, ipip, gue",
+            "/etc/sluice/lab.yaml:12:60: services[0].mode: 'tun' is not valid: one of dsr, ipip, gue, nat",
             "/etc/sluice/lab.yaml:12:77: services[0].maglevSize: '65536' is not valid: a prime from 2 to 16777213, e.g. 65537 " +
                 "(well above 100 x the backends)",
             "/etc/sluice/lab.yaml:12:94: services[0].backends: '{...}' is not valid: a list of backends " +

@@ -278,7 +278,7 @@ class CtlCommandsTest
 
         final CtlRun negative = run("set-weight", WEB, "203.0.113.11", "-1");
         final CtlRun noPort = run("add-service", "192.0.2.20", "--mode", "dsr");
-        final CtlRun mode = run("add-service", "192.0.2.20:80", "--mode", "nat");
+        final CtlRun mode = run("add-service", "192.0.2.20:80", "--mode", "masquerade");
         final CtlRun ipv6 = run("lookup", "2001:db8::7:4000", WEB);
         final CtlRun none = ctl();
 
@@ -287,7 +287,7 @@ class CtlCommandsTest
         assertTrue(noPort.err().startsWith("Invalid value for positional parameter at index 0 (VIP:PORT[/tcp|udp]): '192.0.2.20' " +
             "is not a service: VIP:PORT[/tcp|udp], e.g. 192.0.2.10:80/tcp or [2001:db8::10]:443/tcp"), noPort.err());
         assertEquals(2, mode.exit(), mode.toString());
-        assertTrue(mode.err().startsWith("Invalid value for option '--mode': 'nat' is not one of dsr, ipip, gue"), mode.err());
+        assertTrue(mode.err().startsWith("Invalid value for option '--mode': 'masquerade' is not one of dsr, ipip, gue, nat"), mode.err());
         assertEquals(2, ipv6.exit(), ipv6.toString());
         assertTrue(ipv6.err().contains("(write an IPv6 address in brackets)"), ipv6.err());
         assertEquals(2, none.exit(), none.toString());

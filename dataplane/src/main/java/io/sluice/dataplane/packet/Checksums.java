@@ -137,6 +137,56 @@ public final class Checksums
     }
 
     /**
+     * What replacing a 16-bit word adds to a ones'-complement sum (RFC 1624 eqn. 3: {@code ~m + m'}),
+     * to be given to {@link #adjust} with the deltas of the packet's other changed words.
+     *
+     * @param oldWord the old value.
+     * @param newWord the new value.
+     * @return the delta, below 2^17.
+     */
+    public static int delta16(final int oldWord, final int newWord)
+    {
+        return (~oldWord & 0xFFFF) + (newWord & 0xFFFF);
+    }
+
+    /**
+     * What replacing a 32-bit value (an IPv4 address) adds to a ones'-complement sum.
+     *
+     * @param oldValue the old value.
+     * @param newValue the new value.
+     * @return the delta, below 2^18.
+     */
+    public static int delta32(final int oldValue, final int newValue)
+    {
+        return (~(oldValue >>> 16) & 0xFFFF) + (~oldValue & 0xFFFF) + ((newValue >>> 16) & 0xFFFF) + (newValue & 0xFFFF);
+    }
+
+    /**
+     * What replacing a 64-bit value (half an IPv6 address) adds to a ones'-complement sum.
+     *
+     * @param oldValue the old value.
+     * @param newValue the new value.
+     * @return the delta, below 2^19.
+     */
+    public static int delta64(final long oldValue, final long newValue)
+    {
+        return delta32((int)(oldValue >>> 32), (int)(newValue >>> 32)) + delta32((int)oldValue, (int)newValue);
+    }
+
+    /**
+     * A stored checksum updated by the sum of the deltas of every word that changed under it (RFC 1624
+     * eqn. 3, {@code HC' = ~(~HC + ~m + m')}), which never yields -0 (0xffff from 0x0000) by itself.
+     *
+     * @param checksum the stored checksum.
+     * @param delta    the summed deltas ({@link #delta16}, {@link #delta32}, {@link #delta64}), below 2^30.
+     * @return the checksum to store.
+     */
+    public static int adjust(final int checksum, final int delta)
+    {
+        return finishSmall((~checksum & 0xFFFF) + delta);
+    }
+
+    /**
      * The IPv4 pseudo-header sum for TCP/UDP/ICMP-less protocols (RFC 793 / 768).
      *
      * @return running sum of src, dst, protocol and upper-layer length.

@@ -86,7 +86,8 @@ public final class FlowTracker
 
     /**
      * Picks the packet's backend: by its flow's entry, else by the service's scheduler (a new
-     * flow, inserted). An ICMP error ({@code ctx.quoted}) only looks its flow up.
+     * flow, inserted). An ICMP error ({@code ctx.quoted}) only looks its flow up; a NAT reply
+     * ({@code ctx.natReply}, its backend known) passes untouched.
      *
      * @param ctx       the packet, classified to a service; its flow key is set here unless quoted.
      * @param hintIndex the frame's position in a burst that went through the burst passes, or -1.
@@ -95,9 +96,13 @@ public final class FlowTracker
      */
     int select(final PacketContext ctx, final int hintIndex)
     {
+        ctx.newFlow = false;
+        if (ctx.natReply)
+        {
+            return Verdict.CONTINUE;
+        }
         final FlowKey key = ctx.key;
         final Service service = ctx.service;
-        ctx.newFlow = false;
         final long hash;
         Backend backend;
         if (ctx.quoted)

@@ -4,8 +4,10 @@ import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.packet.Ipv4Flyweight;
 import io.sluice.dataplane.packet.Ipv6Flyweight;
 import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.stats.Verdict;
@@ -18,6 +20,8 @@ import io.sluice.dataplane.stats.Verdict;
  *   DSR  ─► {@link DsrWriter}     the MACs
  *   IPIP ─► {@link IpipWriter}    an outer IP header
  *   GUE  ─► {@link GueWriter}     an outer IP, UDP and GUE header
+ *   NAT  ─► {@link NatWriter}     the destination address and port (to the backend), or a
+ *                                 reply's source (to the VIP), sent to the gateway
  * </pre>
  * A packet too big for the egress MTU once the overhead is added is answered with ICMP
  * "fragmentation needed" (IPv4 with DF) or ICMPv6 "packet too big", rate-limited by the {@link
@@ -31,6 +35,7 @@ final class Forwarder
     private final DsrWriter dsr = new DsrWriter();
     private final IpipWriter ipip = new IpipWriter();
     private final GueWriter gue = new GueWriter();
+    private final NatWriter nat = new NatWriter();
     private final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
     private final Ipv6Flyweight ipv6 = new Ipv6Flyweight();
 
@@ -58,12 +63,12 @@ final class Forwarder
      */
     int forward(final PacketContext ctx, final PacketBuffer packet)
     {
-        final long nextHopMac = neighbours.mac(ctx.backend.neighbourIndex());
+        final ServiceSnapshot snapshot = this.snapshot;
+        final long nextHopMac = neighbours.mac(ctx.natReply ? snapshot.clientNextHop(ctx.ipv6) : ctx.backend.neighbourIndex());
         if (nextHopMac == NeighbourTable.UNRESOLVED)
         {
             return ctx.drop(DropReason.NEIGHBOUR_UNRESOLVED);
         }
-        final ServiceSnapshot snapshot = this.snapshot;
         final DataplaneSettings settings = snapshot.settings();
         final ForwardingMode mode = ctx.service.mode();
         if (mode != ForwardingMode.DSR && ctx.ttl <= 1)
@@ -80,7 +85,24 @@ final class Forwarder
             case DSR -> dsr.write(packet, nextHopMac, portMac);
             case IPIP -> ipip.write(ctx, packet, overhead, nextHopMac, portMac, snapshot);
             case GUE -> gue.write(ctx, packet, overhead, nextHopMac, portMac, snapshot);
+            case NAT -> nat(ctx, packet, nextHopMac);
         };
+    }
+
+    /** A NAT service's packet: a client's to its backend, a backend's reply to its client, or an ICMP error about either. */
+    private int nat(final PacketContext ctx, final PacketBuffer packet, final long nextHopMac)
+    {
+        final Service service = ctx.service;
+        if (ctx.quoted)
+        {
+            return ctx.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        if (ctx.natReply)
+        {
+            return nat.toClient(ctx, packet, service.vipHi(), service.vipLo(), service.port(), nextHopMac, portMac);
+        }
+        final Backend backend = ctx.backend;
+        return nat.toBackend(ctx, packet, backend.addressHi(), backend.addressLo(), service.spec().targetPort(), nextHopMac, portMac);
     }
 
     /** The answer to a packet that does not fit: {@code fits} is the largest that would. */

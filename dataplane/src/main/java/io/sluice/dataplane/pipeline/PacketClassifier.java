@@ -8,6 +8,7 @@ import io.sluice.dataplane.packet.Icmpv6Flyweight;
 import io.sluice.dataplane.packet.Ipv4Flyweight;
 import io.sluice.dataplane.packet.Ipv6Flyweight;
 import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.stats.DropReason;
@@ -94,6 +95,11 @@ final class PacketClassifier
                 {
                     ctx.service = service;
                     ctx.quoted = false;
+                    ctx.natReply = false;
+                    return Verdict.CONTINUE;
+                }
+                if (snapshot.hasNatReplies() && natReply(ctx))
+                {
                     return Verdict.CONTINUE;
                 }
             }
@@ -110,6 +116,29 @@ final class PacketClassifier
             return neighbourResponder.onArp(ctx, ethernet, arp, snapshot, portMac);
         }
         return ctx.drop(DropReason.UNSUPPORTED_ETHERTYPE);
+    }
+
+    /**
+     * A packet from a NAT service's backend endpoint to an address that is not the LB's: the reply
+     * of one of the service's flows, on to the forward stage with its service and backend.
+     */
+    private boolean natReply(final PacketContext ctx)
+    {
+        final long srcHi = ctx.ipv6 ? ctx.srcHi : FlowKey.IPV4_MAPPED_HI;
+        final long srcLo = ctx.ipv6 ? ctx.srcLo : FlowKey.ipv4MappedLo(ctx.src4);
+        final Backend backend = snapshot.natReplyBackend(srcHi, srcLo, ctx.srcPort, ctx.protocol);
+        if (backend == null || (ctx.ipv6 ?
+            snapshot.kindOf(ctx.dstHi, ctx.dstLo) : snapshot.kindOf(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(ctx.dst4))) !=
+            ServiceSnapshot.KIND_NONE)
+        {
+            return false;
+        }
+        ctx.service = snapshot.serviceAt(backend.serviceIndex());
+        ctx.backend = backend;
+        ctx.quoted = false;
+        ctx.natReply = true;
+        counters[WorkerCounter.NAT_REPLIES.ordinal()]++;
+        return true;
     }
 
     private Service ipv4Service(final PacketContext ctx)
@@ -281,6 +310,7 @@ final class PacketClassifier
         counters[WorkerCounter.ICMP_ROUTED.ordinal()]++;
         ctx.service = service;
         ctx.quoted = true;
+        ctx.natReply = false;
         return Verdict.CONTINUE;
     }
 }

@@ -14,7 +14,8 @@ import io.sluice.dataplane.stats.Verdict;
  *   parse     ─► frame, l2Length, etherType, groupMac, ipv6, l3, ipLength, protocol, ttl, tos,
  *                ttlWord (IPv4: TTL, protocol and checksum as read, for the TTL's rewrite),
  *                fragment, dontFragment, addresses, l4, l4Length, ports, tcpFlags, l4Valid
- *   classify  ─► service, quoted (an ICMP error routed by the flow it quotes), key
+ *   classify  ─► service, quoted (an ICMP error routed by the flow it quotes), key,
+ *                natReply (a NAT backend's reply: its backend set, no flow stage)
  *   flow      ─► hash, backend, newFlow
  *   forward   ─► the frame rewritten in place
  *   any stage ─► dropReason, with the verdict {@link Verdict#DROP}
@@ -57,6 +58,7 @@ final class PacketContext
 
     Service service;
     boolean quoted;
+    boolean natReply;
     long hash;
     Backend backend;
     boolean newFlow;

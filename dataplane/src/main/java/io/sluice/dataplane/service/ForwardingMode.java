@@ -15,18 +15,25 @@ public enum ForwardingMode
     /** IP-in-IP: 4in4 or 6in6; the backend family must match the VIP's. */
     IPIP,
     /** Generic UDP Encapsulation to the configured GUE port; any inner/outer family mix. */
-    GUE;
+    GUE,
+    /**
+     * Destination NAT: the destination address and port are rewritten to the backend's, whose
+     * replies are routed back through the LB, which rewrites their source to the VIP and port. The
+     * backend sees the client's address; it needs nothing but its route. Backends on-link, of the
+     * VIP's family.
+     */
+    NAT;
 
     /**
      * Bytes this mode adds in front of the client's IP packet.
      *
      * @param outerIpv6  the outer family (the backend's).
      * @param gueVariant 0 (a 4-byte GUE header) or 1 (none); only GUE reads it.
-     * @return the overhead: 0 for DSR, the outer IP header for IPIP, plus UDP and GUE for GUE.
+     * @return the overhead: 0 for DSR and NAT, the outer IP header for IPIP, plus UDP and GUE for GUE.
      */
     public int overhead(final boolean outerIpv6, final int gueVariant)
     {
-        if (this == DSR)
+        if (this == DSR || this == NAT)
         {
             return 0;
         }

@@ -1,5 +1,6 @@
 package io.sluice.dataplane.service;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -38,6 +39,9 @@ public final class ServiceSnapshot
     private final long[] tunnelSourcesIpv6;
     private final Map<String, Integer> backendIds;
     private final Map<String, Integer> serviceIds;
+    private final NatReplies natReplies;
+    private final int clientNextHopIpv4;
+    private final int clientNextHopIpv6;
 
     /** {@link #kindOf}: the address is neither a VIP nor one of the LB's own. */
     public static final byte KIND_NONE = 0;
@@ -57,11 +61,15 @@ public final class ServiceSnapshot
      * @param backendsById backends by id (null where no backend has the id).
      * @param backendIds   backend ids by key.
      * @param serviceIds   service ids by key.
+     * @param clientNextHops the neighbour slots of the next hops toward clients (the gateways), IPv4
+     *                     then IPv6, -1 where there is none: where NAT replies go.
      */
     public ServiceSnapshot(
         final long generation, final DataplaneSettings settings, final Service[] services, final Backend[] backendsById,
-        final Map<String, Integer> backendIds, final Map<String, Integer> serviceIds)
+        final Map<String, Integer> backendIds, final Map<String, Integer> serviceIds, final int[] clientNextHops)
     {
+        this.clientNextHopIpv4 = clientNextHops[0];
+        this.clientNextHopIpv6 = clientNextHops[1];
         this.generation = generation;
         this.settings = settings;
         this.services = services;
@@ -88,6 +96,7 @@ public final class ServiceSnapshot
         final int vipCapacity = tableCapacity(services.length);
         vipTable = new Service[vipCapacity];
         vipMask = vipCapacity - 1;
+        final List<Service> serving = new ArrayList<>(services.length);
         for (final Service service : services)
         {
             final IpAddress vip = service.spec().vip();
@@ -96,6 +105,7 @@ public final class ServiceSnapshot
             {
                 continue;
             }
+            serving.add(service);
             int i = vipSlot(service.vipHi(), service.vipLo(), service.port(), service.protocol());
             while (vipTable[i] != null)
             {
@@ -103,6 +113,8 @@ public final class ServiceSnapshot
             }
             vipTable[i] = service;
         }
+
+        natReplies = NatReplies.of(serving);
 
         final List<IpAddress> locals = settings.localAddresses();
         final int addressCapacity = tableCapacity(services.length + locals.size() + settings.virtualAddresses().size());
@@ -173,6 +185,37 @@ public final class ServiceSnapshot
         long h = (lo ^ Long.rotateLeft(hi, 17)) * 0xBF58_476D_1CE4_E5B9L;
         h ^= h >>> 31;
         return (int)h & addressMask;
+    }
+
+    /**
+     * The backend a packet comes from when it is the reply of a {@link ForwardingMode#NAT} flow.
+     *
+     * @param hi       upper half of the source address (0 for IPv4).
+     * @param lo       lower half (IPv4-mapped for IPv4).
+     * @param port     source port.
+     * @param protocol IP protocol.
+     * @return the backend, or null.
+     */
+    public Backend natReplyBackend(final long hi, final long lo, final int port, final int protocol)
+    {
+        return natReplies.backendOf(hi, lo, port, protocol);
+    }
+
+    /** @return whether any service that takes traffic forwards by {@link ForwardingMode#NAT}. */
+    public boolean hasNatReplies()
+    {
+        return !natReplies.isEmpty();
+    }
+
+    /**
+     * The neighbour slot of the next hop toward clients of a family: where NAT replies go.
+     *
+     * @param ipv6 the family.
+     * @return the slot, or -1 when no gateway of the family is configured.
+     */
+    public int clientNextHop(final boolean ipv6)
+    {
+        return ipv6 ? clientNextHopIpv6 : clientNextHopIpv4;
     }
 
     /**

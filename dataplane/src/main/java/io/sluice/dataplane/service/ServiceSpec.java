@@ -20,10 +20,14 @@ import io.sluice.dataplane.maglev.MaglevTable;
  * @param scheduler          how new flows pick a backend.
  * @param onePacketScheduling one-packet scheduling (UDP only, IPVS's "ops"): no flow state; every
  *                           packet is scheduled on its own, e.g. for DNS over a stateful scheduler.
+ * @param backendPort        the port the backends serve on, which {@link ForwardingMode#NAT} rewrites
+ *                           the VIP port to; 0 for the VIP port (the only choice of the other modes).
+ * @param fragments          what happens to IP fragments of the service's datagrams.
  */
 public record ServiceSpec(
     IpAddress vip, int port, int protocol, ForwardingMode mode, List<BackendSpec> backends, int maglevSize,
-    long tcpIdleTimeoutNs, long udpIdleTimeoutNs, Scheduler scheduler, boolean onePacketScheduling)
+    long tcpIdleTimeoutNs, long udpIdleTimeoutNs, Scheduler scheduler, boolean onePacketScheduling,
+    int backendPort, FragmentPolicy fragments)
 {
     /** Default idle timeout of an established TCP flow. */
     public static final long DEFAULT_TCP_IDLE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(300);
@@ -48,10 +52,33 @@ public record ServiceSpec(
     public ServiceSpec
     {
         backends = List.copyOf(backends);
-        if (scheduler == null)
+        if (scheduler == null || fragments == null)
         {
-            throw new IllegalArgumentException("service " + vip + ":" + port + ": scheduler must be given");
+            throw new IllegalArgumentException("service " + vip + ":" + port + ": scheduler and fragment policy must be given");
         }
+    }
+
+    /**
+     * A service whose backends serve on the VIP port and whose fragments are dropped.
+     *
+     * @param vip                 the VIP.
+     * @param port                the VIP port.
+     * @param protocol            6 or 17.
+     * @param mode                how packets reach the backends.
+     * @param backends            the backends.
+     * @param maglevSize          the Maglev table size.
+     * @param tcpIdleTimeoutNs    TCP idle timeout.
+     * @param udpIdleTimeoutNs    UDP idle timeout.
+     * @param scheduler           how new flows pick a backend.
+     * @param onePacketScheduling one-packet scheduling.
+     */
+    public ServiceSpec(
+        final IpAddress vip, final int port, final int protocol, final ForwardingMode mode, final List<BackendSpec> backends,
+        final int maglevSize, final long tcpIdleTimeoutNs, final long udpIdleTimeoutNs, final Scheduler scheduler,
+        final boolean onePacketScheduling)
+    {
+        this(vip, port, protocol, mode, backends, maglevSize, tcpIdleTimeoutNs, udpIdleTimeoutNs, scheduler,
+            onePacketScheduling, 0, FragmentPolicy.DROP);
     }
 
     /**
@@ -83,7 +110,26 @@ public record ServiceSpec(
     public ServiceSpec withScheduling(final Scheduler newScheduler, final boolean onePacket)
     {
         return new ServiceSpec(vip, port, protocol, mode, backends, maglevSize, tcpIdleTimeoutNs, udpIdleTimeoutNs,
-            newScheduler, onePacket);
+            newScheduler, onePacket, backendPort, fragments);
+    }
+
+    /**
+     * The same service with another backend port and fragment policy.
+     *
+     * @param newBackendPort the port the backends serve on (NAT), 0 for the VIP port.
+     * @param newFragments   what happens to fragments.
+     * @return the new spec.
+     */
+    public ServiceSpec withTranslation(final int newBackendPort, final FragmentPolicy newFragments)
+    {
+        return new ServiceSpec(vip, port, protocol, mode, backends, maglevSize, tcpIdleTimeoutNs, udpIdleTimeoutNs,
+            scheduler, onePacketScheduling, newBackendPort, newFragments);
+    }
+
+    /** @return the port the backends serve on: {@link #backendPort} when set, else the VIP port. */
+    public int targetPort()
+    {
+        return backendPort != 0 ? backendPort : port;
     }
 
     /**

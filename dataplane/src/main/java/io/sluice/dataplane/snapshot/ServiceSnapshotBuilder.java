@@ -94,6 +94,10 @@ public final class ServiceSnapshotBuilder
             {
                 nextHops.add(nextHop(spec.mode(), backend.address(), settings));
             }
+            if (spec.mode() == ForwardingMode.NAT)
+            {
+                nextHops.add(clientGateway(settings, spec.vip().ipv6()));
+            }
         }
         return nextHops;
     }
@@ -170,7 +174,8 @@ public final class ServiceSnapshotBuilder
         {
             byId[backend.id()] = backend;
         }
-        return new ServiceSnapshot(generation, settings, services, byId, backendIds.assigned(), serviceIds.assigned());
+        final int[] clientNextHops = {gatewayIndex(settings.gatewayIpv4(), neighbours), gatewayIndex(settings.gatewayIpv6(), neighbours)};
+        return new ServiceSnapshot(generation, settings, services, byId, backendIds.assigned(), serviceIds.assigned(), clientNextHops);
     }
 
     /**
@@ -352,12 +357,23 @@ public final class ServiceSnapshotBuilder
 
     private static IpAddress nextHop(final ForwardingMode mode, final IpAddress backend, final DataplaneSettings settings)
     {
-        if (mode == ForwardingMode.DSR)
+        if (mode == ForwardingMode.DSR || mode == ForwardingMode.NAT)
         {
             return backend;
         }
         final IpAddress gateway = backend.ipv6() ? settings.gatewayIpv6() : settings.gatewayIpv4();
         return gateway != null ? gateway : backend;
+    }
+
+    private static int gatewayIndex(final IpAddress gateway, final NeighbourTable neighbours)
+    {
+        return gateway == null ? -1 : neighbours.indexOf(gateway);
+    }
+
+    /** The gateway NAT replies to clients of a family go to; validation has made sure there is one. */
+    private static IpAddress clientGateway(final DataplaneSettings settings, final boolean ipv6)
+    {
+        return ipv6 ? settings.gatewayIpv6() : settings.gatewayIpv4();
     }
 
     private static void validate(final DataplaneSettings settings, final List<ServiceSpec> specs)
@@ -372,6 +388,7 @@ public final class ServiceSnapshotBuilder
         {
             vips.add(spec.vip());
         }
+        final Map<String, String> natEndpoints = new HashMap<>();
         for (final ServiceSpec spec : specs)
         {
             final String name = spec.name();
@@ -408,6 +425,7 @@ public final class ServiceSnapshotBuilder
             }
             requireIpv6MinimumMtu(settings, spec);
             validateScheduling(spec);
+            validateTranslation(settings, spec);
             final Set<IpAddress> seen = new HashSet<>();
             for (final ServiceSpec.BackendSpec backend : spec.backends())
             {
@@ -416,6 +434,16 @@ public final class ServiceSnapshotBuilder
                 if (!seen.add(backend.address()))
                 {
                     throw new IllegalArgumentException("service " + name + ": backend " + backend.address() + " is listed twice");
+                }
+                if (spec.mode() == ForwardingMode.NAT)
+                {
+                    final String endpoint = backend.address() + " port " + spec.targetPort() + (spec.protocol() == PROTOCOL_TCP ? "/tcp" : "/udp");
+                    final String other = natEndpoints.putIfAbsent(endpoint, name);
+                    if (other != null)
+                    {
+                        throw new IllegalArgumentException("service " + name + ": backend " + endpoint + " also serves nat service " +
+                            other + ": the LB could not tell whose replies it sends (give one of them another backend port)");
+                    }
                 }
             }
         }
@@ -490,6 +518,26 @@ public final class ServiceSnapshotBuilder
         }
     }
 
+    private static void validateTranslation(final DataplaneSettings settings, final ServiceSpec spec)
+    {
+        final boolean nat = spec.mode() == ForwardingMode.NAT;
+        if (spec.backendPort() < 0 || spec.backendPort() > 65535)
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": backend port " + spec.backendPort() +
+                " is not 1..65535 (or 0 for the VIP port)");
+        }
+        if (!nat && spec.backendPort() != 0 && spec.backendPort() != spec.port())
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": a backend port other than the VIP port needs " +
+                "mode nat (" + spec.mode().name().toLowerCase() + " leaves the port as the client sent it)");
+        }
+        if (nat && clientGateway(settings, spec.vip().ipv6()) == null)
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": nat sends the backends' replies to the clients " +
+                "through the gateway, and no " + (spec.vip().ipv6() ? "IPv6" : "IPv4") + " gateway is configured");
+        }
+    }
+
     private static void validateScheduling(final ServiceSpec spec)
     {
         if (spec.onePacketScheduling() && spec.protocol() != 17)
@@ -512,13 +560,13 @@ public final class ServiceSnapshotBuilder
                 "service " + spec.name() + ": backend " + backend.address() + " weight " + backend.weight() + " is not 0..65535");
         }
         final boolean sameFamily = backend.address().ipv6() == spec.vip().ipv6();
-        if ((spec.mode() == ForwardingMode.DSR || spec.mode() == ForwardingMode.IPIP) && !sameFamily)
+        if (spec.mode() != ForwardingMode.GUE && !sameFamily)
         {
             throw new IllegalArgumentException(
                 "service " + spec.name() + ": " + spec.mode() + " needs backends of the VIP's address family, " + backend.address() +
                 " is not (use GUE to mix IPv4 and IPv6)");
         }
-        if (spec.mode() != ForwardingMode.DSR)
+        if (spec.mode() == ForwardingMode.IPIP || spec.mode() == ForwardingMode.GUE)
         {
             final boolean hasSource = backend.address().ipv6() ?
                 !settings.tunnelSourcesIpv6().isEmpty() : !settings.tunnelSourcesIpv4().isEmpty();

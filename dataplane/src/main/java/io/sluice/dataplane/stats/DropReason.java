@@ -53,6 +53,8 @@ public enum DropReason
      * solicitations (the master answers them).
      */
     STANDBY("standby"),
+    /** UDP over IPv6 with checksum 0 (invalid, RFC 8200 8.1) to be translated by NAT: no receiver would take it. */
+    UDP_ZERO_CHECKSUM("udp6-zero-checksum"),
     /** The pipeline threw: a defect; the packet and the rest of its burst were freed, not leaked. */
     INTERNAL_ERROR("internal-error");
 

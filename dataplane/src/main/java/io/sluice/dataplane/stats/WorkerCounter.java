@@ -62,7 +62,9 @@ public enum WorkerCounter
     /** Flows from a peer refused: no such service or backend here, a bad timeout, or no free slot. */
     FLOW_UPSERTS_REJECTED("flow-upserts-rejected"),
     /** Commands from other threads the worker could not understand (a defect; never expected). */
-    COMMANDS_MALFORMED("commands-malformed");
+    COMMANDS_MALFORMED("commands-malformed"),
+    /** Replies of NAT flows from their backends, recognised by source (forwarded, or dropped by reason). */
+    NAT_REPLIES("nat-replies");
 
     private static final WorkerCounter[] VALUES = values();
     private final String label;

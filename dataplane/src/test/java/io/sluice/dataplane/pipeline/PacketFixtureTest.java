@@ -40,6 +40,7 @@ class PacketFixtureTest
         all.addAll(NeighbourFixtures.fixtures());
         all.addAll(IcmpFixtures.fixtures());
         all.addAll(MalformedFixtures.fixtures());
+        all.addAll(NatFixtures.fixtures());
         return all;
     }
 

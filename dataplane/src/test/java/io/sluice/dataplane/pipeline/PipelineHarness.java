@@ -15,6 +15,7 @@ import io.sluice.dataplane.ring.FlowEventRing;
 import io.sluice.dataplane.ring.FlowReplyRing;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSpec;
@@ -60,6 +61,15 @@ public final class PipelineHarness implements AutoCloseable
     public static final String BACKEND_UNRESOLVED = "10.0.0.99";
     public static final String BACKEND6_DSR = "2001:db8::11";
     public static final String BACKEND6_IPIP = "2001:db8:1::21";
+    public static final String VIP_NAT = "192.0.2.70";
+    public static final String VIP6_NAT = "2001:db8:100::70";
+    public static final String BACKEND_NAT = "10.0.0.51";
+    public static final String BACKEND6_NAT = "2001:db8::51";
+    public static final String NAT_BACKEND_MAC = "02:00:00:00:01:51";
+    /** The backend port of the NAT TCP services (their VIP port is 80). */
+    public static final int NAT_TCP_PORT = 8080;
+    /** The backend port of the NAT UDP services (their VIP port is 53). */
+    public static final int NAT_UDP_PORT = 5353;
 
     public static final int MTU = 1500;
     public static final int DEFAULT_FLOW_CAPACITY = 1024;
@@ -132,6 +142,12 @@ public final class PipelineHarness implements AutoCloseable
         specs.add(service(VIP6_DSR, 80, 6, ForwardingMode.DSR, BACKEND6_DSR));
         specs.add(service(VIP6_IPIP, 80, 6, ForwardingMode.IPIP, BACKEND6_IPIP));
         specs.add(service(VIP6_GUE, 443, 6, ForwardingMode.GUE, BACKEND_GUE));
+        specs.add(natService(VIP_NAT, 80, 6, BACKEND_NAT, NAT_TCP_PORT));
+        specs.add(natService(VIP_NAT, 53, 17, BACKEND_NAT, NAT_UDP_PORT));
+        specs.add(natService(VIP6_NAT, 80, 6, BACKEND6_NAT, NAT_TCP_PORT));
+        specs.add(natService(VIP6_NAT, 53, 17, BACKEND6_NAT, NAT_UDP_PORT));
+        neighbours.setStatic(IpAddress.parse(BACKEND_NAT), Frames.macLong(NAT_BACKEND_MAC));
+        neighbours.setStatic(IpAddress.parse(BACKEND6_NAT), Frames.macLong(NAT_BACKEND_MAC));
         neighbours.setStatic(IpAddress.parse(BACKEND_DSR), Frames.macLong(DSR_BACKEND_MAC));
         neighbours.setStatic(IpAddress.parse(BACKEND6_DSR), Frames.macLong(DSR6_BACKEND_MAC));
         neighbours.setStatic(IpAddress.parse(GATEWAY), Frames.macLong(ROUTER_MAC));
@@ -173,6 +189,11 @@ public final class PipelineHarness implements AutoCloseable
         return new ServiceSpec(
             IpAddress.parse(vip), port, protocol, mode, List.of(new ServiceSpec.BackendSpec(IpAddress.parse(backend), 1)),
             MaglevTable.DEFAULT_SIZE, TCP_TIMEOUT_NS, UDP_TIMEOUT_NS);
+    }
+
+    private static ServiceSpec natService(final String vip, final int port, final int protocol, final String backend, final int backendPort)
+    {
+        return service(vip, port, protocol, ForwardingMode.NAT, backend).withTranslation(backendPort, FragmentPolicy.DROP);
     }
 
     /** Runs one frame through the pipeline. */

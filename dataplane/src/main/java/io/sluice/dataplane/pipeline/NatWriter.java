@@ -1,0 +1,123 @@
+package io.sluice.dataplane.pipeline;
+
+import io.sluice.dataplane.packet.Checksums;
+import io.sluice.dataplane.packet.EthernetFlyweight;
+import io.sluice.dataplane.packet.Ipv4Flyweight;
+import io.sluice.dataplane.packet.Ipv6Flyweight;
+import io.sluice.dataplane.packet.PacketBuffer;
+import io.sluice.dataplane.packet.TcpFlyweight;
+import io.sluice.dataplane.packet.UdpFlyweight;
+import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.Verdict;
+
+import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_TCP;
+import static io.sluice.dataplane.packet.NetworkOrder.getU16;
+import static io.sluice.dataplane.packet.NetworkOrder.putI32;
+import static io.sluice.dataplane.packet.NetworkOrder.putI64;
+import static io.sluice.dataplane.packet.NetworkOrder.putU16;
+import static io.sluice.dataplane.packet.NetworkOrder.putU8;
+
+/**
+ * The NAT writer: one address and port of a TCP or UDP packet rewritten in place, as a router
+ * that translates: the destination of a client's packet to the backend's ({@link #toBackend}),
+ * the source of the backend's reply to the VIP's ({@link #toClient}). The TTL or hop limit goes
+ * down by one, the MACs are the next hop's and the port's.
+ * <p>
+ * Checksums are updated, never recomputed or checked (RFC 1624 eqn. 3): one delta of the changed
+ * words serves the IPv4 header (address and TTL) and the TCP or UDP checksum (address, through
+ * the pseudo-header, and port), so a packet that arrived with a bad checksum leaves with a bad
+ * one and its receiver still sees the damage. UDP over IPv4 with checksum 0 (none) keeps 0, and
+ * an update that comes to 0 is written as 0xffff (RFC 768); UDP over IPv6 with checksum 0 is
+ * invalid (RFC 8200 8.1) and dropped as {@link DropReason#UDP_ZERO_CHECKSUM}, since no receiver
+ * would take it. The caller has checked the TTL and that the L4 header is whole.
+ */
+final class NatWriter
+{
+    private static final int TCP_CHECKSUM_OFFSET = TcpFlyweight.CHECKSUM_OFFSET;
+    private static final int UDP_CHECKSUM_OFFSET = UdpFlyweight.CHECKSUM_OFFSET;
+
+    /**
+     * Rewrites a client's packet to the backend: destination address and port.
+     *
+     * @param ctx        the packet, parsed.
+     * @param packet     its frame.
+     * @param addressHi  the backend's address, high half (IPv6; unused for IPv4).
+     * @param addressLo  the backend's address, low half; for IPv4 the address is its low 32 bits.
+     * @param port       the backend's port.
+     * @param nextHopMac the backend's MAC.
+     * @param portMac    the port's MAC.
+     * @return {@link Verdict#FORWARD} or a drop.
+     */
+    int toBackend(
+        final PacketContext ctx, final PacketBuffer packet, final long addressHi, final long addressLo, final int port,
+        final long nextHopMac, final long portMac)
+    {
+        return rewrite(ctx, packet, false, addressHi, addressLo, port, nextHopMac, portMac);
+    }
+
+    /**
+     * Rewrites a backend's reply to the client: source address and port become the VIP's.
+     *
+     * @param ctx        the packet, parsed.
+     * @param packet     its frame.
+     * @param addressHi  the VIP, high half (IPv6; unused for IPv4).
+     * @param addressLo  the VIP, low half; for IPv4 the address is its low 32 bits.
+     * @param port       the VIP port.
+     * @param nextHopMac the MAC of the next hop toward the client.
+     * @param portMac    the port's MAC.
+     * @return {@link Verdict#FORWARD} or a drop.
+     */
+    int toClient(
+        final PacketContext ctx, final PacketBuffer packet, final long addressHi, final long addressLo, final int port,
+        final long nextHopMac, final long portMac)
+    {
+        return rewrite(ctx, packet, true, addressHi, addressLo, port, nextHopMac, portMac);
+    }
+
+    private static int rewrite(
+        final PacketContext ctx, final PacketBuffer packet, final boolean source, final long addressHi, final long addressLo,
+        final int port, final long nextHopMac, final long portMac)
+    {
+        final long l3 = ctx.l3;
+        final long l4 = ctx.l4;
+        final boolean tcp = ctx.protocol == PROTOCOL_TCP;
+        final long checksumAt = l4 + (tcp ? TCP_CHECKSUM_OFFSET : UDP_CHECKSUM_OFFSET);
+        final int l4Checksum = getU16(checksumAt);
+        if (!tcp && l4Checksum == 0 && ctx.ipv6)
+        {
+            return ctx.drop(DropReason.UDP_ZERO_CHECKSUM);
+        }
+        final int oldPort = source ? ctx.srcPort : ctx.dstPort;
+        int delta = Checksums.delta16(oldPort, port);
+        if (ctx.ipv6)
+        {
+            final long oldHi = source ? ctx.srcHi : ctx.dstHi;
+            final long oldLo = source ? ctx.srcLo : ctx.dstLo;
+            delta += Checksums.delta64(oldHi, addressHi) + Checksums.delta64(oldLo, addressLo);
+            final long at = l3 + (source ? Ipv6Flyweight.SRC_ADDRESS_OFFSET : Ipv6Flyweight.DST_ADDRESS_OFFSET);
+            putI64(at, addressHi);
+            putI64(at + 8, addressLo);
+            putU8(l3 + Ipv6Flyweight.HOP_LIMIT_OFFSET, ctx.ttl - 1);
+        }
+        else
+        {
+            final int oldAddress = source ? ctx.src4 : ctx.dst4;
+            final int address = (int)addressLo;
+            final int addressDelta = Checksums.delta32(oldAddress, address);
+            delta += addressDelta;
+            putI32(l3 + (source ? Ipv4Flyweight.SRC_ADDRESS_OFFSET : Ipv4Flyweight.DST_ADDRESS_OFFSET), address);
+            final int oldTtlWord = ctx.ttlWord >>> 16;
+            final int newTtlWord = oldTtlWord - 0x100;
+            final int headerChecksum = Checksums.adjust(ctx.ttlWord & 0xFFFF, addressDelta + Checksums.delta16(oldTtlWord, newTtlWord));
+            putI32(l3 + Ipv4Flyweight.TTL_OFFSET, (newTtlWord << 16) | headerChecksum);
+        }
+        putU16(l4 + (source ? 0 : 2), port);
+        if (tcp || l4Checksum != 0)
+        {
+            final int updated = Checksums.adjust(l4Checksum, delta);
+            putU16(checksumAt, updated == 0 && !tcp ? 0xFFFF : updated);
+        }
+        EthernetFlyweight.writeMacs(packet.dataAddress(), nextHopMac, portMac);
+        return Verdict.FORWARD;
+    }
+}

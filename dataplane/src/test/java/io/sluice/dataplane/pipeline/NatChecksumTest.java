@@ -1,0 +1,68 @@
+package io.sluice.dataplane.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.sluice.dpdk.PcapFile;
+import io.sluice.dataplane.stats.Verdict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * The frames the pipeline sends for every NAT fixture, read by tcpdump as an outside decoder: it
+ * finds every IPv4 header, TCP and UDP checksum correct (a UDP checksum of 0 over IPv4 means none
+ * and is not counted).
+ */
+class NatChecksumTest
+{
+    @TempDir
+    Path directory;
+
+    @Test
+    void shouldLeaveEveryChecksumCorrectPerTcpdumpWhenTranslating() throws Exception
+    {
+        final List<byte[]> outputs = new ArrayList<>();
+        try (PipelineHarness harness = new PipelineHarness())
+        {
+            for (final PacketFixture fixture : NatFixtures.fixtures())
+            {
+                final PipelineHarness.Result result = harness.run(fixture.input());
+                if (fixture.verdict() == Verdict.FORWARD)
+                {
+                    assertEquals(Verdict.FORWARD, result.verdict(), fixture.description());
+                    outputs.add(result.output());
+                }
+            }
+        }
+        final Path pcap = directory.resolve("nat.pcap");
+        PcapFile.write(pcap, outputs);
+        final Process tcpdump = new ProcessBuilder("tcpdump", "-nn", "-vv", "-r", pcap.toString()).redirectErrorStream(true).start();
+        final String text = new String(tcpdump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, tcpdump.waitFor(), "tcpdump failed: " + text);
+        assertFalse(text.contains("incorrect") || text.contains("bad"), "tcpdump found a bad checksum:\n" + text);
+        final int tcp = count(text, " Flags \\[");
+        assertEquals(tcp, count(text, "cksum 0x[0-9a-f]+ \\(correct\\)"), "every TCP checksum verified:\n" + text);
+        assertEquals(count(text, "\\[udp sum ok\\]") + count(text, "\\[no cksum\\]"), outputs.size() - tcp,
+            "every UDP checksum verified, or none sent:\n" + text);
+        assertEquals(1, count(text, "\\[no cksum\\]"), "the one UDP datagram without a checksum kept none:\n" + text);
+    }
+
+    private static int count(final String text, final String regex)
+    {
+        final Matcher matcher = Pattern.compile(regex).matcher(text);
+        int count = 0;
+        while (matcher.find())
+        {
+            count++;
+        }
+        return count;
+    }
+}
