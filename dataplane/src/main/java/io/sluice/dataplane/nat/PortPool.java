@@ -49,34 +49,63 @@ public final class PortPool
      */
     public PortPool(final int firstPort, final int lastPort, final IntPredicate mine)
     {
-        if (firstPort < MIN_PORT || lastPort > MAX_PORT || firstPort > lastPort)
+        this(firstPort, lastPort, offsetsOf(firstPort, lastPort, mine));
+    }
+
+    /**
+     * A pool of given ports, all free, in the order given.
+     *
+     * @param firstPort the lowest port of the range, at least {@link #MIN_PORT}.
+     * @param lastPort  the highest port of the range, at most {@link #MAX_PORT}.
+     * @param offsets   the pool's ports less {@code firstPort}, each once, at least one; taken, not copied.
+     * @throws IllegalArgumentException when the range is invalid or there is no port.
+     */
+    PortPool(final int firstPort, final int lastPort, final char[] offsets)
+    {
+        checkRange(firstPort, lastPort);
+        if (offsets.length == 0)
         {
-            throw new IllegalArgumentException("NAT port range " + firstPort + ".." + lastPort + " is not within " + MIN_PORT +
-                ".." + MAX_PORT + " with the first port not above the last");
+            throw new IllegalArgumentException("no port of " + firstPort + ".." + lastPort + " belongs to this pool");
         }
         this.firstPort = firstPort;
         this.lastPort = lastPort;
         final int span = lastPort - firstPort + 1;
+        this.capacity = offsets.length;
+        this.ring = offsets;
+        this.inUse = new long[(span + 63) >>> 6];
+        this.inRing = new long[(span + 63) >>> 6];
+        for (final char offset : offsets)
+        {
+            set(inRing, offset);
+        }
+        this.queued = capacity;
+    }
+
+    private static char[] offsetsOf(final int firstPort, final int lastPort, final IntPredicate mine)
+    {
+        checkRange(firstPort, lastPort);
         int count = 0;
         for (int port = firstPort; port <= lastPort; port++)
         {
             count += mine.test(port) ? 1 : 0;
         }
-        if (count == 0)
-        {
-            throw new IllegalArgumentException("no port of " + firstPort + ".." + lastPort + " belongs to this pool");
-        }
-        this.capacity = count;
-        this.ring = new char[count];
-        this.inUse = new long[(span + 63) >>> 6];
-        this.inRing = new long[(span + 63) >>> 6];
-        for (int port = firstPort; port <= lastPort; port++)
+        final char[] offsets = new char[count];
+        for (int port = firstPort, i = 0; port <= lastPort && i < count; port++)
         {
             if (mine.test(port))
             {
-                ring[queued++] = (char)(port - firstPort);
-                set(inRing, port - firstPort);
+                offsets[i++] = (char)(port - firstPort);
             }
+        }
+        return offsets;
+    }
+
+    static void checkRange(final int firstPort, final int lastPort)
+    {
+        if (firstPort < MIN_PORT || lastPort > MAX_PORT || firstPort > lastPort)
+        {
+            throw new IllegalArgumentException("NAT port range " + firstPort + ".." + lastPort + " is not within " + MIN_PORT +
+                ".." + MAX_PORT + " with the first port not above the last");
         }
     }
 

@@ -67,12 +67,16 @@ public final class RssSteering
      */
     public static final long RSS_PARTIAL_TUPLE = 0xFL << 60 | 0x3FL << 52;
 
+    /** What {@link #tupleOf} answers when no hash function covers the flow: it goes to all workers. */
+    public static final int FORM_NONE = 0;
+    /** What {@link #tupleOf} answers when the flow's addresses only are hashed. */
+    public static final int FORM_L3 = 1;
+    /** What {@link #tupleOf} answers when the flow's addresses and ports are hashed. */
+    public static final int FORM_L4 = 2;
+
     private static final int TCP = 6;
     private static final int UDP = 17;
     private static final int SCTP = 132;
-    private static final int FORM_NONE = 0;
-    private static final int FORM_L3 = 1;
-    private static final int FORM_L4 = 2;
     private static final int CLASS_TCP = 0;
     private static final int CLASS_UDP = 1;
     private static final int CLASS_SCTP = 2;
@@ -256,6 +260,50 @@ public final class RssSteering
                 toeplitz.hashIpv4((int)key.srcLo(), (int)key.dstLo());
         }
         return workerOfEntry[hash & (workerOfEntry.length - 1)];
+    }
+
+    /**
+     * Which part of a flow's tuple the port hashes, for a family and protocol: what {@link #workerOf} uses.
+     *
+     * @param ipv6     whether the flow is IPv6.
+     * @param protocol the IP protocol number.
+     * @return {@link #FORM_L4}, {@link #FORM_L3}, or {@link #FORM_NONE} (also when not {@link #computed()}).
+     */
+    public int tupleOf(final boolean ipv6, final int protocol)
+    {
+        return null == toeplitz ? FORM_NONE : forms[(ipv6 ? CLASSES : 0) + protocolClass(protocol)];
+    }
+
+    /**
+     * The Toeplitz hash over the port's key, for code that precomputes with its linearity (for example the
+     * full-NAT ports whose replies reach one worker).
+     *
+     * @return the hash, or null when not {@link #computed()}.
+     */
+    public Toeplitz toeplitz()
+    {
+        return toeplitz;
+    }
+
+    /**
+     * The size of the port's redirection table: a power of two, indexed by the hash's low bits.
+     *
+     * @return entries, 0 when not {@link #computed()}.
+     */
+    public int redirectionTableSize()
+    {
+        return workerOfEntry.length;
+    }
+
+    /**
+     * The worker that polls the rx queue a redirection table entry names.
+     *
+     * @param entry 0 to {@link #redirectionTableSize()} - 1.
+     * @return the worker.
+     */
+    public int workerOfEntry(final int entry)
+    {
+        return workerOfEntry[entry];
     }
 
     private static int protocolClass(final int protocol)

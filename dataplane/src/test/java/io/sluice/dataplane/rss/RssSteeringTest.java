@@ -13,6 +13,7 @@ import static io.sluice.dataplane.rss.ToeplitzTest.DEFAULT_KEY;
 import static io.sluice.dataplane.rss.ToeplitzTest.ipv4;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -139,6 +140,24 @@ class RssSteeringTest
 
         assertEquals(RssSteering.ALL_WORKERS, steering.workerOf(vector1(TCP)), "NICs index by the hash's low bits: not known here");
         assertEquals(RssSteering.ALL_WORKERS, steering.workerOf(vector2(TCP)));
+    }
+
+    @Test
+    void shouldReportTheTupleFormAndTableItComputesWithWhenAsked()
+    {
+        final RssSteering steering = steering(RssSteering.RSS_NONFRAG_IPV4_TCP | RssSteering.RSS_IPV6);
+        final RssSteering oneQueue = RssSteering.of(1, 0, null, null, new int[] {0});
+
+        assertEquals(RssSteering.FORM_L4, steering.tupleOf(false, TCP));
+        assertEquals(RssSteering.FORM_NONE, steering.tupleOf(false, UDP));
+        assertEquals(RssSteering.FORM_L3, steering.tupleOf(true, UDP));
+        assertEquals(RssSteering.FORM_NONE, oneQueue.tupleOf(false, TCP));
+        assertEquals(128, steering.redirectionTableSize());
+        assertEquals(0, oneQueue.redirectionTableSize());
+        assertEquals(WORKER_OF_QUEUE[RETA[7]], steering.workerOfEntry(7));
+        assertEquals(0x51ccc178, steering.toeplitz().hashIpv4(ToeplitzTest.ipv4(66, 9, 149, 187),
+            ToeplitzTest.ipv4(161, 142, 100, 80), 2794, 1766));
+        assertNull(oneQueue.toeplitz());
     }
 
     @Test
