@@ -36,6 +36,7 @@ final class Forwarder
     private final IpipWriter ipip = new IpipWriter();
     private final GueWriter gue = new GueWriter();
     private final NatWriter nat = new NatWriter();
+    private final IcmpNatWriter icmpNat = new IcmpNatWriter();
     private final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
     private final Ipv6Flyweight ipv6 = new Ipv6Flyweight();
 
@@ -93,16 +94,16 @@ final class Forwarder
     private int nat(final PacketContext ctx, final PacketBuffer packet, final long nextHopMac)
     {
         final Service service = ctx.service;
-        if (ctx.quoted)
-        {
-            return ctx.drop(DropReason.ICMP_NOT_HANDLED);
-        }
+        final Backend backend = ctx.backend;
         if (ctx.natReply)
         {
-            return nat.toClient(ctx, packet, service.vipHi(), service.vipLo(), service.port(), nextHopMac, portMac);
+            return ctx.quoted ?
+                icmpNat.toClient(ctx, packet, service.vipHi(), service.vipLo(), service.port(), nextHopMac, portMac) :
+                nat.toClient(ctx, packet, service.vipHi(), service.vipLo(), service.port(), nextHopMac, portMac);
         }
-        final Backend backend = ctx.backend;
-        return nat.toBackend(ctx, packet, backend.addressHi(), backend.addressLo(), service.spec().targetPort(), nextHopMac, portMac);
+        return ctx.quoted ?
+            icmpNat.toBackend(ctx, packet, backend.addressHi(), backend.addressLo(), service.spec().targetPort(), nextHopMac, portMac) :
+            nat.toBackend(ctx, packet, backend.addressHi(), backend.addressLo(), service.spec().targetPort(), nextHopMac, portMac);
     }
 
     /** The answer to a packet that does not fit: {@code fits} is the largest that would. */

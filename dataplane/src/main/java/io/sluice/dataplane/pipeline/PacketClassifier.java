@@ -167,6 +167,10 @@ final class PacketClassifier
         {
             return Verdict.PUNT;
         }
+        if (protocol == PROTOCOL_ICMP && !ctx.groupMac && !ctx.fragment && snapshot.hasNatReplies() && natIcmpv4(ctx))
+        {
+            return Verdict.CONTINUE;
+        }
         final int verdict = toVip(ctx, FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(ctx.dst4));
         if (verdict != Verdict.CONTINUE)
         {
@@ -192,6 +196,10 @@ final class PacketClassifier
         if (protocol == PROTOCOL_VRRP)
         {
             return Verdict.PUNT;
+        }
+        if (protocol == Ipv6Flyweight.NEXT_ICMPV6 && !ctx.groupMac && !ctx.fragment && snapshot.hasNatReplies() && natIcmpv6(ctx))
+        {
+            return Verdict.CONTINUE;
         }
         final int verdict = toVip(ctx, ctx.dstHi, ctx.dstLo);
         if (verdict != Verdict.CONTINUE)
@@ -266,6 +274,7 @@ final class PacketClassifier
             return ctx.drop(DropReason.ICMP_NOT_HANDLED);
         }
         ctx.key.setIpv4(innerIpv4.dstAddress(), innerIpv4.srcAddress(), getU16(ports + 2), vipPort, innerProtocol);
+        quote(ctx, icmp.dataOffset(), ports, l4 + l4Length, innerProtocol);
         return quoted(ctx, service);
     }
 
@@ -301,7 +310,75 @@ final class PacketClassifier
             return ctx.drop(DropReason.ICMP_NOT_HANDLED);
         }
         ctx.key.setIpv6(inner.dstHi(), inner.dstLo(), inner.srcHi(), inner.srcLo(), getU16(ports + 2), vipPort, innerProtocol);
+        quote(ctx, icmpv6.dataOffset(), ports, l4 + l4Length, innerProtocol);
         return quoted(ctx, service);
+    }
+
+    private static void quote(final PacketContext ctx, final long innerL3, final long innerL4, final long innerEnd, final int protocol)
+    {
+        ctx.innerL3 = innerL3;
+        ctx.innerL4 = innerL4;
+        ctx.innerEnd = innerEnd;
+        ctx.innerProtocol = protocol;
+    }
+
+    /**
+     * An ICMPv4 error from a NAT service's backend about one of its flows (quoting client to
+     * backend endpoint), on its way to the client: classified with its backend, as a reply.
+     */
+    private boolean natIcmpv4(final PacketContext ctx)
+    {
+        final long l4 = ctx.l4;
+        final int l4Length = ctx.l4Length;
+        if (!icmp.wrap(l4, l4Length) || !icmp.isError() ||
+            !innerIpv4.wrapQuoted(icmp.dataOffset(), l4Length - IcmpFlyweight.HEADER_LENGTH) ||
+            innerIpv4.srcAddress() != ctx.dst4 || innerIpv4.dstAddress() != ctx.src4)
+        {
+            return false;
+        }
+        final int innerProtocol = innerIpv4.protocol();
+        final long ports = innerIpv4.payloadOffset();
+        final Backend backend = snapshot.natReplyBackend(
+            FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(innerIpv4.dstAddress()), getU16(ports + 2), innerProtocol);
+        if (backend == null || snapshot.kindOf(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(ctx.dst4)) != ServiceSnapshot.KIND_NONE)
+        {
+            return false;
+        }
+        quote(ctx, icmp.dataOffset(), ports, l4 + l4Length, innerProtocol);
+        return natQuoted(ctx, backend);
+    }
+
+    /** {@link #natIcmpv4} for ICMPv6. */
+    private boolean natIcmpv6(final PacketContext ctx)
+    {
+        final long l4 = ctx.l4;
+        final int l4Length = ctx.l4Length;
+        final Ipv6Flyweight inner = innerIpv6;
+        if (!icmpv6.wrap(l4, l4Length) || !icmpv6.isError() ||
+            !inner.wrapQuoted(icmpv6.dataOffset(), l4Length - Icmpv6Flyweight.HEADER_LENGTH) ||
+            inner.srcHi() != ctx.dstHi || inner.srcLo() != ctx.dstLo || inner.dstHi() != ctx.srcHi || inner.dstLo() != ctx.srcLo)
+        {
+            return false;
+        }
+        final int innerProtocol = inner.upperProtocol();
+        final long ports = inner.upperOffset();
+        final Backend backend = snapshot.natReplyBackend(inner.dstHi(), inner.dstLo(), getU16(ports + 2), innerProtocol);
+        if (backend == null || snapshot.kindOf(ctx.dstHi, ctx.dstLo) != ServiceSnapshot.KIND_NONE)
+        {
+            return false;
+        }
+        quote(ctx, icmpv6.dataOffset(), ports, l4 + l4Length, innerProtocol);
+        return natQuoted(ctx, backend);
+    }
+
+    private boolean natQuoted(final PacketContext ctx, final Backend backend)
+    {
+        counters[WorkerCounter.ICMP_ROUTED.ordinal()]++;
+        ctx.service = snapshot.serviceAt(backend.serviceIndex());
+        ctx.backend = backend;
+        ctx.quoted = true;
+        ctx.natReply = true;
+        return true;
     }
 
     /** An ICMP error about one of a service's flows, whose key (client to VIP) is set: on to the flow stage. */

@@ -15,7 +15,8 @@ import io.sluice.dataplane.stats.Verdict;
  *                ttlWord (IPv4: TTL, protocol and checksum as read, for the TTL's rewrite),
  *                fragment, dontFragment, addresses, l4, l4Length, ports, tcpFlags, l4Valid
  *   classify  ─► service, quoted (an ICMP error routed by the flow it quotes), key,
- *                natReply (a NAT backend's reply: its backend set, no flow stage)
+ *                natReply (a NAT backend's reply: its backend set, no flow stage),
+ *                for a quoted packet: innerL3, innerL4, innerEnd (its end in the frame), innerProtocol
  *   flow      ─► hash, backend, newFlow
  *   forward   ─► the frame rewritten in place
  *   any stage ─► dropReason, with the verdict {@link Verdict#DROP}
@@ -59,6 +60,10 @@ final class PacketContext
     Service service;
     boolean quoted;
     boolean natReply;
+    long innerL3;
+    long innerL4;
+    long innerEnd;
+    int innerProtocol;
     long hash;
     Backend backend;
     boolean newFlow;
