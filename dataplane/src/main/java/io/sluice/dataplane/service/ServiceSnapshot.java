@@ -51,6 +51,8 @@ public final class ServiceSnapshot
     public static final byte KIND_LOCAL = 2;
     /** {@link #kindOf}: the address is a virtual address this LB is VRRP backup for: not answered, its traffic dropped. */
     public static final byte KIND_STANDBY = 3;
+    /** {@link #kindOf}: the address is a NAT address of the LB: TCP and UDP to it are replies of full-NAT flows. */
+    public static final byte KIND_NAT = 4;
 
     /**
      * Made by {@code ServiceSnapshotBuilder}, which validates the parts; the arrays are taken as they are.
@@ -117,7 +119,8 @@ public final class ServiceSnapshot
         natReplies = NatReplies.of(serving);
 
         final List<IpAddress> locals = settings.localAddresses();
-        final int addressCapacity = tableCapacity(services.length + locals.size() + settings.virtualAddresses().size());
+        final int addressCapacity = tableCapacity(services.length + locals.size() + settings.virtualAddresses().size() +
+            settings.natAddresses().size());
         addressTableHi = new long[addressCapacity];
         addressTableLo = new long[addressCapacity];
         addressTableKind = new byte[addressCapacity];
@@ -136,6 +139,10 @@ public final class ServiceSnapshot
         for (final IpAddress local : locals)
         {
             putAddress(local.hi(), local.lo(), KIND_LOCAL, 0);
+        }
+        for (final IpAddress nat : settings.natAddresses())
+        {
+            putAddress(nat.hi(), nat.lo(), KIND_NAT, 0);
         }
 
         tunnelSourcesIpv4 = new int[settings.tunnelSourcesIpv4().size()];

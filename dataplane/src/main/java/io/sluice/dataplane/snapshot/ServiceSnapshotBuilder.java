@@ -18,6 +18,7 @@ import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.Scheduler;
 import io.sluice.dataplane.service.Service;
@@ -94,7 +95,7 @@ public final class ServiceSnapshotBuilder
             {
                 nextHops.add(nextHop(spec.mode(), backend.address(), settings));
             }
-            if (spec.mode() == ForwardingMode.NAT)
+            if (spec.mode() == ForwardingMode.NAT || spec.mode() == ForwardingMode.FULLNAT)
             {
                 nextHops.add(clientGateway(settings, spec.vip().ipv6()));
             }
@@ -357,7 +358,7 @@ public final class ServiceSnapshotBuilder
 
     private static IpAddress nextHop(final ForwardingMode mode, final IpAddress backend, final DataplaneSettings settings)
     {
-        if (mode == ForwardingMode.DSR || mode == ForwardingMode.NAT)
+        if (mode == ForwardingMode.DSR || mode == ForwardingMode.NAT || mode == ForwardingMode.FULLNAT)
         {
             return backend;
         }
@@ -520,7 +521,7 @@ public final class ServiceSnapshotBuilder
 
     private static void validateTranslation(final DataplaneSettings settings, final ServiceSpec spec)
     {
-        final boolean nat = spec.mode() == ForwardingMode.NAT;
+        final boolean nat = spec.mode() == ForwardingMode.NAT || spec.mode() == ForwardingMode.FULLNAT;
         if (spec.backendPort() < 0 || spec.backendPort() > 65535)
         {
             throw new IllegalArgumentException("service " + spec.name() + ": backend port " + spec.backendPort() +
@@ -529,12 +530,26 @@ public final class ServiceSnapshotBuilder
         if (!nat && spec.backendPort() != 0 && spec.backendPort() != spec.port())
         {
             throw new IllegalArgumentException("service " + spec.name() + ": a backend port other than the VIP port needs " +
-                "mode nat (" + spec.mode().name().toLowerCase() + " leaves the port as the client sent it)");
+                "mode nat or fullnat (" + spec.mode().name().toLowerCase() + " leaves the port as the client sent it)");
         }
+        final String mode = spec.mode().name().toLowerCase();
         if (nat && clientGateway(settings, spec.vip().ipv6()) == null)
         {
-            throw new IllegalArgumentException("service " + spec.name() + ": nat sends the backends' replies to the clients " +
-                "through the gateway, and no " + (spec.vip().ipv6() ? "IPv6" : "IPv4") + " gateway is configured");
+            throw new IllegalArgumentException("service " + spec.name() + ": " + mode + " sends the backends' replies to the " +
+                "clients through the gateway, and no " + (spec.vip().ipv6() ? "IPv6" : "IPv4") + " gateway is configured");
+        }
+        if (spec.mode() == ForwardingMode.FULLNAT)
+        {
+            if (settings.natAddresses().stream().noneMatch(address -> address.ipv6() == spec.vip().ipv6()))
+            {
+                throw new IllegalArgumentException("service " + spec.name() + ": fullnat needs a NAT address of the VIP's family " +
+                    "(network.nat.addresses), none is configured");
+            }
+            if (spec.fragments() != FragmentPolicy.DROP)
+            {
+                throw new IllegalArgumentException("service " + spec.name() + ": fullnat cannot forward fragments without " +
+                    "reassembly (many clients share a NAT address, so their IP IDs collide at the backend): fragments must be drop");
+            }
         }
     }
 
