@@ -87,7 +87,14 @@ final class Forwarder
             case IPIP -> ipip.write(ctx, packet, overhead, nextHopMac, portMac, snapshot);
             case GUE -> gue.write(ctx, packet, overhead, nextHopMac, portMac, snapshot);
             case NAT -> nat(ctx, packet, nextHopMac);
+            case FULLNAT -> fullNat(ctx, packet, nextHopMac);
         };
+    }
+
+    /** A full-NAT service's packet: not forwarded until the full-NAT path is wired. */
+    private int fullNat(final PacketContext ctx, final PacketBuffer packet, final long nextHopMac)
+    {
+        return ctx.drop(DropReason.NO_BACKEND);
     }
 
     /** A NAT service's packet: a client's to its backend, a backend's reply to its client, or an ICMP error about either. */
