@@ -2,11 +2,13 @@ package io.sluice.dataplane.pipeline;
 
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.flow.NatSlots;
 import io.sluice.dataplane.packet.TcpFlyweight;
 import io.sluice.dataplane.ring.FlowEventRing;
 import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.dataplane.ring.FlowReplyRing;
 import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.stats.DropReason;
@@ -47,10 +49,12 @@ public final class FlowTracker
     private final FlowEventRing events;
     private final FlowRecord record = new FlowRecord();
     private final FlowCommands commands;
+    private final FullNatFlows fullNat;
 
     private ServiceSnapshot snapshot;
     private long clockNs;
     private long nowNs;
+    private boolean natFailed;
 
     /**
      * @param table    the worker's flow table; this tracker is its only user from now on.
@@ -60,6 +64,24 @@ public final class FlowTracker
      */
     public FlowTracker(final FlowTable table, final long[] counters, final FlowEventRing events, final FlowReplyRing replies)
     {
+        this(table, counters, events, replies, null, 0);
+    }
+
+    /**
+     * A tracker that can hold full-NAT flows.
+     *
+     * @param table    the worker's flow table; this tracker is its only user from now on.
+     * @param counters the worker's counter values ({@code DataplaneCounters.values()}).
+     * @param events   where flow events go, or null when nothing consumes them.
+     * @param replies  where answers to dump and lookup commands go.
+     * @param natSlots the table's full-NAT side, or null when full NAT is off.
+     * @param worker   the worker's index: which NAT ports are its own.
+     */
+    public FlowTracker(
+        final FlowTable table, final long[] counters, final FlowEventRing events, final FlowReplyRing replies,
+        final NatSlots natSlots, final int worker)
+    {
+        this.fullNat = new FullNatFlows(table, natSlots, worker, counters);
         this.commands = new FlowCommands(this, replies, counters);
         this.table = table;
         this.counters = counters;
@@ -82,6 +104,7 @@ public final class FlowTracker
         this.snapshot = snapshot;
         this.clockNs = nowNs;
         this.nowNs = (nowNs + 1) & ~1L;
+        fullNat.begin(snapshot, this.nowNs);
     }
 
     /**
@@ -101,6 +124,11 @@ public final class FlowTracker
         {
             return Verdict.CONTINUE;
         }
+        if (ctx.natReverse)
+        {
+            return fullNat.onReply(ctx);
+        }
+        natFailed = false;
         final FlowKey key = ctx.key;
         final Service service = ctx.service;
         final long hash;
@@ -132,6 +160,10 @@ public final class FlowTracker
                 {
                     backend = backendOfNewFlow(ctx, service, hash);
                 }
+                else if (service.mode() == ForwardingMode.FULLNAT)
+                {
+                    backend = fullNatHit(ctx, service, hash, entry);
+                }
                 else
                 {
                     backend = snapshot.backendById(table.backendId(entry));
@@ -153,10 +185,32 @@ public final class FlowTracker
         ctx.hash = hash;
         if (backend == null)
         {
-            return ctx.drop(DropReason.NO_BACKEND);
+            return natFailed ? Verdict.DROP : ctx.drop(DropReason.NO_BACKEND);
         }
         ctx.backend = backend;
         return Verdict.CONTINUE;
+    }
+
+    /**
+     * A packet of a full-NAT service's flow the table holds. A flow whose backend left (or resets its
+     * flows), or an entry without a translation (a flow of the service before it was full NAT), is
+     * taken as a new flow: a new backend cannot take over the old one's connection anyway, and its
+     * port stays with the old reverse entry until that expires.
+     */
+    private Backend fullNatHit(final PacketContext ctx, final Service service, final long hash, final int entry)
+    {
+        final Backend backend = snapshot.backendById(table.backendId(entry));
+        if (backend != null && backend.serviceIndex() == service.index() && !backend.resetsFlows() && fullNat.onForward(ctx, entry))
+        {
+            if ((ctx.tcpFlags & FIN_OR_RST) != 0)
+            {
+                close(entry, service, backend);
+            }
+            counters[FLOW_HITS]++;
+            return backend;
+        }
+        table.remove(ctx.key, hash);
+        return backendOfNewFlow(ctx, service, hash);
     }
 
     /** A flow whose backend is gone, out of the service, or resetting its flows: pinned to the scheduler's pick. */
@@ -187,7 +241,14 @@ public final class FlowTracker
             return null;
         }
         final long timeoutNs = idleTimeoutNs(service, key.protocol());
-        final int inserted = table.insertAfterMiss(key, hash, backend.id(), timeoutNs, nowNs);
+        final boolean translated = service.mode() == ForwardingMode.FULLNAT;
+        final int inserted = translated ?
+            fullNat.open(ctx, key, hash, backend, timeoutNs) : table.insertAfterMiss(key, hash, backend.id(), timeoutNs, nowNs);
+        if (translated && inserted == FullNatFlows.FAILED)
+        {
+            natFailed = true;
+            return null;
+        }
         if (inserted == FlowTable.MISS)
         {
             counters[WorkerCounter.FLOW_FALLBACK.ordinal()]++;
@@ -224,6 +285,7 @@ public final class FlowTracker
         table.flags(entry, flags | FLAG_CLOSED);
         final long timeoutNs = Math.min(table.idleTimeoutNs(entry), snapshot.settings().tcpClosingTimeoutNs());
         table.idleTimeoutNs(entry, timeoutNs);
+        fullNat.onClose(entry, timeoutNs);
         if (events != null)
         {
             table.readKey(entry, record.key());

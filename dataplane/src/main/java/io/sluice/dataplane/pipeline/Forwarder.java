@@ -65,7 +65,8 @@ final class Forwarder
     int forward(final PacketContext ctx, final PacketBuffer packet)
     {
         final ServiceSnapshot snapshot = this.snapshot;
-        final long nextHopMac = neighbours.mac(ctx.natReply ? snapshot.clientNextHop(ctx.ipv6) : ctx.backend.neighbourIndex());
+        final long nextHopMac = neighbours.mac(ctx.natReply || ctx.natReverse ?
+            snapshot.clientNextHop(ctx.ipv6) : ctx.backend.neighbourIndex());
         if (nextHopMac == NeighbourTable.UNRESOLVED)
         {
             return ctx.drop(DropReason.NEIGHBOUR_UNRESOLVED);
@@ -91,10 +92,26 @@ final class Forwarder
         };
     }
 
-    /** A full-NAT service's packet: not forwarded until the full-NAT path is wired. */
+    /**
+     * A full-NAT service's packet: a client's to its backend from the flow's NAT address and port, or
+     * a backend's reply to the client from the VIP. ICMP errors about full-NAT flows are not translated
+     * yet.
+     */
     private int fullNat(final PacketContext ctx, final PacketBuffer packet, final long nextHopMac)
     {
-        return ctx.drop(DropReason.NO_BACKEND);
+        final Service service = ctx.service;
+        if (ctx.quoted)
+        {
+            return ctx.drop(DropReason.ICMP_NOT_HANDLED);
+        }
+        if (ctx.natReverse)
+        {
+            return nat.both(ctx, packet, service.vipHi(), service.vipLo(), service.port(), ctx.natHi, ctx.natLo, ctx.natPort,
+                nextHopMac, portMac);
+        }
+        final Backend backend = ctx.backend;
+        return nat.both(ctx, packet, ctx.natHi, ctx.natLo, ctx.natPort, backend.addressHi(), backend.addressLo(),
+            service.spec().targetPort(), nextHopMac, portMac);
     }
 
     /** A NAT service's packet: a client's to its backend, a backend's reply to its client, or an ICMP error about either. */

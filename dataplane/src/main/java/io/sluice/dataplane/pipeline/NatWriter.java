@@ -18,9 +18,11 @@ import static io.sluice.dataplane.packet.NetworkOrder.putU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putU8;
 
 /**
- * The NAT writer: one address and port of a TCP or UDP packet rewritten in place, as a router
+ * The NAT writer: the addresses and ports of a TCP or UDP packet rewritten in place, as a router
  * that translates: the destination of a client's packet to the backend's ({@link #toBackend}),
- * the source of the backend's reply to the VIP's ({@link #toClient}). The TTL or hop limit goes
+ * the source of the backend's reply to the VIP's ({@link #toClient}), or both ends at once for
+ * full NAT ({@link #both}; an end that keeps its address and port adds nothing to the checksum
+ * delta, {@code ~x + x} being zero in ones' complement). The TTL or hop limit goes
  * down by one, the MACs are the next hop's and the port's.
  * <p>
  * Checksums are updated, never recomputed or checked (RFC 1624 eqn. 3): one delta of the changed
@@ -52,7 +54,8 @@ final class NatWriter
         final PacketContext ctx, final PacketBuffer packet, final long addressHi, final long addressLo, final int port,
         final long nextHopMac, final long portMac)
     {
-        return rewrite(ctx, packet, false, addressHi, addressLo, port, nextHopMac, portMac);
+        return both(ctx, packet, ctx.ipv6 ? ctx.srcHi : 0, ctx.ipv6 ? ctx.srcLo : ctx.src4, ctx.srcPort, addressHi, addressLo, port,
+            nextHopMac, portMac);
     }
 
     /**
@@ -71,12 +74,28 @@ final class NatWriter
         final PacketContext ctx, final PacketBuffer packet, final long addressHi, final long addressLo, final int port,
         final long nextHopMac, final long portMac)
     {
-        return rewrite(ctx, packet, true, addressHi, addressLo, port, nextHopMac, portMac);
+        return both(ctx, packet, addressHi, addressLo, port, ctx.ipv6 ? ctx.dstHi : 0, ctx.ipv6 ? ctx.dstLo : ctx.dst4, ctx.dstPort,
+            nextHopMac, portMac);
     }
 
-    private static int rewrite(
-        final PacketContext ctx, final PacketBuffer packet, final boolean source, final long addressHi, final long addressLo,
-        final int port, final long nextHopMac, final long portMac)
+    /**
+     * Rewrites both ends of a packet (full NAT): source and destination address and port.
+     *
+     * @param ctx        the packet, parsed.
+     * @param packet     its frame.
+     * @param srcHi      the new source address, high half (IPv6; unused for IPv4).
+     * @param srcLo      the new source address, low half; for IPv4 the address is its low 32 bits.
+     * @param srcPort    the new source port.
+     * @param dstHi      the new destination address, high half.
+     * @param dstLo      the new destination address, low half.
+     * @param dstPort    the new destination port.
+     * @param nextHopMac the next hop's MAC.
+     * @param portMac    the port's MAC.
+     * @return {@link Verdict#FORWARD} or a drop.
+     */
+    int both(
+        final PacketContext ctx, final PacketBuffer packet, final long srcHi, final long srcLo, final int srcPort,
+        final long dstHi, final long dstLo, final int dstPort, final long nextHopMac, final long portMac)
     {
         final long l3 = ctx.l3;
         final long l4 = ctx.l4;
@@ -87,31 +106,30 @@ final class NatWriter
         {
             return ctx.drop(DropReason.UDP_ZERO_CHECKSUM);
         }
-        final int oldPort = source ? ctx.srcPort : ctx.dstPort;
-        int delta = Checksums.delta16(oldPort, port);
+        int delta = Checksums.delta16(ctx.srcPort, srcPort) + Checksums.delta16(ctx.dstPort, dstPort);
         if (ctx.ipv6)
         {
-            final long oldHi = source ? ctx.srcHi : ctx.dstHi;
-            final long oldLo = source ? ctx.srcLo : ctx.dstLo;
-            delta += Checksums.delta64(oldHi, addressHi) + Checksums.delta64(oldLo, addressLo);
-            final long at = l3 + (source ? Ipv6Flyweight.SRC_ADDRESS_OFFSET : Ipv6Flyweight.DST_ADDRESS_OFFSET);
-            putI64(at, addressHi);
-            putI64(at + 8, addressLo);
+            delta += Checksums.delta64(ctx.srcHi, srcHi) + Checksums.delta64(ctx.srcLo, srcLo) +
+                Checksums.delta64(ctx.dstHi, dstHi) + Checksums.delta64(ctx.dstLo, dstLo);
+            putI64(l3 + Ipv6Flyweight.SRC_ADDRESS_OFFSET, srcHi);
+            putI64(l3 + Ipv6Flyweight.SRC_ADDRESS_OFFSET + 8, srcLo);
+            putI64(l3 + Ipv6Flyweight.DST_ADDRESS_OFFSET, dstHi);
+            putI64(l3 + Ipv6Flyweight.DST_ADDRESS_OFFSET + 8, dstLo);
             putU8(l3 + Ipv6Flyweight.HOP_LIMIT_OFFSET, ctx.ttl - 1);
         }
         else
         {
-            final int oldAddress = source ? ctx.src4 : ctx.dst4;
-            final int address = (int)addressLo;
-            final int addressDelta = Checksums.delta32(oldAddress, address);
+            final int addressDelta = Checksums.delta32(ctx.src4, (int)srcLo) + Checksums.delta32(ctx.dst4, (int)dstLo);
             delta += addressDelta;
-            putI32(l3 + (source ? Ipv4Flyweight.SRC_ADDRESS_OFFSET : Ipv4Flyweight.DST_ADDRESS_OFFSET), address);
+            putI32(l3 + Ipv4Flyweight.SRC_ADDRESS_OFFSET, (int)srcLo);
+            putI32(l3 + Ipv4Flyweight.DST_ADDRESS_OFFSET, (int)dstLo);
             final int oldTtlWord = ctx.ttlWord >>> 16;
             final int newTtlWord = oldTtlWord - 0x100;
             final int headerChecksum = Checksums.adjust(ctx.ttlWord & 0xFFFF, addressDelta + Checksums.delta16(oldTtlWord, newTtlWord));
             putI32(l3 + Ipv4Flyweight.TTL_OFFSET, (newTtlWord << 16) | headerChecksum);
         }
-        putU16(l4 + (source ? 0 : 2), port);
+        putU16(l4, srcPort);
+        putU16(l4 + 2, dstPort);
         if (tcp || l4Checksum != 0)
         {
             final int updated = Checksums.adjust(l4Checksum, delta);

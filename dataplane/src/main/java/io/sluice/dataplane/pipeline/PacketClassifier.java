@@ -96,9 +96,14 @@ final class PacketClassifier
                     ctx.service = service;
                     ctx.quoted = false;
                     ctx.natReply = false;
+                    ctx.natReverse = false;
                     return Verdict.CONTINUE;
                 }
                 if (snapshot.hasNatReplies() && natReply(ctx))
+                {
+                    return Verdict.CONTINUE;
+                }
+                if (snapshot.natLayout() != null && toNatAddress(ctx))
                 {
                     return Verdict.CONTINUE;
                 }
@@ -137,7 +142,24 @@ final class PacketClassifier
         ctx.backend = backend;
         ctx.quoted = false;
         ctx.natReply = true;
+        ctx.natReverse = false;
         counters[WorkerCounter.NAT_REPLIES.ordinal()]++;
+        return true;
+    }
+
+    /** TCP or UDP to one of the LB's NAT addresses: the reply of a full-NAT flow, which the flow stage looks up. */
+    private boolean toNatAddress(final PacketContext ctx)
+    {
+        final int kind = ctx.ipv6 ?
+            snapshot.kindOf(ctx.dstHi, ctx.dstLo) : snapshot.kindOf(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(ctx.dst4));
+        if (kind != ServiceSnapshot.KIND_NAT)
+        {
+            return false;
+        }
+        ctx.service = null;
+        ctx.quoted = false;
+        ctx.natReply = false;
+        ctx.natReverse = true;
         return true;
     }
 
@@ -378,6 +400,7 @@ final class PacketClassifier
         ctx.backend = backend;
         ctx.quoted = true;
         ctx.natReply = true;
+        ctx.natReverse = false;
         return true;
     }
 
@@ -388,6 +411,7 @@ final class PacketClassifier
         ctx.service = service;
         ctx.quoted = true;
         ctx.natReply = false;
+        ctx.natReverse = false;
         return Verdict.CONTINUE;
     }
 }

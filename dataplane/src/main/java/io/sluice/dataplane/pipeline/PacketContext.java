@@ -16,7 +16,10 @@ import io.sluice.dataplane.stats.Verdict;
  *                fragment, dontFragment, addresses, l4, l4Length, ports, tcpFlags, l4Valid
  *   classify  ─► service, quoted (an ICMP error routed by the flow it quotes), key,
  *                natReply (a NAT backend's reply: its backend set, no flow stage),
- *                for a quoted packet: innerL3, innerL4, innerEnd (its end in the frame), innerProtocol
+ *                for a quoted packet: innerL3, innerL4, innerEnd (its end in the frame), innerProtocol;
+ *                natReverse (to a NAT address: a full-NAT reply, looked up by the flow stage)
+ *   flow      ─► full NAT: natHi, natLo, natPort (the NAT address and port of a client's packet,
+ *                the client's address and port of a reply)
  *   flow      ─► hash, backend, newFlow
  *   forward   ─► the frame rewritten in place
  *   any stage ─► dropReason, with the verdict {@link Verdict#DROP}
@@ -60,6 +63,10 @@ final class PacketContext
     Service service;
     boolean quoted;
     boolean natReply;
+    boolean natReverse;
+    long natHi;
+    long natLo;
+    int natPort;
     long innerL3;
     long innerL4;
     long innerEnd;

@@ -127,7 +127,10 @@ public final class PacketPipeline
                 {
                     verdict = forwarder.forward(ctx, packet);
                 }
-                account(ctx, verdict, length);
+                if (ctx.service != null)
+                {
+                    account(ctx, verdict, length);
+                }
             }
         }
         return verdict;

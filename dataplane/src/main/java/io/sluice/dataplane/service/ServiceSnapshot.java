@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.sluice.dataplane.nat.NatPoolLayout;
+
 /**
  * An immutable, complete view of the forwarding configuration: services keyed by (VIP, port,
  * protocol), their backends and Maglev tables, and the {@link DataplaneSettings}. The control
@@ -42,6 +44,8 @@ public final class ServiceSnapshot
     private final NatReplies natReplies;
     private final int clientNextHopIpv4;
     private final int clientNextHopIpv6;
+    private final NatPoolLayout natLayout;
+    private final int[] natGroupBase;
 
     /** {@link #kindOf}: the address is neither a VIP nor one of the LB's own. */
     public static final byte KIND_NONE = 0;
@@ -65,11 +69,16 @@ public final class ServiceSnapshot
      * @param serviceIds   service ids by key.
      * @param clientNextHops the neighbour slots of the next hops toward clients (the gateways), IPv4
      *                     then IPv6, -1 where there is none: where NAT replies go.
+     * @param natLayout    the full-NAT port pools, or null when no service forwards by full NAT.
+     * @param natGroupBase by service index, the pool group of its first backend ({@link #natGroup}), -1 for none.
      */
     public ServiceSnapshot(
         final long generation, final DataplaneSettings settings, final Service[] services, final Backend[] backendsById,
-        final Map<String, Integer> backendIds, final Map<String, Integer> serviceIds, final int[] clientNextHops)
+        final Map<String, Integer> backendIds, final Map<String, Integer> serviceIds, final int[] clientNextHops,
+        final NatPoolLayout natLayout, final int[] natGroupBase)
     {
+        this.natLayout = natLayout;
+        this.natGroupBase = natGroupBase;
         this.clientNextHopIpv4 = clientNextHops[0];
         this.clientNextHopIpv6 = clientNextHops[1];
         this.generation = generation;
@@ -212,6 +221,24 @@ public final class ServiceSnapshot
     public boolean hasNatReplies()
     {
         return !natReplies.isEmpty();
+    }
+
+    /** @return the full-NAT port pools of this configuration, or null when no service forwards by full NAT. */
+    public NatPoolLayout natLayout()
+    {
+        return natLayout;
+    }
+
+    /**
+     * The full-NAT pool group of a backend: its pool for each of the service's NAT addresses.
+     *
+     * @param backend a backend of a full-NAT service.
+     * @return the group's index in {@link #natLayout()}, or -1 when the backend's service does not use full NAT.
+     */
+    public int natGroup(final Backend backend)
+    {
+        final int base = natGroupBase[backend.serviceIndex()];
+        return base < 0 ? -1 : base + backend.maglevIndex();
     }
 
     /**

@@ -13,6 +13,8 @@ import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.maglev.MaglevBackend;
 import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.maglev.MaglevTableBuilder;
+import io.sluice.dataplane.nat.NatPoolKey;
+import io.sluice.dataplane.nat.NatPoolLayout;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.Backend;
@@ -128,7 +130,74 @@ public final class ServiceSnapshotBuilder
         final ServiceSnapshot previous, final DataplaneSettings settings, final List<ServiceSpec> specs,
         final NeighbourTable neighbours)
     {
+        return build(previous, settings, specs, neighbours, null);
+    }
+
+    /**
+     * The full-NAT pool groups of a configuration, in the order {@link #build} numbers them: for each
+     * full-NAT service, in configuration order, one group per backend, in its order, holding the
+     * backend endpoint's pool key for each NAT address of the VIP's family.
+     *
+     * @param settings dataplane settings (the NAT addresses).
+     * @param specs    every service.
+     * @return the groups; empty when no service forwards by full NAT.
+     */
+    public static List<List<NatPoolKey>> natGroups(final DataplaneSettings settings, final List<ServiceSpec> specs)
+    {
+        final List<List<NatPoolKey>> groups = new ArrayList<>();
+        for (final ServiceSpec spec : specs)
+        {
+            if (spec.mode() != ForwardingMode.FULLNAT)
+            {
+                continue;
+            }
+            for (final ServiceSpec.BackendSpec backend : spec.backends())
+            {
+                final List<NatPoolKey> group = new ArrayList<>();
+                for (final IpAddress laddr : settings.natAddresses())
+                {
+                    if (laddr.ipv6() != spec.vip().ipv6() || backend.address().ipv6() != laddr.ipv6())
+                    {
+                        continue;
+                    }
+                    group.add(laddr.ipv6() ?
+                        NatPoolKey.ipv6(laddr.hi(), laddr.lo(), backend.address().hi(), backend.address().lo(), spec.targetPort(),
+                            spec.protocol()) :
+                        NatPoolKey.ipv4(laddr.ipv4(), backend.address().ipv4(), spec.targetPort(), spec.protocol()));
+                }
+                groups.add(group);
+            }
+        }
+        return groups;
+    }
+
+    /**
+     * {@link #build} with the full-NAT port pools of the configuration, from a registry that was
+     * given {@link #natGroups} of the same settings and services.
+     *
+     * @param natLayout the pools, or null when no service forwards by full NAT.
+     * @return the new snapshot.
+     * @throws IllegalArgumentException naming the service and the problem.
+     */
+    public static ServiceSnapshot build(
+        final ServiceSnapshot previous, final DataplaneSettings settings, final List<ServiceSpec> specs,
+        final NeighbourTable neighbours, final NatPoolLayout natLayout)
+    {
         validate(settings, specs);
+        final int[] natGroupBase = new int[specs.size()];
+        int groups = 0;
+        for (int s = 0; s < specs.size(); s++)
+        {
+            final boolean fullNat = specs.get(s).mode() == ForwardingMode.FULLNAT;
+            natGroupBase[s] = fullNat ? groups : -1;
+            groups += fullNat ? specs.get(s).backends().size() : 0;
+        }
+        if (groups > 0 && (natLayout == null || natLayout.groups() != groups))
+        {
+            throw new IllegalArgumentException("full NAT needs its port pools: " + groups + " backend groups, the layout has " +
+                (natLayout == null ? "none" : Integer.toString(natLayout.groups())) + " (restart with network.nat addresses " +
+                "to enable full NAT)");
+        }
         final MaglevTable[] maglevs = buildMaglevTables(previous, specs);
         final Set<IpAddress> nextHops = nextHops(settings, specs);
         requireNeighbourRoom(neighbourAddresses(nextHops, settings), neighbours);
@@ -176,7 +245,8 @@ public final class ServiceSnapshotBuilder
             byId[backend.id()] = backend;
         }
         final int[] clientNextHops = {gatewayIndex(settings.gatewayIpv4(), neighbours), gatewayIndex(settings.gatewayIpv6(), neighbours)};
-        return new ServiceSnapshot(generation, settings, services, byId, backendIds.assigned(), serviceIds.assigned(), clientNextHops);
+        return new ServiceSnapshot(generation, settings, services, byId, backendIds.assigned(), serviceIds.assigned(), clientNextHops,
+            groups > 0 ? natLayout : null, natGroupBase);
     }
 
     /**

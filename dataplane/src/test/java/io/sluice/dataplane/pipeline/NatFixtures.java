@@ -88,6 +88,15 @@ public final class NatFixtures
         fixtures.add(PacketFixture.punt("From a NAT backend's endpoint to the LB's own address: for the LB, not a reply",
             padded(ethernet(LB_MAC, NAT_BACKEND_MAC, ETHERTYPE_IPV4,
                 ipv4(BACKEND_NAT, LB_IP, TCP, 64, 0, DF, 12, tcp(BACKEND_NAT, LB_IP, NAT_TCP_PORT, 40000, TCP_ACK, new byte[0]))))));
+        fixtures.add(PacketFixture.transmit("FULLNAT IPv4 TCP, a new flow: from the NAT address and the pool's first port to the backend's port",
+            padded(ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4, ipv4(CLIENT, VIP_FULLNAT, TCP, 64, 0, DF, 40, tcp(CLIENT, VIP_FULLNAT, 40000, 80, TCP_SYN, new byte[0])))),
+            Verdict.FORWARD,
+            padded(ethernet(FULLNAT_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV4,
+                ipv4(NAT_ADDRESS, BACKEND_FULLNAT, TCP, 63, 0, DF, 40, tcp(NAT_ADDRESS, BACKEND_FULLNAT, 1024, NAT_TCP_PORT, TCP_SYN, new byte[0]))))));
+        fixtures.add(PacketFixture.drop("FULLNAT: TCP to the NAT address matching no flow (a late reply, a scan)",
+            padded(ethernet(LB_MAC, FULLNAT_BACKEND_MAC, ETHERTYPE_IPV4,
+                ipv4(BACKEND_FULLNAT, NAT_ADDRESS, TCP, 64, 0, DF, 41, tcp(BACKEND_FULLNAT, NAT_ADDRESS, NAT_TCP_PORT, 1024, TCP_ACK, new byte[0])))),
+            DropReason.NAT_NO_MAPPING));
         fixtures.addAll(icmpFixtures(query));
         return fixtures;
     }
