@@ -136,7 +136,8 @@ public final class FlowTracker
         if (ctx.quoted)
         {
             hash = key.hash();
-            backend = backendOfQuotedFlow(key, service, hash);
+            backend = service.mode() == ForwardingMode.FULLNAT ?
+                backendOfQuotedFullNatFlow(ctx, service, hash) : backendOfQuotedFlow(key, service, hash);
         }
         else
         {
@@ -305,6 +306,20 @@ public final class FlowTracker
             }
         }
         return service.pick(hash);
+    }
+
+    /** The backend of the full-NAT flow an ICMP error quotes, its translation set; none (dropped) without the flow. */
+    private Backend backendOfQuotedFullNatFlow(final PacketContext ctx, final Service service, final long hash)
+    {
+        final int entry = table.find(ctx.key, hash, nowNs);
+        final Backend backend = entry == FlowTable.MISS ? null : snapshot.backendById(table.backendId(entry));
+        if (backend == null || backend.serviceIndex() != service.index() || !fullNat.onQuotedForward(ctx, entry))
+        {
+            natFailed = true;
+            ctx.drop(DropReason.ICMP_NOT_HANDLED);
+            return null;
+        }
+        return backend;
     }
 
     long idleTimeoutNs(final Service service, final int protocol)

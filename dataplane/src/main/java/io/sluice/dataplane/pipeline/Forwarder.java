@@ -94,15 +94,17 @@ final class Forwarder
 
     /**
      * A full-NAT service's packet: a client's to its backend from the flow's NAT address and port, or
-     * a backend's reply to the client from the VIP. ICMP errors about full-NAT flows are not translated
-     * yet.
+     * a backend's reply to the client from the VIP, or an ICMP error about either ({@link IcmpNatWriter}).
      */
     private int fullNat(final PacketContext ctx, final PacketBuffer packet, final long nextHopMac)
     {
         final Service service = ctx.service;
         if (ctx.quoted)
         {
-            return ctx.drop(DropReason.ICMP_NOT_HANDLED);
+            return ctx.natReverse ?
+                icmpNat.fullNatToClient(ctx, packet, service.vipHi(), service.vipLo(), service.port(), nextHopMac, portMac) :
+                icmpNat.fullNatToBackend(ctx, packet, ctx.backend.addressHi(), ctx.backend.addressLo(), service.spec().targetPort(),
+                    nextHopMac, portMac);
         }
         if (ctx.natReverse)
         {

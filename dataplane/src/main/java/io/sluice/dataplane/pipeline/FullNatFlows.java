@@ -177,17 +177,26 @@ final class FullNatFlows
     }
 
     /**
-     * A packet to a NAT address: the reply of the full-NAT flow whose reverse entry it matches,
-     * with the flow's service, backend and client set in {@code ctx}.
+     * A packet to a NAT address: the reply of the full-NAT flow whose reverse entry it matches, or
+     * an ICMP error quoting one of the flow's packets (its key, the quoted packet's swapped, set by
+     * the classifier), with the flow's service, backend and client set in {@code ctx}.
      *
      * @return {@link Verdict#CONTINUE}, or a {@link DropReason#NAT_NO_MAPPING} drop.
      */
     int onReply(final PacketContext ctx)
     {
         final FlowKey key = ctx.key;
-        final long hash = ctx.ipv6 ?
-            key.setIpv6(ctx.srcHi, ctx.srcLo, ctx.dstHi, ctx.dstLo, ctx.srcPort, ctx.dstPort, ctx.protocol).hash() :
-            key.setIpv4(ctx.src4, ctx.dst4, ctx.srcPort, ctx.dstPort, ctx.protocol).hash();
+        final long hash;
+        if (ctx.quoted)
+        {
+            hash = key.hash();
+        }
+        else
+        {
+            hash = ctx.ipv6 ?
+                key.setIpv6(ctx.srcHi, ctx.srcLo, ctx.dstHi, ctx.dstLo, ctx.srcPort, ctx.dstPort, ctx.protocol).hash() :
+                key.setIpv4(ctx.src4, ctx.dst4, ctx.srcPort, ctx.dstPort, ctx.protocol).hash();
+        }
         ctx.hash = hash;
         final int entry = slots == null ? FlowTable.MISS : table.findAndTouch(key, hash, nowNs);
         if (entry == FlowTable.MISS || (table.flags(entry) & FLAG_REVERSE) == 0)
@@ -205,9 +214,29 @@ final class FullNatFlows
         ctx.natHi = slots.peerHi(entry);
         ctx.natLo = slots.peerLo(entry);
         ctx.natPort = slots.port(entry);
-        touchTwin(entry, FLAG_FORWARD);
-        counters[WorkerCounter.NAT_REPLIES.ordinal()]++;
+        if (!ctx.quoted)
+        {
+            touchTwin(entry, FLAG_FORWARD);
+            counters[WorkerCounter.NAT_REPLIES.ordinal()]++;
+        }
         return Verdict.CONTINUE;
+    }
+
+    /**
+     * An ICMP error about a full-NAT flow's packet to the client: the flow's translation into {@code
+     * ctx}; an error refreshes nothing (RFC 5508).
+     *
+     * @param entry the forward entry the quoted packet belongs to.
+     * @return whether it is a full-NAT forward entry.
+     */
+    boolean onQuotedForward(final PacketContext ctx, final int entry)
+    {
+        if ((table.flags(entry) & FLAG_FORWARD) == 0 || layout == null)
+        {
+            return false;
+        }
+        translateForward(ctx, layout.key(slots.pool(entry)), slots.port(entry));
+        return true;
     }
 
     /**

@@ -45,23 +45,30 @@ import static io.sluice.dataplane.packet.NetworkOrder.putU8;
  */
 final class IcmpNatWriter
 {
+    private int outerDelta;
+    private int innerIpDelta;
+    private int innerL4Delta;
+
     /**
-     * Translates an error about a client's flow, sent to the VIP, for the flow's backend.
+     * Translates an error about a client's NAT flow, sent to the VIP, for the flow's backend.
      *
-     * @param ctx        the ICMP error, classified as quoting a NAT flow.
-     * @param packet     its frame.
-     * @param backendHi  the backend's address, high half (IPv6).
-     * @param backendLo  the backend's address, low half (IPv4: its low 32 bits).
+     * @param ctx         the ICMP error, classified as quoting a NAT flow.
+     * @param packet      its frame.
+     * @param backendHi   the backend's address, high half (IPv6).
+     * @param backendLo   the backend's address, low half (IPv4: its low 32 bits).
      * @param backendPort the service's backend port.
-     * @param nextHopMac the backend's MAC.
-     * @param portMac    the port's MAC.
+     * @param nextHopMac  the backend's MAC.
+     * @param portMac     the port's MAC.
      * @return {@link Verdict#FORWARD}.
      */
     int toBackend(
         final PacketContext ctx, final PacketBuffer packet, final long backendHi, final long backendLo, final int backendPort,
         final long nextHopMac, final long portMac)
     {
-        return translate(ctx, packet, false, backendHi, backendLo, backendPort, nextHopMac, portMac);
+        start();
+        outer(ctx, true, backendHi, backendLo);
+        inner(ctx, false, backendHi, backendLo, backendPort);
+        return finish(ctx, packet, nextHopMac, portMac);
     }
 
     /**
@@ -80,54 +87,116 @@ final class IcmpNatWriter
         final PacketContext ctx, final PacketBuffer packet, final long vipHi, final long vipLo, final int vipPort,
         final long nextHopMac, final long portMac)
     {
-        return translate(ctx, packet, true, vipHi, vipLo, vipPort, nextHopMac, portMac);
+        start();
+        outer(ctx, false, vipHi, vipLo);
+        inner(ctx, true, vipHi, vipLo, vipPort);
+        return finish(ctx, packet, nextHopMac, portMac);
     }
 
     /**
-     * @param fromBackend true: the outer source and the quoted destination change (an error from
-     *                    the backend); false: the outer destination and the quoted source.
+     * Translates an error about a full-NAT flow for its backend: from the flow's NAT address (the
+     * backend may have no route to whoever sent it) to the backend, quoting the packet the backend
+     * sent (backend endpoint to NAT address and port).
+     *
+     * @param ctx     the ICMP error, to the VIP, quoting VIP to client; {@code ctx.natHi/natLo/natPort}
+     *                the flow's NAT address and port.
+     * @param backendPort the service's backend port.
+     * @return {@link Verdict#FORWARD}.
      */
-    private static int translate(
-        final PacketContext ctx, final PacketBuffer packet, final boolean fromBackend, final long addressHi,
-        final long addressLo, final int port, final long nextHopMac, final long portMac)
+    int fullNatToBackend(
+        final PacketContext ctx, final PacketBuffer packet, final long backendHi, final long backendLo, final int backendPort,
+        final long nextHopMac, final long portMac)
     {
-        final long l3 = ctx.l3;
-        final long inner = ctx.innerL3;
-        final long innerL4 = ctx.innerL4;
-        // the outer header's changed address is the quoted header's other one: the quoted packet went the other way
-        final int outerOffset = fromBackend ? 0 : 1;
-        final int innerOffset = fromBackend ? 1 : 0;
-        int innerL4Delta = Checksums.delta16(getU16(innerL4 + 2 * innerOffset), port);
-        putU16(innerL4 + 2 * innerOffset, port);
+        start();
+        outer(ctx, false, ctx.natHi, ctx.natLo);
+        outer(ctx, true, backendHi, backendLo);
+        inner(ctx, false, backendHi, backendLo, backendPort);
+        inner(ctx, true, ctx.natHi, ctx.natLo, ctx.natPort);
+        return finish(ctx, packet, nextHopMac, portMac);
+    }
+
+    /**
+     * Translates an error about a full-NAT flow from the backend's side (to the NAT address) for the
+     * client: from the VIP to the client, quoting the packet the client sent (client to VIP).
+     *
+     * @param ctx  the ICMP error; {@code ctx.natHi/natLo/natPort} the flow's client address and port.
+     * @return {@link Verdict#FORWARD}.
+     */
+    int fullNatToClient(
+        final PacketContext ctx, final PacketBuffer packet, final long vipHi, final long vipLo, final int vipPort,
+        final long nextHopMac, final long portMac)
+    {
+        start();
+        outer(ctx, false, vipHi, vipLo);
+        outer(ctx, true, ctx.natHi, ctx.natLo);
+        inner(ctx, false, ctx.natHi, ctx.natLo, ctx.natPort);
+        inner(ctx, true, vipHi, vipLo, vipPort);
+        return finish(ctx, packet, nextHopMac, portMac);
+    }
+
+    private void start()
+    {
+        outerDelta = 0;
+        innerIpDelta = 0;
+        innerL4Delta = 0;
+    }
+
+    /** One outer address: the source or the destination (IPv4: its low 32 bits). */
+    private void outer(final PacketContext ctx, final boolean destination, final long hi, final long lo)
+    {
         if (ctx.ipv6)
         {
-            final long outerAt = l3 + Ipv6Flyweight.SRC_ADDRESS_OFFSET + 16L * outerOffset;
-            final long innerAt = inner + Ipv6Flyweight.SRC_ADDRESS_OFFSET + 16L * innerOffset;
-            innerL4Delta += Checksums.delta64(getI64(innerAt), addressHi) + Checksums.delta64(getI64(innerAt + 8), addressLo);
-            putI64(outerAt, addressHi);
-            putI64(outerAt + 8, addressLo);
-            putI64(innerAt, addressHi);
-            putI64(innerAt + 8, addressLo);
+            final long at = ctx.l3 + (destination ? Ipv6Flyweight.DST_ADDRESS_OFFSET : Ipv6Flyweight.SRC_ADDRESS_OFFSET);
+            putI64(at, hi);
+            putI64(at + 8, lo);
+        }
+        else
+        {
+            final long at = ctx.l3 + (destination ? Ipv4Flyweight.DST_ADDRESS_OFFSET : Ipv4Flyweight.SRC_ADDRESS_OFFSET);
+            outerDelta += Checksums.delta32(getI32(at), (int)lo);
+            putI32(at, (int)lo);
+        }
+    }
+
+    /** One end of the quoted packet: its address and port. */
+    private void inner(final PacketContext ctx, final boolean destination, final long hi, final long lo, final int port)
+    {
+        final long portAt = ctx.innerL4 + (destination ? 2 : 0);
+        innerL4Delta += Checksums.delta16(getU16(portAt), port);
+        putU16(portAt, port);
+        if (ctx.ipv6)
+        {
+            final long at = ctx.innerL3 + (destination ? Ipv6Flyweight.DST_ADDRESS_OFFSET : Ipv6Flyweight.SRC_ADDRESS_OFFSET);
+            innerL4Delta += Checksums.delta64(getI64(at), hi) + Checksums.delta64(getI64(at + 8), lo);
+            putI64(at, hi);
+            putI64(at + 8, lo);
+        }
+        else
+        {
+            final long at = ctx.innerL3 + (destination ? Ipv4Flyweight.DST_ADDRESS_OFFSET : Ipv4Flyweight.SRC_ADDRESS_OFFSET);
+            innerIpDelta += Checksums.delta32(getI32(at), (int)lo);
+            putI32(at, (int)lo);
+        }
+    }
+
+    /** The checksums, the TTL, the ICMP checksum anew, and the MACs. */
+    private int finish(final PacketContext ctx, final PacketBuffer packet, final long nextHopMac, final long portMac)
+    {
+        final long l3 = ctx.l3;
+        if (ctx.ipv6)
+        {
             putU8(l3 + Ipv6Flyweight.HOP_LIMIT_OFFSET, ctx.ttl - 1);
         }
         else
         {
-            final int address = (int)addressLo;
-            final long outerAt = l3 + Ipv4Flyweight.SRC_ADDRESS_OFFSET + 4L * outerOffset;
-            final int outerDelta = Checksums.delta32(getI32(outerAt), address);
-            putI32(outerAt, address);
             final int oldTtlWord = ctx.ttlWord >>> 16;
             final int newTtlWord = oldTtlWord - 0x100;
             putI32(l3 + Ipv4Flyweight.TTL_OFFSET,
                 (newTtlWord << 16) | Checksums.adjust(ctx.ttlWord & 0xFFFF, outerDelta + Checksums.delta16(oldTtlWord, newTtlWord)));
-            final long innerAt = inner + Ipv4Flyweight.SRC_ADDRESS_OFFSET + 4L * innerOffset;
-            final int innerDelta = Checksums.delta32(getI32(innerAt), address);
-            putI32(innerAt, address);
-            final long innerChecksumAt = inner + Ipv4Flyweight.CHECKSUM_OFFSET;
-            putU16(innerChecksumAt, Checksums.adjust(getU16(innerChecksumAt), innerDelta));
-            innerL4Delta += innerDelta;
+            final long innerChecksumAt = ctx.innerL3 + Ipv4Flyweight.CHECKSUM_OFFSET;
+            putU16(innerChecksumAt, Checksums.adjust(getU16(innerChecksumAt), innerIpDelta));
         }
-        updateQuotedL4Checksum(ctx, innerL4, innerL4Delta);
+        updateQuotedL4Checksum(ctx, ctx.innerL4, innerL4Delta + innerIpDelta);
         final long icmp = ctx.l4;
         final int icmpLength = ctx.l4Length;
         putU16(icmp + IcmpFlyweight.CHECKSUM_OFFSET, 0);

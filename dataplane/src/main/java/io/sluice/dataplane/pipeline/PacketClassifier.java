@@ -189,7 +189,8 @@ final class PacketClassifier
         {
             return Verdict.PUNT;
         }
-        if (protocol == PROTOCOL_ICMP && !ctx.groupMac && !ctx.fragment && snapshot.hasNatReplies() && natIcmpv4(ctx))
+        if (protocol == PROTOCOL_ICMP && !ctx.groupMac && !ctx.fragment &&
+            (snapshot.hasNatReplies() && natIcmpv4(ctx) || snapshot.natLayout() != null && fullNatIcmpv4(ctx)))
         {
             return Verdict.CONTINUE;
         }
@@ -219,7 +220,8 @@ final class PacketClassifier
         {
             return Verdict.PUNT;
         }
-        if (protocol == Ipv6Flyweight.NEXT_ICMPV6 && !ctx.groupMac && !ctx.fragment && snapshot.hasNatReplies() && natIcmpv6(ctx))
+        if (protocol == Ipv6Flyweight.NEXT_ICMPV6 && !ctx.groupMac && !ctx.fragment &&
+            (snapshot.hasNatReplies() && natIcmpv6(ctx) || snapshot.natLayout() != null && fullNatIcmpv6(ctx)))
         {
             return Verdict.CONTINUE;
         }
@@ -391,6 +393,72 @@ final class PacketClassifier
         }
         quote(ctx, icmpv6.dataOffset(), ports, l4 + l4Length, innerProtocol);
         return natQuoted(ctx, backend);
+    }
+
+    /**
+     * An ICMPv4 error to one of the LB's NAT addresses quoting a packet the LB sent from it (NAT
+     * address and port to a backend): about a full-NAT flow, whose reverse entry (the quoted packet's
+     * tuple swapped) the flow stage looks up.
+     */
+    private boolean fullNatIcmpv4(final PacketContext ctx)
+    {
+        if (snapshot.kindOf(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(ctx.dst4)) != ServiceSnapshot.KIND_NAT)
+        {
+            return false;
+        }
+        final long l4 = ctx.l4;
+        final int l4Length = ctx.l4Length;
+        if (!icmp.wrap(l4, l4Length) || !icmp.isError() ||
+            !innerIpv4.wrapQuoted(icmp.dataOffset(), l4Length - IcmpFlyweight.HEADER_LENGTH) || innerIpv4.srcAddress() != ctx.dst4)
+        {
+            return false;
+        }
+        final int innerProtocol = innerIpv4.protocol();
+        if (innerProtocol != PROTOCOL_TCP && innerProtocol != PROTOCOL_UDP)
+        {
+            return false;
+        }
+        final long ports = innerIpv4.payloadOffset();
+        ctx.key.setIpv4(innerIpv4.dstAddress(), innerIpv4.srcAddress(), getU16(ports + 2), getU16(ports), innerProtocol);
+        quote(ctx, icmp.dataOffset(), ports, l4 + l4Length, innerProtocol);
+        return fullNatQuoted(ctx);
+    }
+
+    /** {@link #fullNatIcmpv4} for ICMPv6. */
+    private boolean fullNatIcmpv6(final PacketContext ctx)
+    {
+        if (snapshot.kindOf(ctx.dstHi, ctx.dstLo) != ServiceSnapshot.KIND_NAT)
+        {
+            return false;
+        }
+        final long l4 = ctx.l4;
+        final int l4Length = ctx.l4Length;
+        final Ipv6Flyweight inner = innerIpv6;
+        if (!icmpv6.wrap(l4, l4Length) || !icmpv6.isError() ||
+            !inner.wrapQuoted(icmpv6.dataOffset(), l4Length - Icmpv6Flyweight.HEADER_LENGTH) ||
+            inner.srcHi() != ctx.dstHi || inner.srcLo() != ctx.dstLo)
+        {
+            return false;
+        }
+        final int innerProtocol = inner.upperProtocol();
+        if (innerProtocol != PROTOCOL_TCP && innerProtocol != PROTOCOL_UDP)
+        {
+            return false;
+        }
+        final long ports = inner.upperOffset();
+        ctx.key.setIpv6(inner.dstHi(), inner.dstLo(), inner.srcHi(), inner.srcLo(), getU16(ports + 2), getU16(ports), innerProtocol);
+        quote(ctx, icmpv6.dataOffset(), ports, l4 + l4Length, innerProtocol);
+        return fullNatQuoted(ctx);
+    }
+
+    private boolean fullNatQuoted(final PacketContext ctx)
+    {
+        counters[WorkerCounter.ICMP_ROUTED.ordinal()]++;
+        ctx.service = null;
+        ctx.quoted = true;
+        ctx.natReply = false;
+        ctx.natReverse = true;
+        return true;
     }
 
     private boolean natQuoted(final PacketContext ctx, final Backend backend)

@@ -112,7 +112,7 @@ class FullNatTest
         harness.assertCountersAddUp();
         assertEquals(8, harness.flows().size(), "four flows, a forward and a reverse entry each");
         assertEquals(4, harness.counters().get(WorkerCounter.FLOW_NEW), "four new flows");
-        assertCorrectPerTcpdump(outputs);
+        assertCorrectPerTcpdump(outputs, 5, 1);
     }
 
     @Test
@@ -134,7 +134,39 @@ class FullNatTest
         harness.assertCountersAddUp();
     }
 
-    private void assertCorrectPerTcpdump(final List<byte[]> outputs) throws Exception
+    @Test
+    void shouldTranslateIcmpErrorsAboutAFlowBothWaysWhenFullNat() throws Exception
+    {
+        harness = new PipelineHarness();
+        harness.run(clientSyn(VIP_FULLNAT, 40000));
+        final byte[] big = new byte[1400];
+        final byte[] sent = ipv4(VIP_FULLNAT, CLIENT, TCP, 63, 0, DF, 30, tcp(VIP_FULLNAT, CLIENT, 80, 40000, TCP_ACK, big));
+        final byte[] backendSent = ipv4(BACKEND_FULLNAT, NAT_ADDRESS, TCP, 63, 0, DF, 30,
+            tcp(BACKEND_FULLNAT, NAT_ADDRESS, NAT_TCP_PORT, 1024, TCP_ACK, big));
+        final PipelineHarness.Result toBackend = harness.run(ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4,
+            ipv4("198.51.100.1", VIP_FULLNAT, ICMP, 64, 0, 0, 20, icmpv4(3, 4, 1280, java.util.Arrays.copyOf(sent, 548)))));
+        assertEquals(hex(ethernet(FULLNAT_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV4,
+            ipv4(NAT_ADDRESS, BACKEND_FULLNAT, ICMP, 63, 0, 0, 20, icmpv4(3, 4, 1280, java.util.Arrays.copyOf(backendSent, 548))))),
+            hex(toBackend.output()), "frag-needed to the VIP: from the NAT address to the backend, quoting what the backend sent");
+
+        final byte[] lbSent = ipv4(NAT_ADDRESS, BACKEND_FULLNAT, TCP, 63, 0, DF, 31, tcp(NAT_ADDRESS, BACKEND_FULLNAT, 1024, NAT_TCP_PORT, TCP_ACK, big));
+        final byte[] clientSent = ipv4(CLIENT, VIP_FULLNAT, TCP, 63, 0, DF, 31, tcp(CLIENT, VIP_FULLNAT, 40000, 80, TCP_ACK, big));
+        final PipelineHarness.Result toClient = harness.run(ethernet(LB_MAC, FULLNAT_BACKEND_MAC, ETHERTYPE_IPV4,
+            ipv4(BACKEND_FULLNAT, NAT_ADDRESS, ICMP, 64, 0, 0, 21, icmpv4(3, 1, 0, java.util.Arrays.copyOf(lbSent, 68)))));
+        assertEquals(hex(ethernet(ROUTER_MAC, LB_MAC, ETHERTYPE_IPV4,
+            ipv4(VIP_FULLNAT, CLIENT, ICMP, 63, 0, 0, 21, icmpv4(3, 1, 0, java.util.Arrays.copyOf(clientSent, 68))))),
+            hex(toClient.output()), "an error from the backend's side: from the VIP to the client, quoting what the client sent");
+
+        final PipelineHarness.Result noFlow = harness.run(ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4,
+            ipv4("198.51.100.1", VIP_FULLNAT, ICMP, 64, 0, 0, 22, icmpv4(3, 4, 1280, java.util.Arrays.copyOf(
+                ipv4(VIP_FULLNAT, CLIENT, TCP, 63, 0, DF, 32, tcp(VIP_FULLNAT, CLIENT, 80, 40999, TCP_ACK, big)), 548)))));
+        assertEquals(Verdict.name(Verdict.DROP), Verdict.name(noFlow.verdict()));
+        assertEquals(1, harness.counters().get(DropReason.ICMP_NOT_HANDLED), "an error about no flow: no backend to tell");
+        harness.assertCountersAddUp();
+        assertCorrectPerTcpdump(List.of(toBackend.output(), toClient.output()), 0, 0);
+    }
+
+    private void assertCorrectPerTcpdump(final List<byte[]> outputs, final int tcp, final int udp) throws Exception
     {
         final Path pcap = directory.resolve("fullnat.pcap");
         PcapFile.write(pcap, outputs);
@@ -142,7 +174,7 @@ class FullNatTest
         final String text = new String(tcpdump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, tcpdump.waitFor(), text);
         assertFalse(text.contains("incorrect") || text.contains("bad") || text.contains("wrong"), text);
-        assertEquals(5, text.split("\\(correct\\)", -1).length - 1, "every TCP checksum verified:\n" + text);
-        assertEquals(1, text.split("\\[udp sum ok\\]", -1).length - 1, "the UDP checksum verified:\n" + text);
+        assertEquals(tcp, text.split("\\(correct\\)", -1).length - 1, "every TCP checksum verified:\n" + text);
+        assertEquals(udp, text.split("\\[udp sum ok\\]", -1).length - 1, "the UDP checksum verified:\n" + text);
     }
 }
