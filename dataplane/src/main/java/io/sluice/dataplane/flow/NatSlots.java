@@ -13,12 +13,13 @@ import static io.sluice.dataplane.packet.Memory.ALL;
  * written or read; the others leave theirs stale. Off-heap, one writer (the worker).
  * <pre>
  *   forward entry (client to VIP)          reverse entry (backend to NAT address and port)
- *    0  peer address, upper 64 bits: -      the client's address, upper 64 bits
- *    8  peer address, lower 64 bits: -      the client's address, lower 64 bits
- *   16  port: the NAT port (lport)          the client's port
- *   20  pool: the NAT pool's handle         the NAT pool's handle
- *   24  twin: the reverse entry's handle    the forward entry's handle
+ *    0  the NAT address, upper 64 bits      the client's address, upper 64 bits
+ *    8  the NAT address, lower 64 bits      the client's address, lower 64 bits
+ *   16  the NAT port                        the client's port
+ *   24  twin: the reverse entry's handle    the forward entry's handle, or -1
  * </pre>
+ * Each entry is whole on its own (a flow replicated from a peer may have its twins on two workers,
+ * each knowing only its half), so no pool handle or other per-LB number is stored.
  * A twin's handle is a hint, not a reference: the table may have reused the slot since, so a
  * reader confirms it (its flags and its key) before it acts on it.
  */
@@ -32,7 +33,6 @@ public final class NatSlots implements AutoCloseable
     private static final int PEER_HI_OFFSET = 0;
     private static final int PEER_LO_OFFSET = 8;
     private static final int PORT_OFFSET = 16;
-    private static final int POOL_OFFSET = 20;
     private static final int TWIN_OFFSET = 24;
 
     private final Arena arena = Arena.ofShared();
@@ -70,48 +70,41 @@ public final class NatSlots implements AutoCloseable
     }
 
     /**
-     * Writes a forward entry's translation.
+     * Writes an entry's translation.
      *
-     * @param handle the forward entry.
-     * @param pool   the NAT pool the port came from.
-     * @param port   the NAT port.
-     * @param twin   the reverse entry.
+     * @param handle the entry.
+     * @param peerHi a forward entry's NAT address, or a reverse entry's client address: upper half.
+     * @param peerLo the lower half.
+     * @param port   the NAT port (forward) or the client's port (reverse).
+     * @param twin   the other entry of the flow, or -1 when this worker does not hold it.
      */
-    public void forward(final int handle, final int pool, final int port, final int twin)
+    public void write(final int handle, final long peerHi, final long peerLo, final int port, final int twin)
     {
         final long slot = slot(handle);
+        ALL.set(LONG, slot + PEER_HI_OFFSET, peerHi);
+        ALL.set(LONG, slot + PEER_LO_OFFSET, peerLo);
         ALL.set(INT, slot + PORT_OFFSET, port);
-        ALL.set(INT, slot + POOL_OFFSET, pool);
         ALL.set(INT, slot + TWIN_OFFSET, twin);
     }
 
     /**
-     * Writes a reverse entry's translation back.
+     * Links an entry to its twin.
      *
-     * @param handle   the reverse entry.
-     * @param clientHi the client's address, upper half.
-     * @param clientLo the client's address, lower half.
-     * @param port     the client's port.
-     * @param pool     the NAT pool of the flow's port.
-     * @param twin     the forward entry.
+     * @param handle the entry.
+     * @param twin   the other entry of the flow.
      */
-    public void reverse(final int handle, final long clientHi, final long clientLo, final int port, final int pool, final int twin)
+    public void twin(final int handle, final int twin)
     {
-        final long slot = slot(handle);
-        ALL.set(LONG, slot + PEER_HI_OFFSET, clientHi);
-        ALL.set(LONG, slot + PEER_LO_OFFSET, clientLo);
-        ALL.set(INT, slot + PORT_OFFSET, port);
-        ALL.set(INT, slot + POOL_OFFSET, pool);
-        ALL.set(INT, slot + TWIN_OFFSET, twin);
+        ALL.set(INT, slot(handle) + TWIN_OFFSET, twin);
     }
 
-    /** @return a reverse entry's client address, upper half. */
+    /** @return a forward entry's NAT address, or a reverse entry's client address: upper half. */
     public long peerHi(final int handle)
     {
         return ALL.get(LONG, slot(handle) + PEER_HI_OFFSET);
     }
 
-    /** @return a reverse entry's client address, lower half. */
+    /** @return a forward entry's NAT address, or a reverse entry's client address: lower half. */
     public long peerLo(final int handle)
     {
         return ALL.get(LONG, slot(handle) + PEER_LO_OFFSET);
@@ -121,12 +114,6 @@ public final class NatSlots implements AutoCloseable
     public int port(final int handle)
     {
         return ALL.get(INT, slot(handle) + PORT_OFFSET);
-    }
-
-    /** @return the NAT pool's handle. */
-    public int pool(final int handle)
-    {
-        return ALL.get(INT, slot(handle) + POOL_OFFSET);
     }
 
     /** @return the twin entry's handle, as written (confirm before use). */

@@ -18,8 +18,8 @@ import io.sluice.dataplane.stats.WorkerCounter;
  * The full-NAT flows of one worker's table: a translated flow is two entries, both in this
  * worker's {@link FlowTable}, so each keeps one writer.
  * <pre>
- *   forward  client:cport ─► VIP:vport        its backend, and in {@link NatSlots}: pool, lport, twin
- *   reverse  backend:bport ─► laddr:lport     its backend, and in {@link NatSlots}: the client, pool, twin
+ *   forward  client:cport ─► VIP:vport        its backend, and in {@link NatSlots}: laddr, lport, twin
+ *   reverse  backend:bport ─► laddr:lport     its backend, and in {@link NatSlots}: the client, twin
  * </pre>
  * The reverse entry is on this worker because the NAT port is one whose replies the NIC delivers
  * here ({@link io.sluice.dataplane.nat.NatPortSteering}). Its backend id is stored offset by
@@ -148,9 +148,9 @@ final class FullNatFlows
             }
             table.flags(forward, FLAG_FORWARD);
             table.flags(reverse, FLAG_REVERSE);
-            slots.forward(forward, pool, port, reverse);
-            slots.reverse(reverse, key.srcHi(), key.srcLo(), key.srcPort(), pool, forward);
-            translateForward(ctx, poolKey, port);
+            slots.write(forward, poolKey.laddrHi(), poolKey.laddrLo(), port, reverse);
+            slots.write(reverse, key.srcHi(), key.srcLo(), key.srcPort(), forward);
+            translateForward(ctx, poolKey.laddrHi(), poolKey.laddrLo(), port);
             return forward;
         }
         ctx.drop(DropReason.NAT_PORTS_EXHAUSTED);
@@ -166,12 +166,11 @@ final class FullNatFlows
      */
     boolean onForward(final PacketContext ctx, final int entry)
     {
-        if ((table.flags(entry) & FLAG_FORWARD) == 0 || layout == null)
+        if (slots == null || (table.flags(entry) & FLAG_FORWARD) == 0)
         {
             return false;
         }
-        final int pool = slots.pool(entry);
-        translateForward(ctx, layout.key(pool), slots.port(entry));
+        translateForward(ctx, slots.peerHi(entry), slots.peerLo(entry), slots.port(entry));
         touchTwin(entry, FLAG_REVERSE);
         return true;
     }
@@ -231,11 +230,11 @@ final class FullNatFlows
      */
     boolean onQuotedForward(final PacketContext ctx, final int entry)
     {
-        if ((table.flags(entry) & FLAG_FORWARD) == 0 || layout == null)
+        if (slots == null || (table.flags(entry) & FLAG_FORWARD) == 0)
         {
             return false;
         }
-        translateForward(ctx, layout.key(slots.pool(entry)), slots.port(entry));
+        translateForward(ctx, slots.peerHi(entry), slots.peerLo(entry), slots.port(entry));
         return true;
     }
 
@@ -258,22 +257,10 @@ final class FullNatFlows
         }
     }
 
-    /** @return the NAT port of a forward entry, for its flow event. */
-    int natPort(final int entry)
+    private static void translateForward(final PacketContext ctx, final long natHi, final long natLo, final int port)
     {
-        return slots.port(entry);
-    }
-
-    /** @return the NAT address of a forward entry's pool, for its flow event. */
-    NatPoolKey poolKey(final int entry)
-    {
-        return layout.key(slots.pool(entry));
-    }
-
-    private void translateForward(final PacketContext ctx, final NatPoolKey poolKey, final int port)
-    {
-        ctx.natHi = poolKey.laddrHi();
-        ctx.natLo = poolKey.laddrLo();
+        ctx.natHi = natHi;
+        ctx.natLo = natLo;
         ctx.natPort = port;
     }
 
