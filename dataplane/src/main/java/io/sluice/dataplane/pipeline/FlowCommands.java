@@ -130,6 +130,7 @@ final class FlowCommands
         }
         table.readKey(handle, record.key());
         tracker.fill(record, record.key(), snapshot.serviceAt(backend.serviceIndex()), backend, table.idleTimeoutNs(handle));
+        tracker.natOf(handle, record);
         record.flags(isLocal(table, handle) ? FlowRecord.FLAG_LOCAL : 0);
         return true;
     }

@@ -224,7 +224,7 @@ public final class FlowTracker
             counters[WorkerCounter.FLOW_REHASHED.ordinal()]++;
             if (events != null)
             {
-                emit(FlowEventRing.REPIN, ctx.key, service, backend, table.idleTimeoutNs(entry));
+                emit(FlowEventRing.REPIN, ctx.key, service, backend, table.idleTimeoutNs(entry), entry);
             }
         }
         return backend;
@@ -263,7 +263,7 @@ public final class FlowTracker
         counters[WorkerCounter.FLOW_NEW.ordinal()]++;
         if (events != null)
         {
-            emit(FlowEventRing.NEW, key, service, backend, timeoutNs);
+            emit(FlowEventRing.NEW, key, service, backend, timeoutNs, inserted);
         }
         if ((ctx.tcpFlags & FIN_OR_RST) != 0)
         {
@@ -290,7 +290,7 @@ public final class FlowTracker
         if (events != null)
         {
             table.readKey(entry, record.key());
-            emit(FlowEventRing.CLOSE, record.key(), service, backend, timeoutNs);
+            emit(FlowEventRing.CLOSE, record.key(), service, backend, timeoutNs, entry);
         }
     }
 
@@ -333,11 +333,14 @@ public final class FlowTracker
      * nothing but the count of the loss. The callers test for the ring themselves, so that without
      * one the packet path does not even make the call.
      *
-     * @param key the flow (may be {@code record.key()} itself).
+     * @param key   the flow (may be {@code record.key()} itself).
+     * @param entry the flow's entry: a full-NAT flow's event carries its NAT address and port.
      */
-    private void emit(final int type, final FlowKey key, final Service service, final Backend backend, final long timeoutNs)
+    private void emit(
+        final int type, final FlowKey key, final Service service, final Backend backend, final long timeoutNs, final int entry)
     {
         fill(record, key, service, backend, timeoutNs);
+        fullNat.natOf(entry, record);
         if (!events.offer(type, record))
         {
             counters[WorkerCounter.FLOW_EVENTS_LOST.ordinal()]++;
@@ -353,7 +356,7 @@ public final class FlowTracker
         into.serviceHi(service.vipHi()).serviceLo(service.vipLo()).servicePort(service.port())
             .serviceProtocol(service.protocol())
             .backendHi(backend.addressHi()).backendLo(backend.addressLo()).backendPort(service.port())
-            .idleTimeoutNs(timeoutNs).createdNs(clockNs).flags(0);
+            .idleTimeoutNs(timeoutNs).createdNs(clockNs).flags(0).nat(0, 0, 0);
     }
 
     /**
@@ -425,6 +428,12 @@ public final class FlowTracker
     public void onLookup(final long requestId, final FlowKey key)
     {
         commands.onLookup(requestId, key);
+    }
+
+    /** Writes a full-NAT forward entry's NAT address and port into its record (see {@link FullNatFlows#natOf}). */
+    void natOf(final int entry, final FlowRecord into)
+    {
+        fullNat.natOf(entry, into);
     }
 
     FlowTable table()

@@ -6,6 +6,7 @@ import io.sluice.dataplane.flow.NatSlots;
 import io.sluice.dataplane.nat.NatPoolKey;
 import io.sluice.dataplane.nat.NatPoolLayout;
 import io.sluice.dataplane.nat.NatPools;
+import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.Service;
@@ -254,6 +255,21 @@ final class FullNatFlows
             {
                 table.idleTimeoutNs(twin, Math.min(timeoutNs, table.idleTimeoutNs(twin)));
             }
+        }
+    }
+
+    /**
+     * Writes a full-NAT forward entry's NAT address and port into its flow record (events, dumps);
+     * leaves any other entry's record as it is.
+     *
+     * @param entry  the entry.
+     * @param record the record of its flow.
+     */
+    void natOf(final int entry, final FlowRecord record)
+    {
+        if (slots != null && entry >= 0 && (table.flags(entry) & FLAG_FORWARD) != 0)
+        {
+            record.nat(slots.peerHi(entry), slots.peerLo(entry), slots.port(entry));
         }
     }
 

@@ -66,6 +66,11 @@ class FullNatTest
             ipv4(NAT_ADDRESS, BACKEND_FULLNAT, TCP, 63, 0, DF, 1, tcp(NAT_ADDRESS, BACKEND_FULLNAT, 1024, NAT_TCP_PORT, TCP_SYN, new byte[0]))))),
             hex(syn.output()), "the SYN from the NAT address and the pool's first port");
         outputs.add(syn.output());
+        final List<String> events = new ArrayList<>();
+        harness.events().drain((type, record) -> events.add(type + " " + record.natLo() + ":" + record.natPort()), 16);
+        assertEquals(List.of(io.sluice.dataplane.ring.FlowEventRing.NEW + " " +
+            io.sluice.dataplane.flow.FlowKey.ipv4MappedLo(TunnelFixtures.v4(NAT_ADDRESS)) + ":1024"), events,
+            "the new flow's event carries its NAT address and port, for the peer");
 
         final byte[] data = "hello".getBytes(StandardCharsets.US_ASCII);
         final PipelineHarness.Result synAck = harness.run(padded(ethernet(LB_MAC, FULLNAT_BACKEND_MAC, ETHERTYPE_IPV4,
