@@ -30,6 +30,11 @@ import static io.sluice.dataplane.packet.NetworkOrder.putU8;
  * an update that comes to 0 is written as 0xffff (RFC 768); UDP over IPv6 with checksum 0 is
  * invalid (RFC 8200 8.1) and dropped as {@link DropReason#UDP_ZERO_CHECKSUM}, since no receiver
  * would take it. The caller has checked the TTL and that the L4 header is whole.
+ * <p>
+ * Fragments ({@code fragments: l3}): the first holds the ports and the checksum of the whole
+ * datagram, so it is rewritten as a whole packet is (the checksum delta does not depend on where
+ * the datagram is cut); a later one has neither, and only its address, TTL or hop limit and IPv4
+ * header checksum change.
  */
 final class NatWriter
 {
@@ -78,7 +83,12 @@ final class NatWriter
         final PacketContext ctx, final PacketBuffer packet, final boolean source, final long addressHi, final long addressLo,
         final int port, final long nextHopMac, final long portMac)
     {
-        final long l3 = ctx.l3;
+        if (ctx.laterFragment)
+        {
+            rewriteAddress(ctx, source, addressHi, addressLo);
+            EthernetFlyweight.writeMacs(packet.dataAddress(), nextHopMac, portMac);
+            return Verdict.FORWARD;
+        }
         final long l4 = ctx.l4;
         final boolean tcp = ctx.protocol == PROTOCOL_TCP;
         final long checksumAt = l4 + (tcp ? TCP_CHECKSUM_OFFSET : UDP_CHECKSUM_OFFSET);
@@ -88,29 +98,7 @@ final class NatWriter
             return ctx.drop(DropReason.UDP_ZERO_CHECKSUM);
         }
         final int oldPort = source ? ctx.srcPort : ctx.dstPort;
-        int delta = Checksums.delta16(oldPort, port);
-        if (ctx.ipv6)
-        {
-            final long oldHi = source ? ctx.srcHi : ctx.dstHi;
-            final long oldLo = source ? ctx.srcLo : ctx.dstLo;
-            delta += Checksums.delta64(oldHi, addressHi) + Checksums.delta64(oldLo, addressLo);
-            final long at = l3 + (source ? Ipv6Flyweight.SRC_ADDRESS_OFFSET : Ipv6Flyweight.DST_ADDRESS_OFFSET);
-            putI64(at, addressHi);
-            putI64(at + 8, addressLo);
-            putU8(l3 + Ipv6Flyweight.HOP_LIMIT_OFFSET, ctx.ttl - 1);
-        }
-        else
-        {
-            final int oldAddress = source ? ctx.src4 : ctx.dst4;
-            final int address = (int)addressLo;
-            final int addressDelta = Checksums.delta32(oldAddress, address);
-            delta += addressDelta;
-            putI32(l3 + (source ? Ipv4Flyweight.SRC_ADDRESS_OFFSET : Ipv4Flyweight.DST_ADDRESS_OFFSET), address);
-            final int oldTtlWord = ctx.ttlWord >>> 16;
-            final int newTtlWord = oldTtlWord - 0x100;
-            final int headerChecksum = Checksums.adjust(ctx.ttlWord & 0xFFFF, addressDelta + Checksums.delta16(oldTtlWord, newTtlWord));
-            putI32(l3 + Ipv4Flyweight.TTL_OFFSET, (newTtlWord << 16) | headerChecksum);
-        }
+        final int delta = Checksums.delta16(oldPort, port) + rewriteAddress(ctx, source, addressHi, addressLo);
         putU16(l4 + (source ? 0 : 2), port);
         if (tcp || l4Checksum != 0)
         {
@@ -119,5 +107,35 @@ final class NatWriter
         }
         EthernetFlyweight.writeMacs(packet.dataAddress(), nextHopMac, portMac);
         return Verdict.FORWARD;
+    }
+
+    /**
+     * The IP half of a rewrite: the address, the TTL or hop limit one lower, the IPv4 header checksum.
+     *
+     * @return the checksum delta of the address change, for the L4 checksum's pseudo-header.
+     */
+    private static int rewriteAddress(
+        final PacketContext ctx, final boolean source, final long addressHi, final long addressLo)
+    {
+        final long l3 = ctx.l3;
+        if (ctx.ipv6)
+        {
+            final long oldHi = source ? ctx.srcHi : ctx.dstHi;
+            final long oldLo = source ? ctx.srcLo : ctx.dstLo;
+            final long at = l3 + (source ? Ipv6Flyweight.SRC_ADDRESS_OFFSET : Ipv6Flyweight.DST_ADDRESS_OFFSET);
+            putI64(at, addressHi);
+            putI64(at + 8, addressLo);
+            putU8(l3 + Ipv6Flyweight.HOP_LIMIT_OFFSET, ctx.ttl - 1);
+            return Checksums.delta64(oldHi, addressHi) + Checksums.delta64(oldLo, addressLo);
+        }
+        final int oldAddress = source ? ctx.src4 : ctx.dst4;
+        final int address = (int)addressLo;
+        final int addressDelta = Checksums.delta32(oldAddress, address);
+        putI32(l3 + (source ? Ipv4Flyweight.SRC_ADDRESS_OFFSET : Ipv4Flyweight.DST_ADDRESS_OFFSET), address);
+        final int oldTtlWord = ctx.ttlWord >>> 16;
+        final int newTtlWord = oldTtlWord - 0x100;
+        final int headerChecksum = Checksums.adjust(ctx.ttlWord & 0xFFFF, addressDelta + Checksums.delta16(oldTtlWord, newTtlWord));
+        putI32(l3 + Ipv4Flyweight.TTL_OFFSET, (newTtlWord << 16) | headerChecksum);
+        return addressDelta;
     }
 }

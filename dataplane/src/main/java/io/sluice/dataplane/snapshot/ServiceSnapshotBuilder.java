@@ -18,6 +18,7 @@ import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.Scheduler;
 import io.sluice.dataplane.service.Service;
@@ -389,6 +390,11 @@ public final class ServiceSnapshotBuilder
             vips.add(spec.vip());
         }
         final Map<String, String> natEndpoints = new HashMap<>();
+        final Map<String, List<String>> byVipProtocol = new HashMap<>();
+        for (final ServiceSpec spec : specs)
+        {
+            byVipProtocol.computeIfAbsent(vipProtocol(spec), key -> new ArrayList<>()).add(spec.name());
+        }
         for (final ServiceSpec spec : specs)
         {
             final String name = spec.name();
@@ -426,6 +432,7 @@ public final class ServiceSnapshotBuilder
             requireIpv6MinimumMtu(settings, spec);
             validateScheduling(spec);
             validateTranslation(settings, spec);
+            validateFragments(spec, byVipProtocol.get(vipProtocol(spec)));
             final Set<IpAddress> seen = new HashSet<>();
             for (final ServiceSpec.BackendSpec backend : spec.backends())
             {
@@ -535,6 +542,39 @@ public final class ServiceSnapshotBuilder
         {
             throw new IllegalArgumentException("service " + spec.name() + ": nat sends the backends' replies to the clients " +
                 "through the gateway, and no " + (spec.vip().ipv6() ? "IPv6" : "IPv4") + " gateway is configured");
+        }
+    }
+
+    private static String vipProtocol(final ServiceSpec spec)
+    {
+        return spec.vip() + "/" + spec.protocol();
+    }
+
+    /**
+     * A fragment after the first carries no port, so an {@code l3} service's later fragments are
+     * matched by VIP and protocol alone: no other service may share them. Its fragments must all
+     * reach one backend, which a scheduler with per-packet state cannot promise without a flow table.
+     */
+    private static void validateFragments(final ServiceSpec spec, final List<String> sameVipProtocol)
+    {
+        if (spec.fragments() != FragmentPolicy.L3)
+        {
+            return;
+        }
+        final String protocol = spec.protocol() == PROTOCOL_TCP ? "tcp" : "udp";
+        if (sameVipProtocol.size() > 1)
+        {
+            final List<String> others = new ArrayList<>(sameVipProtocol);
+            others.remove(spec.name());
+            throw new IllegalArgumentException("service " + spec.name() + ": fragments l3 matches a fragment after the first, " +
+                "which carries no port, by VIP and protocol alone, so it must be the only " + protocol + " service of " +
+                spec.vip() + "; " + String.join(", ", others) + " shares them (use fragments: drop, or another VIP)");
+        }
+        if (spec.onePacketScheduling() && spec.scheduler().isStateful())
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": fragments l3 with one-packet scheduling needs " +
+                "a hash scheduler (maglev or source-hash): " + spec.scheduler().name().toLowerCase().replace('_', '-') +
+                " would send the fragments of one datagram to different backends");
         }
     }
 
