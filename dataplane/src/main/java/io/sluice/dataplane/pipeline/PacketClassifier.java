@@ -335,7 +335,8 @@ final class PacketClassifier
         {
             return ctx.drop(DropReason.ICMP_NOT_HANDLED);
         }
-        ctx.key.setIpv4(innerIpv4.dstAddress(), innerIpv4.srcAddress(), getU16(ports + 2), vipPort, innerProtocol);
+        final boolean l3 = service.l3Flows();
+        ctx.key.setIpv4(innerIpv4.dstAddress(), innerIpv4.srcAddress(), l3 ? 0 : getU16(ports + 2), l3 ? 0 : vipPort, innerProtocol);
         return quoted(ctx, service);
     }
 
@@ -370,11 +371,16 @@ final class PacketClassifier
         {
             return ctx.drop(DropReason.ICMP_NOT_HANDLED);
         }
-        ctx.key.setIpv6(inner.dstHi(), inner.dstLo(), inner.srcHi(), inner.srcLo(), getU16(ports + 2), vipPort, innerProtocol);
+        final boolean l3 = service.l3Flows();
+        ctx.key.setIpv6(inner.dstHi(), inner.dstLo(), inner.srcHi(), inner.srcLo(), l3 ? 0 : getU16(ports + 2), l3 ? 0 : vipPort,
+            innerProtocol);
         return quoted(ctx, service);
     }
 
-    /** An ICMP error about one of a service's flows, whose key (client to VIP) is set: on to the flow stage. */
+    /**
+     * An ICMP error about one of a service's flows, whose key (client to VIP, ports 0 for an
+     * {@code l3} service) is set: on to the flow stage.
+     */
     private int quoted(final PacketContext ctx, final Service service)
     {
         counters[WorkerCounter.ICMP_ROUTED.ordinal()]++;

@@ -157,6 +157,22 @@ class FragmentTest
     }
 
     @Test
+    void shouldRouteAnIcmpErrorQuotingAnL3FlowToTheClientsBackendWhenItsPortsWouldPickAnother()
+    {
+        final int clientPort = portPickingAnotherBackend(CLIENT, VIP_L3, TCP, 80);
+        final byte[] quoted = Arrays.copyOf(
+            ipv4(VIP_L3, CLIENT, TCP, 64, 0, 0x4000, 0, tcp(VIP_L3, CLIENT, 80, clientPort, TCP_ACK, new byte[100])), 28);
+        final byte[] error = frame(false, LB_MAC, ROUTER_MAC, ipv4("203.0.113.1", VIP_L3, ICMP, 60, 0, 0, 5, icmpv4(3, 4, 1400, quoted)));
+        try (PipelineHarness harness = FragmentFixtures.harness())
+        {
+            final PipelineHarness.Result result = harness.run(error);
+
+            assertEquals(Verdict.FORWARD, result.verdict());
+            assertArrayEquals(mac(BACKEND_MACS.get(l3Backend(CLIENT, VIP_L3, TCP))), Arrays.copyOf(result.output(), 6));
+        }
+    }
+
+    @Test
     void shouldCountDroppedFragmentsForTheirServiceWhenOneServiceIsKnown()
     {
         try (PipelineHarness harness = FragmentFixtures.harness())
