@@ -28,7 +28,10 @@ import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_UDP;
  * lookups) on the worker's thread, through this tracker.
  * <p>
  * A close is the first FIN or RST of a TCP flow, the moment its idle timeout drops to the closing
- * timeout; the event carries that timeout. Flows that expire or are evicted emit nothing: a peer
+ * timeout; the event carries that timeout. The flow of a {@link Service#l3Flows() l3} service is
+ * (client address, VIP, protocol) with both ports 0, for its whole packets and fragments alike,
+ * hashed without the burst hint (which is computed with ports); the FIN or RST of one of the
+ * client's connections closes that shared flow too. Flows that expire or are evicted emit nothing: a peer
  * expires its copy by the same idle timeout.
  * <p>
  * For a flow table too large for the caches the tracker also runs the burst passes of {@link
@@ -112,7 +115,8 @@ public final class FlowTracker
      * flow, inserted). An ICMP error ({@code ctx.quoted}) only looks its flow up; a NAT reply
      * ({@code ctx.natReply}, its backend known) passes untouched.
      *
-     * @param ctx       the packet, classified to a service; its flow key is set here unless quoted.
+     * @param ctx       the packet, classified to a service; its flow key is set here unless quoted
+     *                  (ports 0 for a service with {@link Service#l3Flows()}).
      * @param hintIndex the frame's position in a burst that went through the burst passes, or -1.
      * @return {@link Verdict#CONTINUE} with {@code ctx.backend} and {@code ctx.hash} set, or a
      *         {@link DropReason#NO_BACKEND} drop.
@@ -141,14 +145,17 @@ public final class FlowTracker
         }
         else
         {
+            final boolean l3 = service.l3Flows();
+            final int srcPort = l3 ? 0 : ctx.srcPort;
+            final int dstPort = l3 ? 0 : ctx.dstPort;
             if (ctx.ipv6)
             {
-                hash = key.setIpv6(ctx.srcHi, ctx.srcLo, ctx.dstHi, ctx.dstLo, ctx.srcPort, ctx.dstPort, ctx.protocol).hash();
+                hash = key.setIpv6(ctx.srcHi, ctx.srcLo, ctx.dstHi, ctx.dstLo, srcPort, dstPort, ctx.protocol).hash();
             }
             else
             {
-                key.setIpv4(ctx.src4, ctx.dst4, ctx.srcPort, ctx.dstPort, ctx.protocol);
-                hash = hints.hash(hintIndex, ctx.src4, ctx.dst4, (ctx.srcPort << 16) | ctx.dstPort, ctx.protocol);
+                key.setIpv4(ctx.src4, ctx.dst4, srcPort, dstPort, ctx.protocol);
+                hash = l3 ? key.hash() : hints.hash(hintIndex, ctx.src4, ctx.dst4, (srcPort << 16) | dstPort, ctx.protocol);
             }
             if (service.onePacketScheduling())
             {

@@ -32,6 +32,11 @@ import static io.sluice.dataplane.packet.NetworkOrder.putU8;
  * an update that comes to 0 is written as 0xffff (RFC 768); UDP over IPv6 with checksum 0 is
  * invalid (RFC 8200 8.1) and dropped as {@link DropReason#UDP_ZERO_CHECKSUM}, since no receiver
  * would take it. The caller has checked the TTL and that the L4 header is whole.
+ * <p>
+ * Fragments ({@code fragments: l3}): the first holds the ports and the checksum of the whole
+ * datagram, so it is rewritten as a whole packet is (the checksum delta does not depend on where
+ * the datagram is cut); a later one has neither, and only its address, TTL or hop limit and IPv4
+ * header checksum change.
  */
 final class NatWriter
 {
@@ -97,7 +102,12 @@ final class NatWriter
         final PacketContext ctx, final PacketBuffer packet, final long srcHi, final long srcLo, final int srcPort,
         final long dstHi, final long dstLo, final int dstPort, final long nextHopMac, final long portMac)
     {
-        final long l3 = ctx.l3;
+        if (ctx.laterFragment)
+        {
+            rewriteAddresses(ctx, srcHi, srcLo, dstHi, dstLo);
+            EthernetFlyweight.writeMacs(packet.dataAddress(), nextHopMac, portMac);
+            return Verdict.FORWARD;
+        }
         final long l4 = ctx.l4;
         final boolean tcp = ctx.protocol == PROTOCOL_TCP;
         final long checksumAt = l4 + (tcp ? TCP_CHECKSUM_OFFSET : UDP_CHECKSUM_OFFSET);
@@ -106,28 +116,8 @@ final class NatWriter
         {
             return ctx.drop(DropReason.UDP_ZERO_CHECKSUM);
         }
-        int delta = Checksums.delta16(ctx.srcPort, srcPort) + Checksums.delta16(ctx.dstPort, dstPort);
-        if (ctx.ipv6)
-        {
-            delta += Checksums.delta64(ctx.srcHi, srcHi) + Checksums.delta64(ctx.srcLo, srcLo) +
-                Checksums.delta64(ctx.dstHi, dstHi) + Checksums.delta64(ctx.dstLo, dstLo);
-            putI64(l3 + Ipv6Flyweight.SRC_ADDRESS_OFFSET, srcHi);
-            putI64(l3 + Ipv6Flyweight.SRC_ADDRESS_OFFSET + 8, srcLo);
-            putI64(l3 + Ipv6Flyweight.DST_ADDRESS_OFFSET, dstHi);
-            putI64(l3 + Ipv6Flyweight.DST_ADDRESS_OFFSET + 8, dstLo);
-            putU8(l3 + Ipv6Flyweight.HOP_LIMIT_OFFSET, ctx.ttl - 1);
-        }
-        else
-        {
-            final int addressDelta = Checksums.delta32(ctx.src4, (int)srcLo) + Checksums.delta32(ctx.dst4, (int)dstLo);
-            delta += addressDelta;
-            putI32(l3 + Ipv4Flyweight.SRC_ADDRESS_OFFSET, (int)srcLo);
-            putI32(l3 + Ipv4Flyweight.DST_ADDRESS_OFFSET, (int)dstLo);
-            final int oldTtlWord = ctx.ttlWord >>> 16;
-            final int newTtlWord = oldTtlWord - 0x100;
-            final int headerChecksum = Checksums.adjust(ctx.ttlWord & 0xFFFF, addressDelta + Checksums.delta16(oldTtlWord, newTtlWord));
-            putI32(l3 + Ipv4Flyweight.TTL_OFFSET, (newTtlWord << 16) | headerChecksum);
-        }
+        final int delta = Checksums.delta16(ctx.srcPort, srcPort) + Checksums.delta16(ctx.dstPort, dstPort) +
+            rewriteAddresses(ctx, srcHi, srcLo, dstHi, dstLo);
         putU16(l4, srcPort);
         putU16(l4 + 2, dstPort);
         if (tcp || l4Checksum != 0)
@@ -137,5 +127,39 @@ final class NatWriter
         }
         EthernetFlyweight.writeMacs(packet.dataAddress(), nextHopMac, portMac);
         return Verdict.FORWARD;
+    }
+
+    /**
+     * The IP half of a rewrite: the address, the TTL or hop limit one lower, the IPv4 header checksum.
+     *
+     * @return the checksum delta of the address change, for the L4 checksum's pseudo-header.
+     */
+    /**
+     * Both addresses and the TTL or hop limit (and the IPv4 header checksum); a fragment after the
+     * first needs no more.
+     *
+     * @return what the addresses add to the TCP or UDP checksum (through the pseudo-header).
+     */
+    private static int rewriteAddresses(final PacketContext ctx, final long srcHi, final long srcLo, final long dstHi, final long dstLo)
+    {
+        final long l3 = ctx.l3;
+        if (ctx.ipv6)
+        {
+            putI64(l3 + Ipv6Flyweight.SRC_ADDRESS_OFFSET, srcHi);
+            putI64(l3 + Ipv6Flyweight.SRC_ADDRESS_OFFSET + 8, srcLo);
+            putI64(l3 + Ipv6Flyweight.DST_ADDRESS_OFFSET, dstHi);
+            putI64(l3 + Ipv6Flyweight.DST_ADDRESS_OFFSET + 8, dstLo);
+            putU8(l3 + Ipv6Flyweight.HOP_LIMIT_OFFSET, ctx.ttl - 1);
+            return Checksums.delta64(ctx.srcHi, srcHi) + Checksums.delta64(ctx.srcLo, srcLo) +
+                Checksums.delta64(ctx.dstHi, dstHi) + Checksums.delta64(ctx.dstLo, dstLo);
+        }
+        final int addressDelta = Checksums.delta32(ctx.src4, (int)srcLo) + Checksums.delta32(ctx.dst4, (int)dstLo);
+        putI32(l3 + Ipv4Flyweight.SRC_ADDRESS_OFFSET, (int)srcLo);
+        putI32(l3 + Ipv4Flyweight.DST_ADDRESS_OFFSET, (int)dstLo);
+        final int oldTtlWord = ctx.ttlWord >>> 16;
+        final int newTtlWord = oldTtlWord - 0x100;
+        final int headerChecksum = Checksums.adjust(ctx.ttlWord & 0xFFFF, addressDelta + Checksums.delta16(oldTtlWord, newTtlWord));
+        putI32(l3 + Ipv4Flyweight.TTL_OFFSET, (newTtlWord << 16) | headerChecksum);
+        return addressDelta;
     }
 }

@@ -9,9 +9,11 @@ import io.sluice.dataplane.packet.Ipv4Flyweight;
 import io.sluice.dataplane.packet.Ipv6Flyweight;
 import io.sluice.dataplane.packet.PacketBuffer;
 import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.stats.DropReason;
+import io.sluice.dataplane.stats.TrafficStats;
 import io.sluice.dataplane.stats.Verdict;
 import io.sluice.dataplane.stats.WorkerCounter;
 
@@ -37,11 +39,18 @@ import static io.sluice.dataplane.packet.NetworkOrder.getU16;
  * </pre>
  * The check order decides which reason a packet with several faults is dropped for, and is fixed
  * by the packet fixtures. The common packet is looked up first, with a one-entry cache of the last
- * IPv4 service; the checks it skips cannot fail for it (a TCP or UDP packet with whole ports is not
- * fragmented, and an address with a service is a VIP).
+ * IPv4 service; the checks it skips cannot fail for it (an address with a service is a VIP).
+ * <p>
+ * Fragments go by their service's {@link FragmentPolicy}: a first fragment has its ports and is
+ * looked up as a whole packet is; a later one has none and takes the one service of its VIP and
+ * protocol ({@link ServiceSnapshot#fragmentService}), or for a NAT reply the one {@code l3} NAT
+ * service of its source address and protocol. Under {@code drop}, or with no such service, it is
+ * dropped as {@link DropReason#FRAGMENT}, counted for the service when there is one.
  */
 final class PacketClassifier
 {
+    private static final int FRAGMENT = DropReason.FRAGMENT.ordinal();
+
     private final EthernetFlyweight ethernet = new EthernetFlyweight();
     private final ArpFlyweight arp = new ArpFlyweight();
     private final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
@@ -53,6 +62,7 @@ final class PacketClassifier
     private final NeighbourResponder neighbourResponder = new NeighbourResponder();
     private final IcmpResponder icmpResponder;
     private final long[] counters;
+    private final TrafficStats traffic;
 
     private ServiceSnapshot snapshot;
     private long portMac;
@@ -60,10 +70,11 @@ final class PacketClassifier
     private int lastAddress;
     private int lastPortProtocol;
 
-    PacketClassifier(final IcmpResponder icmpResponder, final long[] counters)
+    PacketClassifier(final IcmpResponder icmpResponder, final long[] counters, final TrafficStats traffic)
     {
         this.icmpResponder = icmpResponder;
         this.counters = counters;
+        this.traffic = traffic;
     }
 
     void begin(final ServiceSnapshot snapshot, final long portMac)
@@ -97,16 +108,20 @@ final class PacketClassifier
                     ctx.quoted = false;
                     ctx.natReply = false;
                     ctx.natReverse = false;
-                    return Verdict.CONTINUE;
+                    return ctx.fragment ? fragmentOf(ctx, service) : Verdict.CONTINUE;
                 }
                 if (snapshot.hasNatReplies() && natReply(ctx))
                 {
-                    return Verdict.CONTINUE;
+                    return ctx.fragment ? fragmentOf(ctx, ctx.service) : Verdict.CONTINUE;
                 }
                 if (snapshot.natLayout() != null && toNatAddress(ctx))
                 {
                     return Verdict.CONTINUE;
                 }
+            }
+            else if (ctx.laterFragment && !ctx.groupMac && snapshot.hasNatReplies() && natFragmentReply(ctx))
+            {
+                return Verdict.CONTINUE;
             }
             return ctx.ipv6 ? otherIpv6(ctx, packet) : otherIpv4(ctx, packet);
         }
@@ -131,7 +146,24 @@ final class PacketClassifier
     {
         final long srcHi = ctx.ipv6 ? ctx.srcHi : FlowKey.IPV4_MAPPED_HI;
         final long srcLo = ctx.ipv6 ? ctx.srcLo : FlowKey.ipv4MappedLo(ctx.src4);
-        final Backend backend = snapshot.natReplyBackend(srcHi, srcLo, ctx.srcPort, ctx.protocol);
+        return replyFrom(ctx, snapshot.natReplyBackend(srcHi, srcLo, ctx.srcPort, ctx.protocol));
+    }
+
+    /**
+     * A fragment after the first from an address of the one {@link FragmentPolicy#L3} NAT service
+     * of its protocol, to an address that is not the LB's: part of that service's reply, whose
+     * source address only is translated back to the VIP (it has no port).
+     */
+    private boolean natFragmentReply(final PacketContext ctx)
+    {
+        final long srcHi = ctx.ipv6 ? ctx.srcHi : FlowKey.IPV4_MAPPED_HI;
+        final long srcLo = ctx.ipv6 ? ctx.srcLo : FlowKey.ipv4MappedLo(ctx.src4);
+        return replyFrom(ctx, snapshot.natFragmentReplyBackend(srcHi, srcLo, ctx.protocol));
+    }
+
+    /** A packet from a NAT backend (or null), to an address that must not be the LB's: its reply, set in the context. */
+    private boolean replyFrom(final PacketContext ctx, final Backend backend)
+    {
         if (backend == null || (ctx.ipv6 ?
             snapshot.kindOf(ctx.dstHi, ctx.dstLo) : snapshot.kindOf(FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(ctx.dst4))) !=
             ServiceSnapshot.KIND_NONE)
@@ -161,6 +193,40 @@ final class PacketClassifier
         ctx.natReply = false;
         ctx.natReverse = true;
         return true;
+    }
+
+    /**
+     * A fragment of a service's datagram (or of a NAT service's reply), its service in the context:
+     * on to the flow stage when the service takes fragments ({@link FragmentPolicy#L3}), else
+     * dropped, counted for the service too.
+     */
+    private int fragmentOf(final PacketContext ctx, final Service service)
+    {
+        if (service.l3Flows())
+        {
+            return Verdict.CONTINUE;
+        }
+        traffic.serviceDrop(service.id(), FRAGMENT);
+        return ctx.drop(DropReason.FRAGMENT);
+    }
+
+    /**
+     * A fragment to a VIP that the fast path did not match: a fragment after the first goes to the
+     * one service of its VIP and protocol, if there is exactly one; a first fragment that matched
+     * no service by its port, or whose L4 header is cut short, is dropped.
+     */
+    private int fragmentToVip(final PacketContext ctx, final long dstHi, final long dstLo)
+    {
+        final Service service = ctx.laterFragment ? snapshot.fragmentService(dstHi, dstLo, ctx.protocol) : null;
+        if (service == null)
+        {
+            return ctx.drop(DropReason.FRAGMENT);
+        }
+        ctx.service = service;
+        ctx.quoted = false;
+        ctx.natReply = false;
+        ctx.natReverse = false;
+        return fragmentOf(ctx, service);
     }
 
     private Service ipv4Service(final PacketContext ctx)
@@ -199,6 +265,10 @@ final class PacketClassifier
         {
             return verdict;
         }
+        if (ctx.fragment)
+        {
+            return fragmentToVip(ctx, FlowKey.IPV4_MAPPED_HI, FlowKey.ipv4MappedLo(ctx.dst4));
+        }
         if (protocol == PROTOCOL_ICMP)
         {
             return icmpv4(ctx, packet);
@@ -210,7 +280,8 @@ final class PacketClassifier
     private int otherIpv6(final PacketContext ctx, final PacketBuffer packet)
     {
         final int protocol = ctx.protocol;
-        if (protocol == Ipv6Flyweight.NEXT_ICMPV6 && icmpv6.wrap(ctx.l4, ctx.l4Length) && icmpv6.isNeighbourDiscovery())
+        if (protocol == Ipv6Flyweight.NEXT_ICMPV6 && !ctx.fragment && icmpv6.wrap(ctx.l4, ctx.l4Length) &&
+            icmpv6.isNeighbourDiscovery())
         {
             ethernet.wrap(ctx.l3 - ctx.l2Length, ctx.frameLength);
             ipv6.wrap(ctx.l3, ctx.frameLength - ctx.l2Length);
@@ -229,6 +300,10 @@ final class PacketClassifier
         if (verdict != Verdict.CONTINUE)
         {
             return verdict;
+        }
+        if (ctx.fragment)
+        {
+            return fragmentToVip(ctx, ctx.dstHi, ctx.dstLo);
         }
         if (protocol == Ipv6Flyweight.NEXT_ICMPV6)
         {
@@ -249,10 +324,6 @@ final class PacketClassifier
         {
             return kind == ServiceSnapshot.KIND_LOCAL ? Verdict.PUNT :
                 ctx.drop(kind == ServiceSnapshot.KIND_STANDBY ? DropReason.STANDBY : DropReason.NO_VIP);
-        }
-        if (ctx.fragment)
-        {
-            return ctx.drop(DropReason.FRAGMENT);
         }
         return Verdict.CONTINUE;
     }
@@ -297,7 +368,8 @@ final class PacketClassifier
         {
             return ctx.drop(DropReason.ICMP_NOT_HANDLED);
         }
-        ctx.key.setIpv4(innerIpv4.dstAddress(), innerIpv4.srcAddress(), getU16(ports + 2), vipPort, innerProtocol);
+        final boolean l3 = service.l3Flows();
+        ctx.key.setIpv4(innerIpv4.dstAddress(), innerIpv4.srcAddress(), l3 ? 0 : getU16(ports + 2), l3 ? 0 : vipPort, innerProtocol);
         quote(ctx, icmp.dataOffset(), ports, l4 + l4Length, innerProtocol);
         return quoted(ctx, service);
     }
@@ -333,7 +405,9 @@ final class PacketClassifier
         {
             return ctx.drop(DropReason.ICMP_NOT_HANDLED);
         }
-        ctx.key.setIpv6(inner.dstHi(), inner.dstLo(), inner.srcHi(), inner.srcLo(), getU16(ports + 2), vipPort, innerProtocol);
+        final boolean l3 = service.l3Flows();
+        ctx.key.setIpv6(inner.dstHi(), inner.dstLo(), inner.srcHi(), inner.srcLo(), l3 ? 0 : getU16(ports + 2), l3 ? 0 : vipPort,
+            innerProtocol);
         quote(ctx, icmpv6.dataOffset(), ports, l4 + l4Length, innerProtocol);
         return quoted(ctx, service);
     }

@@ -13,7 +13,8 @@ import io.sluice.dataplane.stats.Verdict;
  * <pre>
  *   parse     ─► frame, l2Length, etherType, groupMac, ipv6, l3, ipLength, protocol, ttl, tos,
  *                ttlWord (IPv4: TTL, protocol and checksum as read, for the TTL's rewrite),
- *                fragment, dontFragment, addresses, l4, l4Length, ports, tcpFlags, l4Valid
+ *                fragment, laterFragment (no L4 header), dontFragment, addresses, l4, l4Length,
+ *                ports, tcpFlags, l4Valid
  *   classify  ─► service, quoted (an ICMP error routed by the flow it quotes), key,
  *                natReply (a NAT backend's reply: its backend set, no flow stage),
  *                for a quoted packet: innerL3, innerL4, innerEnd (its end in the frame), innerProtocol;
@@ -45,6 +46,7 @@ final class PacketContext
     int tos;
     int ttlWord;
     boolean fragment;
+    boolean laterFragment;
     boolean dontFragment;
     int src4;
     int dst4;

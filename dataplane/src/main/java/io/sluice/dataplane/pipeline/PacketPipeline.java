@@ -65,7 +65,7 @@ public final class PacketPipeline
         this.counters = counters;
         this.counted = counters.values();
         this.traffic = traffic;
-        this.classifier = new PacketClassifier(icmpResponder, counted);
+        this.classifier = new PacketClassifier(icmpResponder, counted, traffic);
         this.forwarder = new Forwarder(neighbours, icmpResponder);
     }
 

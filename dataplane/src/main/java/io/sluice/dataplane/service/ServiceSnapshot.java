@@ -2,6 +2,7 @@ package io.sluice.dataplane.service;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class ServiceSnapshot
     private final DataplaneSettings settings;
     private final Service[] services;
     private final Service[] vipTable;
+    private final Service[] fragmentTable;
     private final int vipMask;
     private final long[] addressTableHi;
     private final long[] addressTableLo;
@@ -125,6 +127,8 @@ public final class ServiceSnapshot
             vipTable[i] = service;
         }
 
+        fragmentTable = new Service[vipCapacity];
+        fillFragmentTable(serving);
         natReplies = NatReplies.of(serving);
 
         final List<IpAddress> locals = settings.localAddresses();
@@ -164,6 +168,28 @@ public final class ServiceSnapshot
         {
             tunnelSourcesIpv6[2 * i] = settings.tunnelSourcesIpv6().get(i).hi();
             tunnelSourcesIpv6[2 * i + 1] = settings.tunnelSourcesIpv6().get(i).lo();
+        }
+    }
+
+    /** The services alone on their (VIP, protocol), by (VIP, port 0, protocol): see {@link #fragmentService}. */
+    private void fillFragmentTable(final List<Service> serving)
+    {
+        final Map<List<Long>, Integer> counts = new HashMap<>();
+        for (final Service service : serving)
+        {
+            counts.merge(List.of(service.vipHi(), service.vipLo(), (long)service.protocol()), 1, Integer::sum);
+        }
+        for (final Service service : serving)
+        {
+            if (counts.get(List.of(service.vipHi(), service.vipLo(), (long)service.protocol())) == 1)
+            {
+                int i = vipSlot(service.vipHi(), service.vipLo(), 0, service.protocol());
+                while (fragmentTable[i] != null)
+                {
+                    i = (i + 1) & vipMask;
+                }
+                fragmentTable[i] = service;
+            }
         }
     }
 
@@ -277,6 +303,49 @@ public final class ServiceSnapshot
             }
             i = (i + 1) & vipMask;
         }
+    }
+
+    /**
+     * The service of an IP fragment after the first, which carries no port: the one service of its
+     * VIP and protocol, or null when there is none or several (then no port can tell them apart).
+     * A {@link FragmentPolicy#L3} service is always the only one of its VIP and protocol. Zero allocation.
+     *
+     * @param hi       upper 64 bits of the destination address (0 for IPv4).
+     * @param lo       lower 64 bits (IPv4-mapped for IPv4).
+     * @param protocol IP protocol.
+     * @return the service, or null.
+     */
+    public Service fragmentService(final long hi, final long lo, final int protocol)
+    {
+        int i = vipSlot(hi, lo, 0, protocol);
+        while (true)
+        {
+            final Service service = fragmentTable[i];
+            if (service == null)
+            {
+                return null;
+            }
+            if (service.vipLo() == lo && service.vipHi() == hi && service.protocol() == protocol)
+            {
+                return service;
+            }
+            i = (i + 1) & vipMask;
+        }
+    }
+
+    /**
+     * The backend an IP fragment after the first comes from when it is part of the reply of a
+     * {@link ForwardingMode#NAT} service with {@link FragmentPolicy#L3}: it carries no port, so it
+     * is known by its source address and protocol only (see {@link NatReplies}).
+     *
+     * @param hi       upper half of the source address (0 for IPv4).
+     * @param lo       lower half (IPv4-mapped for IPv4).
+     * @param protocol IP protocol.
+     * @return the backend, or null.
+     */
+    public Backend natFragmentReplyBackend(final long hi, final long lo, final int protocol)
+    {
+        return natReplies.fragmentBackendOf(hi, lo, protocol);
     }
 
     /**

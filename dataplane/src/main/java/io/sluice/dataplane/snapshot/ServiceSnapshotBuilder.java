@@ -460,6 +460,11 @@ public final class ServiceSnapshotBuilder
             vips.add(spec.vip());
         }
         final Map<String, String> natEndpoints = new HashMap<>();
+        final Map<String, List<String>> byVipProtocol = new HashMap<>();
+        for (final ServiceSpec spec : specs)
+        {
+            byVipProtocol.computeIfAbsent(vipProtocol(spec), key -> new ArrayList<>()).add(spec.name());
+        }
         for (final ServiceSpec spec : specs)
         {
             final String name = spec.name();
@@ -497,6 +502,7 @@ public final class ServiceSnapshotBuilder
             requireIpv6MinimumMtu(settings, spec);
             validateScheduling(spec);
             validateTranslation(settings, spec);
+            validateFragments(spec, byVipProtocol.get(vipProtocol(spec)));
             final Set<IpAddress> seen = new HashSet<>();
             for (final ServiceSpec.BackendSpec backend : spec.backends())
             {
@@ -620,6 +626,39 @@ public final class ServiceSnapshotBuilder
                 throw new IllegalArgumentException("service " + spec.name() + ": fullnat cannot forward fragments without " +
                     "reassembly (many clients share a NAT address, so their IP IDs collide at the backend): fragments must be drop");
             }
+        }
+    }
+
+    private static String vipProtocol(final ServiceSpec spec)
+    {
+        return spec.vip() + "/" + spec.protocol();
+    }
+
+    /**
+     * A fragment after the first carries no port, so an {@code l3} service's later fragments are
+     * matched by VIP and protocol alone: no other service may share them. Its fragments must all
+     * reach one backend, which a scheduler with per-packet state cannot promise without a flow table.
+     */
+    private static void validateFragments(final ServiceSpec spec, final List<String> sameVipProtocol)
+    {
+        if (spec.fragments() != FragmentPolicy.L3)
+        {
+            return;
+        }
+        final String protocol = spec.protocol() == PROTOCOL_TCP ? "tcp" : "udp";
+        if (sameVipProtocol.size() > 1)
+        {
+            final List<String> others = new ArrayList<>(sameVipProtocol);
+            others.remove(spec.name());
+            throw new IllegalArgumentException("service " + spec.name() + ": fragments l3 matches a fragment after the first, " +
+                "which carries no port, by VIP and protocol alone, so it must be the only " + protocol + " service of " +
+                spec.vip() + "; " + String.join(", ", others) + " shares them (use fragments: drop, or another VIP)");
+        }
+        if (spec.onePacketScheduling() && spec.scheduler().isStateful())
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": fragments l3 with one-packet scheduling needs " +
+                "a hash scheduler (maglev or source-hash): " + spec.scheduler().name().toLowerCase().replace('_', '-') +
+                " would send the fragments of one datagram to different backends");
         }
     }
 
