@@ -110,14 +110,7 @@ final class PacketClassifier
                     ctx.natReverse = false;
                     return ctx.fragment ? fragmentOf(ctx, service) : Verdict.CONTINUE;
                 }
-                if (snapshot.hasNatReplies() && natReply(ctx))
-                {
-                    return ctx.fragment ? fragmentOf(ctx, ctx.service) : Verdict.CONTINUE;
-                }
-                if (snapshot.natLayout() != null && toNatAddress(ctx))
-                {
-                    return Verdict.CONTINUE;
-                }
+                return noService(ctx, packet);
             }
             else if (ctx.laterFragment && !ctx.groupMac && snapshot.hasNatReplies() && natFragmentReply(ctx))
             {
@@ -177,6 +170,23 @@ final class PacketClassifier
         ctx.natReverse = false;
         counters[WorkerCounter.NAT_REPLIES.ordinal()]++;
         return true;
+    }
+
+    /**
+     * A whole TCP or UDP packet no service takes by its destination: a NAT service's reply (by its
+     * source), a full-NAT reply (to a NAT address; never a fragment), or anything else by its checks.
+     */
+    private int noService(final PacketContext ctx, final PacketBuffer packet)
+    {
+        if (snapshot.hasNatReplies() && natReply(ctx))
+        {
+            return ctx.fragment ? fragmentOf(ctx, ctx.service) : Verdict.CONTINUE;
+        }
+        if (snapshot.natLayout() != null && toNatAddress(ctx))
+        {
+            return ctx.fragment ? ctx.drop(DropReason.FRAGMENT) : Verdict.CONTINUE;
+        }
+        return ctx.ipv6 ? otherIpv6(ctx, packet) : otherIpv4(ctx, packet);
     }
 
     /** TCP or UDP to one of the LB's NAT addresses: the reply of a full-NAT flow, which the flow stage looks up. */

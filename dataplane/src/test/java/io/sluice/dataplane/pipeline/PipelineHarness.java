@@ -75,8 +75,8 @@ public final class PipelineHarness implements AutoCloseable
     public static final int NAT_TCP_PORT = 8080;
     /** The backend port of the NAT UDP services (their VIP port is 53). */
     public static final int NAT_UDP_PORT = 5353;
-    public static final String VIP_FULLNAT = "192.0.2.80";
-    public static final String VIP6_FULLNAT = "2001:db8:100::80";
+    public static final String VIP_FULLNAT = "192.0.2.110";
+    public static final String VIP6_FULLNAT = "2001:db8:100::110";
     public static final String BACKEND_FULLNAT = "10.0.0.81";
     public static final String BACKEND6_FULLNAT = "2001:db8::81";
     public static final String FULLNAT_BACKEND_MAC = "02:00:00:00:01:81";
