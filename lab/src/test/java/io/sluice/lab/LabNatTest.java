@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -17,6 +18,7 @@ import io.sluice.dataplane.stats.WorkerCounter;
 import static io.sluice.lab.LabTopology.CLIENT_NAMESPACE;
 import static io.sluice.lab.LabTopology.NAT_HTTP_PORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,12 +60,20 @@ class LabNatTest
         final String client = ipv6 ? "[" + LabTopology.CLIENT_IPV6 + "]" : LabTopology.CLIENT_IPV4;
         final LbStats before = LB.stats();
         final Map<String, Integer> answers = new HashMap<>();
-        for (int i = 0; i < REQUESTS; i++)
+        final LabBackend be1 = LabTopology.BACKENDS.get(0);
+        final String be1Address = ipv6 ? be1.ipv6() : be1.ipv4();
+        try (PacketCapture capture = PacketCapture.start(be1.namespace(), be1.interfaceName(),
+            "tcp and dst host " + be1Address + " and dst port " + NAT_HTTP_PORT))
         {
-            final VipClient.Answer answer = NetworkNamespace.call(CLIENT_NAMESPACE,
-                () -> VipClient.request(InetAddress.ofLiteral(service.vip()), service.port(), TIMEOUT));
-            answers.merge(answer.backend(), 1, Integer::sum);
-            assertEquals(client + ":" + answer.localPort(), answer.client(), "the backend saw the client's own address and port");
+            for (int i = 0; i < REQUESTS; i++)
+            {
+                final VipClient.Answer answer = NetworkNamespace.call(CLIENT_NAMESPACE,
+                    () -> VipClient.request(InetAddress.ofLiteral(service.vip()), service.port(), TIMEOUT));
+                answers.merge(answer.backend(), 1, Integer::sum);
+                assertEquals(client + ":" + answer.localPort(), answer.client(), "the backend saw the client's own address and port");
+            }
+            assertNotNull(capture.awaitLine(Pattern.compile(Pattern.quote(be1Address + "." + NAT_HTTP_PORT + ": ")), TIMEOUT),
+                "be1 was reached on its backend port " + NAT_HTTP_PORT + ", not the VIP's 80: " + capture.text());
         }
         assertEquals(LabTopology.BACKEND_COUNT, answers.size(), "every backend served: " + answers);
         final LbStats after = LB.stats();
