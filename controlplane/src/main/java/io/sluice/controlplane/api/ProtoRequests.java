@@ -200,13 +200,15 @@ final class ProtoRequests
         if (mode == null || mode == ForwardingMode.FORWARDING_MODE_UNSPECIFIED)
         {
             throw ChangeRejectedException.invalid(field, mode == null ? Integer.toString(value) : mode.name(),
-                "one of FORWARDING_MODE_DSR, FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE, FORWARDING_MODE_NAT (a service needs a mode)");
+                "one of FORWARDING_MODE_DSR, FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE, FORWARDING_MODE_NAT, " +
+                "FORWARDING_MODE_FULLNAT (a service needs a mode)");
         }
         return switch (mode)
         {
             case FORWARDING_MODE_IPIP -> io.sluice.dataplane.service.ForwardingMode.IPIP;
             case FORWARDING_MODE_GUE -> io.sluice.dataplane.service.ForwardingMode.GUE;
             case FORWARDING_MODE_NAT -> io.sluice.dataplane.service.ForwardingMode.NAT;
+            case FORWARDING_MODE_FULLNAT -> io.sluice.dataplane.service.ForwardingMode.FULLNAT;
             default -> io.sluice.dataplane.service.ForwardingMode.DSR;
         };
     }

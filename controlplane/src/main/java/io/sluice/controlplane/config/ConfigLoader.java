@@ -48,11 +48,13 @@ public final class ConfigLoader
     private static final List<String> TOP_KEYS = List.of("dataplane", "network", "timeouts", "services", "stats", "api",
         "metrics", "sync", "vrrp");
     private static final List<String> DATAPLANE_KEYS = List.of("device", "cores", "workers", "mainCore", "eal", "mac",
-        "promiscuous", "mbufs", "burst", "descriptors", "flowTable", "icmpTooBigRate", "neighbours", "workerIdle");
+        "promiscuous", "mbufs", "burst", "descriptors", "flowTable", "icmpTooBigRate", "neighbours", "workerIdle", "natPorts");
+    private static final List<String> NAT_PORT_KEYS = List.of("first", "last");
     private static final List<String> DESCRIPTOR_KEYS = List.of("rx", "tx");
     private static final List<String> FLOW_TABLE_KEYS = List.of("capacity", "minEvictionIdle");
     private static final List<String> DATAPLANE_NEIGHBOUR_KEYS = List.of("capacity", "requestRate");
-    private static final List<String> NETWORK_KEYS = List.of("addresses", "gateway", "mtu", "tunnel", "neighbours");
+    private static final List<String> NETWORK_KEYS = List.of("addresses", "gateway", "mtu", "tunnel", "neighbours", "nat");
+    private static final List<String> NAT_KEYS = List.of("addresses");
     private static final List<String> GATEWAY_KEYS = List.of("ipv4", "ipv6");
     private static final List<String> TUNNEL_KEYS = List.of("sources", "guePort", "gueVariant", "outerTtl");
     private static final List<String> NEIGHBOUR_KEYS = List.of("address", "mac");
@@ -259,13 +261,31 @@ public final class ConfigLoader
             "an integer 1.." + NeighbourPolicy.MAX_REQUESTS_PER_SECOND + " (ARP / ND requests per second)");
         final WorkerIdle workerIdle = section.get("workerIdle", WorkerIdle.SPIN, WorkerIdle::parse,
             "spin (dedicated cores) or backoff (a host shared with other work)");
+        final int[] natPorts = natPorts(section);
         if (device == null || cpus == null)
         {
             return null;
         }
         final int mbufs = mbufs(section, device, cpus.size(), rx, tx, burst);
         return new DataplaneSection(device, cpus, mainCore, eal, mac, promiscuous, mbufs, burst, rx, tx, capacity,
-            minEvictionIdleNs, icmpRate, neighbourCapacity, neighbourRate, workerIdle);
+            minEvictionIdleNs, icmpRate, neighbourCapacity, neighbourRate, workerIdle, natPorts[0], natPorts[1]);
+    }
+
+    private int[] natPorts(final YamlReader.Section dataplane)
+    {
+        final YamlReader.Section ports = dataplane.section("natPorts", NAT_PORT_KEYS);
+        final String form = "a port " + DataplaneConfig.MIN_NAT_PORT + ".." + DataplaneConfig.MAX_NAT_PORT;
+        final int first = ports == null ? DataplaneConfig.MIN_NAT_PORT : ports.get("first", DataplaneConfig.MIN_NAT_PORT,
+            integer(DataplaneConfig.MIN_NAT_PORT, DataplaneConfig.MAX_NAT_PORT), form + " (the lowest full NAT takes)");
+        final int last = ports == null ? DataplaneConfig.MAX_NAT_PORT : ports.get("last", DataplaneConfig.MAX_NAT_PORT,
+            integer(DataplaneConfig.MIN_NAT_PORT, DataplaneConfig.MAX_NAT_PORT), form + " (the highest full NAT takes)");
+        if (first > last)
+        {
+            reader.invalid(ports.value("last"), ports.pathOf("last"), Integer.toString(last),
+                "a port from natPorts.first (" + first + ") to " + DataplaneConfig.MAX_NAT_PORT);
+            return new int[]{DataplaneConfig.MIN_NAT_PORT, DataplaneConfig.MAX_NAT_PORT};
+        }
+        return new int[]{first, last};
     }
 
     private List<Integer> workerCpus(final YamlReader.Section section)
@@ -356,7 +376,7 @@ public final class ConfigLoader
         if (section == null)
         {
             return new NetworkSection(List.of(), null, null, DataplaneSettings.DEFAULT_MTU, List.of(),
-                NetworkSection.DEFAULT_GUE_PORT, 0, DataplaneSettings.DEFAULT_OUTER_TTL, List.of());
+                NetworkSection.DEFAULT_GUE_PORT, 0, DataplaneSettings.DEFAULT_OUTER_TTL, List.of(), List.of());
         }
         final List<IpAddress> addresses = addresses(section, "addresses", AddressRules.Role.LOCAL);
         final YamlReader.Section gateway = section.section("gateway", GATEWAY_KEYS);
@@ -372,7 +392,30 @@ public final class ConfigLoader
         final int outerTtl = tunnel == null ? DataplaneSettings.DEFAULT_OUTER_TTL :
             tunnel.get("outerTtl", DataplaneSettings.DEFAULT_OUTER_TTL, integer(1, 255), "an integer 1..255");
         return new NetworkSection(addresses, gatewayIpv4, gatewayIpv6, mtu, sources, guePort, gueVariant, outerTtl,
-            neighbours(section));
+            neighbours(section), natAddresses(section, addresses));
+    }
+
+    private List<IpAddress> natAddresses(final YamlReader.Section network, final List<IpAddress> own)
+    {
+        final YamlReader.Section nat = network.section("nat", NAT_KEYS);
+        final List<Node> items = nat == null ? null : nat.list("addresses", "a list of IPv4 or IPv6 addresses");
+        final List<IpAddress> addresses = new ArrayList<>();
+        for (int i = 0; items != null && i < items.size(); i++)
+        {
+            final String path = nat.pathOf("addresses") + "[" + i + "]";
+            final IpAddress address = reader.scalar(items.get(i), path, Values.address(AddressRules.Role.LOCAL), ADDRESS_FORM);
+            if (address != null && (addresses.contains(address) || own.contains(address)))
+            {
+                reader.invalid(items.get(i), path, address.toString(), addresses.contains(address) ? "an address not listed before" :
+                    "an address not in network.addresses (what the backends send to a NAT address is taken as the reply " +
+                    "of a full-NAT flow, not as traffic for the LB)");
+            }
+            else if (address != null)
+            {
+                addresses.add(address);
+            }
+        }
+        return addresses;
     }
 
     private List<IpAddress> addresses(final YamlReader.Section section, final String key, final AddressRules.Role role)
@@ -482,7 +525,7 @@ public final class ConfigLoader
         final IpAddress vip = entry.require("vip", Values.address(AddressRules.Role.VIP), ADDRESS_FORM);
         final Integer port = entry.require("port", integer(1, 65535), "a port 1..65535");
         final int protocol = entry.get("protocol", Values.TCP, Values::protocol, "one of tcp, udp");
-        final ForwardingMode mode = entry.require("mode", Values::mode, "one of dsr, ipip, gue, nat");
+        final ForwardingMode mode = entry.require("mode", Values::mode, "one of dsr, ipip, gue, nat, fullnat");
         final int maglevSize = entry.get("maglevSize", MaglevTable.DEFAULT_SIZE, Values.prime(2, MaglevTable.MAX_SIZE),
             "a prime from 2 to " + MaglevTable.MAX_SIZE + ", e.g. 65537 (well above 100 x the backends)");
         final YamlReader.Section overrides = entry.section("timeouts", SERVICE_TIMEOUT_KEYS);

@@ -91,6 +91,7 @@ public final class ConfigWriter
         line(1, "icmpTooBigRate: " + dataplane.icmpTooBigPerSecond());
         line(1, "neighbours: { capacity: " + dataplane.neighbourCapacity() + ", requestRate: " + dataplane.neighbourRequestRate() + " }");
         line(1, "workerIdle: " + dataplane.workerIdle().configName());
+        line(1, "natPorts: { first: " + dataplane.natFirstPort() + ", last: " + dataplane.natLastPort() + " }");
     }
 
     private void network(final NetworkSection network)
@@ -113,6 +114,10 @@ public final class ConfigWriter
         line(1, "mtu: " + network.mtu());
         line(1, "tunnel: { sources: " + addresses(network.tunnelSources()) + ", guePort: " + network.guePort() +
             ", gueVariant: " + network.gueVariant() + ", outerTtl: " + network.outerTtl() + " }");
+        if (!network.natAddresses().isEmpty())
+        {
+            line(1, "nat: { addresses: " + addresses(network.natAddresses()) + " }");
+        }
         if (network.neighbours().isEmpty())
         {
             line(1, "neighbours: []");

@@ -27,11 +27,14 @@ import io.sluice.dataplane.worker.WorkerIdle;
  * @param neighbourRequestRate  ARP requests / neighbour solicitations per second at most, over all next hops.
  * @param workerIdle            what a worker does in a cycle without work: spin (dedicated cores, the default) or back
  *                              off (a host shared with other work).
+ * @param natFirstPort          the lowest local port a full-NAT flow takes ({@code natPorts.first}).
+ * @param natLastPort           the highest local port a full-NAT flow takes ({@code natPorts.last}).
  */
 public record DataplaneSection(
     String device, List<Integer> workerCpus, int mainCore, List<String> ealArguments, long mac, boolean promiscuous,
     int mbufs, int burst, int rxDescriptors, int txDescriptors, int flowTableCapacity, long minEvictionIdleNs,
-    int icmpTooBigPerSecond, int neighbourCapacity, int neighbourRequestRate, WorkerIdle workerIdle)
+    int icmpTooBigPerSecond, int neighbourCapacity, int neighbourRequestRate, WorkerIdle workerIdle, int natFirstPort,
+    int natLastPort)
 {
     /** Flow-table buckets each worker sweeps per duty cycle. */
     public static final int EXPIRY_BUCKETS_PER_CYCLE = 16;
@@ -112,7 +115,7 @@ public record DataplaneSection(
     {
         return new DataplaneConfig(device, workerCpus, mac, mbufs, rxDescriptors, txDescriptors, promiscuous,
             flowTableCapacity, minEvictionIdleNs, burst, EXPIRY_BUCKETS_PER_CYCLE, icmpTooBigPerSecond, neighbourCapacity,
-            neighbourRequestRate, 0, workerIdle);
+            neighbourRequestRate, 0, workerIdle, natFirstPort, natLastPort);
     }
 
     /**

@@ -7,8 +7,8 @@ import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.IpAddress;
 
 /**
- * The {@code network:} section: the LB's own addresses, gateways, MTU, tunnel settings and static
- * neighbours. A reload applies changes to it without a restart.
+ * The {@code network:} section: the LB's own addresses, gateways, MTU, tunnel settings, static
+ * neighbours and full NAT's source addresses. A reload applies changes to it without a restart.
  *
  * @param addresses     the LB's own addresses (answered in ARP / ND, their traffic punted).
  * @param gatewayIpv4   next hop of IPv4 tunnel packets, or null to send them to backends on-link.
@@ -19,10 +19,12 @@ import io.sluice.dataplane.service.IpAddress;
  * @param gueVariant    0 for a 4-byte GUE header (Linux fou "gue"), 1 for IP directly in UDP.
  * @param outerTtl      TTL / hop limit of outer headers.
  * @param neighbours    next hops whose MAC is configured rather than learned.
+ * @param natAddresses  the LB's source addresses for full NAT ({@code network.nat.addresses}), both families.
  */
 public record NetworkSection(
     List<IpAddress> addresses, IpAddress gatewayIpv4, IpAddress gatewayIpv6, int mtu, List<IpAddress> tunnelSources,
-    int guePort, int gueVariant, int outerTtl, List<DataplaneSettings.StaticNeighbour> neighbours)
+    int guePort, int gueVariant, int outerTtl, List<DataplaneSettings.StaticNeighbour> neighbours,
+    List<IpAddress> natAddresses)
 {
     /** Default GUE port. */
     public static final int DEFAULT_GUE_PORT = 6080;
@@ -35,6 +37,7 @@ public record NetworkSection(
         addresses = List.copyOf(addresses);
         tunnelSources = List.copyOf(tunnelSources);
         neighbours = List.copyOf(neighbours);
+        natAddresses = List.copyOf(natAddresses);
     }
 
     /**
@@ -53,6 +56,6 @@ public record NetworkSection(
             (source.ipv6() ? sourcesIpv6 : sourcesIpv4).add(source);
         }
         return new DataplaneSettings(addresses, gatewayIpv4, gatewayIpv6, sourcesIpv4, sourcesIpv6, guePort, gueVariant,
-            outerTtl, mtu, timeouts.tcpClosingNs(), timeouts.otherIdleNs(), neighbours, List.of(), List.of());
+            outerTtl, mtu, timeouts.tcpClosingNs(), timeouts.otherIdleNs(), neighbours, List.of(), natAddresses);
     }
 }

@@ -53,10 +53,11 @@ final class ServiceOptionsReader
     int backendPort(final YamlReader.Section entry, final ForwardingMode mode, final Integer port)
     {
         final int backendPort = entry.get("backendPort", 0, integer(1, 65535), "a port 1..65535 (the port the backends serve on)");
-        if (backendPort != 0 && mode != null && mode != ForwardingMode.NAT && port != null && backendPort != port)
+        final boolean translates = mode == ForwardingMode.NAT || mode == ForwardingMode.FULLNAT;
+        if (backendPort != 0 && mode != null && !translates && port != null && backendPort != port)
         {
             reader.invalid(entry.value("backendPort"), entry.pathOf("backendPort"), Integer.toString(backendPort),
-                "omitted, or the VIP port: only mode nat rewrites the port (" + mode.name().toLowerCase() +
+                "omitted, or the VIP port: only modes nat and fullnat rewrite the port (" + mode.name().toLowerCase() +
                 " leaves it as the client sent it)");
         }
         return backendPort;

@@ -28,7 +28,7 @@ import io.sluice.dataplane.service.ServiceSpec;
  * @param quorum      the fewest backends taking new flows with which the service is up.
  * @param sorry       the backend that takes new flows below the quorum, or null.
  * @param healthCheck how the backends are checked ({@link HealthCheckKind#NONE}: not at all).
- * @param backendPort the port the backends serve on (mode nat), 0 for the VIP port.
+ * @param backendPort the port the backends serve on (modes nat and fullnat), 0 for the VIP port.
  * @param fragments   what happens to the service's IP fragments.
  */
 public record ServiceSection(

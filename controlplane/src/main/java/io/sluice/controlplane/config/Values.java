@@ -136,6 +136,7 @@ final class Values
             case "ipip" -> ForwardingMode.IPIP;
             case "gue" -> ForwardingMode.GUE;
             case "nat" -> ForwardingMode.NAT;
+            case "fullnat" -> ForwardingMode.FULLNAT;
             default -> throw new IllegalArgumentException(text);
         };
     }

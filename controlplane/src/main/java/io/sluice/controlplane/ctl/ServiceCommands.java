@@ -62,6 +62,10 @@ final class ServiceCommands
             description = "idle timeout of a UDP flow (default: the configuration's timeouts.udpIdle)")
         private com.google.protobuf.Duration udpIdle;
 
+        @Option(names = "--backend-port", paramLabel = "PORT", converter = CtlArguments.UnsignedConverter.class,
+            description = "the port the backends serve on, for modes nat and fullnat (0 or omitted: the VIP port)")
+        private Integer backendPort;
+
         /**
          * Sets the given options.
          *
@@ -106,6 +110,11 @@ final class ServiceCommands
                 settings.setMaglevSize(maglevSize);
                 paths.add("maglev_size");
             }
+            if (backendPort != null)
+            {
+                settings.setBackendPort(backendPort);
+                paths.add("backend_port");
+            }
             return paths;
         }
     }
@@ -122,7 +131,7 @@ final class ServiceCommands
         private ServiceKey service;
 
         @Option(names = "--mode", required = true, paramLabel = "MODE", converter = CtlArguments.ModeConverter.class,
-            description = "dsr, ipip or gue")
+            description = "dsr, ipip, gue, nat or fullnat")
         private ForwardingMode mode;
 
         @Mixin
@@ -150,7 +159,8 @@ final class ServiceCommands
             description = "the service")
         private ServiceKey service;
 
-        @Option(names = "--mode", paramLabel = "MODE", converter = CtlArguments.ModeConverter.class, description = "dsr, ipip or gue")
+        @Option(names = "--mode", paramLabel = "MODE", converter = CtlArguments.ModeConverter.class,
+            description = "dsr, ipip, gue, nat or fullnat")
         private ForwardingMode mode;
 
         @Option(names = "--no-flags", description = "clear the service's flags")
@@ -177,7 +187,8 @@ final class ServiceCommands
             if (paths.isEmpty())
             {
                 throw new CommandLine.ParameterException(commandLine(), "nothing to change: give at least one of --mode, " +
-                    "--scheduler, --flag, --no-flags, --quorum, --sorry, --no-sorry, --maglev-size, --tcp-idle, --udp-idle");
+                    "--scheduler, --flag, --no-flags, --quorum, --sorry, --no-sorry, --maglev-size, --tcp-idle, --udp-idle, " +
+                    "--backend-port");
             }
             final UpdateServiceRequest request = UpdateServiceRequest.newBuilder().setKey(service).setSettings(builder)
                 .setUpdateMask(FieldMask.newBuilder().addAllPaths(paths)).build();

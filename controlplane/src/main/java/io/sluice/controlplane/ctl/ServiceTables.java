@@ -32,7 +32,8 @@ final class ServiceTables
 
     /**
      * The table of {@code list}: services with their settings and status, backends with their
-     * weights, health and counters.
+     * weights, health and counters; a backend is shown with its port when the service sends to
+     * another port than the VIP's ({@code backend_port} of modes nat and fullnat).
      *
      * @param services the services, in the daemon's order.
      * @param stats    their counters.
@@ -51,17 +52,27 @@ final class ServiceTables
             for (final Backend backend : service.getBackendsList())
             {
                 final BackendStats backendCounters = find(counters, backend.getAddress());
-                table.row(BACKEND + backend.getAddress(), null, null, CtlNames.health(backend.getHealth()), backend.getWeight(),
+                table.row(backend(service, backend.getAddress()), null, null, CtlNames.health(backend.getHealth()), backend.getWeight(),
                     backend.getEffectiveWeight(), backendCounters.getPackets(), backendCounters.getBytes(),
                     backendCounters.getNewFlows(), share(backendCounters.getPackets(), counters.getPackets()));
             }
             if (!service.getSettings().getSorryBackend().isEmpty())
             {
-                table.row(BACKEND + service.getSettings().getSorryBackend(), null, null,
+                table.row(backend(service, service.getSettings().getSorryBackend()), null, null,
                     service.getStatus().getSorryActive() ? "sorry-active" : "sorry-idle", null, null, null, null, null, null);
             }
         }
         return table.render() + (services.isEmpty() ? "(no services)\n" : "");
+    }
+
+    private static String backend(final Service service, final String address)
+    {
+        final int port = service.getSettings().getBackendPort();
+        if (port == 0 || port == service.getKey().getPort())
+        {
+            return BACKEND + address;
+        }
+        return BACKEND + (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
     }
 
     /**

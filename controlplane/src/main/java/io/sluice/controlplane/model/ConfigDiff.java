@@ -109,8 +109,8 @@ public final class ConfigDiff
         final List<String> notApplied = new ArrayList<>();
         if (!running.dataplane().equals(next.dataplane()))
         {
-            notApplied.add("dataplane: the device, workers, EAL, pools and flow table are set at start; the running ones stay " +
-                "until a restart");
+            notApplied.add("dataplane: the device, workers, EAL, pools, flow table and NAT ports are set at start; the running " +
+                "ones stay until a restart");
         }
         if (!running.statsFile().equals(next.statsFile()))
         {
@@ -247,6 +247,7 @@ public final class ConfigDiff
         differs(details, "guePort", before.guePort(), next.guePort());
         differs(details, "gueVariant", before.gueVariant(), next.gueVariant());
         differs(details, "outerTtl", before.outerTtl(), next.outerTtl());
+        differs(details, "nat addresses", addresses(before.natAddresses()), addresses(next.natAddresses()));
         if (!before.neighbours().equals(next.neighbours()))
         {
             details.add("neighbours " + before.neighbours().size() + " -> " + next.neighbours().size() + " entries");

@@ -48,7 +48,7 @@ public record StatsSample(
      *
      * @param id       its stable id in the stats file.
      * @param name     e.g. {@code 192.0.2.10:80/tcp}.
-     * @param mode     {@code dsr}, {@code ipip} or {@code gue}.
+     * @param mode     {@code dsr}, {@code ipip}, {@code gue}, {@code nat} or {@code fullnat}.
      * @param packets  packets forwarded.
      * @param bytes    bytes of those packets as received.
      * @param newFlows flows created.

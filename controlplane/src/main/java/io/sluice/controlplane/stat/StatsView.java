@@ -72,8 +72,8 @@ public final class StatsView
         {
             nameWidth = Math.max(nameWidth, AddressText.shorten(backend.address()).length() + 2);
         }
-        final String serviceRow = "%-" + nameWidth + "s %-5s %12s %14s %10s %8s %9s %10s%n";
-        final String backendRow = "  %-" + (nameWidth - 2) + "s %6s %11s %14s %10s %8s%n";
+        final String serviceRow = "%-" + nameWidth + "s %-7s %12s %14s %10s %8s %9s %10s%n";
+        final String backendRow = "  %-" + (nameWidth - 2) + "s %8s %11s %14s %10s %8s%n";
         out.append(String.format(Locale.ROOT, "%n" + serviceRow, "SERVICE", "MODE", "PACKETS", "BYTES", "NEW-FLOWS", "DROPS",
             "PKT/S", "BIT/S"));
         if (current.services().isEmpty())

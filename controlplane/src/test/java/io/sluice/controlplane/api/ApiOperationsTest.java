@@ -201,7 +201,7 @@ class ApiOperationsTest
         assertEquals(Status.Code.INVALID_ARGUMENT, ex.getStatus().getCode());
         final String description = ex.getStatus().getDescription();
         assertTrue(description.startsWith("2 problem(s) in the configuration; nothing was applied:\nedited.yaml:"), description);
-        assertTrue(description.contains(": services[0].mode: 'masquerade' is not valid: one of dsr, ipip, gue, nat"), description);
+        assertTrue(description.contains(": services[0].mode: 'masquerade' is not valid: one of dsr, ipip, gue, nat, fullnat"), description);
         assertTrue(description.contains(": services[0].backends[1].weight: '-2' is not valid: an integer 0..65535"), description);
         assertEquals(generation, daemon.dataplane().snapshot().generation());
         assertEquals(yaml.substring(yaml.indexOf("dataplane:")), daemon.model().configYaml().substring(

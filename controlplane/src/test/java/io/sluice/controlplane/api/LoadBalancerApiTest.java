@@ -164,10 +164,11 @@ class LoadBalancerApiTest
         assertRejected(Status.Code.INVALID_ARGUMENT, "key.port: '70000' is not valid: a port 1..65535",
             () -> client.addService(dnsService().setKey(WEB.toBuilder().setPort(70000)).build()));
         assertRejected(Status.Code.INVALID_ARGUMENT, "settings.mode: 'FORWARDING_MODE_UNSPECIFIED' is not valid: one of " +
-            "FORWARDING_MODE_DSR, FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE, FORWARDING_MODE_NAT (a service needs a mode)",
+            "FORWARDING_MODE_DSR, FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE, FORWARDING_MODE_NAT, FORWARDING_MODE_FULLNAT (a service " +
+            "needs a mode)",
             () -> client.addService(dnsService().setSettings(ServiceSettings.getDefaultInstance()).build()));
         assertRejected(Status.Code.INVALID_ARGUMENT, "settings.mode: '9' is not valid: one of FORWARDING_MODE_DSR, " +
-            "FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE, FORWARDING_MODE_NAT (a service needs a mode)",
+            "FORWARDING_MODE_IPIP, FORWARDING_MODE_GUE, FORWARDING_MODE_NAT, FORWARDING_MODE_FULLNAT (a service needs a mode)",
             () -> client.addService(dnsService().setSettings(dnsService().getSettings().toBuilder().setModeValue(9)).build()));
         assertRejected(Status.Code.INVALID_ARGUMENT, "backends[1].weight: '70000' is not valid: an integer 0..65535 (0 drains)",
             () -> client.addService(dnsService().setBackends(1, BackendConfig.newBuilder().setAddress("203.0.113.22")

@@ -188,7 +188,7 @@ class ConfigLoaderTest
             """,
             "/etc/sluice/lab.yaml:4:3: dataplane.flowtable: 'flowtable' is not valid: a key of dataplane: device, cores, " +
                 "workers, mainCore, eal, mac, promiscuous, mbufs, burst, descriptors, flowTable, icmpTooBigRate, neighbours, " +
-                "workerIdle (did you mean 'flowTable'?)",
+                "workerIdle, natPorts (did you mean 'flowTable'?)",
             "/etc/sluice/lab.yaml:9:17: services[0].timeouts.tcpClosing: 'tcpClosing' is not valid: a key of " +
                 "services[].timeouts: tcpIdle, udpIdle",
             "/etc/sluice/lab.yaml:11:1: colour: 'colour' is not valid: a key of the top level: dataplane, network, timeouts, " +
@@ -392,8 +392,8 @@ class ConfigLoaderTest
               - { vip: 192.0.2.10, port: 80, mode: dsr, backendPort: 8080, backends: [ { address: 203.0.113.11 } ] }
               - { vip: 192.0.2.11, port: 80, mode: nat, backendPort: 0, backends: [ { address: 203.0.113.11 } ] }
             """,
-            "/etc/sluice/lab.yaml:5:58: services[0].backendPort: '8080' is not valid: omitted, or the VIP port: only mode nat " +
-                "rewrites the port (dsr leaves it as the client sent it)",
+            "/etc/sluice/lab.yaml:5:58: services[0].backendPort: '8080' is not valid: omitted, or the VIP port: only modes nat " +
+                "and fullnat rewrite the port (dsr leaves it as the client sent it)",
             "/etc/sluice/lab.yaml:6:58: services[1].backendPort: '0' is not valid: a port 1..65535 (the port the backends serve on)");
         assertProblems(MINIMAL_DATAPLANE + """
             services:
@@ -432,7 +432,7 @@ class ConfigLoaderTest
             "/etc/sluice/lab.yaml:2:3: dataplane.device: is missing: a PCI address such as 0000:03:00.0 or a DPDK vdev such " +
                 "as net_af_packet0,iface=eth1",
             "/etc/sluice/lab.yaml:4:5: services[0].port: is missing: a port 1..65535",
-            "/etc/sluice/lab.yaml:4:5: services[0].mode: is missing: one of dsr, ipip, gue, nat");
+            "/etc/sluice/lab.yaml:4:5: services[0].mode: is missing: one of dsr, ipip, gue, nat, fullnat");
     }
 
     @Test
@@ -581,7 +581,7 @@ class ConfigLoaderTest
             "/etc/sluice/lab.yaml:12:12: services[0].vip: '192.0.2.300' is not valid: an IPv4 or IPv6 address",
             "/etc/sluice/lab.yaml:12:31: services[0].port: '65536' is not valid: a port 1..65535",
             "/etc/sluice/lab.yaml:12:48: services[0].protocol: 'sctp' is not valid: one of tcp, udp",
-            "/etc/sluice/lab.yaml:12:60: services[0].mode: 'tun' is not valid: one of dsr, ipip, gue, nat",
+            "/etc/sluice/lab.yaml:12:60: services[0].mode: 'tun' is not valid: one of dsr, ipip, gue, nat, fullnat",
             "/etc/sluice/lab.yaml:12:77: services[0].maglevSize: '65536' is not valid: a prime from 2 to 16777213, e.g. 65537 " +
                 "(well above 100 x the backends)",
             "/etc/sluice/lab.yaml:12:94: services[0].backends: '{...}' is not valid: a list of backends " +

@@ -88,19 +88,12 @@ class CtlCommandsTest
 
     private CtlRun run(final String... args)
     {
-        final String[] withServer = new String[args.length + 2];
-        withServer[0] = "--server";
-        withServer[1] = server;
-        System.arraycopy(args, 0, withServer, 2, args.length);
-        return ctl(withServer);
+        return CtlRun.ctlOn(server, args);
     }
 
     private CtlRun succeeded(final String... args)
     {
-        final CtlRun run = run(args);
-        assertEquals(0, run.exit(), run.toString());
-        assertEquals("", run.err(), run.toString());
-        return run;
+        return CtlRun.succeededOn(server, args);
     }
 
     private static <B extends Message.Builder> B parsed(final String json, final B builder) throws InvalidProtocolBufferException
@@ -287,7 +280,7 @@ class CtlCommandsTest
         assertTrue(noPort.err().startsWith("Invalid value for positional parameter at index 0 (VIP:PORT[/tcp|udp]): '192.0.2.20' " +
             "is not a service: VIP:PORT[/tcp|udp], e.g. 192.0.2.10:80/tcp or [2001:db8::10]:443/tcp"), noPort.err());
         assertEquals(2, mode.exit(), mode.toString());
-        assertTrue(mode.err().startsWith("Invalid value for option '--mode': 'masquerade' is not one of dsr, ipip, gue, nat"), mode.err());
+        assertTrue(mode.err().startsWith("Invalid value for option '--mode': 'masquerade' is not one of dsr, ipip, gue, nat, fullnat"), mode.err());
         assertEquals(2, ipv6.exit(), ipv6.toString());
         assertTrue(ipv6.err().contains("(write an IPv6 address in brackets)"), ipv6.err());
         assertEquals(2, none.exit(), none.toString());

@@ -166,7 +166,7 @@ class CtlConfigAndWatchTest
         assertEquals(1, bad.exit(), bad.toString());
         assertTrue(bad.err().startsWith("sluice ctl: INVALID_ARGUMENT: 2 problem(s) in the configuration; nothing was applied:\n" +
             "bad.yaml:"), bad.err());
-        assertTrue(bad.err().contains(": services[0].mode: 'masquerade' is not valid: one of dsr, ipip, gue, nat"), bad.err());
+        assertTrue(bad.err().contains(": services[0].mode: 'masquerade' is not valid: one of dsr, ipip, gue, nat, fullnat"), bad.err());
         assertEquals(2, missing.exit(), missing.toString());
         assertEquals("sluice ctl: -f '" + directory.resolve("absent.yaml") + "': cannot read it (no such file)\n", missing.err());
         assertEquals(before, generation());

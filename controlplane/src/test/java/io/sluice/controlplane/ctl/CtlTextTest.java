@@ -102,6 +102,32 @@ class CtlTextTest
     }
 
     @Test
+    void shouldListNatModesWithTheBackendPortWhenItIsNotTheVipPort()
+    {
+        final Service web = Service.newBuilder().setKey(CtlArguments.serviceKey("[2001:db8::10]:80"))
+            .setSettings(ServiceSettings.newBuilder().setMode(ForwardingMode.FORWARDING_MODE_FULLNAT).setBackendPort(8080)
+                .setScheduler(Scheduler.SCHEDULER_WEIGHTED_MAGLEV).setSorryBackend("2001:db8::99"))
+            .addBackends(Backend.newBuilder().setAddress("2001:db8::11").setWeight(1).setEffectiveWeight(1)
+                .setHealth(HealthState.HEALTH_STATE_UP))
+            .setStatus(ServiceStatus.newBuilder().setUp(true).setUpBackends(1)).build();
+        final Service dns = Service.newBuilder().setKey(CtlArguments.serviceKey("192.0.2.53:53/udp"))
+            .setSettings(ServiceSettings.newBuilder().setMode(ForwardingMode.FORWARDING_MODE_NAT).setBackendPort(53)
+                .setScheduler(Scheduler.SCHEDULER_MAGLEV))
+            .addBackends(Backend.newBuilder().setAddress("203.0.113.53").setWeight(1).setEffectiveWeight(1)
+                .setHealth(HealthState.HEALTH_STATE_UP))
+            .setStatus(ServiceStatus.newBuilder().setUp(true).setUpBackends(1)).build();
+
+        assertEquals("""
+            SERVICE                   MODE     SCHEDULER        STATUS      WEIGHT  EFFECTIVE  PACKETS  BYTES  NEW-FLOWS  SHARE
+            [2001:db8::10]:80/tcp     fullnat  weighted-maglev  up                                   0      0          0
+              -> [2001:db8::11]:8080                            up               1          1        0      0          0      -
+              -> [2001:db8::99]:8080                            sorry-idle
+            192.0.2.53:53/udp         nat      maglev           up                                   0      0          0
+              -> 203.0.113.53                                   up               1          1        0      0          0      -
+            """, ServiceTables.services(List.of(web, dns), GetStatsResponse.getDefaultInstance()));
+    }
+
+    @Test
     void shouldListSharesTheSorryBackendAndAServiceWithoutBackends()
     {
         final Service dns = Service.newBuilder().setKey(CtlArguments.serviceKey("[2001:db8::53]:53/udp"))

@@ -199,14 +199,35 @@ class ControlModelTest
         final ApplyResult result = model.applyConfig(file, false, ControlModel.ORIGIN_RELOAD);
 
         assertTrue(result.applied());
-        assertEquals(List.of("dataplane: the device, workers, EAL, pools and flow table are set at start; the running ones stay " +
-            "until a restart"), result.notApplied());
+        assertEquals(List.of("dataplane: the device, workers, EAL, pools, flow table and NAT ports are set at start; the running " +
+            "ones stay until a restart"), result.notApplied());
         assertEquals(1, model.config().dataplane().workers(), "the running dataplane section stays");
         assertEquals(List.of(1, 3, 0), weights(dataplane.snapshot().serviceAt(0).spec()));
         assertEquals("removed backend 203.0.113.13 of 192.0.2.10:80/tcp", result.changes().get(1).toString());
         assertEquals(HealthCheckKind.TCP, model.config().services().getFirst().healthCheck().kind(), "the file's checks are back");
         assertNull(model.service(WEB).backends().stream().filter(b -> b.address().equals(ip("203.0.113.13"))).findFirst()
             .orElse(null));
+    }
+
+    @Test
+    void shouldApplyNatAddressesButKeepTheRunningNatPortsWhenReloaded() throws Exception
+    {
+        final SluiceConfig config = ConfigLoader.parse(FILE, CONFIG);
+        final RecordingDataplane dataplane = dataplaneFor(config);
+        final ControlModel model = model(dataplane, config);
+        final SluiceConfig file = ConfigLoader.parse(FILE, CONFIG
+            .replace("workers: 1 }", "workers: 1, natPorts: { first: 20000, last: 29999 } }")
+            .replace("addresses: [203.0.113.2] }", "addresses: [203.0.113.2], nat: { addresses: [203.0.113.20, 2001:db8::20] } }"));
+
+        final ApplyResult result = model.applyConfig(file, false, ControlModel.ORIGIN_RELOAD);
+
+        assertTrue(result.applied());
+        assertEquals("changed network: nat addresses [] -> [203.0.113.20, 2001:db8::20]", result.changes().getFirst().toString());
+        assertEquals(List.of("dataplane: the device, workers, EAL, pools, flow table and NAT ports are set at start; the running " +
+            "ones stay until a restart"), result.notApplied());
+        assertEquals(List.of(ip("203.0.113.20"), ip("2001:db8::20")), dataplane.snapshot().settings().natAddresses());
+        assertEquals(1024, model.config().dataplane().natFirstPort(), "the running ports stay");
+        assertEquals(65535, model.config().dataplane().natLastPort(), "the running ports stay");
     }
 
     @Test

@@ -129,6 +129,28 @@ class StatsViewTest
     }
 
     @Test
+    void shouldAlignTheCountersOfAFullNatServiceUnderTheHeaderWhenRendering()
+    {
+        try (StatsFile stats = StatsFile.inMemory(1))
+        {
+            label(stats.countersManager(), "192.0.2.10:80/tcp fullnat", StatsFile.SERVICE_LABEL_TYPE, SERVICE_ID, 0, 0);
+            label(stats.countersManager(), "203.0.113.11", StatsFile.BACKEND_LABEL_TYPE, 7, SERVICE_ID, 1);
+            final TrafficStats traffic = new TrafficStats(stats.trafficRegion(0));
+            traffic.forwarded(SERVICE_ID, 7, 1500, true);
+
+            final List<String> lines = StatsView.render(Path.of("x"), StatsSample.read(stats), null).lines().toList();
+
+            assertEquals(List.of("192.0.2.10:80/tcp", "fullnat", "1", "1500", "1", "0", "-", "-"), columns(lines, "192.0.2.10"));
+            final String header = lines.stream().filter(line -> line.startsWith("SERVICE")).findFirst().orElseThrow();
+            final String service = lines.stream().filter(line -> line.startsWith("192.0.2.10")).findFirst().orElseThrow();
+            final String backend = lines.stream().filter(line -> line.startsWith("  203.0.113.11")).findFirst().orElseThrow();
+            final int bytesEnd = header.indexOf("BYTES") + "BYTES".length();
+            assertEquals(bytesEnd, service.indexOf(" 1500") + 5, "the bytes column ends under BYTES:\n" + header + "\n" + service);
+            assertEquals(bytesEnd, backend.indexOf(" 1500") + 5, "the backend's too:\n" + header + "\n" + backend);
+        }
+    }
+
+    @Test
     void shouldShowRatesWhenAPreviousSampleOfTheSameDaemonExists()
     {
         try (StatsFile stats = populated())

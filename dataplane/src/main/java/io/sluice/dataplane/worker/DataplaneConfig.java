@@ -29,12 +29,14 @@ import io.sluice.dataplane.ring.FlowEventRing;
  *                              power of two of at least {@link FlowEventRing#MIN_CAPACITY}; 0 for none, when nothing
  *                              consumes them (a ring without a consumer would fill and count every event lost).
  * @param workerIdle            what a worker does in a cycle without work: spin (dedicated cores) or back off (shared hosts).
+ * @param natFirstPort          the lowest local port full NAT takes for a flow, at least {@link #MIN_NAT_PORT}.
+ * @param natLastPort           the highest local port full NAT takes for a flow, at most {@link #MAX_NAT_PORT}.
  */
 public record DataplaneConfig(
     String device, List<Integer> workerCpus, long portMac, int mbufs, int rxDescriptors, int txDescriptors,
     boolean promiscuous, int flowTableCapacity, long minEvictionIdleNs, int burstSize, int expiryBucketsPerCycle,
     int icmpTooBigPerSecond, int neighbourCapacity, int neighbourRequestsPerSecond, int flowEventRingCapacity,
-    WorkerIdle workerIdle)
+    WorkerIdle workerIdle, int natFirstPort, int natLastPort)
 {
     /** Default flows per worker. */
     public static final int DEFAULT_FLOW_TABLE_CAPACITY = 1 << 20;
@@ -47,6 +49,10 @@ public record DataplaneConfig(
      * (ETH_AF_XDP_DFLT_NUM_DESCS), and gives back only when the pool is freed.
      */
     public static final int AF_XDP_MBUFS_PER_QUEUE = 2048;
+    /** The lowest local port full NAT may take (below are the well-known and commonly reserved ports). */
+    public static final int MIN_NAT_PORT = 1024;
+    /** The highest local port full NAT may take. */
+    public static final int MAX_NAT_PORT = 65535;
 
     /**
      * Validates the configuration.
@@ -111,6 +117,27 @@ public record DataplaneConfig(
             throw new IllegalArgumentException("flowEventRingCapacity " + flowEventRingCapacity + " is neither 0 nor a power of two >= " +
                 FlowEventRing.MIN_CAPACITY);
         }
+        if (natFirstPort < MIN_NAT_PORT || natLastPort > MAX_NAT_PORT || natFirstPort > natLastPort)
+        {
+            throw new IllegalArgumentException("natPorts " + natFirstPort + ".." + natLastPort + " is not within " + MIN_NAT_PORT +
+                ".." + MAX_NAT_PORT + " with the first port not above the last");
+        }
+    }
+
+    /**
+     * A configuration with full NAT's whole default port range.
+     *
+     * @throws IllegalArgumentException naming the setting, its value and what would be valid.
+     */
+    public DataplaneConfig(
+        final String device, final List<Integer> workerCpus, final long portMac, final int mbufs, final int rxDescriptors,
+        final int txDescriptors, final boolean promiscuous, final int flowTableCapacity, final long minEvictionIdleNs,
+        final int burstSize, final int expiryBucketsPerCycle, final int icmpTooBigPerSecond, final int neighbourCapacity,
+        final int neighbourRequestsPerSecond, final int flowEventRingCapacity, final WorkerIdle workerIdle)
+    {
+        this(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous, flowTableCapacity, minEvictionIdleNs,
+            burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity, neighbourRequestsPerSecond,
+            flowEventRingCapacity, workerIdle, MIN_NAT_PORT, MAX_NAT_PORT);
     }
 
     /**
@@ -192,6 +219,22 @@ public record DataplaneConfig(
         return copy.build();
     }
 
+    /**
+     * A copy with another port range for full NAT.
+     *
+     * @param first the lowest local port a full-NAT flow may take, at least {@link #MIN_NAT_PORT}.
+     * @param last  the highest, at most {@link #MAX_NAT_PORT} and not below {@code first}.
+     * @return the copy.
+     * @throws IllegalArgumentException when the range is not within 1024..65535 or is empty.
+     */
+    public DataplaneConfig withNatPorts(final int first, final int last)
+    {
+        final Copy copy = new Copy(this);
+        copy.natFirstPort = first;
+        copy.natLastPort = last;
+        return copy.build();
+    }
+
     private static boolean isAfXdp(final String device)
     {
         return device != null && device.startsWith("net_af_xdp");
@@ -238,6 +281,8 @@ public record DataplaneConfig(
         private int neighbourRequestsPerSecond;
         private int flowEventRingCapacity;
         private WorkerIdle workerIdle;
+        private int natFirstPort;
+        private int natLastPort;
 
         private Copy(final DataplaneConfig config)
         {
@@ -257,6 +302,8 @@ public record DataplaneConfig(
             neighbourRequestsPerSecond = config.neighbourRequestsPerSecond;
             flowEventRingCapacity = config.flowEventRingCapacity;
             workerIdle = config.workerIdle;
+            natFirstPort = config.natFirstPort;
+            natLastPort = config.natLastPort;
         }
 
         /** Validated as any configuration is. */
@@ -264,7 +311,7 @@ public record DataplaneConfig(
         {
             return new DataplaneConfig(device, workerCpus, portMac, mbufs, rxDescriptors, txDescriptors, promiscuous,
                 flowTableCapacity, minEvictionIdleNs, burstSize, expiryBucketsPerCycle, icmpTooBigPerSecond, neighbourCapacity,
-                neighbourRequestsPerSecond, flowEventRingCapacity, workerIdle);
+                neighbourRequestsPerSecond, flowEventRingCapacity, workerIdle, natFirstPort, natLastPort);
         }
     }
 }

@@ -44,4 +44,32 @@ class DataplaneConfigTest
             assertThrows(IllegalArgumentException.class, () -> BASE.withWorkerIdle(null)).getMessage());
         assertEquals(expected(0x02_00_00_00_00_01L, 1 << 12, 64, 20, 1 << 16, WorkerIdle.BACKOFF), BASE, "the original is unchanged");
     }
+
+    @Test
+    void shouldTakeTheWholeNatPortRangeWhenNoneIsGiven()
+    {
+        assertEquals(1024, BASE.natFirstPort());
+        assertEquals(65535, BASE.natLastPort());
+    }
+
+    @Test
+    void shouldChangeOnlyTheNatPortsWhenCopiedWithNatPorts()
+    {
+        final DataplaneConfig copy = BASE.withNatPorts(20_000, 29_999);
+        assertEquals(20_000, copy.natFirstPort());
+        assertEquals(29_999, copy.natLastPort());
+        assertEquals(BASE, copy.withNatPorts(1024, 65535));
+        assertEquals(7000, BASE.withNatPorts(7000, 7000).natLastPort(), "a single port is a valid range");
+    }
+
+    @Test
+    void shouldRefuseNatPortsWhenOutsideTheRangeOrReversed()
+    {
+        assertEquals("natPorts 1023..65535 is not within 1024..65535 with the first port not above the last",
+            assertThrows(IllegalArgumentException.class, () -> BASE.withNatPorts(1023, 65535)).getMessage());
+        assertEquals("natPorts 1024..65536 is not within 1024..65535 with the first port not above the last",
+            assertThrows(IllegalArgumentException.class, () -> BASE.withNatPorts(1024, 65536)).getMessage());
+        assertEquals("natPorts 3000..2999 is not within 1024..65535 with the first port not above the last",
+            assertThrows(IllegalArgumentException.class, () -> BASE.withNatPorts(3000, 2999)).getMessage());
+    }
 }
