@@ -75,6 +75,8 @@ public final class SyncAgent implements Agent, SyncStatus
 
     private static final long MAX_LAG_NS = 3_600_000_000_000L;
     private static final long CLOCK_READ_MAX_NS = 20_000;
+    private static final long VERSION_LOG_INTERVAL_NS = 60_000_000_000L;
+    private static final System.Logger LOG = System.getLogger("sluice.sync");
 
     private final SyncAgentConfig config;
     private final SyncTransport transport;
@@ -110,6 +112,8 @@ public final class SyncAgent implements Agent, SyncStatus
     private long epochMinusMonotonicNs;
     private boolean clockOffsetRead;
     private long messageReadEpochNs;
+    private int versionLogged = -1;
+    private long versionLoggedNs;
     private boolean batchOpen;
     private long batchStartNs;
     private long nextHelloNs;
@@ -312,11 +316,18 @@ public final class SyncAgent implements Agent, SyncStatus
      * none open), and a batch is begun only while none is pending. A begun batch takes at least one
      * flow ({@link #batchFlows} is at least 1), so a flow always fits the batch begun for it.
      *
+     * A full-NAT flow's reverse entry is skipped, counted: the forward entry carries the mapping.
+     *
      * @return false when the flow was not taken because a batch waits to be offered again (back
      *         pressure): a walk offers the flow again at its next step.
      */
     private boolean addFlow(final FlowOp op, final FlowRecord record)
     {
+        if (record.isNatReverse())
+        {
+            counts[SyncCounter.NAT_REVERSE_SKIPPED.ordinal()]++;
+            return true;
+        }
         if (batchOpen && writer.flowCount() == batchFlows)
         {
             flush();
@@ -472,11 +483,34 @@ public final class SyncAgent implements Agent, SyncStatus
         if ((flags & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED)
         {
             messageReadEpochNs = epochClock.nanoTime();
-            reader.read(buffer, offset, length);
+            final SyncVerdict verdict = reader.read(buffer, offset, length);
+            if (verdict == SyncVerdict.OLD_VERSION || verdict == SyncVerdict.UNKNOWN_VERSION)
+            {
+                logVersionRefused(verdict);
+            }
         }
         else if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) != 0)
         {
             reader.countTooLong();
+        }
+    }
+
+    /**
+     * Says once, and again every minute while it lasts or at once when the version changes, that a
+     * peer's messages are refused for their schema version: nothing of that peer is applied (no flow,
+     * no NAT mapping) until both load balancers run the same version.
+     */
+    private void logVersionRefused(final SyncVerdict verdict)
+    {
+        final int version = reader.lastRefusedVersion();
+        final long nowNs = clock.nanoTime();
+        if (version != versionLogged || nowNs - versionLoggedNs >= VERSION_LOG_INTERVAL_NS)
+        {
+            versionLogged = version;
+            versionLoggedNs = nowNs;
+            LOG.log(System.Logger.Level.WARNING, "sync: refusing messages of schema version {0} ({1}): this load " +
+                "balancer speaks version {2} only; both load balancers must run the same sync schema version, so that " +
+                "no flow''s NAT mapping is dropped (see sync/README.md)", version, verdict.label(), SyncProtocol.VERSION);
         }
     }
 

@@ -42,5 +42,11 @@ public enum SyncCounter
     /** Flows received from peers (accepted messages). */
     FLOWS_RECEIVED,
     /** Cycles that stopped reading peers' messages because a worker's command ring had no room for a batch. */
-    RECEIVE_PAUSES
+    RECEIVE_PAUSES,
+    /**
+     * A full-NAT flow's reverse entry ({@code FlowRecord.FLAG_NAT_REVERSE}) in a worker's events or dump:
+     * not sent (a flow travels in its forward form only, and the receiver derives the reverse entry), so
+     * 0 unless a worker hands one on.
+     */
+    NAT_REVERSE_SKIPPED
 }

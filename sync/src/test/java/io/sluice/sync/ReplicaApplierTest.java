@@ -2,6 +2,7 @@ package io.sluice.sync;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,7 @@ import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.dataplane.ring.FlowReplyRing;
 import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.ring.WorkerProxy;
+import io.sluice.dataplane.rss.RssSteering;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.FragmentPolicy;
@@ -31,6 +33,11 @@ class ReplicaApplierTest
     private static final int TCP = 6;
     private static final IpAddress VIP = IpAddress.parse("192.0.2.10");
     private static final IpAddress BACKEND = IpAddress.parse("10.0.0.11");
+    private static final IpAddress LADDR = IpAddress.parse("198.51.100.200");
+    /** The port's RSS as a NIC reports it: the common 40-byte key, TCP and UDP over IPv4 and IPv6, two queues. */
+    private static final RssSteering RSS = RssSteering.of(2, 0x3afbcL,
+        HexFormat.of().parseHex("6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa"),
+        reta(128), new int[] {0, 1});
 
     private final ServiceSnapshot snapshot = ServiceSnapshotBuilder.build(
         DataplaneSettings.of(List.of(IpAddress.parse("10.0.0.2")), List.of(), List.of()),
@@ -54,7 +61,12 @@ class ReplicaApplierTest
 
     private List<String> drained(final int worker)
     {
-        final List<String> keys = new ArrayList<>();
+        return records(worker).stream().map(record -> record.key().toString()).toList();
+    }
+
+    private List<FlowRecord> records(final int worker)
+    {
+        final List<FlowRecord> keys = new ArrayList<>();
         rings.get(worker).drain(new WorkerCommandRing.WorkerCommandHandler()
         {
             @Override
@@ -66,7 +78,7 @@ class ReplicaApplierTest
             @Override
             public void onUpsert(final FlowRecord record)
             {
-                keys.add(record.key().toString());
+                keys.add(new FlowRecord().set(record));
             }
 
             @Override
@@ -154,6 +166,138 @@ class ReplicaApplierTest
         assertTrue(queued > 100, "the ring took " + queued);
         assertEquals(1, applier.counter(ReplicaCounter.COMMAND_RING_FULL));
         assertEquals(queued, applier.counter(ReplicaCounter.QUEUED));
+    }
+
+    private static int[] reta(final int size)
+    {
+        final int[] reta = new int[size];
+        for (int i = 0; i < size; i++)
+        {
+            reta[i] = i % 2;
+        }
+        return reta;
+    }
+
+    /** The reply's tuple, as the backend sends it: backend:80 to the NAT address and port. */
+    private static FlowKey reply(final int lport)
+    {
+        return new FlowKey().setIpv4(BACKEND.ipv4(), LADDR.ipv4(), 80, lport, TCP);
+    }
+
+    /** The first NAT port from 1024 whose reply reaches ({@code same}) or does not reach the client's worker. */
+    private static int lportWhoseReplyReaches(final boolean same, final int clientWorker)
+    {
+        for (int lport = 1024; lport < 65536; lport++)
+        {
+            if ((RSS.workerOf(reply(lport)) == clientWorker) == same)
+            {
+                return lport;
+            }
+        }
+        throw new AssertionError("no such port");
+    }
+
+    private static void assertReverseOf(final FlowRecord forward, final FlowRecord reverse)
+    {
+        assertEquals(reply(forward.natPort()).toString(), reverse.key().toString());
+        assertTrue(reverse.isNatReverse());
+        assertEquals(forward.key().srcHi(), reverse.natHi());
+        assertEquals(forward.key().srcLo(), reverse.natLo());
+        assertEquals(forward.key().srcPort(), reverse.natPort(), "the client in the NAT fields");
+        assertEquals(forward.backendLo(), reverse.backendLo());
+        assertEquals(forward.backendPort(), reverse.backendPort());
+        assertEquals(forward.serviceLo(), reverse.serviceLo());
+        assertEquals(forward.servicePort(), reverse.servicePort());
+        assertEquals(forward.idleTimeoutNs(), reverse.idleTimeoutNs());
+    }
+
+    @Test
+    void shouldQueueANatFlowsForwardRecordToTheClientsWorkerAndItsReverseRecordToTheReplysWorker()
+    {
+        assertTrue(RSS.computed(), RSS.description());
+        final ReplicaApplier applier = new ReplicaApplier(() -> snapshot, workers, RSS::workerOf);
+        final FlowRecord flow = flow("198.51.100.7", VIP, 80, BACKEND);
+        final int clientWorker = RSS.workerOf(flow.key());
+        final int otherWorker = 1 - clientWorker;
+
+        flow.nat(LADDR.hi(), LADDR.lo(), lportWhoseReplyReaches(false, clientWorker));
+        assertTrue(applier.apply(flow));
+        final List<FlowRecord> forward = records(clientWorker);
+        final List<FlowRecord> reverse = records(otherWorker);
+        assertEquals(1, forward.size());
+        assertTrue(flow.sameAs(forward.getFirst()), "the forward record as the peer sent it");
+        assertEquals(1, reverse.size());
+        assertReverseOf(flow, reverse.getFirst());
+
+        flow.nat(LADDR.hi(), LADDR.lo(), lportWhoseReplyReaches(true, clientWorker));
+        assertTrue(applier.apply(flow));
+        final List<FlowRecord> both = records(clientWorker);
+        assertEquals(2, both.size(), "two records, even on one worker");
+        assertReverseOf(flow, both.get(0));
+        assertTrue(flow.sameAs(both.get(1)));
+        assertEquals(List.of(), records(otherWorker));
+
+        assertEquals(2, applier.counter(ReplicaCounter.QUEUED));
+        assertEquals(2, applier.counter(ReplicaCounter.NAT_REVERSE_QUEUED));
+    }
+
+    @Test
+    void shouldQueueBothRecordsOfANatFlowToEveryWorkerWhenTheSteeringIsUnknown()
+    {
+        final ReplicaApplier applier = new ReplicaApplier(() -> snapshot, workers, ReplicaApplier.WorkerSteering.ALL);
+        final FlowRecord flow = flow("198.51.100.7", VIP, 80, BACKEND).nat(LADDR.hi(), LADDR.lo(), 20_000);
+        assertTrue(applier.apply(flow));
+        for (int worker = 0; worker < 2; worker++)
+        {
+            final List<FlowRecord> records = records(worker);
+            assertEquals(2, records.size());
+            assertReverseOf(flow, records.get(0));
+            assertTrue(flow.sameAs(records.get(1)));
+        }
+        assertEquals(1, applier.counter(ReplicaCounter.QUEUED));
+        assertEquals(1, applier.counter(ReplicaCounter.NAT_REVERSE_QUEUED));
+    }
+
+    @Test
+    void shouldRefuseANatFlowOnAnAddressThisLbDoesNotOwnAndBothRecordsWhenTheReverseFindsNoRoom()
+    {
+        final ReplicaApplier applier = new ReplicaApplier(() -> snapshot, workers, key -> key.dstPort() == 80 ? 1 : 0,
+            (hi, lo) -> hi == LADDR.hi() && lo == LADDR.lo());
+        final IpAddress elsewhere = IpAddress.parse("198.51.100.201");
+        assertFalse(applier.apply(flow("198.51.100.7", VIP, 80, BACKEND).nat(elsewhere.hi(), elsewhere.lo(), 20_000)));
+        assertEquals(1, applier.counter(ReplicaCounter.NAT_ADDRESS_UNKNOWN));
+        assertEquals(List.of(), drained(0));
+        assertEquals(List.of(), drained(1));
+
+        final FlowRecord filler = flow("198.51.100.8", VIP, 80, BACKEND);
+        while (workers.get(0).upsert(filler))
+        {
+            assertTrue(workers.get(0).commands().size() > 0);
+        }
+        assertFalse(applier.apply(flow("198.51.100.7", VIP, 80, BACKEND).nat(LADDR.hi(), LADDR.lo(), 20_000)));
+        assertEquals(1, applier.counter(ReplicaCounter.NAT_REVERSE_RING_FULL));
+        assertEquals(List.of(), drained(1), "no forward record without its reverse");
+        assertEquals(0, applier.counter(ReplicaCounter.QUEUED));
+    }
+
+    @Test
+    void shouldRefuseAFlowWhoseBackendPortIsNotTheOneThisLbsServiceSendsTo()
+    {
+        final ServiceSnapshot translated = ServiceSnapshotBuilder.build(
+            DataplaneSettings.of(List.of(IpAddress.parse("10.0.0.2")), List.of(), List.of())
+                .withGateways(IpAddress.parse("10.0.0.1"), null),
+            List.of(new ServiceSpec(VIP, 80, TCP, ForwardingMode.NAT, List.of(new ServiceSpec.BackendSpec(BACKEND, 1)),
+                MaglevTable.DEFAULT_SIZE, TimeUnit.SECONDS.toNanos(300), TimeUnit.SECONDS.toNanos(30))
+                .withTranslation(8080, FragmentPolicy.DROP)),
+            new NeighbourTable(64));
+        final ReplicaApplier applier = new ReplicaApplier(() -> translated, workers, key -> 0);
+        final FlowRecord flow = flow("198.51.100.7", VIP, 80, BACKEND);
+
+        assertFalse(applier.apply(flow));
+        assertEquals(1, applier.counter(ReplicaCounter.BACKEND_PORT_DIFFERS));
+        assertTrue(applier.apply(flow.backendPort(8080)));
+        assertEquals(8080, records(0).getFirst().backendPort());
+        assertEquals(1, applier.counter(ReplicaCounter.QUEUED));
     }
 
     /** Two LBs with the same backends build the same Maglev table: a new flow of the peer's should meet the backend this LB would pick. */

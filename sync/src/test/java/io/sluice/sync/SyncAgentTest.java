@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -97,6 +98,15 @@ class SyncAgentTest
      */
     private WorkerProxy worker(final Set<Integer> table)
     {
+        return worker(table, client -> flow(client, 0).flags(client % 2 == 0 ? FlowRecord.FLAG_LOCAL : 0), null);
+    }
+
+    /**
+     * A worker whose dumps describe each client of {@code table} as {@code dumped} says, and whose upserts add the
+     * client to the table and, when {@code upserted} is given, a copy of the record to it.
+     */
+    private WorkerProxy worker(final Set<Integer> table, final IntFunction<FlowRecord> dumped, final List<FlowRecord> upserted)
+    {
         final WorkerCommandRing commands = new WorkerCommandRing(WorkerCommandRing.MIN_CAPACITY);
         final FlowReplyRing replies = new FlowReplyRing(1 << 16);
         final Thread thread = Thread.ofPlatform().start(() ->
@@ -111,6 +121,10 @@ class SyncAgentTest
                 @Override
                 public void onUpsert(final FlowRecord record)
                 {
+                    if (upserted != null)
+                    {
+                        upserted.add(new FlowRecord().set(record));
+                    }
                     table.add(record.key().srcPort() - 40000);
                 }
 
@@ -123,7 +137,7 @@ class SyncAgentTest
                     while (handle < clients.size() && sent < maxFlows)
                     {
                         final int client = clients.get(handle);
-                        replies.offerDumpRecord(requestId, flow(client, 0).flags(client % 2 == 0 ? FlowRecord.FLAG_LOCAL : 0));
+                        replies.offerDumpRecord(requestId, dumped.apply(client));
                         sent++;
                         handle++;
                     }
@@ -194,6 +208,42 @@ class SyncAgentTest
         assertTrue(a.counter(SyncCounter.EVENTS_DRAINED) == 100);
         assertEquals(100, b.takeLag().getTotalCount(), "the lag of each streamed flow recorded");
         assertEquals(0, b.messages(SyncVerdict.BAD_MAC) + b.messages(SyncVerdict.REPLAYED));
+    }
+
+    /**
+     * The bulk transfer carries a full-NAT flow's mapping from the sending worker's dump to the receiving
+     * workers: the forward record as dumped, and the reverse record (backend:bport to laddr:lport, the client
+     * in the NAT fields) the receiver derives.
+     */
+    @Test
+    void shouldCarryTheNatMappingOfEveryFlowThroughTheBulkTransferToTheForwardAndReverseRecords()
+    {
+        final IpAddress laddr = IpAddress.parse("198.51.100.200");
+        final IntFunction<FlowRecord> natFlow = client -> flow(client, 0).nat(laddr.hi(), laddr.lo(), 20_000 + client);
+        final Set<Integer> tableA = ConcurrentHashMap.newKeySet();
+        for (int client = 1; client <= 50; client++)
+        {
+            tableA.add(client);
+        }
+        final List<FlowRecord> upserted = new CopyOnWriteArrayList<>();
+        final SyncAgent a = agent(1, "127.0.0.1:47441", "127.0.0.1:47442", new FlowEventRing(1 << 16),
+            worker(tableA, natFlow, null), KEY);
+        final SyncAgent b = agent(2, "127.0.0.1:47442", "127.0.0.1:47441", new FlowEventRing(1 << 16),
+            worker(ConcurrentHashMap.newKeySet(), natFlow, upserted), KEY);
+
+        run(() -> upserted.size() >= 100 && b.counter(SyncCounter.BULKS_RECEIVED) >= 1, a, b);
+        assertEquals(100, upserted.size(), "a forward and a reverse record per flow");
+        for (int client = 1; client <= 50; client++)
+        {
+            final FlowRecord forward = natFlow.apply(client);
+            final int lport = 20_000 + client;
+            final FlowRecord reverse = new FlowRecord().set(forward).nat(forward.key().srcHi(), forward.key().srcLo(),
+                forward.key().srcPort()).flags(FlowRecord.FLAG_NAT_REVERSE);
+            reverse.key().setIpv4(BACKEND.ipv4(), laddr.ipv4(), 80, lport, TCP);
+            assertTrue(upserted.stream().anyMatch(forward::sameAs), "forward of client " + client);
+            assertTrue(upserted.stream().anyMatch(reverse::sameAs), "reverse of client " + client);
+        }
+        assertEquals(50, b.replicas(ReplicaCounter.NAT_REVERSE_QUEUED));
     }
 
     @Test
@@ -295,7 +345,7 @@ class SyncAgentTest
         final SyncMessageWriter writer = new SyncMessageWriter(KEY);
         final long epoch = System.currentTimeMillis();
         writer.begin(buffer, 0, 9, epoch, 1, System.currentTimeMillis() * 1_000_000L);
-        for (int client = 1; client <= 80; client++)
+        for (int client = 1; client <= 60; client++)
         {
             assertTrue(writer.add(io.sluice.sync.codec.FlowOp.NEW, flow(client, 0)));
         }

@@ -88,9 +88,7 @@ public final class HaStatsPublisher
             long rejected = 0;
             for (final Map.Entry<ReplicaCounter, Long> outcome : sync.replicas().entrySet())
             {
-                final ReplicaCounter key = outcome.getKey();
-                rejected += key == ReplicaCounter.QUEUED || key == ReplicaCounter.PICK_AGREES ||
-                    key == ReplicaCounter.PICK_DIFFERS ? 0 : outcome.getValue();
+                rejected += outcome.getKey().isRefusal() ? outcome.getValue() : 0;
             }
             set(HaCounter.SYNC_FLOWS_APPLIED, sync.replicas().getOrDefault(ReplicaCounter.QUEUED, 0L));
             set(HaCounter.SYNC_FLOWS_REJECTED, rejected);

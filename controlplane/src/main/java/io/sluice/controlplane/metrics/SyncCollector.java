@@ -72,7 +72,8 @@ public final class SyncCollector implements MultiCollector
         }
         families.add(received.build());
         final MetricFamily replicated = MetricFamily.counter("sluice_sync_replicated_flows",
-            "Peers' flows by outcome: queued to a worker, or refused (service or backend unknown here, not to the VIP, ring full).", null);
+            "Peers' flows by outcome: queued to a worker (and a full-NAT flow's reverse " +
+            "entry), or refused (service, backend or NAT address unknown here, another backend port, not to the VIP, ring full).", null);
         for (final ReplicaCounter counter : ReplicaCounter.values())
         {
             if (counter != ReplicaCounter.PICK_AGREES && counter != ReplicaCounter.PICK_DIFFERS)

@@ -18,10 +18,16 @@ import io.sluice.dataplane.stats.WorkerCounter;
  *       LB's own traffic: a replicated entry never overrides a local one, and never evicts one (it
  *       takes a free or expired slot, or is refused). An earlier copy from a peer is replaced, but a
  *       copy that has closed keeps its shorter timeout. The backend is named by address, never by a
- *       local id, and must belong to the named service here, else the flow is refused and counted;</li>
+ *       local id, and must belong to the named service here, on the port the service's backends serve
+ *       on ({@code ServiceSpec.targetPort()}), else the flow is refused and counted. A record with a NAT
+ *       mapping (a full-NAT flow's forward or reverse entry, {@link FlowRecord#hasNatMapping()}) is
+ *       refused and counted until full NAT installs it;</li>
  *   <li>a dump answers a slice of the table, by slot handle, on the reply ring, bounded per command so
  *       that one command never holds the worker for long; each flow says whether this LB forwarded
- *       its last packet ({@link FlowRecord#FLAG_LOCAL});</li>
+ *       its last packet ({@link FlowRecord#FLAG_LOCAL}). The sync agent sends dumped records as they
+ *       are, NAT fields included: a full-NAT flow is to be dumped as its forward entry with its mapping
+ *       (laddr, lport), never as its reverse entry, which the receiver derives (a record with
+ *       {@link FlowRecord#FLAG_NAT_REVERSE} is skipped by the agent);</li>
  *   <li>a lookup answers one flow.</li>
  * </ul>
  */
@@ -49,7 +55,10 @@ final class FlowCommands
         final Service service = snapshot.service(flow.serviceHi(), flow.serviceLo(), flow.servicePort(), flow.serviceProtocol());
         final Backend backend = service == null ? null : backendOf(service, flow.backendHi(), flow.backendLo());
         final long timeoutNs = flow.idleTimeoutNs();
-        if (backend == null || timeoutNs <= 0 || timeoutNs > FlowTable.MAX_IDLE_TIMEOUT_NS ||
+        // Full NAT installs these: the forward entry with its mapping, or the reverse entry and the port's
+        // reservation (FlowRecord's class comment). Until then a NAT flow is refused whole, never half installed.
+        if (flow.hasNatMapping() || flow.isNatReverse() ||
+            backend == null || flow.backendPort() != service.spec().targetPort() || timeoutNs <= 0 || timeoutNs > FlowTable.MAX_IDLE_TIMEOUT_NS ||
             key.dstHi() != service.vipHi() || key.dstLo() != service.vipLo() || key.dstPort() != service.flowPort() ||
             key.protocol() != service.protocol())
         {

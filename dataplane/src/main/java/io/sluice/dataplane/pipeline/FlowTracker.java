@@ -354,6 +354,10 @@ public final class FlowTracker
         }
     }
 
+    /**
+     * Describes a flow for a peer or a reader: its backend by address and by the port the service's backends
+     * serve on ({@code ServiceSpec.targetPort()}), no NAT mapping (full NAT sets the forward entry's here).
+     */
     void fill(final FlowRecord into, final FlowKey key, final Service service, final Backend backend, final long timeoutNs)
     {
         if (into.key() != key)
@@ -362,8 +366,8 @@ public final class FlowTracker
         }
         into.serviceHi(service.vipHi()).serviceLo(service.vipLo()).servicePort(service.port())
             .serviceProtocol(service.protocol())
-            .backendHi(backend.addressHi()).backendLo(backend.addressLo()).backendPort(service.port())
-            .idleTimeoutNs(timeoutNs).createdNs(clockNs).flags(0).nat(0, 0, 0);
+            .backendHi(backend.addressHi()).backendLo(backend.addressLo()).backendPort(service.spec().targetPort())
+            .nat(0, 0, 0).idleTimeoutNs(timeoutNs).createdNs(clockNs).flags(0);
     }
 
     /**

@@ -45,8 +45,31 @@ import io.sluice.dataplane.flow.FlowKey;
  *  +---------------------------------------------------------------+
  * </pre>
  * Every long above is 64 bits (two rows of the diagram's width); all of them sit 8-byte aligned
- * when the record starts 8-byte aligned, as ring messages do. The NAT address and port are an
- * LB-owned source mapping, zero when unused. Reserved bytes are written as zero and ignored.
+ * when the record starts 8-byte aligned, as ring messages do. Reserved bytes are written as zero and ignored.
+ *
+ * <h2>Full NAT: the forward and the reverse entry</h2>
+ * A flow of a full-NAT service leaves the LB from an LB-owned address and port (laddr, lport), and its
+ * backend's replies come back as backend:bport to laddr:lport. It has two flow-table entries, which a
+ * record names by {@link #FLAG_NAT_REVERSE}:
+ * <table>
+ *   <caption>The NAT contract of a record</caption>
+ *   <tr><th>field</th><th>no NAT</th><th>forward entry (flag clear)</th><th>reverse entry ({@link #FLAG_NAT_REVERSE})</th></tr>
+ *   <tr><td>key</td><td>client to VIP</td><td>client to VIP</td>
+ *       <td>backend:bport to laddr:lport, the flow's protocol, the backend's family</td></tr>
+ *   <tr><td>service (address, port, protocol)</td><td colspan="3">the service: its VIP, VIP port and protocol</td></tr>
+ *   <tr><td>backend (address, port)</td><td colspan="3">the backend's address and the port it serves on
+ *       ({@code ServiceSpec.targetPort()}, which may differ from the VIP port)</td></tr>
+ *   <tr><td>NAT (address, port)</td><td>zeros</td><td>laddr, lport</td>
+ *       <td>the client's address and port (the forward key's source)</td></tr>
+ *   <tr><td>idle timeout, created, other flags</td><td colspan="3">the flow's</td></tr>
+ * </table>
+ * {@link #hasNatMapping()} (a NAT port other than 0) tells a NAT flow's record. A record's NAT address
+ * is all zero exactly when its NAT port is 0. The reverse entry's worker (the one RSS delivers the
+ * reply to, which owns lport's port class) holds the port's reservation in the pool of
+ * (laddr, backend, bport); from the reverse record it can rebuild the forward key (NAT fields to the
+ * service's VIP and port). On the wire a flow travels in its forward form only; the sync receiver makes
+ * both records and queues each to the worker its key's packets reach (one record each, even when both
+ * reach the same worker).
  */
 public final class FlowRecord
 {
@@ -62,6 +85,13 @@ public final class FlowRecord
      * never keep each other's copies alive.
      */
     public static final int FLAG_LOCAL = 2;
+
+    /**
+     * Flag bit, of a full-NAT flow's record: this record is its reverse entry, whose key is the reply's
+     * tuple (backend:bport to laddr:lport) and whose NAT fields hold the client's address and port
+     * (see the class comment). Never set on a record without a NAT mapping, never sent to a peer.
+     */
+    public static final int FLAG_NAT_REVERSE = 4;
 
     /** Offset of the version byte. */
     public static final int VERSION_OFFSET = 0;
@@ -537,7 +567,7 @@ public final class FlowRecord
         return this;
     }
 
-    /** @return the flag bits, {@link #FLAG_LEAST_CONN_COUNTED} and reserved bits. */
+    /** @return the flag bits: {@link #FLAG_LEAST_CONN_COUNTED}, {@link #FLAG_LOCAL}, {@link #FLAG_NAT_REVERSE}. */
     public int flags()
     {
         return flags;
@@ -551,6 +581,18 @@ public final class FlowRecord
     {
         flags = value;
         return this;
+    }
+
+    /** @return whether the record carries a NAT mapping: a NAT port other than 0. */
+    public boolean hasNatMapping()
+    {
+        return natPort != 0;
+    }
+
+    /** @return whether {@link #FLAG_NAT_REVERSE} is set: the record is a full-NAT flow's reverse entry. */
+    public boolean isNatReverse()
+    {
+        return (flags & FLAG_NAT_REVERSE) != 0;
     }
 
     /** @return whether {@link #FLAG_LEAST_CONN_COUNTED} is set. */

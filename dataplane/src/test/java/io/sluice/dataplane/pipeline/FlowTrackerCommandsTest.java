@@ -14,6 +14,7 @@ import io.sluice.dataplane.ring.FlowReplyRing;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.Service;
+import io.sluice.dataplane.stats.Verdict;
 import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.support.SteadyStateAllocation;
 
@@ -355,6 +356,58 @@ class FlowTrackerCommandsTest
         final List<Event> events = events(harness);
         assertEquals(count, events.size());
         return events;
+    }
+
+    /**
+     * A NAT service whose backends serve on another port than the VIP's: its flows are described, in
+     * events and lookups, with that port, and a peer takes the description as it is and forwards the
+     * flow's next packet to the same backend and port.
+     */
+    @Test
+    void shouldDescribeAFlowByItsBackendPortAndHaveThePeerApplyIt()
+    {
+        final FlowKey natFlow = key(PipelineHarness.VIP_NAT, 40000, 80, TCP);
+        try (PipelineHarness lb = new PipelineHarness(services()); PipelineHarness peer = new PipelineHarness(services()))
+        {
+            events(lb);
+            assertEquals(PipelineHarness.BACKEND_NAT, forwardedTo(lb, tcpFrame(PipelineHarness.VIP_NAT, 40000, TCP_SYN)));
+            final List<Event> created = events(lb);
+            assertEquals(1, created.size());
+            final FlowRecord described = created.getFirst().record();
+            assertEquals(PipelineHarness.NAT_TCP_PORT, described.backendPort(), "the backend's port, not the VIP's 80");
+            assertEquals(PipelineHarness.NAT_TCP_PORT, lookup(lb, natFlow).record().backendPort());
+
+            begin(peer);
+            peer.pipeline().flows().onUpsert(new FlowRecord().set(described).backendPort(80));
+            assertEquals(1, peer.counters().get(WorkerCounter.FLOW_UPSERTS_REJECTED), "not the port this LB sends to");
+            peer.pipeline().flows().onUpsert(described);
+            assertEquals(1, peer.counters().get(WorkerCounter.FLOW_UPSERTS));
+            final PipelineHarness.Result next = peer.run(tcpFrame(PipelineHarness.VIP_NAT, 40000, TCP_ACK));
+            assertEquals(Verdict.FORWARD, next.verdict());
+            final byte[] out = next.output();
+            assertEquals(PipelineHarness.BACKEND_NAT, (out[30] & 0xFF) + "." + (out[31] & 0xFF) + "." + (out[32] & 0xFF) + "." +
+                (out[33] & 0xFF));
+            assertEquals(PipelineHarness.NAT_TCP_PORT, (out[36] & 0xFF) << 8 | out[37] & 0xFF);
+            assertEquals(1, peer.counters().get(WorkerCounter.FLOW_HITS), "the peer's copy, not a new flow");
+        }
+    }
+
+    /** Full NAT installs a NAT flow's forward and reverse entries; until it does, neither is half installed. */
+    @Test
+    void shouldRejectAndInsertNothingForARecordWithANatMapping()
+    {
+        try (PipelineHarness harness = new PipelineHarness(services()))
+        {
+            begin(harness);
+            final IpAddress laddr = IpAddress.parse("198.51.100.200");
+            harness.pipeline().flows().onUpsert(upsert(FLOW, VIP, BACKENDS[0], TCP_IDLE_NS).nat(laddr.hi(), laddr.lo(), 20_000));
+            harness.pipeline().flows().onUpsert(upsert(FLOW, VIP, BACKENDS[0], TCP_IDLE_NS)
+                .flags(FlowRecord.FLAG_NAT_REVERSE));
+
+            assertEquals(2, harness.counters().get(WorkerCounter.FLOW_UPSERTS_REJECTED));
+            assertEquals(0, harness.counters().get(WorkerCounter.FLOW_UPSERTS));
+            assertEquals(0, harness.flows().size(), "nothing inserted");
+        }
     }
 
     private static FlowRecord upsert(final FlowKey key, final String vip, final String backend, final long timeoutNs)

@@ -34,9 +34,15 @@ import io.sluice.sync.codec.FlowOp;
  *  |                   Destination Address (16 bytes)              |
  *  |                   Service Address (16 bytes)                  |
  *  |                   Backend Address (16 bytes)                  |
- *  +---------------------------------------------------------------+
+ *  |                   NAT Address (16 bytes, version 3)           |
+ *  +-------------------------------+-------------------------------+
+ *  |     NAT Port (version 3)      |
+ *  +-------------------------------+
  * </pre>
- * Integers little-endian, addresses in network order; 96 bytes in version 1.
+ * Integers little-endian, addresses in network order; 96 bytes in version 1, 114 since version 3.
+ * A flow carries the forward form of its {@link FlowRecord} only (client to VIP, the NAT mapping in its
+ * NAT fields): {@link FlowRecord#FLAG_NAT_REVERSE} is never on the wire, the receiver derives the
+ * reverse entry itself.
  */
 final class FlowCodec
 {
@@ -51,7 +57,7 @@ final class FlowCodec
      * @param entryOffset where the entry starts.
      * @param flows       the group encoder, positioned on the entry.
      * @param op          what happened to the flow.
-     * @param record      the flow; its NAT mapping is not carried in version 1.
+     * @param record      the flow, its NAT mapping included (zeros when it has none).
      */
     static void encode(
         final MutableDirectBuffer buffer, final int entryOffset, final FlowsEncoder flows, final FlowOp op, final FlowRecord record)
@@ -67,7 +73,9 @@ final class FlowCodec
             .backendPort(record.backendPort())
             .flags(record.flags() & 0xFFFF_FFFFL)
             .idleTimeoutNanos(record.idleTimeoutNs())
-            .createdNanos(record.createdNs());
+            .createdNanos(record.createdNs())
+            .natPort(record.natPort());
+        putAddress(buffer, entryOffset + FlowsEncoder.natAddressEncodingOffset(), record.natHi(), record.natLo());
         putAddress(buffer, entryOffset + FlowsEncoder.srcEncodingOffset(), key.srcHi(), key.srcLo());
         putAddress(buffer, entryOffset + FlowsEncoder.dstEncodingOffset(), key.dstHi(), key.dstLo());
         putAddress(buffer, entryOffset + FlowsEncoder.serviceEncodingOffset(), record.serviceHi(), record.serviceLo());
@@ -76,17 +84,21 @@ final class FlowCodec
 
     /**
      * Whether the entry the decoder stands on holds a flow {@link #decode} can take: a known op, a
-     * known family, IPv4-mapped source and destination for IPv4, an idle timeout that is not negative.
+     * known family, IPv4-mapped source and destination for IPv4, an idle timeout that is not negative,
+     * no {@link FlowRecord#FLAG_NAT_REVERSE}; and a NAT mapping that is either none (port 0, address all
+     * zero) or a port and a non-zero address of the backend's family (the reverse entry's tuple is
+     * backend to NAT address).
      *
      * @param buffer      the message's buffer.
-     * @param entryOffset where the entry starts; the whole version-1 entry lies within the message.
+     * @param entryOffset where the entry starts; the whole entry of this version lies within the message.
      * @param flows       the group decoder, positioned on the entry.
      * @return true when the flow is valid.
      */
     static boolean isValid(final DirectBuffer buffer, final int entryOffset, final FlowsDecoder flows)
     {
         final short op = flows.opRaw();
-        if (op < FlowOp.NEW.value() || op > FlowOp.BULK.value() || flows.idleTimeoutNanos() < 0)
+        if (op < FlowOp.NEW.value() || op > FlowOp.BULK.value() || flows.idleTimeoutNanos() < 0 ||
+            (flows.flags() & FlowRecord.FLAG_NAT_REVERSE) != 0 || !isNatValid(buffer, entryOffset, flows))
         {
             return false;
         }
@@ -106,7 +118,7 @@ final class FlowCodec
      * @param buffer      the message's buffer.
      * @param entryOffset where the entry starts.
      * @param flows       the group decoder, positioned on the entry.
-     * @param record      the record to fill; every field is set (the NAT mapping to zeros).
+     * @param record      the record to fill; every field is set.
      */
     static void decode(final DirectBuffer buffer, final int entryOffset, final FlowsDecoder flows, final FlowRecord record)
     {
@@ -114,6 +126,7 @@ final class FlowCodec
         final int dstOffset = entryOffset + FlowsDecoder.dstEncodingOffset();
         final int serviceOffset = entryOffset + FlowsDecoder.serviceEncodingOffset();
         final int backendOffset = entryOffset + FlowsDecoder.backendEncodingOffset();
+        final int natOffset = entryOffset + FlowsDecoder.natAddressEncodingOffset();
         final long srcLo = buffer.getLong(srcOffset + 8, ByteOrder.BIG_ENDIAN);
         final long dstLo = buffer.getLong(dstOffset + 8, ByteOrder.BIG_ENDIAN);
         if (flows.familyRaw() == Family.IPV4.value())
@@ -130,7 +143,8 @@ final class FlowCodec
                 flows.servicePort(), flows.serviceProtocol())
             .backend(buffer.getLong(backendOffset, ByteOrder.BIG_ENDIAN), buffer.getLong(backendOffset + 8, ByteOrder.BIG_ENDIAN),
                 flows.backendPort())
-            .nat(0, 0, 0)
+            .nat(buffer.getLong(natOffset, ByteOrder.BIG_ENDIAN), buffer.getLong(natOffset + 8, ByteOrder.BIG_ENDIAN),
+                flows.natPort())
             .idleTimeoutNs(flows.idleTimeoutNanos())
             .createdNs(flows.createdNanos())
             .flags((int)flows.flags());
@@ -140,6 +154,19 @@ final class FlowCodec
     {
         buffer.putLong(offset, hi, ByteOrder.BIG_ENDIAN);
         buffer.putLong(offset + 8, lo, ByteOrder.BIG_ENDIAN);
+    }
+
+    private static boolean isNatValid(final DirectBuffer buffer, final int entryOffset, final FlowsDecoder flows)
+    {
+        final int natOffset = entryOffset + FlowsDecoder.natAddressEncodingOffset();
+        final long natHi = buffer.getLong(natOffset, ByteOrder.BIG_ENDIAN);
+        final long natLo = buffer.getLong(natOffset + 8, ByteOrder.BIG_ENDIAN);
+        if (flows.natPort() == 0)
+        {
+            return natHi == 0 && natLo == 0;
+        }
+        return (natHi != 0 || natLo != 0) &&
+            isIpv4Mapped(buffer, natOffset) == isIpv4Mapped(buffer, entryOffset + FlowsDecoder.backendEncodingOffset());
     }
 
     private static boolean isIpv4Mapped(final DirectBuffer buffer, final int offset)

@@ -23,10 +23,11 @@ import io.sluice.sync.codec.MessageHeaderDecoder;
  * <ol>
  *   <li>within the buffer and at least a header and a tag long ({@code TRUNCATED}); at most
  *       {@link #maxMessageLength()} ({@code TOO_LONG});</li>
- *   <li>schema id, version 1 to this reader's, template id ({@code UNKNOWN_SCHEMA},
- *       {@code UNKNOWN_VERSION}, {@code UNKNOWN_TEMPLATE});</li>
- *   <li>block lengths at least version 1's ({@code MALFORMED}); the fixed part present
- *       ({@code TRUNCATED}); the flows (or a version-2 hello's Maglev digests) exactly filling what is left
+ *   <li>schema id ({@code UNKNOWN_SCHEMA}); exactly this reader's schema version ({@code OLD_VERSION}
+ *       for an older one, whose number {@link #lastRefusedVersion()} keeps for the agent's log,
+ *       {@code UNKNOWN_VERSION} for 0 or a newer one); template id ({@code UNKNOWN_TEMPLATE});</li>
+ *   <li>block lengths at least this version's ({@code MALFORMED}); the fixed part present
+ *       ({@code TRUNCATED}); the flows (or a hello's Maglev digests) exactly filling what is left
  *       before the tag, each entry at least as long as this version writes it ({@code MALFORMED}): a group
  *       count larger than the body never reads past the message;</li>
  *   <li>the tag, compared in constant time ({@code BAD_MAC});</li>
@@ -40,9 +41,10 @@ import io.sluice.sync.codec.MessageHeaderDecoder;
  * Only then does the replay state advance and the {@link SyncMessageHandler} receive the message:
  * a rejected message changes nothing and delivers nothing. Nothing throws, whatever the bytes.
  * <p>
- * Lengths come from the message (SBE block and group lengths), so flows longer than version 1's
- * (fields appended later) are stepped over correctly; versions newer than this reader's are
- * rejected all the same, by policy (see the schema).
+ * Lengths come from the message (SBE block and group lengths), so entries longer than this version's
+ * are stepped over correctly; but only this reader's own version is taken, by policy: a peer of another
+ * version could drop or not send a flow's NAT mapping (version 3), and a NAT flow without its mapping is
+ * wrong, not merely incomplete. Both load balancers run the same schema version.
  * <p>
  * One thread. Reading allocates nothing in the steady state but inside the JDK's
  * {@link javax.crypto.Mac#doFinal(byte[], int)}: one 32-byte array (48 bytes of heap) per message,
@@ -82,6 +84,7 @@ public final class SyncMessageReader
     private int templateId;
     private int groupBlockLength;
     private int epochEvent;
+    private int lastRefusedVersion;
 
     /**
      * A reader with the defaults: messages up to {@link #DEFAULT_MAX_MESSAGE_LENGTH}, up to
@@ -229,6 +232,19 @@ public final class SyncMessageReader
         return window == null ? 0 : window.highestSequence();
     }
 
+    /**
+     * The schema version of the last message refused for its version ({@link SyncVerdict#OLD_VERSION} or
+     * {@link SyncVerdict#UNKNOWN_VERSION}), for a log line that names both versions. Read before the
+     * message's tag is checked (a message of another layout cannot be), so it says what a peer, or
+     * anyone who can reach the port, claims.
+     *
+     * @return the version, 0 when no message was refused for its version.
+     */
+    public int lastRefusedVersion()
+    {
+        return lastRefusedVersion;
+    }
+
     /** @return the longest message accepted, tag included. */
     public int maxMessageLength()
     {
@@ -252,9 +268,10 @@ public final class SyncMessageReader
             return SyncVerdict.UNKNOWN_SCHEMA;
         }
         final int version = header.version();
-        if (version < 1 || version > MessageHeaderDecoder.SCHEMA_VERSION)
+        if (version != SyncProtocol.VERSION)
         {
-            return SyncVerdict.UNKNOWN_VERSION;
+            lastRefusedVersion = version;
+            return version >= 1 && version < SyncProtocol.VERSION ? SyncVerdict.OLD_VERSION : SyncVerdict.UNKNOWN_VERSION;
         }
         final SyncVerdict structure = checkStructure(buffer, offset, length, version);
         if (structure != SyncVerdict.ACCEPTED)
@@ -299,10 +316,6 @@ public final class SyncMessageReader
 
             case HelloDecoder.TEMPLATE_ID:
                 hello.wrap(buffer, blockOffset, blockLength, version);
-                if (version < SyncProtocol.HELLO_VERSION)
-                {
-                    return checkBlockOnly(blockLength, HelloDecoder.BLOCK_LENGTH, bodyLength);
-                }
                 if (blockLength < HelloDecoder.BLOCK_LENGTH)
                 {
                     return SyncVerdict.MALFORMED;
@@ -335,9 +348,9 @@ public final class SyncMessageReader
         return SyncVerdict.ACCEPTED;
     }
 
-    private static SyncVerdict checkBlockOnly(final int blockLength, final int version1BlockLength, final int bodyLength)
+    private static SyncVerdict checkBlockOnly(final int blockLength, final int minBlockLength, final int bodyLength)
     {
-        if (blockLength < version1BlockLength)
+        if (blockLength < minBlockLength)
         {
             return SyncVerdict.MALFORMED;
         }

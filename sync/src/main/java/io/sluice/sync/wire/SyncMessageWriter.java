@@ -25,11 +25,11 @@ import io.sluice.sync.codec.MessageHeaderEncoder;
  * initialised once, whose {@code doFinal} allocates one 32-byte array per message inside the JDK
  * (48 bytes of heap): a little garbage per message, not per flow, acceptable on the sync thread and
  * never on a worker. The caller chooses the sequence: one more for every message of an epoch, over
- * all three message types.
+ * all three message types. Every message's header carries {@link SyncProtocol#VERSION}.
  */
 public final class SyncMessageWriter
 {
-    /** Default longest message, tag included: 8 KiB, 84 flows per batch. */
+    /** Default longest message, tag included: 8 KiB, 71 flows per batch. */
     public static final int DEFAULT_MAX_MESSAGE_LENGTH = 8 * 1024;
 
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
@@ -118,7 +118,6 @@ public final class SyncMessageWriter
             .sequence(sequence)
             .sentEpochNanos(sentEpochNanos)
             .senderId(senderId & 0xFFFF_FFFFL);
-        header.version(SyncProtocol.FLOW_BATCH_AND_BULK_END_VERSION);
         flows = batch.flowsCount(maxFlows);
         flowCount = 0;
         return this;
@@ -128,7 +127,7 @@ public final class SyncMessageWriter
      * Appends one flow to the batch begun, if it fits.
      *
      * @param op     what happened to the flow (not {@link FlowOp#NULL_VAL} or {@link FlowOp#SBE_UNKNOWN}).
-     * @param record the flow; copied, its NAT mapping left out (version 1 does not carry it).
+     * @param record the flow; copied, its NAT mapping included.
      * @return false, leaving the batch as it was, when the flow would make the message longer than
      *         {@link #maxMessageLength()}: finish this batch and begin another.
      * @throws IllegalStateException when no batch is begun.
@@ -235,7 +234,6 @@ public final class SyncMessageWriter
             .sentEpochNanos(sentEpochNanos)
             .senderId(senderId & 0xFFFF_FFFFL)
             .flags().clear().wantsBulk(wantsBulk);
-        header.version(SyncProtocol.HELLO_VERSION);
         final MaglevDigestsEncoder page = hello.maglevDigestsCount(count);
         for (int i = 0; i < count; i++)
         {
@@ -279,7 +277,6 @@ public final class SyncMessageWriter
             .sentEpochNanos(sentEpochNanos)
             .senderId(senderId & 0xFFFF_FFFFL)
             .flowsSent(flowsSent);
-        header.version(SyncProtocol.FLOW_BATCH_AND_BULK_END_VERSION);
         return sign(buffer, offset, SyncProtocol.BULK_END_LENGTH - SyncProtocol.TAG_LENGTH);
     }
 

@@ -13,14 +13,14 @@ import io.sluice.sync.codec.MessageHeaderEncoder;
  *  +---------------------------+----------------------------+------------------+-------------+
  *  | SBE header (8)            | block: epoch, sequence,    | flows group      | tag (16)    |
  *  | blockLength templateId    | sentEpochNanos, senderId,  | (FlowBatch only) | HMAC-SHA-256|
- *  | schemaId version          | template fields            | header + N x 96  | truncated   |
+ *  | schemaId version          | template fields            | header + N x 114 | truncated   |
  *  +---------------------------+----------------------------+------------------+-------------+
  *  |&lt;------------------------- covered by the tag ---------------------------&gt;|
  * </pre>
- * A {@code Hello} of schema version 2 has, after its block, the {@code maglevDigests} group: a page of
- * up to {@link #MAX_DIGESTS_PER_HELLO} entries of {@link #DIGEST_LENGTH} bytes. The header's version is
- * that of the message's own layout: 2 for a {@code Hello}, 1 for a {@code FlowBatch} and a
- * {@code BulkEnd}, whose layouts version 2 did not change, so that a reader of version 1 still takes them.
+ * A {@code Hello} has, after its block, the {@code maglevDigests} group: a page of up to
+ * {@link #MAX_DIGESTS_PER_HELLO} entries of {@link #DIGEST_LENGTH} bytes. Every message's header carries
+ * {@link #VERSION}, and a reader takes that version only: both load balancers run the same schema
+ * version, so that a flow's NAT mapping (version 3) is never dropped by a peer that cannot read it.
  */
 public final class SyncProtocol
 {
@@ -49,17 +49,14 @@ public final class SyncProtocol
     /** Length of a {@code FlowBatch} of one flow, tag included: the smallest useful message length limit. */
     public static final int MIN_MAX_MESSAGE_LENGTH = EMPTY_FLOW_BATCH_LENGTH + FLOW_LENGTH;
 
-    /** Schema version of the {@code Hello} layout (it gained the digests group in version 2). */
-    public static final int HELLO_VERSION = 2;
-
-    /** Schema version of the {@code FlowBatch} and {@code BulkEnd} layouts: unchanged since version 1. */
-    public static final int FLOW_BATCH_AND_BULK_END_VERSION = 1;
-
-    /** Length of a {@code Hello} of version 1 (no digests group), tag included. */
-    public static final int HELLO_V1_LENGTH = HEADER_LENGTH + HelloEncoder.BLOCK_LENGTH + TAG_LENGTH;
+    /**
+     * The schema version every message's header carries, and the only one a reader takes: 3, the
+     * version that added the flows' NAT mapping (version 2 added the hello's Maglev digests).
+     */
+    public static final int VERSION = MessageHeaderEncoder.SCHEMA_VERSION;
 
     /** Length of a {@code Hello} with no digests (an empty group), tag included. */
-    public static final int HELLO_LENGTH = HELLO_V1_LENGTH + GROUP_HEADER_LENGTH;
+    public static final int HELLO_LENGTH = HEADER_LENGTH + HelloEncoder.BLOCK_LENGTH + GROUP_HEADER_LENGTH + TAG_LENGTH;
 
     /** Length of one Maglev digest entry in a {@code Hello} as this version writes it. */
     public static final int DIGEST_LENGTH = HelloEncoder.MaglevDigestsEncoder.sbeBlockLength();

@@ -20,7 +20,7 @@ public enum SyncVerdict
     /** Not of the sync schema. */
     UNKNOWN_SCHEMA(3, "unknown-schema"),
 
-    /** Of a schema version this reader does not know (0, or newer than its own). */
+    /** Of a schema version this reader does not know (0, or newer than its own): see {@link #OLD_VERSION}. */
     UNKNOWN_VERSION(4, "unknown-version"),
 
     /** Of a message template this reader does not know. */
@@ -45,7 +45,14 @@ public enum SyncVerdict
     STALE_EPOCH(11, "stale-epoch"),
 
     /** A sequence already seen, or too far behind the newest to tell. */
-    REPLAYED(12, "replayed");
+    REPLAYED(12, "replayed"),
+
+    /**
+     * Of an older schema version than this reader's (a peer that has not been upgraded): refused, as
+     * both load balancers must run the same version, so that no flow's NAT mapping is dropped on the
+     * way. {@link SyncMessageReader#lastRefusedVersion()} says which version the peer speaks.
+     */
+    OLD_VERSION(13, "old-version");
 
     private static final SyncVerdict[] BY_ID = values();
 

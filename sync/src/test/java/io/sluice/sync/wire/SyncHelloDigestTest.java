@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The page of Maglev digests a {@code Hello} carries (schema version 2): written and read back, bounded
- * by the message length, its group checked before anything is delivered, and the other templates still
- * stamped version 1 for readers of that version.
+ * The page of Maglev digests a {@code Hello} carries (since schema version 2): written and read back, bounded
+ * by the message length, its group checked before anything is delivered; every message stamped with the
+ * schema version, and an older version's hello refused.
  */
 class SyncHelloDigestTest
 {
@@ -103,26 +103,27 @@ class SyncHelloDigestTest
     }
 
     @Test
-    void shouldAcceptAVersionOneHelloWithoutDigests()
+    void shouldRefuseAVersionOneHelloWithoutDigestsAsOldVersion()
     {
+        final int v1Length = SyncProtocol.HELLO_LENGTH - SyncProtocol.GROUP_HEADER_LENGTH;
         writer.writeHello(buffer, 0, SENDER, EPOCH, 1, NOW_NS, true);
         buffer.putShort(6, (short)1, ByteOrder.LITTLE_ENDIAN);
-        signer.sign(buffer, 0, SyncProtocol.HELLO_V1_LENGTH - SyncProtocol.TAG_LENGTH);
+        signer.sign(buffer, 0, v1Length - SyncProtocol.TAG_LENGTH);
 
-        assertEquals(SyncVerdict.ACCEPTED, reader.read(buffer, 0, SyncProtocol.HELLO_V1_LENGTH));
-        assertEquals(1, handler.of("hello").size());
-        assertTrue(handler.digests.isEmpty());
+        assertEquals(SyncVerdict.OLD_VERSION, reader.read(buffer, 0, v1Length));
+        assertTrue(handler.events.isEmpty() && handler.digests.isEmpty(), "nothing delivered");
     }
 
     @Test
-    void shouldStampFlowBatchAndBulkEndVersionOneAndHelloVersionTwo()
+    void shouldStampEveryMessageWithTheSchemaVersion()
     {
         writer.begin(buffer, 0, SENDER, EPOCH, 1, NOW_NS).add(FlowOp.NEW, WireFixtures.ipv4Flow(1));
         writer.finish();
-        assertEquals(1, buffer.getShort(6, ByteOrder.LITTLE_ENDIAN), "a reader of version 1 takes a FlowBatch");
+        assertEquals(3, buffer.getShort(6, ByteOrder.LITTLE_ENDIAN), "a FlowBatch");
         writer.writeBulkEnd(buffer, 0, SENDER, EPOCH, 2, NOW_NS, 1);
-        assertEquals(1, buffer.getShort(6, ByteOrder.LITTLE_ENDIAN), "and a BulkEnd");
+        assertEquals(3, buffer.getShort(6, ByteOrder.LITTLE_ENDIAN), "a BulkEnd");
         writer.writeHello(buffer, 0, SENDER, EPOCH, 3, NOW_NS, false);
-        assertEquals(2, buffer.getShort(6, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(3, buffer.getShort(6, ByteOrder.LITTLE_ENDIAN), "a Hello");
+        assertEquals(3, SyncProtocol.VERSION);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Random;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.sync.codec.FlowOp;
 
 import static io.sluice.sync.wire.WireFixtures.KEY;
@@ -81,7 +82,9 @@ class SyncMessageFuzzTest
                 assertEquals(events, handler.events.size(), "round " + round + ": rejected " + verdict + " but delivered");
             }
         }
-        assertTrue(accepted > ROUNDS / 10, "too few accepted to exercise delivery: " + verdicts);
+        // About 9%: a re-signed mutation of a flow's NAT fields (version 3) is refused as malformed unless
+        // it leaves a whole mapping or none, so fewer mutated messages pass than before they were checked.
+        assertTrue(accepted > ROUNDS / 12, "too few accepted to exercise delivery: " + verdicts);
         for (final SyncVerdict verdict : SyncVerdict.values())
         {
             if (verdict != SyncVerdict.TOO_LONG && verdict != SyncVerdict.PEER_LIMIT)
@@ -102,7 +105,9 @@ class SyncMessageFuzzTest
             {
                 flows++;
                 announced = event.flowCount();
-                if (event.op() == FlowOp.NULL_VAL || event.op() == FlowOp.SBE_UNKNOWN || event.flow().idleTimeoutNs() < 0)
+                final FlowRecord flow = event.flow();
+                if (event.op() == FlowOp.NULL_VAL || event.op() == FlowOp.SBE_UNKNOWN || flow.idleTimeoutNs() < 0 ||
+                    flow.isNatReverse() || (flow.natPort() == 0) != (flow.natHi() == 0 && flow.natLo() == 0))
                 {
                     fail("an invalid flow was delivered: " + event);
                 }
@@ -121,7 +126,7 @@ class SyncMessageFuzzTest
         if (random.nextBoolean() && length >= 8)
         {
             buffer.putShort(4, (short)7311, java.nio.ByteOrder.LITTLE_ENDIAN);
-            buffer.putShort(6, (short)1, java.nio.ByteOrder.LITTLE_ENDIAN);
+            buffer.putShort(6, (short)SyncProtocol.VERSION, java.nio.ByteOrder.LITTLE_ENDIAN);
             buffer.putShort(2, (short)(1 + random.nextInt(3)), java.nio.ByteOrder.LITTLE_ENDIAN);
         }
         return length;
@@ -150,7 +155,10 @@ class SyncMessageFuzzTest
         for (int i = 0; i < flows; i++)
         {
             final int n = random.nextInt(1000);
-            writer.add(OPS[random.nextInt(OPS.length)], random.nextBoolean() ? WireFixtures.ipv4Flow(n) : WireFixtures.ipv6Flow(n));
+            final boolean nat = random.nextInt(4) == 0;
+            final boolean ipv4 = random.nextBoolean();
+            writer.add(OPS[random.nextInt(OPS.length)], ipv4 ? (nat ? WireFixtures.ipv4NatFlow(n) : WireFixtures.ipv4Flow(n)) :
+                (nat ? WireFixtures.ipv6NatFlow(n) : WireFixtures.ipv6Flow(n)));
         }
         return writer.finish();
     }

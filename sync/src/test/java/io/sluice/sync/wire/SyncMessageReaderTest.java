@@ -7,6 +7,7 @@ import java.util.Set;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.sync.codec.FlowOp;
 
 import static io.sluice.sync.wire.WireFixtures.EPOCH;
@@ -59,6 +60,14 @@ class SyncMessageReaderTest
         assertEquals(peerSequence, reader.peerHighestSequence(SENDER), "a rejected message moved the window");
     }
 
+    /** Puts another schema version in the message's header and signs it again: what a peer of that version signs. */
+    private int restamped(final int version, final int length)
+    {
+        buffer.putShort(6, (short)version, ByteOrder.LITTLE_ENDIAN);
+        WireFixtures.resign(buffer, 0, length, KEY_BYTES);
+        return length;
+    }
+
     private void assertAccepted(final int length)
     {
         assertEquals(SyncVerdict.ACCEPTED, reader.read(buffer, 0, length));
@@ -98,7 +107,7 @@ class SyncMessageReaderTest
     void shouldRejectEveryFlippedBitAsBadMacOrAnEarlierReason()
     {
         final Set<SyncVerdict> allowed = EnumSet.of(SyncVerdict.BAD_MAC, SyncVerdict.TRUNCATED, SyncVerdict.MALFORMED,
-            SyncVerdict.UNKNOWN_SCHEMA, SyncVerdict.UNKNOWN_VERSION, SyncVerdict.UNKNOWN_TEMPLATE);
+            SyncVerdict.UNKNOWN_SCHEMA, SyncVerdict.UNKNOWN_VERSION, SyncVerdict.OLD_VERSION, SyncVerdict.UNKNOWN_TEMPLATE);
         final int length = batch(SENDER, EPOCH, 1, 2);
         for (int bit = 0; bit < length * 8; bit++)
         {
@@ -115,7 +124,8 @@ class SyncMessageReaderTest
         assertAccepted(length);
         assertEquals(length * 8L, reader.count(SyncVerdict.BAD_MAC) + reader.count(SyncVerdict.TRUNCATED) +
             reader.count(SyncVerdict.MALFORMED) + reader.count(SyncVerdict.UNKNOWN_SCHEMA) +
-            reader.count(SyncVerdict.UNKNOWN_VERSION) + reader.count(SyncVerdict.UNKNOWN_TEMPLATE));
+            reader.count(SyncVerdict.UNKNOWN_VERSION) + reader.count(SyncVerdict.OLD_VERSION) +
+            reader.count(SyncVerdict.UNKNOWN_TEMPLATE));
     }
 
     @Test
@@ -138,13 +148,54 @@ class SyncMessageReaderTest
     void shouldRejectANewerSchemaVersionEvenWhenSignedWithTheRightKey()
     {
         final int length = batch(SENDER, EPOCH, 1, 1);
-        buffer.putShort(6, (short)3, ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(6, (short)(SyncProtocol.VERSION + 1), ByteOrder.LITTLE_ENDIAN);
         WireFixtures.resign(buffer, 0, length, KEY_BYTES);
         assertRejected(SyncVerdict.UNKNOWN_VERSION, length);
+        assertEquals(SyncProtocol.VERSION + 1, reader.lastRefusedVersion());
 
         buffer.putShort(6, (short)0, ByteOrder.LITTLE_ENDIAN);
         WireFixtures.resign(buffer, 0, length, KEY_BYTES);
         assertRejected(SyncVerdict.UNKNOWN_VERSION, length);
+    }
+
+    @Test
+    void shouldRefuseEveryMessageOfAVersionTwoPeerAsOldVersionAndSayWhichVersionItSpeaks()
+    {
+        assertEquals(0, reader.lastRefusedVersion());
+        // What a version-2 LB sends: FlowBatch and BulkEnd stamped 1 (96-byte flows, no NAT), Hello stamped 2.
+        final int flowBatch = batch(SENDER, EPOCH, 1, 1) - 18;
+        buffer.putShort(FLOW - 4, (short)96, ByteOrder.LITTLE_ENDIAN);
+        assertRejected(SyncVerdict.OLD_VERSION, restamped(1, flowBatch));
+        assertEquals(1, reader.lastRefusedVersion());
+
+        assertRejected(SyncVerdict.OLD_VERSION, restamped(1, writer.writeBulkEnd(buffer, 0, SENDER, EPOCH, 2, nowNs, 1)));
+        assertRejected(SyncVerdict.OLD_VERSION, restamped(2, writer.writeHello(buffer, 0, SENDER, EPOCH, 3, nowNs, true)));
+        assertEquals(2, reader.lastRefusedVersion());
+
+        assertEquals(3, reader.count(SyncVerdict.OLD_VERSION));
+        assertEquals("old-version", SyncVerdict.OLD_VERSION.label());
+        assertFalse(reader.knowsPeer(SENDER), "no replay state taken from a peer of another version");
+    }
+
+    @Test
+    void shouldRejectAFlowWithAHalfNatMappingOrAReverseEntryEvenWhenSigned()
+    {
+        final FlowRecord[] invalid = {
+            WireFixtures.ipv4Flow(1).nat(0, 0x0000_FFFF_C633_6401L, 0),
+            WireFixtures.ipv4Flow(1).nat(0, 0, 20_000),
+            WireFixtures.ipv4Flow(1).nat(0x2001_0DB8_0002_0000L, 1, 20_000),
+            WireFixtures.ipv6Flow(1).nat(0, 0x0000_FFFF_C633_6401L, 20_000),
+            WireFixtures.ipv4NatFlow(1).flags(FlowRecord.FLAG_NAT_REVERSE),
+        };
+        for (final FlowRecord flow : invalid)
+        {
+            writer.begin(buffer, 0, SENDER, EPOCH, 1, nowNs).add(FlowOp.NEW, WireFixtures.ipv4NatFlow(2));
+            writer.add(FlowOp.NEW, flow);
+            assertRejected(SyncVerdict.MALFORMED, writer.finish());
+        }
+        writer.begin(buffer, 0, SENDER, EPOCH, 1, nowNs).add(FlowOp.NEW, WireFixtures.ipv4NatFlow(2));
+        writer.add(FlowOp.NEW, WireFixtures.ipv6NatFlow(3));
+        assertAccepted(writer.finish());
     }
 
     @Test
@@ -166,10 +217,10 @@ class SyncMessageReaderTest
     }
 
     @Test
-    void shouldRejectBlockLengthsShorterThanVersionOneEvenWhenSigned()
+    void shouldRejectBlockLengthsShorterThanThisVersionsEvenWhenSigned()
     {
         final int length = batch(SENDER, EPOCH, 1, 2);
-        buffer.putShort(FLOW - 4, (short)95, ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(FLOW - 4, (short)96, ByteOrder.LITTLE_ENDIAN);
         WireFixtures.resign(buffer, 0, length, KEY_BYTES);
         assertRejected(SyncVerdict.MALFORMED, length);
 
@@ -200,18 +251,18 @@ class SyncMessageReaderTest
         for (final int[] corruption : corruptions)
         {
             final int length = batch(SENDER, EPOCH, 1, 2);
-            buffer.putByte(FLOW + 96 + corruption[0], (byte)corruption[1]);
+            buffer.putByte(FLOW + SyncProtocol.FLOW_LENGTH + corruption[0], (byte)corruption[1]);
             WireFixtures.resign(buffer, 0, length, KEY_BYTES);
             assertRejected(SyncVerdict.MALFORMED, length);
         }
 
         final int ipv6AsIpv4 = batch(SENDER, EPOCH, 1, 2);
-        buffer.putByte(FLOW + 96 + 1, (byte)4);
+        buffer.putByte(FLOW + SyncProtocol.FLOW_LENGTH + 1, (byte)4);
         WireFixtures.resign(buffer, 0, ipv6AsIpv4, KEY_BYTES);
         assertRejected(SyncVerdict.MALFORMED, ipv6AsIpv4);
 
         final int negativeTimeout = batch(SENDER, EPOCH, 1, 2);
-        buffer.putLong(FLOW + 96 + 16, -1L, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(FLOW + SyncProtocol.FLOW_LENGTH + 16, -1L, ByteOrder.LITTLE_ENDIAN);
         WireFixtures.resign(buffer, 0, negativeTimeout, KEY_BYTES);
         assertRejected(SyncVerdict.MALFORMED, negativeTimeout);
 

@@ -101,18 +101,43 @@ class SyncMessageRoundTripTest
     }
 
     @Test
-    void shouldLeaveTheNatMappingOutOfVersionOne()
+    void shouldRoundTripTheNatMappingOfIpv4AndIpv6FlowsAndNoneWhenAFlowHasNone()
     {
-        final FlowRecord flow = WireFixtures.ipv4Flow(1).nat(0, 0x0000_FFFF_0A09_0001L, 40_001);
-        writer.begin(buffer, 0, SENDER, EPOCH, 1, NOW_NS).add(FlowOp.NEW, flow);
+        final List<FlowRecord> sent = List.of(WireFixtures.ipv4NatFlow(1), WireFixtures.ipv6NatFlow(2),
+            WireFixtures.ipv4Flow(3), WireFixtures.ipv6Flow(4), WireFixtures.ipv4NatFlow(5).flags(FlowRecord.FLAG_LOCAL));
+        writer.begin(buffer, 0, SENDER, EPOCH, 1, NOW_NS);
+        sent.forEach(flow -> assertTrue(writer.add(FlowOp.BULK, flow)));
         final int length = writer.finish();
 
         assertEquals(SyncVerdict.ACCEPTED, reader(NOW_NS).read(buffer, 0, length));
-        final FlowRecord received = handler.of("flow").getFirst().flow();
-        assertEquals(0, received.natHi());
-        assertEquals(0, received.natLo());
-        assertEquals(0, received.natPort());
-        assertTrue(flow.nat(0, 0, 0).sameAs(received));
+        final List<RecordingHandler.Event> flows = handler.of("flow");
+        assertEquals(sent.size(), flows.size());
+        for (int i = 0; i < sent.size(); i++)
+        {
+            final FlowRecord expected = sent.get(i);
+            final FlowRecord received = flows.get(i).flow();
+            assertTrue(expected.sameAs(received), () -> expected + " != " + received);
+            assertEquals(expected.hasNatMapping(), received.hasNatMapping());
+        }
+        assertEquals(20_001, flows.get(0).flow().natPort());
+        assertEquals(0x0000_FFFF_C633_6402L, flows.get(0).flow().natLo(), "198.51.100.2, IPv4-mapped");
+        assertEquals(0x2001_0DB8_0002_0000L, flows.get(1).flow().natHi());
+        assertEquals(0, flows.get(2).flow().natPort() | flows.get(2).flow().natHi() | flows.get(2).flow().natLo());
+    }
+
+    @Test
+    void shouldPutTheNatMappingAtTheEndOfEachFlowAddressInNetworkOrder()
+    {
+        writer.begin(buffer, 0, SENDER, EPOCH, 1, NOW_NS).add(FlowOp.NEW, WireFixtures.ipv4NatFlow(1));
+        final int length = writer.finish();
+
+        final int flow = SyncProtocol.HEADER_LENGTH + 28 + SyncProtocol.GROUP_HEADER_LENGTH;
+        assertEquals(114, SyncProtocol.FLOW_LENGTH, "96 bytes of version 1, a 16-byte address and a 2-byte port");
+        final byte[] address = new byte[16];
+        buffer.getBytes(flow + 96, address);
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)0xFF, (byte)0xFF, (byte)198, 51, 100, 2}, address);
+        assertEquals(20_001, buffer.getShort(flow + 112, ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
+        assertEquals(flow + SyncProtocol.FLOW_LENGTH + SyncProtocol.TAG_LENGTH, length);
     }
 
     @Test
@@ -196,7 +221,7 @@ class SyncMessageRoundTripTest
             0x3132_3334_3536_3738L, true, digests, 0);
 
         final ByteBuffer expected = ByteBuffer.allocate(length - 16).order(ByteOrder.LITTLE_ENDIAN)
-            .putShort((short)29).putShort((short)2).putShort((short)7311).putShort((short)2)
+            .putShort((short)29).putShort((short)2).putShort((short)7311).putShort((short)3)
             .putLong(0x1112_1314_1516_1718L).putLong(0x2122_2324_2526_2728L).putLong(0x3132_3334_3536_3738L)
             .putInt(0x0102_0304).put((byte)1)
             .putShort((short)31).putShort((short)1)
@@ -226,7 +251,7 @@ class SyncMessageRoundTripTest
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {152, 1376, SyncMessageWriter.DEFAULT_MAX_MESSAGE_LENGTH, 65536})
+    @ValueSource(ints = {170, 1376, SyncMessageWriter.DEFAULT_MAX_MESSAGE_LENGTH, 65536})
     void shouldStayWithinTheMaxLengthAndDecodeWholeWhenFilledUntilAddReturnsFalse(final int maxLength)
     {
         assertTrue(maxLength >= SyncProtocol.MIN_MAX_MESSAGE_LENGTH);
@@ -260,8 +285,8 @@ class SyncMessageRoundTripTest
     void shouldStepOverFieldsThatALaterVersionAppendsToTheBlockAndToEachFlow()
     {
         writer.begin(buffer, 0, SENDER, EPOCH, 1, NOW_NS);
-        final List<FlowRecord> sent = List.of(WireFixtures.ipv4Flow(1), WireFixtures.ipv6Flow(2), WireFixtures.ipv4Flow(3));
-        sent.forEach(flow -> writer.add(FlowOp.NEW, flow));
+        final List<FlowRecord> sent = List.of(WireFixtures.ipv4NatFlow(1), WireFixtures.ipv6Flow(2), WireFixtures.ipv4Flow(3));
+        sent.forEach(record -> writer.add(FlowOp.NEW, record));
         writer.finish();
 
         final int extraBlock = 8;
@@ -270,14 +295,15 @@ class SyncMessageRoundTripTest
         longer.putBytes(0, buffer, 0, 8 + 28);
         longer.putShort(0, (short)(28 + extraBlock), ByteOrder.LITTLE_ENDIAN);
         int at = 8 + 28 + extraBlock;
-        longer.putShort(at, (short)(96 + extraFlow), ByteOrder.LITTLE_ENDIAN);
+        final int flow = SyncProtocol.FLOW_LENGTH;
+        longer.putShort(at, (short)(flow + extraFlow), ByteOrder.LITTLE_ENDIAN);
         longer.putShort(at + 2, (short)3, ByteOrder.LITTLE_ENDIAN);
         at += 4;
         for (int i = 0; i < 3; i++)
         {
-            longer.putBytes(at, buffer, 40 + 96 * i, 96);
-            longer.setMemory(at + 96, extraFlow, (byte)0xAB);
-            at += 96 + extraFlow;
+            longer.putBytes(at, buffer, 40 + flow * i, flow);
+            longer.setMemory(at + flow, extraFlow, (byte)0xAB);
+            at += flow + extraFlow;
         }
         final int length = at + 16;
         WireFixtures.resign(longer, 0, length, KEY_BYTES);

@@ -72,9 +72,10 @@ final class WireFixtures
         return record
             .service(-1L, -1L, 0xFFFF, 0xFF)
             .backend(-1L, -1L, 0xFFFF)
+            .nat(-1L, -1L, 0xFFFF)
             .idleTimeoutNs(Long.MAX_VALUE)
             .createdNs(Long.MIN_VALUE)
-            .flags(-1);
+            .flags(~FlowRecord.FLAG_NAT_REVERSE);
     }
 
     /** The largest IPv4 flow: 255.255.255.255 both ways. */
@@ -85,9 +86,22 @@ final class WireFixtures
         return record
             .service(0, MAX_IPV4_MAPPED_LO, 0xFFFF, 0xFF)
             .backend(0, MAX_IPV4_MAPPED_LO, 0xFFFF)
+            .nat(0, MAX_IPV4_MAPPED_LO, 0xFFFF)
             .idleTimeoutNs(Long.MAX_VALUE)
             .createdNs(Long.MAX_VALUE)
-            .flags(-1);
+            .flags(~FlowRecord.FLAG_NAT_REVERSE);
+    }
+
+    /** {@link #ipv4Flow} gone out through full NAT: from 198.51.100.(1 + i % 2), port 20000 + i. */
+    static FlowRecord ipv4NatFlow(final int i)
+    {
+        return ipv4Flow(i).nat(0, 0x0000_FFFF_C633_6401L + i % 2, 20_000 + i);
+    }
+
+    /** {@link #ipv6Flow} gone out through full NAT: from 2001:db8:2::(1 + i % 2), port 30000 + i. */
+    static FlowRecord ipv6NatFlow(final int i)
+    {
+        return ipv6Flow(i).nat(0x2001_0DB8_0002_0000L, 1 + i % 2, 30_000 + i);
     }
 
     /**
