@@ -19,6 +19,19 @@
 #                                       router via ADDRESS on the LAN, e.g. a VRRP virtual address 203.0.113.100:
 #                                       whichever LB answers ARP / ND for it gets the traffic
 #   lab/lab.sh via VIP off              undo: VIP's own route removed, a whole range routed to lb1 again
+#   lab/lab.sh nat-route on [--via NEXT]... [beN...]
+#                                       replies of NAT services through an LB: on each backend (all by default)
+#                                       a policy rule sends traffic FROM its LAN addresses to table 100, which
+#                                       holds the LAN prefix (on-link) and a default route via lb1; NEXT is lb1,
+#                                       lb2 (both families) or a LAN address such as a VRRP virtual address
+#                                       203.0.113.100 / 2001:db8:113::100 (that family only: a family no --via
+#                                       names then keeps its ordinary routing). Replies from a VIP (DSR, tunnels)
+#                                       still go to the router; asking again only changes the next hops
+#   lab/lab.sh nat-route off [beN...]   remove the rules and table 100 again (nothing there is no error)
+#   lab/lab.sh pmtu on [MTU]            the router's routes to the client's prefixes get a locked MTU (1280 by
+#                                       default): a larger packet with DF from the LAN makes the router send
+#                                       frag-needed / packet-too-big to its source; the client's link stays 1500
+#   lab/lab.sh pmtu off                 the MTU lock removed; the path MTU the hosts learnt is forgotten
 #
 # Topology and addresses: lab/README.md. Environment: JAVA_HOME (a JDK 25; found under
 # /usr/lib/jvm when unset), SLUICE_LAB_LOCK (lock file, default /run/lock/sluice-lab.lock),
@@ -81,6 +94,16 @@ VIP_RANGE_IPV4=192.0.2.0/24
 VIP_RANGE_IPV6=2001:db8:100::/64
 VIPS_IPV4=(192.0.2.10 192.0.2.11 192.0.2.12)
 VIPS_IPV6=(2001:db8:100::10 2001:db8:100::11 2001:db8:100::12)
+LAN_PREFIX_IPV4=203.0.113.0/24
+LAN_PREFIX_IPV6=2001:db8:113::/64
+CLIENT_PREFIX_IPV4=198.51.100.0/24
+CLIENT_PREFIX_IPV6=2001:db8:c::/64
+# The backends' HTTP ports: 80 for DSR and tunnel services, 8080 for NAT services beside them.
+BACKEND_HTTP_PORTS=(80 8080)
+# nat-route: the policy rule's preference and the routing table it points to, in each backend.
+NAT_ROUTE_PREF=100
+NAT_ROUTE_TABLE=100
+PMTU_DEFAULT=1280
 
 # Fixed, locally administered MACs, so captures and static neighbour entries read the same on
 # every run: 02:00 then the /24 of the link (c6:33:64 = 198.51.100, cb:00:71 = 203.0.113,
@@ -295,6 +318,14 @@ build_router() {
   set_sysctl "$NS_ROUTER" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
     net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
     net.ipv4.fib_multipath_hash_policy=1 net.ipv6.fib_multipath_hash_policy=1
+  # ICMP errors are not rate-limited on the router, so a test that makes it send one (lab.sh pmtu:
+  # frag-needed, packet too big; time exceeded; unreachable) gets it every time. Linux limits the
+  # types of the ratemask per peer (ratelimit ms) and in all (msgs_per_sec, which at 0 would allow
+  # none); an empty mask exempts every type from both. Frag-needed and packet too big are exempt
+  # by default anyway.
+  say "up: router sends ICMP errors without rate limit (icmp_ratemask empty, ratelimit 0, IPv4 and IPv6)"
+  set_sysctl "$NS_ROUTER" net.ipv4.icmp_ratemask=0 net.ipv4.icmp_ratelimit=0 \
+    net.ipv6.icmp.ratemask= net.ipv6.icmp.ratelimit=0
   create_veth "$NS_ROUTER" "$ROUTER_LAN_IF" "$ROUTER_LAN_MAC" "$NS_LAN" sl-br-rt ""
   attach_to_bridge sl-br-rt
   say "up: router $ROUTER_CLIENT_IPV4/24 $ROUTER_CLIENT_IPV6/64 on $ROUTER_CLIENT_IF, $ROUTER_LAN_IPV4/24 $ROUTER_LAN_IPV6/64 on $ROUTER_LAN_IF"
@@ -534,7 +565,7 @@ up() {
 # backends
 
 start_backends() {
-  local java name ns pid deadline answer
+  local java name ns pid deadline answer port
   java=$(find_java)
   backend_command "$java"
   mkdir -p "$RUN_DIR"
@@ -542,23 +573,25 @@ start_backends() {
     ns=$(backend_ns "$name")
     [ -e "/run/netns/$ns" ] || die "namespace $ns does not exist: run lab.sh up first"
     stop_backends "$name"
-    say "backends: starting $name in $ns (HTTP on port 80, UDP echo on port 53; log $RUN_DIR/$name.log)"
+    say "backends: starting $name in $ns (HTTP on ports ${BACKEND_HTTP_PORTS[*]}, UDP echo on port 53; log $RUN_DIR/$name.log)"
     # setsid: the server outlives this script and the terminal; 9>&- drops the lab lock.
-    setsid ip netns exec "$ns" "${BACKEND_COMMAND[@]}" --name "$name" \
+    setsid ip netns exec "$ns" "${BACKEND_COMMAND[@]}" --name "$name" --http-port "$(IFS=,; echo "${BACKEND_HTTP_PORTS[*]}")" \
       </dev/null >"$RUN_DIR/$name.log" 2>&1 9>&- &
     echo $! >"$RUN_DIR/$name.pid"
   done
   deadline=$((SECONDS + BACKEND_READY_TIMEOUT_S))
   for name in "$@"; do
     pid=$(cat "$RUN_DIR/$name.pid")
-    while :; do
-      answer=$(in_ns "$(backend_ns "$name")" curl -s --max-time 1 "http://$(backend_ipv4 "$name")/" 2>/dev/null || true)
-      [ "$answer" != "$name" ] || break
-      is_running "$pid" || die "backend $name exited: $(tail -n 20 "$RUN_DIR/$name.log")"
-      [ "$SECONDS" -lt "$deadline" ] || die "backend $name does not answer after ${BACKEND_READY_TIMEOUT_S}s: $(tail -n 20 "$RUN_DIR/$name.log")"
-      sleep 0.2
+    for port in "${BACKEND_HTTP_PORTS[@]}"; do
+      while :; do
+        answer=$(in_ns "$(backend_ns "$name")" curl -s --max-time 1 "http://$(backend_ipv4 "$name"):$port/" 2>/dev/null || true)
+        [ "$answer" != "$name" ] || break
+        is_running "$pid" || die "backend $name exited: $(tail -n 20 "$RUN_DIR/$name.log")"
+        [ "$SECONDS" -lt "$deadline" ] || die "backend $name does not answer on port $port after ${BACKEND_READY_TIMEOUT_S}s: $(tail -n 20 "$RUN_DIR/$name.log")"
+        sleep 0.2
+      done
     done
-    say "backends: $name answers on http://$(backend_ipv4 "$name")/ (pid $pid)"
+    say "backends: $name answers on http://$(backend_ipv4 "$name"):{$(IFS=,; echo "${BACKEND_HTTP_PORTS[*]}")}/ (pid $pid)"
   done
 }
 
@@ -612,19 +645,6 @@ decap_counters() {
 }
 
 counters() {
-  local name=$1 ns if prog_id map_id
-  ns=$(backend_ns "$name"); if=$(backend_if "$name")
-  prog_id=$(in_ns "$ns" bpftool -j net show dev "$if" 2>/dev/null | jq -r '.[0].tc[]? | select(.kind == "clsact/ingress") | .id' | head -n 1)
-  [ -n "$prog_id" ] || { echo "$name decap=not-attached"; return 0; }
-  map_id=$(bpftool -j prog show id "$prog_id" | jq -r '.map_ids[]' | while read -r id; do
-    bpftool -j map show id "$id" | jq -r 'select(.name == "decap_stats") | .id'
-  done | head -n 1)
-  [ -n "$map_id" ] || die "program $prog_id on $ns/$if has no decap_stats map"
-  bpftool -j map dump id "$map_id" | jq -r --arg name "$name" \
-    '.[0].formatted.value | $name + " " + (to_entries | map(.key + "=" + (.value | tostring)) | join(" "))'
-}
-
-counters() {
   local name
   require_commands bpftool jq
   select_backends "$@"
@@ -652,6 +672,10 @@ status() {
     fi
     say "backend $name: $state"
   done
+  for name in "${BACKENDS[@]}"; do
+    [ -e "/run/netns/$(backend_ns "$name")" ] && say "nat-route $(nat_route_state "$name")"
+  done
+  [ -e "/run/netns/$NS_ROUTER" ] && say "pmtu $(pmtu_state)"
   if command -v bpftool >/dev/null && command -v jq >/dev/null; then
     for name in "${BACKENDS[@]}"; do
       [ -e "/run/netns/$(backend_ns "$name")" ] && say "decap $(decap_counters "$name")"
@@ -756,6 +780,10 @@ via() {
   say "via: the router sends $prefix to $next, whoever answers ARP / ND for it: $(in_ns "$NS_ROUTER" ip "$family" route show exact "$prefix" | tr -s ' \t\n' ' ')"
 }
 
+# nat-route and pmtu, for the NAT tests: functions of this script kept in a file of their own.
+# shellcheck source=lab-nat.sh
+source "$LAB_HOME/lab-nat.sh"
+
 usage() {
   sed -n '2,/^set -/p' "$0" | sed -e '/^set -/d' -e 's/^# \{0,1\}//'
   exit "${1:-0}"
@@ -772,6 +800,8 @@ main() {
     counters) require_root; counters "$@" ;;
     ecmp) require_root; take_lock; ecmp "$@" ;;
     via) require_root; take_lock; via "$@" ;;
+    nat-route) require_root; take_lock; nat_route "$@" ;;
+    pmtu) require_root; take_lock; pmtu "$@" ;;
     -h|--help|help) usage 0 ;;
     *) usage 2 ;;
   esac

@@ -122,14 +122,49 @@ public final class LabHttpConnection implements AutoCloseable
             .getBytes(StandardCharsets.US_ASCII));
         output.flush();
 
-        final String statusLine = readLine();
+        final Head head = readHead(input);
+        final Map<String, String> headers = head.headers();
+        final String length = headers.get("content-length");
+        if (length == null)
+        {
+            throw new IOException("response without Content-Length: " + head.status() + " " + headers);
+        }
+        final byte[] body = input.readNBytes(Integer.parseInt(length));
+        if (body.length != Integer.parseInt(length))
+        {
+            throw new EOFException("connection closed after " + body.length + " of " + length + " body bytes");
+        }
+        return new Response(head.status(), headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A response's status code and headers.
+     *
+     * @param status  the status code, e.g. 200.
+     * @param headers header names in lower case mapped to their (last) value.
+     */
+    record Head(int status, Map<String, String> headers)
+    {
+    }
+
+    /**
+     * Reads an HTTP/1.x status line and the header lines after it, up to the empty line that ends
+     * them: the body is what the stream holds next.
+     *
+     * @param input the stream.
+     * @return the status and headers.
+     * @throws IOException when the stream ends first or the status line or a header line is malformed.
+     */
+    static Head readHead(final InputStream input) throws IOException
+    {
+        final String statusLine = readLine(input);
         final String[] statusParts = statusLine.split(" ", 3);
-        if (statusParts.length < 2 || !statusParts[0].startsWith("HTTP/1."))
+        if (statusParts.length < 2 || !statusParts[0].startsWith("HTTP/1.") || !statusParts[1].matches("[0-9]{3}"))
         {
             throw new IOException("not an HTTP/1.x status line: '" + statusLine + "'");
         }
         final Map<String, String> headers = new HashMap<>();
-        for (String line = readLine(); !line.isEmpty(); line = readLine())
+        for (String line = readLine(input); !line.isEmpty(); line = readLine(input))
         {
             final int colon = line.indexOf(':');
             if (colon < 1)
@@ -138,22 +173,7 @@ public final class LabHttpConnection implements AutoCloseable
             }
             headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
         }
-        final String length = headers.get("content-length");
-        if (length == null)
-        {
-            throw new IOException("response without Content-Length: " + statusLine + " " + headers);
-        }
-        final byte[] body = input.readNBytes(Integer.parseInt(length));
-        if (body.length != Integer.parseInt(length))
-        {
-            throw new EOFException("connection closed after " + body.length + " of " + length + " body bytes");
-        }
-        return new Response(Integer.parseInt(statusParts[1]), Map.copyOf(headers), new String(body, StandardCharsets.UTF_8));
-    }
-
-    private String readLine() throws IOException
-    {
-        return readLine(input);
+        return new Head(Integer.parseInt(statusParts[1]), Map.copyOf(headers));
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * Drives {@code lab/lab.sh} from Java: bring the lab up and down, start and stop backends, read
  * the decap counters, spread a VIP over the load balancers with ECMP or route it via one next hop
- * (a VRRP virtual address). Every call runs the script to completion and throws, quoting the
+ * (a VRRP virtual address), route the backends' NAT replies through an LB, shrink the path MTU to
+ * the client. Every call runs the script to completion and throws, quoting the
  * script's output, when it fails. The script's JDK for the backend servers is this JVM's.
  */
 public final class LabScript
@@ -109,7 +110,7 @@ public final class LabScript
      */
     public String startBackends(final LabBackend... backends)
     {
-        return run(UP_TIMEOUT, withBackends("start", backends));
+        return run(UP_TIMEOUT, withBackends("backends", "start", backends));
     }
 
     /**
@@ -120,7 +121,7 @@ public final class LabScript
      */
     public String stopBackends(final LabBackend... backends)
     {
-        return run(Commands.DEFAULT_TIMEOUT, withBackends("stop", backends));
+        return run(Commands.DEFAULT_TIMEOUT, withBackends("backends", "stop", backends));
     }
 
     /**
@@ -199,6 +200,67 @@ public final class LabScript
     }
 
     /**
+     * {@code lab.sh nat-route on [--via NEXT]... BACKEND...}: the backends send what leaves from
+     * their LAN addresses (the replies of {@code nat} services) via a next hop on the LAN, by a
+     * policy rule to a table of their own that also routes the LAN on-link; replies from a VIP (DSR,
+     * tunnels) still go to the router. Asking again only changes the next hops.
+     *
+     * @param nextHops {@code lb1}, {@code lb2} (both families) or LAN addresses, one per family at
+     *                 most (a family none names keeps its ordinary routing); none for lb1.
+     * @param backends the backends; none for all.
+     * @return the script's output, a line {@code nat-route: beN ipv4=NEXT ipv6=NEXT} per backend.
+     */
+    public String natRoute(final List<String> nextHops, final LabBackend... backends)
+    {
+        final List<String> arguments = new ArrayList<>(List.of("nat-route", "on"));
+        for (final String next : nextHops)
+        {
+            arguments.add("--via");
+            arguments.add(next);
+        }
+        for (final LabBackend backend : backends)
+        {
+            arguments.add(backend.name());
+        }
+        return run(Commands.DEFAULT_TIMEOUT, arguments.toArray(new String[0]));
+    }
+
+    /**
+     * {@code lab.sh nat-route off BACKEND...}: undoes {@link #natRoute}; nothing to undo is no error.
+     *
+     * @param backends the backends; none for all.
+     * @return the script's output.
+     */
+    public String natRouteOff(final LabBackend... backends)
+    {
+        return run(Commands.DEFAULT_TIMEOUT, withBackends("nat-route", "off", backends));
+    }
+
+    /**
+     * {@code lab.sh pmtu on MTU}: the router's routes to the client's prefixes get a locked MTU, so
+     * a larger packet from the LAN with DF (IPv6: any) gets frag-needed / packet too big from the
+     * router; every lab host forgets the path MTUs it learnt.
+     *
+     * @param mtu 1280 ({@link LabTopology#PMTU_DEFAULT}) to 1499.
+     * @return the script's output.
+     */
+    public String pmtu(final int mtu)
+    {
+        return run(Commands.DEFAULT_TIMEOUT, "pmtu", "on", Integer.toString(mtu));
+    }
+
+    /**
+     * {@code lab.sh pmtu off}: the router forwards full-sized packets to the client again, and every
+     * lab host forgets the path MTUs it learnt; nothing to undo is no error.
+     *
+     * @return the script's output.
+     */
+    public String pmtuOff()
+    {
+        return run(Commands.DEFAULT_TIMEOUT, "pmtu", "off");
+    }
+
+    /**
      * The next hops of the router's most specific route for an address now ({@code ip route show
      * match}, longest prefix): for a multipath route every next hop, in the route's order.
      *
@@ -265,10 +327,10 @@ public final class LabScript
         return best;
     }
 
-    private static String[] withBackends(final String action, final LabBackend... backends)
+    private static String[] withBackends(final String command, final String action, final LabBackend... backends)
     {
         final String[] arguments = new String[backends.length + 2];
-        arguments[0] = "backends";
+        arguments[0] = command;
         arguments[1] = action;
         for (int i = 0; i < backends.length; i++)
         {

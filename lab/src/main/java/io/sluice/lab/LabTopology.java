@@ -21,7 +21,8 @@ import java.util.List;
  * The router routes the VIP ranges {@value #VIP_RANGE_IPV4} and {@value #VIP_RANGE_IPV6} to the
  * first LB's LAN addresses ({@link #LB1}); {@code lab.sh ecmp} gives a VIP a multipath route over
  * both LBs ({@link LabScript#ecmp}). The backends hold the VIPs on {@code lo} and route back through
- * the router. The sync network has no router: nothing but the LBs and the rogue reach it.
+ * the router; {@link LabScript#natRoute} sends what leaves from their LAN addresses (the replies of
+ * {@code nat} services) through an LB instead. The sync network has no router: nothing but the LBs and the rogue reach it.
  */
 public final class LabTopology
 {
@@ -201,6 +202,15 @@ public final class LabTopology
 
     /** Port of the backends' HTTP servers (every address, IPv4 and IPv6). */
     public static final int HTTP_PORT = 80;
+
+    /**
+     * The backends' second HTTP port, serving as {@value #HTTP_PORT} does: the backend port of NAT
+     * services, apart from the port the DSR and tunnel services use.
+     */
+    public static final int NAT_HTTP_PORT = 8080;
+
+    /** The locked MTU {@code lab.sh pmtu on} gives the router's routes to the client when not told another. */
+    public static final int PMTU_DEFAULT = 1280;
 
     /** Port of the backends' UDP echo (every address, IPv4 and IPv6). */
     public static final int UDP_ECHO_PORT = 53;

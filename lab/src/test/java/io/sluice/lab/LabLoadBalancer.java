@@ -3,6 +3,7 @@ package io.sluice.lab;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -49,6 +50,10 @@ final class LabLoadBalancer implements BeforeAllCallback, AfterAllCallback
         final Path jar = LabDaemon.jar(lab);
         try
         {
+            if (base.hasNatService())
+            {
+                lab.natRoute(List.of());
+            }
             daemon = LabDaemon.start(jar, base, lab.runDirectory().resolve(name + ".yaml"),
                 lab.script().getParent().resolve("target").resolve("lab-daemon").resolve(name + ".log"));
             for (final LbConfig.Service service : base.services())
@@ -169,6 +174,10 @@ final class LabLoadBalancer implements BeforeAllCallback, AfterAllCallback
         finally
         {
             daemon = null;
+            if (base.hasNatService())
+            {
+                lab.natRouteOff();
+            }
         }
     }
 }

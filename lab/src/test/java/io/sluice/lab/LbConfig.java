@@ -16,7 +16,8 @@ import java.util.List;
  * The configuration a system test runs the Sluice daemon with in the lab, rendered as the YAML file
  * {@code sluice run --config} reads: the port {@code net_af_packet0} on the LB host's DPDK interface
  * ({@code sl-lb0} of lb1 by default, {@code sl-lb2-lan} of lb2 with {@link #on(LabLbHost)}), one
- * unpinned worker, the LB's addresses (also the tunnel sources, no gateway: backends are on-link),
+ * unpinned worker, the LB's addresses (also the tunnel sources; the router as gateway only with a
+ * {@code nat} service, whose replies go to the clients through it: backends are on-link),
  * the services under test, and optionally flow sync ({@link Sync}) and VRRP ({@link Vrrp}).
  * Immutable; the {@code with...} methods give changed copies for reloads.
  *
@@ -492,6 +493,18 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
         return new LbConfig(lb, List.copyOf(changed), statsFile, sections, workerIdle, sync, vrrp);
     }
 
+    /**
+     * Whether a service forwards by NAT: the backends must then route their replies through the
+     * LB ({@code lab.sh nat-route}, which {@link LabLoadBalancer} sets up) and the LB sends them
+     * to the router, its gateway (written only then, so tunnels stay on-link otherwise).
+     *
+     * @return true when a service's mode is {@code nat}.
+     */
+    boolean hasNatService()
+    {
+        return services.stream().anyMatch(service -> service.mode().equals("nat"));
+    }
+
     /** @return the YAML text of the configuration file. */
     String yaml()
     {
@@ -509,8 +522,13 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
         }
         yaml.append("network:\n")
             .append("  addresses: [").append(lb.ipv4()).append(", ").append(lb.ipv6()).append("]\n")
-            .append("  tunnel: { sources: [").append(lb.ipv4()).append(", ").append(lb.ipv6()).append("] }\n")
-            .append("services:\n");
+            .append("  tunnel: { sources: [").append(lb.ipv4()).append(", ").append(lb.ipv6()).append("] }\n");
+        if (hasNatService())
+        {
+            yaml.append("  gateway: { ipv4: ").append(LabTopology.ROUTER_LAN_IPV4).append(", ipv6: ")
+                .append(LabTopology.ROUTER_LAN_IPV6).append(" }\n");
+        }
+        yaml.append("services:\n");
         for (final Service service : services)
         {
             service.appendYaml(yaml);

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -194,21 +193,12 @@ final class VipClient
     /** Reads a 200 response with Content-Length; returns its headers, names in lower case. */
     private static Map<String, String> readResponse(final InputStream input) throws IOException
     {
-        final String statusLine = LabHttpConnection.readLine(input);
-        if (!statusLine.startsWith("HTTP/1.1 200 ") && !statusLine.equals("HTTP/1.1 200"))
+        final LabHttpConnection.Head head = LabHttpConnection.readHead(input);
+        if (head.status() != 200)
         {
-            throw new IOException("not a 200 response: '" + statusLine + "'");
+            throw new IOException("not a 200 response: " + head.status() + " " + head.headers());
         }
-        final Map<String, String> headers = new HashMap<>();
-        for (String line = LabHttpConnection.readLine(input); !line.isEmpty(); line = LabHttpConnection.readLine(input))
-        {
-            final int colon = line.indexOf(':');
-            if (colon < 1)
-            {
-                throw new IOException("malformed header line: '" + line + "'");
-            }
-            headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
-        }
+        final Map<String, String> headers = head.headers();
         final String length = headers.get("content-length");
         if (length == null || headers.get("x-backend") == null)
         {

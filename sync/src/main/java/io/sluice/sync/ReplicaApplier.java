@@ -19,12 +19,14 @@ import io.sluice.dataplane.service.ServiceSnapshot;
  * Before a flow is queued it is checked against the snapshot in force, so that what this LB cannot
  * use is counted here by reason and never guessed: a service this LB does not have, a backend the
  * service does not have (the flow names it by address, never by a peer's local id; its port is the service's), a
- * tuple that is not to the service's VIP and port. The worker checks again when it applies the
+ * tuple that is not to the service's VIP and port (port 0 for an {@code l3} service). The worker checks again when it applies the
  * flow (the snapshot may change in between) and never lets a replica override or evict a flow of
  * its own traffic.
  * <p>
  * Which worker: {@link WorkerSteering} (the port's RSS computed in software), or every worker when
- * the port's steering is unknown, so that whichever queue the NIC picks holds the flow.
+ * the port's steering is unknown, so that whichever queue the NIC picks holds the flow. The flow of a
+ * {@code fragments: l3} service (ports 0, one per client address) also goes to every worker: the
+ * NIC may hash the client's whole packets by their ports and its fragments by addresses alone.
  * <p>
  * One thread: the sync agent's. No allocation per flow.
  */
@@ -86,7 +88,7 @@ public final class ReplicaApplier
         {
             comparePick(snapshot, flow);
         }
-        final int worker = steering.workerOf(flow.key());
+        final int worker = flow.key().dstPort() == 0 ? WorkerSteering.ALL_WORKERS : steering.workerOf(flow.key());
         int queued = 0;
         if (worker >= 0 && worker < workers.size())
         {
@@ -154,7 +156,7 @@ public final class ReplicaApplier
             return ReplicaCounter.SERVICE_UNKNOWN;
         }
         final FlowKey key = flow.key();
-        if (key.dstHi() != service.vipHi() || key.dstLo() != service.vipLo() || key.dstPort() != service.port() ||
+        if (key.dstHi() != service.vipHi() || key.dstLo() != service.vipLo() || key.dstPort() != service.flowPort() ||
             key.protocol() != service.protocol())
         {
             return ReplicaCounter.NOT_TO_SERVICE;

@@ -16,6 +16,7 @@ import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.ring.WorkerProxy;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSpec;
@@ -97,6 +98,27 @@ class ReplicaApplierTest
         assertEquals(List.of(flow.key().toString()), drained(0));
         assertEquals(List.of(flow.key().toString()), drained(1));
         assertEquals(1, everywhere.counter(ReplicaCounter.QUEUED));
+    }
+
+    @Test
+    void shouldQueueAnL3FlowToEveryWorkerAndRefuseItsPortedFormWhenTheServiceHashesAddressesOnly()
+    {
+        final IpAddress vip = IpAddress.parse("192.0.2.20");
+        final ServiceSnapshot l3 = ServiceSnapshotBuilder.build(
+            DataplaneSettings.of(List.of(IpAddress.parse("10.0.0.2")), List.of(), List.of()),
+            List.of(ServiceSpec.of(vip, 80, TCP, ForwardingMode.DSR, List.of(new ServiceSpec.BackendSpec(BACKEND, 1)))
+                .withTranslation(0, FragmentPolicy.L3)), new NeighbourTable(64));
+        final ReplicaApplier applier = new ReplicaApplier(() -> l3, workers, key -> 1);
+        final FlowRecord flow = new FlowRecord();
+        flow.key().setIpv4(IpAddress.parse("198.51.100.7").ipv4(), vip.ipv4(), 0, 0, TCP);
+        flow.service(vip.hi(), vip.lo(), 80, TCP).backend(BACKEND.hi(), BACKEND.lo(), 80).idleTimeoutNs(TimeUnit.SECONDS.toNanos(300));
+
+        assertTrue(applier.apply(flow), "ports 0: the l3 flow of a client address");
+        assertEquals(List.of(flow.key().toString()), drained(0), "the NIC may hash its fragments and whole packets apart");
+        assertEquals(List.of(flow.key().toString()), drained(1));
+        flow.key().setIpv4(IpAddress.parse("198.51.100.7").ipv4(), vip.ipv4(), 40000, 80, TCP);
+        assertFalse(applier.apply(flow), "an l3 service keeps no flow with ports");
+        assertEquals(1, applier.counter(ReplicaCounter.NOT_TO_SERVICE));
     }
 
     @Test

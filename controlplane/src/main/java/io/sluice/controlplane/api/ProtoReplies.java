@@ -105,6 +105,7 @@ final class ProtoReplies
                 case IPIP -> ForwardingMode.FORWARDING_MODE_IPIP;
                 case GUE -> ForwardingMode.FORWARDING_MODE_GUE;
                 case NAT -> ForwardingMode.FORWARDING_MODE_NAT;
+                case FULLNAT -> ForwardingMode.FORWARDING_MODE_FULLNAT;
             })
             .setBackendPort(config.backendPort())
             .setFragmentsValue(config.fragments().ordinal())

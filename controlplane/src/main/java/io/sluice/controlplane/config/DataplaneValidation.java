@@ -19,7 +19,8 @@ import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
  * families per forwarding mode, tunnel source pools, the IPv6 minimum MTU inside tunnels, VIPs
  * that are local addresses) is found before EAL starts. Each service is checked alone (the snapshot
  * builder's checks, nothing built), so every faulty service is reported, then all of them together. A problem is
- * placed at the backend or VIP the dataplane's message names, else at the service.
+ * placed at the backend or VIP the dataplane's message names, else at the service; a problem of
+ * services together (two sharing what one must have alone) at the service the message names first.
  */
 final class DataplaneValidation
 {
@@ -76,10 +77,29 @@ final class DataplaneValidation
             }
             catch (final IllegalArgumentException ex)
             {
+                final int named = serviceNamed(specs, ex.getMessage());
+                if (named >= 0)
+                {
+                    reportService(named, specs.get(named), ex.getMessage());
+                    return;
+                }
                 final Node services = top.has("services") ? top.value("services") : top.node();
                 reader.report(services.getStartMark(), "services", "not accepted by the dataplane: " + ex.getMessage());
             }
         }
+    }
+
+    /** @return the index of the service a message of the dataplane starts by naming, or -1. */
+    private static int serviceNamed(final List<ServiceSpec> specs, final String message)
+    {
+        for (int i = 0; i < specs.size(); i++)
+        {
+            if (message.startsWith("service " + specs.get(i).name() + ": "))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void reportService(final int index, final ServiceSpec spec, final String message)

@@ -53,6 +53,6 @@ public record NetworkSection(
             (source.ipv6() ? sourcesIpv6 : sourcesIpv4).add(source);
         }
         return new DataplaneSettings(addresses, gatewayIpv4, gatewayIpv6, sourcesIpv4, sourcesIpv6, guePort, gueVariant,
-            outerTtl, mtu, timeouts.tcpClosingNs(), timeouts.otherIdleNs(), neighbours, List.of());
+            outerTtl, mtu, timeouts.tcpClosingNs(), timeouts.otherIdleNs(), neighbours, List.of(), List.of());
     }
 }

@@ -64,13 +64,7 @@ final class ServiceOptionsReader
 
     FragmentPolicy fragments(final YamlReader.Section entry)
     {
-        final FragmentPolicy policy = entry.get("fragments", FragmentPolicy.DROP, FragmentPolicy::parse, "drop");
-        if (policy == FragmentPolicy.L3)
-        {
-            reader.invalid(entry.value("fragments"), entry.pathOf("fragments"), policy.configName(),
-                "drop: the l3 policy is not available yet");
-        }
-        return policy;
+        return entry.get("fragments", FragmentPolicy.DROP, FragmentPolicy::parse, "drop or l3");
     }
 
     int quorum(final YamlReader.Section entry)

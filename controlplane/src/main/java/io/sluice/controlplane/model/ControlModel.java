@@ -299,7 +299,8 @@ public final class ControlModel implements BackendHealthSource
 
     /**
      * Where a 5-tuple goes: the service it matches, the backend a new flow with it is scheduled to,
-     * and whether a worker's flow table holds it.
+     * and whether a worker's flow table holds it. For a {@code fragments: l3} service the flow is
+     * the client address's, with both ports 0, as the dataplane keys it.
      *
      * @param client     the client's address.
      * @param clientPort the client's port.
@@ -318,17 +319,18 @@ public final class ControlModel implements BackendHealthSource
                 (vip.ipv6() ? "IPv6" : "IPv4") + "): a packet has one family");
         }
         final ServiceSnapshot snapshot = dataplane.snapshot();
+        final Service service = snapshot.service(vip.hi(), vip.lo(), vipPort, protocol);
+        final boolean l3 = service != null && service.l3Flows();
         final FlowKey key = new FlowKey();
         if (vip.ipv6())
         {
-            key.setIpv6(client.hi(), client.lo(), vip.hi(), vip.lo(), clientPort, vipPort, protocol);
+            key.setIpv6(client.hi(), client.lo(), vip.hi(), vip.lo(), l3 ? 0 : clientPort, l3 ? 0 : vipPort, protocol);
         }
         else
         {
-            key.setIpv4(client.ipv4(), vip.ipv4(), clientPort, vipPort, protocol);
+            key.setIpv4(client.ipv4(), vip.ipv4(), l3 ? 0 : clientPort, l3 ? 0 : vipPort, protocol);
         }
         final long hash = key.hash();
-        final Service service = snapshot.service(vip.hi(), vip.lo(), vipPort, protocol);
         if (service == null)
         {
             return new FlowPrediction(null, hash, -1, null, FlowTableLookup.NOT_FOUND, snapshot.generation());

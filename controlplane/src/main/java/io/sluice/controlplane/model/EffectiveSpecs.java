@@ -163,7 +163,8 @@ public record EffectiveSpecs(
      *   <li>{@code least-response-time}: weighted least connections over the weights in force,
      *       which the model scales by measured health-check latency;</li>
      *   <li>{@code reset-on-down} was applied to the backends by the caller; {@code ops} becomes
-     *       one-packet scheduling.</li>
+     *       one-packet scheduling;</li>
+     *   <li>the backend port and the fragment policy go through as configured.</li>
      * </ul>
      *
      * @param service  the service as configured.
@@ -193,6 +194,6 @@ public record EffectiveSpecs(
         }
         return new ServiceSpec(service.vip(), service.port(), service.protocol(), service.mode(), inForce,
             service.maglevSize(), service.tcpIdleNs(), service.udpIdleNs(), scheduler,
-            service.flags().contains(ServiceFlag.OPS));
+            service.flags().contains(ServiceFlag.OPS)).withTranslation(service.backendPort(), service.fragments());
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
+import com.google.protobuf.FieldMask;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,7 @@ import io.sluice.controlplane.api.v1.DrainBackendRequest;
 import io.sluice.controlplane.api.v1.Event;
 import io.sluice.controlplane.api.v1.EventKind;
 import io.sluice.controlplane.api.v1.FlowTableState;
+import io.sluice.controlplane.api.v1.FragmentPolicy;
 import io.sluice.controlplane.api.v1.GetConfigRequest;
 import io.sluice.controlplane.api.v1.GetHaStateRequest;
 import io.sluice.controlplane.api.v1.GetStatsRequest;
@@ -36,10 +38,13 @@ import io.sluice.controlplane.api.v1.LoadBalancerGrpc;
 import io.sluice.controlplane.api.v1.LookupFlowRequest;
 import io.sluice.controlplane.api.v1.LookupFlowResponse;
 import io.sluice.controlplane.api.v1.ServiceKey;
+import io.sluice.controlplane.api.v1.ServiceSettings;
+import io.sluice.controlplane.api.v1.UpdateServiceRequest;
 import io.sluice.controlplane.api.v1.WatchEventsRequest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +137,20 @@ class ApiOperationsTest
         final StatusRuntimeException port = assertThrows(StatusRuntimeException.class,
             () -> client.lookupFlow(flow(70000).build()));
         assertEquals("client_port: '70000' is not valid: a port 0..65535", port.getStatus().getDescription());
+    }
+
+    @Test
+    void shouldPredictOneFlowPerClientAddressWhenTheServiceHashesFragmentsByAddress()
+    {
+        assertNotEquals(client.lookupFlow(flow(40000).build()).getFlowHash(), client.lookupFlow(flow(40001).build()).getFlowHash());
+
+        client.updateService(UpdateServiceRequest.newBuilder().setKey(WEB)
+            .setSettings(ServiceSettings.newBuilder().setFragments(FragmentPolicy.FRAGMENT_POLICY_L3))
+            .setUpdateMask(FieldMask.newBuilder().addPaths("fragments")).build());
+
+        final LookupFlowResponse l3 = client.lookupFlow(flow(40000).build());
+        assertTrue(l3.getServiceFound());
+        assertEquals(l3.getFlowHash(), client.lookupFlow(flow(40001).build()).getFlowHash(), "the ports are not hashed");
     }
 
     @Test

@@ -25,6 +25,7 @@ import io.sluice.controlplane.api.v1.DrainBackendRequest;
 import io.sluice.controlplane.api.v1.Event;
 import io.sluice.controlplane.api.v1.EventKind;
 import io.sluice.controlplane.api.v1.ForwardingMode;
+import io.sluice.controlplane.api.v1.FragmentPolicy;
 import io.sluice.controlplane.api.v1.GetServiceRequest;
 import io.sluice.controlplane.api.v1.HaStateKind;
 import io.sluice.controlplane.api.v1.HaTransition;
@@ -187,6 +188,22 @@ class LoadBalancerApiTest
             "family, 2001:db8:0:0:0:0:0:21 is not (use GUE to mix IPv4 and IPv6)", () -> client.addService(dnsService()
             .setSettings(dnsService().getSettings().toBuilder().setMode(ForwardingMode.FORWARDING_MODE_DSR))
             .setBackends(0, BackendConfig.newBuilder().setAddress("2001:db8::21")).build()));
+    }
+
+    @Test
+    void shouldAddAServiceWithFragmentsL3AndRefuseAnotherOfItsVipAndProtocol()
+    {
+        final ChangeResponse added = client.addService(dnsService()
+            .setSettings(dnsService().getSettings().toBuilder().setFragments(FragmentPolicy.FRAGMENT_POLICY_L3)).build());
+
+        assertEquals(FragmentPolicy.FRAGMENT_POLICY_L3, added.getService().getSettings().getFragments());
+        final io.sluice.dataplane.service.IpAddress vip = io.sluice.dataplane.service.IpAddress.parse("192.0.2.53");
+        assertEquals(io.sluice.dataplane.service.FragmentPolicy.L3,
+            daemon.dataplane().snapshot().service(vip.hi(), vip.lo(), 53, 17).fragments(), "the worker runs it");
+        assertRejected(Status.Code.FAILED_PRECONDITION, "service 192.0.2.53:53/udp: fragments l3 matches a fragment after the " +
+            "first, which carries no port, by VIP and protocol alone, so it must be the only udp service of 192.0.2.53; " +
+            "192.0.2.53:54/udp shares them (use fragments: drop, or another VIP)", () -> client.addService(dnsService()
+            .setKey(ServiceKey.newBuilder().setVip("192.0.2.53").setPort(54).setProtocol(Protocol.PROTOCOL_UDP)).build()));
     }
 
     @Test

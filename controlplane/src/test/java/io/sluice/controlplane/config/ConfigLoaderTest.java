@@ -353,6 +353,38 @@ class ConfigLoaderTest
     }
 
     @Test
+    void shouldReadFragmentsL3AndWriteItBack() throws Exception
+    {
+        final SluiceConfig config = load(MINIMAL_DATAPLANE + """
+            services:
+              - { vip: 192.0.2.10, port: 53, protocol: udp, mode: dsr, fragments: l3, backends: [ { address: 203.0.113.11 } ] }
+              - { vip: 192.0.2.10, port: 80, mode: dsr, backends: [ { address: 203.0.113.11 } ] }
+            """);
+        assertEquals(FragmentPolicy.L3, config.services().get(0).fragments());
+        assertEquals(FragmentPolicy.L3, config.services().get(0).toSpec().fragments());
+        assertEquals(FragmentPolicy.DROP, config.services().get(1).fragments());
+        assertEquals(config.services(), load(ConfigWriter.write(config, List.of())).services(), "written and read back unchanged");
+    }
+
+    @Test
+    void shouldRefuseFragmentsL3WhenAnotherServiceSharesItsVipAndProtocol()
+    {
+        assertProblems(MINIMAL_DATAPLANE + """
+            services:
+              - { vip: 192.0.2.10, port: 80, mode: dsr, fragments: l3, backends: [ { address: 203.0.113.11 } ] }
+              - { vip: 192.0.2.10, port: 443, mode: dsr, backends: [ { address: 203.0.113.11 } ] }
+            """,
+            "/etc/sluice/lab.yaml:5:12: services[0].vip: '192.0.2.10' is not valid: fragments l3 matches a fragment after " +
+                "the first, which carries no port, by VIP and protocol alone, so it must be the only tcp service of 192.0.2.10; " +
+                "192.0.2.10:443/tcp shares them (use fragments: drop, or another VIP)");
+        assertProblems(MINIMAL_DATAPLANE + """
+            services:
+              - { vip: 192.0.2.10, port: 80, mode: dsr, fragments: ip, backends: [ { address: 203.0.113.11 } ] }
+            """,
+            "/etc/sluice/lab.yaml:5:56: services[0].fragments: 'ip' is not valid: drop or l3");
+    }
+
+    @Test
     void shouldRefuseABackendPortOutsideNatAndNatWithoutAGateway()
     {
         assertProblems(MINIMAL_DATAPLANE + """

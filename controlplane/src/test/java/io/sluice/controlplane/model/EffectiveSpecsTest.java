@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import io.sluice.controlplane.config.ConfigLoader;
 import io.sluice.controlplane.config.SluiceConfig;
 import io.sluice.controlplane.health.BackendHealth;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.Scheduler;
 import io.sluice.dataplane.service.ServiceSpec;
@@ -62,6 +63,22 @@ final class EffectiveSpecsTest
         assertTrue(specs.get(3).onePacketScheduling());
         assertFalse(specs.get(1).onePacketScheduling());
         assertEquals(Scheduler.SOURCE_HASH, specs.get(4).scheduler());
+    }
+
+    @Test
+    void shouldPassTheBackendPortAndFragmentPolicyToTheDataplane() throws Exception
+    {
+        final SluiceConfig config = ConfigLoader.parse(Path.of("/etc/sluice/test.yaml"), HEAD.replace(
+            "tunnel: { sources: [203.0.113.2] }", "tunnel: { sources: [203.0.113.2] }\n  gateway: { ipv4: 203.0.113.1 }") + """
+              - { vip: 192.0.2.10, port: 80, mode: nat, backendPort: 8080, fragments: l3, backends: [ { address: 203.0.113.11 } ] }
+              - { vip: 192.0.2.11, port: 80, mode: ipip, backends: [ { address: 203.0.113.11 } ] }
+            """);
+        final List<ServiceSpec> specs = EffectiveSpecs.of(config, Map.of()).specs();
+
+        assertEquals(8080, specs.get(0).targetPort());
+        assertEquals(FragmentPolicy.L3, specs.get(0).fragments());
+        assertEquals(80, specs.get(1).targetPort());
+        assertEquals(FragmentPolicy.DROP, specs.get(1).fragments());
     }
 
     @Test

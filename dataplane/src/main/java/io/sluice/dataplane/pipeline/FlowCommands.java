@@ -50,7 +50,7 @@ final class FlowCommands
         final Backend backend = service == null ? null : backendOf(service, flow.backendHi(), flow.backendLo());
         final long timeoutNs = flow.idleTimeoutNs();
         if (backend == null || timeoutNs <= 0 || timeoutNs > FlowTable.MAX_IDLE_TIMEOUT_NS ||
-            key.dstHi() != service.vipHi() || key.dstLo() != service.vipLo() || key.dstPort() != service.port() ||
+            key.dstHi() != service.vipHi() || key.dstLo() != service.vipLo() || key.dstPort() != service.flowPort() ||
             key.protocol() != service.protocol())
         {
             counters[WorkerCounter.FLOW_UPSERTS_REJECTED.ordinal()]++;
@@ -130,6 +130,7 @@ final class FlowCommands
         }
         table.readKey(handle, record.key());
         tracker.fill(record, record.key(), snapshot.serviceAt(backend.serviceIndex()), backend, table.idleTimeoutNs(handle));
+        tracker.natOf(handle, record);
         record.flags(isLocal(table, handle) ? FlowRecord.FLAG_LOCAL : 0);
         return true;
     }

@@ -2,11 +2,13 @@ package io.sluice.dataplane.pipeline;
 
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.flow.NatSlots;
 import io.sluice.dataplane.packet.TcpFlyweight;
 import io.sluice.dataplane.ring.FlowEventRing;
 import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.dataplane.ring.FlowReplyRing;
 import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.stats.DropReason;
@@ -26,7 +28,10 @@ import static io.sluice.dataplane.packet.Ipv4Flyweight.PROTOCOL_UDP;
  * lookups) on the worker's thread, through this tracker.
  * <p>
  * A close is the first FIN or RST of a TCP flow, the moment its idle timeout drops to the closing
- * timeout; the event carries that timeout. Flows that expire or are evicted emit nothing: a peer
+ * timeout; the event carries that timeout. The flow of a {@link Service#l3Flows() l3} service is
+ * (client address, VIP, protocol) with both ports 0, for its whole packets and fragments alike,
+ * hashed without the burst hint (which is computed with ports); the FIN or RST of one of the
+ * client's connections closes that shared flow too. Flows that expire or are evicted emit nothing: a peer
  * expires its copy by the same idle timeout.
  * <p>
  * For a flow table too large for the caches the tracker also runs the burst passes of {@link
@@ -47,10 +52,12 @@ public final class FlowTracker
     private final FlowEventRing events;
     private final FlowRecord record = new FlowRecord();
     private final FlowCommands commands;
+    private final FullNatFlows fullNat;
 
     private ServiceSnapshot snapshot;
     private long clockNs;
     private long nowNs;
+    private boolean natFailed;
 
     /**
      * @param table    the worker's flow table; this tracker is its only user from now on.
@@ -60,6 +67,24 @@ public final class FlowTracker
      */
     public FlowTracker(final FlowTable table, final long[] counters, final FlowEventRing events, final FlowReplyRing replies)
     {
+        this(table, counters, events, replies, null, 0);
+    }
+
+    /**
+     * A tracker that can hold full-NAT flows.
+     *
+     * @param table    the worker's flow table; this tracker is its only user from now on.
+     * @param counters the worker's counter values ({@code DataplaneCounters.values()}).
+     * @param events   where flow events go, or null when nothing consumes them.
+     * @param replies  where answers to dump and lookup commands go.
+     * @param natSlots the table's full-NAT side, or null when full NAT is off.
+     * @param worker   the worker's index: which NAT ports are its own.
+     */
+    public FlowTracker(
+        final FlowTable table, final long[] counters, final FlowEventRing events, final FlowReplyRing replies,
+        final NatSlots natSlots, final int worker)
+    {
+        this.fullNat = new FullNatFlows(table, natSlots, worker, counters);
         this.commands = new FlowCommands(this, replies, counters);
         this.table = table;
         this.counters = counters;
@@ -82,6 +107,7 @@ public final class FlowTracker
         this.snapshot = snapshot;
         this.clockNs = nowNs;
         this.nowNs = (nowNs + 1) & ~1L;
+        fullNat.begin(snapshot, this.nowNs);
     }
 
     /**
@@ -89,7 +115,8 @@ public final class FlowTracker
      * flow, inserted). An ICMP error ({@code ctx.quoted}) only looks its flow up; a NAT reply
      * ({@code ctx.natReply}, its backend known) passes untouched.
      *
-     * @param ctx       the packet, classified to a service; its flow key is set here unless quoted.
+     * @param ctx       the packet, classified to a service; its flow key is set here unless quoted
+     *                  (ports 0 for a service with {@link Service#l3Flows()}).
      * @param hintIndex the frame's position in a burst that went through the burst passes, or -1.
      * @return {@link Verdict#CONTINUE} with {@code ctx.backend} and {@code ctx.hash} set, or a
      *         {@link DropReason#NO_BACKEND} drop.
@@ -101,6 +128,11 @@ public final class FlowTracker
         {
             return Verdict.CONTINUE;
         }
+        if (ctx.natReverse)
+        {
+            return fullNat.onReply(ctx);
+        }
+        natFailed = false;
         final FlowKey key = ctx.key;
         final Service service = ctx.service;
         final long hash;
@@ -108,18 +140,22 @@ public final class FlowTracker
         if (ctx.quoted)
         {
             hash = key.hash();
-            backend = backendOfQuotedFlow(key, service, hash);
+            backend = service.mode() == ForwardingMode.FULLNAT ?
+                backendOfQuotedFullNatFlow(ctx, service, hash) : backendOfQuotedFlow(key, service, hash);
         }
         else
         {
+            final boolean l3 = service.l3Flows();
+            final int srcPort = l3 ? 0 : ctx.srcPort;
+            final int dstPort = l3 ? 0 : ctx.dstPort;
             if (ctx.ipv6)
             {
-                hash = key.setIpv6(ctx.srcHi, ctx.srcLo, ctx.dstHi, ctx.dstLo, ctx.srcPort, ctx.dstPort, ctx.protocol).hash();
+                hash = key.setIpv6(ctx.srcHi, ctx.srcLo, ctx.dstHi, ctx.dstLo, srcPort, dstPort, ctx.protocol).hash();
             }
             else
             {
-                key.setIpv4(ctx.src4, ctx.dst4, ctx.srcPort, ctx.dstPort, ctx.protocol);
-                hash = hints.hash(hintIndex, ctx.src4, ctx.dst4, (ctx.srcPort << 16) | ctx.dstPort, ctx.protocol);
+                key.setIpv4(ctx.src4, ctx.dst4, srcPort, dstPort, ctx.protocol);
+                hash = l3 ? key.hash() : hints.hash(hintIndex, ctx.src4, ctx.dst4, (srcPort << 16) | dstPort, ctx.protocol);
             }
             if (service.onePacketScheduling())
             {
@@ -131,6 +167,10 @@ public final class FlowTracker
                 if (entry == FlowTable.MISS)
                 {
                     backend = backendOfNewFlow(ctx, service, hash);
+                }
+                else if (service.mode() == ForwardingMode.FULLNAT)
+                {
+                    backend = fullNatHit(ctx, service, hash, entry);
                 }
                 else
                 {
@@ -153,10 +193,32 @@ public final class FlowTracker
         ctx.hash = hash;
         if (backend == null)
         {
-            return ctx.drop(DropReason.NO_BACKEND);
+            return natFailed ? Verdict.DROP : ctx.drop(DropReason.NO_BACKEND);
         }
         ctx.backend = backend;
         return Verdict.CONTINUE;
+    }
+
+    /**
+     * A packet of a full-NAT service's flow the table holds. A flow whose backend left (or resets its
+     * flows), or an entry without a translation (a flow of the service before it was full NAT), is
+     * taken as a new flow: a new backend cannot take over the old one's connection anyway, and its
+     * port stays with the old reverse entry until that expires.
+     */
+    private Backend fullNatHit(final PacketContext ctx, final Service service, final long hash, final int entry)
+    {
+        final Backend backend = snapshot.backendById(table.backendId(entry));
+        if (backend != null && backend.serviceIndex() == service.index() && !backend.resetsFlows() && fullNat.onForward(ctx, entry))
+        {
+            if ((ctx.tcpFlags & FIN_OR_RST) != 0)
+            {
+                close(entry, service, backend);
+            }
+            counters[FLOW_HITS]++;
+            return backend;
+        }
+        table.remove(ctx.key, hash);
+        return backendOfNewFlow(ctx, service, hash);
     }
 
     /** A flow whose backend is gone, out of the service, or resetting its flows: pinned to the scheduler's pick. */
@@ -169,7 +231,7 @@ public final class FlowTracker
             counters[WorkerCounter.FLOW_REHASHED.ordinal()]++;
             if (events != null)
             {
-                emit(FlowEventRing.REPIN, ctx.key, service, backend, table.idleTimeoutNs(entry));
+                emit(FlowEventRing.REPIN, ctx.key, service, backend, table.idleTimeoutNs(entry), entry);
             }
         }
         return backend;
@@ -187,7 +249,14 @@ public final class FlowTracker
             return null;
         }
         final long timeoutNs = idleTimeoutNs(service, key.protocol());
-        final int inserted = table.insertAfterMiss(key, hash, backend.id(), timeoutNs, nowNs);
+        final boolean translated = service.mode() == ForwardingMode.FULLNAT;
+        final int inserted = translated ?
+            fullNat.open(ctx, key, hash, backend, timeoutNs) : table.insertAfterMiss(key, hash, backend.id(), timeoutNs, nowNs);
+        if (translated && inserted == FullNatFlows.FAILED)
+        {
+            natFailed = true;
+            return null;
+        }
         if (inserted == FlowTable.MISS)
         {
             counters[WorkerCounter.FLOW_FALLBACK.ordinal()]++;
@@ -201,7 +270,7 @@ public final class FlowTracker
         counters[WorkerCounter.FLOW_NEW.ordinal()]++;
         if (events != null)
         {
-            emit(FlowEventRing.NEW, key, service, backend, timeoutNs);
+            emit(FlowEventRing.NEW, key, service, backend, timeoutNs, inserted);
         }
         if ((ctx.tcpFlags & FIN_OR_RST) != 0)
         {
@@ -224,10 +293,11 @@ public final class FlowTracker
         table.flags(entry, flags | FLAG_CLOSED);
         final long timeoutNs = Math.min(table.idleTimeoutNs(entry), snapshot.settings().tcpClosingTimeoutNs());
         table.idleTimeoutNs(entry, timeoutNs);
+        fullNat.onClose(entry, timeoutNs);
         if (events != null)
         {
             table.readKey(entry, record.key());
-            emit(FlowEventRing.CLOSE, record.key(), service, backend, timeoutNs);
+            emit(FlowEventRing.CLOSE, record.key(), service, backend, timeoutNs, entry);
         }
     }
 
@@ -245,6 +315,20 @@ public final class FlowTracker
         return service.pick(hash);
     }
 
+    /** The backend of the full-NAT flow an ICMP error quotes, its translation set; none (dropped) without the flow. */
+    private Backend backendOfQuotedFullNatFlow(final PacketContext ctx, final Service service, final long hash)
+    {
+        final int entry = table.find(ctx.key, hash, nowNs);
+        final Backend backend = entry == FlowTable.MISS ? null : snapshot.backendById(table.backendId(entry));
+        if (backend == null || backend.serviceIndex() != service.index() || !fullNat.onQuotedForward(ctx, entry))
+        {
+            natFailed = true;
+            ctx.drop(DropReason.ICMP_NOT_HANDLED);
+            return null;
+        }
+        return backend;
+    }
+
     long idleTimeoutNs(final Service service, final int protocol)
     {
         return protocol == PROTOCOL_TCP ? service.tcpIdleTimeoutNs() :
@@ -256,11 +340,14 @@ public final class FlowTracker
      * nothing but the count of the loss. The callers test for the ring themselves, so that without
      * one the packet path does not even make the call.
      *
-     * @param key the flow (may be {@code record.key()} itself).
+     * @param key   the flow (may be {@code record.key()} itself).
+     * @param entry the flow's entry: a full-NAT flow's event carries its NAT address and port.
      */
-    private void emit(final int type, final FlowKey key, final Service service, final Backend backend, final long timeoutNs)
+    private void emit(
+        final int type, final FlowKey key, final Service service, final Backend backend, final long timeoutNs, final int entry)
     {
         fill(record, key, service, backend, timeoutNs);
+        fullNat.natOf(entry, record);
         if (!events.offer(type, record))
         {
             counters[WorkerCounter.FLOW_EVENTS_LOST.ordinal()]++;
@@ -276,7 +363,7 @@ public final class FlowTracker
         into.serviceHi(service.vipHi()).serviceLo(service.vipLo()).servicePort(service.port())
             .serviceProtocol(service.protocol())
             .backendHi(backend.addressHi()).backendLo(backend.addressLo()).backendPort(service.port())
-            .idleTimeoutNs(timeoutNs).createdNs(clockNs).flags(0);
+            .idleTimeoutNs(timeoutNs).createdNs(clockNs).flags(0).nat(0, 0, 0);
     }
 
     /**
@@ -348,6 +435,12 @@ public final class FlowTracker
     public void onLookup(final long requestId, final FlowKey key)
     {
         commands.onLookup(requestId, key);
+    }
+
+    /** Writes a full-NAT forward entry's NAT address and port into its record (see {@link FullNatFlows#natOf}). */
+    void natOf(final int entry, final FlowRecord into)
+    {
+        fullNat.natOf(entry, into);
     }
 
     FlowTable table()

@@ -36,6 +36,7 @@ final class Forwarder
     private final IpipWriter ipip = new IpipWriter();
     private final GueWriter gue = new GueWriter();
     private final NatWriter nat = new NatWriter();
+    private final IcmpNatWriter icmpNat = new IcmpNatWriter();
     private final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
     private final Ipv6Flyweight ipv6 = new Ipv6Flyweight();
 
@@ -64,7 +65,8 @@ final class Forwarder
     int forward(final PacketContext ctx, final PacketBuffer packet)
     {
         final ServiceSnapshot snapshot = this.snapshot;
-        final long nextHopMac = neighbours.mac(ctx.natReply ? snapshot.clientNextHop(ctx.ipv6) : ctx.backend.neighbourIndex());
+        final long nextHopMac = neighbours.mac(ctx.natReply || ctx.natReverse ?
+            snapshot.clientNextHop(ctx.ipv6) : ctx.backend.neighbourIndex());
         if (nextHopMac == NeighbourTable.UNRESOLVED)
         {
             return ctx.drop(DropReason.NEIGHBOUR_UNRESOLVED);
@@ -86,23 +88,48 @@ final class Forwarder
             case IPIP -> ipip.write(ctx, packet, overhead, nextHopMac, portMac, snapshot);
             case GUE -> gue.write(ctx, packet, overhead, nextHopMac, portMac, snapshot);
             case NAT -> nat(ctx, packet, nextHopMac);
+            case FULLNAT -> fullNat(ctx, packet, nextHopMac);
         };
+    }
+
+    /**
+     * A full-NAT service's packet: a client's to its backend from the flow's NAT address and port, or
+     * a backend's reply to the client from the VIP, or an ICMP error about either ({@link IcmpNatWriter}).
+     */
+    private int fullNat(final PacketContext ctx, final PacketBuffer packet, final long nextHopMac)
+    {
+        final Service service = ctx.service;
+        if (ctx.quoted)
+        {
+            return ctx.natReverse ?
+                icmpNat.fullNatToClient(ctx, packet, service.vipHi(), service.vipLo(), service.port(), nextHopMac, portMac) :
+                icmpNat.fullNatToBackend(ctx, packet, ctx.backend.addressHi(), ctx.backend.addressLo(), service.spec().targetPort(),
+                    nextHopMac, portMac);
+        }
+        if (ctx.natReverse)
+        {
+            return nat.both(ctx, packet, service.vipHi(), service.vipLo(), service.port(), ctx.natHi, ctx.natLo, ctx.natPort,
+                nextHopMac, portMac);
+        }
+        final Backend backend = ctx.backend;
+        return nat.both(ctx, packet, ctx.natHi, ctx.natLo, ctx.natPort, backend.addressHi(), backend.addressLo(),
+            service.spec().targetPort(), nextHopMac, portMac);
     }
 
     /** A NAT service's packet: a client's to its backend, a backend's reply to its client, or an ICMP error about either. */
     private int nat(final PacketContext ctx, final PacketBuffer packet, final long nextHopMac)
     {
         final Service service = ctx.service;
-        if (ctx.quoted)
-        {
-            return ctx.drop(DropReason.ICMP_NOT_HANDLED);
-        }
+        final Backend backend = ctx.backend;
         if (ctx.natReply)
         {
-            return nat.toClient(ctx, packet, service.vipHi(), service.vipLo(), service.port(), nextHopMac, portMac);
+            return ctx.quoted ?
+                icmpNat.toClient(ctx, packet, service.vipHi(), service.vipLo(), service.port(), nextHopMac, portMac) :
+                nat.toClient(ctx, packet, service.vipHi(), service.vipLo(), service.port(), nextHopMac, portMac);
         }
-        final Backend backend = ctx.backend;
-        return nat.toBackend(ctx, packet, backend.addressHi(), backend.addressLo(), service.spec().targetPort(), nextHopMac, portMac);
+        return ctx.quoted ?
+            icmpNat.toBackend(ctx, packet, backend.addressHi(), backend.addressLo(), service.spec().targetPort(), nextHopMac, portMac) :
+            nat.toBackend(ctx, packet, backend.addressHi(), backend.addressLo(), service.spec().targetPort(), nextHopMac, portMac);
     }
 
     /** The answer to a packet that does not fit: {@code fits} is the largest that would. */

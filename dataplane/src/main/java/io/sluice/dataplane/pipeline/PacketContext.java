@@ -13,9 +13,14 @@ import io.sluice.dataplane.stats.Verdict;
  * <pre>
  *   parse     ─► frame, l2Length, etherType, groupMac, ipv6, l3, ipLength, protocol, ttl, tos,
  *                ttlWord (IPv4: TTL, protocol and checksum as read, for the TTL's rewrite),
- *                fragment, dontFragment, addresses, l4, l4Length, ports, tcpFlags, l4Valid
+ *                fragment, laterFragment (no L4 header), dontFragment, addresses, l4, l4Length,
+ *                ports, tcpFlags, l4Valid
  *   classify  ─► service, quoted (an ICMP error routed by the flow it quotes), key,
- *                natReply (a NAT backend's reply: its backend set, no flow stage)
+ *                natReply (a NAT backend's reply: its backend set, no flow stage),
+ *                for a quoted packet: innerL3, innerL4, innerEnd (its end in the frame), innerProtocol;
+ *                natReverse (to a NAT address: a full-NAT reply, looked up by the flow stage)
+ *   flow      ─► full NAT: natHi, natLo, natPort (the NAT address and port of a client's packet,
+ *                the client's address and port of a reply)
  *   flow      ─► hash, backend, newFlow
  *   forward   ─► the frame rewritten in place
  *   any stage ─► dropReason, with the verdict {@link Verdict#DROP}
@@ -41,6 +46,7 @@ final class PacketContext
     int tos;
     int ttlWord;
     boolean fragment;
+    boolean laterFragment;
     boolean dontFragment;
     int src4;
     int dst4;
@@ -59,6 +65,14 @@ final class PacketContext
     Service service;
     boolean quoted;
     boolean natReply;
+    boolean natReverse;
+    long natHi;
+    long natLo;
+    int natPort;
+    long innerL3;
+    long innerL4;
+    long innerEnd;
+    int innerProtocol;
     long hash;
     Backend backend;
     boolean newFlow;

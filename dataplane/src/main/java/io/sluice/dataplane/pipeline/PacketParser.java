@@ -24,9 +24,13 @@ import static io.sluice.dataplane.packet.NetworkOrder.getU16;
  * <p>
  * The common frame, untagged Ethernet with an IPv4 header of 20 bytes, is read in a few wide loads;
  * a VLAN tag, IPv4 options or IPv6 (with its extension headers) go through the header flyweights.
- * Both fill the same fields, so every later stage sees one shape. Ports are read only for an
- * unfragmented TCP or UDP packet, and {@code l4Valid} says whether its header is whole: whether a
- * broken L4 header is a drop, and for which reason, is the classifier's to decide.
+ * Both fill the same fields, so every later stage sees one shape. Ports are read for a TCP or UDP
+ * packet whole or a first fragment, and {@code l4Valid} says whether its header is whole (a first
+ * fragment's UDP length is the datagram's, beyond the fragment): whether a broken L4 header is a
+ * drop, and for which reason, is the classifier's to decide. A fragment after the first has no
+ * L4 header: {@code laterFragment}, no ports, no TCP flags. An IPv6 Fragment header is read
+ * through: the protocol is its next header and {@code l4} follows it; an atomic fragment (offset
+ * 0, no more fragments, RFC 8200 4.5) is a whole packet.
  * <pre>
  *   Ethernet ─► dst MAC ours or a group? ─► IPv4 (wide loads; options: flyweight) ─► TCP / UDP ports
  *                                        └► IPv6 (flyweight, extension headers)   ─► TCP / UDP ports
@@ -37,6 +41,9 @@ final class PacketParser
 {
     private static final int ETHERNET_LENGTH = EthernetFlyweight.HEADER_LENGTH;
     private static final int IPV4_VERSION_IHL_5 = 0x45;
+    private static final int FRAGMENT_HEADER_LENGTH = 8;
+    private static final int FRAGMENT_OFFSET_BITS = 0xFFF8;
+    private static final int FRAGMENT_RESERVED_BITS = 0x0006;
 
     private final EthernetFlyweight ethernet = new EthernetFlyweight();
     private final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
@@ -133,12 +140,14 @@ final class PacketParser
         ctx.ttlWord = (int)(w1 >>> 32);
         ctx.tos = (int)(w0 >>> 48) & 0xFF;
         ctx.fragment = (fragmentWord & 0x3FFF) != 0;
+        ctx.laterFragment = (fragmentWord & Ipv4Flyweight.FRAGMENT_OFFSET_MASK) != 0;
         ctx.dontFragment = (fragmentWord & Ipv4Flyweight.FLAG_DONT_FRAGMENT) != 0;
         ctx.src4 = (int)w1;
         ctx.l4 = l3 + headerLength;
         ctx.l4Length = totalLength - headerLength;
         ctx.l4Valid = false;
-        final boolean withPorts = !ctx.fragment && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP);
+        ctx.tcpFlags = 0;
+        final boolean withPorts = !ctx.laterFragment && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP);
         if (headerLength == Ipv4Flyweight.MIN_HEADER_LENGTH && totalLength >= Ipv4Flyweight.MIN_HEADER_LENGTH + 4)
         {
             final long w2 = NetworkOrder.getI64(l3 + Ipv4Flyweight.DST_ADDRESS_OFFSET);
@@ -165,24 +174,43 @@ final class PacketParser
         {
             return ctx.drop(DropReason.MALFORMED_IPV6);
         }
-        final int protocol = ip.upperProtocol();
         ctx.ipv6 = true;
         ctx.ipLength = ip.totalLength();
-        ctx.protocol = protocol;
         ctx.ttl = ip.hopLimit();
         ctx.tos = ip.trafficClass();
-        ctx.fragment = ip.isFragment();
         ctx.dontFragment = true;
         ctx.srcHi = ip.srcHi();
         ctx.srcLo = ip.srcLo();
         ctx.dstHi = ip.dstHi();
         ctx.dstLo = ip.dstLo();
-        ctx.l4 = ip.upperOffset();
-        ctx.l4Length = ip.upperLength();
         ctx.l4Valid = false;
-        if (!ctx.fragment && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP) && ctx.l4Length >= 4)
+        ctx.tcpFlags = 0;
+        long l4 = ip.upperOffset();
+        int l4Length = ip.upperLength();
+        int protocol = ip.upperProtocol();
+        boolean fragment = false;
+        boolean laterFragment = false;
+        if (ip.isFragment())
         {
-            ports(ctx, protocol, NetworkOrder.getI32(ctx.l4));
+            if (l4Length < FRAGMENT_HEADER_LENGTH)
+            {
+                return ctx.drop(DropReason.MALFORMED_IPV6);
+            }
+            final int offsetAndFlags = getU16(l4 + 2);
+            protocol = NetworkOrder.getU8(l4);
+            fragment = (offsetAndFlags & ~FRAGMENT_RESERVED_BITS) != 0;
+            laterFragment = (offsetAndFlags & FRAGMENT_OFFSET_BITS) != 0;
+            l4 += FRAGMENT_HEADER_LENGTH;
+            l4Length -= FRAGMENT_HEADER_LENGTH;
+        }
+        ctx.protocol = protocol;
+        ctx.fragment = fragment;
+        ctx.laterFragment = laterFragment;
+        ctx.l4 = l4;
+        ctx.l4Length = l4Length;
+        if (!laterFragment && (protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP) && l4Length >= 4)
+        {
+            ports(ctx, protocol, NetworkOrder.getI32(l4));
         }
         return Verdict.CONTINUE;
     }
@@ -216,7 +244,7 @@ final class PacketParser
                 return;
             }
             final int udpLength = getU16(l4 + 4);
-            valid = udpLength >= 8 && udpLength <= l4Length;
+            valid = udpLength >= 8 && (udpLength <= l4Length || ctx.fragment);
             ctx.tcpFlags = 0;
         }
         ctx.srcPort = ports >>> 16;

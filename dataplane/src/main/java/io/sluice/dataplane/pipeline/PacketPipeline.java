@@ -65,7 +65,7 @@ public final class PacketPipeline
         this.counters = counters;
         this.counted = counters.values();
         this.traffic = traffic;
-        this.classifier = new PacketClassifier(icmpResponder, counted);
+        this.classifier = new PacketClassifier(icmpResponder, counted, traffic);
         this.forwarder = new Forwarder(neighbours, icmpResponder);
     }
 
@@ -127,7 +127,10 @@ public final class PacketPipeline
                 {
                     verdict = forwarder.forward(ctx, packet);
                 }
-                account(ctx, verdict, length);
+                if (ctx.service != null)
+                {
+                    account(ctx, verdict, length);
+                }
             }
         }
         return verdict;

@@ -24,12 +24,14 @@ import io.sluice.dataplane.flow.FlowTable;
  * @param otherIdleTimeoutNs  idle timeout of flows of other protocols (ICMP errors routed by flow).
  * @param staticNeighbours    next hops whose MAC is configured rather than learned.
  * @param virtualAddresses    addresses that VRRP moves between LBs, with this LB's role for each now.
+ * @param natAddresses        the LB's source addresses for {@link ForwardingMode#FULLNAT} (answered in ARP / ND;
+ *                            backends reply to them), either family.
  */
 public record DataplaneSettings(
     List<IpAddress> localAddresses, IpAddress gatewayIpv4, IpAddress gatewayIpv6,
     List<IpAddress> tunnelSourcesIpv4, List<IpAddress> tunnelSourcesIpv6,
     int guePort, int gueVariant, int outerTtl, int mtu, long tcpClosingTimeoutNs, long otherIdleTimeoutNs,
-    List<StaticNeighbour> staticNeighbours, List<VirtualAddress> virtualAddresses)
+    List<StaticNeighbour> staticNeighbours, List<VirtualAddress> virtualAddresses, List<IpAddress> natAddresses)
 {
     /**
      * A configured neighbour.
@@ -75,6 +77,8 @@ public record DataplaneSettings(
         tunnelSourcesIpv6 = List.copyOf(tunnelSourcesIpv6);
         staticNeighbours = List.copyOf(staticNeighbours);
         virtualAddresses = List.copyOf(virtualAddresses);
+        natAddresses = List.copyOf(natAddresses);
+        requireNat(localAddresses, virtualAddresses, natAddresses);
         requireFamily("gatewayIpv4", gatewayIpv4, false);
         requireFamily("gatewayIpv6", gatewayIpv6, true);
         requireUsable(AddressRules.Role.GATEWAY, gatewayIpv4);
@@ -132,7 +136,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, null, null, tunnelSourcesIpv4, tunnelSourcesIpv6, 6080, 0, DEFAULT_OUTER_TTL, DEFAULT_MTU,
-            DEFAULT_TCP_CLOSING_TIMEOUT_NS, DEFAULT_OTHER_IDLE_TIMEOUT_NS, List.of(), List.of());
+            DEFAULT_TCP_CLOSING_TIMEOUT_NS, DEFAULT_OTHER_IDLE_TIMEOUT_NS, List.of(), List.of(), List.of());
     }
 
     /** @return a copy with the given gateways. */
@@ -140,7 +144,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, ipv4, ipv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
-            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses);
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses, natAddresses);
     }
 
     /** @return a copy with the given MTU. */
@@ -148,7 +152,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl,
-            newMtu, tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses);
+            newMtu, tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses, natAddresses);
     }
 
     /** @return a copy with the given GUE port and variant. */
@@ -156,7 +160,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, port, variant, outerTtl, mtu,
-            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses);
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses, natAddresses);
     }
 
     /** @return a copy with the given static neighbours. */
@@ -164,7 +168,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
-            tcpClosingTimeoutNs, otherIdleTimeoutNs, neighbours, virtualAddresses);
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, neighbours, virtualAddresses, natAddresses);
     }
 
     /** @return a copy with the given own addresses. */
@@ -172,7 +176,7 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             addresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
-            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses);
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses, natAddresses);
     }
 
     /**
@@ -185,7 +189,39 @@ public record DataplaneSettings(
     {
         return new DataplaneSettings(
             localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
-            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, addresses);
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, addresses, natAddresses);
+    }
+
+    /**
+     * A copy with the given NAT source addresses.
+     *
+     * @param addresses the LB's addresses for full NAT.
+     * @return the copy.
+     */
+    public DataplaneSettings withNatAddresses(final List<IpAddress> addresses)
+    {
+        return new DataplaneSettings(
+            localAddresses, gatewayIpv4, gatewayIpv6, tunnelSourcesIpv4, tunnelSourcesIpv6, guePort, gueVariant, outerTtl, mtu,
+            tcpClosingTimeoutNs, otherIdleTimeoutNs, staticNeighbours, virtualAddresses, addresses);
+    }
+
+    private static void requireNat(
+        final List<IpAddress> locals, final List<VirtualAddress> virtualAddresses, final List<IpAddress> natAddresses)
+    {
+        final Set<IpAddress> seen = new HashSet<>();
+        for (final IpAddress address : natAddresses)
+        {
+            requireUsable(AddressRules.Role.LOCAL, address);
+            if (locals.contains(address) || virtualAddresses.stream().anyMatch(virtual -> virtual.address().equals(address)))
+            {
+                throw new IllegalArgumentException("NAT address " + address + " is also an own or virtual address of the LB: " +
+                    "what the backends send to a NAT address is taken as the reply of a translated flow");
+            }
+            if (!seen.add(address))
+            {
+                throw new IllegalArgumentException("NAT address " + address + " is listed twice");
+            }
+        }
     }
 
     private static void requireVirtual(final List<IpAddress> locals, final List<VirtualAddress> virtualAddresses)

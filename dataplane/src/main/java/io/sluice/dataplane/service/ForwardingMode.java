@@ -22,18 +22,26 @@ public enum ForwardingMode
      * backend sees the client's address; it needs nothing but its route. Backends on-link, of the
      * VIP's family.
      */
-    NAT;
+    NAT,
+    /**
+     * Full NAT: the destination becomes the backend's address and port, the source one of the LB's
+     * NAT addresses and a port of its pool for that backend, so the backend's replies come back to
+     * the LB with no route or configuration on the backend; the reply is translated back by the
+     * flow's reverse entry. The backend sees the LB's address, not the client's. Backends on-link,
+     * of the VIP's family.
+     */
+    FULLNAT;
 
     /**
      * Bytes this mode adds in front of the client's IP packet.
      *
      * @param outerIpv6  the outer family (the backend's).
      * @param gueVariant 0 (a 4-byte GUE header) or 1 (none); only GUE reads it.
-     * @return the overhead: 0 for DSR and NAT, the outer IP header for IPIP, plus UDP and GUE for GUE.
+     * @return the overhead: 0 for DSR and the NAT modes, the outer IP header for IPIP, plus UDP and GUE for GUE.
      */
     public int overhead(final boolean outerIpv6, final int gueVariant)
     {
-        if (this == DSR || this == NAT)
+        if (this == DSR || this == NAT || this == FULLNAT)
         {
             return 0;
         }

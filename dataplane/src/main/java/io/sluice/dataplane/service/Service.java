@@ -22,6 +22,8 @@ public final class Service
     private final long udpIdleTimeoutNs;
     private final Scheduler scheduler;
     private final boolean onePacketScheduling;
+    private final FragmentPolicy fragments;
+    private final boolean l3Flows;
 
     /**
      * Made by {@code ServiceSnapshotBuilder}, which validates the parts.
@@ -48,6 +50,32 @@ public final class Service
         this.udpIdleTimeoutNs = spec.udpIdleTimeoutNs();
         this.scheduler = spec.scheduler();
         this.onePacketScheduling = spec.onePacketScheduling();
+        this.fragments = spec.fragments();
+        this.l3Flows = fragments == FragmentPolicy.L3;
+    }
+
+    /** @return what happens to the service's IP fragments. */
+    public FragmentPolicy fragments()
+    {
+        return fragments;
+    }
+
+    /**
+     * Whether the service's flows are (client address, VIP, protocol) with both ports 0, hashed and
+     * kept so ({@link FragmentPolicy#L3}): every packet of a client address, whole or fragment,
+     * is one flow.
+     *
+     * @return true for {@link FragmentPolicy#L3}.
+     */
+    public boolean l3Flows()
+    {
+        return l3Flows;
+    }
+
+    /** @return the destination port of the service's flow keys: 0 for {@link #l3Flows()}, else the VIP port. */
+    public int flowPort()
+    {
+        return l3Flows ? 0 : port;
     }
 
     /** @return how new flows pick a backend. */

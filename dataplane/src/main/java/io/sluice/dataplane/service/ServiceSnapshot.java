@@ -2,11 +2,14 @@ package io.sluice.dataplane.service;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import io.sluice.dataplane.nat.NatPoolLayout;
 
 /**
  * An immutable, complete view of the forwarding configuration: services keyed by (VIP, port,
@@ -27,6 +30,7 @@ public final class ServiceSnapshot
     private final DataplaneSettings settings;
     private final Service[] services;
     private final Service[] vipTable;
+    private final Service[] fragmentTable;
     private final int vipMask;
     private final long[] addressTableHi;
     private final long[] addressTableLo;
@@ -42,6 +46,8 @@ public final class ServiceSnapshot
     private final NatReplies natReplies;
     private final int clientNextHopIpv4;
     private final int clientNextHopIpv6;
+    private final NatPoolLayout natLayout;
+    private final int[] natGroupBase;
 
     /** {@link #kindOf}: the address is neither a VIP nor one of the LB's own. */
     public static final byte KIND_NONE = 0;
@@ -51,6 +57,8 @@ public final class ServiceSnapshot
     public static final byte KIND_LOCAL = 2;
     /** {@link #kindOf}: the address is a virtual address this LB is VRRP backup for: not answered, its traffic dropped. */
     public static final byte KIND_STANDBY = 3;
+    /** {@link #kindOf}: the address is a NAT address of the LB: TCP and UDP to it are replies of full-NAT flows. */
+    public static final byte KIND_NAT = 4;
 
     /**
      * Made by {@code ServiceSnapshotBuilder}, which validates the parts; the arrays are taken as they are.
@@ -63,11 +71,16 @@ public final class ServiceSnapshot
      * @param serviceIds   service ids by key.
      * @param clientNextHops the neighbour slots of the next hops toward clients (the gateways), IPv4
      *                     then IPv6, -1 where there is none: where NAT replies go.
+     * @param natLayout    the full-NAT port pools, or null when no service forwards by full NAT.
+     * @param natGroupBase by service index, the pool group of its first backend ({@link #natGroup}), -1 for none.
      */
     public ServiceSnapshot(
         final long generation, final DataplaneSettings settings, final Service[] services, final Backend[] backendsById,
-        final Map<String, Integer> backendIds, final Map<String, Integer> serviceIds, final int[] clientNextHops)
+        final Map<String, Integer> backendIds, final Map<String, Integer> serviceIds, final int[] clientNextHops,
+        final NatPoolLayout natLayout, final int[] natGroupBase)
     {
+        this.natLayout = natLayout;
+        this.natGroupBase = natGroupBase;
         this.clientNextHopIpv4 = clientNextHops[0];
         this.clientNextHopIpv6 = clientNextHops[1];
         this.generation = generation;
@@ -114,10 +127,13 @@ public final class ServiceSnapshot
             vipTable[i] = service;
         }
 
+        fragmentTable = new Service[vipCapacity];
+        fillFragmentTable(serving);
         natReplies = NatReplies.of(serving);
 
         final List<IpAddress> locals = settings.localAddresses();
-        final int addressCapacity = tableCapacity(services.length + locals.size() + settings.virtualAddresses().size());
+        final int addressCapacity = tableCapacity(services.length + locals.size() + settings.virtualAddresses().size() +
+            settings.natAddresses().size());
         addressTableHi = new long[addressCapacity];
         addressTableLo = new long[addressCapacity];
         addressTableKind = new byte[addressCapacity];
@@ -137,6 +153,10 @@ public final class ServiceSnapshot
         {
             putAddress(local.hi(), local.lo(), KIND_LOCAL, 0);
         }
+        for (final IpAddress nat : settings.natAddresses())
+        {
+            putAddress(nat.hi(), nat.lo(), KIND_NAT, 0);
+        }
 
         tunnelSourcesIpv4 = new int[settings.tunnelSourcesIpv4().size()];
         for (int i = 0; i < tunnelSourcesIpv4.length; i++)
@@ -148,6 +168,28 @@ public final class ServiceSnapshot
         {
             tunnelSourcesIpv6[2 * i] = settings.tunnelSourcesIpv6().get(i).hi();
             tunnelSourcesIpv6[2 * i + 1] = settings.tunnelSourcesIpv6().get(i).lo();
+        }
+    }
+
+    /** The services alone on their (VIP, protocol), by (VIP, port 0, protocol): see {@link #fragmentService}. */
+    private void fillFragmentTable(final List<Service> serving)
+    {
+        final Map<List<Long>, Integer> counts = new HashMap<>();
+        for (final Service service : serving)
+        {
+            counts.merge(List.of(service.vipHi(), service.vipLo(), (long)service.protocol()), 1, Integer::sum);
+        }
+        for (final Service service : serving)
+        {
+            if (counts.get(List.of(service.vipHi(), service.vipLo(), (long)service.protocol())) == 1)
+            {
+                int i = vipSlot(service.vipHi(), service.vipLo(), 0, service.protocol());
+                while (fragmentTable[i] != null)
+                {
+                    i = (i + 1) & vipMask;
+                }
+                fragmentTable[i] = service;
+            }
         }
     }
 
@@ -207,6 +249,24 @@ public final class ServiceSnapshot
         return !natReplies.isEmpty();
     }
 
+    /** @return the full-NAT port pools of this configuration, or null when no service forwards by full NAT. */
+    public NatPoolLayout natLayout()
+    {
+        return natLayout;
+    }
+
+    /**
+     * The full-NAT pool group of a backend: its pool for each of the service's NAT addresses.
+     *
+     * @param backend a backend of a full-NAT service.
+     * @return the group's index in {@link #natLayout()}, or -1 when the backend's service does not use full NAT.
+     */
+    public int natGroup(final Backend backend)
+    {
+        final int base = natGroupBase[backend.serviceIndex()];
+        return base < 0 ? -1 : base + backend.maglevIndex();
+    }
+
     /**
      * The neighbour slot of the next hop toward clients of a family: where NAT replies go.
      *
@@ -243,6 +303,49 @@ public final class ServiceSnapshot
             }
             i = (i + 1) & vipMask;
         }
+    }
+
+    /**
+     * The service of an IP fragment after the first, which carries no port: the one service of its
+     * VIP and protocol, or null when there is none or several (then no port can tell them apart).
+     * A {@link FragmentPolicy#L3} service is always the only one of its VIP and protocol. Zero allocation.
+     *
+     * @param hi       upper 64 bits of the destination address (0 for IPv4).
+     * @param lo       lower 64 bits (IPv4-mapped for IPv4).
+     * @param protocol IP protocol.
+     * @return the service, or null.
+     */
+    public Service fragmentService(final long hi, final long lo, final int protocol)
+    {
+        int i = vipSlot(hi, lo, 0, protocol);
+        while (true)
+        {
+            final Service service = fragmentTable[i];
+            if (service == null)
+            {
+                return null;
+            }
+            if (service.vipLo() == lo && service.vipHi() == hi && service.protocol() == protocol)
+            {
+                return service;
+            }
+            i = (i + 1) & vipMask;
+        }
+    }
+
+    /**
+     * The backend an IP fragment after the first comes from when it is part of the reply of a
+     * {@link ForwardingMode#NAT} service with {@link FragmentPolicy#L3}: it carries no port, so it
+     * is known by its source address and protocol only (see {@link NatReplies}).
+     *
+     * @param hi       upper half of the source address (0 for IPv4).
+     * @param lo       lower half (IPv4-mapped for IPv4).
+     * @param protocol IP protocol.
+     * @return the backend, or null.
+     */
+    public Backend natFragmentReplyBackend(final long hi, final long lo, final int protocol)
+    {
+        return natReplies.fragmentBackendOf(hi, lo, protocol);
     }
 
     /**

@@ -13,11 +13,14 @@ import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.maglev.MaglevBackend;
 import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.maglev.MaglevTableBuilder;
+import io.sluice.dataplane.nat.NatPoolKey;
+import io.sluice.dataplane.nat.NatPoolLayout;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.Scheduler;
 import io.sluice.dataplane.service.Service;
@@ -94,7 +97,7 @@ public final class ServiceSnapshotBuilder
             {
                 nextHops.add(nextHop(spec.mode(), backend.address(), settings));
             }
-            if (spec.mode() == ForwardingMode.NAT)
+            if (spec.mode() == ForwardingMode.NAT || spec.mode() == ForwardingMode.FULLNAT)
             {
                 nextHops.add(clientGateway(settings, spec.vip().ipv6()));
             }
@@ -127,7 +130,74 @@ public final class ServiceSnapshotBuilder
         final ServiceSnapshot previous, final DataplaneSettings settings, final List<ServiceSpec> specs,
         final NeighbourTable neighbours)
     {
+        return build(previous, settings, specs, neighbours, null);
+    }
+
+    /**
+     * The full-NAT pool groups of a configuration, in the order {@link #build} numbers them: for each
+     * full-NAT service, in configuration order, one group per backend, in its order, holding the
+     * backend endpoint's pool key for each NAT address of the VIP's family.
+     *
+     * @param settings dataplane settings (the NAT addresses).
+     * @param specs    every service.
+     * @return the groups; empty when no service forwards by full NAT.
+     */
+    public static List<List<NatPoolKey>> natGroups(final DataplaneSettings settings, final List<ServiceSpec> specs)
+    {
+        final List<List<NatPoolKey>> groups = new ArrayList<>();
+        for (final ServiceSpec spec : specs)
+        {
+            if (spec.mode() != ForwardingMode.FULLNAT)
+            {
+                continue;
+            }
+            for (final ServiceSpec.BackendSpec backend : spec.backends())
+            {
+                final List<NatPoolKey> group = new ArrayList<>();
+                for (final IpAddress laddr : settings.natAddresses())
+                {
+                    if (laddr.ipv6() != spec.vip().ipv6() || backend.address().ipv6() != laddr.ipv6())
+                    {
+                        continue;
+                    }
+                    group.add(laddr.ipv6() ?
+                        NatPoolKey.ipv6(laddr.hi(), laddr.lo(), backend.address().hi(), backend.address().lo(), spec.targetPort(),
+                            spec.protocol()) :
+                        NatPoolKey.ipv4(laddr.ipv4(), backend.address().ipv4(), spec.targetPort(), spec.protocol()));
+                }
+                groups.add(group);
+            }
+        }
+        return groups;
+    }
+
+    /**
+     * {@link #build} with the full-NAT port pools of the configuration, from a registry that was
+     * given {@link #natGroups} of the same settings and services.
+     *
+     * @param natLayout the pools, or null when no service forwards by full NAT.
+     * @return the new snapshot.
+     * @throws IllegalArgumentException naming the service and the problem.
+     */
+    public static ServiceSnapshot build(
+        final ServiceSnapshot previous, final DataplaneSettings settings, final List<ServiceSpec> specs,
+        final NeighbourTable neighbours, final NatPoolLayout natLayout)
+    {
         validate(settings, specs);
+        final int[] natGroupBase = new int[specs.size()];
+        int groups = 0;
+        for (int s = 0; s < specs.size(); s++)
+        {
+            final boolean fullNat = specs.get(s).mode() == ForwardingMode.FULLNAT;
+            natGroupBase[s] = fullNat ? groups : -1;
+            groups += fullNat ? specs.get(s).backends().size() : 0;
+        }
+        if (groups > 0 && (natLayout == null || natLayout.groups() != groups))
+        {
+            throw new IllegalArgumentException("full NAT needs its port pools: " + groups + " backend groups, the layout has " +
+                (natLayout == null ? "none" : Integer.toString(natLayout.groups())) + " (restart with network.nat addresses " +
+                "to enable full NAT)");
+        }
         final MaglevTable[] maglevs = buildMaglevTables(previous, specs);
         final Set<IpAddress> nextHops = nextHops(settings, specs);
         requireNeighbourRoom(neighbourAddresses(nextHops, settings), neighbours);
@@ -175,7 +245,8 @@ public final class ServiceSnapshotBuilder
             byId[backend.id()] = backend;
         }
         final int[] clientNextHops = {gatewayIndex(settings.gatewayIpv4(), neighbours), gatewayIndex(settings.gatewayIpv6(), neighbours)};
-        return new ServiceSnapshot(generation, settings, services, byId, backendIds.assigned(), serviceIds.assigned(), clientNextHops);
+        return new ServiceSnapshot(generation, settings, services, byId, backendIds.assigned(), serviceIds.assigned(), clientNextHops,
+            groups > 0 ? natLayout : null, natGroupBase);
     }
 
     /**
@@ -357,7 +428,7 @@ public final class ServiceSnapshotBuilder
 
     private static IpAddress nextHop(final ForwardingMode mode, final IpAddress backend, final DataplaneSettings settings)
     {
-        if (mode == ForwardingMode.DSR || mode == ForwardingMode.NAT)
+        if (mode == ForwardingMode.DSR || mode == ForwardingMode.NAT || mode == ForwardingMode.FULLNAT)
         {
             return backend;
         }
@@ -389,6 +460,11 @@ public final class ServiceSnapshotBuilder
             vips.add(spec.vip());
         }
         final Map<String, String> natEndpoints = new HashMap<>();
+        final Map<String, List<String>> byVipProtocol = new HashMap<>();
+        for (final ServiceSpec spec : specs)
+        {
+            byVipProtocol.computeIfAbsent(vipProtocol(spec), key -> new ArrayList<>()).add(spec.name());
+        }
         for (final ServiceSpec spec : specs)
         {
             final String name = spec.name();
@@ -426,6 +502,7 @@ public final class ServiceSnapshotBuilder
             requireIpv6MinimumMtu(settings, spec);
             validateScheduling(spec);
             validateTranslation(settings, spec);
+            validateFragments(spec, byVipProtocol.get(vipProtocol(spec)));
             final Set<IpAddress> seen = new HashSet<>();
             for (final ServiceSpec.BackendSpec backend : spec.backends())
             {
@@ -520,7 +597,7 @@ public final class ServiceSnapshotBuilder
 
     private static void validateTranslation(final DataplaneSettings settings, final ServiceSpec spec)
     {
-        final boolean nat = spec.mode() == ForwardingMode.NAT;
+        final boolean nat = spec.mode() == ForwardingMode.NAT || spec.mode() == ForwardingMode.FULLNAT;
         if (spec.backendPort() < 0 || spec.backendPort() > 65535)
         {
             throw new IllegalArgumentException("service " + spec.name() + ": backend port " + spec.backendPort() +
@@ -529,12 +606,59 @@ public final class ServiceSnapshotBuilder
         if (!nat && spec.backendPort() != 0 && spec.backendPort() != spec.port())
         {
             throw new IllegalArgumentException("service " + spec.name() + ": a backend port other than the VIP port needs " +
-                "mode nat (" + spec.mode().name().toLowerCase() + " leaves the port as the client sent it)");
+                "mode nat or fullnat (" + spec.mode().name().toLowerCase() + " leaves the port as the client sent it)");
         }
+        final String mode = spec.mode().name().toLowerCase();
         if (nat && clientGateway(settings, spec.vip().ipv6()) == null)
         {
-            throw new IllegalArgumentException("service " + spec.name() + ": nat sends the backends' replies to the clients " +
-                "through the gateway, and no " + (spec.vip().ipv6() ? "IPv6" : "IPv4") + " gateway is configured");
+            throw new IllegalArgumentException("service " + spec.name() + ": " + mode + " sends the backends' replies to the " +
+                "clients through the gateway, and no " + (spec.vip().ipv6() ? "IPv6" : "IPv4") + " gateway is configured");
+        }
+        if (spec.mode() == ForwardingMode.FULLNAT)
+        {
+            if (settings.natAddresses().stream().noneMatch(address -> address.ipv6() == spec.vip().ipv6()))
+            {
+                throw new IllegalArgumentException("service " + spec.name() + ": fullnat needs a NAT address of the VIP's family " +
+                    "(network.nat.addresses), none is configured");
+            }
+            if (spec.fragments() != FragmentPolicy.DROP)
+            {
+                throw new IllegalArgumentException("service " + spec.name() + ": fullnat cannot forward fragments without " +
+                    "reassembly (many clients share a NAT address, so their IP IDs collide at the backend): fragments must be drop");
+            }
+        }
+    }
+
+    private static String vipProtocol(final ServiceSpec spec)
+    {
+        return spec.vip() + "/" + spec.protocol();
+    }
+
+    /**
+     * A fragment after the first carries no port, so an {@code l3} service's later fragments are
+     * matched by VIP and protocol alone: no other service may share them. Its fragments must all
+     * reach one backend, which a scheduler with per-packet state cannot promise without a flow table.
+     */
+    private static void validateFragments(final ServiceSpec spec, final List<String> sameVipProtocol)
+    {
+        if (spec.fragments() != FragmentPolicy.L3)
+        {
+            return;
+        }
+        final String protocol = spec.protocol() == PROTOCOL_TCP ? "tcp" : "udp";
+        if (sameVipProtocol.size() > 1)
+        {
+            final List<String> others = new ArrayList<>(sameVipProtocol);
+            others.remove(spec.name());
+            throw new IllegalArgumentException("service " + spec.name() + ": fragments l3 matches a fragment after the first, " +
+                "which carries no port, by VIP and protocol alone, so it must be the only " + protocol + " service of " +
+                spec.vip() + "; " + String.join(", ", others) + " shares them (use fragments: drop, or another VIP)");
+        }
+        if (spec.onePacketScheduling() && spec.scheduler().isStateful())
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": fragments l3 with one-packet scheduling needs " +
+                "a hash scheduler (maglev or source-hash): " + spec.scheduler().name().toLowerCase().replace('_', '-') +
+                " would send the fragments of one datagram to different backends");
         }
     }
 

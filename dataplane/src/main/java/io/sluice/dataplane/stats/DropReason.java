@@ -55,6 +55,12 @@ public enum DropReason
     STANDBY("standby"),
     /** UDP over IPv6 with checksum 0 (invalid, RFC 8200 8.1) to be translated by NAT: no receiver would take it. */
     UDP_ZERO_CHECKSUM("udp6-zero-checksum"),
+    /** A new full-NAT flow found no free port in its backend's pools (every NAT address tried). */
+    NAT_PORTS_EXHAUSTED("nat-ports-exhausted"),
+    /** TCP or UDP to a NAT address that matches no live full-NAT flow: a late reply, or a scan. */
+    NAT_NO_MAPPING("nat-no-mapping"),
+    /** A new full-NAT flow found no flow-table slot for its forward or reverse entry (buckets full of fresh flows). */
+    NAT_NO_SLOT("nat-no-slot"),
     /** The pipeline threw: a defect; the packet and the rest of its burst were freed, not leaked. */
     INTERNAL_ERROR("internal-error");
 

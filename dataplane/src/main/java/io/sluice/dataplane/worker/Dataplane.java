@@ -19,6 +19,7 @@ import org.agrona.concurrent.status.CountersManager;
 
 import io.sluice.dataplane.flow.FlowKey;
 import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.flow.NatSlots;
 import io.sluice.dataplane.neighbour.NeighbourAgent;
 import io.sluice.dataplane.neighbour.NeighbourCounters;
 import io.sluice.dataplane.neighbour.NeighbourEntry;
@@ -34,6 +35,11 @@ import io.sluice.dataplane.ring.FrameRing;
 import io.sluice.dataplane.ring.LookupResult;
 import io.sluice.dataplane.ring.WorkerCommandRing;
 import io.sluice.dataplane.ring.WorkerProxy;
+import io.sluice.dataplane.nat.NatPoolKey;
+import io.sluice.dataplane.nat.NatPoolLayout;
+import io.sluice.dataplane.nat.NatPoolRegistry;
+import io.sluice.dataplane.nat.NatPortSteering;
+import io.sluice.dataplane.nat.PortPool;
 import io.sluice.dataplane.rss.RssSteering;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.IpAddress;
@@ -101,6 +107,8 @@ public final class Dataplane implements AutoCloseable
     private final PortStats portStats = new PortStats();
     private final StatsLabels labels;
     private final List<FlowTable> flowTables = new ArrayList<>();
+    private final List<NatSlots> natSlots = new ArrayList<>();
+    private final NatPoolRegistry natRegistry;
     private final List<DataplaneCounters> workerCounters = new ArrayList<>();
     private final List<WorkerAgent> workerAgents = new ArrayList<>();
     private final List<WorkerProxy> workerProxies = new ArrayList<>();
@@ -121,7 +129,7 @@ public final class Dataplane implements AutoCloseable
                 config.workers());
         }
         this.neighbours = new NeighbourTable(config.neighbourCapacity());
-        this.snapshots = new SnapshotPublisher(ServiceSnapshotBuilder.build(settings, services, neighbours));
+        ServiceSnapshotBuilder.check(settings, services, config.neighbourCapacity());
         final int workers = config.workers();
         this.frames = FrameSizing.of(config.device(), settings.mtu());
         if (settings.mtu() > frames.maxMtu())
@@ -146,6 +154,11 @@ public final class Dataplane implements AutoCloseable
             this.port = openedPort;
             this.portMac = config.portMac() >= 0 ? config.portMac() : port.macAddress().value();
             this.rssSteering = rssSteering(port);
+            this.natRegistry = settings.natAddresses().isEmpty() ? null : new NatPoolRegistry(
+                NatPortSteering.of(rssSteering, workers, PortPool.MIN_PORT, PortPool.MAX_PORT, NatPortSteering.DEFAULT_MIN_SHARE),
+                NatPoolRegistry.DEFAULT_MAX_POOLS, NatPoolRegistry.DEFAULT_MAX_BYTES);
+            this.snapshots = new SnapshotPublisher(ServiceSnapshotBuilder.build(
+                null, settings, services, neighbours, natLayout(settings, services)));
             this.ownsStats = statsFile == null;
             ownStats = ownsStats ? StatsFile.inMemory(workers) : null;
             this.stats = ownsStats ? ownStats : statsFile;
@@ -169,6 +182,7 @@ public final class Dataplane implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             CloseHelper.quietCloseAll(flowTables);
+            CloseHelper.quietCloseAll(natSlots);
             CloseHelper.quietClose(openedPort);
             CloseHelper.quietClose(pool);
             CloseHelper.quietClose(ownStats);
@@ -251,6 +265,21 @@ public final class Dataplane implements AutoCloseable
         portCounters[5].setRelease(portStats.rxNoMbuf());
     }
 
+    /**
+     * The full-NAT port pools of a configuration, from the registry (control thread): null when no
+     * service forwards by full NAT, or when full NAT is off (no NAT address at start), which the
+     * snapshot builder then refuses with a message.
+     */
+    private NatPoolLayout natLayout(final DataplaneSettings settings, final List<ServiceSpec> services)
+    {
+        final List<List<NatPoolKey>> groups = ServiceSnapshotBuilder.natGroups(settings, services);
+        if (natRegistry == null || groups.isEmpty() && natRegistry.pools() == 0)
+        {
+            return null;
+        }
+        return natRegistry.update(groups);
+    }
+
     private static RssSteering rssSteering(final Port port)
     {
         final int rxQueues = port.config().rxQueues();
@@ -284,8 +313,10 @@ public final class Dataplane implements AutoCloseable
             final WorkerCommandRing commands = new WorkerCommandRing(COMMAND_RING_CAPACITY);
             final FlowReplyRing replies = new FlowReplyRing(REPLY_RING_CAPACITY);
             workerProxies.add(new WorkerProxy(commands, replies));
+            final NatSlots nat = natRegistry == null ? null : new NatSlots(config.flowTableCapacity());
+            natSlots.add(nat);
             final PacketPipeline pipeline = new PacketPipeline(
-                new FlowTracker(flows, workerCounter.values(), events, replies), neighbours, workerCounter,
+                new FlowTracker(flows, workerCounter.values(), events, replies, nat, i), neighbours, workerCounter,
                 new IcmpResponder(config.icmpTooBigPerSecond(), 100), new TrafficStats(stats.trafficRegion(i)));
             final FrameRing punts = new FrameRing(FRAME_RING_CAPACITY);
             puntRings.add(punts);
@@ -376,7 +407,8 @@ public final class Dataplane implements AutoCloseable
         final long applied = await(control.submit(() ->
         {
             neighbours.reclaim(oldestRunningGeneration());
-            final ServiceSnapshot next = ServiceSnapshotBuilder.build(snapshots.current(), settings, services, neighbours);
+            final ServiceSnapshot next = ServiceSnapshotBuilder.build(
+                snapshots.current(), settings, services, neighbours, natLayout(settings, services));
             labels.sync(next);
             snapshots.publish(next);
             generation.setRelease(next.generation());
@@ -602,13 +634,14 @@ public final class Dataplane implements AutoCloseable
         return config;
     }
 
-    /** Stops every agent, then closes the port, the flow tables and the pool. */
+    /** Stops every agent, then closes the port, the flow tables (and their NAT slots) and the pool. */
     @Override
     public void close()
     {
         CloseHelper.closeAll(runners);
         CloseHelper.closeAll(port);
         CloseHelper.closeAll(flowTables);
+        CloseHelper.closeAll(natSlots);
         for (final DataplaneCounters counters : workerCounters)
         {
             counters.close();

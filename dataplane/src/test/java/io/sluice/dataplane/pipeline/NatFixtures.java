@@ -88,7 +88,75 @@ public final class NatFixtures
         fixtures.add(PacketFixture.punt("From a NAT backend's endpoint to the LB's own address: for the LB, not a reply",
             padded(ethernet(LB_MAC, NAT_BACKEND_MAC, ETHERTYPE_IPV4,
                 ipv4(BACKEND_NAT, LB_IP, TCP, 64, 0, DF, 12, tcp(BACKEND_NAT, LB_IP, NAT_TCP_PORT, 40000, TCP_ACK, new byte[0]))))));
+        fixtures.add(PacketFixture.transmit("FULLNAT IPv4 TCP, a new flow: from the NAT address and the pool's first port to the backend's port",
+            padded(ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4, ipv4(CLIENT, VIP_FULLNAT, TCP, 64, 0, DF, 40, tcp(CLIENT, VIP_FULLNAT, 40000, 80, TCP_SYN, new byte[0])))),
+            Verdict.FORWARD,
+            padded(ethernet(FULLNAT_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV4,
+                ipv4(NAT_ADDRESS, BACKEND_FULLNAT, TCP, 63, 0, DF, 40, tcp(NAT_ADDRESS, BACKEND_FULLNAT, 1024, NAT_TCP_PORT, TCP_SYN, new byte[0]))))));
+        fixtures.add(PacketFixture.drop("FULLNAT: TCP to the NAT address matching no flow (a late reply, a scan)",
+            padded(ethernet(LB_MAC, FULLNAT_BACKEND_MAC, ETHERTYPE_IPV4,
+                ipv4(BACKEND_FULLNAT, NAT_ADDRESS, TCP, 64, 0, DF, 41, tcp(BACKEND_FULLNAT, NAT_ADDRESS, NAT_TCP_PORT, 1024, TCP_ACK, new byte[0])))),
+            DropReason.NAT_NO_MAPPING));
+        fixtures.addAll(icmpFixtures(query));
         return fixtures;
+    }
+
+    /**
+     * ICMP errors through NAT: to the VIP from a router on the client's path (for the backend), and
+     * from the backend (for the client); the quoted packet translated as its flow is, its TCP
+     * checksum only where the quote holds it.
+     */
+    private static List<PacketFixture> icmpFixtures(final byte[] query)
+    {
+        final String router = "198.51.100.1";
+        final String router6 = "2001:db8:ff::1";
+        final byte[] big = new byte[1400];
+        for (int i = 0; i < big.length; i++)
+        {
+            big[i] = (byte)(i * 7);
+        }
+        final byte[] sent = ipv4(VIP_NAT, CLIENT, TCP, 63, 0, DF, 30, tcp(VIP_NAT, CLIENT, 80, 40000, TCP_ACK, big));
+        final byte[] backendSent = ipv4(BACKEND_NAT, CLIENT, TCP, 63, 0, DF, 30, tcp(BACKEND_NAT, CLIENT, NAT_TCP_PORT, 40000, TCP_ACK, big));
+        final byte[] sent6 = ipv6(VIP6_NAT, CLIENT6, TCP, 63, 0, 0, tcp(VIP6_NAT, CLIENT6, 80, 40000, TCP_ACK, big));
+        final byte[] backendSent6 = ipv6(BACKEND6_NAT, CLIENT6, TCP, 63, 0, 0, tcp(BACKEND6_NAT, CLIENT6, NAT_TCP_PORT, 40000, TCP_ACK, big));
+        final byte[] unreachable = ipv4(CLIENT, BACKEND_NAT, UDP, 63, 0, 0, 31, udp(CLIENT, BACKEND_NAT, 40001, NAT_UDP_PORT, query));
+        final byte[] unreachableOut = ipv4(CLIENT, VIP_NAT, UDP, 63, 0, 0, 31, udp(CLIENT, VIP_NAT, 40001, 53, query));
+        final byte[] unreachable6 = ipv6(CLIENT6, BACKEND6_NAT, UDP, 63, 0, 0, udp(CLIENT6, BACKEND6_NAT, 40003, NAT_UDP_PORT, query));
+        final byte[] unreachable6Out = ipv6(CLIENT6, VIP6_NAT, UDP, 63, 0, 0, udp(CLIENT6, VIP6_NAT, 40003, 53, query));
+        final byte[] otherClient = ipv4("198.51.100.99", BACKEND_NAT, UDP, 63, 0, 0, 32, udp("198.51.100.99", BACKEND_NAT, 40001, NAT_UDP_PORT, query));
+        return List.of(
+            PacketFixture.transmit("NAT ICMP fragmentation needed to the VIP, quoting 8 bytes of TCP: the outer destination and " +
+                    "the quoted source become the backend's, the MTU stays 1280, the quoted TCP checksum is not in the quote",
+                ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4, ipv4(router, VIP_NAT, ICMP, 64, 0, 0, 20,
+                    icmpv4(3, 4, 1280, java.util.Arrays.copyOf(sent, 28)))),
+                Verdict.FORWARD,
+                ethernet(NAT_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV4, ipv4(router, BACKEND_NAT, ICMP, 63, 0, 0, 20,
+                    icmpv4(3, 4, 1280, java.util.Arrays.copyOf(backendSent, 28))))),
+            PacketFixture.transmit("NAT ICMP fragmentation needed quoting 548 bytes: the quoted TCP checksum is translated too",
+                ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV4, ipv4(router, VIP_NAT, ICMP, 64, 0, 0, 22,
+                    icmpv4(3, 4, 1280, java.util.Arrays.copyOf(sent, 548)))),
+                Verdict.FORWARD,
+                ethernet(NAT_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV4, ipv4(router, BACKEND_NAT, ICMP, 63, 0, 0, 22,
+                    icmpv4(3, 4, 1280, java.util.Arrays.copyOf(backendSent, 548))))),
+            PacketFixture.transmit("NAT ICMPv6 packet too big to the VIP: translated for the backend, its checksum over the new addresses",
+                ethernet(LB_MAC, ROUTER_MAC, ETHERTYPE_IPV6, ipv6(router6, VIP6_NAT, ICMPV6, 64, 0, 0,
+                    icmpv6(router6, VIP6_NAT, 2, 0, 1280, java.util.Arrays.copyOf(sent6, 1232)))),
+                Verdict.FORWARD,
+                ethernet(NAT_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV6, ipv6(router6, BACKEND6_NAT, ICMPV6, 63, 0, 0,
+                    icmpv6(router6, BACKEND6_NAT, 2, 0, 1280, java.util.Arrays.copyOf(backendSent6, 1232))))),
+            PacketFixture.transmit("NAT ICMP port unreachable from the backend: sent to the client from the VIP, quoting VIP port 53",
+                ethernet(LB_MAC, NAT_BACKEND_MAC, ETHERTYPE_IPV4, ipv4(BACKEND_NAT, CLIENT, ICMP, 64, 0, 0, 21, icmpv4(3, 3, 0, unreachable))),
+                Verdict.FORWARD,
+                ethernet(ROUTER_MAC, LB_MAC, ETHERTYPE_IPV4, ipv4(VIP_NAT, CLIENT, ICMP, 63, 0, 0, 21, icmpv4(3, 3, 0, unreachableOut)))),
+            PacketFixture.transmit("NAT ICMPv6 port unreachable from the backend: sent to the client from the VIP",
+                ethernet(LB_MAC, NAT_BACKEND_MAC, ETHERTYPE_IPV6, ipv6(BACKEND6_NAT, CLIENT6, ICMPV6, 64, 0, 0,
+                    icmpv6(BACKEND6_NAT, CLIENT6, 1, 4, 0, unreachable6))),
+                Verdict.FORWARD,
+                ethernet(ROUTER_MAC, LB_MAC, ETHERTYPE_IPV6, ipv6(VIP6_NAT, CLIENT6, ICMPV6, 63, 0, 0,
+                    icmpv6(VIP6_NAT, CLIENT6, 1, 4, 0, unreachable6Out)))),
+            PacketFixture.drop("ICMP from a NAT backend quoting another client than it is sent to: not a reply of a flow",
+                ethernet(LB_MAC, NAT_BACKEND_MAC, ETHERTYPE_IPV4, ipv4(BACKEND_NAT, CLIENT, ICMP, 64, 0, 0, 23, icmpv4(3, 3, 0, otherClient))),
+                DropReason.NO_VIP));
     }
 
     /**

@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The steady state of the pipeline allocates nothing: every fixture kind (DSR, IPIP, GUE, ARP, ND,
- * ICMP, too big, drops) runs many times after warm-up with the thread's allocated-bytes counter
+ * The steady state of the pipeline allocates nothing: every fixture kind (DSR, IPIP, GUE, NAT, ARP,
+ * ND, ICMP, too big, fragments, drops) runs many times after warm-up with the thread's allocated-bytes counter
  * unchanged (see {@link SteadyStateAllocation} for what steady state means). Every other packet
  * goes through the burst passes first and is processed with its hint: the flow table is large
  * enough for the passes to run.
@@ -30,8 +30,10 @@ class PipelineAllocationTest
     @Test
     void shouldAllocateNothingPerPacketInSteadyState()
     {
-        final List<PacketFixture> fixtures = PacketFixtureTest.fixtures();
-        try (PipelineHarness harness = new PipelineHarness(List.of(), PipelineHarness.PREFETCH_FLOW_CAPACITY);
+        final List<PacketFixture> fixtures = new ArrayList<>(PacketFixtureTest.fixtures());
+        fixtures.addAll(FragmentFixtures.fixtures());
+        try (PipelineHarness harness = FragmentFixtures.knowBackends(
+            new PipelineHarness(FragmentFixtures.services(), PipelineHarness.PREFETCH_FLOW_CAPACITY));
             Arena arena = Arena.ofConfined())
         {
             assertTrue(harness.pipeline().burstPrefetch(), "the burst passes run, and are measured");

@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.flow.NatSlots;
+import io.sluice.dataplane.nat.NatPoolRegistry;
+import io.sluice.dataplane.nat.NatPortSteering;
+import io.sluice.dataplane.nat.PortPool;
+import io.sluice.dataplane.rss.RssSteering;
 import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.packet.PacketBuffer;
@@ -70,6 +75,14 @@ public final class PipelineHarness implements AutoCloseable
     public static final int NAT_TCP_PORT = 8080;
     /** The backend port of the NAT UDP services (their VIP port is 53). */
     public static final int NAT_UDP_PORT = 5353;
+    public static final String VIP_FULLNAT = "192.0.2.110";
+    public static final String VIP6_FULLNAT = "2001:db8:100::110";
+    public static final String BACKEND_FULLNAT = "10.0.0.81";
+    public static final String BACKEND6_FULLNAT = "2001:db8::81";
+    public static final String FULLNAT_BACKEND_MAC = "02:00:00:00:01:81";
+    /** The LB's full-NAT source addresses. */
+    public static final String NAT_ADDRESS = "10.0.0.200";
+    public static final String NAT_ADDRESS6 = "2001:db8::200";
 
     public static final int MTU = 1500;
     public static final int DEFAULT_FLOW_CAPACITY = 1024;
@@ -90,6 +103,8 @@ public final class PipelineHarness implements AutoCloseable
     private final FlowEventRing events = new FlowEventRing(1 << 16);
     private final FlowReplyRing replies = new FlowReplyRing(1 << 16);
     private final PacketPipeline pipeline;
+    private final NatSlots natSlots;
+    private final NatPoolRegistry natRegistry;
     private DataplaneSettings settings;
     private final List<ServiceSpec> baseSpecs = new ArrayList<>();
     private ServiceSnapshot snapshot;
@@ -125,13 +140,30 @@ public final class PipelineHarness implements AutoCloseable
      */
     public PipelineHarness(final List<ServiceSpec> extraServices, final int flowCapacity)
     {
+        this(extraServices, flowCapacity, PortPool.MIN_PORT, PortPool.MAX_PORT);
+    }
+
+    /**
+     * As {@link #PipelineHarness(List, int)}, with the full-NAT port range given (one worker owns it all).
+     *
+     * @param extraServices services to add.
+     * @param flowCapacity  flow table capacity, a power of two.
+     * @param natFirstPort  the first full-NAT port.
+     * @param natLastPort   the last full-NAT port.
+     */
+    public PipelineHarness(final List<ServiceSpec> extraServices, final int flowCapacity, final int natFirstPort, final int natLastPort)
+    {
         flows = new FlowTable(flowCapacity, TimeUnit.SECONDS.toNanos(1));
-        pipeline = new PacketPipeline(new FlowTracker(flows, counters.values(), events, replies), neighbours, counters,
+        natSlots = new NatSlots(flowCapacity);
+        natRegistry = new NatPoolRegistry(NatPortSteering.of(RssSteering.allWorkers("one worker"), 1, natFirstPort, natLastPort,
+            NatPortSteering.DEFAULT_MIN_SHARE), NatPoolRegistry.DEFAULT_MAX_POOLS, NatPoolRegistry.DEFAULT_MAX_BYTES);
+        pipeline = new PacketPipeline(new FlowTracker(flows, counters.values(), events, replies, natSlots, 0), neighbours, counters,
             new IcmpResponder(1000, 100), new TrafficStats(traffic));
         settings = DataplaneSettings.of(
             List.of(IpAddress.parse(LB_IP), IpAddress.parse(LB_IP6)),
             List.of(IpAddress.parse(TUNNEL_SOURCE)), List.of(IpAddress.parse(TUNNEL_SOURCE6)))
             .withGateways(IpAddress.parse(GATEWAY), IpAddress.parse(GATEWAY6))
+            .withNatAddresses(List.of(IpAddress.parse(NAT_ADDRESS), IpAddress.parse(NAT_ADDRESS6)))
             .withMtu(MTU);
         final List<ServiceSpec> specs = new ArrayList<>();
         specs.add(service(VIP_DSR, 80, 6, ForwardingMode.DSR, BACKEND_DSR));
@@ -146,6 +178,11 @@ public final class PipelineHarness implements AutoCloseable
         specs.add(natService(VIP_NAT, 53, 17, BACKEND_NAT, NAT_UDP_PORT));
         specs.add(natService(VIP6_NAT, 80, 6, BACKEND6_NAT, NAT_TCP_PORT));
         specs.add(natService(VIP6_NAT, 53, 17, BACKEND6_NAT, NAT_UDP_PORT));
+        specs.add(fullNatService(VIP_FULLNAT, 80, 6, BACKEND_FULLNAT, NAT_TCP_PORT));
+        specs.add(fullNatService(VIP_FULLNAT, 53, 17, BACKEND_FULLNAT, NAT_UDP_PORT));
+        specs.add(fullNatService(VIP6_FULLNAT, 80, 6, BACKEND6_FULLNAT, NAT_TCP_PORT));
+        neighbours.setStatic(IpAddress.parse(BACKEND_FULLNAT), Frames.macLong(FULLNAT_BACKEND_MAC));
+        neighbours.setStatic(IpAddress.parse(BACKEND6_FULLNAT), Frames.macLong(FULLNAT_BACKEND_MAC));
         neighbours.setStatic(IpAddress.parse(BACKEND_NAT), Frames.macLong(NAT_BACKEND_MAC));
         neighbours.setStatic(IpAddress.parse(BACKEND6_NAT), Frames.macLong(NAT_BACKEND_MAC));
         neighbours.setStatic(IpAddress.parse(BACKEND_DSR), Frames.macLong(DSR_BACKEND_MAC));
@@ -155,7 +192,13 @@ public final class PipelineHarness implements AutoCloseable
         baseSpecs.addAll(specs);
         specs.addAll(extraServices);
         currentSpecs = specs;
-        snapshot = ServiceSnapshotBuilder.build(settings, specs, neighbours);
+        snapshot = build(null, specs);
+    }
+
+    private ServiceSnapshot build(final ServiceSnapshot previous, final List<ServiceSpec> specs)
+    {
+        return ServiceSnapshotBuilder.build(previous, settings, specs, neighbours,
+            natRegistry.update(ServiceSnapshotBuilder.natGroups(settings, specs)));
     }
 
     /**
@@ -169,7 +212,7 @@ public final class PipelineHarness implements AutoCloseable
         final List<ServiceSpec> specs = new ArrayList<>(baseSpecs);
         specs.addAll(extraServices);
         currentSpecs = specs;
-        snapshot = ServiceSnapshotBuilder.build(snapshot, settings, specs, neighbours);
+        snapshot = build(snapshot, specs);
     }
 
     /**
@@ -181,7 +224,7 @@ public final class PipelineHarness implements AutoCloseable
     public void virtualAddresses(final List<io.sluice.dataplane.service.VirtualAddress> addresses)
     {
         settings = settings.withVirtualAddresses(addresses);
-        snapshot = ServiceSnapshotBuilder.build(snapshot, settings, currentSpecs, neighbours);
+        snapshot = build(snapshot, currentSpecs);
     }
 
     private static ServiceSpec service(final String vip, final int port, final int protocol, final ForwardingMode mode, final String backend)
@@ -189,6 +232,12 @@ public final class PipelineHarness implements AutoCloseable
         return new ServiceSpec(
             IpAddress.parse(vip), port, protocol, mode, List.of(new ServiceSpec.BackendSpec(IpAddress.parse(backend), 1)),
             MaglevTable.DEFAULT_SIZE, TCP_TIMEOUT_NS, UDP_TIMEOUT_NS);
+    }
+
+    private static ServiceSpec fullNatService(
+        final String vip, final int port, final int protocol, final String backend, final int backendPort)
+    {
+        return service(vip, port, protocol, ForwardingMode.FULLNAT, backend).withTranslation(backendPort, FragmentPolicy.DROP);
     }
 
     private static ServiceSpec natService(final String vip, final int port, final int protocol, final String backend, final int backendPort)
@@ -289,6 +338,7 @@ public final class PipelineHarness implements AutoCloseable
     public void close()
     {
         flows.close();
+        natSlots.close();
         arena.close();
     }
 }

@@ -110,6 +110,47 @@ class ServiceSnapshotTest
         assertTrue(notPrime.getMessage().startsWith("service 192.0.2.10:80/tcp: Maglev table size 65536 must be a prime"), notPrime.getMessage());
     }
 
+    @Test
+    void shouldRefuseAnL3ServiceWhenAnotherServiceSharesItsVipAndProtocol()
+    {
+        assertMessage("service 192.0.2.10:80/tcp: fragments l3 matches a fragment after the first, which carries no port, " +
+            "by VIP and protocol alone, so it must be the only tcp service of 192.0.2.10; 192.0.2.10:443/tcp shares them", List.of(
+            spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11").withTranslation(0, FragmentPolicy.L3),
+            spec("192.0.2.10", 443, 6, ForwardingMode.DSR, "10.0.0.11")));
+        assertMessage("fragments l3 with one-packet scheduling needs a hash scheduler", List.of(
+            spec("192.0.2.10", 53, 17, ForwardingMode.DSR, "10.0.0.11").withScheduling(Scheduler.ROUND_ROBIN, true)
+                .withTranslation(0, FragmentPolicy.L3)));
+        final ServiceSnapshot accepted = ServiceSnapshotBuilder.build(settings, List.of(
+            spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11").withTranslation(0, FragmentPolicy.L3),
+            spec("192.0.2.10", 53, 17, ForwardingMode.DSR, "10.0.0.11").withTranslation(0, FragmentPolicy.L3),
+            spec("192.0.2.11", 80, 6, ForwardingMode.DSR, "10.0.0.11")), neighbours);
+        assertEquals(3, accepted.serviceCount(), "another protocol of the VIP, or another VIP, shares nothing");
+    }
+
+    @Test
+    void shouldMatchLaterFragmentsByVipAndProtocolOnlyWhenOneServiceHasThem()
+    {
+        final ServiceSnapshot snapshot = ServiceSnapshotBuilder.build(settings, List.of(
+            spec("192.0.2.10", 80, 6, ForwardingMode.DSR, "10.0.0.11").withTranslation(0, FragmentPolicy.L3),
+            spec("192.0.2.11", 80, 6, ForwardingMode.DSR, "10.0.0.11"),
+            spec("192.0.2.11", 443, 6, ForwardingMode.DSR, "10.0.0.11"),
+            spec("192.0.2.12", 80, 6, ForwardingMode.NAT, "10.0.0.51").withTranslation(8080, FragmentPolicy.L3),
+            spec("192.0.2.13", 80, 6, ForwardingMode.NAT, "10.0.0.51").withTranslation(8081, FragmentPolicy.DROP),
+            spec("192.0.2.14", 53, 17, ForwardingMode.NAT, "10.0.0.52").withTranslation(0, FragmentPolicy.L3),
+            spec("192.0.2.15", 53, 17, ForwardingMode.NAT, "10.0.0.52").withTranslation(5353, FragmentPolicy.L3)), neighbours);
+        final long lo10 = IpAddress.parse("192.0.2.10").lo();
+        final long lo11 = IpAddress.parse("192.0.2.11").lo();
+
+        assertEquals(80, snapshot.fragmentService(0, lo10, 6).port());
+        assertNull(snapshot.fragmentService(0, lo10, 17), "no UDP service");
+        assertNull(snapshot.fragmentService(0, lo11, 6), "two TCP services: no port tells them apart");
+        final Backend reply = snapshot.natFragmentReplyBackend(0, IpAddress.parse("10.0.0.51").lo(), 6);
+        assertEquals("192.0.2.12:80/tcp", snapshot.serviceAt(reply.serviceIndex()).spec().name(), "the one l3 NAT service of 10.0.0.51/tcp");
+        assertNull(snapshot.natFragmentReplyBackend(0, IpAddress.parse("10.0.0.51").lo(), 17));
+        assertNull(snapshot.natFragmentReplyBackend(0, IpAddress.parse("10.0.0.52").lo(), 17), "two l3 NAT services of 10.0.0.52/udp");
+        assertNull(snapshot.natReplyBackend(0, IpAddress.parse("10.0.0.51").lo(), 0, 6), "port 0 is no endpoint");
+    }
+
     private void assertMessage(final String expected, final List<ServiceSpec> specs)
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,

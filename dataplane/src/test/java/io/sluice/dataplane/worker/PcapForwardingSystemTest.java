@@ -250,7 +250,7 @@ class PcapForwardingSystemTest
                     backendAddress, IPV6_IN_IP, 64, TOS, flowLabel(hash), innerOut)) :
                 ethernet(ROUTER_MAC, LB_MAC, ETHERTYPE_IPV4, ipv4(SOURCES.get(ReferenceFlowModel.sourceIndex(hash, SOURCES.size())),
                     backendAddress, IPIP, 64, TOS, DF, 0, innerOut));
-            case NAT -> throw new IllegalStateException("no NAT case here: NatFixtures and NatChecksumTest cover NAT");
+            case NAT, FULLNAT -> throw new IllegalStateException("no NAT case here: NatFixtures and NatChecksumTest cover NAT");
             case GUE -> ethernet(ROUTER_MAC, LB_MAC, ETHERTYPE_IPV4, ipv4(SOURCES.get(ReferenceFlowModel.sourceIndex(hash, SOURCES.size())),
                 backendAddress, UDP, 64, TOS, DF, 0,
                 udpNoChecksum(0xC000 | ((int)(hash >>> 18) & 0x3FFF), 6080, concat(new byte[]{0, IPIP, 0, 0}, innerOut))));

@@ -12,7 +12,7 @@ import io.sluice.dataplane.maglev.MaglevReferenceModel;
  * mapping, and the Maglev reference model's table. Predicts the backend and the tunnel source of
  * a flow.
  */
-final class ReferenceFlowModel
+public final class ReferenceFlowModel
 {
     private static final long SEED = 0x51CE_5EED_0DDB_A11L;
     private static final long C1 = 0x9E37_79B9_7F4A_7C15L;
@@ -22,7 +22,7 @@ final class ReferenceFlowModel
 
     private final int[] table;
 
-    ReferenceFlowModel(final List<byte[]> backendAddresses, final List<Integer> weights)
+    public ReferenceFlowModel(final List<byte[]> backendAddresses, final List<Integer> weights)
     {
         final List<MaglevBackend> backends = new ArrayList<>();
         for (int i = 0; i < backendAddresses.size(); i++)
@@ -32,7 +32,7 @@ final class ReferenceFlowModel
         table = MaglevReferenceModel.build(backends, SIZE);
     }
 
-    int backendFor(final long hash)
+    public int backendFor(final long hash)
     {
         return table[(int)(((hash >>> 32) * SIZE) >>> 32)];
     }
@@ -42,7 +42,7 @@ final class ReferenceFlowModel
         return (int)(((hash & 0xFFFF_FFFFL) * count) >>> 32);
     }
 
-    static long hash(final byte[] src, final byte[] dst, final int srcPort, final int dstPort, final int protocol)
+    public static long hash(final byte[] src, final byte[] dst, final int srcPort, final int dstPort, final int protocol)
     {
         final boolean ipv6 = src.length == 16;
         long h = SEED;
