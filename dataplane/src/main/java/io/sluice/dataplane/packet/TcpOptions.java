@@ -93,6 +93,7 @@ public final class TcpOptions
             return found == NONE ? MSS_ABSENT : MALFORMED;
         }
         int delta = 0;
+        boolean clamped = false;
         for (int at = found; at >= 0; at = findMss(tcp, headerLength, at + MSS_LENGTH))
         {
             final int mss = getU16(tcp + at + 2);
@@ -100,10 +101,11 @@ public final class TcpOptions
             if (target < mss)
             {
                 putU16(tcp + at + 2, target);
+                clamped = true;
                 delta += (at & 1) == 0 ? Checksums.delta16(mss, target) : Checksums.delta16(swap(mss), swap(target));
             }
         }
-        if (delta == 0)
+        if (!clamped)
         {
             return MSS_UNCHANGED;
         }

@@ -6,6 +6,7 @@ import io.sluice.dataplane.packet.Ipv6Flyweight;
 import io.sluice.dataplane.packet.Memory;
 import io.sluice.dataplane.packet.PacketBuffer;
 
+import static io.sluice.dataplane.packet.NetworkOrder.getI32;
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putU16;
 
@@ -14,17 +15,18 @@ import static io.sluice.dataplane.packet.NetworkOrder.putU16;
  * inside a packet, right after the first {@code before} bytes of its L4 header, by moving
  * everything in front of the gap (Ethernet with its tags, the IP header with its options or
  * extension headers, the start of the L4 header) toward the headroom. The bytes after the gap (the
- * rest of the L4 header and the payload) stay where they are, so the cost is the headers' length,
- * at most some 140 bytes, whatever the payload.
+ * rest of the L4 header and the payload) stay where they are: the cost is the headers' length,
+ * whatever the payload's.
  * <pre>
  *   before:  | headroom          | Ethernet | IP | L4 [0, before) | rest of L4, payload |
  *   after:   | headroom | Ethernet | IP | L4 [0, before) | gap    | rest of L4, payload |
  * </pre>
- * The IP length (and the IPv4 header checksum, RFC 1624) grows by the gap, Ethernet padding after
- * the IP packet is cut, and the context's addresses and lengths follow the frame. The L4 header's
- * own fields and checksum are the caller's. The caller has checked the headroom, that the grown
- * packet is at most 65535 bytes, and that the L4 header's first {@code before} bytes are in the
- * packet.
+ * The IP length (and the IPv4 header checksum, RFC 1624) grows by the gap and Ethernet padding
+ * after the IP packet is cut. The context follows the frame: its addresses, lengths and IPv4 TTL
+ * word (TTL, protocol and header checksum as the packet now holds them), so a NAT rewrite may
+ * come before or after. The L4 header's own fields and checksum are the caller's. The caller has
+ * checked the headroom, that the grown packet is at most 65535 bytes, and that the L4 header's
+ * first {@code before} bytes are in the packet.
  */
 final class HeaderGap
 {
@@ -60,6 +62,7 @@ final class HeaderGap
             putU16(l3 + Ipv4Flyweight.TOTAL_LENGTH_OFFSET, ipLength);
             final long checksumAt = l3 + Ipv4Flyweight.CHECKSUM_OFFSET;
             putU16(checksumAt, Checksums.update16(getU16(checksumAt), oldIpLength, ipLength));
+            ctx.ttlWord = getI32(l3 + Ipv4Flyweight.TTL_OFFSET);
         }
         ctx.l3 = l3;
         ctx.l4 = l4;

@@ -4,10 +4,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.function.IntSupplier;
 
 import io.sluice.dataplane.packet.PacketBuffer;
 import io.sluice.dataplane.stats.Verdict;
+import io.sluice.dataplane.support.SteadyStateAllocation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -46,10 +49,26 @@ final class ParsedFrame implements AutoCloseable
         return this;
     }
 
-    /** Copies bytes into the buffer at an offset without parsing (for allocation-free loops). */
-    void copyIn(final MemorySegment from, final int headroom)
+    /**
+     * Asserts that loading a frame and writing it allocates nothing in the steady state: the
+     * frame is copied from off-heap memory and parsed again before each write.
+     *
+     * @param what  what the write does, for the failure message.
+     * @param write the write under test; it must not allocate for its arguments.
+     */
+    void assertNoAllocation(final String what, final byte[] frame, final int headroom, final IntSupplier write)
     {
-        MemorySegment.copy(from, 0, buffer, headroom, from.byteSize());
+        final MemorySegment input = arena.allocate(frame.length);
+        MemorySegment.copy(frame, 0, input, ValueLayout.JAVA_BYTE, 0, frame.length);
+        SteadyStateAllocation.assertZero(what, () ->
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                MemorySegment.copy(input, 0, buffer, headroom, frame.length);
+                reload(headroom, frame.length);
+                write.getAsInt();
+            }
+        });
     }
 
     /** @return the frame the packet buffer now holds. */
@@ -62,6 +81,39 @@ final class ParsedFrame implements AutoCloseable
     byte[] whole()
     {
         return buffer.toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /**
+     * Asserts that the context describes the frame the buffer now holds as the parser would: a
+     * writer that grew the frame kept it true.
+     */
+    void assertContextDescribesFrame(final String description)
+    {
+        final long[] written = facts();
+        reload(packet.dataOffset(), packet.dataLength());
+        assertArrayEquals(facts(), written, description);
+    }
+
+    /**
+     * Loads a frame, runs a write that must refuse it, and asserts the result and that the buffer,
+     * the frame's bounds and the context are as they were.
+     */
+    void assertRefused(final byte[] frame, final int headroom, final int expected, final IntSupplier write, final String description)
+    {
+        load(frame, headroom);
+        final byte[] before = whole();
+        final long[] facts = facts();
+        assertEquals(expected, write.getAsInt(), description);
+        assertArrayEquals(before, whole(), description);
+        assertEquals(headroom, packet.dataOffset(), description);
+        assertEquals(frame.length, packet.dataLength(), description);
+        assertArrayEquals(facts, facts(), description);
+    }
+
+    private long[] facts()
+    {
+        final long start = packet.dataAddress();
+        return new long[]{ctx.l3 - start, ctx.l4 - start, ctx.ipLength, ctx.l4Length, ctx.frameLength, ctx.ipv6 ? 0 : ctx.ttlWord};
     }
 
     @Override
