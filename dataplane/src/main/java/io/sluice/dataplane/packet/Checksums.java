@@ -208,4 +208,28 @@ public final class Checksums
     {
         return add(0, ipv6Start + Ipv6Flyweight.SRC_ADDRESS_OFFSET, 32) + protocol + (length & 0xFFFF) + (length >>> 16);
     }
+
+    /**
+     * The 16-bit words of a 32-bit value (an IPv4 address written into a packet) summed: what it
+     * adds to a ones'-complement sum when it lands at an even offset.
+     *
+     * @param value the value.
+     * @return the sum, below 2^17.
+     */
+    public static int sum32(final int value)
+    {
+        return (value >>> 16) + (value & 0xFFFF);
+    }
+
+    /**
+     * The 16-bit words of a 64-bit value (half an IPv6 address written into a packet) summed.
+     *
+     * @param value the value.
+     * @return the sum, below 2^18.
+     */
+    public static int sum64(final long value)
+    {
+        return sum32((int)(value >>> 32)) + sum32((int)value);
+    }
 }
+

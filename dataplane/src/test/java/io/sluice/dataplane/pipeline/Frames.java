@@ -139,6 +139,49 @@ public final class Frames
         return out;
     }
 
+    /**
+     * TCP with options (padded by the caller to a multiple of 4), sequence and acknowledgement
+     * numbers as {@link #tcp}.
+     */
+    public static byte[] tcpWithOptions(
+        final String src, final String dst, final int sport, final int dport, final int flags, final byte[] options, final byte[] data)
+    {
+        if (options.length % 4 != 0 || options.length > 40)
+        {
+            throw new IllegalArgumentException("TCP options of " + options.length + " bytes");
+        }
+        final ByteBuffer b = ByteBuffer.allocate(20 + options.length + data.length);
+        b.putShort((short)sport).putShort((short)dport).putInt(1000).putInt((flags & TCP_ACK) == 0 ? 0 : 2000);
+        b.put((byte)((5 + options.length / 4) << 4)).put((byte)flags).putShort((short)65535).putShort((short)0).putShort((short)0);
+        b.put(options).put(data);
+        final byte[] out = b.array();
+        setL4Checksum(out, 16, src, dst, TCP);
+        return out;
+    }
+
+    /** The MSS option (kind 2, length 4). */
+    public static byte[] mssOption(final int mss)
+    {
+        return concat(new byte[]{2, 4}, u16(mss));
+    }
+
+    /** The TOA option: kind, length 8 or 20, the client's port and address. */
+    public static byte[] toaOption(final int kind, final int port, final String address)
+    {
+        final byte[] ip = ip(address);
+        return concat(new byte[]{(byte)kind, (byte)(4 + ip.length)}, u16(port), ip);
+    }
+
+    /** A PROXY protocol v2 header for UDP (family 0x12 or 0x22 by the addresses' family), no TLVs. */
+    public static byte[] proxyV2Udp(final String src, final int sport, final String dst, final int dport)
+    {
+        final byte[] s = ip(src);
+        final byte[] d = ip(dst);
+        final byte[] signature = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+        final int family = s.length == 4 ? 0x12 : 0x22;
+        return concat(signature, new byte[]{0x21, (byte)family}, u16(2 * s.length + 4), s, d, u16(sport), u16(dport));
+    }
+
     public static byte[] udp(final String src, final String dst, final int sport, final int dport, final byte[] data)
     {
         final ByteBuffer b = ByteBuffer.allocate(8 + data.length);
