@@ -5,8 +5,9 @@
 #   bench/pipeline-ab.sh [--rounds N] [--iterations "-wi 3 -w 1s -i 5 -r 1s"] A.jar B.jar
 #
 # Each round runs, for each jar in turn (A then B, then B then A in the next round), one JMH fork of
-# the three pipeline cases (established flow, new flow, 1M established flows) and the floor of the
-# first two (IpipFloorBenchmark). It prints each round's figures and, per case and jar, the median
+# the three pipeline cases (established flow, new flow, 1M established flows) in IPIP mode
+# (`-p mode=IPIP`; jars from before the NAT modes, whose class was IpipPipelineBenchmark, have no
+# such parameter and run as they did) and the floor of the first two (IpipFloorBenchmark). It prints each round's figures and, per case and jar, the median
 # over the rounds in ns per packet, and the pipeline-to-floor ratio of each jar (the median of the
 # per-round ratios, each taken within one fork's run, which cancels most of the machine's drift).
 # Build a jar with `mvn -B -ntp -q -pl bench -am package -DskipTests` and copy
@@ -26,7 +27,7 @@ done
 A=$1
 B=$2
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-CASES='IpipPipelineBenchmark.(establishedFlow|newFlow|establishedFlows1M)$|IpipFloorBenchmark.(establishedFlow|newFlow)$'
+CASES='(Ipip)?PipelineBenchmark.(establishedFlow|newFlow|establishedFlows1M)$|IpipFloorBenchmark.(establishedFlow|newFlow)$'
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
@@ -34,8 +35,10 @@ run() # jar label round
 {
   # shellcheck disable=SC2086
   "$JAVA" --add-opens java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -jar "$1" "$CASES" \
-    -f 1 $ITERATIONS -tu ns -bm avgt 2>/dev/null | awk -v label="$2" -v round="$3" '
-      /^Ipip(Pipeline|Floor)Benchmark\./ { split($1, name, "."); print label, round, name[1] "." name[2], $4 }' \
+    -f 1 $ITERATIONS -p mode=IPIP -tu ns -bm avgt 2>/dev/null | awk -v label="$2" -v round="$3" '
+      /^(Ipip)?(Pipeline|Floor)Benchmark\./ {
+        split($1, name, "."); c = name[1] "." name[2]; sub(/^IpipPipeline/, "Pipeline", c)
+        for (i = 2; i < NF; i++) if ($i == "avgt") { print label, round, c, $(i + 2); break } }' \
     | tee -a "$OUT/results"
 }
 
@@ -57,7 +60,7 @@ awk '
     return n ? median(s, n) : 0
   }
   function ratioMedian(label, kind,   r, n, s, p, f) {
-    n = 0; p = "IpipPipelineBenchmark." kind; f = "IpipFloorBenchmark." kind
+    n = 0; p = "PipelineBenchmark." kind; f = "IpipFloorBenchmark." kind
     for (r in rounds) if (((label, p, r) in v) && ((label, f, r) in v)) s[++n] = v[label, p, r] / v[label, f, r]
     return n ? median(s, n) : 0
   }

@@ -11,8 +11,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.stats.WorkerCounter;
 
-import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
-import static io.sluice.bench.pipeline.IpipPipelineFixture.START_NS;
+import static io.sluice.bench.pipeline.PipelineFixture.BURST_SIZE;
+import static io.sluice.bench.pipeline.PipelineFixture.START_NS;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_STRIDE;
 
 /**
@@ -54,7 +54,7 @@ public class EstablishedFlowsState
     private final int flowCount;
     private final int flowTableCapacity;
     private final int sequenceLength;
-    private IpipPipelineFixture fixture;
+    private PipelineFixture fixture;
     private long sequence;
     private long burstFrames;
     private int cursor;
@@ -96,14 +96,14 @@ public class EstablishedFlowsState
     @Setup(Level.Trial)
     public void setUp()
     {
-        fixture = new IpipPipelineFixture(flowTableCapacity, TCP_IDLE_TIMEOUT_NS, MIN_EVICTION_IDLE_NS);
+        fixture = new PipelineFixture(flowTableCapacity, TCP_IDLE_TIMEOUT_NS, MIN_EVICTION_IDLE_NS);
         final long[] flows = establishFlows();
 
         sequence = fixture.allocateFrames(sequenceLength);
         final SplittableRandom random = new SplittableRandom(SEQUENCE_SEED);
         for (int i = 0; i < sequenceLength; i++)
         {
-            IpipPipelineFixture.encodeFrame(sequence + (long)i * FRAME_STRIDE, flows[random.nextInt(flowCount)]);
+            PipelineFixture.encodeFrame(sequence + (long)i * FRAME_STRIDE, flows[random.nextInt(flowCount)]);
         }
 
         fixture.markCounters();
@@ -115,7 +115,7 @@ public class EstablishedFlowsState
                 fixture.requireTunnelled(processPacket(i));
             }
         }
-        fixture.requireCountsSinceMark(sequenceLength, IpipPipelineFixture.FlowOutcome.FLOW_HIT);
+        fixture.requireCountsSinceMark(sequenceLength, PipelineFixture.FlowOutcome.FLOW_HIT);
         fixture.markCounters();
         bursts = 0;
     }
@@ -130,7 +130,7 @@ public class EstablishedFlowsState
         fixture.beginBurst(START_NS);
         while (established < flowCount)
         {
-            IpipPipelineFixture.encodeFrame(scratch, tuple);
+            PipelineFixture.encodeFrame(scratch, tuple);
             final long newBefore = fixture.counters().get(WorkerCounter.FLOW_NEW);
             fixture.receive(0, scratch);
             fixture.requireTunnelled(fixture.process());
@@ -153,7 +153,7 @@ public class EstablishedFlowsState
         return flows;
     }
 
-    /** Starts a burst: the next {@link IpipPipelineFixture#BURST_SIZE} frames of the sequence. */
+    /** Starts a burst: the next {@link PipelineFixture#BURST_SIZE} frames of the sequence. */
     public void beginBurst()
     {
         fixture.beginBurst(START_NS);
@@ -171,7 +171,7 @@ public class EstablishedFlowsState
      * Receives packet {@code index} of the burst (a copy of its frame in the sequence) and runs it
      * through the pipeline.
      *
-     * @param index 0 to {@link IpipPipelineFixture#BURST_SIZE} - 1.
+     * @param index 0 to {@link PipelineFixture#BURST_SIZE} - 1.
      * @return the verdict.
      */
     public int processPacket(final int index)
@@ -189,7 +189,7 @@ public class EstablishedFlowsState
     {
         try
         {
-            fixture.requireCountsSinceMark(bursts * BURST_SIZE, IpipPipelineFixture.FlowOutcome.FLOW_HIT);
+            fixture.requireCountsSinceMark(bursts * BURST_SIZE, PipelineFixture.FlowOutcome.FLOW_HIT);
         }
         finally
         {
@@ -198,7 +198,7 @@ public class EstablishedFlowsState
     }
 
     /** @return the pipeline, for tests. */
-    public IpipPipelineFixture fixture()
+    public PipelineFixture fixture()
     {
         return fixture;
     }

@@ -14,15 +14,15 @@ import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.stats.TrafficStats;
 
-import static io.sluice.bench.pipeline.IpipPipelineFixture.BUFFER_LENGTH;
-import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
-import static io.sluice.bench.pipeline.IpipPipelineFixture.HEADROOM;
+import static io.sluice.bench.pipeline.PipelineFixture.BUFFER_LENGTH;
+import static io.sluice.bench.pipeline.PipelineFixture.BURST_SIZE;
+import static io.sluice.bench.pipeline.PipelineFixture.HEADROOM;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_LENGTH;
 
 /**
  * The floor the pipeline benchmarks are measured against: the least work that forwarding the
  * benchmarks' packets takes, written as tightly as Java over {@code MemorySegment} allows, for the
- * one configuration of {@link IpipPipelineFixture} and nothing else. It is the one deliberate copy
+ * one configuration of {@link PipelineFixture} and nothing else. It is the one deliberate copy
  * of the packet path: not part of Sluice, and nothing but {@link IpipFloorBenchmark} and its test
  * runs it; it is kept equal to the pipeline by {@code FloorPipelineTest}, which is its purpose.
  * <p>
@@ -50,7 +50,7 @@ import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_LENGTH;
  */
 public final class FloorPipeline implements AutoCloseable
 {
-    private static final MemorySegment ALL = IpipPipelineFixture.memory();
+    private static final MemorySegment ALL = PipelineFixture.memory();
     private static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -147,8 +147,8 @@ public final class FloorPipeline implements AutoCloseable
         closingTimeoutNs = snapshot.settings().tcpClosingTimeoutNs();
         vip = (int)service.vipLo();
         vipPort = service.port();
-        portMac = IpipPipelineFixture.PORT_MAC;
-        gatewayMac = IpipPipelineFixture.ROUTER_MAC;
+        portMac = PipelineFixture.PORT_MAC;
+        gatewayMac = PipelineFixture.ROUTER_MAC;
         idleTimeoutNs = service.tcpIdleTimeoutNs();
         this.minEvictionIdleNs = minEvictionIdleNs;
         bucketMask = capacity / FlowTable.SLOTS_PER_BUCKET - 1;
@@ -169,7 +169,7 @@ public final class FloorPipeline implements AutoCloseable
     }
 
     /**
-     * Copies a frame into buffer {@code index} behind the headroom, as {@link IpipPipelineFixture#receive} does.
+     * Copies a frame into buffer {@code index} behind the headroom, as {@link PipelineFixture#receive} does.
      *
      * @param index        the buffer.
      * @param frameAddress the frame, {@link TcpFrameEncoder#FRAME_LENGTH} bytes.

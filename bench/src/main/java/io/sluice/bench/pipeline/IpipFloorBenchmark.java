@@ -17,12 +17,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
-import static io.sluice.bench.pipeline.IpipPipelineFixture.START_NS;
+import static io.sluice.bench.pipeline.PipelineFixture.BURST_SIZE;
+import static io.sluice.bench.pipeline.PipelineFixture.START_NS;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_STRIDE;
 
 /**
- * The floor under {@link IpipPipelineBenchmark}'s first two cases: the same packets, received the
+ * The floor under {@link PipelineBenchmark}'s first two cases: the same packets, received the
  * same way (the frame copy, and for new flows the source rewrite, inside the measured time), run
  * through {@link FloorPipeline} instead of the pipeline, in nanoseconds per packet. What the floor
  * leaves out is listed on {@link FloorPipeline}; the difference between the two figures is what
@@ -40,7 +40,7 @@ public class IpipFloorBenchmark
     abstract static class FloorState
     {
         FloorPipeline floor;
-        IpipPipelineFixture fixture;
+        PipelineFixture fixture;
         long bursts;
 
         /** Builds the fixture and the floor with a case's sizes, then runs the case's setup; frees both when that throws. */
@@ -48,7 +48,7 @@ public class IpipFloorBenchmark
         {
             try
             {
-                fixture = new IpipPipelineFixture(capacity, idleTimeoutNs, minEvictionIdleNs);
+                fixture = new PipelineFixture(capacity, idleTimeoutNs, minEvictionIdleNs);
                 floor = new FloorPipeline(fixture.snapshot(), capacity, minEvictionIdleNs);
                 setUpCase.run();
             }
@@ -91,7 +91,7 @@ public class IpipFloorBenchmark
             frames = fixture.allocateFrames(BURST_SIZE);
             for (int i = 0; i < BURST_SIZE; i++)
             {
-                IpipPipelineFixture.encodeFrame(frames + (long)i * FRAME_STRIDE, i);
+                PipelineFixture.encodeFrame(frames + (long)i * FRAME_STRIDE, i);
             }
             burst(null);
             requireCounts(BURST_SIZE, 0, BURST_SIZE);
@@ -164,8 +164,8 @@ public class IpipFloorBenchmark
         private void startFlows()
         {
             template = fixture.allocateFrames(1);
-            IpipPipelineFixture.encodeFrame(template, 0);
-            rewriter = new TcpSourceRewriter(IpipPipelineFixture.memory(), template);
+            PipelineFixture.encodeFrame(template, 0);
+            rewriter = new TcpSourceRewriter(PipelineFixture.memory(), template);
             nowNs = START_NS;
             for (int burst = 0; burst < NewFlowState.SETUP_PACKETS / BURST_SIZE; burst++)
             {
@@ -198,7 +198,7 @@ public class IpipFloorBenchmark
         {
             final long frame = floor.receive(index, template);
             final long tuple = nextTuple++;
-            rewriter.rewrite(IpipPipelineFixture.memory(), frame, ClientTuples.address(tuple), ClientTuples.port(tuple));
+            rewriter.rewrite(PipelineFixture.memory(), frame, ClientTuples.address(tuple), ClientTuples.port(tuple));
             return frame;
         }
 
@@ -229,7 +229,7 @@ public class IpipFloorBenchmark
     }
 
     /**
-     * The floor of {@link IpipPipelineBenchmark#establishedFlow}.
+     * The floor of {@link PipelineBenchmark#establishedFlow}.
      *
      * @param state     the established flows.
      * @param blackhole sink of the outcomes.
@@ -242,7 +242,7 @@ public class IpipFloorBenchmark
     }
 
     /**
-     * The floor of {@link IpipPipelineBenchmark#newFlow}.
+     * The floor of {@link PipelineBenchmark#newFlow}.
      *
      * @param state     the stream of new flows.
      * @param blackhole sink of the outcomes.

@@ -7,9 +7,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.nat.PortPool;
+import io.sluice.dataplane.service.ForwardingMode;
 
-import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
-import static io.sluice.bench.pipeline.IpipPipelineFixture.START_NS;
+import static io.sluice.bench.pipeline.PipelineFixture.BURST_SIZE;
+import static io.sluice.bench.pipeline.PipelineFixture.START_NS;
 
 /**
  * The new-flow case: every packet is a 5-tuple never seen before, so each one misses the flow
@@ -27,9 +29,21 @@ import static io.sluice.bench.pipeline.IpipPipelineFixture.START_NS;
  * flows at once (about one insert in 10^5) has its stalest flow evicted
  * ({@link #MIN_EVICTION_IDLE_NS} is 0), so no insert ever fails.
  * <p>
+ * <b>Full NAT</b> ({@link #mode()}): each new flow also takes a port of its backend's pool and
+ * inserts a second entry, the reverse one, so the same table holds twice the live entries (one
+ * quarter of its slots, two per bucket on average; a bucket of eight live entries, and so an
+ * eviction, is likelier than in the other modes: the tear-down prints the count). The pool cannot
+ * run dry: it hands its ports out in turn (first in, first out), and a port is taken while its
+ * reverse entry is live, that is for {@link #TCP_IDLE_TIMEOUT_NS} after its flow's one packet; with 100 backends a
+ * backend's pool of the {@link PortPool#MIN_PORT}..{@link PortPool#MAX_PORT} range (64512 ports)
+ * comes round to a port again after about 6.4 million new flows, about 790 s of the simulated clock,
+ * when its flow expired long before. So the first port tried is free (its reverse key misses the
+ * table): the measured cost is one pool step, one reverse-key lookup and two inserts per flow. An
+ * exhausted pool would drop the packet ({@code nat-ports-exhausted}), which the checks refuse.
+ * <p>
  * Setup runs {@link #SETUP_PACKETS} packets (four times the capacity, well into the steady state)
- * and checks that each was forwarded as an IPIP packet and inserted as a new flow; tear-down checks
- * the same of every measured packet, through the counters.
+ * and checks that each was forwarded as the mode's packet and inserted as a new flow; tear-down
+ * checks the same of every measured packet, through the counters.
  */
 @State(Scope.Thread)
 public class NewFlowState
@@ -55,7 +69,9 @@ public class NewFlowState
     /** Packets the setup runs and checks one by one. */
     public static final int SETUP_PACKETS = 4 * FLOW_TABLE_CAPACITY;
 
-    private IpipPipelineFixture fixture;
+    private final ForwardingMode fixedMode;
+    private final int natLastPort;
+    private PipelineFixture fixture;
     private TcpSourceRewriter rewriter;
     private long template;
     private long nextTuple;
@@ -63,29 +79,65 @@ public class NewFlowState
     private long bursts;
     private long evictionsAtMark;
 
+    /** The case in IPIP mode. */
+    public NewFlowState()
+    {
+        this(ForwardingMode.IPIP, PortPool.MAX_PORT);
+    }
+
+    /**
+     * The case in a mode.
+     *
+     * @param mode        IPIP, NAT or FULLNAT.
+     * @param natLastPort the last full-NAT port (the pools hold {@link PortPool#MIN_PORT} to it);
+     *                    less than {@link PortPool#MAX_PORT} only to make the pools come round sooner.
+     */
+    public NewFlowState(final ForwardingMode mode, final int natLastPort)
+    {
+        this.fixedMode = mode;
+        this.natLastPort = natLastPort;
+    }
+
+    /** @return the VIP's forwarding mode; a JMH subclass answers its parameter. */
+    protected ForwardingMode mode()
+    {
+        return fixedMode;
+    }
+
     /** Builds the pipeline and the template, and runs and checks the first packets. */
     @Setup(Level.Trial)
     public void setUp()
     {
-        fixture = new IpipPipelineFixture(FLOW_TABLE_CAPACITY, TCP_IDLE_TIMEOUT_NS, MIN_EVICTION_IDLE_NS);
+        fixture = new PipelineFixture(mode(), FLOW_TABLE_CAPACITY, TCP_IDLE_TIMEOUT_NS, MIN_EVICTION_IDLE_NS, natLastPort);
         template = fixture.allocateFrames(1);
-        IpipPipelineFixture.encodeFrame(template, 0);
-        rewriter = new TcpSourceRewriter(IpipPipelineFixture.memory(), template);
+        PipelineFixture.encodeFrame(template, 0);
+        rewriter = new TcpSourceRewriter(PipelineFixture.memory(), template);
         nowNs = START_NS;
 
         fixture.markCounters();
         for (int burst = 0; burst < SETUP_PACKETS / BURST_SIZE; burst++)
         {
-            beginBurst();
-            for (int i = 0; i < BURST_SIZE; i++)
-            {
-                fixture.requireTunnelled(processPacket(i));
-            }
+            runCheckedBurst();
         }
-        fixture.requireCountsSinceMark(SETUP_PACKETS, IpipPipelineFixture.FlowOutcome.NEW_FLOW);
+        fixture.requireCountsSinceMark(SETUP_PACKETS, PipelineFixture.FlowOutcome.NEW_FLOW);
         fixture.markCounters();
         evictionsAtMark = fixture.flowTable().evictions();
         bursts = 0;
+    }
+
+    /**
+     * Runs a burst and checks each packet: forwarded as the mode's packet of its client tuple.
+     *
+     * @throws IllegalStateException naming what is wrong.
+     */
+    public void runCheckedBurst()
+    {
+        final long firstTuple = nextTuple;
+        beginBurst();
+        for (int i = 0; i < BURST_SIZE; i++)
+        {
+            fixture.requireForwarded(processPacket(i), firstTuple + i);
+        }
     }
 
     /** Starts a burst: advances the worker's clock by {@link #BURST_INTERVAL_NS}. */
@@ -105,7 +157,7 @@ public class NewFlowState
      * Receives packet {@code index} of the burst (a copy of the template given the next client
      * tuple) and runs it through the pipeline.
      *
-     * @param index 0 to {@link IpipPipelineFixture#BURST_SIZE} - 1.
+     * @param index 0 to {@link PipelineFixture#BURST_SIZE} - 1.
      * @return the verdict.
      */
     public int processPacket(final int index)
@@ -116,14 +168,14 @@ public class NewFlowState
     /**
      * Receives packet {@code index} of the burst without processing it: the copy and the new source alone.
      *
-     * @param index 0 to {@link IpipPipelineFixture#BURST_SIZE} - 1.
+     * @param index 0 to {@link PipelineFixture#BURST_SIZE} - 1.
      * @return the address of the received frame.
      */
     public long receiveOnly(final int index)
     {
         final long frame = fixture.receive(index, template);
         final long tuple = nextTuple++;
-        rewriter.rewrite(IpipPipelineFixture.memory(), frame, ClientTuples.address(tuple), ClientTuples.port(tuple));
+        rewriter.rewrite(PipelineFixture.memory(), frame, ClientTuples.address(tuple), ClientTuples.port(tuple));
         return frame;
     }
 
@@ -139,12 +191,12 @@ public class NewFlowState
         try
         {
             final long packets = bursts * BURST_SIZE;
-            fixture.requireCountsSinceMark(packets, IpipPipelineFixture.FlowOutcome.NEW_FLOW);
+            fixture.requireCountsSinceMark(packets, PipelineFixture.FlowOutcome.NEW_FLOW);
             if (packets > 0)
             {
                 final FlowTable table = fixture.flowTable();
                 System.out.println(
-                    "newFlow check passed: " + packets + " packets, all forwarded new flows; flow table " + table.size() +
+                    "newFlow check passed (" + fixture.mode() + "): " + packets + " packets, all forwarded new flows; flow table " + table.size() +
                     " occupied slots, " + (table.evictions() - evictionsAtMark) + " evictions");
             }
         }
@@ -155,7 +207,7 @@ public class NewFlowState
     }
 
     /** @return the pipeline, for tests. */
-    public IpipPipelineFixture fixture()
+    public PipelineFixture fixture()
     {
         return fixture;
     }

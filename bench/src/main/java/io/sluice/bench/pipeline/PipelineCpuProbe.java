@@ -6,7 +6,7 @@ import java.lang.management.ThreadMXBean;
 /**
  * Per-packet CPU time of the three pipeline cases, for a machine that other work shares: JMH
  * measures wall time, which on a loaded machine includes the time the thread was not running.
- * This probe runs the same states as {@link IpipPipelineBenchmark} on one thread and divides the
+ * This probe runs the same states as {@link PipelineBenchmark} on one thread and divides the
  * thread's CPU time by the packets, reporting the best of several rounds (the round least
  * disturbed by cache pollution from neighbours). A development tool; JMH's figures are the record.
  * <p>
@@ -17,7 +17,7 @@ public final class PipelineCpuProbe
 {
     private static final int BURSTS_PER_ROUND = 200_000;
     private static final int DEFAULT_ROUNDS = 12;
-    private static final int BURST = IpipPipelineFixture.BURST_SIZE;
+    private static final int BURST = PipelineFixture.BURST_SIZE;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private PipelineCpuProbe()

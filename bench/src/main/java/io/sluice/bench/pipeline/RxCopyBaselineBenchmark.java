@@ -12,10 +12,10 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
+import static io.sluice.bench.pipeline.PipelineFixture.BURST_SIZE;
 
 /**
- * What the {@link IpipPipelineBenchmark} figures include besides the pipeline: receiving the
+ * What the {@link PipelineBenchmark} figures include besides the pipeline: receiving the
  * frames (the copy into the packet buffers) without processing them, in nanoseconds per packet.
  * Subtract it from a pipeline figure to get the pipeline's own share.
  */
@@ -28,7 +28,7 @@ import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
 public class RxCopyBaselineBenchmark
 {
     /**
-     * The copy of {@link IpipPipelineBenchmark#establishedFlow}'s frames into the burst's buffers.
+     * The copy of {@link PipelineBenchmark#establishedFlow}'s frames into the burst's buffers.
      *
      * @param state     the established flows (not processed here).
      * @param blackhole sink of the frame addresses.
@@ -44,7 +44,7 @@ public class RxCopyBaselineBenchmark
     }
 
     /**
-     * The copy of {@link IpipPipelineBenchmark#newFlow}'s template and the new source address and port.
+     * The copy of {@link PipelineBenchmark#newFlow}'s template and the new source address and port.
      *
      * @param state     the stream of new flows (not processed here).
      * @param blackhole sink of the frame addresses.

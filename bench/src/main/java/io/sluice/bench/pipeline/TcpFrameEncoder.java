@@ -93,6 +93,26 @@ public final class TcpFrameEncoder
         final MemorySegment memory, final long frame, final long dstMac, final long srcMac,
         final int srcAddress, final int srcPort, final int dstAddress, final int dstPort)
     {
+        encode(memory, frame, dstMac, srcMac, srcAddress, srcPort, dstAddress, dstPort, TTL);
+    }
+
+    /**
+     * Writes a frame with another TTL: what a router that forwarded it, translated or not, must send.
+     *
+     * @param memory     the segment to write into.
+     * @param frame      offset of the frame's first byte; {@link #FRAME_LENGTH} bytes are written.
+     * @param dstMac     destination MAC in the low 48 bits.
+     * @param srcMac     source MAC in the low 48 bits.
+     * @param srcAddress source address, a.b.c.d as 0xaabbccdd.
+     * @param srcPort    source port.
+     * @param dstAddress destination address, a.b.c.d as 0xaabbccdd.
+     * @param dstPort    destination port.
+     * @param ttl        the TTL.
+     */
+    public static void encode(
+        final MemorySegment memory, final long frame, final long dstMac, final long srcMac,
+        final int srcAddress, final int srcPort, final int dstAddress, final int dstPort, final int ttl)
+    {
         putMac(memory, frame, dstMac);
         putMac(memory, frame + 6, srcMac);
         putU16(memory, frame + 12, ETHER_TYPE_IPV4);
@@ -102,7 +122,7 @@ public final class TcpFrameEncoder
         putU16(memory, ip + 2, IPV4_HEADER_LENGTH + TCP_HEADER_LENGTH);
         putU16(memory, ip + 4, 0);
         putU16(memory, ip + 6, FLAG_DONT_FRAGMENT);
-        putU16(memory, ip + 8, (TTL << 8) | PROTOCOL_TCP);
+        putU16(memory, ip + 8, (ttl << 8) | PROTOCOL_TCP);
         putU16(memory, ip + 10, 0);
         memory.set(U32, ip + 12, srcAddress);
         memory.set(U32, ip + 16, dstAddress);

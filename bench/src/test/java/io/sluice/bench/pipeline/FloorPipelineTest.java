@@ -11,8 +11,8 @@ import io.sluice.dataplane.stats.TrafficStats;
 import io.sluice.dataplane.stats.Verdict;
 import io.sluice.dataplane.stats.WorkerCounter;
 
-import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
-import static io.sluice.bench.pipeline.IpipPipelineFixture.START_NS;
+import static io.sluice.bench.pipeline.PipelineFixture.BURST_SIZE;
+import static io.sluice.bench.pipeline.PipelineFixture.START_NS;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_STRIDE;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.TCP_OFFSET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,11 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class FloorPipelineTest
 {
-    private static final MemorySegment MEMORY = IpipPipelineFixture.memory();
+    private static final MemorySegment MEMORY = PipelineFixture.memory();
     private static final int TCP_FLAGS_AT = TCP_OFFSET + 13;
     private static final int FIN_ACK = 0x11;
 
-    private IpipPipelineFixture fixture;
+    private PipelineFixture fixture;
     private FloorPipeline floor;
 
     @AfterEach
@@ -61,7 +61,7 @@ class FloorPipelineTest
         final long frames = fixture.allocateFrames(flows);
         for (int i = 0; i < flows; i++)
         {
-            IpipPipelineFixture.encodeFrame(frames + (long)i * FRAME_STRIDE, i * 7919L);
+            PipelineFixture.encodeFrame(frames + (long)i * FRAME_STRIDE, i * 7919L);
         }
 
         runBoth(frames, flows, START_NS);
@@ -93,7 +93,7 @@ class FloorPipelineTest
         final int capacity = 1 << 12;
         start(capacity, NewFlowState.TCP_IDLE_TIMEOUT_NS, NewFlowState.MIN_EVICTION_IDLE_NS);
         final long template = fixture.allocateFrames(1);
-        IpipPipelineFixture.encodeFrame(template, 0);
+        PipelineFixture.encodeFrame(template, 0);
         final TcpSourceRewriter rewriter = new TcpSourceRewriter(MEMORY, template);
         final long burstFrames = fixture.allocateFrames(BURST_SIZE);
         final long intervalNs = NewFlowState.TCP_IDLE_TIMEOUT_NS / (capacity / 2) * BURST_SIZE;
@@ -144,7 +144,7 @@ class FloorPipelineTest
         };
         for (final int[] change : changes)
         {
-            IpipPipelineFixture.encodeFrame(frame, 0);
+            PipelineFixture.encodeFrame(frame, 0);
             MEMORY.set(ValueLayout.JAVA_BYTE, frame + change[0], (byte)change[1]);
             floor.begin(START_NS);
             floor.receive(0, frame);
@@ -176,7 +176,7 @@ class FloorPipelineTest
 
     private void start(final int capacity, final long idleTimeoutNs, final long minEvictionIdleNs)
     {
-        fixture = new IpipPipelineFixture(capacity, idleTimeoutNs, minEvictionIdleNs);
+        fixture = new PipelineFixture(capacity, idleTimeoutNs, minEvictionIdleNs);
         floor = new FloorPipeline(fixture.snapshot(), capacity, minEvictionIdleNs);
         fixture.markCounters();
     }

@@ -6,7 +6,7 @@ import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.stats.Verdict;
 import io.sluice.dataplane.stats.WorkerCounter;
 
-import static io.sluice.bench.pipeline.IpipPipelineFixture.BURST_SIZE;
+import static io.sluice.bench.pipeline.PipelineFixture.BURST_SIZE;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,13 +24,13 @@ class PipelineStatesTest
     {
         final EstablishedFlowState state = new EstablishedFlowState();
         state.setUp();
-        final IpipPipelineFixture fixture = state.fixture();
+        final PipelineFixture fixture = state.fixture();
         for (int burst = 0; burst < BURSTS; burst++)
         {
             state.beginBurst();
             for (int i = 0; i < BURST_SIZE; i++)
             {
-                fixture.requireTunnelled(state.processPacket(i));
+                state.requireExpected(state.processPacket(i), i);
             }
         }
 
@@ -45,18 +45,14 @@ class PipelineStatesTest
     {
         final NewFlowState state = new NewFlowState();
         state.setUp();
-        final IpipPipelineFixture fixture = state.fixture();
+        final PipelineFixture fixture = state.fixture();
         final FlowTable table = fixture.flowTable();
         final long evictionsBefore = table.evictions();
         final long tupleBefore = state.nextTuple();
         final int bursts = 4 * NewFlowState.FLOW_TABLE_CAPACITY / BURST_SIZE;
         for (int burst = 0; burst < bursts; burst++)
         {
-            state.beginBurst();
-            for (int i = 0; i < BURST_SIZE; i++)
-            {
-                fixture.requireTunnelled(state.processPacket(i));
-            }
+            state.runCheckedBurst();
         }
 
         final long packets = (long)bursts * BURST_SIZE;
@@ -77,7 +73,7 @@ class PipelineStatesTest
         final int sequenceLength = 1 << 15;
         final EstablishedFlowsState state = new EstablishedFlowsState(flowCount, 2 * flowCount, sequenceLength);
         state.setUp();
-        final IpipPipelineFixture fixture = state.fixture();
+        final PipelineFixture fixture = state.fixture();
         assertTrue(fixture.flowTable().byteSize() >= (32L << 20),
             "a table large enough for the burst passes, which the 1M case runs");
         assertEquals(flowCount, fixture.flowTable().size());
@@ -120,13 +116,13 @@ class PipelineStatesTest
     @Test
     void shouldRefusePacketToUnknownVipWhenCheckingVerdict()
     {
-        try (IpipPipelineFixture fixture = new IpipPipelineFixture(1 << 10, 1_000_000_000L, 0))
+        try (PipelineFixture fixture = new PipelineFixture(1 << 10, 1_000_000_000L, 0))
         {
             final long frame = fixture.allocateFrames(1);
             TcpFrameEncoder.encode(
-                IpipPipelineFixture.memory(), frame, IpipPipelineFixture.PORT_MAC, IpipPipelineFixture.ROUTER_MAC,
-                0x0A00_0001, 40000, IpipPipelineFixture.VIP_ADDRESS + 1, IpipPipelineFixture.VIP_PORT);
-            fixture.beginBurst(IpipPipelineFixture.START_NS);
+                PipelineFixture.memory(), frame, PipelineFixture.PORT_MAC, PipelineFixture.ROUTER_MAC,
+                0x0A00_0001, 40000, PipelineFixture.VIP_ADDRESS + 1, PipelineFixture.VIP_PORT);
+            fixture.beginBurst(PipelineFixture.START_NS);
             fixture.receive(0, frame);
             final int verdict = fixture.process();
 
@@ -139,18 +135,18 @@ class PipelineStatesTest
     @Test
     void shouldRefuseForwardedPacketWithWrongCountsWhenCheckingOutcome()
     {
-        try (IpipPipelineFixture fixture = new IpipPipelineFixture(1 << 10, 1_000_000_000L, 0))
+        try (PipelineFixture fixture = new PipelineFixture(1 << 10, 1_000_000_000L, 0))
         {
             final long frame = fixture.allocateFrames(1);
-            IpipPipelineFixture.encodeFrame(frame, 7);
+            PipelineFixture.encodeFrame(frame, 7);
             fixture.markCounters();
-            fixture.beginBurst(IpipPipelineFixture.START_NS);
+            fixture.beginBurst(PipelineFixture.START_NS);
             fixture.receive(0, frame);
             fixture.requireTunnelled(fixture.process());
 
-            assertDoesNotThrow(() -> fixture.requireCountsSinceMark(1, IpipPipelineFixture.FlowOutcome.NEW_FLOW));
+            assertDoesNotThrow(() -> fixture.requireCountsSinceMark(1, PipelineFixture.FlowOutcome.NEW_FLOW));
             final IllegalStateException failure = assertThrows(
-                IllegalStateException.class, () -> fixture.requireCountsSinceMark(1, IpipPipelineFixture.FlowOutcome.FLOW_HIT));
+                IllegalStateException.class, () -> fixture.requireCountsSinceMark(1, PipelineFixture.FlowOutcome.FLOW_HIT));
             assertTrue(failure.getMessage().contains("flow-new = 1 (expected 0)"), failure.getMessage());
         }
     }

@@ -6,15 +6,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.flow.NatSlots;
 import io.sluice.dataplane.maglev.MaglevTable;
+import io.sluice.dataplane.nat.NatPoolRegistry;
+import io.sluice.dataplane.nat.NatPortSteering;
+import io.sluice.dataplane.nat.PortPool;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.packet.PacketBuffer;
 import io.sluice.dataplane.pipeline.FlowTracker;
 import io.sluice.dataplane.pipeline.IcmpResponder;
 import io.sluice.dataplane.pipeline.PacketPipeline;
 import io.sluice.dataplane.ring.FlowReplyRing;
+import io.sluice.dataplane.rss.RssSteering;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
+import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSpec;
@@ -27,29 +33,40 @@ import io.sluice.dataplane.stats.WorkerCounter;
 
 import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_LENGTH;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_STRIDE;
+import static io.sluice.bench.pipeline.TcpFrameEncoder.IP_DST_AT;
+import static io.sluice.bench.pipeline.TcpFrameEncoder.IP_SRC_AT;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.IPV4_HEADER_LENGTH;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.IPV4_OFFSET;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.TCP_HEADER_LENGTH;
+import static io.sluice.bench.pipeline.TcpFrameEncoder.TCP_OFFSET;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.TTL;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.U32;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.u16;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
- * One worker's pipeline set up for the benchmark case: an IPv4 TCP VIP forwarded by IPIP to 100
- * backends of weight 1 (Maglev, M = 65537), reached through a gateway whose MAC is static, with
- * four tunnel source addresses; plus a receive burst of {@link #BURST_SIZE} packet buffers of
- * {@link #BUFFER_LENGTH} bytes with DPDK's {@link #HEADROOM}-byte headroom.
- * <p>
+ * One worker's pipeline set up for the benchmark case: an IPv4 TCP VIP with 100 backends of weight 1
+ * (Maglev, M = 65537), forwarded in one of three modes, plus a receive burst of {@link #BURST_SIZE}
+ * packet buffers of {@link #BUFFER_LENGTH} bytes with DPDK's {@link #HEADROOM}-byte headroom:
+ * <ul>
+ *   <li>{@link ForwardingMode#IPIP}: to the backends through a gateway whose MAC is static, from four
+ *   tunnel source addresses;</li>
+ *   <li>{@link ForwardingMode#NAT}: the destination rewritten to the backend and port
+ *   {@link #BACKEND_PORT}; the backends on-link, each with a static MAC; their replies to the
+ *   clients leave through the gateway with the VIP as source;</li>
+ *   <li>{@link ForwardingMode#FULLNAT}: as NAT, and the source rewritten to the NAT address
+ *   {@link #NAT_ADDRESS} and a port of the backend's pool (one worker owns the whole range up to the
+ *   last port given); the worker's flow table has its {@link NatSlots} side.</li>
+ * </ul>
  * Packet memory is read through one segment over all of memory ({@link #memory()}), addressed by
  * absolute address, exactly as the DPDK worker reads mbufs; buffers and frame templates are
  * allocated from this fixture's arena. {@link #receive} is what the NIC would have done: it copies
  * a frame into a buffer of the burst. It also holds the checks every benchmark runs: that a
- * verdict is a forwarded IPIP packet ({@link #requireTunnelled}) and that the counters moved as
- * the case says ({@link #requireCountsSinceMark}), so a misconfigured benchmark fails instead of
- * timing a drop path. Single threaded, like the worker it stands for.
+ * verdict is the packet the mode must send ({@link #requireForwarded}, {@link #requireReplied}) and
+ * that the counters moved as the case says ({@link #requireCountsSinceMark}), so a misconfigured
+ * benchmark fails instead of timing a drop path. Single threaded, like the worker it stands for.
  */
-public final class IpipPipelineFixture implements AutoCloseable
+public final class PipelineFixture implements AutoCloseable
 {
     /** Packets per receive burst, and per benchmark invocation. */
     public static final int BURST_SIZE = 32;
@@ -81,6 +98,15 @@ public final class IpipPipelineFixture implements AutoCloseable
     /** First backend address, 172.17.0.1; the others follow it. */
     public static final int FIRST_BACKEND_ADDRESS = 0xAC11_0001;
 
+    /** The port the backends serve on in the NAT modes. */
+    public static final int BACKEND_PORT = 8080;
+
+    /** The LB's full-NAT source address, 172.16.0.200. */
+    public static final int NAT_ADDRESS = 0xAC10_00C8;
+
+    /** MAC of the first backend, on-link in the NAT modes; the others follow it. */
+    public static final long FIRST_BACKEND_MAC = 0x02_00_00_00_10_00L;
+
     /** A clock origin far from zero, so that no time difference depends on it. */
     public static final long START_NS = 1_000_000_000_000L;
 
@@ -90,7 +116,7 @@ public final class IpipPipelineFixture implements AutoCloseable
     private static final long UDP_IDLE_TIMEOUT_NS = 30_000_000_000L;
     private static final int ICMP_TOO_BIG_PER_SECOND = 1000;
     private static final int ICMP_TOO_BIG_BURST = 100;
-    private static final int NEIGHBOUR_CAPACITY = 64;
+    private static final int NEIGHBOUR_CAPACITY = 256;
     private static final int CACHE_LINE_LENGTH = 64;
     private static final int ETHER_TYPE_IPV4 = 0x0800;
     private static final int PROTOCOL_IPIP = 4;
@@ -103,12 +129,16 @@ public final class IpipPipelineFixture implements AutoCloseable
     private final long buffersAddress;
     private final PacketBuffer packet = new PacketBuffer();
     private final FlowTable flowTable;
+    private final NatSlots natSlots;
+    private final ForwardingMode mode;
+    private final int natLastPort;
     private final DataplaneCounters counters = new DataplaneCounters();
     private final PacketPipeline processor;
     private final MemorySegment trafficRegion;
     private final boolean burstPrefetch;
     private final ServiceSnapshot snapshot;
     private final long[] marked = new long[WorkerCounter.count()];
+    private final long expectedAddress;
 
     /** What every packet of a benchmark case must do in the flow table. */
     public enum FlowOutcome
@@ -116,43 +146,93 @@ public final class IpipPipelineFixture implements AutoCloseable
         /** Miss, Maglev pick and insert: counted in {@link WorkerCounter#FLOW_NEW}. */
         NEW_FLOW,
         /** Found in the table: counted in {@link WorkerCounter#FLOW_HITS}. */
-        FLOW_HIT
+        FLOW_HIT,
+        /** A backend's reply translated back to the client: counted in {@link WorkerCounter#NAT_REPLIES}. */
+        NAT_REPLY
     }
 
     /**
-     * Builds the configuration, the worker's flow table, counters and pipeline, and the burst's buffers.
+     * Builds the IPIP configuration, the worker's flow table, counters and pipeline, and the burst's buffers.
      *
      * @param flowTableCapacity the flow table's capacity, a power of two.
      * @param tcpIdleTimeoutNs  the VIP's TCP idle timeout.
      * @param minEvictionIdleNs how long a flow must be idle before an insert may evict it.
      */
-    public IpipPipelineFixture(final int flowTableCapacity, final long tcpIdleTimeoutNs, final long minEvictionIdleNs)
+    public PipelineFixture(final int flowTableCapacity, final long tcpIdleTimeoutNs, final long minEvictionIdleNs)
     {
+        this(ForwardingMode.IPIP, flowTableCapacity, tcpIdleTimeoutNs, minEvictionIdleNs, PortPool.MAX_PORT);
+    }
+
+    /**
+     * Builds the configuration of a mode, the worker's flow table, counters and pipeline, and the burst's buffers.
+     *
+     * @param mode              {@link ForwardingMode#IPIP}, {@link ForwardingMode#NAT} or {@link ForwardingMode#FULLNAT}.
+     * @param flowTableCapacity the flow table's capacity, a power of two.
+     * @param tcpIdleTimeoutNs  the VIP's TCP idle timeout.
+     * @param minEvictionIdleNs how long a flow must be idle before an insert may evict it.
+     * @param natLastPort       the last full-NAT port: the worker owns {@link PortPool#MIN_PORT} to it, in each
+     *                          backend's pool (unused by the other modes).
+     * @throws IllegalArgumentException for another mode.
+     */
+    public PipelineFixture(
+        final ForwardingMode mode, final int flowTableCapacity, final long tcpIdleTimeoutNs, final long minEvictionIdleNs,
+        final int natLastPort)
+    {
+        if (mode != ForwardingMode.IPIP && mode != ForwardingMode.NAT && mode != ForwardingMode.FULLNAT)
+        {
+            throw new IllegalArgumentException("no benchmark configuration for mode " + mode);
+        }
+        this.mode = mode;
+        this.natLastPort = natLastPort;
         final List<IpAddress> tunnelSources = new ArrayList<>();
         for (int i = 0; i < TUNNEL_SOURCE_COUNT; i++)
         {
             tunnelSources.add(IpAddress.ofIpv4(FIRST_TUNNEL_SOURCE + i));
         }
         final DataplaneSettings settings = DataplaneSettings.of(List.of(IpAddress.ofIpv4(LOCAL_ADDRESS)), tunnelSources, List.of())
-            .withGateways(IpAddress.ofIpv4(GATEWAY_ADDRESS), null);
+            .withGateways(IpAddress.ofIpv4(GATEWAY_ADDRESS), null)
+            .withNatAddresses(mode == ForwardingMode.FULLNAT ? List.of(IpAddress.ofIpv4(NAT_ADDRESS)) : List.of());
+        final NeighbourTable neighbours = new NeighbourTable(NEIGHBOUR_CAPACITY);
+        neighbours.setStatic(IpAddress.ofIpv4(GATEWAY_ADDRESS), ROUTER_MAC);
         final List<ServiceSpec.BackendSpec> backends = new ArrayList<>();
         for (int i = 0; i < BACKEND_COUNT; i++)
         {
             backends.add(new ServiceSpec.BackendSpec(IpAddress.ofIpv4(FIRST_BACKEND_ADDRESS + i), 1));
+            if (mode != ForwardingMode.IPIP)
+            {
+                neighbours.setStatic(IpAddress.ofIpv4(FIRST_BACKEND_ADDRESS + i), FIRST_BACKEND_MAC + i);
+            }
         }
-        final ServiceSpec vip = new ServiceSpec(
-            IpAddress.ofIpv4(VIP_ADDRESS), VIP_PORT, TcpFrameEncoder.PROTOCOL_TCP, ForwardingMode.IPIP, backends,
+        final ServiceSpec untranslated = new ServiceSpec(
+            IpAddress.ofIpv4(VIP_ADDRESS), VIP_PORT, TcpFrameEncoder.PROTOCOL_TCP, mode, backends,
             MaglevTable.DEFAULT_SIZE, tcpIdleTimeoutNs, UDP_IDLE_TIMEOUT_NS);
+        final ServiceSpec vip = mode == ForwardingMode.IPIP ?
+            untranslated : untranslated.withTranslation(BACKEND_PORT, FragmentPolicy.DROP);
 
-        final NeighbourTable neighbours = new NeighbourTable(NEIGHBOUR_CAPACITY);
-        neighbours.setStatic(IpAddress.ofIpv4(GATEWAY_ADDRESS), ROUTER_MAC);
-        snapshot = ServiceSnapshotBuilder.build(settings, List.of(vip), neighbours);
         flowTable = new FlowTable(flowTableCapacity, minEvictionIdleNs);
+        if (mode == ForwardingMode.FULLNAT)
+        {
+            natSlots = new NatSlots(flowTableCapacity);
+            final NatPoolRegistry registry = new NatPoolRegistry(
+                NatPortSteering.of(RssSteering.allWorkers("one benchmark worker"), 1, PortPool.MIN_PORT, natLastPort,
+                    NatPortSteering.DEFAULT_MIN_SHARE), NatPoolRegistry.DEFAULT_MAX_POOLS, NatPoolRegistry.DEFAULT_MAX_BYTES);
+            snapshot = ServiceSnapshotBuilder.build(null, settings, List.of(vip), neighbours,
+                registry.update(ServiceSnapshotBuilder.natGroups(settings, List.of(vip))));
+        }
+        else
+        {
+            natSlots = null;
+            snapshot = ServiceSnapshotBuilder.build(settings, List.of(vip), neighbours);
+        }
         trafficRegion = arena.allocate(TrafficStats.REGION_LENGTH, CACHE_LINE_LENGTH);
-        processor = new PacketPipeline(new FlowTracker(flowTable, counters.values(), null, new FlowReplyRing(1 << 16)), neighbours,
-            counters, new IcmpResponder(ICMP_TOO_BIG_PER_SECOND, ICMP_TOO_BIG_BURST), new TrafficStats(trafficRegion));
+        final FlowTracker tracker = natSlots == null ?
+            new FlowTracker(flowTable, counters.values(), null, new FlowReplyRing(1 << 16)) :
+            new FlowTracker(flowTable, counters.values(), null, new FlowReplyRing(1 << 16), natSlots, 0);
+        processor = new PacketPipeline(tracker, neighbours, counters,
+            new IcmpResponder(ICMP_TOO_BIG_PER_SECOND, ICMP_TOO_BIG_BURST), new TrafficStats(trafficRegion));
         burstPrefetch = processor.burstPrefetch();
         buffersAddress = arena.allocate((long)BURST_SIZE * BUFFER_LENGTH, CACHE_LINE_LENGTH).address();
+        expectedAddress = arena.allocate(FRAME_STRIDE, CACHE_LINE_LENGTH).address();
     }
 
     /**
@@ -263,6 +343,93 @@ public final class IpipPipelineFixture implements AutoCloseable
     }
 
     /**
+     * Checks that a verdict and the frame left in the buffer are the packet of a client's flow that
+     * the mode sends: {@link #requireTunnelled} for IPIP; for NAT exactly the client's frame (as
+     * {@link #encodeFrame} wrote it for {@code tuple}) to the backend's address and
+     * {@link #BACKEND_PORT}, to the backend's MAC, TTL 63, both checksums valid; for full NAT the same
+     * from {@link #NAT_ADDRESS} and a port of the pool's range.
+     *
+     * @param verdict the verdict {@link #process} returned for the packet.
+     * @param tuple   the client tuple the packet was sent from.
+     * @throws IllegalStateException naming what is wrong, with the drop counters.
+     */
+    public void requireForwarded(final int verdict, final long tuple)
+    {
+        if (mode == ForwardingMode.IPIP)
+        {
+            requireTunnelled(verdict);
+            return;
+        }
+        requireForwardVerdict(verdict);
+        final long frame = packet.dataStart();
+        final int backend = MEMORY.get(U32, frame + IP_DST_AT) - FIRST_BACKEND_ADDRESS;
+        final int source = mode == ForwardingMode.FULLNAT ? NAT_ADDRESS : ClientTuples.address(tuple);
+        final int sourcePort = mode == ForwardingMode.FULLNAT ? u16(MEMORY, frame + TCP_OFFSET) : ClientTuples.port(tuple);
+        final boolean known = backend >= 0 && backend < BACKEND_COUNT &&
+            (mode != ForwardingMode.FULLNAT || sourcePort >= PortPool.MIN_PORT && sourcePort <= natLastPort);
+        requireFrame(known, FIRST_BACKEND_MAC + backend, source, sourcePort, FIRST_BACKEND_ADDRESS + backend, BACKEND_PORT,
+            "translated to a backend");
+    }
+
+    /**
+     * Checks that a verdict and the frame left in the buffer are a backend's reply translated back to
+     * the client: exactly the frame from the VIP and port to the client's tuple, to the gateway's
+     * MAC, TTL 63, both checksums valid.
+     *
+     * @param verdict the verdict {@link #process} returned for the reply.
+     * @param tuple   the client tuple of the reply's flow.
+     * @throws IllegalStateException naming what is wrong, with the drop counters.
+     */
+    public void requireReplied(final int verdict, final long tuple)
+    {
+        requireForwardVerdict(verdict);
+        requireFrame(true, ROUTER_MAC, VIP_ADDRESS, VIP_PORT, ClientTuples.address(tuple), ClientTuples.port(tuple),
+            "translated back to the client");
+    }
+
+    /**
+     * Writes the backend's reply to the packet {@link #process} last forwarded to it in a NAT mode:
+     * from the backend's MAC, address and port to the address and port it saw as the client's (the
+     * client's own for NAT, the NAT address and port for full NAT), to the LB port's MAC.
+     *
+     * @param frame address to write {@link TcpFrameEncoder#FRAME_LENGTH} bytes at.
+     */
+    public void encodeReplyToLast(final long frame)
+    {
+        final long forwarded = packet.dataStart();
+        final int backend = MEMORY.get(U32, forwarded + IP_DST_AT);
+        TcpFrameEncoder.encode(MEMORY, frame, PORT_MAC, FIRST_BACKEND_MAC + (backend - FIRST_BACKEND_ADDRESS), backend,
+            u16(MEMORY, forwarded + TCP_OFFSET + 2), MEMORY.get(U32, forwarded + IP_SRC_AT), u16(MEMORY, forwarded + TCP_OFFSET));
+    }
+
+    private void requireFrame(
+        final boolean known, final long dstMac, final int source, final int sourcePort, final int destination,
+        final int destinationPort, final String what)
+    {
+        TcpFrameEncoder.encode(MEMORY, expectedAddress, dstMac, PORT_MAC, source, sourcePort, destination, destinationPort, TTL - 1);
+        final long frame = packet.dataStart();
+        final boolean same = known && packet.dataLength() == FRAME_LENGTH &&
+            MemorySegment.mismatch(MEMORY, frame, frame + FRAME_LENGTH, MEMORY, expectedAddress, expectedAddress + FRAME_LENGTH) < 0;
+        if (!same)
+        {
+            throw new IllegalStateException("benchmark packet forwarded but not " + what + " as expected (" + mode + "): length " +
+                packet.dataLength() + ", " + Integer.toHexString(MEMORY.get(U32, frame + IP_SRC_AT)) + ':' +
+                u16(MEMORY, frame + TCP_OFFSET) + " -> " + Integer.toHexString(MEMORY.get(U32, frame + IP_DST_AT)) + ':' +
+                u16(MEMORY, frame + TCP_OFFSET + 2) + ", expected " + Integer.toHexString(source) + ':' + sourcePort + " -> " +
+                Integer.toHexString(destination) + ':' + destinationPort + " byte for byte");
+        }
+    }
+
+    private void requireForwardVerdict(final int verdict)
+    {
+        if (verdict != Verdict.FORWARD)
+        {
+            throw new IllegalStateException(
+                "benchmark packet not forwarded: verdict " + Verdict.name(verdict) + ", drops " + dropsText());
+        }
+    }
+
+    /**
      * Checks that a verdict and the frame left in the buffer are a forwarded IPIP packet: outer
      * IPv4 with protocol 4 from one of the tunnel sources to one of the backends, sent to the
      * gateway, the inner TTL decremented.
@@ -272,11 +439,7 @@ public final class IpipPipelineFixture implements AutoCloseable
      */
     public void requireTunnelled(final int verdict)
     {
-        if (verdict != Verdict.FORWARD)
-        {
-            throw new IllegalStateException(
-                "benchmark packet not forwarded: verdict " + Verdict.name(verdict) + ", drops " + dropsText());
-        }
+        requireForwardVerdict(verdict);
         final long frame = packet.dataStart();
         final long outer = frame + IPV4_OFFSET;
         final long dstMac = ((long)u16(MEMORY, frame) << 32) | (MEMORY.get(U32, frame + 2) & 0xFFFF_FFFFL);
@@ -343,6 +506,7 @@ public final class IpipPipelineFixture implements AutoCloseable
     public void requireCountsSinceMark(final long packets, final FlowOutcome outcome)
     {
         final boolean newFlows = outcome == FlowOutcome.NEW_FLOW;
+        final boolean replies = outcome == FlowOutcome.NAT_REPLY;
         final StringBuilder problems = new StringBuilder();
         expect(problems, WorkerCounter.RX_PACKETS, packets);
         expect(problems, WorkerCounter.FORWARDED, packets);
@@ -350,7 +514,8 @@ public final class IpipPipelineFixture implements AutoCloseable
         expect(problems, WorkerCounter.FLOW_FALLBACK, 0);
         expect(problems, WorkerCounter.FLOW_REHASHED, 0);
         expect(problems, WorkerCounter.FLOW_NEW, newFlows ? packets : 0);
-        expect(problems, WorkerCounter.FLOW_HITS, newFlows ? 0 : packets);
+        expect(problems, WorkerCounter.FLOW_HITS, newFlows || replies ? 0 : packets);
+        expect(problems, WorkerCounter.NAT_REPLIES, replies ? packets : 0);
         if (!problems.isEmpty())
         {
             throw new IllegalStateException(
@@ -418,11 +583,21 @@ public final class IpipPipelineFixture implements AutoCloseable
         return snapshot;
     }
 
-    /** Frees the flow table, the buffers and the frames. */
+    /** @return the VIP's forwarding mode. */
+    public ForwardingMode mode()
+    {
+        return mode;
+    }
+
+    /** Frees the flow table, its full-NAT side, the buffers and the frames. */
     @Override
     public void close()
     {
         flowTable.close();
+        if (natSlots != null)
+        {
+            natSlots.close();
+        }
         arena.close();
     }
 }
