@@ -5,6 +5,7 @@ import io.sluice.dataplane.flow.FlowTable;
 import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.dataplane.ring.FlowReplyRing;
 import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.stats.WorkerCounter;
@@ -55,12 +56,12 @@ final class FlowCommands
         final Service service = snapshot.service(flow.serviceHi(), flow.serviceLo(), flow.servicePort(), flow.serviceProtocol());
         final Backend backend = service == null ? null : backendOf(service, flow.backendHi(), flow.backendLo());
         final long timeoutNs = flow.idleTimeoutNs();
-        // Full NAT installs these: the forward entry with its mapping, or the reverse entry and the port's
-        // reservation (FlowRecord's class comment). Until then a NAT flow is refused whole, never half installed.
-        if (flow.hasNatMapping() || flow.isNatReverse() ||
-            backend == null || flow.backendPort() != service.spec().targetPort() || timeoutNs <= 0 || timeoutNs > FlowTable.MAX_IDLE_TIMEOUT_NS ||
-            key.dstHi() != service.vipHi() || key.dstLo() != service.vipLo() || key.dstPort() != service.flowPort() ||
-            key.protocol() != service.protocol())
+        final boolean reverse = flow.isNatReverse();
+        if (backend == null || flow.backendPort() != service.spec().targetPort() || timeoutNs <= 0 ||
+            timeoutNs > FlowTable.MAX_IDLE_TIMEOUT_NS || key.protocol() != service.protocol() ||
+            flow.hasNatMapping() != (service.mode() == ForwardingMode.FULLNAT) ||
+            (reverse ? !tracker.isReverseOf(flow, backend) :
+                key.dstHi() != service.vipHi() || key.dstLo() != service.vipLo() || key.dstPort() != service.flowPort()))
         {
             counters[WorkerCounter.FLOW_UPSERTS_REJECTED.ordinal()]++;
             return;
@@ -69,7 +70,8 @@ final class FlowCommands
         final long nowNs = tracker.nowNs();
         final long replicatedNs = nowNs | 1L;
         final long hash = key.hash();
-        final int entry = table.find(key, hash, nowNs);
+        final int storedId = reverse ? backend.id() + FullNatFlows.REVERSE_ID_OFFSET : backend.id();
+        int entry = table.find(key, hash, nowNs);
         if (entry != FlowTable.MISS)
         {
             if (isLocal(table, entry))
@@ -77,18 +79,23 @@ final class FlowCommands
                 counters[WorkerCounter.FLOW_UPSERTS_KEPT_LOCAL.ordinal()]++;
                 return;
             }
-            table.backendId(entry, backend.id());
+            table.backendId(entry, storedId);
             final boolean closed = (table.flags(entry) & FlowTracker.FLAG_CLOSED) != 0;
             table.idleTimeoutNs(entry, closed ? Math.min(timeoutNs, table.idleTimeoutNs(entry)) : timeoutNs);
             table.touch(entry, replicatedNs);
-            counters[WorkerCounter.FLOW_UPSERTS.ordinal()]++;
-            return;
         }
-        final int inserted = table.insertWithoutEviction(key, hash, backend.id(), timeoutNs, replicatedNs);
-        if (inserted == FlowTable.MISS)
+        else
         {
-            counters[WorkerCounter.FLOW_UPSERTS_REJECTED.ordinal()]++;
-            return;
+            entry = table.insertWithoutEviction(key, hash, storedId, timeoutNs, replicatedNs);
+            if (entry == FlowTable.MISS)
+            {
+                counters[WorkerCounter.FLOW_UPSERTS_REJECTED.ordinal()]++;
+                return;
+            }
+        }
+        if (flow.hasNatMapping())
+        {
+            tracker.installReplica(entry, flow);
         }
         counters[WorkerCounter.FLOW_UPSERTS.ordinal()]++;
     }

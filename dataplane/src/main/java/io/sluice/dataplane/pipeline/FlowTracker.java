@@ -447,6 +447,18 @@ public final class FlowTracker
         fullNat.natOf(entry, into);
     }
 
+    /** Whether a replicated reverse record describes a reply of the backend to one of this LB's NAT addresses (see {@link FullNatFlows}). */
+    boolean isReverseOf(final FlowRecord flow, final Backend backend)
+    {
+        return fullNat.isReverseOf(flow, backend);
+    }
+
+    /** Writes a replicated full-NAT entry's translation (see {@link FullNatFlows#installReplica}). */
+    void installReplica(final int entry, final FlowRecord flow)
+    {
+        fullNat.installReplica(entry, flow);
+    }
+
     FlowTable table()
     {
         return table;

@@ -273,6 +273,68 @@ final class FullNatFlows
         }
     }
 
+    /**
+     * Whether a replicated reverse record is what this worker can hold: full NAT is on, its key is a
+     * reply of the backend's endpoint to one of this LB's NAT addresses.
+     *
+     * @param flow    the record, flagged {@link FlowRecord#FLAG_NAT_REVERSE}.
+     * @param backend its backend, of this LB's service.
+     * @return true when it may be installed.
+     */
+    boolean isReverseOf(final FlowRecord flow, final Backend backend)
+    {
+        final FlowKey key = flow.key();
+        return slots != null && key.srcHi() == backend.addressHi() && key.srcLo() == backend.addressLo() &&
+            key.srcPort() == snapshot.serviceAt(backend.serviceIndex()).spec().targetPort() &&
+            snapshot.kindOf(key.dstHi(), key.dstLo()) == ServiceSnapshot.KIND_NAT;
+    }
+
+    /**
+     * Writes the translation of a full-NAT entry a peer replicated, and links it to its twin when this
+     * worker holds that too (with several workers the twins of a replicated flow may be on two
+     * workers, each entry whole on its own). The port needs no reservation: a live reverse entry is
+     * what holds it ({@link #open}).
+     *
+     * @param entry the entry just written from the record.
+     * @param flow  the record: a forward entry with its NAT address and port, or a reverse entry with the client.
+     */
+    void installReplica(final int entry, final FlowRecord flow)
+    {
+        final FlowKey key = flow.key();
+        final boolean reverse = flow.isNatReverse();
+        if (reverse)
+        {
+            setKey(flow.natHi(), flow.natLo(), flow.serviceHi(), flow.serviceLo(), flow.natPort(), flow.servicePort(), key.protocol());
+        }
+        else
+        {
+            setKey(flow.backendHi(), flow.backendLo(), flow.natHi(), flow.natLo(), flow.backendPort(), flow.natPort(), key.protocol());
+        }
+        final int twin = table.find(reverseKey, reverseKey.hash(), nowNs);
+        final int twinFlag = reverse ? FLAG_FORWARD : FLAG_REVERSE;
+        final boolean linked = twin != FlowTable.MISS && (table.flags(twin) & twinFlag) != 0;
+        table.flags(entry, (table.flags(entry) & ~(FLAG_FORWARD | FLAG_REVERSE)) | (reverse ? FLAG_REVERSE : FLAG_FORWARD));
+        slots.write(entry, flow.natHi(), flow.natLo(), flow.natPort(), linked ? twin : -1);
+        if (linked)
+        {
+            slots.twin(twin, entry);
+        }
+    }
+
+    /** {@link #reverseKey} (used here for the twin's key), in the family of its addresses. */
+    private void setKey(
+        final long srcHi, final long srcLo, final long dstHi, final long dstLo, final int srcPort, final int dstPort, final int protocol)
+    {
+        if (FlowKey.isIpv4Mapped(srcHi, srcLo))
+        {
+            reverseKey.setIpv4((int)srcLo, (int)dstLo, srcPort, dstPort, protocol);
+        }
+        else
+        {
+            reverseKey.setIpv6(srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, protocol);
+        }
+    }
+
     private static void translateForward(final PacketContext ctx, final long natHi, final long natLo, final int port)
     {
         ctx.natHi = natHi;

@@ -155,7 +155,7 @@ public final class Dataplane implements AutoCloseable
             this.portMac = config.portMac() >= 0 ? config.portMac() : port.macAddress().value();
             this.rssSteering = rssSteering(port);
             this.natRegistry = settings.natAddresses().isEmpty() ? null : new NatPoolRegistry(
-                NatPortSteering.of(rssSteering, workers, PortPool.MIN_PORT, PortPool.MAX_PORT, NatPortSteering.DEFAULT_MIN_SHARE),
+                NatPortSteering.of(rssSteering, workers, config.natFirstPort(), config.natLastPort(), NatPortSteering.DEFAULT_MIN_SHARE),
                 NatPoolRegistry.DEFAULT_MAX_POOLS, NatPoolRegistry.DEFAULT_MAX_BYTES);
             this.snapshots = new SnapshotPublisher(ServiceSnapshotBuilder.build(
                 null, settings, services, neighbours, natLayout(settings, services)));

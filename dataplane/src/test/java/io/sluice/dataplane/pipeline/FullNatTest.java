@@ -171,6 +171,50 @@ class FullNatTest
         assertCorrectPerTcpdump(List.of(toBackend.output(), toClient.output()), 0, 0);
     }
 
+    @Test
+    void shouldKeepAFlowAPeerReplicatedTranslatedBothWaysAndItsPortTaken()
+    {
+        harness = new PipelineHarness();
+        final PipelineHarness.Result original = harness.run(clientSyn(VIP_FULLNAT, 40000));
+        final io.sluice.dataplane.ring.FlowRecord forward = new io.sluice.dataplane.ring.FlowRecord();
+        harness.events().drain((type, record) -> forward.set(record), 16);
+        assertEquals(1024, forward.natPort(), "the event carries the NAT port");
+        final io.sluice.dataplane.ring.FlowRecord reverse = new io.sluice.dataplane.ring.FlowRecord();
+        reverse.set(forward);
+        reverse.key().setIpv4(TunnelFixtures.v4(BACKEND_FULLNAT), TunnelFixtures.v4(NAT_ADDRESS), NAT_TCP_PORT, 1024, TCP);
+        reverse.nat(forward.key().srcHi(), forward.key().srcLo(), forward.key().srcPort())
+            .flags(io.sluice.dataplane.ring.FlowRecord.FLAG_NAT_REVERSE);
+
+        try (PipelineHarness peer = new PipelineHarness())
+        {
+            peer.run(new byte[0]);
+            peer.pipeline().flows().onUpsert(reverse);
+            peer.pipeline().flows().onUpsert(forward);
+            assertEquals(2, peer.counters().get(WorkerCounter.FLOW_UPSERTS), "both entries installed");
+            assertEquals(0, peer.counters().get(WorkerCounter.FLOW_UPSERTS_REJECTED));
+
+            final byte[] data = "hello".getBytes(StandardCharsets.US_ASCII);
+            final PipelineHarness.Result reply = peer.run(padded(ethernet(LB_MAC, FULLNAT_BACKEND_MAC, ETHERTYPE_IPV4,
+                ipv4(BACKEND_FULLNAT, NAT_ADDRESS, TCP, 64, 0, DF, 2, tcp(BACKEND_FULLNAT, NAT_ADDRESS, NAT_TCP_PORT, 1024, SYN_ACK, data)))));
+            assertEquals(hex(padded(ethernet(ROUTER_MAC, LB_MAC, ETHERTYPE_IPV4,
+                ipv4(VIP_FULLNAT, CLIENT, TCP, 63, 0, DF, 2, tcp(VIP_FULLNAT, CLIENT, 80, 40000, SYN_ACK, data))))),
+                hex(reply.output()), "the peer sends the backend's reply to the client");
+            assertEquals(hex(original.output()), hex(peer.run(clientSyn(VIP_FULLNAT, 40000)).output()),
+                "the peer sends the client's packets from the same NAT address and port");
+            final PipelineHarness.Result other = peer.run(clientSyn(VIP_FULLNAT, 40001));
+            assertEquals(hex(padded(ethernet(FULLNAT_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV4,
+                ipv4(NAT_ADDRESS, BACKEND_FULLNAT, TCP, 63, 0, DF, 1, tcp(NAT_ADDRESS, BACKEND_FULLNAT, 1025, NAT_TCP_PORT, TCP_SYN, new byte[0]))))),
+                hex(other.output()), "a new flow on the peer does not take the replicated flow's port");
+
+            final io.sluice.dataplane.ring.FlowRecord forged = new io.sluice.dataplane.ring.FlowRecord();
+            forged.set(reverse);
+            forged.key().setIpv4(TunnelFixtures.v4(BACKEND_FULLNAT), TunnelFixtures.v4(CLIENT), NAT_TCP_PORT, 1030, TCP);
+            peer.pipeline().flows().onUpsert(forged);
+            assertEquals(1, peer.counters().get(WorkerCounter.FLOW_UPSERTS_REJECTED), "a reverse entry to an address that is no NAT address");
+            peer.assertCountersAddUp();
+        }
+    }
+
     private void assertCorrectPerTcpdump(final List<byte[]> outputs, final int tcp, final int udp) throws Exception
     {
         final Path pcap = directory.resolve("fullnat.pcap");
