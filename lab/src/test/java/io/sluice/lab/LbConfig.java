@@ -28,8 +28,10 @@ import java.util.List;
  * @param workerIdle {@code dataplane.workerIdle} ({@code spin}, {@code backoff}), or null for the default.
  * @param sync       the {@code sync:} section, or null for none.
  * @param vrrp       the {@code vrrp:} section, or null for none.
+ * @param natPorts   {@code dataplane.natPorts} as YAML ({@code "{ first: 1024, last: 1031 }"}), or null for the default.
  */
-record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sections, String workerIdle, Sync sync, Vrrp vrrp)
+record LbConfig(
+    LabLbHost lb, List<Service> services, Path statsFile, String sections, String workerIdle, Sync sync, Vrrp vrrp, String natPorts)
 {
     /** Where the daemons of the system tests publish their counters (tmpfs, like the demo's). */
     static final Path STATS_FILE = Path.of("/dev/shm/sluice-lab-system-test.stats");
@@ -401,7 +403,7 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
      */
     static LbConfig of(final Service... services)
     {
-        return new LbConfig(LabTopology.LB1, List.of(services), STATS_FILE, "", null, null, null);
+        return new LbConfig(LabTopology.LB1, List.of(services), STATS_FILE, "", null, null, null, null);
     }
 
     /**
@@ -415,7 +417,7 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
     {
         final Path stats = host.equals(LabTopology.LB1) ? STATS_FILE :
             STATS_FILE.resolveSibling("sluice-lab-system-test-" + host.name() + ".stats");
-        return new LbConfig(host, services, stats, sections, workerIdle, sync, vrrp);
+        return new LbConfig(host, services, stats, sections, workerIdle, sync, vrrp, natPorts);
     }
 
     /**
@@ -426,7 +428,7 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
      */
     LbConfig withSections(final String yaml)
     {
-        return new LbConfig(lb, services, statsFile, yaml, workerIdle, sync, vrrp);
+        return new LbConfig(lb, services, statsFile, yaml, workerIdle, sync, vrrp, natPorts);
     }
 
     /**
@@ -438,7 +440,7 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
      */
     LbConfig withWorkerIdle(final String idle)
     {
-        return new LbConfig(lb, services, statsFile, sections, idle, sync, vrrp);
+        return new LbConfig(lb, services, statsFile, sections, idle, sync, vrrp, natPorts);
     }
 
     /**
@@ -449,7 +451,7 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
      */
     LbConfig withSync(final Sync section)
     {
-        return new LbConfig(lb, services, statsFile, sections, workerIdle, section, vrrp);
+        return new LbConfig(lb, services, statsFile, sections, workerIdle, section, vrrp, natPorts);
     }
 
     /**
@@ -460,7 +462,7 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
      */
     LbConfig withVrrp(final Vrrp section)
     {
-        return new LbConfig(lb, services, statsFile, sections, workerIdle, sync, section);
+        return new LbConfig(lb, services, statsFile, sections, workerIdle, sync, section, natPorts);
     }
 
     /**
@@ -490,7 +492,7 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
         {
             changed.add(service);
         }
-        return new LbConfig(lb, List.copyOf(changed), statsFile, sections, workerIdle, sync, vrrp);
+        return new LbConfig(lb, List.copyOf(changed), statsFile, sections, workerIdle, sync, vrrp, natPorts);
     }
 
     /**
@@ -503,6 +505,33 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
     boolean hasNatService()
     {
         return services.stream().anyMatch(service -> service.mode().equals("nat"));
+    }
+
+    /**
+     * The same configuration with another full-NAT port range (restart-only in the daemon).
+     *
+     * @param yaml e.g. {@code "{ first: 1024, last: 1031 }"}.
+     * @return the copy.
+     */
+    LbConfig withNatPorts(final String yaml)
+    {
+        return new LbConfig(lb, services, statsFile, sections, workerIdle, sync, vrrp, yaml);
+    }
+
+    /**
+     * The NAT address of an LB host for a family: lb1 203.0.113.20 / 2001:db8:113::20, lb2 .21 / ::21
+     * (each LB its own, as full NAT wants).
+     */
+    static String natAddress(final LabLbHost host, final boolean ipv6)
+    {
+        final int n = host.equals(LabTopology.LB1) ? 20 : 21;
+        return ipv6 ? "2001:db8:113::" + n : "203.0.113." + n;
+    }
+
+    /** @return true when a service's mode is {@code fullnat}: the LB then has a NAT address per family. */
+    boolean hasFullNatService()
+    {
+        return services.stream().anyMatch(service -> service.mode().equals("fullnat"));
     }
 
     /** @return the YAML text of the configuration file. */
@@ -520,13 +549,21 @@ record LbConfig(LabLbHost lb, List<Service> services, Path statsFile, String sec
         {
             yaml.append("  workerIdle: ").append(workerIdle).append('\n');
         }
+        if (natPorts != null)
+        {
+            yaml.append("  natPorts: ").append(natPorts).append('\n');
+        }
         yaml.append("network:\n")
             .append("  addresses: [").append(lb.ipv4()).append(", ").append(lb.ipv6()).append("]\n")
             .append("  tunnel: { sources: [").append(lb.ipv4()).append(", ").append(lb.ipv6()).append("] }\n");
-        if (hasNatService())
+        if (hasNatService() || hasFullNatService())
         {
             yaml.append("  gateway: { ipv4: ").append(LabTopology.ROUTER_LAN_IPV4).append(", ipv6: ")
                 .append(LabTopology.ROUTER_LAN_IPV6).append(" }\n");
+        }
+        if (hasFullNatService())
+        {
+            yaml.append("  nat: { addresses: [").append(natAddress(lb, false)).append(", ").append(natAddress(lb, true)).append("] }\n");
         }
         yaml.append("services:\n");
         for (final Service service : services)
