@@ -31,6 +31,7 @@ import io.sluice.controlplane.model.ControlModel;
 import io.sluice.controlplane.model.EventBus;
 import io.sluice.controlplane.model.HealthSupervisor;
 import io.sluice.controlplane.model.RunningDataplane;
+import io.sluice.controlplane.stat.NatExhaustionLog;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.stats.StatsFile;
@@ -328,14 +329,15 @@ public final class Daemon
     {
         final HaMonitor ha = new HaMonitor(vrrp, sync == null ? null : sync.agent(), sync == null ? null : running.sync(),
             () -> model.stats().total(WorkerCounter.FLOW_EVENTS_LOST), SystemNanoClock.INSTANCE, model.haState().since());
-        if (haStats == null)
-        {
-            return runMetrics(model, stats, ha);
-        }
         final HaStatsPublisher publisher = haStats;
         final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("sluice-ha-stats").factory());
-        timer.scheduleAtFixedRate(() -> publishHaStats(publisher, ha), 0, HA_STATS_PERIOD_MS, TimeUnit.MILLISECONDS);
+            Thread.ofPlatform().daemon().name("sluice-stats-timer").factory());
+        if (publisher != null)
+        {
+            timer.scheduleAtFixedRate(() -> publishHaStats(publisher, ha), 0, HA_STATS_PERIOD_MS, TimeUnit.MILLISECONDS);
+        }
+        final NatExhaustionLog natLog = new NatExhaustionLog(line -> LOG.log(WARNING, line), NatExhaustionLog.DEFAULT_INTERVAL_NS);
+        timer.scheduleAtFixedRate(() -> checkNatExhaustion(natLog, model), 1, 1, TimeUnit.SECONDS);
         try
         {
             return runMetrics(model, stats, ha);
@@ -351,6 +353,18 @@ public final class Daemon
             {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private static void checkNatExhaustion(final NatExhaustionLog natLog, final ControlModel model)
+    {
+        try
+        {
+            natLog.check(model.stats(), System.nanoTime());
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.log(WARNING, "cannot read the NAT counters: " + ex);
         }
     }
 
