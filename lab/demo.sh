@@ -134,6 +134,27 @@ step "Counters after the tunnel requests (sluice stat --once)"
 stat_once | sed 's/^/    /'
 counters_add_up
 
+client_seen() { # client_seen VIP: the address and port the backend saw for one request (its X-Client header)
+  ip netns exec sl-client curl -s -g -D - -o /dev/null --max-time 3 "http://$1/" 2>/dev/null | tr -d '\r' | awk -F': ' 'tolower($1) == "x-client" {print $2}'
+}
+
+step "Routing the backends' replies from their own addresses through the LB, for the nat VIP (lab.sh nat-route on)"
+"$LAB" nat-route on | sed 's/^/    /'
+
+step "Reconfiguring the running daemon: adding a nat VIP and a fullnat VIP, both to the backends' port 8080 (SIGHUP)"
+cp "$SLUICE_HOME/lab/configs/demo-nat.yaml" "$CONFIG"
+kill -HUP "$DAEMON_PID"
+wait_for "generation 3" 10 sh -c "'$SLUICE_HOME/sluice' stat --once --file '$STATS' | grep -q 'generation 3'"
+
+requests 192.0.2.13 "nat: the destination becomes backend:8080, the replies come back through the LB"
+info "the backend saw the client as: $(client_seen 192.0.2.13) (nat keeps the client's address)"
+requests 192.0.2.14 "fullnat: from the LB's NAT address 203.0.113.20 to backend:8080, nothing set up on the backends"
+info "the backend saw the client as: $(client_seen 192.0.2.14) (fullnat: the LB's NAT address and a port of its pool)"
+
+step "Counters after the NAT requests (sluice stat --once)"
+stat_once | sed 's/^/    /'
+counters_add_up
+
 if [ "$FAILED" -eq 0 ]; then
   step "${G}Demo passed${N}: every request was answered, every backend served, the counters add up"
 else
