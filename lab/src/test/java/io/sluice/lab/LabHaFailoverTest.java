@@ -51,7 +51,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * takeover time as the client sees it (TCP's retransmission timer included). With sync off the same
  * scenario breaks exactly the connections lb2's Maglev sends to another backend (counted through
  * lb2's API before the kill); that number is printed (and must not be 0), so the difference is
- * measured. Each run prints one
+ * measured. A third run does the same with sync through a {@code nat} VIP (destination NAT to the
+ * backends' port 8080, their replies routed to the virtual address by {@code lab.sh nat-route}):
+ * every held connection survives there too. Each run prints one
  * line: held, kill and takeover times, the client-measured takeover, survivors, broken, and new
  * connections that failed.
  */
@@ -84,9 +86,15 @@ class LabHaFailoverTest
     private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(15);
     private static final long[] RECOVERY_BUCKETS_MS = {500, 1000, 1500, 2000, 3000};
 
+    /** The nat run's VIP: destination NAT to the backends' port 8080, their replies routed to the virtual address. */
+    private static final String NAT_VIP = "192.0.2.12";
+    private static final int NAT_FIRST_PORT = 24_800;
+
     private final LabScript lab = LabScript.locate();
     private final LabDaemons daemons = new LabDaemons(lab, "LabHaFailoverTest");
     private String testName;
+    /** The services of this run: DSR and IPIP, or nat. */
+    private boolean nat;
 
     @AfterEach
     void stopEverything() throws Exception
@@ -98,7 +106,20 @@ class LabHaFailoverTest
         finally
         {
             lab.viaOff(VIP_PREFIX);
+            lab.natRouteOff();
         }
+    }
+
+    @Test
+    void shouldKeepEveryHeldNatConnectionWhenLb1DiesAndSyncIsOn(final TestInfo info) throws Exception
+    {
+        testName = info.getTestMethod().orElseThrow().getName();
+        nat = true;
+        lab.natRoute(List.of(VIRTUAL_ADDRESS));
+        final Outcome outcome = failOver(true, NAT_FIRST_PORT);
+        assertEquals(HELD, outcome.replication().found(), "every held nat flow is on lb2 before the kill: " + outcome);
+        assertTrue(outcome.replication().moved() > 0, "without the copies some flows would have moved: " + outcome);
+        assertEquals(HELD, outcome.summary().survived(), "every held nat connection survives: " + outcome);
     }
 
     @Test
@@ -170,14 +191,13 @@ class LabHaFailoverTest
         final Path key = sync ? LbConfig.Sync.writeKey(lab.runDirectory().resolve("ha-sync.key")) : null;
         lab.via(VIP_PREFIX, VIRTUAL_ADDRESS);
         final LabDaemon lb1 = start(LB1, twoBackends(), key, LB2, 200);
-        for (final String vip : List.of(DSR_VIP, IPIP_VIP))
+        for (final String vip : vips())
         {
             LabDaemons.awaitAnswer(vip, lb1);
         }
         final LabDaemon lb2 = start(LB2, twoBackends(), key, LB1, 100);
         final HeldConnections.Settings settings = new HeldConnections.Settings(
-            List.of(new InetSocketAddress(InetAddress.ofLiteral(DSR_VIP), LbConfig.VIP_PORT),
-                new InetSocketAddress(InetAddress.ofLiteral(IPIP_VIP), LbConfig.VIP_PORT)),
+            vips().stream().map(vip -> new InetSocketAddress(InetAddress.ofLiteral(vip), LbConfig.VIP_PORT)).toList(),
             HELD, firstSourcePort, REQUEST_INTERVAL, NEW_PER_SECOND, ANSWER_TIMEOUT);
         try (HeldConnections client = HeldConnections.start(settings, HeldConnections.inNamespace(CLIENT_NAMESPACE)))
         {
@@ -272,19 +292,29 @@ class LabHaFailoverTest
         return daemons.start(testName + "-" + host.name(), config);
     }
 
-    private static List<LbConfig.Service> twoBackends()
+    private List<String> vips()
     {
-        return List.of(service(DSR_VIP, "dsr", 2), service(IPIP_VIP, "ipip", 2));
+        return nat ? List.of(NAT_VIP) : List.of(DSR_VIP, IPIP_VIP);
     }
 
-    private static List<LbConfig.Service> threeBackends()
+    private List<LbConfig.Service> twoBackends()
     {
-        return List.of(service(DSR_VIP, "dsr", 3), service(IPIP_VIP, "ipip", 3));
+        return nat ? List.of(natService(2)) : List.of(service(DSR_VIP, "dsr", 2), service(IPIP_VIP, "ipip", 2));
     }
 
-    private static LbConfig withThreeBackends(final LbConfig config)
+    private List<LbConfig.Service> threeBackends()
     {
-        return config.with(service(DSR_VIP, "dsr", 3)).with(service(IPIP_VIP, "ipip", 3));
+        return nat ? List.of(natService(3)) : List.of(service(DSR_VIP, "dsr", 3), service(IPIP_VIP, "ipip", 3));
+    }
+
+    private LbConfig withThreeBackends(final LbConfig config)
+    {
+        return nat ? config.with(natService(3)) : config.with(service(DSR_VIP, "dsr", 3)).with(service(IPIP_VIP, "ipip", 3));
+    }
+
+    private static LbConfig.Service natService(final int backends)
+    {
+        return service(NAT_VIP, "nat", backends).withOptions("    backendPort: " + LabTopology.NAT_HTTP_PORT + "\n");
     }
 
     private static LbConfig.Service service(final String vip, final String mode, final int backends)
