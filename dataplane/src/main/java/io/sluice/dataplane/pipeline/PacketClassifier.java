@@ -537,7 +537,6 @@ final class PacketClassifier
 
     private boolean fullNatQuoted(final PacketContext ctx)
     {
-        counters[WorkerCounter.ICMP_ROUTED.ordinal()]++;
         ctx.service = null;
         ctx.quoted = true;
         ctx.natReply = false;
@@ -547,7 +546,6 @@ final class PacketClassifier
 
     private boolean natQuoted(final PacketContext ctx, final Backend backend)
     {
-        counters[WorkerCounter.ICMP_ROUTED.ordinal()]++;
         ctx.service = snapshot.serviceAt(backend.serviceIndex());
         ctx.backend = backend;
         ctx.quoted = true;
@@ -559,7 +557,6 @@ final class PacketClassifier
     /** An ICMP error about one of a service's flows, whose key (client to VIP) is set: on to the flow stage. */
     private int quoted(final PacketContext ctx, final Service service)
     {
-        counters[WorkerCounter.ICMP_ROUTED.ordinal()]++;
         ctx.service = service;
         ctx.quoted = true;
         ctx.natReply = false;

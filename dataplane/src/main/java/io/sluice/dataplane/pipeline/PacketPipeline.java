@@ -38,6 +38,8 @@ public final class PacketPipeline
     private static final int RX_BYTES = WorkerCounter.RX_BYTES.ordinal();
     private static final int ICMP_TOO_BIG_SENT = WorkerCounter.ICMP_TOO_BIG_SENT.ordinal();
     private static final int FORWARDED = WorkerCounter.FORWARDED.ordinal();
+    /** Counted once an ICMP error is sent on to a flow's backend or client, not when it is only recognised. */
+    private static final int ICMP_ROUTED = WorkerCounter.ICMP_ROUTED.ordinal();
 
     private final PacketContext ctx = new PacketContext();
     private final PacketParser parser = new PacketParser();
@@ -146,6 +148,10 @@ public final class PacketPipeline
         if (verdict == Verdict.FORWARD)
         {
             traffic.forwarded(ctx.service.id(), ctx.backend.id(), length, ctx.newFlow);
+            if (ctx.quoted)
+            {
+                counted[ICMP_ROUTED]++;
+            }
         }
         else
         {

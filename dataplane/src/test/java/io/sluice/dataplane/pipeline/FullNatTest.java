@@ -167,6 +167,7 @@ class FullNatTest
                 ipv4(VIP_FULLNAT, CLIENT, TCP, 63, 0, DF, 32, tcp(VIP_FULLNAT, CLIENT, 80, 40999, TCP_ACK, big)), 548)))));
         assertEquals(Verdict.name(Verdict.DROP), Verdict.name(noFlow.verdict()));
         assertEquals(1, harness.counters().get(DropReason.ICMP_NOT_HANDLED), "an error about no flow: no backend to tell");
+        assertEquals(2, harness.counters().get(WorkerCounter.ICMP_ROUTED), "only the errors sent on count as routed");
         harness.assertCountersAddUp();
         assertCorrectPerTcpdump(List.of(toBackend.output(), toClient.output()), 0, 0);
     }
