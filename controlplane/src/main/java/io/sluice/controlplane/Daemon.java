@@ -289,7 +289,8 @@ public final class Daemon
             return runHealthChecks(model, stats);
         }
         vrrp = VrrpService.start(running.vrrp(), vrrpRelay, dataplane.worker(0)::injectFrame,
-            peer -> neighbourMac(dataplane, peer), model::onVirtualRoles, model.events(), Clock.systemUTC());
+            peer -> neighbourMac(dataplane, peer), model::onVirtualRoles, model.events(), Clock.systemUTC(),
+            sync == null ? () -> true : sync::readyToLead);
         LOG.log(INFO, "vrrp: {0} virtual router(s), backup until the election says otherwise", running.vrrp().routers().size());
         try
         {

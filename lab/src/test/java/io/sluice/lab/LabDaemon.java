@@ -168,6 +168,24 @@ final class LabDaemon
     }
 
     /**
+     * Whether the daemon's whole log has a text.
+     *
+     * @param text the text.
+     * @return true when some line has it; false also when the log cannot be read.
+     */
+    boolean logContains(final String text)
+    {
+        try
+        {
+            return Files.readString(log, StandardCharsets.UTF_8).contains(text);
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
      * The end of the daemon's log, for failure messages.
      *
      * @return its last lines, or why they cannot be read.

@@ -23,6 +23,7 @@ import io.sluice.controlplane.api.v1.FlowTableState;
 import io.sluice.controlplane.api.v1.LoadBalancerGrpc;
 import io.sluice.controlplane.api.v1.LookupFlowRequest;
 import io.sluice.controlplane.api.v1.LookupFlowResponse;
+import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.stats.WorkerCounter;
 
 import static io.sluice.lab.LabTopology.BACKENDS;
@@ -53,7 +54,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * lb2's API before the kill); that number is printed (and must not be 0), so the difference is
  * measured. A third run does the same with sync through a {@code nat} VIP (destination NAT to the
  * backends' port 8080, their replies routed to the virtual address by {@code lab.sh nat-route}):
- * every held connection survives there too. Each run prints one
+ * every held connection survives there too. A fourth does it through a {@code fullnat} VIP whose NAT
+ * address (203.0.113.101) is a second address of virtual router 51 on both LBs: the backends, with no
+ * route of their own, reply to it, and whichever LB is master takes the replies; lb2 holds the copies
+ * of lb1's forward and reverse entries, so every held connection survives too. Each run prints one
  * line: held, kill and takeover times, the client-measured takeover, survivors, broken, and new
  * connections that failed.
  */
@@ -89,12 +93,17 @@ class LabHaFailoverTest
     /** The nat run's VIP: destination NAT to the backends' port 8080, their replies routed to the virtual address. */
     private static final String NAT_VIP = "192.0.2.12";
     private static final int NAT_FIRST_PORT = 24_800;
+    /** The fullnat run's VIP: full NAT to the backends' port 8080, from a NAT address that moves with VRRP. */
+    private static final String FULLNAT_VIP = "192.0.2.13";
+    /** The fullnat run's NAT address: both LBs have it, in virtual router 51, so the backends' replies reach the master. */
+    private static final String VIRTUAL_NAT_ADDRESS = "203.0.113.101";
+    private static final int FULLNAT_FIRST_PORT = 25_200;
 
     private final LabScript lab = LabScript.locate();
     private final LabDaemons daemons = new LabDaemons(lab, "LabHaFailoverTest");
     private String testName;
-    /** The services of this run: DSR and IPIP, or nat. */
-    private boolean nat;
+    /** The services of this run: {@code dsr} (a DSR and an IPIP VIP), {@code nat} or {@code fullnat}. */
+    private String mode = "dsr";
 
     @AfterEach
     void stopEverything() throws Exception
@@ -114,12 +123,24 @@ class LabHaFailoverTest
     void shouldKeepEveryHeldNatConnectionWhenLb1DiesAndSyncIsOn(final TestInfo info) throws Exception
     {
         testName = info.getTestMethod().orElseThrow().getName();
-        nat = true;
+        mode = "nat";
         lab.natRoute(List.of(VIRTUAL_ADDRESS));
         final Outcome outcome = failOver(true, NAT_FIRST_PORT);
         assertEquals(HELD, outcome.replication().found(), "every held nat flow is on lb2 before the kill: " + outcome);
         assertTrue(outcome.replication().moved() > 0, "without the copies some flows would have moved: " + outcome);
         assertEquals(HELD, outcome.summary().survived(), "every held nat connection survives: " + outcome);
+    }
+
+    @Test
+    void shouldKeepEveryHeldFullNatConnectionWhenLb1DiesAndSyncIsOn(final TestInfo info) throws Exception
+    {
+        testName = info.getTestMethod().orElseThrow().getName();
+        mode = "fullnat";
+        final Outcome outcome = failOver(true, FULLNAT_FIRST_PORT, true);
+        assertEquals(HELD, outcome.replication().found(), "every held fullnat flow is on lb2 before the kill: " + outcome);
+        assertTrue(outcome.replication().moved() > 0, "without the copies some flows would have moved: " + outcome);
+        assertEquals(HELD, outcome.summary().survived(), "every held fullnat connection survives: " + outcome);
+        assertEquals(0, outcome.natDrops(), "lb2 found a free port for every new flow and a reverse entry for every reply: " + outcome);
     }
 
     @Test
@@ -160,8 +181,10 @@ class LabHaFailoverTest
     }
 
     /**
-     * lb1 starts again, takes its bulk transfer from lb2 while a VRRP backup (its preempt delay), then
-     * preempts lb2 (its priority is higher) and forwards every held flow again: none breaks.
+     * lb1 starts again, takes its bulk transfer from lb2 while a VRRP backup, then preempts lb2 (its
+     * priority is higher) and forwards every held flow again: none breaks. In the DSR run it has a
+     * preempt delay of 3 s; in the fullnat run none, and its VRRP holds the preemption until the bulk
+     * transfer is complete (the sync's gate; its log says whether it had to wait).
      */
     private void preemptBack(final HeldConnections client, final LabDaemon killed, final LabDaemon lb2, final Path key)
         throws Exception
@@ -174,8 +197,11 @@ class LabHaFailoverTest
         client.restartGaps();
         Thread.sleep(AFTER_TAKEOVER.toMillis());
         final HeldConnections.Summary after = client.summary();
+        final boolean held = lb1.logContains("VRRP holds its preemption until the bulk transfer");
         System.out.println("LabHaFailoverTest: lb1 restarted at " + restartAtMs + " ms, forwarding again (preempted lb2 after " +
-            "its " + PREEMPT_DELAY.toMillis() + " ms preempt delay) " + preemptedMs + " ms later; survived " + after.survived() +
+            (mode.equals("fullnat") ? "no preempt delay, " + (held ? "having held its preemption for the bulk transfer" :
+                "its bulk transfer complete before the master-down timer") : "its " + PREEMPT_DELAY.toMillis() +
+            " ms preempt delay") + ") " + preemptedMs + " ms later; survived " + after.survived() +
             " of " + after.held().size() + ", longest gap after the preemption " + after.longestGapMs() + " ms, new connections " +
             "failed " + after.newFailed() + " of " + after.newAttempts() + "\n  lb1: " + lb1.stats().describeWorkers());
         assertEquals(HELD, after.survived(), "every held connection survives lb1's return: " + after);
@@ -219,7 +245,9 @@ class LabHaFailoverTest
             awaitForwarding(lb2, TAKEOVER_TIMEOUT);
             final long takeoverMs = client.elapsedMs() - killAtMs;
             Thread.sleep(AFTER_TAKEOVER.toMillis());
-            final Outcome outcome = new Outcome(sync, killAtMs, goneMs, takeoverMs, replication, client.summary());
+            final long[] lb2Drops = lb2.stats().drops();
+            final Outcome outcome = new Outcome(sync, killAtMs, goneMs, takeoverMs, replication, client.summary(),
+                lb2Drops[DropReason.NAT_PORTS_EXHAUSTED.ordinal()] + lb2Drops[DropReason.NAT_NO_MAPPING.ordinal()]);
             System.out.println("LabHaFailoverTest: " + outcome + "\n  lb2: " + lb2.stats().describeWorkers());
             if (sync && restartLb1)
             {
@@ -280,11 +308,17 @@ class LabHaFailoverTest
         final LabLbHost host, final List<LbConfig.Service> services, final Path key, final LabLbHost peer, final int priority)
         throws IOException, InterruptedException
     {
+        final boolean fullNat = mode.equals("fullnat");
         LbConfig config = LbConfig.of(services.toArray(LbConfig.Service[]::new)).on(host)
             .withWorkerIdle("backoff")
             .withSections(daemons.apiSection(host))
             .withVrrp(new LbConfig.Vrrp(null, List.of(new LbConfig.VrrpRouter("v4", VRID, priority, ADVERT_INTERVAL, true,
-                priority > 100 ? PREEMPT_DELAY : Duration.ZERO, List.of(VIRTUAL_ADDRESS), List.of()))));
+                priority > 100 && !fullNat ? PREEMPT_DELAY : Duration.ZERO,
+                fullNat ? List.of(VIRTUAL_ADDRESS, VIRTUAL_NAT_ADDRESS) : List.of(VIRTUAL_ADDRESS), List.of()))));
+        if (fullNat)
+        {
+            config = config.withNatAddresses(List.of(VIRTUAL_NAT_ADDRESS));
+        }
         if (key != null)
         {
             config = config.withSync(LbConfig.Sync.between(host, key, peer));
@@ -294,27 +328,47 @@ class LabHaFailoverTest
 
     private List<String> vips()
     {
-        return nat ? List.of(NAT_VIP) : List.of(DSR_VIP, IPIP_VIP);
+        return switch (mode)
+        {
+            case "nat" -> List.of(NAT_VIP);
+            case "fullnat" -> List.of(FULLNAT_VIP);
+            default -> List.of(DSR_VIP, IPIP_VIP);
+        };
     }
 
     private List<LbConfig.Service> twoBackends()
     {
-        return nat ? List.of(natService(2)) : List.of(service(DSR_VIP, "dsr", 2), service(IPIP_VIP, "ipip", 2));
+        return services(2);
     }
 
     private List<LbConfig.Service> threeBackends()
     {
-        return nat ? List.of(natService(3)) : List.of(service(DSR_VIP, "dsr", 3), service(IPIP_VIP, "ipip", 3));
+        return services(3);
+    }
+
+    private List<LbConfig.Service> services(final int backends)
+    {
+        return switch (mode)
+        {
+            case "nat" -> List.of(translated(NAT_VIP, "nat", backends));
+            case "fullnat" -> List.of(translated(FULLNAT_VIP, "fullnat", backends));
+            default -> List.of(service(DSR_VIP, "dsr", backends), service(IPIP_VIP, "ipip", backends));
+        };
     }
 
     private LbConfig withThreeBackends(final LbConfig config)
     {
-        return nat ? config.with(natService(3)) : config.with(service(DSR_VIP, "dsr", 3)).with(service(IPIP_VIP, "ipip", 3));
+        LbConfig changed = config;
+        for (final LbConfig.Service service : threeBackends())
+        {
+            changed = changed.with(service);
+        }
+        return changed;
     }
 
-    private static LbConfig.Service natService(final int backends)
+    private static LbConfig.Service translated(final String vip, final String translation, final int backends)
     {
-        return service(NAT_VIP, "nat", backends).withOptions("    backendPort: " + LabTopology.NAT_HTTP_PORT + "\n");
+        return service(vip, translation, backends).withOptions("    backendPort: " + LabTopology.NAT_HTTP_PORT + "\n");
     }
 
     private static LbConfig.Service service(final String vip, final String mode, final int backends)
@@ -346,8 +400,10 @@ class LabHaFailoverTest
      * @param takeoverMs from the kill until lb2 was seen forwarding (its stats file, polled).
      * @param replication what lb2 had of the held flows at the kill.
      * @param summary    the client's results 4.5 s after the takeover.
+     * @param natDrops   lb2's drops as {@code nat-ports-exhausted} or {@code nat-no-mapping} by then.
      */
-    private record Outcome(boolean sync, long killAtMs, long goneMs, long takeoverMs, Replication replication, HeldConnections.Summary summary)
+    private record Outcome(boolean sync, long killAtMs, long goneMs, long takeoverMs, Replication replication, HeldConnections.Summary summary,
+        long natDrops)
     {
         @Override
         public String toString()
@@ -375,7 +431,7 @@ class LabHaFailoverTest
                 ", lb1 killed at " + killAtMs + " ms (gone after " + goneMs + " ms), lb2 (VRRP master now) forwarding " + takeoverMs +
                 " ms after the kill, takeover seen by the client " +
                 summary.longestGapMs() + " ms (longest gap between answers), survived " + summary.survived() + ", broken " +
-                summary.broken() + ", new connections failed " + summary.newFailed() + " of " + summary.newAttempts() +
+                summary.broken() + ", lb2's NAT drops " + natDrops + ", new connections failed " + summary.newFailed() + " of " + summary.newAttempts() +
                 " (started at ms relative to the kill: " + failedAfterKill + ")\n  survivors answered again after the kill, by ms " +
                 "(<500, <1000, <1500, <2000, <3000, more): " + Arrays.toString(recovered) + "\n  client: " + summary;
         }

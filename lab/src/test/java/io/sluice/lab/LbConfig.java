@@ -29,9 +29,12 @@ import java.util.List;
  * @param sync       the {@code sync:} section, or null for none.
  * @param vrrp       the {@code vrrp:} section, or null for none.
  * @param natPorts   {@code dataplane.natPorts} as YAML ({@code "{ first: 1024, last: 1031 }"}), or null for the default.
+ * @param natAddresses {@code network.nat.addresses} when a service is {@code fullnat}, or null for the host's own
+ *                   ({@link #natAddress}).
  */
 record LbConfig(
-    LabLbHost lb, List<Service> services, Path statsFile, String sections, String workerIdle, Sync sync, Vrrp vrrp, String natPorts)
+    LabLbHost lb, List<Service> services, Path statsFile, String sections, String workerIdle, Sync sync, Vrrp vrrp, String natPorts,
+    List<String> natAddresses)
 {
     /** Where the daemons of the system tests publish their counters (tmpfs, like the demo's). */
     static final Path STATS_FILE = Path.of("/dev/shm/sluice-lab-system-test.stats");
@@ -403,7 +406,7 @@ record LbConfig(
      */
     static LbConfig of(final Service... services)
     {
-        return new LbConfig(LabTopology.LB1, List.of(services), STATS_FILE, "", null, null, null, null);
+        return new LbConfig(LabTopology.LB1, List.of(services), STATS_FILE, "", null, null, null, null, null);
     }
 
     /**
@@ -417,7 +420,7 @@ record LbConfig(
     {
         final Path stats = host.equals(LabTopology.LB1) ? STATS_FILE :
             STATS_FILE.resolveSibling("sluice-lab-system-test-" + host.name() + ".stats");
-        return new LbConfig(host, services, stats, sections, workerIdle, sync, vrrp, natPorts);
+        return new LbConfig(host, services, stats, sections, workerIdle, sync, vrrp, natPorts, natAddresses);
     }
 
     /**
@@ -428,7 +431,7 @@ record LbConfig(
      */
     LbConfig withSections(final String yaml)
     {
-        return new LbConfig(lb, services, statsFile, yaml, workerIdle, sync, vrrp, natPorts);
+        return new LbConfig(lb, services, statsFile, yaml, workerIdle, sync, vrrp, natPorts, natAddresses);
     }
 
     /**
@@ -440,7 +443,7 @@ record LbConfig(
      */
     LbConfig withWorkerIdle(final String idle)
     {
-        return new LbConfig(lb, services, statsFile, sections, idle, sync, vrrp, natPorts);
+        return new LbConfig(lb, services, statsFile, sections, idle, sync, vrrp, natPorts, natAddresses);
     }
 
     /**
@@ -451,7 +454,7 @@ record LbConfig(
      */
     LbConfig withSync(final Sync section)
     {
-        return new LbConfig(lb, services, statsFile, sections, workerIdle, section, vrrp, natPorts);
+        return new LbConfig(lb, services, statsFile, sections, workerIdle, section, vrrp, natPorts, natAddresses);
     }
 
     /**
@@ -462,7 +465,7 @@ record LbConfig(
      */
     LbConfig withVrrp(final Vrrp section)
     {
-        return new LbConfig(lb, services, statsFile, sections, workerIdle, sync, section, natPorts);
+        return new LbConfig(lb, services, statsFile, sections, workerIdle, sync, section, natPorts, natAddresses);
     }
 
     /**
@@ -492,7 +495,7 @@ record LbConfig(
         {
             changed.add(service);
         }
-        return new LbConfig(lb, List.copyOf(changed), statsFile, sections, workerIdle, sync, vrrp, natPorts);
+        return new LbConfig(lb, List.copyOf(changed), statsFile, sections, workerIdle, sync, vrrp, natPorts, natAddresses);
     }
 
     /**
@@ -515,7 +518,19 @@ record LbConfig(
      */
     LbConfig withNatPorts(final String yaml)
     {
-        return new LbConfig(lb, services, statsFile, sections, workerIdle, sync, vrrp, yaml);
+        return new LbConfig(lb, services, statsFile, sections, workerIdle, sync, vrrp, yaml, natAddresses);
+    }
+
+    /**
+     * A copy whose {@code network.nat.addresses} are these (a VRRP virtual address shared by both LBs,
+     * say) rather than the host's own.
+     *
+     * @param addresses the NAT addresses.
+     * @return the copy.
+     */
+    LbConfig withNatAddresses(final List<String> addresses)
+    {
+        return new LbConfig(lb, services, statsFile, sections, workerIdle, sync, vrrp, natPorts, List.copyOf(addresses));
     }
 
     /**
@@ -563,7 +578,8 @@ record LbConfig(
         }
         if (hasFullNatService())
         {
-            yaml.append("  nat: { addresses: [").append(natAddress(lb, false)).append(", ").append(natAddress(lb, true)).append("] }\n");
+            yaml.append("  nat: { addresses: [").append(natAddresses != null ? String.join(", ", natAddresses) :
+                natAddress(lb, false) + ", " + natAddress(lb, true)).append("] }\n");
         }
         yaml.append("services:\n");
         for (final Service service : services)

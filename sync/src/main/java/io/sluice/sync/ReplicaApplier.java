@@ -253,12 +253,13 @@ public final class ReplicaApplier
     /**
      * Which NAT addresses (laddrs) this LB owns, asked of every replicated NAT flow: a mapping on an
      * address this LB does not have is refused, as its backend's replies would never reach this LB.
-     * The hook for the NAT address configuration; until that exists, {@link #ANY} takes every address.
+     * The daemon answers from its snapshot's configured NAT addresses, whether it is VRRP master of
+     * them now or not; {@link #ANY} takes every address.
      */
     @FunctionalInterface
     public interface NatAddresses
     {
-        /** Every address: the NAT addresses are not configured on this side yet. */
+        /** Every address: for a side that does not check (tests, benchmarks). */
         NatAddresses ANY = (hi, lo) -> true;
 
         /**

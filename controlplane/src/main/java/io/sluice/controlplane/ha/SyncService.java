@@ -17,6 +17,7 @@ import io.sluice.dataplane.ring.WorkerProxy;
 import io.sluice.dataplane.worker.Dataplane;
 import io.sluice.sync.ReplicaApplier;
 import io.sluice.sync.SyncAgent;
+import io.sluice.sync.SyncCounter;
 import io.sluice.sync.transport.SyncTransport;
 import io.sluice.sync.wire.SyncKey;
 import io.sluice.sync.wire.SyncMessageReader;
@@ -36,7 +37,16 @@ public final class SyncService implements AutoCloseable
     private final SyncTransport transport;
     private final SyncAgent agent;
     private final AgentRunner runner;
+    /**
+     * The longest {@link #readyToLead} holds a preemption back for a bulk transfer that does not come
+     * (sync broken while the peer is up): then this LB preempts without the peer's flows, and says so.
+     */
+    static final long MAX_PREEMPT_HOLD_NS = TimeUnit.SECONDS.toNanos(30);
+
     private final AtomicLong errors = new AtomicLong();
+    private final long startedNs = System.nanoTime();
+    private boolean holdLogged;
+    private boolean gaveUpLogged;
 
     private SyncService(final SyncTransport transport, final SyncAgent agent)
     {
@@ -78,7 +88,8 @@ public final class SyncService implements AutoCloseable
                 up ? "up" : "down"));
         try
         {
-            final ReplicaApplier applier = new ReplicaApplier(dataplane::snapshot, proxies, dataplane.rssSteering()::workerOf);
+            final ReplicaApplier applier = new ReplicaApplier(dataplane::snapshot, proxies, dataplane.rssSteering()::workerOf,
+                (hi, lo) -> dataplane.snapshot().isNatAddress(hi, lo));
             final SyncAgent agent = new SyncAgent(sync.toAgentConfig(epoch), transport, rings, proxies,
                 applier, new SyncMessageWriter(key), handler -> new SyncMessageReader(key, sync.nodeId(), handler),
                 SystemNanoClock.INSTANCE, new SystemEpochNanoClock());
@@ -99,6 +110,45 @@ public final class SyncService implements AutoCloseable
     {
         errors.incrementAndGet();
         LOG.log(System.Logger.Level.ERROR, "sync agent error (it keeps running): " + error, error);
+    }
+
+    /**
+     * Whether this LB holds the flows a live peer forwards, so that VRRP may let it preempt that peer:
+     * a bulk transfer from a peer has arrived whole since the start (its BulkEnd's count of flows all
+     * received). Else it holds, logging once, for at most {@link #MAX_PREEMPT_HOLD_NS}; then it gives
+     * up with a WARNING (the peer's established flows are rescheduled by this LB's schedulers). Called
+     * on the VRRP thread.
+     *
+     * @return true when a preemption may go ahead.
+     */
+    public boolean readyToLead()
+    {
+        if (agent.counter(SyncCounter.BULKS_RECEIVED) > 0)
+        {
+            if (holdLogged)
+            {
+                holdLogged = false;
+                LOG.log(System.Logger.Level.INFO, "sync: the bulk transfer is complete; VRRP may preempt");
+            }
+            return true;
+        }
+        if (System.nanoTime() - startedNs > MAX_PREEMPT_HOLD_NS)
+        {
+            if (!gaveUpLogged)
+            {
+                gaveUpLogged = true;
+                LOG.log(System.Logger.Level.WARNING, "sync: no complete bulk transfer from a peer in " +
+                    TimeUnit.NANOSECONDS.toSeconds(MAX_PREEMPT_HOLD_NS) + " s; VRRP preempts without the peer's flows " +
+                    "(check sync.peers, the key and sluice_sync_bulk_transfers on both LBs)");
+            }
+            return true;
+        }
+        if (!holdLogged)
+        {
+            holdLogged = true;
+            LOG.log(System.Logger.Level.INFO, "sync: VRRP holds its preemption until the bulk transfer from the peer is complete");
+        }
+        return false;
     }
 
     /** @return the agent, for its counters and lag. */

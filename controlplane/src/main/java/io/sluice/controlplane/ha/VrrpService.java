@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -159,7 +160,7 @@ public final class VrrpService implements VrrpStatus, AutoCloseable
 
     private VrrpService(
         final VrrpSection section, final PuntRelay relay, final FrameOut out, final VrrpTransmitter.MacResolver peers,
-        final RoleSwitch roleSwitch, final EventBus events, final Clock clock)
+        final RoleSwitch roleSwitch, final EventBus events, final Clock clock, final BooleanSupplier readyToPreempt)
     {
         this.configs = section.routers();
         this.relay = relay;
@@ -175,7 +176,7 @@ public final class VrrpService implements VrrpStatus, AutoCloseable
             listeners.add(notify);
         }
         final VrrpTransmitter transmitter = new VrrpTransmitter((buffer, offset, length) -> send(out, buffer, offset, length),
-            peers, counters, listeners);
+            peers, counters, listeners, readyToPreempt);
         this.instance = new VrrpInstance(configs, transmitter, counters);
         this.statuses = new RouterStatus[configs.size()];
         final Instant now = clock.instant();
@@ -206,7 +207,28 @@ public final class VrrpService implements VrrpStatus, AutoCloseable
         final VrrpSection section, final PuntRelay relay, final FrameOut out, final VrrpTransmitter.MacResolver peers,
         final RoleSwitch roleSwitch, final EventBus events, final Clock clock)
     {
-        final VrrpService service = new VrrpService(section, relay, out, peers, roleSwitch, events, clock);
+        return start(section, relay, out, peers, roleSwitch, events, clock, () -> true);
+    }
+
+    /**
+     * Starts VRRP with a preemption gate: a router that would take over from a live master of lower
+     * priority does so only once {@code readyToPreempt} says yes (asked on the VRRP thread).
+     *
+     * @param section        the {@code vrrp:} section.
+     * @param relay          the relay the dataplane was started with as its handler of other punts.
+     * @param out            where frames leave.
+     * @param peers          MACs of unicast peers.
+     * @param roleSwitch     switches the dataplane on each transition.
+     * @param events         where each transition, and each change of the daemon's role, is published.
+     * @param clock          the wall clock of transition times.
+     * @param readyToPreempt whether this LB holds what it needs to lead (the flow sync's bulk transfer).
+     * @return the running service.
+     */
+    public static VrrpService start(
+        final VrrpSection section, final PuntRelay relay, final FrameOut out, final VrrpTransmitter.MacResolver peers,
+        final RoleSwitch roleSwitch, final EventBus events, final Clock clock, final BooleanSupplier readyToPreempt)
+    {
+        final VrrpService service = new VrrpService(section, relay, out, peers, roleSwitch, events, clock, readyToPreempt);
         relay.attach(service);
         service.thread.start();
         return service;

@@ -19,7 +19,11 @@ import io.sluice.dataplane.service.IpAddress;
  *   <li>a preempt delay: when the Master_Down_Timer of a backup fires while a lower-priority master is still
  *       advertising (its adverts discarded within the last Master_Down_Interval), the backup holds back for the
  *       delay, then takes over; if that master falls silent meanwhile, it takes over Master_Down_Interval after
- *       its last advert as it would without a delay.</li>
+ *       its last advert as it would without a delay;</li>
+ *   <li>a preemption gate: a backup that would preempt a live lower-priority master (after any delay) first asks
+ *       {@link VrrpActions#readyToPreempt} (Sluice: is its flow sync's bulk transfer complete?) and, while the
+ *       answer is no, holds and asks again every Advertisement_Interval; a master that falls silent is still
+ *       replaced Master_Down_Interval after its last advert.</li>
  * </ul>
  * Not thread safe: one thread drives it.
  */
@@ -126,6 +130,11 @@ public final class VirtualRouter
             {
                 preemptAtNs = nowNs + config.preemptDelayNs();
                 masterDownDeadlineNs = Math.min(preemptAtNs, lastLowerAdvertNs + masterDownIntervalNs());
+            }
+            else if (lowerMasterAlive && !actions.readyToPreempt(config))
+            {
+                preemptAtNs = nowNs;
+                masterDownDeadlineNs = Math.min(nowNs + config.advertIntervalNs(), lastLowerAdvertNs + masterDownIntervalNs());
             }
             else
             {

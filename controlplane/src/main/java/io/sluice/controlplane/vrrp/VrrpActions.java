@@ -44,4 +44,18 @@ public interface VrrpActions
      * @param router the virtual router.
      */
     void onReplySuppressed(VrrpConfig router);
+
+    /**
+     * Whether this LB may take over from a live master of lower priority now (preemption): false
+     * while it does not hold the flows that master forwards yet (its flow sync's bulk transfer is
+     * not complete), so that it does not reschedule them. Asked only when preempting; a backup whose
+     * master fell silent takes over whatever this answers.
+     *
+     * @param router the virtual router.
+     * @return true to preempt now; false to hold and ask again an Advertisement_Interval later.
+     */
+    default boolean readyToPreempt(final VrrpConfig router)
+    {
+        return true;
+    }
 }

@@ -1,6 +1,7 @@
 package io.sluice.controlplane.vrrp;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -49,8 +50,11 @@ public final class VrrpTransmitter implements VrrpActions
     private final MacResolver resolver;
     private final VrrpCounters counters;
     private final List<VrrpStateListener> listeners;
+    private final BooleanSupplier readyToPreempt;
 
     /**
+     * A transmitter that always lets its routers preempt.
+     *
      * @param sink      where frames go.
      * @param resolver  the MACs of unicast peers.
      * @param counters  counts frames sent, refused and skipped.
@@ -60,10 +64,34 @@ public final class VrrpTransmitter implements VrrpActions
         final FrameSink sink, final MacResolver resolver, final VrrpCounters counters,
         final List<VrrpStateListener> listeners)
     {
+        this(sink, resolver, counters, listeners, () -> true);
+    }
+
+    /**
+     * @param sink           where frames go.
+     * @param resolver       the MACs of unicast peers.
+     * @param counters       counts frames sent, refused and skipped.
+     * @param listeners      told of every transition, in this order (the dataplane switch first, notify hooks after).
+     * @param readyToPreempt whether this LB may preempt a live master now ({@link VrrpActions#readyToPreempt}).
+     */
+    public VrrpTransmitter(
+        final FrameSink sink, final MacResolver resolver, final VrrpCounters counters,
+        final List<VrrpStateListener> listeners, final BooleanSupplier readyToPreempt)
+    {
         this.sink = sink;
         this.resolver = resolver;
         this.counters = counters;
         this.listeners = List.copyOf(listeners);
+        this.readyToPreempt = readyToPreempt;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public boolean readyToPreempt(final VrrpConfig router)
+    {
+        return readyToPreempt.getAsBoolean();
     }
 
     /**

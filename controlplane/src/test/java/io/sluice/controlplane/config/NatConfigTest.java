@@ -98,6 +98,23 @@ class NatConfigTest
     }
 
     @Test
+    void shouldTakeANatAddressThatIsAVrrpVirtualAddressAndStartItStandby() throws Exception
+    {
+        final SluiceConfig config = ConfigLoader.parse(FILE, FULLNAT + """
+            vrrp:
+              routers:
+                - { name: v4, vrid: 51, addresses: [203.0.113.100, 203.0.113.21] }
+            """);
+
+        final io.sluice.dataplane.service.DataplaneSettings settings = config.settings();
+        assertEquals(List.of(ip("203.0.113.20"), ip("2001:db8:113::20"), ip("203.0.113.21")), settings.natAddresses());
+        assertEquals(List.of(
+            new io.sluice.dataplane.service.VirtualAddress(ip("203.0.113.100"), 0x0000_5E00_0133L, false),
+            new io.sluice.dataplane.service.VirtualAddress(ip("203.0.113.21"), 0x0000_5E00_0133L, false)),
+            settings.virtualAddresses(), "a NAT address can move with VRRP, so that the peer takes its flows' replies");
+    }
+
+    @Test
     void shouldRefuseNatPortsOutsideTheRangeOrReversed()
     {
         assertEquals(List.of(

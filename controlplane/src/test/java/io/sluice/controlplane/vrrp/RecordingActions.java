@@ -48,6 +48,16 @@ final class RecordingActions implements VrrpActions
         lines.add(clock.getAsLong() + " " + router.name() + " reply suppressed");
     }
 
+    /** What {@link #readyToPreempt} answers. */
+    boolean ready = true;
+
+    @Override
+    public boolean readyToPreempt(final VrrpConfig router)
+    {
+        lines.add(clock.getAsLong() + " " + router.name() + " ready? " + ready);
+        return ready;
+    }
+
     List<String> drain()
     {
         final List<String> copy = List.copyOf(lines);

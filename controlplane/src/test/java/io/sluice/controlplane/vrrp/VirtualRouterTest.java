@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import io.sluice.dataplane.service.IpAddress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -145,6 +146,43 @@ class VirtualRouterTest
 
         assertEquals(deadline, router.nextDeadlineNs());
         assertEquals(List.of(), actions.drain());
+    }
+
+    @Test
+    void shouldHoldPreemptionWhileNotReadyAndTakeOverOnceReadyOrOnceTheMasterFallsSilent()
+    {
+        final VirtualRouter router = backup(100);
+        actions.ready = false;
+        final long interval = S;
+        final long down = 3 * S + 156 * S / 256;
+
+        for (nowNs = S; nowNs <= 3 * S; nowNs += S)
+        {
+            router.onAdvertisement(nowNs, from("10.0.0.9", 99, 100));
+            router.onTimer(nowNs);
+        }
+        assertEquals(VrrpState.BACKUP, router.state(), "a live lower master is not preempted before Master_Down_Interval");
+        nowNs = down;
+        assertEquals(1, router.onTimer(down), "the Master_Down_Timer fires");
+        assertEquals(VrrpState.BACKUP, router.state());
+        assertEquals(List.of(down + " r ready? false"), actions.drain().stream().filter(line -> line.startsWith(down + " ")).toList(),
+            "it asked, and holds");
+        assertEquals(down + interval, router.nextDeadlineNs(), "it asks again an Advertisement_Interval later");
+
+        nowNs = 5 * S;
+        router.onAdvertisement(nowNs, from("10.0.0.9", 99, 100));
+        actions.ready = true;
+        router.onTimer(nowNs);
+        assertEquals(VrrpState.MASTER, router.state(), "ready now: it preempts");
+        assertEquals("5000000000 r ready? true", actions.drain().getFirst());
+
+        final VirtualRouter silent = backup(100);
+        actions.ready = false;
+        nowNs = 10 * S;
+        silent.onAdvertisement(nowNs, from("10.0.0.9", 99, 100));
+        silent.onTimer(nowNs + down);
+        assertEquals(VrrpState.MASTER, silent.state(), "a master silent for Master_Down_Interval is replaced, ready or not");
+        assertFalse(actions.drain().stream().anyMatch(line -> line.contains("ready?")), "not even asked");
     }
 
     @Test

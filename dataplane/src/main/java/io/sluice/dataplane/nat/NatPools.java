@@ -107,6 +107,24 @@ public final class NatPools
     }
 
     /**
+     * The port of a pool that {@link #allocate} would take next, left in place.
+     *
+     * @param pool the pool handle.
+     * @return the port, or {@link PortPool#NO_PORT} when the pool has none free or this worker owns none of its ports.
+     */
+    public int peek(final int pool)
+    {
+        final PortPool ports = portsOf(pool);
+        return ports == null ? PortPool.NO_PORT : ports.peek();
+    }
+
+    /** @return the number of pool handles of the layout in force (some may be retired or hold no port of this worker). */
+    public int poolCount()
+    {
+        return pools.length;
+    }
+
+    /**
      * Takes a port for a new flow from the first pool of a group, round robin, that has one free.
      *
      * @param group the group of the flow's service and backend.

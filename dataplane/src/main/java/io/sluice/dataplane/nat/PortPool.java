@@ -134,6 +134,28 @@ public final class PortPool
     }
 
     /**
+     * The port {@link #allocate()} would take next, left where it is (ports reserved while queued
+     * are dropped from the front of the queue on the way, as {@link #allocate()} drops them).
+     *
+     * @return the port, or {@link #NO_PORT} when none is free.
+     */
+    public int peek()
+    {
+        while (queued > 0)
+        {
+            final int offset = ring[head];
+            if (!isSet(inUse, offset))
+            {
+                return firstPort + offset;
+            }
+            head = head + 1 == capacity ? 0 : head + 1;
+            queued--;
+            clear(inRing, offset);
+        }
+        return NO_PORT;
+    }
+
+    /**
      * Gives a port back: it waits behind every free port before it is handed out again.
      *
      * @param port a port this pool handed out or reserved.

@@ -43,6 +43,8 @@ public final class FlowTracker
     static final int FLAG_CLOSED = 2;
 
     private static final int FLOW_HITS = WorkerCounter.FLOW_HITS.ordinal();
+    /** Flow-table lookups per duty cycle for {@link FullNatFlows#tidy}. */
+    private static final int NAT_TIDY_LOOKUPS = 16;
     private static final int FIN_OR_RST = TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST;
 
     private final FlowTable table;
@@ -395,17 +397,18 @@ public final class FlowTracker
     }
 
     /**
-     * Runs a slice of the expiry sweep and publishes the active-flow count.
+     * Runs a slice of the expiry sweep, publishes the active-flow count, and tidies the full-NAT
+     * pools' fronts ({@link FullNatFlows#tidy}).
      *
      * @param maxBuckets most buckets to visit.
-     * @return the number of flows freed.
+     * @return the number of flows freed and NAT ports moved: the work done.
      */
     int expire(final int maxBuckets)
     {
         final int expired = table.expire(nowNs, maxBuckets);
         counters[WorkerCounter.FLOW_EXPIRED.ordinal()] += expired;
         counters[WorkerCounter.FLOW_ACTIVE.ordinal()] = table.size();
-        return expired;
+        return expired + fullNat.tidy(NAT_TIDY_LOOKUPS);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.sluice.dataplane.flow.NatSlots;
 import io.sluice.dataplane.nat.NatPoolKey;
 import io.sluice.dataplane.nat.NatPoolLayout;
 import io.sluice.dataplane.nat.NatPools;
+import io.sluice.dataplane.nat.PortPool;
 import io.sluice.dataplane.ring.FlowRecord;
 import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.ForwardingMode;
@@ -31,7 +32,10 @@ import io.sluice.dataplane.stats.WorkerCounter;
  * it. A new flow takes its backend group's pools' ports in turn, each pool first in first out
  * ({@link NatPools}: a port comes back as late as possible, which keeps a backend's TIME_WAIT from
  * meeting a new SYN), and keeps the first whose reverse key the table does not hold; after
- * {@link #MAX_PROBES} taken ports the flow is dropped as {@link DropReason#NAT_PORTS_EXHAUSTED}.
+ * {@link #MAX_PROBES} taken ports the flow is dropped as {@link DropReason#NAT_PORTS_EXHAUSTED}. A NAT address
+ * that is a virtual address this LB is VRRP backup for is passed over (its replies go to the master): with
+ * one such address per LB, ECMP peers each take ports from their own; with none active,
+ * {@link DropReason#NAT_ADDRESS_STANDBY}.
  * Nothing has to give a port back when a flow ends (expiry, eviction, removal all free the entry),
  * and a flow a peer replicated holds its port the same way.
  * <p>
@@ -57,6 +61,9 @@ final class FullNatFlows
     private final int worker;
     private final long[] counters;
     private final FlowKey reverseKey = new FlowKey();
+    /** {@link #tidy}'s pool, and the ports it has moved there in a row. */
+    private int tidyPool;
+    private int tidyRun;
 
     private NatPools pools;
     private NatPoolLayout layout;
@@ -118,6 +125,7 @@ final class FullNatFlows
             ctx.drop(DropReason.NAT_PORTS_EXHAUSTED);
             return FAILED;
         }
+        boolean active = false;
         for (int probe = 0; probe < MAX_PROBES; probe++)
         {
             final long mapping = pools.allocateInGroup(group);
@@ -129,6 +137,11 @@ final class FullNatFlows
             final int port = NatPools.portOf(mapping);
             pools.free(pool, port);
             final NatPoolKey poolKey = layout.key(pool);
+            if (snapshot.kindOf(poolKey.laddrHi(), poolKey.laddrLo()) != ServiceSnapshot.KIND_NAT)
+            {
+                continue;
+            }
+            active = true;
             final long reverseHash = poolKey.replyKey(reverseKey, port).hash();
             if (table.find(reverseKey, reverseHash, nowNs) != FlowTable.MISS)
             {
@@ -154,8 +167,57 @@ final class FullNatFlows
             translateForward(ctx, poolKey.laddrHi(), poolKey.laddrLo(), port);
             return forward;
         }
-        ctx.drop(DropReason.NAT_PORTS_EXHAUSTED);
+        ctx.drop(active ? DropReason.NAT_PORTS_EXHAUSTED : DropReason.NAT_ADDRESS_STANDBY);
         return FAILED;
+    }
+
+    /**
+     * Keeps the fronts of this worker's pools free between packets: a port at the front whose reverse
+     * key the table holds (a flow of this LB, or one a peer replicated) goes to the back, one table
+     * lookup each. After a takeover the new master's pools start with the ports of every flow it took
+     * over, in the order the old master handed them out; without this, its first new flows would
+     * spend their {@link #MAX_PROBES} on those and be dropped as exhausted. Runs in the worker's duty
+     * cycle, a few lookups at a time, moving to the next pool once the front is free (or the whole pool
+     * was looked at).
+     *
+     * @param budget the most lookups.
+     * @return the ports moved to the back (work done).
+     */
+    int tidy(final int budget)
+    {
+        if (pools == null)
+        {
+            return 0;
+        }
+        final int count = pools.poolCount();
+        int moved = 0;
+        for (int look = 0; look < budget && count > 0; look++)
+        {
+            if (tidyPool >= count)
+            {
+                tidyPool = 0;
+            }
+            final int port = pools.peek(tidyPool);
+            final NatPoolKey poolKey = port == PortPool.NO_PORT ? null : layout.key(tidyPool);
+            boolean taken = false;
+            if (poolKey != null)
+            {
+                final long reverseHash = poolKey.replyKey(reverseKey, port).hash();
+                taken = table.find(reverseKey, reverseHash, nowNs) != FlowTable.MISS;
+            }
+            if (taken && tidyRun < pools.capacity(tidyPool))
+            {
+                pools.free(tidyPool, pools.allocate(tidyPool));
+                tidyRun++;
+                moved++;
+            }
+            else
+            {
+                tidyPool++;
+                tidyRun = 0;
+            }
+        }
+        return moved;
     }
 
     /**
@@ -275,7 +337,8 @@ final class FullNatFlows
 
     /**
      * Whether a replicated reverse record is what this worker can hold: full NAT is on, its key is a
-     * reply of the backend's endpoint to one of this LB's NAT addresses.
+     * reply of the backend's endpoint to one of this LB's NAT addresses (a virtual one too while this
+     * LB is its VRRP backup: that is when a peer's flows on it are replicated here).
      *
      * @param flow    the record, flagged {@link FlowRecord#FLAG_NAT_REVERSE}.
      * @param backend its backend, of this LB's service.
@@ -286,7 +349,7 @@ final class FullNatFlows
         final FlowKey key = flow.key();
         return slots != null && key.srcHi() == backend.addressHi() && key.srcLo() == backend.addressLo() &&
             key.srcPort() == snapshot.serviceAt(backend.serviceIndex()).spec().targetPort() &&
-            snapshot.kindOf(key.dstHi(), key.dstLo()) == ServiceSnapshot.KIND_NAT;
+            snapshot.isNatAddress(key.dstHi(), key.dstLo());
     }
 
     /**

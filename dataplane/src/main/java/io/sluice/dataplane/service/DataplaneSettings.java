@@ -25,7 +25,8 @@ import io.sluice.dataplane.flow.FlowTable;
  * @param staticNeighbours    next hops whose MAC is configured rather than learned.
  * @param virtualAddresses    addresses that VRRP moves between LBs, with this LB's role for each now.
  * @param natAddresses        the LB's source addresses for {@link ForwardingMode#FULLNAT} (answered in ARP / ND;
- *                            backends reply to them), either family.
+ *                            backends reply to them), either family. One may also be a virtual address: VRRP
+ *                            then moves it with its router, and only the master of it takes ports from it.
  */
 public record DataplaneSettings(
     List<IpAddress> localAddresses, IpAddress gatewayIpv4, IpAddress gatewayIpv6,
@@ -212,9 +213,9 @@ public record DataplaneSettings(
         for (final IpAddress address : natAddresses)
         {
             requireUsable(AddressRules.Role.LOCAL, address);
-            if (locals.contains(address) || virtualAddresses.stream().anyMatch(virtual -> virtual.address().equals(address)))
+            if (locals.contains(address))
             {
-                throw new IllegalArgumentException("NAT address " + address + " is also an own or virtual address of the LB: " +
+                throw new IllegalArgumentException("NAT address " + address + " is also an own address of the LB: " +
                     "what the backends send to a NAT address is taken as the reply of a translated flow");
             }
             if (!seen.add(address))

@@ -41,6 +41,8 @@ public final class ServiceSnapshot
     private final Backend[] backendsById;
     private final int[] tunnelSourcesIpv4;
     private final long[] tunnelSourcesIpv6;
+    /** The configured NAT addresses, active or standby, as hi, lo pairs. */
+    private final long[] natAddresses;
     private final Map<String, Integer> backendIds;
     private final Map<String, Integer> serviceIds;
     private final NatReplies natReplies;
@@ -57,7 +59,11 @@ public final class ServiceSnapshot
     public static final byte KIND_LOCAL = 2;
     /** {@link #kindOf}: the address is a virtual address this LB is VRRP backup for: not answered, its traffic dropped. */
     public static final byte KIND_STANDBY = 3;
-    /** {@link #kindOf}: the address is a NAT address of the LB: TCP and UDP to it are replies of full-NAT flows. */
+    /**
+     * {@link #kindOf}: the address is a NAT address of the LB: TCP and UDP to it are replies of full-NAT flows.
+     * A NAT address that is also a virtual address is this kind only while this LB is its master, else
+     * {@link #KIND_STANDBY}.
+     */
     public static final byte KIND_NAT = 4;
 
     /**
@@ -142,7 +148,8 @@ public final class ServiceSnapshot
         for (final VirtualAddress virtual : settings.virtualAddresses())
         {
             final IpAddress a = virtual.address();
-            final byte kind = !virtual.active() ? KIND_STANDBY : vips.contains(a) ? KIND_VIP : KIND_LOCAL;
+            final byte kind = !virtual.active() ? KIND_STANDBY : vips.contains(a) ? KIND_VIP :
+                settings.natAddresses().contains(a) ? KIND_NAT : KIND_LOCAL;
             putAddress(a.hi(), a.lo(), kind, virtual.active() ? virtual.mac() : 0);
         }
         for (final Service service : services)
@@ -153,9 +160,13 @@ public final class ServiceSnapshot
         {
             putAddress(local.hi(), local.lo(), KIND_LOCAL, 0);
         }
-        for (final IpAddress nat : settings.natAddresses())
+        natAddresses = new long[2 * settings.natAddresses().size()];
+        for (int i = 0; i < settings.natAddresses().size(); i++)
         {
+            final IpAddress nat = settings.natAddresses().get(i);
             putAddress(nat.hi(), nat.lo(), KIND_NAT, 0);
+            natAddresses[2 * i] = nat.hi();
+            natAddresses[2 * i + 1] = nat.lo();
         }
 
         tunnelSourcesIpv4 = new int[settings.tunnelSourcesIpv4().size()];
@@ -359,6 +370,26 @@ public final class ServiceSnapshot
     public int kindOf(final long hi, final long lo)
     {
         return addressKind(hi, lo);
+    }
+
+    /**
+     * Whether an address is one of the configured NAT addresses, whether this LB is master of it now
+     * or not (a replicated full-NAT flow on it is kept: a VRRP takeover makes it live). No allocation.
+     *
+     * @param hi upper half of the address (0 for IPv4, see {@code FlowKey}).
+     * @param lo lower half.
+     * @return true for a NAT address.
+     */
+    public boolean isNatAddress(final long hi, final long lo)
+    {
+        for (int i = 0; i < natAddresses.length; i += 2)
+        {
+            if (natAddresses[i] == hi && natAddresses[i + 1] == lo)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return true when the address is the VIP of at least one service. */

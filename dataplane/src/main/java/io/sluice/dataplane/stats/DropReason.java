@@ -61,6 +61,11 @@ public enum DropReason
     NAT_NO_MAPPING("nat-no-mapping"),
     /** A new full-NAT flow found no flow-table slot for its forward or reverse entry (buckets full of fresh flows). */
     NAT_NO_SLOT("nat-no-slot"),
+    /**
+     * A new full-NAT flow whose backend's NAT addresses are all virtual addresses this LB is VRRP
+     * backup for: the backends' replies would go to the master.
+     */
+    NAT_ADDRESS_STANDBY("nat-address-standby"),
     /** The pipeline threw: a defect; the packet and the rest of its burst were freed, not leaked. */
     INTERNAL_ERROR("internal-error");
 

@@ -56,6 +56,24 @@ class PortPoolTest
     }
 
     @Test
+    void shouldPeekAtThePortAllocateTakesNextWithoutTakingIt()
+    {
+        final PortPool pool = new PortPool(6000, 6003, port -> true);
+
+        assertEquals(6000, pool.peek());
+        assertEquals(6000, pool.peek(), "peeking takes nothing");
+        assertTrue(pool.reserve(6000));
+        assertTrue(pool.reserve(6001));
+        assertEquals(6002, pool.peek(), "reserved ports at the front are passed over, as allocate passes them");
+        assertEquals(6002, pool.allocate());
+        assertEquals(6003, pool.allocate());
+        assertEquals(PortPool.NO_PORT, pool.peek(), "none free");
+        assertTrue(pool.free(6002));
+        assertEquals(6002, pool.peek());
+        assertEquals(0, pool.exhausted(), "a peek is no refused allocation");
+    }
+
+    @Test
     void shouldNeverHandOutAReservedPortUntilItIsFreed()
     {
         final PortPool pool = new PortPool(4000, 4003, port -> true);

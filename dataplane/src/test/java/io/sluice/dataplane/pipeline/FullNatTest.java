@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.sluice.dpdk.PcapFile;
+import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.VirtualAddress;
 import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.stats.Verdict;
 import io.sluice.dataplane.stats.WorkerCounter;
@@ -32,6 +34,9 @@ class FullNatTest
 {
     private static final int DF = 0x4000;
     private static final int SYN_ACK = TCP_SYN | TCP_ACK;
+    /** A second IPv4 NAT address: the peer LB's, a VRRP virtual address. */
+    private static final String PEER_NAT_ADDRESS = "10.0.0.201";
+    private static final String VIRTUAL_MAC = "00:00:5e:00:01:33";
 
     @TempDir
     Path directory;
@@ -180,11 +185,7 @@ class FullNatTest
         final io.sluice.dataplane.ring.FlowRecord forward = new io.sluice.dataplane.ring.FlowRecord();
         harness.events().drain((type, record) -> forward.set(record), 16);
         assertEquals(1024, forward.natPort(), "the event carries the NAT port");
-        final io.sluice.dataplane.ring.FlowRecord reverse = new io.sluice.dataplane.ring.FlowRecord();
-        reverse.set(forward);
-        reverse.key().setIpv4(TunnelFixtures.v4(BACKEND_FULLNAT), TunnelFixtures.v4(NAT_ADDRESS), NAT_TCP_PORT, 1024, TCP);
-        reverse.nat(forward.key().srcHi(), forward.key().srcLo(), forward.key().srcPort())
-            .flags(io.sluice.dataplane.ring.FlowRecord.FLAG_NAT_REVERSE);
+        final io.sluice.dataplane.ring.FlowRecord reverse = reverseOf(forward);
 
         try (PipelineHarness peer = new PipelineHarness())
         {
@@ -194,12 +195,7 @@ class FullNatTest
             assertEquals(2, peer.counters().get(WorkerCounter.FLOW_UPSERTS), "both entries installed");
             assertEquals(0, peer.counters().get(WorkerCounter.FLOW_UPSERTS_REJECTED));
 
-            final byte[] data = "hello".getBytes(StandardCharsets.US_ASCII);
-            final PipelineHarness.Result reply = peer.run(padded(ethernet(LB_MAC, FULLNAT_BACKEND_MAC, ETHERTYPE_IPV4,
-                ipv4(BACKEND_FULLNAT, NAT_ADDRESS, TCP, 64, 0, DF, 2, tcp(BACKEND_FULLNAT, NAT_ADDRESS, NAT_TCP_PORT, 1024, SYN_ACK, data)))));
-            assertEquals(hex(padded(ethernet(ROUTER_MAC, LB_MAC, ETHERTYPE_IPV4,
-                ipv4(VIP_FULLNAT, CLIENT, TCP, 63, 0, DF, 2, tcp(VIP_FULLNAT, CLIENT, 80, 40000, SYN_ACK, data))))),
-                hex(reply.output()), "the peer sends the backend's reply to the client");
+            assertRepliesToTheClient(peer, "the peer sends the backend's reply to the client");
             assertEquals(hex(original.output()), hex(peer.run(clientSyn(VIP_FULLNAT, 40000)).output()),
                 "the peer sends the client's packets from the same NAT address and port");
             final PipelineHarness.Result other = peer.run(clientSyn(VIP_FULLNAT, 40001));
@@ -214,6 +210,148 @@ class FullNatTest
             assertEquals(1, peer.counters().get(WorkerCounter.FLOW_UPSERTS_REJECTED), "a reverse entry to an address that is no NAT address");
             peer.assertCountersAddUp();
         }
+    }
+
+    @Test
+    void shouldTakePortsOnlyFromTheNatAddressesThisLbIsVrrpMasterOf()
+    {
+        harness = new PipelineHarness();
+        final long virtualMac = Frames.macLong(VIRTUAL_MAC);
+        harness.natAddresses(List.of(NAT_ADDRESS, PEER_NAT_ADDRESS, NAT_ADDRESS6));
+        harness.virtualAddresses(List.of(new VirtualAddress(IpAddress.parse(PEER_NAT_ADDRESS), virtualMac, false)));
+
+        for (int flow = 0; flow < 4; flow++)
+        {
+            final PipelineHarness.Result syn = harness.run(clientSyn(VIP_FULLNAT, 40000 + flow));
+            assertEquals(hex(padded(ethernet(FULLNAT_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV4, ipv4(NAT_ADDRESS, BACKEND_FULLNAT, TCP, 63, 0,
+                DF, 1, tcp(NAT_ADDRESS, BACKEND_FULLNAT, 1024 + flow, NAT_TCP_PORT, TCP_SYN, new byte[0]))))), hex(syn.output()),
+                "flow " + flow + ": from the NAT address this LB has, never from the peer's (VRRP backup here)");
+        }
+        assertEquals(Verdict.name(Verdict.DROP), Verdict.name(harness.run(arpRequest(PEER_NAT_ADDRESS)).verdict()),
+            "the peer's NAT address is not answered while this LB is its backup");
+        assertEquals(1, harness.counters().get(DropReason.STANDBY));
+
+        harness.virtualAddresses(List.of(
+            new VirtualAddress(IpAddress.parse(PEER_NAT_ADDRESS), virtualMac, true),
+            new VirtualAddress(IpAddress.parse(NAT_ADDRESS), virtualMac, false)));
+        final PipelineHarness.Result arp = harness.run(arpRequest(PEER_NAT_ADDRESS));
+        assertEquals(hex(padded(ethernet(ROUTER_MAC, VIRTUAL_MAC, ETHERTYPE_ARP, arp(2, VIRTUAL_MAC, PEER_NAT_ADDRESS, ROUTER_MAC, GATEWAY)))),
+            hex(arp.output()), "master of it now: answered with the virtual router's MAC");
+        final PipelineHarness.Result taken = harness.run(clientSyn(VIP_FULLNAT, 40010));
+        assertEquals(hex(padded(ethernet(FULLNAT_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV4, ipv4(PEER_NAT_ADDRESS, BACKEND_FULLNAT, TCP, 63, 0,
+            DF, 1, tcp(PEER_NAT_ADDRESS, BACKEND_FULLNAT, 1028, NAT_TCP_PORT, TCP_SYN, new byte[0]))))), hex(taken.output()),
+            "a new flow now leaves from the address this LB took over (port 1028: each of the four flows before looked at " +
+            "this pool's next port and passed it over, which turns a first-in-first-out pool by one)");
+        final byte[] data = "hello".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(Verdict.name(Verdict.DROP), Verdict.name(harness.run(padded(ethernet(LB_MAC, FULLNAT_BACKEND_MAC, ETHERTYPE_IPV4,
+            ipv4(BACKEND_FULLNAT, NAT_ADDRESS, TCP, 64, 0, DF, 2, tcp(BACKEND_FULLNAT, NAT_ADDRESS, NAT_TCP_PORT, 1024, SYN_ACK, data)))))
+            .verdict()), "a reply to the address this LB is backup for now is the master's");
+        assertEquals(2, harness.counters().get(DropReason.STANDBY));
+
+        harness.virtualAddresses(List.of(
+            new VirtualAddress(IpAddress.parse(PEER_NAT_ADDRESS), virtualMac, false),
+            new VirtualAddress(IpAddress.parse(NAT_ADDRESS), virtualMac, false)));
+        assertEquals(Verdict.name(Verdict.DROP), Verdict.name(harness.run(clientSyn(VIP_FULLNAT, 40011)).verdict()));
+        assertEquals(1, harness.counters().get(DropReason.NAT_ADDRESS_STANDBY), "backup for every IPv4 NAT address: no port to take");
+        assertEquals(0, harness.counters().get(DropReason.NAT_PORTS_EXHAUSTED), "not an exhaustion");
+        harness.assertCountersAddUp();
+    }
+
+    @Test
+    void shouldInstallAPeersFlowOnAVirtualNatAddressWhileBackupAndTranslateItsRepliesOnceMaster()
+    {
+        harness = new PipelineHarness();
+        harness.run(clientSyn(VIP_FULLNAT, 40000));
+        final io.sluice.dataplane.ring.FlowRecord forward = new io.sluice.dataplane.ring.FlowRecord();
+        harness.events().drain((type, record) -> forward.set(record), 16);
+        final io.sluice.dataplane.ring.FlowRecord reverse = reverseOf(forward);
+        final VirtualAddress backup = new VirtualAddress(IpAddress.parse(NAT_ADDRESS), Frames.macLong(VIRTUAL_MAC), false);
+
+        try (PipelineHarness peer = new PipelineHarness())
+        {
+            peer.virtualAddresses(List.of(backup));
+            peer.run(new byte[0]);
+            peer.pipeline().flows().onUpsert(reverse);
+            peer.pipeline().flows().onUpsert(forward);
+            assertEquals(2, peer.counters().get(WorkerCounter.FLOW_UPSERTS), "both entries installed while VRRP backup of the address");
+            assertEquals(0, peer.counters().get(WorkerCounter.FLOW_UPSERTS_REJECTED));
+
+            peer.virtualAddresses(List.of(backup.withActive(true)));
+            assertRepliesToTheClient(peer, "master now: the backend's reply goes to the client");
+            peer.assertCountersAddUp();
+        }
+    }
+
+    @Test
+    void shouldGiveTheFirstNewFlowAfterATakeoverAFreePortWhenAPeersFlowsHoldTheFrontOfThePool()
+    {
+        final int taken = 2 * FullNatFlows.MAX_PROBES;
+        harness = new PipelineHarness();
+        final List<io.sluice.dataplane.ring.FlowRecord> records = new ArrayList<>();
+        for (int flow = 0; flow < taken; flow++)
+        {
+            harness.run(clientSyn(VIP_FULLNAT, 30000 + flow));
+            harness.events().drain((type, record) ->
+            {
+                final io.sluice.dataplane.ring.FlowRecord forward = new io.sluice.dataplane.ring.FlowRecord();
+                forward.set(record);
+                records.add(forward);
+            }, 16);
+        }
+        assertEquals(taken, records.size());
+        assertEquals(1024 + taken - 1, records.getLast().natPort(), "the master handed out the pool's first ports");
+
+        try (PipelineHarness peer = new PipelineHarness())
+        {
+            peer.run(new byte[0]);
+            for (final io.sluice.dataplane.ring.FlowRecord forward : records)
+            {
+                peer.pipeline().flows().onUpsert(reverseOf(forward));
+                peer.pipeline().flows().onUpsert(forward);
+            }
+            assertEquals(2L * taken, peer.counters().get(WorkerCounter.FLOW_UPSERTS));
+
+            int moved = 0;
+            for (int cycle = 0; cycle < taken; cycle++)
+            {
+                moved += peer.pipeline().expireFlows(1);
+            }
+            assertEquals(taken, moved, "the duty cycle moved every port a replicated flow holds to the back of the pool");
+            final PipelineHarness.Result syn = peer.run(clientSyn(VIP_FULLNAT, 40000));
+            assertEquals(hex(padded(ethernet(FULLNAT_BACKEND_MAC, LB_MAC, ETHERTYPE_IPV4, ipv4(NAT_ADDRESS, BACKEND_FULLNAT, TCP, 63, 0,
+                DF, 1, tcp(NAT_ADDRESS, BACKEND_FULLNAT, 1024 + taken, NAT_TCP_PORT, TCP_SYN, new byte[0]))))), hex(syn.output()),
+                "the first new flow takes the first port no replicated flow holds, not a drop after " + FullNatFlows.MAX_PROBES +
+                " taken ones");
+            assertEquals(0, peer.counters().get(DropReason.NAT_PORTS_EXHAUSTED));
+            assertEquals(0, peer.pipeline().expireFlows(1), "the front is free: nothing more to move");
+            peer.assertCountersAddUp();
+        }
+    }
+
+    /** The backend's SYN-ACK to NAT_ADDRESS:1024 leaves to the client of port 40000 from the VIP. */
+    private static void assertRepliesToTheClient(final PipelineHarness lb, final String message)
+    {
+        final byte[] data = "hello".getBytes(StandardCharsets.US_ASCII);
+        final PipelineHarness.Result reply = lb.run(padded(ethernet(LB_MAC, FULLNAT_BACKEND_MAC, ETHERTYPE_IPV4,
+            ipv4(BACKEND_FULLNAT, NAT_ADDRESS, TCP, 64, 0, DF, 2, tcp(BACKEND_FULLNAT, NAT_ADDRESS, NAT_TCP_PORT, 1024, SYN_ACK, data)))));
+        assertEquals(hex(padded(ethernet(ROUTER_MAC, LB_MAC, ETHERTYPE_IPV4,
+            ipv4(VIP_FULLNAT, CLIENT, TCP, 63, 0, DF, 2, tcp(VIP_FULLNAT, CLIENT, 80, 40000, SYN_ACK, data))))), hex(reply.output()), message);
+    }
+
+    /** The reverse record a peer's applier derives from a full-NAT flow's forward record (IPv4 TCP, to {@link PipelineHarness#NAT_ADDRESS}). */
+    private static io.sluice.dataplane.ring.FlowRecord reverseOf(final io.sluice.dataplane.ring.FlowRecord forward)
+    {
+        final io.sluice.dataplane.ring.FlowRecord reverse = new io.sluice.dataplane.ring.FlowRecord();
+        reverse.set(forward);
+        reverse.key().setIpv4(TunnelFixtures.v4(BACKEND_FULLNAT), TunnelFixtures.v4(NAT_ADDRESS), NAT_TCP_PORT, forward.natPort(), TCP);
+        reverse.nat(forward.key().srcHi(), forward.key().srcLo(), forward.key().srcPort())
+            .flags(io.sluice.dataplane.ring.FlowRecord.FLAG_NAT_REVERSE);
+        return reverse;
+    }
+
+    private static byte[] arpRequest(final String target)
+    {
+        return padded(ethernet("ff:ff:ff:ff:ff:ff", ROUTER_MAC, ETHERTYPE_ARP, arp(1, ROUTER_MAC, GATEWAY, "00:00:00:00:00:00", target)));
     }
 
     private void assertCorrectPerTcpdump(final List<byte[]> outputs, final int tcp, final int udp) throws Exception

@@ -227,6 +227,18 @@ public final class PipelineHarness implements AutoCloseable
         snapshot = build(snapshot, currentSpecs);
     }
 
+    /**
+     * Replaces the NAT addresses, as a reload does: a new snapshot from the previous one, its port
+     * pools laid out again.
+     *
+     * @param addresses the LB's full-NAT source addresses.
+     */
+    public void natAddresses(final List<String> addresses)
+    {
+        settings = settings.withNatAddresses(addresses.stream().map(IpAddress::parse).toList());
+        snapshot = build(snapshot, currentSpecs);
+    }
+
     private static ServiceSpec service(final String vip, final int port, final int protocol, final ForwardingMode mode, final String backend)
     {
         return new ServiceSpec(
