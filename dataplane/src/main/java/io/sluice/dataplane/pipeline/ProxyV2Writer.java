@@ -56,6 +56,17 @@ final class ProxyV2Writer
     private static final int MAX_IP_LENGTH = 0xFFFF;
 
     /**
+     * The header's length for a family: what a datagram grows by.
+     *
+     * @param ipv6 the family.
+     * @return 52 for IPv6, 28 for IPv4.
+     */
+    static int headerLength(final boolean ipv6)
+    {
+        return ipv6 ? IPV6_HEADER_LENGTH : IPV4_HEADER_LENGTH;
+    }
+
+    /**
      * Prepends the PROXY v2 header to the datagram's payload. The context follows the frame.
      *
      * @param ctx        the packet, parsed, its frame starting at {@code packet}'s data start.
@@ -84,7 +95,7 @@ final class ProxyV2Writer
             return NOT_APPLICABLE;
         }
         final boolean ipv6 = ctx.ipv6;
-        final int length = ipv6 ? IPV6_HEADER_LENGTH : IPV4_HEADER_LENGTH;
+        final int length = headerLength(ipv6);
         final int ipLength = ctx.ipLength + length;
         if (ipLength > mtu || ipLength > MAX_IP_LENGTH)
         {

@@ -627,6 +627,11 @@ public final class ServiceSnapshotBuilder
                     "reassembly (many clients share a NAT address, so their IP IDs collide at the backend): fragments must be drop");
             }
         }
+        final String rewriteRefusal = spec.rewrite().refusal(spec.mode(), spec.protocol(), spec.vip().ipv6());
+        if (rewriteRefusal != null)
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": " + rewriteRefusal);
+        }
     }
 
     private static String vipProtocol(final ServiceSpec spec)
