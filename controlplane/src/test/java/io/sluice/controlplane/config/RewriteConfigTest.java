@@ -1,7 +1,6 @@
 package io.sluice.controlplane.config;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -11,7 +10,6 @@ import io.sluice.dataplane.service.ClientAddress;
 import io.sluice.dataplane.service.RewriteOptions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,13 +41,7 @@ class RewriteConfigTest
 
     private static List<String> problems(final String yaml)
     {
-        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.parse(FILE, yaml));
-        final List<String> lines = new ArrayList<>();
-        for (final ConfigProblem problem : ex.problems())
-        {
-            lines.add(problem.toString());
-        }
-        return lines;
+        return ConfigProblems.located(FILE, yaml);
     }
 
     @Test
