@@ -4,6 +4,7 @@ import io.sluice.dataplane.packet.Checksums;
 import io.sluice.dataplane.packet.Ipv4Flyweight;
 import io.sluice.dataplane.packet.PacketBuffer;
 import io.sluice.dataplane.packet.UdpFlyweight;
+import io.sluice.dataplane.service.RewriteOptions;
 
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putI32;
@@ -35,7 +36,7 @@ final class ProxyV2Writer
     /** The header's length over IPv4. */
     static final int IPV4_HEADER_LENGTH = 28;
     /** The header's length over IPv6. */
-    static final int IPV6_HEADER_LENGTH = 52;
+    static final int IPV6_HEADER_LENGTH = RewriteOptions.PROXY_V2_IPV6_LENGTH;
 
     /** {@link #prepend}: the header is in, the datagram 28 or 52 bytes longer. */
     static final int PREPENDED = 0;

@@ -38,6 +38,8 @@ public record RewriteOptions(ClientAddress clientAddress, int toaKind, int mssCl
     public static final int MIN_MSS_CLAMP_IPV6 = 1220;
     /** The largest clamp of an IPv6 service: a 9216-byte MTU less 60 bytes of headers. */
     public static final int MAX_MSS_CLAMP_IPV6 = 9156;
+    /** What a PROXY v2 header adds to an IPv6 datagram (the MTU an IPv6 service needs is 1280 more). */
+    public static final int PROXY_V2_IPV6_LENGTH = 52;
     /** Nothing added, no clamp: the default. */
     public static final RewriteOptions NONE = new RewriteOptions(ClientAddress.NONE, DEFAULT_TOA_KIND, NO_MSS_CLAMP);
 

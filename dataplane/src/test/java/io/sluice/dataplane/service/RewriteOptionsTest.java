@@ -97,4 +97,14 @@ class RewriteOptionsTest
                 "to what a 9216-byte MTU leaves)",
             refusal(spec("2001:db8:1::1", 6, ForwardingMode.FULLNAT, "2001:db8::11", ClientAddress.NONE, 254, 1200)));
     }
+
+    @Test
+    void shouldRefuseProxyV2OverIpv6WhenTheMtuLeavesLessThan1280BytesWithTheHeader()
+    {
+        final ServiceSpec spec = spec("2001:db8:1::1", 17, ForwardingMode.FULLNAT, "2001:db8::11", ClientAddress.PROXY_V2, 254, 0);
+        assertEquals("service [2001:db8:1:0:0:0:0:1]:80/udp: mtu 1300 leaves 1248 bytes for IPv6 datagrams once the 52-byte PROXY v2 " +
+            "header is in; IPv6 needs 1280, so the mtu must be at least 1332", assertThrows(IllegalArgumentException.class,
+            () -> ServiceSnapshotBuilder.check(SETTINGS.withMtu(1300), List.of(spec), 64)).getMessage());
+        ServiceSnapshotBuilder.check(SETTINGS.withMtu(1332), List.of(spec), 64);
+    }
 }
