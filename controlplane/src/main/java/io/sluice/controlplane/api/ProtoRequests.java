@@ -166,7 +166,8 @@ final class ProtoRequests
             case "client_address" -> s.withRewrite(
                 new RewriteOptions(clientAddress(field, settings.getClientAddressValue()), rewrite.toaKind(), rewrite.mssClamp()));
             case "toa_kind" -> s.withRewrite(new RewriteOptions(rewrite.clientAddress(), settings.getToaKind() == 0 ?
-                RewriteOptions.DEFAULT_TOA_KIND : ServiceValidation.toaKind(field, settings.getToaKind() & 0xFFFF_FFFFL), rewrite.mssClamp()));
+                RewriteOptions.DEFAULT_TOA_KIND : ServiceValidation.toaKind(field, settings.getToaKind() & 0xFFFF_FFFFL),
+                rewrite.mssClamp()));
             case "mss_clamp" -> s.withRewrite(new RewriteOptions(rewrite.clientAddress(), rewrite.toaKind(),
                 ServiceValidation.mssClamp(field, settings.getMssClamp() & 0xFFFF_FFFFL)));
             default -> translationOrScheduling(s, path, settings, globals).withRewrite(rewrite);
