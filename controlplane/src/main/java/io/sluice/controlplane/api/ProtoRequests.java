@@ -11,6 +11,7 @@ import com.google.protobuf.FieldMask;
 
 import io.sluice.controlplane.api.v1.AddServiceRequest;
 import io.sluice.controlplane.api.v1.BackendConfig;
+import io.sluice.controlplane.api.v1.ClientAddress;
 import io.sluice.controlplane.api.v1.ForwardingMode;
 import io.sluice.controlplane.api.v1.FragmentPolicy;
 import io.sluice.controlplane.api.v1.HealthCheckKind;
@@ -26,6 +27,7 @@ import io.sluice.controlplane.model.ChangeRejectedException;
 import io.sluice.controlplane.model.ServiceValidation;
 import io.sluice.dataplane.maglev.MaglevTable;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.RewriteOptions;
 
 /**
  * Turns {@code sluice.v1} requests into the control model's values, checking every field on the
@@ -37,7 +39,8 @@ final class ProtoRequests
 {
     /** The fields of {@link ServiceSettings} an update mask may name, in declaration order. */
     static final List<String> SETTINGS_FIELDS = List.of("mode", "scheduler", "flags", "quorum", "sorry_backend",
-        "tcp_idle_timeout", "udp_idle_timeout", "maglev_size", "health_check", "backend_port", "fragments");
+        "tcp_idle_timeout", "udp_idle_timeout", "maglev_size", "health_check", "backend_port", "fragments", "client_address", "toa_kind",
+        "mss_clamp");
     private static final int MAX_SOURCE_NAME = 255;
     private static final String ADDRESS_FORM = "an IPv4 or IPv6 address literal, e.g. 192.0.2.10 or 2001:db8::10";
 
@@ -157,6 +160,25 @@ final class ProtoRequests
         final ServiceSection s, final String path, final ServiceSettings settings, final TimeoutSection globals)
     {
         final String field = "settings." + path;
+        final RewriteOptions rewrite = s.rewrite();
+        return switch (path)
+        {
+            case "client_address" -> s.withRewrite(
+                new RewriteOptions(clientAddress(field, settings.getClientAddressValue()), rewrite.toaKind(), rewrite.mssClamp()));
+            case "toa_kind" -> s.withRewrite(new RewriteOptions(rewrite.clientAddress(), settings.getToaKind() == 0 ?
+                RewriteOptions.DEFAULT_TOA_KIND : ServiceValidation.toaKind(field, settings.getToaKind() & 0xFFFF_FFFFL),
+                rewrite.mssClamp()));
+            case "mss_clamp" -> s.withRewrite(new RewriteOptions(rewrite.clientAddress(), rewrite.toaKind(),
+                ServiceValidation.mssClamp(field, settings.getMssClamp() & 0xFFFF_FFFFL)));
+            default -> translationOrScheduling(s, path, settings, globals).withRewrite(rewrite);
+        };
+    }
+
+    /** The settings a section's record constructor takes: each case names them all. */
+    private static ServiceSection translationOrScheduling(
+        final ServiceSection s, final String path, final ServiceSettings settings, final TimeoutSection globals)
+    {
+        final String field = "settings." + path;
         return switch (path)
         {
             case "mode" -> new ServiceSection(s.vip(), s.port(), s.protocol(), mode(field, settings.getModeValue()), s.maglevSize(),
@@ -222,6 +244,22 @@ final class ProtoRequests
         }
         return policy == FragmentPolicy.FRAGMENT_POLICY_L3 ?
             io.sluice.dataplane.service.FragmentPolicy.L3 : io.sluice.dataplane.service.FragmentPolicy.DROP;
+    }
+
+    static io.sluice.dataplane.service.ClientAddress clientAddress(final String field, final int value)
+    {
+        final ClientAddress carrier = ClientAddress.forNumber(value);
+        if (carrier == null)
+        {
+            throw ChangeRejectedException.invalid(field, value, "a ClientAddress value: CLIENT_ADDRESS_NONE, CLIENT_ADDRESS_TOA (TCP) " +
+                "or CLIENT_ADDRESS_PROXY_V2 (UDP)");
+        }
+        return switch (carrier)
+        {
+            case CLIENT_ADDRESS_TOA -> io.sluice.dataplane.service.ClientAddress.TOA;
+            case CLIENT_ADDRESS_PROXY_V2 -> io.sluice.dataplane.service.ClientAddress.PROXY_V2;
+            default -> io.sluice.dataplane.service.ClientAddress.NONE;
+        };
     }
 
     static Scheduler scheduler(final String field, final int value)

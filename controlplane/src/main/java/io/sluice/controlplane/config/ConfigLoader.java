@@ -30,6 +30,7 @@ import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.RewriteOptions;
 import io.sluice.dataplane.worker.DataplaneConfig;
 import io.sluice.dataplane.worker.WorkerIdle;
 
@@ -60,7 +61,8 @@ public final class ConfigLoader
     private static final List<String> NEIGHBOUR_KEYS = List.of("address", "mac");
     private static final List<String> TIMEOUT_KEYS = List.of("tcpIdle", "udpIdle", "tcpClosing", "otherIdle");
     private static final List<String> SERVICE_KEYS = List.of("vip", "port", "protocol", "mode", "maglevSize", "timeouts",
-        "backends", "scheduler", "flags", "quorum", "sorry", "healthCheck", "backendPort", "fragments");
+        "backends", "scheduler", "flags", "quorum", "sorry", "healthCheck", "backendPort", "fragments",
+        "clientAddress", "toaKind", "mssClamp");
     private static final List<String> SERVICE_TIMEOUT_KEYS = List.of("tcpIdle", "udpIdle");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final List<String> STATS_KEYS = List.of("file");
@@ -542,6 +544,7 @@ public final class ConfigLoader
         final HealthPolicy healthCheck = serviceOptions.healthCheck(entry);
         final int backendPort = serviceOptions.backendPort(entry, mode, port);
         final FragmentPolicy fragments = serviceOptions.fragments(entry);
+        final RewriteOptions rewrite = serviceOptions.rewrite(entry, mode, protocol, vip);
         final int tableBackends = backends == null ? 0 : backends.size() + (sorry == null ? 0 : 1);
         if (backends != null && maglevSize <= tableBackends)
         {
@@ -554,7 +557,7 @@ public final class ConfigLoader
             return null;
         }
         return new ServiceSection(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends, scheduler, flags, quorum,
-            sorry, healthCheck, backendPort, fragments);
+            sorry, healthCheck, backendPort, fragments, rewrite);
     }
 
     private List<ServiceSection.BackendEntry> backends(final YamlReader.Section service)

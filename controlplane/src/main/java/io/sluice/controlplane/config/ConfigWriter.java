@@ -8,9 +8,11 @@ import io.sluice.controlplane.health.HealthCheckKind;
 import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.controlplane.text.AddressText;
 import io.sluice.controlplane.vrrp.VrrpConfig;
+import io.sluice.dataplane.service.ClientAddress;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.RewriteOptions;
 import io.sluice.dpdk.MacAddress;
 
 /**
@@ -160,6 +162,7 @@ public final class ConfigWriter
             {
                 line(2, "fragments: " + service.fragments().configName());
             }
+            writeRewrite(service.rewrite());
             line(2, "scheduler: " + service.scheduler().configName());
             final List<String> flags = new ArrayList<>();
             for (final ServiceFlag flag : ServiceFlag.values())
@@ -376,6 +379,23 @@ public final class ConfigWriter
                 line(3, "unicastPeers: [" + String.join(", ", router.unicastPeers().stream().map(a -> quote(a.toString())).toList()) + "]");
             }
             line(3, "source: " + quote(router.primaryAddress().toString()));
+        }
+    }
+
+    /** The rewrite options that differ from the defaults: a service without any writes none. */
+    private void writeRewrite(final RewriteOptions rewrite)
+    {
+        if (rewrite.clientAddress() != ClientAddress.NONE)
+        {
+            line(2, "clientAddress: " + rewrite.clientAddress().configName());
+        }
+        if (rewrite.toaKind() != RewriteOptions.DEFAULT_TOA_KIND)
+        {
+            line(2, "toaKind: " + rewrite.toaKind());
+        }
+        if (rewrite.mssClamp() != RewriteOptions.NO_MSS_CLAMP)
+        {
+            line(2, "mssClamp: " + rewrite.mssClamp());
         }
     }
 }

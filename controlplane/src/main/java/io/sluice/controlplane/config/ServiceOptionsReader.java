@@ -12,9 +12,11 @@ import org.yaml.snakeyaml.nodes.Node;
 import io.sluice.controlplane.health.HealthCheckKind;
 import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.dataplane.service.AddressRules;
+import io.sluice.dataplane.service.ClientAddress;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.RewriteOptions;
 
 import static io.sluice.controlplane.config.Values.integer;
 
@@ -66,6 +68,39 @@ final class ServiceOptionsReader
     FragmentPolicy fragments(final YamlReader.Section entry)
     {
         return entry.get("fragments", FragmentPolicy.DROP, FragmentPolicy::parse, "drop or l3");
+    }
+
+    /**
+     * The rewrite options ({@code clientAddress}, {@code toaKind}, {@code mssClamp}), checked against
+     * the service's mode, protocol and family here, so that a refusal points at its key: the options
+     * a refusal names are left out of the service (no second report when the services are checked).
+     *
+     * @return the options, {@link RewriteOptions#NONE} after a refusal.
+     */
+    RewriteOptions rewrite(final YamlReader.Section entry, final ForwardingMode mode, final int protocol, final IpAddress vip)
+    {
+        final ClientAddress clientAddress = entry.get("clientAddress", ClientAddress.NONE, ClientAddress::parse,
+            "one of none, toa (TCP), proxy-v2 (UDP)");
+        if (entry.has("toaKind") && clientAddress != ClientAddress.TOA)
+        {
+            reader.invalid(entry.value("toaKind"), entry.pathOf("toaKind"), YamlReader.display(entry.value("toaKind")),
+                "omitted: the kind is that of the TOA option, which only clientAddress: toa adds");
+            return RewriteOptions.NONE;
+        }
+        final int toaKind = entry.get("toaKind", RewriteOptions.DEFAULT_TOA_KIND, integer(1, 255),
+            "a TCP option kind 1..255 that the backends' TOA module reads, e.g. 254 or 200");
+        final int mssClamp = entry.get("mssClamp", RewriteOptions.NO_MSS_CLAMP, integer(1, 65535),
+            "an MSS in bytes, e.g. 1400 (536..9176 over IPv4, 1220..9156 over IPv6)");
+        final RewriteOptions options = new RewriteOptions(clientAddress, toaKind, mssClamp);
+        final String refusal = mode == null || vip == null ? null : options.refusal(mode, protocol, vip.ipv6());
+        if (refusal == null)
+        {
+            return options;
+        }
+        final String key = refusal.substring(0, refusal.indexOf(' '));
+        final Node node = entry.value(key);
+        reader.invalid(node == null ? entry.node() : node, entry.pathOf(key), node == null ? key : YamlReader.display(node), refusal);
+        return RewriteOptions.NONE;
     }
 
     int quorum(final YamlReader.Section entry)

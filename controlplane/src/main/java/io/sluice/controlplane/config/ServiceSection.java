@@ -9,6 +9,7 @@ import io.sluice.controlplane.health.HealthPolicy;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.RewriteOptions;
 import io.sluice.dataplane.service.ServiceSpec;
 
 /**
@@ -30,11 +31,12 @@ import io.sluice.dataplane.service.ServiceSpec;
  * @param healthCheck how the backends are checked ({@link HealthCheckKind#NONE}: not at all).
  * @param backendPort the port the backends serve on (modes nat and fullnat), 0 for the VIP port.
  * @param fragments   what happens to the service's IP fragments.
+ * @param rewrite     what the NAT rewrite adds: the client's address (fullnat), the TOA kind, the MSS clamp.
  */
 public record ServiceSection(
     IpAddress vip, int port, int protocol, ForwardingMode mode, int maglevSize, long tcpIdleNs, long udpIdleNs,
     List<BackendEntry> backends, Scheduler scheduler, Set<ServiceFlag> flags, int quorum, IpAddress sorry,
-    HealthPolicy healthCheck, int backendPort, FragmentPolicy fragments)
+    HealthPolicy healthCheck, int backendPort, FragmentPolicy fragments, RewriteOptions rewrite)
 {
     /** The default quorum: one backend taking new flows. */
     public static final int DEFAULT_QUORUM = 1;
@@ -60,6 +62,23 @@ public record ServiceSection(
     {
         backends = List.copyOf(backends);
         flags = Set.copyOf(flags);
+        if (rewrite == null)
+        {
+            throw new IllegalArgumentException("rewrite options must be given (RewriteOptions.NONE for none)");
+        }
+    }
+
+    /**
+     * A service whose rewrite adds nothing ({@link RewriteOptions#NONE}).
+     */
+    public ServiceSection(
+        final IpAddress vip, final int port, final int protocol, final ForwardingMode mode, final int maglevSize,
+        final long tcpIdleNs, final long udpIdleNs, final List<BackendEntry> backends, final Scheduler scheduler,
+        final Set<ServiceFlag> flags, final int quorum, final IpAddress sorry, final HealthPolicy healthCheck, final int backendPort,
+        final FragmentPolicy fragments)
+    {
+        this(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends, scheduler, flags, quorum, sorry, healthCheck,
+            backendPort, fragments, RewriteOptions.NONE);
     }
 
     /**
@@ -71,7 +90,7 @@ public record ServiceSection(
         final long tcpIdleNs, final long udpIdleNs, final List<BackendEntry> backends)
     {
         this(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends, Scheduler.DEFAULT, Set.of(),
-            DEFAULT_QUORUM, null, NO_HEALTH_CHECK, 0, FragmentPolicy.DROP);
+            DEFAULT_QUORUM, null, NO_HEALTH_CHECK, 0, FragmentPolicy.DROP, RewriteOptions.NONE);
     }
 
     /**
@@ -94,7 +113,7 @@ public record ServiceSection(
             specs.add(new ServiceSpec.BackendSpec(sorry, 0));
         }
         return new ServiceSpec(vip, port, protocol, mode, specs, maglevSize, tcpIdleNs, udpIdleNs)
-            .withTranslation(backendPort, fragments);
+            .withTranslation(backendPort, fragments).withRewrite(rewrite);
     }
 
     /**
@@ -134,7 +153,7 @@ public record ServiceSection(
     public ServiceSection withBackends(final List<BackendEntry> newBackends)
     {
         return new ServiceSection(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, newBackends, scheduler, flags,
-            quorum, sorry, healthCheck, backendPort, fragments);
+            quorum, sorry, healthCheck, backendPort, fragments, rewrite);
     }
 
     /**
@@ -146,6 +165,18 @@ public record ServiceSection(
     public ServiceSection withHealthCheck(final HealthPolicy policy)
     {
         return new ServiceSection(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends, scheduler, flags,
-            quorum, sorry, policy, backendPort, fragments);
+            quorum, sorry, policy, backendPort, fragments, rewrite);
+    }
+
+    /**
+     * This service with other rewrite options.
+     *
+     * @param options the client-address carrier, TOA kind and MSS clamp.
+     * @return a new section.
+     */
+    public ServiceSection withRewrite(final RewriteOptions options)
+    {
+        return new ServiceSection(vip, port, protocol, mode, maglevSize, tcpIdleNs, udpIdleNs, backends, scheduler, flags,
+            quorum, sorry, healthCheck, backendPort, fragments, options);
     }
 }

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import com.google.protobuf.ByteString;
 import picocli.CommandLine;
 
+import io.sluice.controlplane.api.v1.ClientAddress;
 import io.sluice.controlplane.api.v1.EventKind;
 import io.sluice.controlplane.api.v1.ForwardingMode;
 import io.sluice.controlplane.api.v1.HealthCheckKind;
@@ -371,6 +372,16 @@ final class CtlArguments
         public ForwardingMode convert(final String value)
         {
             return converted(text -> CtlNames.parse(ForwardingMode.class, CtlNames.MODE, text), value);
+        }
+    }
+
+    /** Converts a client-address carrier name. */
+    static final class ClientAddressConverter implements CommandLine.ITypeConverter<ClientAddress>
+    {
+        @Override
+        public ClientAddress convert(final String value)
+        {
+            return converted(text -> CtlNames.parse(ClientAddress.class, CtlNames.CLIENT_ADDRESS, text), value);
         }
     }
 

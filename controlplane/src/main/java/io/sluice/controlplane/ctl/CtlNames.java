@@ -26,6 +26,8 @@ final class CtlNames
     static final String MODE = "FORWARDING_MODE_";
     /** Prefix of the schedulers. */
     static final String SCHEDULER = "SCHEDULER_";
+    /** Prefix of the client-address carriers. */
+    static final String CLIENT_ADDRESS = "CLIENT_ADDRESS_";
     /** Prefix of the service flags. */
     static final String FLAG = "SERVICE_FLAG_";
     /** Prefix of the health-check kinds. */

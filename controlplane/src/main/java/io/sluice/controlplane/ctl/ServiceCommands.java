@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import io.sluice.controlplane.api.v1.AddServiceRequest;
+import io.sluice.controlplane.api.v1.ClientAddress;
 import io.sluice.controlplane.api.v1.ForwardingMode;
 import io.sluice.controlplane.api.v1.RemoveServiceRequest;
 import io.sluice.controlplane.api.v1.Scheduler;
@@ -66,6 +67,18 @@ final class ServiceCommands
             description = "the port the backends serve on, for modes nat and fullnat (0 or omitted: the VIP port)")
         private Integer backendPort;
 
+        @Option(names = "--client-address", paramLabel = "CARRIER", converter = CtlArguments.ClientAddressConverter.class,
+            description = "how fullnat backends learn the client: none, toa (TCP) or proxy-v2 (UDP)")
+        private ClientAddress clientAddress;
+
+        @Option(names = "--toa-kind", paramLabel = "KIND", converter = CtlArguments.UnsignedConverter.class,
+            description = "the TOA option's kind the backends' module reads (0 or omitted: 254)")
+        private Integer toaKind;
+
+        @Option(names = "--mss-clamp", paramLabel = "BYTES", converter = CtlArguments.UnsignedConverter.class,
+            description = "the largest MSS of SYNs and SYN-ACKs, for nat and fullnat TCP services (0: no clamp)")
+        private Integer mssClamp;
+
         /**
          * Sets the given options.
          *
@@ -114,6 +127,21 @@ final class ServiceCommands
             {
                 settings.setBackendPort(backendPort);
                 paths.add("backend_port");
+            }
+            if (clientAddress != null)
+            {
+                settings.setClientAddress(clientAddress);
+                paths.add("client_address");
+            }
+            if (toaKind != null)
+            {
+                settings.setToaKind(toaKind);
+                paths.add("toa_kind");
+            }
+            if (mssClamp != null)
+            {
+                settings.setMssClamp(mssClamp);
+                paths.add("mss_clamp");
             }
             return paths;
         }

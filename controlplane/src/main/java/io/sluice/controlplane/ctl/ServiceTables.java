@@ -7,8 +7,10 @@ import java.util.TreeMap;
 
 import io.sluice.controlplane.api.v1.Backend;
 import io.sluice.controlplane.api.v1.BackendStats;
+import io.sluice.controlplane.api.v1.ClientAddress;
 import io.sluice.controlplane.api.v1.GetStatsResponse;
 import io.sluice.controlplane.api.v1.Service;
+import io.sluice.controlplane.api.v1.ServiceSettings;
 import io.sluice.controlplane.api.v1.ServiceStats;
 import io.sluice.controlplane.api.v1.ServiceStatus;
 import io.sluice.controlplane.api.v1.WorkerStats;
@@ -46,7 +48,7 @@ final class ServiceTables
         for (final Service service : services)
         {
             final ServiceStats counters = find(stats, service);
-            table.row(CtlNames.service(service.getKey()), CtlNames.mode(service.getSettings().getMode()),
+            table.row(CtlNames.service(service.getKey()), mode(service.getSettings()),
                 CtlNames.scheduler(service.getSettings().getScheduler()), status(service.getStatus()), null, null,
                 counters.getPackets(), counters.getBytes(), counters.getNewFlows(), null);
             for (final Backend backend : service.getBackendsList())
@@ -63,6 +65,16 @@ final class ServiceTables
             }
         }
         return table.render() + (services.isEmpty() ? "(no services)\n" : "");
+    }
+
+    /** The mode, with what its rewrite adds: {@code fullnat+toa}, {@code fullnat+proxy-v2}, {@code nat+mss1400}. */
+    private static String mode(final ServiceSettings settings)
+    {
+        final String mode = CtlNames.mode(settings.getMode());
+        final ClientAddress clientAddress = settings.getClientAddress();
+        final String carrier = clientAddress == ClientAddress.CLIENT_ADDRESS_NONE || clientAddress == ClientAddress.UNRECOGNIZED ?
+            "" : "+" + CtlNames.name(clientAddress, CtlNames.CLIENT_ADDRESS);
+        return mode + carrier + (settings.getMssClamp() == 0 ? "" : "+mss" + settings.getMssClamp());
     }
 
     private static String backend(final Service service, final String address)

@@ -84,6 +84,18 @@ public record WorkerMetric(String name, String help, boolean gauge, double divis
                 "Commands to the worker that could not be decoded (a defect).");
             case NAT_REPLIES -> counter("sluice_worker_nat_replies",
                 "Replies of NAT flows from their backends, recognised by source (forwarded, or dropped by reason).");
+            case MSS_CLAMPED -> counter("sluice_worker_mss_clamped",
+                "SYNs and SYN-ACKs of NAT and full-NAT flows whose MSS option was lowered (mssClamp, or room for TOA).");
+            case TOA_INSERTED -> counter("sluice_worker_toa_inserted",
+                "Client-to-backend TCP segments of clientAddress toa services sent with the TOA option.");
+            case TOA_SKIPPED_NO_HEADROOM -> counter("sluice_worker_toa_skipped_no_headroom",
+                "Such segments forwarded without the option: too little headroom in the frame.");
+            case TOA_SKIPPED_NO_OPTION_ROOM -> counter("sluice_worker_toa_skipped_no_option_room",
+                "Such segments forwarded without the option: their TCP header had no room for it.");
+            case TOA_SKIPPED_OVER_MTU -> counter("sluice_worker_toa_skipped_over_mtu",
+                "Such segments forwarded without the option: it would have made them larger than the MTU.");
+            case PROXY_V2_PREPENDED -> counter("sluice_worker_proxy_v2_prepended",
+                "Client-to-backend datagrams of clientAddress proxy-v2 services sent with a PROXY v2 header.");
         };
     }
 }

@@ -167,6 +167,9 @@ public final class ConfigDiff
         differs(details, "maglevSize", before.maglevSize(), next.maglevSize());
         differs(details, "backendPort", before.backendPort(), next.backendPort());
         differs(details, "fragments", before.fragments().configName(), next.fragments().configName());
+        differs(details, "clientAddress", before.rewrite().clientAddress().configName(), next.rewrite().clientAddress().configName());
+        differs(details, "toaKind", before.rewrite().toaKind(), next.rewrite().toaKind());
+        differs(details, "mssClamp", before.rewrite().mssClamp(), next.rewrite().mssClamp());
         differs(details, "tcpIdle", Durations.format(before.tcpIdleNs()), Durations.format(next.tcpIdleNs()));
         differs(details, "udpIdle", Durations.format(before.udpIdleNs()), Durations.format(next.udpIdleNs()));
         if (!before.healthCheck().equals(next.healthCheck()))

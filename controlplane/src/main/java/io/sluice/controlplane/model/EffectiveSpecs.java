@@ -194,6 +194,7 @@ public record EffectiveSpecs(
         }
         return new ServiceSpec(service.vip(), service.port(), service.protocol(), service.mode(), inForce,
             service.maglevSize(), service.tcpIdleNs(), service.udpIdleNs(), scheduler,
-            service.flags().contains(ServiceFlag.OPS)).withTranslation(service.backendPort(), service.fragments());
+            service.flags().contains(ServiceFlag.OPS)).withTranslation(service.backendPort(), service.fragments())
+            .withRewrite(service.rewrite());
     }
 }

@@ -112,6 +112,41 @@ public final class ServiceValidation
     }
 
     /**
+     * Checks a TOA option kind from a request (which kinds TCP itself uses is checked with the service).
+     *
+     * @param field the field, for the message.
+     * @param kind  the value.
+     * @return the kind.
+     * @throws ChangeRejectedException naming the field otherwise.
+     */
+    public static int toaKind(final String field, final long kind)
+    {
+        if (kind < 1 || kind > 255)
+        {
+            throw ChangeRejectedException.invalid(field, kind, "a TCP option kind 1..255, or 0 for 254");
+        }
+        return (int)kind;
+    }
+
+    /**
+     * Checks an MSS clamp from a request (its range by family, and the modes that take one, are
+     * checked with the service).
+     *
+     * @param field the field, for the message.
+     * @param mss   the value.
+     * @return the clamp, 0 for none.
+     * @throws ChangeRejectedException naming the field otherwise.
+     */
+    public static int mssClamp(final String field, final long mss)
+    {
+        if (mss < 0 || mss > 65535)
+        {
+            throw ChangeRejectedException.invalid(field, mss, "an MSS 536..9176 (IPv4) or 1220..9156 (IPv6), or 0 for no clamp");
+        }
+        return (int)mss;
+    }
+
+    /**
      * Checks a Maglev table size on its own (the number of backends is checked with the service).
      *
      * @return the size, a prime.

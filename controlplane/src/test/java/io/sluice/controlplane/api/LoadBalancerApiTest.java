@@ -220,7 +220,8 @@ class LoadBalancerApiTest
         assertEquals(ForwardingMode.FORWARDING_MODE_DSR, updated.getService().getSettings().getMode(), "not in the mask");
         assertEquals("changed service 192.0.2.10:80/tcp: scheduler weighted-maglev -> least-conn, quorum 1 -> 2", updated.getSummary());
         assertRejected(Status.Code.INVALID_ARGUMENT, "update_mask: 'colour' is not valid: a field of ServiceSettings: mode, " +
-            "scheduler, flags, quorum, sorry_backend, tcp_idle_timeout, udp_idle_timeout, maglev_size, health_check, backend_port, fragments",
+            "scheduler, flags, quorum, sorry_backend, tcp_idle_timeout, udp_idle_timeout, maglev_size, health_check, backend_port, fragments, " +
+            "client_address, toa_kind, mss_clamp",
             () -> client.updateService(UpdateServiceRequest.newBuilder().setKey(WEB)
                 .setUpdateMask(FieldMask.newBuilder().addPaths("colour")).build()));
         assertRejected(Status.Code.NOT_FOUND, "no service 192.0.2.11:80/tcp (ListServices lists them)",

@@ -17,6 +17,7 @@ import io.sluice.controlplane.api.v1.AddServiceRequest;
 import io.sluice.controlplane.api.v1.ApplyConfigRequest;
 import io.sluice.controlplane.api.v1.ApplyConfigResponse;
 import io.sluice.controlplane.api.v1.BackendConfig;
+import io.sluice.controlplane.api.v1.ClientAddress;
 import io.sluice.controlplane.api.v1.ForwardingMode;
 import io.sluice.controlplane.api.v1.GetConfigRequest;
 import io.sluice.controlplane.api.v1.GetServiceRequest;
@@ -25,6 +26,7 @@ import io.sluice.controlplane.api.v1.Service;
 import io.sluice.controlplane.api.v1.ServiceKey;
 import io.sluice.controlplane.api.v1.ServiceSettings;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.RewriteOptions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +36,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gateways and NAT addresses: {@code --mode nat|fullnat} with {@code --backend-port},
  * {@code FORWARDING_MODE_FULLNAT} with {@code backend_port} in requests, the modes and backend
  * ports in the service table, refusals with the dataplane's reason, and {@code network.nat} through
- * GetConfig and ApplyConfig.
+ * GetConfig and ApplyConfig. The rewrite options likewise: {@code --client-address}, {@code
+ * --toa-kind} and {@code --mss-clamp} (and {@code client_address}, {@code toa_kind}, {@code mss_clamp}
+ * in requests) reach the dataplane, show in the service table and the configuration, change on a
+ * running service, and are refused with a message that names the field or the service's reason.
  */
 @Tag("dpdk")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -168,5 +173,59 @@ class CtlNatTest
         assertEquals(List.of(IpAddress.parse("203.0.113.21")), daemon.dataplane().snapshot().settings().natAddresses());
         assertEquals(1, applied.getNotAppliedCount(), applied.toString());
         assertTrue(applied.getNotApplied(0).contains("NAT ports are set at start"), applied.toString());
+    }
+
+    private static AddServiceRequest udpService(final ServiceSettings.Builder settings)
+    {
+        return AddServiceRequest.newBuilder().setKey(ServiceKey.newBuilder().setVip("192.0.2.31").setPort(53)
+            .setProtocol(Protocol.PROTOCOL_UDP)).setSettings(settings.setMode(ForwardingMode.FORWARDING_MODE_FULLNAT)).build();
+    }
+
+    @Test
+    void shouldAddAServiceWithItsRewriteOptionsAndChangeThemWhileItRuns()
+    {
+        succeeded("add-service", FULLNAT_WEB, "--mode", "fullnat", "--client-address", "toa", "--toa-kind", "200", "--mss-clamp", "1400");
+        succeeded("add-service", "192.0.2.31:53/udp", "--mode", "fullnat", "--client-address", "proxy-v2");
+
+        assertEquals(ClientAddress.CLIENT_ADDRESS_TOA, service(FULLNAT_KEY).getSettings().getClientAddress());
+        assertEquals(200, service(FULLNAT_KEY).getSettings().getToaKind());
+        assertEquals(1400, service(FULLNAT_KEY).getSettings().getMssClamp());
+        assertEquals(new RewriteOptions(io.sluice.dataplane.service.ClientAddress.TOA, 200, 1400),
+            daemon.dataplane().snapshot().serviceAt(1).spec().rewrite(), "the dataplane runs them");
+        assertTrue(daemon.dataplane().snapshot().serviceAt(1).insertsToa());
+        assertTrue(daemon.dataplane().snapshot().serviceAt(2).prependsProxyV2());
+        final List<String> lines = succeeded("list").out().lines().toList();
+        assertTrue(lines.stream().anyMatch(line -> line.matches("192\\.0\\.2\\.30:80/tcp +fullnat\\+toa\\+mss1400 +weighted-maglev .*")),
+            lines.toString());
+        assertTrue(lines.stream().anyMatch(line -> line.matches("192\\.0\\.2\\.31:53/udp +fullnat\\+proxy-v2 +weighted-maglev .*")),
+            lines.toString());
+        final String yaml = daemon.client().getConfig(GetConfigRequest.getDefaultInstance()).getYaml();
+        assertTrue(yaml.contains("    mode: fullnat\n    clientAddress: toa\n    toaKind: 200\n    mssClamp: 1400\n"), yaml);
+
+        final CtlRun changed = succeeded("update-service", FULLNAT_WEB, "--client-address", "none", "--toa-kind", "0", "--mss-clamp", "0");
+
+        assertTrue(changed.out().endsWith(": changed service 192.0.2.30:80/tcp: clientAddress toa -> none, toaKind 200 -> 254, " +
+            "mssClamp 1400 -> 0\n"), changed.out());
+        assertEquals(RewriteOptions.NONE, daemon.dataplane().snapshot().serviceAt(1).spec().rewrite(), "in force for the next packets");
+    }
+
+    @Test
+    void shouldRefuseOptionsThatDoNotFitTheServiceNamingTheFieldOrTheReason()
+    {
+        assertEquals("settings.client_address: '7' is not valid: a ClientAddress value: CLIENT_ADDRESS_NONE, CLIENT_ADDRESS_TOA (TCP) " +
+            "or CLIENT_ADDRESS_PROXY_V2 (UDP)", daemon.rejected(Status.Code.INVALID_ARGUMENT,
+            () -> daemon.client().addService(udpService(ServiceSettings.newBuilder().setClientAddressValue(7)))));
+        assertEquals("settings.toa_kind: '300' is not valid: a TCP option kind 1..255, or 0 for 254", daemon.rejected(
+            Status.Code.INVALID_ARGUMENT, () -> daemon.client().addService(udpService(ServiceSettings.newBuilder().setToaKind(300)))));
+        final String toaOnUdp = daemon.rejected(Status.Code.FAILED_PRECONDITION, () -> daemon.client().addService(
+            udpService(ServiceSettings.newBuilder().setClientAddress(ClientAddress.CLIENT_ADDRESS_TOA))));
+        assertTrue(toaOnUdp.contains("192.0.2.31:53/udp") && toaOnUdp.contains("clientAddress toa is a TCP option: a UDP service takes " +
+            "proxy-v2"), toaOnUdp);
+        final CtlRun refused = CtlRun.ctlOn(server, "update-service", "192.0.2.10:80", "--mss-clamp", "1400");
+        assertEquals(1, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("mssClamp needs mode nat or fullnat: in dsr the backend's SYN-ACK, whose MSS sizes the " +
+            "client's segments, does not pass the LB; lower the MSS the backends advertise instead (ip route ... advmss)"), refused.err());
+        final CtlRun badName = CtlRun.ctlOn(server, "add-service", FULLNAT_WEB, "--mode", "fullnat", "--client-address", "proxy");
+        assertTrue(badName.err().contains("'proxy' is not one of none, toa, proxy-v2"), badName.err());
     }
 }

@@ -68,7 +68,7 @@ public final class PacketPipeline
         this.counted = counters.values();
         this.traffic = traffic;
         this.classifier = new PacketClassifier(icmpResponder, counted, traffic);
-        this.forwarder = new Forwarder(neighbours, icmpResponder);
+        this.forwarder = new Forwarder(neighbours, icmpResponder, counted);
     }
 
     /**

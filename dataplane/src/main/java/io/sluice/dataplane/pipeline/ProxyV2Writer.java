@@ -4,6 +4,7 @@ import io.sluice.dataplane.packet.Checksums;
 import io.sluice.dataplane.packet.Ipv4Flyweight;
 import io.sluice.dataplane.packet.PacketBuffer;
 import io.sluice.dataplane.packet.UdpFlyweight;
+import io.sluice.dataplane.service.RewriteOptions;
 
 import static io.sluice.dataplane.packet.NetworkOrder.getU16;
 import static io.sluice.dataplane.packet.NetworkOrder.putI32;
@@ -35,7 +36,7 @@ final class ProxyV2Writer
     /** The header's length over IPv4. */
     static final int IPV4_HEADER_LENGTH = 28;
     /** The header's length over IPv6. */
-    static final int IPV6_HEADER_LENGTH = 52;
+    static final int IPV6_HEADER_LENGTH = RewriteOptions.PROXY_V2_IPV6_LENGTH;
 
     /** {@link #prepend}: the header is in, the datagram 28 or 52 bytes longer. */
     static final int PREPENDED = 0;
@@ -54,6 +55,17 @@ final class ProxyV2Writer
     private static final int FIXED_LENGTH = 16;
     private static final int SIGNATURE_SUM = Checksums.sum64(SIGNATURE_HI) + Checksums.sum32(SIGNATURE_LO);
     private static final int MAX_IP_LENGTH = 0xFFFF;
+
+    /**
+     * The header's length for a family: what a datagram grows by.
+     *
+     * @param ipv6 the family.
+     * @return 52 for IPv6, 28 for IPv4.
+     */
+    static int headerLength(final boolean ipv6)
+    {
+        return ipv6 ? IPV6_HEADER_LENGTH : IPV4_HEADER_LENGTH;
+    }
 
     /**
      * Prepends the PROXY v2 header to the datagram's payload. The context follows the frame.
@@ -84,7 +96,7 @@ final class ProxyV2Writer
             return NOT_APPLICABLE;
         }
         final boolean ipv6 = ctx.ipv6;
-        final int length = ipv6 ? IPV6_HEADER_LENGTH : IPV4_HEADER_LENGTH;
+        final int length = headerLength(ipv6);
         final int ipLength = ctx.ipLength + length;
         if (ipLength > mtu || ipLength > MAX_IP_LENGTH)
         {

@@ -24,6 +24,10 @@ public final class Service
     private final boolean onePacketScheduling;
     private final FragmentPolicy fragments;
     private final boolean l3Flows;
+    private final boolean toa;
+    private final boolean proxyV2;
+    private final int toaKind;
+    private final int mssClamp;
 
     /**
      * Made by {@code ServiceSnapshotBuilder}, which validates the parts.
@@ -52,6 +56,35 @@ public final class Service
         this.onePacketScheduling = spec.onePacketScheduling();
         this.fragments = spec.fragments();
         this.l3Flows = fragments == FragmentPolicy.L3;
+        final RewriteOptions rewrite = spec.rewrite();
+        this.toa = rewrite.clientAddress() == ClientAddress.TOA;
+        this.proxyV2 = rewrite.clientAddress() == ClientAddress.PROXY_V2;
+        this.toaKind = rewrite.toaKind();
+        this.mssClamp = rewrite.mssClamp();
+    }
+
+    /** @return whether the client's TCP segments to the backends get the TOA option ({@link ClientAddress#TOA}). */
+    public boolean insertsToa()
+    {
+        return toa;
+    }
+
+    /** @return whether the client's datagrams to the backends get a PROXY v2 header ({@link ClientAddress#PROXY_V2}). */
+    public boolean prependsProxyV2()
+    {
+        return proxyV2;
+    }
+
+    /** @return the TOA option's kind. */
+    public int toaKind()
+    {
+        return toaKind;
+    }
+
+    /** @return the largest MSS of a SYN or SYN-ACK passing the LB, or {@link RewriteOptions#NO_MSS_CLAMP}. */
+    public int mssClamp()
+    {
+        return mssClamp;
     }
 
     /** @return what happens to the service's IP fragments. */

@@ -23,11 +23,12 @@ import io.sluice.dataplane.maglev.MaglevTable;
  * @param backendPort        the port the backends serve on, which {@link ForwardingMode#NAT} rewrites
  *                           the VIP port to; 0 for the VIP port (the only choice of the other modes).
  * @param fragments          what happens to IP fragments of the service's datagrams.
+ * @param rewrite            what the NAT rewrite adds: the client's address for the backends, the MSS clamp.
  */
 public record ServiceSpec(
     IpAddress vip, int port, int protocol, ForwardingMode mode, List<BackendSpec> backends, int maglevSize,
     long tcpIdleTimeoutNs, long udpIdleTimeoutNs, Scheduler scheduler, boolean onePacketScheduling,
-    int backendPort, FragmentPolicy fragments)
+    int backendPort, FragmentPolicy fragments, RewriteOptions rewrite)
 {
     /** Default idle timeout of an established TCP flow. */
     public static final long DEFAULT_TCP_IDLE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(300);
@@ -52,10 +53,36 @@ public record ServiceSpec(
     public ServiceSpec
     {
         backends = List.copyOf(backends);
-        if (scheduler == null || fragments == null)
+        if (scheduler == null || fragments == null || rewrite == null)
         {
-            throw new IllegalArgumentException("service " + vip + ":" + port + ": scheduler and fragment policy must be given");
+            throw new IllegalArgumentException(
+                "service " + vip + ":" + port + ": scheduler, fragment policy and rewrite options must be given");
         }
+    }
+
+    /**
+     * A service whose rewrite adds nothing ({@link RewriteOptions#NONE}).
+     *
+     * @param vip                 the VIP.
+     * @param port                the VIP port.
+     * @param protocol            6 or 17.
+     * @param mode                how packets reach the backends.
+     * @param backends            the backends.
+     * @param maglevSize          the Maglev table size.
+     * @param tcpIdleTimeoutNs    TCP idle timeout.
+     * @param udpIdleTimeoutNs    UDP idle timeout.
+     * @param scheduler           how new flows pick a backend.
+     * @param onePacketScheduling one-packet scheduling.
+     * @param backendPort         the port the backends serve on, 0 for the VIP port.
+     * @param fragments           what happens to fragments.
+     */
+    public ServiceSpec(
+        final IpAddress vip, final int port, final int protocol, final ForwardingMode mode, final List<BackendSpec> backends,
+        final int maglevSize, final long tcpIdleTimeoutNs, final long udpIdleTimeoutNs, final Scheduler scheduler,
+        final boolean onePacketScheduling, final int backendPort, final FragmentPolicy fragments)
+    {
+        this(vip, port, protocol, mode, backends, maglevSize, tcpIdleTimeoutNs, udpIdleTimeoutNs, scheduler,
+            onePacketScheduling, backendPort, fragments, RewriteOptions.NONE);
     }
 
     /**
@@ -110,7 +137,7 @@ public record ServiceSpec(
     public ServiceSpec withScheduling(final Scheduler newScheduler, final boolean onePacket)
     {
         return new ServiceSpec(vip, port, protocol, mode, backends, maglevSize, tcpIdleTimeoutNs, udpIdleTimeoutNs,
-            newScheduler, onePacket, backendPort, fragments);
+            newScheduler, onePacket, backendPort, fragments, rewrite);
     }
 
     /**
@@ -123,7 +150,19 @@ public record ServiceSpec(
     public ServiceSpec withTranslation(final int newBackendPort, final FragmentPolicy newFragments)
     {
         return new ServiceSpec(vip, port, protocol, mode, backends, maglevSize, tcpIdleTimeoutNs, udpIdleTimeoutNs,
-            scheduler, onePacketScheduling, newBackendPort, newFragments);
+            scheduler, onePacketScheduling, newBackendPort, newFragments, rewrite);
+    }
+
+    /**
+     * The same service with other rewrite options.
+     *
+     * @param newRewrite the client-address carrier, TOA kind and MSS clamp.
+     * @return the new spec.
+     */
+    public ServiceSpec withRewrite(final RewriteOptions newRewrite)
+    {
+        return new ServiceSpec(vip, port, protocol, mode, backends, maglevSize, tcpIdleTimeoutNs, udpIdleTimeoutNs,
+            scheduler, onePacketScheduling, backendPort, fragments, newRewrite);
     }
 
     /** @return the port the backends serve on: {@link #backendPort} when set, else the VIP port. */

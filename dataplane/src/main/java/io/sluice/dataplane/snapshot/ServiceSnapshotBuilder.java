@@ -18,10 +18,12 @@ import io.sluice.dataplane.nat.NatPoolLayout;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.AddressRules;
 import io.sluice.dataplane.service.Backend;
+import io.sluice.dataplane.service.ClientAddress;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.RewriteOptions;
 import io.sluice.dataplane.service.Scheduler;
 import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
@@ -626,6 +628,18 @@ public final class ServiceSnapshotBuilder
                 throw new IllegalArgumentException("service " + spec.name() + ": fullnat cannot forward fragments without " +
                     "reassembly (many clients share a NAT address, so their IP IDs collide at the backend): fragments must be drop");
             }
+        }
+        final String rewriteRefusal = spec.rewrite().refusal(spec.mode(), spec.protocol(), spec.vip().ipv6());
+        if (rewriteRefusal != null)
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": " + rewriteRefusal);
+        }
+        if (spec.vip().ipv6() && spec.rewrite().clientAddress() == ClientAddress.PROXY_V2 &&
+            settings.mtu() - RewriteOptions.PROXY_V2_IPV6_LENGTH < 1280)
+        {
+            throw new IllegalArgumentException("service " + spec.name() + ": mtu " + settings.mtu() + " leaves " +
+                (settings.mtu() - RewriteOptions.PROXY_V2_IPV6_LENGTH) + " bytes for IPv6 datagrams once the 52-byte PROXY v2 header " +
+                "is in; IPv6 needs 1280, so the mtu must be at least " + (1280 + RewriteOptions.PROXY_V2_IPV6_LENGTH));
         }
     }
 

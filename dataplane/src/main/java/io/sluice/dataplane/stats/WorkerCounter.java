@@ -64,7 +64,19 @@ public enum WorkerCounter
     /** Commands from other threads the worker could not understand (a defect; never expected). */
     COMMANDS_MALFORMED("commands-malformed"),
     /** Replies of NAT flows from their backends, recognised by source (forwarded, or dropped by reason). */
-    NAT_REPLIES("nat-replies");
+    NAT_REPLIES("nat-replies"),
+    /** SYNs and SYN-ACKs of NAT and full-NAT flows whose MSS option was lowered (mssClamp, or room for the TOA option). */
+    MSS_CLAMPED("mss-clamped"),
+    /** Client-to-backend TCP segments of {@code clientAddress: toa} services that got the TOA option. */
+    TOA_INSERTED("toa-inserted"),
+    /** Such segments sent without the option: the frame had too little headroom (forwarded all the same). */
+    TOA_SKIPPED_NO_HEADROOM("toa-skipped-no-headroom"),
+    /** Such segments sent without the option: their TCP header had no room for it (forwarded all the same). */
+    TOA_SKIPPED_NO_OPTION_ROOM("toa-skipped-no-option-room"),
+    /** Such segments sent without the option: it would have made them larger than the MTU (forwarded all the same). */
+    TOA_SKIPPED_OVER_MTU("toa-skipped-over-mtu"),
+    /** Client-to-backend datagrams of {@code clientAddress: proxy-v2} services sent with a PROXY v2 header (all that are forwarded). */
+    PROXY_V2_PREPENDED("proxy-v2-prepended");
 
     private static final WorkerCounter[] VALUES = values();
     private final String label;

@@ -41,6 +41,7 @@ class PacketFixtureTest
         all.addAll(IcmpFixtures.fixtures());
         all.addAll(MalformedFixtures.fixtures());
         all.addAll(NatFixtures.fixtures());
+        all.addAll(ClientAddressFixtures.fixtures());
         return all;
     }
 

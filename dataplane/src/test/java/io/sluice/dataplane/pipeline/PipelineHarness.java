@@ -18,10 +18,12 @@ import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.packet.PacketBuffer;
 import io.sluice.dataplane.ring.FlowEventRing;
 import io.sluice.dataplane.ring.FlowReplyRing;
+import io.sluice.dataplane.service.ClientAddress;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.service.FragmentPolicy;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.service.RewriteOptions;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSpec;
 import io.sluice.dataplane.snapshot.ServiceSnapshotBuilder;
@@ -83,6 +85,21 @@ public final class PipelineHarness implements AutoCloseable
     /** The LB's full-NAT source addresses. */
     public static final String NAT_ADDRESS = "10.0.0.200";
     public static final String NAT_ADDRESS6 = "2001:db8::200";
+    /** Full NAT, TCP port 80, {@code clientAddress: toa} (kind 254) and {@code mssClamp: 1400}; UDP port 53, proxy-v2. */
+    public static final String VIP_CLIENT = "192.0.2.120";
+    /** Full NAT, TCP port 80, {@code clientAddress: toa} of kind 200, no clamp; UDP port 53, proxy-v2. */
+    public static final String VIP6_CLIENT = "2001:db8:100::120";
+    public static final String BACKEND_CLIENT = "10.0.0.91";
+    public static final String BACKEND6_CLIENT = "2001:db8::91";
+    public static final String CLIENT_BACKEND_MAC = "02:00:00:00:01:91";
+    /** The TOA kind of {@link #VIP6_CLIENT}'s TCP service. */
+    public static final int TOA_KIND6 = 200;
+    /** The mssClamp of {@link #VIP_CLIENT}'s and {@link #VIP_NAT_MSS}'s TCP services. */
+    public static final int MSS_CLAMP = 1400;
+    /** NAT, TCP port 80 to {@link #BACKEND_NAT_MSS} port 8080, {@code mssClamp: 1400}. */
+    public static final String VIP_NAT_MSS = "192.0.2.140";
+    public static final String BACKEND_NAT_MSS = "10.0.0.95";
+    public static final String NAT_MSS_BACKEND_MAC = "02:00:00:00:01:95";
 
     public static final int MTU = 1500;
     public static final int DEFAULT_FLOW_CAPACITY = 1024;
@@ -181,6 +198,19 @@ public final class PipelineHarness implements AutoCloseable
         specs.add(fullNatService(VIP_FULLNAT, 80, 6, BACKEND_FULLNAT, NAT_TCP_PORT));
         specs.add(fullNatService(VIP_FULLNAT, 53, 17, BACKEND_FULLNAT, NAT_UDP_PORT));
         specs.add(fullNatService(VIP6_FULLNAT, 80, 6, BACKEND6_FULLNAT, NAT_TCP_PORT));
+        specs.add(fullNatService(VIP_CLIENT, 80, 6, BACKEND_CLIENT, NAT_TCP_PORT)
+            .withRewrite(new RewriteOptions(ClientAddress.TOA, RewriteOptions.DEFAULT_TOA_KIND, MSS_CLAMP)));
+        specs.add(fullNatService(VIP_CLIENT, 53, 17, BACKEND_CLIENT, NAT_UDP_PORT)
+            .withRewrite(new RewriteOptions(ClientAddress.PROXY_V2, RewriteOptions.DEFAULT_TOA_KIND, RewriteOptions.NO_MSS_CLAMP)));
+        specs.add(fullNatService(VIP6_CLIENT, 80, 6, BACKEND6_CLIENT, NAT_TCP_PORT)
+            .withRewrite(new RewriteOptions(ClientAddress.TOA, TOA_KIND6, RewriteOptions.NO_MSS_CLAMP)));
+        specs.add(fullNatService(VIP6_CLIENT, 53, 17, BACKEND6_CLIENT, NAT_UDP_PORT)
+            .withRewrite(new RewriteOptions(ClientAddress.PROXY_V2, RewriteOptions.DEFAULT_TOA_KIND, RewriteOptions.NO_MSS_CLAMP)));
+        specs.add(natService(VIP_NAT_MSS, 80, 6, BACKEND_NAT_MSS, NAT_TCP_PORT)
+            .withRewrite(new RewriteOptions(ClientAddress.NONE, RewriteOptions.DEFAULT_TOA_KIND, MSS_CLAMP)));
+        neighbours.setStatic(IpAddress.parse(BACKEND_CLIENT), Frames.macLong(CLIENT_BACKEND_MAC));
+        neighbours.setStatic(IpAddress.parse(BACKEND6_CLIENT), Frames.macLong(CLIENT_BACKEND_MAC));
+        neighbours.setStatic(IpAddress.parse(BACKEND_NAT_MSS), Frames.macLong(NAT_MSS_BACKEND_MAC));
         neighbours.setStatic(IpAddress.parse(BACKEND_FULLNAT), Frames.macLong(FULLNAT_BACKEND_MAC));
         neighbours.setStatic(IpAddress.parse(BACKEND6_FULLNAT), Frames.macLong(FULLNAT_BACKEND_MAC));
         neighbours.setStatic(IpAddress.parse(BACKEND_NAT), Frames.macLong(NAT_BACKEND_MAC));
