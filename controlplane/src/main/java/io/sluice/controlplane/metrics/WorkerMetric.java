@@ -26,6 +26,11 @@ public record WorkerMetric(String name, String help, boolean gauge, double divis
         return new WorkerMetric(name, help, false, 1, null);
     }
 
+    private static WorkerMetric stage(final String stage, final String help)
+    {
+        return new WorkerMetric("sluice_worker_profile_" + stage + "_seconds", help, false, NANOS_PER_SECOND, Unit.SECONDS);
+    }
+
     private static WorkerMetric gauge(final String name, final String help)
     {
         return new WorkerMetric(name, help, true, 1, null);
@@ -96,6 +101,19 @@ public record WorkerMetric(String name, String help, boolean gauge, double divis
                 "Such segments forwarded without the option: it would have made them larger than the MTU.");
             case PROXY_V2_PREPENDED -> counter("sluice_worker_proxy_v2_prepended",
                 "Client-to-backend datagrams of clientAddress proxy-v2 services sent with a PROXY v2 header.");
+            case PROFILE_CYCLES -> counter("sluice_worker_profile_cycles",
+                "Sampled duty cycles (1 in 64) that received packets; the stage times below are theirs.");
+            case PROFILE_PACKETS -> counter("sluice_worker_profile_packets", "Packets the sampled busy duty cycles received.");
+            case PROFILE_COMMANDS_NS -> stage("commands", "Sampled busy cycles' time before the RX burst (snapshot, commands).");
+            case PROFILE_RX_NS -> stage("rx", "Sampled busy cycles' time in the RX burst.");
+            case PROFILE_PIPELINE_NS -> stage("pipeline", "Sampled busy cycles' time in the packet pipeline.");
+            case PROFILE_TX_NS -> stage("tx", "Sampled busy cycles' time in the TX burst.");
+            case PROFILE_FREE_NS -> stage("free", "Sampled busy cycles' time freeing mbufs not sent.");
+            case PROFILE_HOUSEKEEPING_NS -> stage("housekeeping", "Sampled busy cycles' time in flow expiry, NAT pool tidying, counters.");
+            case PROFILE_CYCLE_NS -> stage("cycle", "Sampled busy cycles' whole time, start to the next cycle's start.");
+            case PROFILE_EMPTY_POLLS -> counter("sluice_worker_profile_empty_polls", "Sampled duty cycles whose RX burst was empty.");
+            case PROFILE_EMPTY_POLL_NS -> new WorkerMetric("sluice_worker_profile_empty_poll_seconds",
+                "Time of the sampled empty RX bursts.", false, NANOS_PER_SECOND, Unit.SECONDS);
         };
     }
 }

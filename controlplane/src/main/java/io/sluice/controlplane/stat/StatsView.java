@@ -45,6 +45,7 @@ public final class StatsView
             TIME.format(Instant.now())));
         services(out, current, usable(current, previous));
         workers(out, current);
+        profile(out, current, usable(current, previous));
         drops(out, current.drops());
         port(out, current.port());
         neighbours(out, current.neighbours());
@@ -134,6 +135,62 @@ public final class StatsView
                 current.total(WorkerCounter.FLOW_ACTIVE), "", busy(current.total(WorkerCounter.BUSY_PPM) / current.workers().size()),
                 duration(longestCycleNs)));
         }
+    }
+
+    /** Stages of the sampled duty cycles, as the worker's profile counts them, with their column names. */
+    private static final WorkerCounter[] STAGES = {
+        WorkerCounter.PROFILE_COMMANDS_NS, WorkerCounter.PROFILE_RX_NS, WorkerCounter.PROFILE_PIPELINE_NS,
+        WorkerCounter.PROFILE_TX_NS, WorkerCounter.PROFILE_FREE_NS, WorkerCounter.PROFILE_HOUSEKEEPING_NS};
+
+    /**
+     * Where a packet's time goes in each worker: the sampled busy cycles' stage times over their
+     * packets, since the previous sample when there is one, else since the start; {@code LOOP} is the
+     * cycle's time beyond its stages (the agent's own loop), {@code EMPTY-POLL} an empty RX burst's time.
+     */
+    private static void profile(final StringBuilder out, final StatsSample current, final StatsSample previous)
+    {
+        final String row = "%-7s %10s %9s %9s %9s %9s %9s %9s %9s %9s %11s%n";
+        boolean header = false;
+        for (final StatsSample.WorkerRow worker : current.workers())
+        {
+            final StatsSample.WorkerRow before = previous == null || previous.workers().size() <= worker.worker() ? null :
+                previous.workers().get(worker.worker());
+            final long packets = delta(worker, before, WorkerCounter.PROFILE_PACKETS);
+            if (packets <= 0)
+            {
+                continue;
+            }
+            if (!header)
+            {
+                header = true;
+                out.append(String.format(Locale.ROOT, "%nPER PACKET, %s (one duty cycle in 64 timed)%n" + row,
+                    previous == null ? "since the start" : "since the last sample", "WORKER", "PACKETS", "COMMANDS", "RX",
+                    "PIPELINE", "TX", "FREE", "HOUSEKEEP", "LOOP", "TOTAL", "EMPTY-POLL"));
+            }
+            final String[] cells = new String[STAGES.length];
+            long stages = 0;
+            for (int i = 0; i < STAGES.length; i++)
+            {
+                final long ns = delta(worker, before, STAGES[i]);
+                stages += ns;
+                cells[i] = perPacket(ns, packets);
+            }
+            final long cycle = delta(worker, before, WorkerCounter.PROFILE_CYCLE_NS);
+            final long polls = delta(worker, before, WorkerCounter.PROFILE_EMPTY_POLLS);
+            out.append(String.format(Locale.ROOT, row, worker.worker(), packets, cells[0], cells[1], cells[2], cells[3], cells[4],
+                cells[5], perPacket(Math.max(0, cycle - stages), packets), perPacket(Math.max(cycle, stages), packets),
+                polls == 0 ? "-" : perPacket(delta(worker, before, WorkerCounter.PROFILE_EMPTY_POLL_NS), polls)));
+        }
+    }
+
+    private static long delta(final StatsSample.WorkerRow now, final StatsSample.WorkerRow before, final WorkerCounter counter)
+    {
+        return now.get(counter) - (before == null ? 0 : before.get(counter));
+    }
+
+    private static String perPacket(final long ns, final long packets)
+    {
+        return String.format(Locale.ROOT, "%.1fns", (double)ns / packets);
     }
 
     /**

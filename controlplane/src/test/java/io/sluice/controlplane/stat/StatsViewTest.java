@@ -17,6 +17,7 @@ import io.sluice.dataplane.stats.TrafficStats;
 import io.sluice.dataplane.stats.WorkerCounter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StatsViewTest
@@ -147,6 +148,37 @@ class StatsViewTest
             final int bytesEnd = header.indexOf("BYTES") + "BYTES".length();
             assertEquals(bytesEnd, service.indexOf(" 1500") + 5, "the bytes column ends under BYTES:\n" + header + "\n" + service);
             assertEquals(bytesEnd, backend.indexOf(" 1500") + 5, "the backend's too:\n" + header + "\n" + backend);
+        }
+    }
+
+    @Test
+    void shouldShowWhereAPacketsTimeGoesPerWorkerFromTheSampledCycles()
+    {
+        try (StatsFile stats = populated())
+        {
+            final DataplaneCounters counters = new DataplaneCounters(stats.countersManager(), 1);
+            counters.add(WorkerCounter.PROFILE_PACKETS, 1_000);
+            counters.add(WorkerCounter.PROFILE_COMMANDS_NS, 2_000);
+            counters.add(WorkerCounter.PROFILE_RX_NS, 15_000);
+            counters.add(WorkerCounter.PROFILE_PIPELINE_NS, 80_500);
+            counters.add(WorkerCounter.PROFILE_TX_NS, 30_000);
+            counters.add(WorkerCounter.PROFILE_FREE_NS, 1_000);
+            counters.add(WorkerCounter.PROFILE_HOUSEKEEPING_NS, 4_000);
+            counters.add(WorkerCounter.PROFILE_CYCLE_NS, 140_000);
+            counters.add(WorkerCounter.PROFILE_EMPTY_POLLS, 4);
+            counters.add(WorkerCounter.PROFILE_EMPTY_POLL_NS, 150);
+            counters.publish();
+
+            final List<String> lines = StatsView.render(Path.of("/dev/shm/x.stats"), StatsSample.read(stats), null).lines().toList();
+
+            final int header = lines.indexOf(lines.stream().filter(line -> line.startsWith("PER PACKET")).findFirst().orElseThrow());
+            assertEquals("PER PACKET, since the start (one duty cycle in 64 timed)", lines.get(header));
+            assertEquals(List.of("WORKER", "PACKETS", "COMMANDS", "RX", "PIPELINE", "TX", "FREE", "HOUSEKEEP", "LOOP", "TOTAL",
+                "EMPTY-POLL"), List.of(lines.get(header + 1).trim().split("\\s+")));
+            assertEquals(List.of("1", "1000", "2.0ns", "15.0ns", "80.5ns", "30.0ns", "1.0ns", "4.0ns", "7.5ns", "140.0ns", "37.5ns"),
+                List.of(lines.get(header + 2).trim().split("\\s+")),
+                "each stage over the packets; the loop is the cycle less its stages; worker 0 timed nothing and has no row");
+            assertFalse(lines.get(header + 3).startsWith("0 "), "worker 0 has no row");
         }
     }
 

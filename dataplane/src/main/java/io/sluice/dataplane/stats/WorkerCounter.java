@@ -76,7 +76,29 @@ public enum WorkerCounter
     /** Such segments sent without the option: it would have made them larger than the MTU (forwarded all the same). */
     TOA_SKIPPED_OVER_MTU("toa-skipped-over-mtu"),
     /** Client-to-backend datagrams of {@code clientAddress: proxy-v2} services sent with a PROXY v2 header (all that are forwarded). */
-    PROXY_V2_PREPENDED("proxy-v2-prepended");
+    PROXY_V2_PREPENDED("proxy-v2-prepended"),
+    /** Sampled duty cycles (one in {@code CycleProfile.SAMPLE_EVERY}) that received packets: the profile's busy cycles. */
+    PROFILE_CYCLES("profile-cycles"),
+    /** Packets those sampled cycles received: the divisor of the per-packet stage costs. */
+    PROFILE_PACKETS("profile-packets"),
+    /** Nanoseconds of the sampled busy cycles from their start to the RX burst: snapshot check, commands. */
+    PROFILE_COMMANDS_NS("profile-commands-ns"),
+    /** Nanoseconds of their RX bursts ({@code rte_eth_rx_burst}). */
+    PROFILE_RX_NS("profile-rx-ns"),
+    /** Nanoseconds of their packets through the pipeline (prefetch passes, parse, lookup, rewrite, settle). */
+    PROFILE_PIPELINE_NS("profile-pipeline-ns"),
+    /** Nanoseconds of their TX bursts ({@code rte_eth_tx_burst}, and the accounting of what the NIC took). */
+    PROFILE_TX_NS("profile-tx-ns"),
+    /** Nanoseconds of their bulk frees of the mbufs not sent. */
+    PROFILE_FREE_NS("profile-free-ns"),
+    /** Nanoseconds of their flow-expiry slice, NAT pool tidying and counter publishing. */
+    PROFILE_HOUSEKEEPING_NS("profile-housekeeping-ns"),
+    /** Nanoseconds of the sampled busy cycles from start to the next cycle's start: the stages plus the agent's loop. */
+    PROFILE_CYCLE_NS("profile-cycle-ns"),
+    /** Sampled duty cycles whose RX burst was empty. */
+    PROFILE_EMPTY_POLLS("profile-empty-polls"),
+    /** Nanoseconds of those empty RX bursts. */
+    PROFILE_EMPTY_POLL_NS("profile-empty-poll-ns");
 
     private static final WorkerCounter[] VALUES = values();
     private final String label;

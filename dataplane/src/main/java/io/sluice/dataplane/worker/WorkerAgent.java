@@ -41,7 +41,10 @@ import io.sluice.dpdk.Port;
  * and busy nanoseconds ({@link WorkerCounter#BUSY_NS}), and, being the only writer, closes a period
  * every {@link #DUTY_PERIOD_NS} of its own clock and publishes that period's busy share
  * ({@link WorkerCounter#BUSY_PPM}) and longest cycle ({@link WorkerCounter#MAX_CYCLE_NS}) as gauges,
- * so readers need no reset protocol and any number of them see the same figures.
+ * so readers need no reset protocol and any number of them see the same figures. One cycle in
+ * {@link CycleProfile#SAMPLE_EVERY} is also timed stage by stage ({@link CycleProfile}: commands, RX
+ * burst, pipeline, TX burst, free, housekeeping), which says where a packet's time goes beyond the
+ * pipeline.
  * <p>
  * Counter invariant, per worker: {@code rx = forwarded + replied + punted + drops}. A packet's
  * outcome is counted once, here, when it is known ({@link PacketPipeline#settle}): forwarded and
@@ -86,6 +89,7 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
     private final Mbuf mbuf = new Mbuf();
     private final PacketBuffer packet = new PacketBuffer();
     private final MemorySegment memory = Mbuf.memory();
+    private final CycleProfile profile;
 
     private int txCount;
     private int freeCount;
@@ -142,6 +146,7 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
         this.portMac = portMac;
         this.burstSize = burstSize;
         this.expiryBucketsPerCycle = expiryBucketsPerCycle;
+        this.profile = new CycleProfile(counters, clock);
         final int pointers = burstSize + COMMAND_LIMIT;
         rxPointers = arena.allocate(ValueLayout.JAVA_LONG, burstSize);
         txPointers = arena.allocate(ValueLayout.JAVA_LONG, pointers);
@@ -183,6 +188,7 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
     {
         final long nowNs = clock.nanoTime();
         accountDutyCycle(nowNs);
+        profile.begin(nowNs);
         final ServiceSnapshot snapshot = snapshots.current();
         counters.set(WorkerCounter.GENERATION, snapshot.generation());
         txCount = 0;
@@ -190,7 +196,9 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
 
         pipeline.begin(snapshot, portMac, nowNs);
         int work = commands.drain(this, COMMAND_LIMIT);
+        profile.mark(CycleProfile.COMMANDS);
         final int received = port.rxBurst(queue, rxPointers, burstSize);
+        profile.mark(CycleProfile.RX);
         inFlightIndex = -1;
         inFlight = false;
         try
@@ -216,14 +224,17 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
         }
         finally
         {
+            profile.mark(CycleProfile.PIPELINE);
             if (txCount > 0)
             {
                 transmit();
             }
+            profile.mark(CycleProfile.TX);
             if (freeCount > 0)
             {
                 pool.freeBulk(freePointers, freeCount);
             }
+            profile.mark(CycleProfile.FREE);
         }
         work += received;
         work += pipeline.expireFlows(expiryBucketsPerCycle);
@@ -239,6 +250,7 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
             counters.publish();
             lastPublishNs = nowNs;
         }
+        profile.end(received);
         return work;
     }
 
