@@ -38,6 +38,23 @@ record ClientTcp(long outSegments, long retransSegments)
     }
 
     /**
+     * Closes every backend socket whose peer is the client ({@code ss -K}: the backend's kernel resets
+     * it, sending its RST straight to the client, which has no socket to answer from). An earlier
+     * test can leave such sockets behind: a connection a failover broke stays open on its first
+     * backend, which retransmits its unacknowledged answer to the client for minutes, and the client's
+     * RST to each retransmission goes to the VIP through the LB, where a later test counting a
+     * service's packets on the same VIP would count it too.
+     */
+    static void resetBackendSockets()
+    {
+        for (final LabBackend backend : LabTopology.BACKENDS)
+        {
+            Commands.inNamespace(backend.namespace(), "ss", "-K", "dst", LabTopology.CLIENT_IPV4);
+            Commands.inNamespace(backend.namespace(), "ss", "-K", "dst", "[" + LabTopology.CLIENT_IPV6 + "]");
+        }
+    }
+
+    /**
      * The client's TCP sockets (IPv4 and IPv6) that are neither gone nor in TIME_WAIT: while any
      * is left, the client may still send segments (a final ACK, a FIN, a retransmission).
      *

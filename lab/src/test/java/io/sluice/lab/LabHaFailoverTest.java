@@ -116,6 +116,7 @@ class LabHaFailoverTest
         {
             lab.viaOff(VIP_PREFIX);
             lab.natRouteOff();
+            ClientTcp.resetBackendSockets();
         }
     }
 

@@ -87,6 +87,7 @@ abstract class LbSmokeTestBase
         final LbConfig.Service counted = service().withVip(spareVip());
         lb().apply(lb().base().with(counted));
         assertStartsAtZero(counted, lb().stats());
+        ClientTcp.resetBackendSockets();
         awaitQuietClient();
         final Map<LabBackend, DecapCounters> decapBefore = settledDecapCounters();
         final ClientTcp before = ClientTcp.read();
