@@ -190,7 +190,8 @@ public final class StatsView
 
     private static String perPacket(final long ns, final long packets)
     {
-        return String.format(Locale.ROOT, "%.1fns", (double)ns / packets);
+        final double each = (double)ns / packets;
+        return each < 1_000 ? String.format(Locale.ROOT, "%.1fns", each) : duration(Math.round(each));
     }
 
     /**
