@@ -41,7 +41,7 @@ import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_STRIDE;
  * flow expires. Tear-down checks that every measured packet was forwarded as a flow hit.
  */
 @State(Scope.Thread)
-public class EstablishedFlowsState
+public class EstablishedFlowsState implements BurstCase
 {
     /** Established flows in the table unless a constructor or a subclass says otherwise. */
     public static final int FLOW_COUNT = 1_000_000;

@@ -48,7 +48,7 @@ import static io.sluice.bench.pipeline.PipelineFixture.START_NS;
  * checks the same of every measured packet, through the counters.
  */
 @State(Scope.Thread)
-public class NewFlowState
+public class NewFlowState implements BurstCase
 {
     /** Flow table capacity. */
     public static final int FLOW_TABLE_CAPACITY = 1 << 16;
