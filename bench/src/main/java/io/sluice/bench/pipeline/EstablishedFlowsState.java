@@ -1,5 +1,6 @@
 package io.sluice.bench.pipeline;
 
+import java.util.BitSet;
 import java.util.SplittableRandom;
 
 import org.openjdk.jmh.annotations.Level;
@@ -9,6 +10,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import io.sluice.dataplane.flow.FlowTable;
+import io.sluice.dataplane.nat.PortPool;
+import io.sluice.dataplane.service.ForwardingMode;
 import io.sluice.dataplane.stats.WorkerCounter;
 
 import static io.sluice.bench.pipeline.PipelineFixture.BURST_SIZE;
@@ -16,9 +19,15 @@ import static io.sluice.bench.pipeline.PipelineFixture.START_NS;
 import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_STRIDE;
 
 /**
- * The many-established-flows case: the flow table holds {@link #FLOW_COUNT} (1,000,000) established
- * flows and each packet belongs to one of them picked at random, so the table is far larger than the
- * caches and nearly every lookup misses them.
+ * The many-established-flows case: the flow table holds a number of established flows
+ * ({@link #FLOW_COUNT}, 1,000,000, unless a constructor or a subclass ({@link #flowCount()}) says
+ * otherwise) and each packet belongs to one of them picked at random, so that once the table is far
+ * larger than the caches nearly every lookup misses them.
+ * <p>
+ * The flow table's capacity is {@link #capacityFor} the flow count (the smallest power of two of at
+ * least twice the flows and at least {@link #MIN_FLOW_TABLE_CAPACITY}: at most half full, as an operator
+ * would size it) unless a constructor gives it. The VIP has {@link PipelineFixture#BACKEND_COUNT} backends
+ * unless a subclass ({@link #backendCount()}) says otherwise.
  * <p>
  * Setup establishes the flows by running one packet of each through the pipeline (client tuples
  * 0, 1, 2, ..., see {@link ClientTuples}). A flow whose bucket is already full of eight flows is
@@ -32,13 +41,19 @@ import static io.sluice.bench.pipeline.TcpFrameEncoder.FRAME_STRIDE;
  * flow expires. Tear-down checks that every measured packet was forwarded as a flow hit.
  */
 @State(Scope.Thread)
-public class EstablishedFlowsState
+public class EstablishedFlowsState implements BurstCase
 {
-    /** Established flows in the table. */
+    /** Established flows in the table unless a constructor or a subclass says otherwise. */
     public static final int FLOW_COUNT = 1_000_000;
 
-    /** Flow table capacity: about twice the flow count. */
+    /** Flow table capacity of {@link #FLOW_COUNT} flows: about twice the flow count. */
     public static final int FLOW_TABLE_CAPACITY = 1 << 21;
+
+    /** The smallest capacity {@link #capacityFor} gives: that of {@link EstablishedFlowState}'s table. */
+    public static final int MIN_FLOW_TABLE_CAPACITY = EstablishedFlowState.FLOW_TABLE_CAPACITY;
+
+    /** Most flows a table of {@link #capacityFor} fits: half of {@code FlowTable.MAX_CAPACITY}. */
+    public static final int MAX_FLOW_COUNT = FlowTable.MAX_CAPACITY / 2;
 
     /** Frames in the precomputed random sequence. */
     public static final int SEQUENCE_LENGTH = 1 << 20;
@@ -50,21 +65,25 @@ public class EstablishedFlowsState
     public static final long MIN_EVICTION_IDLE_NS = 1_000_000_000L;
 
     private static final long SEQUENCE_SEED = 0x51CE_BE4C_0001L;
+    private static final int DERIVED_CAPACITY = 0;
 
-    private final int flowCount;
-    private final int flowTableCapacity;
+    private final int fixedFlowCount;
+    private final int fixedCapacity;
     private final int sequenceLength;
+    private int flowCount;
     private PipelineFixture fixture;
     private long sequence;
     private long burstFrames;
     private int cursor;
     private long bursts;
     private long skippedTuples;
+    private long setupNs;
+    private int sequenceFlows;
 
-    /** The benchmark's configuration: {@link #FLOW_COUNT} flows. */
+    /** The benchmark's configuration: {@link #FLOW_COUNT} flows, or a subclass's {@link #flowCount()}. */
     public EstablishedFlowsState()
     {
-        this(FLOW_COUNT, FLOW_TABLE_CAPACITY, SEQUENCE_LENGTH);
+        this(FLOW_COUNT, DERIVED_CAPACITY, SEQUENCE_LENGTH);
     }
 
     /**
@@ -77,34 +96,77 @@ public class EstablishedFlowsState
      */
     public EstablishedFlowsState(final int flowCount, final int flowTableCapacity, final int sequenceLength)
     {
-        if (flowCount < 1 || flowCount > flowTableCapacity / 2)
-        {
-            throw new IllegalArgumentException(
-                "flow count " + flowCount + " must be 1 to half the flow table capacity " + flowTableCapacity);
-        }
+        requireFits(flowCount, flowTableCapacity == DERIVED_CAPACITY ? capacityFor(flowCount) : flowTableCapacity);
         if (Integer.bitCount(sequenceLength) != 1 || sequenceLength < BURST_SIZE)
         {
             throw new IllegalArgumentException(
                 "sequence length " + sequenceLength + " must be a power of two of at least " + BURST_SIZE);
         }
-        this.flowCount = flowCount;
-        this.flowTableCapacity = flowTableCapacity;
+        this.fixedFlowCount = flowCount;
+        this.fixedCapacity = flowTableCapacity;
         this.sequenceLength = sequenceLength;
+    }
+
+    /**
+     * The flow table capacity for a flow count: the smallest power of two of at least twice the flows
+     * and at least {@link #MIN_FLOW_TABLE_CAPACITY}. 1,000,000 flows get {@link #FLOW_TABLE_CAPACITY}.
+     *
+     * @param flowCount established flows, 1 to {@link #MAX_FLOW_COUNT}.
+     * @return the capacity.
+     * @throws IllegalArgumentException when the flow count is out of range.
+     */
+    public static int capacityFor(final int flowCount)
+    {
+        if (flowCount < 1 || flowCount > MAX_FLOW_COUNT)
+        {
+            throw new IllegalArgumentException("flow count " + flowCount + " is not 1.." + MAX_FLOW_COUNT);
+        }
+        return Math.max(MIN_FLOW_TABLE_CAPACITY, Integer.highestOneBit(2 * flowCount - 1) << 1);
+    }
+
+    private static void requireFits(final int flowCount, final int flowTableCapacity)
+    {
+        if (flowCount < 1 || flowCount > flowTableCapacity / 2)
+        {
+            throw new IllegalArgumentException(
+                "flow count " + flowCount + " must be 1 to half the flow table capacity " + flowTableCapacity);
+        }
+    }
+
+    /** @return the number of established flows; a JMH subclass answers its parameter. */
+    protected int flowCount()
+    {
+        return fixedFlowCount;
+    }
+
+    /** @return the VIP's number of backends; a JMH subclass answers its parameter. */
+    protected int backendCount()
+    {
+        return PipelineFixture.BACKEND_COUNT;
     }
 
     /** Builds the pipeline, establishes the flows, writes the random sequence and checks it. */
     @Setup(Level.Trial)
     public void setUp()
     {
-        fixture = new PipelineFixture(flowTableCapacity, TCP_IDLE_TIMEOUT_NS, MIN_EVICTION_IDLE_NS);
+        final long startNs = System.nanoTime();
+        flowCount = flowCount();
+        final int capacity = fixedCapacity == DERIVED_CAPACITY ? capacityFor(flowCount) : fixedCapacity;
+        requireFits(flowCount, capacity);
+        fixture = new PipelineFixture(
+            ForwardingMode.IPIP, capacity, TCP_IDLE_TIMEOUT_NS, MIN_EVICTION_IDLE_NS, PortPool.MAX_PORT, backendCount());
         final long[] flows = establishFlows();
 
         sequence = fixture.allocateFrames(sequenceLength);
         final SplittableRandom random = new SplittableRandom(SEQUENCE_SEED);
+        final BitSet drawn = new BitSet(flowCount);
         for (int i = 0; i < sequenceLength; i++)
         {
-            PipelineFixture.encodeFrame(sequence + (long)i * FRAME_STRIDE, flows[random.nextInt(flowCount)]);
+            final int flow = random.nextInt(flowCount);
+            drawn.set(flow);
+            PipelineFixture.encodeFrame(sequence + (long)i * FRAME_STRIDE, flows[flow]);
         }
+        sequenceFlows = drawn.cardinality();
 
         fixture.markCounters();
         for (int burst = 0; burst < sequenceLength / BURST_SIZE; burst++)
@@ -118,6 +180,8 @@ public class EstablishedFlowsState
         fixture.requireCountsSinceMark(sequenceLength, PipelineFixture.FlowOutcome.FLOW_HIT);
         fixture.markCounters();
         bursts = 0;
+        setupNs = System.nanoTime() - startNs;
+        System.out.println(describe());
     }
 
     private long[] establishFlows()
@@ -207,5 +271,31 @@ public class EstablishedFlowsState
     public long skippedTuples()
     {
         return skippedTuples;
+    }
+
+    /** @return the wall time the last setup took, table allocation and checked first pass included. */
+    public long setupNs()
+    {
+        return setupNs;
+    }
+
+    /** @return how many distinct flows the frames of the random sequence belong to. */
+    public int sequenceFlows()
+    {
+        return sequenceFlows;
+    }
+
+    /**
+     * A line for the benchmark's log: flows, table capacity and memory, left-out tuples, setup time.
+     *
+     * @return the line.
+     */
+    public String describe()
+    {
+        final FlowTable table = fixture.flowTable();
+        return "established flows: " + table.size() + " in a table of " + table.capacity() + " slots (" +
+            (table.byteSize() >> 20) + " MiB), " + fixture.backendCount() + " backends, " + skippedTuples +
+            " tuples left out (full buckets), " + sequenceFlows + " distinct flows in the " + sequenceLength +
+            "-frame sequence, setup " + setupNs / 1_000_000 + " ms";
     }
 }

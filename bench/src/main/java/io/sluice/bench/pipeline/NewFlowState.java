@@ -41,12 +41,14 @@ import static io.sluice.bench.pipeline.PipelineFixture.START_NS;
  * table): the measured cost is one pool step, one reverse-key lookup and two inserts per flow. An
  * exhausted pool would drop the packet ({@code nat-ports-exhausted}), which the checks refuse.
  * <p>
+ * The VIP has {@link PipelineFixture#BACKEND_COUNT} backends unless a subclass ({@link #backendCount()}) says otherwise.
+ * <p>
  * Setup runs {@link #SETUP_PACKETS} packets (four times the capacity, well into the steady state)
  * and checks that each was forwarded as the mode's packet and inserted as a new flow; tear-down
  * checks the same of every measured packet, through the counters.
  */
 @State(Scope.Thread)
-public class NewFlowState
+public class NewFlowState implements BurstCase
 {
     /** Flow table capacity. */
     public static final int FLOW_TABLE_CAPACITY = 1 << 16;
@@ -104,11 +106,18 @@ public class NewFlowState
         return fixedMode;
     }
 
+    /** @return the VIP's number of backends, {@link PipelineFixture#BACKEND_COUNT} unless a JMH subclass answers its parameter. */
+    protected int backendCount()
+    {
+        return PipelineFixture.BACKEND_COUNT;
+    }
+
     /** Builds the pipeline and the template, and runs and checks the first packets. */
     @Setup(Level.Trial)
     public void setUp()
     {
-        fixture = new PipelineFixture(mode(), FLOW_TABLE_CAPACITY, TCP_IDLE_TIMEOUT_NS, MIN_EVICTION_IDLE_NS, natLastPort);
+        fixture = new PipelineFixture(
+            mode(), FLOW_TABLE_CAPACITY, TCP_IDLE_TIMEOUT_NS, MIN_EVICTION_IDLE_NS, natLastPort, backendCount());
         template = fixture.allocateFrames(1);
         PipelineFixture.encodeFrame(template, 0);
         rewriter = new TcpSourceRewriter(PipelineFixture.memory(), template);
@@ -196,8 +205,8 @@ public class NewFlowState
             {
                 final FlowTable table = fixture.flowTable();
                 System.out.println(
-                    "newFlow check passed (" + fixture.mode() + "): " + packets + " packets, all forwarded new flows; flow table " + table.size() +
-                    " occupied slots, " + (table.evictions() - evictionsAtMark) + " evictions");
+                    "newFlow check passed (" + fixture.mode() + ", " + fixture.backendCount() + " backends): " + packets +
+                    " packets, all forwarded new flows; flow table " + table.size() + " occupied slots, " + (table.evictions() - evictionsAtMark) + " evictions");
             }
         }
         finally

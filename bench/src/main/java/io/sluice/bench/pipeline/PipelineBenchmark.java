@@ -148,7 +148,9 @@ public class PipelineBenchmark
 
     /**
      * Packets of flows picked at random among 1,000,000 in the flow table: as
-     * {@link #establishedFlow} but the flow-table lookup misses the caches.
+     * {@link #establishedFlow} but the flow-table lookup misses the caches. The same case as
+     * {@code ScaleBenchmark.establishedByFlows} with {@code flows} = 1000000, kept under this name for
+     * the figures and comparisons made with it.
      *
      * @param state     the million established flows.
      * @param blackhole sink of the verdicts.

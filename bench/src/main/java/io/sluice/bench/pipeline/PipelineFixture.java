@@ -45,8 +45,8 @@ import static io.sluice.bench.pipeline.TcpFrameEncoder.u16;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
- * One worker's pipeline set up for the benchmark case: an IPv4 TCP VIP with 100 backends of weight 1
- * (Maglev, M = 65537), forwarded in one of three modes, plus a receive burst of {@link #BURST_SIZE}
+ * One worker's pipeline set up for the benchmark case: an IPv4 TCP VIP with {@link #BACKEND_COUNT} (100)
+ * backends of weight 1, or as many as a constructor says (Maglev, M = 65537), forwarded in one of three modes, plus a receive burst of {@link #BURST_SIZE}
  * packet buffers of {@link #BUFFER_LENGTH} bytes with DPDK's {@link #HEADROOM}-byte headroom:
  * <ul>
  *   <li>{@link ForwardingMode#IPIP}: to the backends through a gateway whose MAC is static, from four
@@ -77,8 +77,11 @@ public final class PipelineFixture implements AutoCloseable
     /** Size of one packet buffer: DPDK's default 2048-byte data room plus the headroom. */
     public static final int BUFFER_LENGTH = 2048 + HEADROOM;
 
-    /** Backends of the VIP. */
+    /** Backends of the VIP unless a constructor says otherwise. */
     public static final int BACKEND_COUNT = 100;
+
+    /** Most backends a fixture takes: the dataplane's limit of backends in all ({@link ServiceSnapshot#MAX_BACKENDS}). */
+    public static final int MAX_BACKEND_COUNT = ServiceSnapshot.MAX_BACKENDS;
 
     /** Tunnel (outer) source addresses of the LB. */
     public static final int TUNNEL_SOURCE_COUNT = 4;
@@ -132,6 +135,7 @@ public final class PipelineFixture implements AutoCloseable
     private final NatSlots natSlots;
     private final ForwardingMode mode;
     private final int natLastPort;
+    private final int backendCount;
     private final DataplaneCounters counters = new DataplaneCounters();
     private final PacketPipeline processor;
     private final MemorySegment trafficRegion;
@@ -178,12 +182,37 @@ public final class PipelineFixture implements AutoCloseable
         final ForwardingMode mode, final int flowTableCapacity, final long tcpIdleTimeoutNs, final long minEvictionIdleNs,
         final int natLastPort)
     {
+        this(mode, flowTableCapacity, tcpIdleTimeoutNs, minEvictionIdleNs, natLastPort, BACKEND_COUNT);
+    }
+
+    /**
+     * Builds the configuration of a mode with a given number of backends (172.17.0.1 onwards, weight 1,
+     * Maglev table of {@link MaglevTable#DEFAULT_SIZE} slots), the worker's flow table, counters and
+     * pipeline, and the burst's buffers.
+     *
+     * @param mode              {@link ForwardingMode#IPIP}, {@link ForwardingMode#NAT} or {@link ForwardingMode#FULLNAT}.
+     * @param flowTableCapacity the flow table's capacity, a power of two.
+     * @param tcpIdleTimeoutNs  the VIP's TCP idle timeout.
+     * @param minEvictionIdleNs how long a flow must be idle before an insert may evict it.
+     * @param natLastPort       the last full-NAT port (unused by the other modes).
+     * @param backendCount      the VIP's backends, 1 to {@link #MAX_BACKEND_COUNT} (16384, below the table's 65537 slots).
+     * @throws IllegalArgumentException for another mode or a backend count out of range.
+     */
+    public PipelineFixture(
+        final ForwardingMode mode, final int flowTableCapacity, final long tcpIdleTimeoutNs, final long minEvictionIdleNs,
+        final int natLastPort, final int backendCount)
+    {
         if (mode != ForwardingMode.IPIP && mode != ForwardingMode.NAT && mode != ForwardingMode.FULLNAT)
         {
             throw new IllegalArgumentException("no benchmark configuration for mode " + mode);
         }
+        if (backendCount < 1 || backendCount > MAX_BACKEND_COUNT)
+        {
+            throw new IllegalArgumentException("backend count " + backendCount + " is not 1.." + MAX_BACKEND_COUNT);
+        }
         this.mode = mode;
         this.natLastPort = natLastPort;
+        this.backendCount = backendCount;
         final List<IpAddress> tunnelSources = new ArrayList<>();
         for (int i = 0; i < TUNNEL_SOURCE_COUNT; i++)
         {
@@ -192,10 +221,10 @@ public final class PipelineFixture implements AutoCloseable
         final DataplaneSettings settings = DataplaneSettings.of(List.of(IpAddress.ofIpv4(LOCAL_ADDRESS)), tunnelSources, List.of())
             .withGateways(IpAddress.ofIpv4(GATEWAY_ADDRESS), null)
             .withNatAddresses(mode == ForwardingMode.FULLNAT ? List.of(IpAddress.ofIpv4(NAT_ADDRESS)) : List.of());
-        final NeighbourTable neighbours = new NeighbourTable(NEIGHBOUR_CAPACITY);
+        final NeighbourTable neighbours = new NeighbourTable(Math.max(NEIGHBOUR_CAPACITY, 2 * backendCount));
         neighbours.setStatic(IpAddress.ofIpv4(GATEWAY_ADDRESS), ROUTER_MAC);
         final List<ServiceSpec.BackendSpec> backends = new ArrayList<>();
-        for (int i = 0; i < BACKEND_COUNT; i++)
+        for (int i = 0; i < backendCount; i++)
         {
             backends.add(new ServiceSpec.BackendSpec(IpAddress.ofIpv4(FIRST_BACKEND_ADDRESS + i), 1));
             if (mode != ForwardingMode.IPIP)
@@ -365,7 +394,7 @@ public final class PipelineFixture implements AutoCloseable
         final int backend = MEMORY.get(U32, frame + IP_DST_AT) - FIRST_BACKEND_ADDRESS;
         final int source = mode == ForwardingMode.FULLNAT ? NAT_ADDRESS : ClientTuples.address(tuple);
         final int sourcePort = mode == ForwardingMode.FULLNAT ? u16(MEMORY, frame + TCP_OFFSET) : ClientTuples.port(tuple);
-        final boolean known = backend >= 0 && backend < BACKEND_COUNT &&
+        final boolean known = backend >= 0 && backend < backendCount &&
             (mode != ForwardingMode.FULLNAT || sourcePort >= PortPool.MIN_PORT && sourcePort <= natLastPort);
         requireFrame(known, FIRST_BACKEND_MAC + backend, source, sourcePort, FIRST_BACKEND_ADDRESS + backend, BACKEND_PORT,
             "translated to a backend");
@@ -451,7 +480,7 @@ public final class PipelineFixture implements AutoCloseable
             u16(MEMORY, frame + 12) == ETHER_TYPE_IPV4 &&
             (MEMORY.get(JAVA_BYTE, outer + 9) & 0xFF) == PROTOCOL_IPIP &&
             outerSource - FIRST_TUNNEL_SOURCE >= 0 && outerSource - FIRST_TUNNEL_SOURCE < TUNNEL_SOURCE_COUNT &&
-            outerDestination - FIRST_BACKEND_ADDRESS >= 0 && outerDestination - FIRST_BACKEND_ADDRESS < BACKEND_COUNT &&
+            outerDestination - FIRST_BACKEND_ADDRESS >= 0 && outerDestination - FIRST_BACKEND_ADDRESS < backendCount &&
             innerTtl == TTL - 1;
         if (!tunnelled)
         {
@@ -587,6 +616,12 @@ public final class PipelineFixture implements AutoCloseable
     public ForwardingMode mode()
     {
         return mode;
+    }
+
+    /** @return the VIP's number of backends. */
+    public int backendCount()
+    {
+        return backendCount;
     }
 
     /** Frees the flow table, its full-NAT side, the buffers and the frames. */
