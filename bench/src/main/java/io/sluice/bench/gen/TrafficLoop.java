@@ -1,0 +1,356 @@
+package io.sluice.bench.gen;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.NanoClock;
+
+import io.sluice.dpdk.Mbuf;
+import io.sluice.dpdk.MbufPool;
+import io.sluice.dpdk.Port;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The generator's duty cycle, run by one polling thread registered with EAL: read the clock once,
+ * send a burst (allocate mbufs in bulk, write each from its template with the tuple, sequence and
+ * send time, tx burst, free and count what the port refused), receive a burst (decode each frame,
+ * record its latency, count it to its backend, free the burst), and move through the phases:
+ * warm-up (sent and received but not measured), measurement (until the duration has passed or the
+ * count has been sent), drain (receive only, until every measured packet is back or the drain time
+ * is over), done.
+ * <p>
+ * Which tuple a packet belongs to: a share of {@code newFlowsPpm} parts per million (spread evenly,
+ * by an accumulator) is the first packet (TCP SYN) of a tuple never used before, numbered from
+ * {@code flows} up; the rest cycle through the {@code flows} established tuples 0 to
+ * {@code flows - 1}, whose first packets on the first lap are their SYNs.
+ * <p>
+ * Allocates nothing after construction. Not thread safe: {@link #requestStop()} and the counters
+ * and latency intervals are what other threads may touch.
+ */
+final class TrafficLoop implements AutoCloseable
+{
+    private final Arena arena = Arena.ofShared();
+    private final Mbuf mbuf = new Mbuf();
+    private final GenCounters counters = new GenCounters();
+    private final LatencyRecorder latency = new LatencyRecorder();
+    private final Port txPort;
+    private final Port rxPort;
+    private final MbufPool pool;
+    private final TrafficFrames frames;
+    private final OutputDecoder decoder;
+    private final BackendTable backends;
+    private final NanoClock clock;
+    private final MemorySegment txPointers;
+    private final MemorySegment rxPointers;
+    private final int burst;
+    private final int frameLength;
+    private final int flows;
+    private final int newFlowsPpm;
+    private final long tupleSpace;
+    private final long ratePps;
+    private final long warmupNs;
+    private final long durationNs;
+    private final long count;
+    private final long drainNs;
+    private volatile boolean stopRequested;
+    private volatile boolean done;
+    private boolean sending;
+    private TokenBucket bucket;
+    private long measureStartNs;
+    private long endNs;
+    private long drainEndNs;
+    private long sendStopNs;
+    private long txMeasured;
+    private long rxMeasured;
+    private long newAccumulator;
+    private long nextNewTuple;
+    private boolean tuplesWrapped;
+    private int nextEstablished;
+    private boolean firstLap = true;
+    private int sequence;
+
+    /**
+     * @param config the settings.
+     * @param txPort the port to send on, queue 0.
+     * @param rxPort the port to receive on, queue 0 (may be {@code txPort}).
+     * @param pool   the pool to allocate sent packets from.
+     * @param frames the packet templates.
+     * @param clock  the clock of send times, receive times and phases.
+     */
+    TrafficLoop(
+        final GenConfig config, final Port txPort, final Port rxPort, final MbufPool pool, final TrafficFrames frames,
+        final NanoClock clock)
+    {
+        this.txPort = txPort;
+        this.rxPort = rxPort;
+        this.pool = pool;
+        this.frames = frames;
+        this.clock = clock;
+        this.decoder = new OutputDecoder(config.expect(), config.guePort());
+        this.backends = new BackendTable(config.maxBackends());
+        this.burst = config.burst();
+        this.frameLength = frames.frameLength();
+        this.flows = config.flows();
+        this.newFlowsPpm = config.newFlowsPpm();
+        this.tupleSpace = config.clients().size();
+        this.ratePps = config.ratePps();
+        this.warmupNs = config.warmupNs();
+        this.durationNs = config.durationNs();
+        this.count = config.count();
+        this.drainNs = config.drainNs();
+        this.txPointers = arena.allocate(JAVA_LONG, burst);
+        this.rxPointers = arena.allocate(JAVA_LONG, burst);
+        this.nextNewTuple = flows;
+    }
+
+    /**
+     * Starts the warm-up (or the measurement, without one) now.
+     */
+    void start()
+    {
+        final long nowNs = clock.nanoTime();
+        measureStartNs = nowNs + warmupNs;
+        endNs = measureStartNs + durationNs;
+        bucket = ratePps > 0 ? new TokenBucket(ratePps, burst, nowNs) : null;
+        sending = true;
+    }
+
+    /**
+     * One duty cycle.
+     *
+     * @return packets sent and frames received.
+     */
+    int doWork()
+    {
+        final long nowNs = clock.nanoTime();
+        int work = 0;
+        if (sending)
+        {
+            if (stopRequested || (count > 0 ? txMeasured >= count : nowNs - endNs >= 0))
+            {
+                sending = false;
+                sendStopNs = nowNs;
+                drainEndNs = nowNs + drainNs;
+            }
+            else
+            {
+                work += transmit(nowNs);
+            }
+        }
+        work += receive();
+        if (!sending && (rxMeasured >= txMeasured || nowNs - drainEndNs >= 0))
+        {
+            done = true;
+        }
+        return work;
+    }
+
+    /**
+     * Whether the run is over: sending has ended and the drain is done.
+     *
+     * @return true when the polling thread may stop.
+     */
+    boolean isDone()
+    {
+        return done;
+    }
+
+    /**
+     * Ends sending now and starts the drain; from any thread.
+     */
+    void requestStop()
+    {
+        stopRequested = true;
+    }
+
+    /**
+     * @return the counters, readable from any thread.
+     */
+    GenCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * @return the latency recorder, whose intervals one reporting thread takes.
+     */
+    LatencyRecorder latency()
+    {
+        return latency;
+    }
+
+    /**
+     * @return the per-backend counts; read them after the loop has stopped.
+     */
+    BackendTable backends()
+    {
+        return backends;
+    }
+
+    /**
+     * How long the measured sending lasted; read it after the loop has stopped.
+     *
+     * @return from the end of the warm-up to the last send, in ns; 0 when sending ended in the warm-up.
+     */
+    long measuredSendNs()
+    {
+        return Math.max(0, sendStopNs - measureStartNs);
+    }
+
+    /**
+     * Frees the burst arrays.
+     */
+    @Override
+    public void close()
+    {
+        arena.close();
+    }
+
+    private int transmit(final long nowNs)
+    {
+        final boolean measured = nowNs - measureStartNs >= 0;
+        int wanted = bucket == null ? burst : bucket.take(nowNs, burst);
+        if (measured && count > 0)
+        {
+            wanted = (int)Math.min(wanted, count - txMeasured);
+        }
+        if (wanted == 0)
+        {
+            return 0;
+        }
+        if (!pool.allocBulk(txPointers, wanted))
+        {
+            counters.add(GenCounters.TX_NO_MBUF, 1);
+            return 0;
+        }
+        int newFlows = 0;
+        for (int i = 0; i < wanted; i++)
+        {
+            mbuf.wrap(txPointers.getAtIndex(JAVA_LONG, i));
+            newAccumulator += newFlowsPpm;
+            if (newAccumulator >= GenConfig.MILLION)
+            {
+                newAccumulator -= GenConfig.MILLION;
+                newFlows++;
+                frames.write(mbuf.dataAddress(), true, nextNewTuple(), sequence++, nowNs);
+            }
+            else
+            {
+                frames.write(mbuf.dataAddress(), firstLap, nextEstablished, sequence++, nowNs);
+                if (++nextEstablished == flows)
+                {
+                    nextEstablished = 0;
+                    firstLap = false;
+                }
+            }
+            mbuf.setLength(frameLength);
+        }
+        final int sent = txPort.txBurst(0, txPointers, wanted);
+        for (int i = sent; i < wanted; i++)
+        {
+            pool.free(txPointers.getAtIndex(JAVA_LONG, i));
+        }
+        if (sent < wanted)
+        {
+            counters.add(GenCounters.TX_REFUSED, wanted - sent);
+        }
+        if (measured)
+        {
+            txMeasured += sent;
+            counters.add(GenCounters.TX_PACKETS, sent);
+            counters.add(GenCounters.TX_BYTES, (long)sent * frameLength);
+            counters.add(GenCounters.TX_NEW_FLOWS, newFlows);
+        }
+        else
+        {
+            counters.add(GenCounters.TX_WARMUP, sent);
+        }
+        return wanted;
+    }
+
+    private long nextNewTuple()
+    {
+        if (nextNewTuple >= tupleSpace)
+        {
+            nextNewTuple = flows < tupleSpace ? flows : 0;
+            tuplesWrapped = true;
+        }
+        if (tuplesWrapped)
+        {
+            counters.add(GenCounters.TUPLES_REUSED, 1);
+        }
+        return nextNewTuple++;
+    }
+
+    private int receive()
+    {
+        final int received = rxPort.rxBurst(0, rxPointers, burst);
+        if (received == 0)
+        {
+            return 0;
+        }
+        final long nowNs = clock.nanoTime();
+        long measured = 0;
+        long measuredBytes = 0;
+        long warmup = 0;
+        final long token = latency.beginBurst();
+        try
+        {
+            final Histogram histogram = latency.histogram();
+            for (int i = 0; i < received; i++)
+            {
+                mbuf.wrap(rxPointers.getAtIndex(JAVA_LONG, i));
+                final int result = mbuf.segmentCount() != 1 ?
+                    OutputDecoder.MULTI_SEGMENT : decoder.decode(mbuf.dataAddress(), mbuf.dataLength());
+                if (result != OutputDecoder.OK)
+                {
+                    counters.add(GenCounters.RX_UNDECODABLE + result, 1);
+                }
+                else if (decoder.sendNs() - measureStartNs < 0)
+                {
+                    warmup++;
+                }
+                else
+                {
+                    measured++;
+                    measuredBytes += mbuf.packetLength();
+                    onMeasured(histogram, nowNs - decoder.sendNs());
+                }
+            }
+        }
+        finally
+        {
+            latency.endBurst(token);
+        }
+        pool.freeBulk(rxPointers, received);
+        rxMeasured += measured;
+        counters.add(GenCounters.RX_FRAMES, received);
+        counters.add(GenCounters.RX_PACKETS, measured);
+        counters.add(GenCounters.RX_BYTES, measuredBytes);
+        counters.add(GenCounters.RX_WARMUP, warmup);
+        return received;
+    }
+
+    private void onMeasured(final Histogram histogram, final long latencyNs)
+    {
+        if (latencyNs < 0)
+        {
+            counters.add(GenCounters.LATENCY_NEGATIVE, 1);
+        }
+        else if (latencyNs > LatencyRecorder.HIGHEST_NS)
+        {
+            counters.add(GenCounters.LATENCY_CLAMPED, 1);
+            histogram.recordValue(LatencyRecorder.HIGHEST_NS);
+        }
+        else
+        {
+            histogram.recordValue(latencyNs);
+        }
+        if (!backends.increment(decoder.backendKind(), decoder.backendHigh(), decoder.backendLow()))
+        {
+            counters.add(GenCounters.BACKENDS_OVERFLOW, 1);
+        }
+    }
+}
