@@ -13,18 +13,13 @@ import io.sluice.dpdk.Port;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The generator's duty cycle, run by one polling thread registered with EAL: read the clock once,
- * send a burst (allocate mbufs in bulk, write each from its template with the tuple, sequence and
+ * The generator's duty cycle, run by one polling thread registered with EAL: read the clock (once
+ * per cycle, and again when a burst arrives, as its receive time), send a burst (allocate mbufs in bulk, write each from its template with the tuple, sequence and
  * send time, tx burst, free and count what the port refused), receive a burst (decode each frame,
  * record its latency, count it to its backend, free the burst), and move through the phases:
  * warm-up (sent and received but not measured), measurement (until the duration has passed or the
  * count has been sent), drain (receive only, until every measured packet is back or the drain time
- * is over), done.
- * <p>
- * Which tuple a packet belongs to: a share of {@code newFlowsPpm} parts per million (spread evenly,
- * by an accumulator) is the first packet (TCP SYN) of a tuple never used before, numbered from
- * {@code flows} up; the rest cycle through the {@code flows} established tuples 0 to
- * {@code flows - 1}, whose first packets on the first lap are their SYNs.
+ * is over), done. Which tuple each packet belongs to is the {@link FlowSchedule}'s choice.
  * <p>
  * Allocates nothing after construction. Not thread safe: {@link #requestStop()} and the counters
  * and latency intervals are what other threads may touch.
@@ -41,14 +36,12 @@ final class TrafficLoop implements AutoCloseable
     private final TrafficFrames frames;
     private final OutputDecoder decoder;
     private final BackendTable backends;
+    private final FlowSchedule schedule;
     private final NanoClock clock;
     private final MemorySegment txPointers;
     private final MemorySegment rxPointers;
     private final int burst;
     private final int frameLength;
-    private final int flows;
-    private final int newFlowsPpm;
-    private final long tupleSpace;
     private final long ratePps;
     private final long warmupNs;
     private final long durationNs;
@@ -64,11 +57,6 @@ final class TrafficLoop implements AutoCloseable
     private long sendStopNs;
     private long txMeasured;
     private long rxMeasured;
-    private long newAccumulator;
-    private long nextNewTuple;
-    private boolean tuplesWrapped;
-    private int nextEstablished;
-    private boolean firstLap = true;
     private int sequence;
 
     /**
@@ -90,11 +78,9 @@ final class TrafficLoop implements AutoCloseable
         this.clock = clock;
         this.decoder = new OutputDecoder(config.expect(), config.guePort());
         this.backends = new BackendTable(config.maxBackends());
+        this.schedule = new FlowSchedule(config.flows(), config.newFlowsPpm(), config.clients().size());
         this.burst = config.burst();
         this.frameLength = frames.frameLength();
-        this.flows = config.flows();
-        this.newFlowsPpm = config.newFlowsPpm();
-        this.tupleSpace = config.clients().size();
         this.ratePps = config.ratePps();
         this.warmupNs = config.warmupNs();
         this.durationNs = config.durationNs();
@@ -102,7 +88,6 @@ final class TrafficLoop implements AutoCloseable
         this.drainNs = config.drainNs();
         this.txPointers = arena.allocate(JAVA_LONG, burst);
         this.rxPointers = arena.allocate(JAVA_LONG, burst);
-        this.nextNewTuple = flows;
     }
 
     /**
@@ -226,26 +211,19 @@ final class TrafficLoop implements AutoCloseable
             return 0;
         }
         int newFlows = 0;
+        int reused = 0;
         for (int i = 0; i < wanted; i++)
         {
             mbuf.wrap(txPointers.getAtIndex(JAVA_LONG, i));
-            newAccumulator += newFlowsPpm;
-            if (newAccumulator >= GenConfig.MILLION)
-            {
-                newAccumulator -= GenConfig.MILLION;
-                newFlows++;
-                frames.write(mbuf.dataAddress(), true, nextNewTuple(), sequence++, nowNs);
-            }
-            else
-            {
-                frames.write(mbuf.dataAddress(), firstLap, nextEstablished, sequence++, nowNs);
-                if (++nextEstablished == flows)
-                {
-                    nextEstablished = 0;
-                    firstLap = false;
-                }
-            }
+            final long tuple = schedule.next();
+            newFlows += schedule.opensNewTuple() ? 1 : 0;
+            reused += schedule.reused() ? 1 : 0;
+            frames.write(mbuf.dataAddress(), schedule.first(), tuple, sequence++, nowNs);
             mbuf.setLength(frameLength);
+        }
+        if (reused > 0)
+        {
+            counters.add(GenCounters.TUPLES_REUSED, reused);
         }
         final int sent = txPort.txBurst(0, txPointers, wanted);
         for (int i = sent; i < wanted; i++)
@@ -268,20 +246,6 @@ final class TrafficLoop implements AutoCloseable
             counters.add(GenCounters.TX_WARMUP, sent);
         }
         return wanted;
-    }
-
-    private long nextNewTuple()
-    {
-        if (nextNewTuple >= tupleSpace)
-        {
-            nextNewTuple = flows < tupleSpace ? flows : 0;
-            tuplesWrapped = true;
-        }
-        if (tuplesWrapped)
-        {
-            counters.add(GenCounters.TUPLES_REUSED, 1);
-        }
-        return nextNewTuple++;
     }
 
     private int receive()
