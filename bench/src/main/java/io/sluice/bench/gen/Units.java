@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * Parses the command line's quantities: counts with an optional {@code k}, {@code M} or {@code G}
  * (10^3, 10^6, 10^9: {@code 1.5M}) and durations with a unit ({@code 250us}, {@code 500ms},
- * {@code 10s}, {@code 2m}; a bare number is seconds).
+ * {@code 10s}, {@code 2m}, {@code 1h}; a bare number is seconds).
  */
 final class Units
 {
@@ -61,6 +61,7 @@ final class Units
             case "ms" -> 1_000_000L;
             case "", "s" -> 1_000_000_000L;
             case "m", "min" -> 60_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
             default -> -1L;
         };
         try
