@@ -175,7 +175,6 @@ final class GenRun
         long lastNs = startNs;
         long lastTx = 0;
         long lastRx = 0;
-        long lastWarmTx = 0;
         while (poller.isAlive())
         {
             joinQuietly(poller, progressNs > 0 ? Math.max(1, progressNs / 1_000_000) : LINK_POLL_MS);
@@ -187,20 +186,20 @@ final class GenRun
             interval.reset();
             loop.latency().takeInterval(interval);
             total.add(interval);
-            final long tx = counters.get(GenCounters.TX_PACKETS);
-            final long rx = counters.get(GenCounters.RX_PACKETS);
-            final long warmTx = counters.get(GenCounters.TX_WARMUP);
+            final long measuredTx = counters.get(GenCounters.TX_PACKETS);
+            final long measuredRx = counters.get(GenCounters.RX_PACKETS);
+            final long tx = measuredTx + counters.get(GenCounters.TX_WARMUP);
+            final long rx = measuredRx + counters.get(GenCounters.RX_WARMUP);
             final double seconds = (nowNs - lastNs) / 1e9;
-            final boolean warming = tx == 0 && warmTx > lastWarmTx;
-            err.printf(Locale.ROOT, "[gen] %6.1f s  tx %7.3f Mpps  rx %7.3f Mpps  lost or in flight %,d (%.3f%%)  p50 %.1f µs  p99 %.1f µs%s%n",
-                (nowNs - startNs) / 1e9, ((warming ? warmTx - lastWarmTx : tx - lastTx)) / seconds / 1e6,
-                (rx - lastRx) / seconds / 1e6, tx - rx, tx == 0 ? 0.0 : 100.0 * (tx - rx) / tx,
+            err.printf(Locale.ROOT, "[gen] %6.1f s  tx %7.3f Mpps  rx %7.3f Mpps  lost or in flight %,d (%.3f%%)  " +
+                "p50 %.1f µs  p99 %.1f µs%s%n", (nowNs - startNs) / 1e9, (tx - lastTx) / seconds / 1e6,
+                (rx - lastRx) / seconds / 1e6, measuredTx - measuredRx,
+                measuredTx == 0 ? 0.0 : 100.0 * (measuredTx - measuredRx) / measuredTx,
                 interval.getValueAtPercentile(50) / NS_PER_US, interval.getValueAtPercentile(99) / NS_PER_US,
-                warming ? "  (warm-up)" : "");
+                measuredTx == 0 ? "  (warm-up)" : "");
             lastNs = nowNs;
             lastTx = tx;
             lastRx = rx;
-            lastWarmTx = warmTx;
         }
         interval.reset();
         loop.latency().takeInterval(interval);
