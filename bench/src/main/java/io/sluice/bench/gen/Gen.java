@@ -91,6 +91,10 @@ public final class Gen implements Callable<Integer>
     @Option(names = "--rate", paramLabel = "PPS", description = "Packets per second, e.g. 2M (default: as fast as possible).")
     private String rate;
 
+    @Option(names = "--catch-up", paramLabel = "TIME", defaultValue = "100ms",
+        description = "With --rate: after a stall, send up to this much missed time's packets at once; 0 for none (default ${DEFAULT-VALUE}).")
+    private String catchUp;
+
     @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", description = "How long to measure (default ${DEFAULT-VALUE}).")
     private String duration;
 
@@ -250,6 +254,11 @@ public final class Gen implements Callable<Integer>
         {
             throw fail("--rate must be 1 to 1G packets per second, was " + rate);
         }
+        final long catchUpNs = duration("--catch-up", catchUp);
+        if (catchUpNs > TokenBucket.MAX_CATCH_UP_NS)
+        {
+            throw fail("--catch-up must be at most 1s, was " + catchUp);
+        }
         final long packetCount = count == null ? 0 : count("--count", count);
         if (count != null && packetCount < 1)
         {
@@ -271,7 +280,7 @@ public final class Gen implements Callable<Integer>
         final String rxDevice = rxPort == null ? txDevice : rxPort.trim();
         return new GenConfig(txDevice, rxDevice, ealArgs(), core, vipAddress, vipPort, protocol,
             srcMac == null ? -1 : mac("--src-mac", srcMac), mac("--dst-mac", dstMac), network, space, (int)flowCount,
-            (int)Math.round(newFlowsPercent * GenConfig.MILLION / 100), frameSize, ratePps, durationNs, packetCount,
+            (int)Math.round(newFlowsPercent * GenConfig.MILLION / 100), frameSize, ratePps, catchUpNs, durationNs, packetCount,
             duration("--warmup", warmup), duration("--drain", drain), duration("--progress", progress),
             duration("--link-wait", linkWait), json, expect, guePort, macNames(), maxBackends, burst, mbufs, descriptors);
     }

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param newFlowsPpm   parts per million of packets that open a brand-new 5-tuple.
  * @param frameSize     frame size with the FCS, as on the wire.
  * @param ratePps       packets per second, 0 for as fast as possible.
+ * @param catchUpNs     with a rate: how much sending time missed in a stall is made up afterwards.
  * @param durationNs    how long to measure; 0 when {@code count} ends the run.
  * @param count         packets to send after the warm-up, 0 when {@code durationNs} ends the run.
  * @param warmupNs      how long to send before measuring.
@@ -38,7 +39,7 @@ import java.util.Map;
  */
 record GenConfig(
     String txDevice, String rxDevice, List<String> ealArgs, int core, byte[] vip, int vipPort, int protocol, long srcMac,
-    long dstMac, byte[] clientNetwork, ClientSpace clients, int flows, int newFlowsPpm, int frameSize, long ratePps,
+    long dstMac, byte[] clientNetwork, ClientSpace clients, int flows, int newFlowsPpm, int frameSize, long ratePps, long catchUpNs,
     long durationNs, long count, long warmupNs, long drainNs, long progressNs, long linkWaitNs, boolean json, Expect expect,
     int guePort, Map<Long, String> macNames, int maxBackends, int burst, int mbufs, int descriptors)
 {

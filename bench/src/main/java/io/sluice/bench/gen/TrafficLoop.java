@@ -43,6 +43,7 @@ final class TrafficLoop implements AutoCloseable
     private final int burst;
     private final int frameLength;
     private final long ratePps;
+    private final long catchUpNs;
     private final long warmupNs;
     private final long durationNs;
     private final long count;
@@ -82,6 +83,7 @@ final class TrafficLoop implements AutoCloseable
         this.burst = config.burst();
         this.frameLength = frames.frameLength();
         this.ratePps = config.ratePps();
+        this.catchUpNs = config.catchUpNs();
         this.warmupNs = config.warmupNs();
         this.durationNs = config.durationNs();
         this.count = config.count();
@@ -98,7 +100,7 @@ final class TrafficLoop implements AutoCloseable
         final long nowNs = clock.nanoTime();
         measureStartNs = nowNs + warmupNs;
         endNs = measureStartNs + durationNs;
-        bucket = ratePps > 0 ? new TokenBucket(ratePps, burst, nowNs) : null;
+        bucket = ratePps > 0 ? new TokenBucket(ratePps, burst, catchUpNs, nowNs) : null;
         sending = true;
     }
 
