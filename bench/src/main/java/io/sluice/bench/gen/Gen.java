@@ -54,6 +54,10 @@ public final class Gen implements Callable<Integer>
         description = "Pin the polling thread to this CPU (and EAL's main lcore, idle, with it). Default: not pinned.")
     private int core;
 
+    @Option(names = "--rx-core", paramLabel = "CPU", defaultValue = "-1",
+        description = "Receive on a second polling thread pinned to this CPU (the first only sends). Default: one thread does both.")
+    private int rxCore;
+
     @Option(names = "--vip", required = true, paramLabel = "ADDRESS", description = "The VIP; its family (IPv4/IPv6) is the traffic's.")
     private String vip;
 
@@ -276,9 +280,14 @@ public final class Gen implements Callable<Integer>
         rangeCheck("--descriptors", descriptors, 1, 65535);
         rangeCheck("--mbufs", mbufs, 2 * burst + 2 * descriptors, Integer.MAX_VALUE);
         rangeCheck("--core", core, -1, 1023);
+        rangeCheck("--rx-core", rxCore, -1, 1023);
+        if (rxCore >= 0 && rxCore == core)
+        {
+            throw fail("--rx-core must be another CPU than --core, both were " + core);
+        }
         final String txDevice = port.trim();
         final String rxDevice = rxPort == null ? txDevice : rxPort.trim();
-        return new GenConfig(txDevice, rxDevice, ealArgs(), core, vipAddress, vipPort, protocol,
+        return new GenConfig(txDevice, rxDevice, ealArgs(), core, rxCore, vipAddress, vipPort, protocol,
             srcMac == null ? -1 : mac("--src-mac", srcMac), mac("--dst-mac", dstMac), network, space, (int)flowCount,
             (int)Math.round(newFlowsPercent * GenConfig.MILLION / 100), frameSize, ratePps, catchUpNs, durationNs, packetCount,
             duration("--warmup", warmup), duration("--drain", drain), duration("--progress", progress),

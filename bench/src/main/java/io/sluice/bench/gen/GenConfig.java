@@ -10,6 +10,7 @@ import java.util.Map;
  * @param rxDevice      the devargs of the port to receive on; the same string as {@code txDevice} for one port.
  * @param ealArgs       EAL arguments.
  * @param core          the CPU to pin the polling thread to, -1 for none.
+ * @param rxCore        the CPU of a separate receiving thread, -1 for one thread doing both.
  * @param vip           the VIP, 4 or 16 bytes: the family of all traffic.
  * @param vipPort       the VIP's port.
  * @param protocol      6 (TCP) or 17 (UDP).
@@ -38,7 +39,7 @@ import java.util.Map;
  * @param descriptors   rx and tx descriptors per queue.
  */
 record GenConfig(
-    String txDevice, String rxDevice, List<String> ealArgs, int core, byte[] vip, int vipPort, int protocol, long srcMac,
+    String txDevice, String rxDevice, List<String> ealArgs, int core, int rxCore, byte[] vip, int vipPort, int protocol, long srcMac,
     long dstMac, byte[] clientNetwork, ClientSpace clients, int flows, int newFlowsPpm, int frameSize, long ratePps, long catchUpNs,
     long durationNs, long count, long warmupNs, long drainNs, long progressNs, long linkWaitNs, boolean json, Expect expect,
     int guePort, Map<Long, String> macNames, int maxBackends, int burst, int mbufs, int descriptors)

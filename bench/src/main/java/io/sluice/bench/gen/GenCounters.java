@@ -19,7 +19,7 @@ final class GenCounters
     static final int TX_REFUSED = 2;
     /** Bursts not built because the mbuf pool was empty. */
     static final int TX_NO_MBUF = 3;
-    /** Packets sent after the warm-up that were the first packet of a brand-new 5-tuple. */
+    /** Packets sent (accepted by the port) after the warm-up that were the first packet of a brand-new 5-tuple. */
     static final int TX_NEW_FLOWS = 4;
     /** Packets sent in the warm-up. */
     static final int TX_WARMUP = 5;

@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.SystemNanoClock;
@@ -17,8 +19,9 @@ import io.sluice.dpdk.PortConfig;
 
 /**
  * One generator process: starts EAL, opens the pool and the ports, waits for their links, runs the
- * {@link TrafficLoop} on a polling platform thread (pinned to {@code --core}, registered with EAL)
- * while this thread prints a progress line per interval, then prints the summary and closes
+ * {@link TrafficLoop} on a polling platform thread (pinned to {@code --core}, registered with EAL),
+ * or its sending and receiving halves on two ({@code --rx-core}), while this thread prints a
+ * progress line per interval, then prints the summary and closes
  * everything in reverse order. SIGINT or SIGTERM ends the sending early; the drain and the summary
  * still run.
  */
@@ -121,40 +124,25 @@ final class GenRun
     private void poll(final Eal eal, final TrafficLoop loop, final Histogram latency)
     {
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread poller = Thread.ofPlatform().name("sluice-gen-poll").unstarted(() ->
-        {
-            try
-            {
-                if (config.core() >= 0)
-                {
-                    eal.pinCurrentThread(config.core());
-                }
-                eal.registerCurrentThread();
-                try
-                {
-                    loop.start();
-                    while (!loop.isDone())
-                    {
-                        loop.doWork();
-                    }
-                }
-                finally
-                {
-                    eal.unregisterCurrentThread();
-                }
-            }
-            catch (final RuntimeException | Error ex)
-            {
-                failure.set(ex);
-            }
-        });
-        note(String.format(Locale.ROOT, "sending %s%s, %d flows, %.4f%% new, %d-byte frames, %s; warm-up %.1f s",
+        final boolean split = config.rxCore() >= 0;
+        note(String.format(Locale.ROOT, "sending %s%s, %d flows, %.4f%% new, %d-byte frames, %s; warm-up %.1f s; %s",
             config.count() > 0 ? config.count() + " packets" : config.durationNs() / 1e9 + " s",
             config.ratePps() > 0 ? " at " + config.ratePps() + " pps" : " flat out", config.flows(),
             config.newFlowsPpm() / 1e4, config.frameSize(), config.expect().name().toLowerCase(Locale.ROOT) + " expected",
-            config.warmupNs() / 1e9));
-        poller.start();
-        report(poller, loop, latency);
+            config.warmupNs() / 1e9, split ? "tx and rx on two threads" : "one polling thread"));
+        loop.start();
+        final Thread sender = pollingThread(split ? "sluice-gen-tx" : "sluice-gen-poll", config.core(), eal, failure, split ?
+            () -> loop.isSendingEnded() || failure.get() != null : () -> loop.isDone() || failure.get() != null,
+            split ? loop::doTransmit : loop::doWork);
+        final Thread receiver = !split ? sender : pollingThread("sluice-gen-rx", config.rxCore(), eal, failure,
+            () -> loop.isDone() || failure.get() != null, loop::doReceive);
+        sender.start();
+        if (split)
+        {
+            receiver.start();
+        }
+        report(receiver, loop, latency);
+        joinQuietly(sender, 0);
         final Throwable thrown = failure.get();
         if (thrown instanceof RuntimeException ex)
         {
@@ -164,6 +152,38 @@ final class GenRun
         {
             throw ex;
         }
+    }
+
+    private static Thread pollingThread(
+        final String name, final int cpu, final Eal eal, final AtomicReference<Throwable> failure,
+        final BooleanSupplier finished, final IntSupplier dutyCycle)
+    {
+        return Thread.ofPlatform().name(name).unstarted(() ->
+        {
+            try
+            {
+                if (cpu >= 0)
+                {
+                    eal.pinCurrentThread(cpu);
+                }
+                eal.registerCurrentThread();
+                try
+                {
+                    while (!finished.getAsBoolean())
+                    {
+                        dutyCycle.getAsInt();
+                    }
+                }
+                finally
+                {
+                    eal.unregisterCurrentThread();
+                }
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                failure.compareAndSet(null, ex);
+            }
+        });
     }
 
     private void report(final Thread poller, final TrafficLoop loop, final Histogram total)

@@ -21,13 +21,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * count has been sent), drain (receive only, until every measured packet is back or the drain time
  * is over), done. Which tuple each packet belongs to is the {@link FlowSchedule}'s choice.
  * <p>
- * Allocates nothing after construction. Not thread safe: {@link #requestStop()} and the counters
- * and latency intervals are what other threads may touch.
+ * One thread runs {@link #doWork()}; or, with two cores, one thread {@link #doTransmit()} and
+ * another {@link #doReceive()} (each half's state is its thread's; the receiving half reads the
+ * sending half's totals only once {@link #isSendingEnded()}). Allocates nothing after construction.
+ * {@link #requestStop()}, the counters and the latency intervals are what other threads may touch.
  */
 final class TrafficLoop implements AutoCloseable
 {
     private final Arena arena = Arena.ofShared();
-    private final Mbuf mbuf = new Mbuf();
+    private final Mbuf txMbuf = new Mbuf();
+    private final Mbuf rxMbuf = new Mbuf();
     private final GenCounters counters = new GenCounters();
     private final LatencyRecorder latency = new LatencyRecorder();
     private final Port txPort;
@@ -40,6 +43,7 @@ final class TrafficLoop implements AutoCloseable
     private final NanoClock clock;
     private final MemorySegment txPointers;
     private final MemorySegment rxPointers;
+    private final boolean[] opensNewTuple;
     private final int burst;
     private final int frameLength;
     private final long ratePps;
@@ -50,6 +54,7 @@ final class TrafficLoop implements AutoCloseable
     private final long drainNs;
     private volatile boolean stopRequested;
     private volatile boolean done;
+    private volatile boolean sendingEnded;
     private boolean sending;
     private TokenBucket bucket;
     private long measureStartNs;
@@ -90,6 +95,7 @@ final class TrafficLoop implements AutoCloseable
         this.drainNs = config.drainNs();
         this.txPointers = arena.allocate(JAVA_LONG, burst);
         this.rxPointers = arena.allocate(JAVA_LONG, burst);
+        this.opensNewTuple = new boolean[burst];
     }
 
     /**
@@ -105,33 +111,63 @@ final class TrafficLoop implements AutoCloseable
     }
 
     /**
-     * One duty cycle.
+     * One duty cycle on one thread: {@link #doTransmit()} then {@link #doReceive()}.
      *
      * @return packets sent and frames received.
      */
     int doWork()
     {
-        final long nowNs = clock.nanoTime();
-        int work = 0;
-        if (sending)
+        return doTransmit() + doReceive();
+    }
+
+    /**
+     * The sending half of a duty cycle, on the sending thread: read the clock, end sending when the
+     * duration has passed, the count is sent or a stop was requested, else send a burst.
+     *
+     * @return packets sent.
+     */
+    int doTransmit()
+    {
+        if (!sending)
         {
-            if (stopRequested || (count > 0 ? txMeasured >= count : nowNs - endNs >= 0))
-            {
-                sending = false;
-                sendStopNs = nowNs;
-                drainEndNs = nowNs + drainNs;
-            }
-            else
-            {
-                work += transmit(nowNs);
-            }
+            return 0;
         }
-        work += receive();
-        if (!sending && (rxMeasured >= txMeasured || nowNs - drainEndNs >= 0))
+        final long nowNs = clock.nanoTime();
+        if (stopRequested || (count > 0 ? txMeasured >= count : nowNs - endNs >= 0))
+        {
+            sending = false;
+            sendStopNs = nowNs;
+            drainEndNs = nowNs + drainNs;
+            sendingEnded = true;
+            return 0;
+        }
+        return transmit(nowNs);
+    }
+
+    /**
+     * The receiving half of a duty cycle, on the receiving thread: receive a burst; once sending has
+     * ended, finish when every measured packet is back or the drain time is over.
+     *
+     * @return frames received.
+     */
+    int doReceive()
+    {
+        final int received = receive();
+        if (sendingEnded && (rxMeasured >= txMeasured || clock.nanoTime() - drainEndNs >= 0))
         {
             done = true;
         }
-        return work;
+        return received;
+    }
+
+    /**
+     * Whether sending has ended (the drain may still run).
+     *
+     * @return true when the sending thread may stop.
+     */
+    boolean isSendingEnded()
+    {
+        return sendingEnded;
     }
 
     /**
@@ -212,13 +248,12 @@ final class TrafficLoop implements AutoCloseable
             counters.add(GenCounters.TX_NO_MBUF, 1);
             return 0;
         }
-        int newFlows = 0;
         int reused = 0;
         for (int i = 0; i < wanted; i++)
         {
-            mbuf.wrap(txPointers.getAtIndex(JAVA_LONG, i));
+            final Mbuf mbuf = txMbuf.wrap(txPointers.getAtIndex(JAVA_LONG, i));
             final long tuple = schedule.next();
-            newFlows += schedule.opensNewTuple() ? 1 : 0;
+            opensNewTuple[i] = schedule.opensNewTuple();
             reused += schedule.reused() ? 1 : 0;
             frames.write(mbuf.dataAddress(), schedule.first(), tuple, sequence++, nowNs);
             mbuf.setLength(frameLength);
@@ -228,6 +263,11 @@ final class TrafficLoop implements AutoCloseable
             counters.add(GenCounters.TUPLES_REUSED, reused);
         }
         final int sent = txPort.txBurst(0, txPointers, wanted);
+        int newFlows = 0;
+        for (int i = 0; i < sent; i++)
+        {
+            newFlows += opensNewTuple[i] ? 1 : 0;
+        }
         for (int i = sent; i < wanted; i++)
         {
             pool.free(txPointers.getAtIndex(JAVA_LONG, i));
@@ -267,7 +307,7 @@ final class TrafficLoop implements AutoCloseable
             final Histogram histogram = latency.histogram();
             for (int i = 0; i < received; i++)
             {
-                mbuf.wrap(rxPointers.getAtIndex(JAVA_LONG, i));
+                final Mbuf mbuf = rxMbuf.wrap(rxPointers.getAtIndex(JAVA_LONG, i));
                 final int result = mbuf.segmentCount() != 1 ?
                     OutputDecoder.MULTI_SEGMENT : decoder.decode(mbuf.dataAddress(), mbuf.dataLength());
                 if (result != OutputDecoder.OK)

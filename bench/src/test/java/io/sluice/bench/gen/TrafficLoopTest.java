@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -158,6 +159,46 @@ class TrafficLoopTest
             assertEquals(0, summary.rxPackets());
             assertEquals(Map.of("rx-not-tunnelled", 64L), summary.drops());
             assertEquals(0, summary.mbufsInUseAtEnd());
+        }
+    }
+
+    @Test
+    void shouldReceiveEverySentPacketWhenSendingAndReceivingOnTwoThreads() throws Exception
+    {
+        try (Port port = Port.open("net_ring46", portConfig, pool))
+        {
+            final GenConfig config = config("--port", "net_ring46", "--expect", "dsr", "--count", "20000", "--warmup", "0",
+                "--new-flows", "50");
+            try (TrafficFrames frames = new TrafficFrames(config, GEN_MAC);
+                TrafficLoop loop = new TrafficLoop(config, port, port, pool, frames, new SystemNanoClock()))
+            {
+                loop.start();
+                final Thread sender = Thread.ofPlatform().start(() ->
+                {
+                    eal.registerCurrentThread();
+                    while (!loop.isSendingEnded())
+                    {
+                        loop.doTransmit();
+                    }
+                    eal.unregisterCurrentThread();
+                });
+                int cycles = 0;
+                while (!loop.isDone() && cycles++ < 50 * MAX_CYCLES)
+                {
+                    loop.doReceive();
+                }
+                sender.join();
+                final Histogram latency = LatencyRecorder.newHistogram();
+                loop.latency().takeInterval(latency);
+                final GenSummary summary = GenSummary.of(loop, latency, Map.of(), pool.inUseCount(), 0);
+
+                assertTrue(loop.isDone());
+                assertEquals(20_000, summary.txPackets());
+                assertEquals(20_000, summary.rxPackets());
+                assertEquals(10_000, summary.newFlows(), 500, "half, give or take packets the full ring refused");
+                assertEquals(20_000, summary.latency().getTotalCount());
+                assertEquals(0, summary.mbufsInUseAtEnd());
+            }
         }
     }
 }
