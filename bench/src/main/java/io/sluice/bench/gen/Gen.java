@@ -226,19 +226,7 @@ public final class Gen implements Callable<Integer>
             throw fail("--clients " + clientText + " is not of the VIP's family (" + (ipv4 ? "IPv4" : "IPv6") + ")");
         }
         final int prefix = slash < 0 ? network.length * 8 : intIn("--clients prefix", clientText.substring(slash + 1), 0, network.length * 8);
-        final int hostBits = Math.min(32, network.length * 8 - prefix);
-        final int low32At = network.length - 4;
-        int low32 = (network[low32At] & 0xFF) << 24 | (network[low32At + 1] & 0xFF) << 16 | (network[low32At + 2] & 0xFF) << 8 |
-            network[low32At + 3] & 0xFF;
-        low32 &= hostBits == 32 ? 0 : -1 << hostBits;
-        final String[] ports = clientPorts.split("-", -1);
-        if (ports.length != 2)
-        {
-            throw fail("--client-ports must be FIRST-LAST, e.g. 1024-65535, was '" + clientPorts + "'");
-        }
-        final int firstPort = intIn("--client-ports first", ports[0], 1, 65535);
-        final int lastPort = intIn("--client-ports last", ports[1], firstPort, 65535);
-        final ClientSpace space = new ClientSpace(low32, hostBits, firstPort, lastPort);
+        final ClientSpace space = clientSpace(network, prefix);
         final long flowCount = count("--flows", flows);
         if (flowCount < 1 || flowCount > MAX_FLOWS)
         {
@@ -292,6 +280,22 @@ public final class Gen implements Callable<Integer>
             (int)Math.round(newFlowsPercent * GenConfig.MILLION / 100), frameSize, ratePps, catchUpNs, durationNs, packetCount,
             duration("--warmup", warmup), duration("--drain", drain), duration("--progress", progress),
             duration("--link-wait", linkWait), json, expect, guePort, macNames(), maxBackends, burst, mbufs, descriptors);
+    }
+
+    private ClientSpace clientSpace(final byte[] network, final int prefix)
+    {
+        final int hostBits = Math.min(32, network.length * 8 - prefix);
+        final int low32At = network.length - 4;
+        final int low32 = (network[low32At] & 0xFF) << 24 | (network[low32At + 1] & 0xFF) << 16 |
+            (network[low32At + 2] & 0xFF) << 8 | network[low32At + 3] & 0xFF;
+        final String[] ports = clientPorts.split("-", -1);
+        if (ports.length != 2)
+        {
+            throw fail("--client-ports must be FIRST-LAST, e.g. 1024-65535, was '" + clientPorts + "'");
+        }
+        final int firstPort = intIn("--client-ports first", ports[0], 1, 65535);
+        final int lastPort = intIn("--client-ports last", ports[1], firstPort, 65535);
+        return new ClientSpace(low32 & (hostBits == 32 ? 0 : -1 << hostBits), hostBits, firstPort, lastPort);
     }
 
     private List<String> ealArgs()
