@@ -211,11 +211,12 @@ final class GenRun
             final long tx = measuredTx + counters.get(GenCounters.TX_WARMUP);
             final long rx = measuredRx + counters.get(GenCounters.RX_WARMUP);
             final double seconds = (nowNs - lastNs) / 1e9;
-            err.printf(Locale.ROOT, "[gen] %6.1f s  tx %7.3f Mpps  rx %7.3f Mpps  lost or in flight %,d (%.3f%%)  " +
-                "p50 %.1f µs  p99 %.1f µs%s%n", (nowNs - startNs) / 1e9, (tx - lastTx) / seconds / 1e6,
-                (rx - lastRx) / seconds / 1e6, measuredTx - measuredRx,
-                measuredTx == 0 ? 0.0 : 100.0 * (measuredTx - measuredRx) / measuredTx,
-                interval.getValueAtPercentile(50) / NS_PER_US, interval.getValueAtPercentile(99) / NS_PER_US,
+            final String latencies = interval.getTotalCount() == 0 ? "p50 -  p99 -" : String.format(Locale.ROOT,
+                "p50 %.1f µs  p99 %.1f µs", interval.getValueAtPercentile(50) / NS_PER_US,
+                interval.getValueAtPercentile(99) / NS_PER_US);
+            err.printf(Locale.ROOT, "[gen] %6.1f s  tx %7.3f Mpps  rx %7.3f Mpps  lost or in flight %,d (%.3f%%)  %s%s%n",
+                (nowNs - startNs) / 1e9, (tx - lastTx) / seconds / 1e6, (rx - lastRx) / seconds / 1e6, measuredTx - measuredRx,
+                measuredTx == 0 ? 0.0 : 100.0 * (measuredTx - measuredRx) / measuredTx, latencies,
                 measuredTx == 0 ? "  (warm-up)" : "");
             lastNs = nowNs;
             lastTx = tx;

@@ -116,7 +116,7 @@ record GenSummary(
         {
             line(text, "  %-40s %,14d  %6.2f%%", backend.name(), backend.packets(), share(backend.packets()));
         }
-        line(text, "drops     %s", drops.isEmpty() ? "none" : "");
+        text.append(drops.isEmpty() ? "drops     none\n" : "drops\n");
         drops.forEach((name, value) -> line(text, "  %-40s %,14d", name, value));
         line(text, "mbufs     %d in use when the loop stopped, %d after the ports closed (leaked)", mbufsInUseAtEnd, mbufsLeaked);
         return text.toString();
