@@ -317,10 +317,44 @@ public final class PipelineFixture implements AutoCloseable
      */
     public long receive(final int index, final long frameAddress)
     {
+        return receive(index, frameAddress, FRAME_LENGTH);
+    }
+
+    /**
+     * Receives a frame of any length into buffer {@code index} of the burst, as {@link #receive(int, long)}
+     * does; {@link #process()} then runs it.
+     *
+     * @param index        the buffer, 0 to {@link #BURST_SIZE} - 1.
+     * @param frameAddress where the frame to receive is.
+     * @param length       the frame's length, at most {@link #BUFFER_LENGTH} - {@link #HEADROOM}.
+     * @return the address of the received frame in the buffer.
+     */
+    public long receive(final int index, final long frameAddress, final int length)
+    {
         final long buffer = buffersAddress + (long)index * BUFFER_LENGTH;
-        MemorySegment.copy(MEMORY, frameAddress, MEMORY, buffer + HEADROOM, FRAME_LENGTH);
-        packet.wrap(MEMORY, buffer, BUFFER_LENGTH, HEADROOM, FRAME_LENGTH);
+        MemorySegment.copy(MEMORY, frameAddress, MEMORY, buffer + HEADROOM, length);
+        packet.wrap(MEMORY, buffer, BUFFER_LENGTH, HEADROOM, length);
         return buffer + HEADROOM;
+    }
+
+    /**
+     * Where the last packet's data starts now, after the pipeline rewrote or encapsulated it.
+     *
+     * @return the address of its first byte.
+     */
+    public long packetAddress()
+    {
+        return packet.dataStart();
+    }
+
+    /**
+     * The last packet's length now, after the pipeline rewrote or encapsulated it.
+     *
+     * @return bytes of data.
+     */
+    public int packetLength()
+    {
+        return packet.dataLength();
     }
 
     /**
