@@ -8,7 +8,7 @@ import java.util.Locale;
  * (10^3, 10^6, 10^9: {@code 1.5M}) and durations with a unit ({@code 250us}, {@code 500ms},
  * {@code 10s}, {@code 2m}, {@code 1h}; a bare number is seconds).
  */
-final class Units
+public final class Units
 {
     private Units()
     {
@@ -19,7 +19,7 @@ final class Units
      * @return the count.
      * @throws IllegalArgumentException naming the text when it is not a whole count.
      */
-    static long count(final String text)
+    public static long count(final String text)
     {
         final String trimmed = text.trim();
         final char last = trimmed.isEmpty() ? ' ' : trimmed.charAt(trimmed.length() - 1);

@@ -32,14 +32,15 @@ final class BurstHints
     static final int MAX_BURST = 512;
 
     /**
-     * Flow tables from this size up get their lookups loaded a burst ahead: the size of a server's
-     * last-level cache (32 MiB on the benchmark machine's EPYC), beyond which a table with many live
-     * flows misses to memory. The cache is shared by the workers of a CCX, so several workers whose
-     * tables are each somewhat smaller than this also miss it; size the flow table (one per worker)
-     * with that in mind. A smaller table's lines come from the L2 or L3 cache, where the passes cost
-     * more than they save (bench/README.md, "What limits these figures").
+     * Flow tables from this size up get their lookups loaded a burst ahead: half the last-level cache
+     * of the benchmark machine's EPYC (32 MiB), which the table shares with the packets, the other
+     * workers of the CCX and, on a shared host, other processes. A 100K-flow table (262,144 slots,
+     * 18 MiB) read 197-212 ns of CPU per packet without the passes and 91-92 ns with them
+     * ({@code ScaleCpuProbe flows 100000}, two rounds each, 2026-12-06), when the threshold was
+     * 32 MiB and it missed them; a 4.5 MiB table, below either, stays in the L2 / L3 cache, where
+     * the passes cost more than they save (bench/README.md, "What limits these figures").
      */
-    static final long PREFETCH_MIN_TABLE_BYTES = 32L * 1024 * 1024;
+    static final long PREFETCH_MIN_TABLE_BYTES = 16L * 1024 * 1024;
 
     private static final int IPV4_TCP_UDP_MIN = 14 + 20 + 4;
     private static final int IPV6_TCP_UDP_MIN = 14 + 40 + 4;

@@ -1,0 +1,323 @@
+package io.sluice.bench.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import io.sluice.bench.gen.Units;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./sluice bench e2e}: the generator ({@code sluice gen}) and one Sluice worker, each on a
+ * core of its own, joined by memif; for each mode, active-flow count and share of new flows, a
+ * flat-out run (throughput: the packets that came back through Sluice per second) and a paced run
+ * (latency at a rate the worker keeps up with), the daemon started afresh for each point, and the
+ * worker's stage profile read from its stats file. The ceiling comes first, in the same harness:
+ * {@code dpdk-testpmd} forwarding {@code io} and {@code macswap} on the same memif, with the same
+ * generator. Prints a table and writes every figure as JSON.
+ */
+@Command(name = "sluice bench e2e", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "End-to-end benchmark: sluice gen and one Sluice worker over memif, against dpdk-testpmd's ceiling.")
+public final class E2eBench implements Callable<Integer>
+{
+    private static final String LB_MAC = "02:00:00:00:00:01";
+    private static final String GEN_MAC = "02:00:00:00:00:02";
+    private static final List<String> JVM_FLAGS = List.of("--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        "--enable-native-access=ALL-UNNAMED");
+
+    private String genName;
+
+    @Option(names = "--modes", split = ",", defaultValue = "ipip", description = "ipip, nat, fullnat (default ipip)")
+    List<String> modes;
+
+    @Option(names = "--flows", split = ",", defaultValue = "1,1k,100k,1M", description = "active flows (default 1,1k,100k,1M)")
+    List<String> flows;
+
+    @Option(names = "--new-flows", split = ",", defaultValue = "0,10,100", description = "percent of packets opening a new flow")
+    List<Integer> newFlows;
+
+    @Option(names = "--backends", defaultValue = "100", description = "backends of the VIP (default 100)")
+    int backends;
+
+    @Option(names = "--duration", defaultValue = "10s", description = "measured time of each flat-out run (default 10s)")
+    String duration;
+
+    @Option(names = "--warmup", defaultValue = "2s", description = "warm-up of each run (default 2s)")
+    String warmup;
+
+    @Option(names = "--latency-rate", defaultValue = "1M", description = "rate of the latency runs, 0 for none (default 1M)")
+    String latencyRate;
+
+    @Option(names = "--latency-duration", defaultValue = "5s", description = "measured time of each latency run (default 5s)")
+    String latencyDuration;
+
+    @Option(names = "--gen-core", defaultValue = "0", description = "the generator's CPU (default 0)")
+    int genCore;
+
+    @Option(names = "--worker-core", defaultValue = "1", description = "the Sluice worker's (and testpmd's forwarding) CPU (default 1)")
+    int workerCore;
+
+    @Option(names = "--no-ceiling", description = "skip the dpdk-testpmd runs")
+    boolean noCeiling;
+
+    @Option(names = "--runs", defaultValue = "1", description = "flat-out runs per point; the median is reported (default 1)")
+    int runs;
+
+    @Option(names = "--work-dir", defaultValue = "/tmp/sluice-e2e", description = "configs, sockets, logs (default /tmp/sluice-e2e)")
+    Path workDir;
+
+    @Option(names = "--out", defaultValue = "bench/results/e2e.json", description = "the JSON results (default bench/results/e2e.json)")
+    Path out;
+
+    @Option(names = "--sluice-jar", defaultValue = "controlplane/target/sluice.jar", description = "the daemon's jar")
+    Path sluiceJar;
+
+    @Option(names = "--bench-jar", defaultValue = "bench/target/benchmarks.jar", description = "the generator's jar")
+    Path benchJar;
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args the command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new E2eBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        Files.createDirectories(workDir);
+        if (out.getParent() != null)
+        {
+            Files.createDirectories(out.getParent());
+        }
+        final List<String> results = new ArrayList<>();
+        double ceiling = Double.NaN;
+        if (!noCeiling)
+        {
+            for (final String forward : List.of("io", "macswap"))
+            {
+                final GenResult result = median(() -> ceilingRun(forward));
+                if (forward.equals("io"))
+                {
+                    ceiling = result.rxMpps();
+                }
+                say(String.format(Locale.ROOT, "testpmd %-7s %7.3f Mpps through memif (the ceiling of this harness)", forward,
+                    result.rxMpps()));
+                results.add(String.format(Locale.ROOT, "{\"kind\":\"ceiling\",\"forward\":\"%s\",\"rxMpps\":%.4f,\"gen\":%s}", forward,
+                    result.rxMpps(), result.json()));
+            }
+        }
+        say(String.format(Locale.ROOT, "%-8s %6s %5s %9s %8s %9s %9s %9s | %s", "MODE", "FLOWS", "NEW%", "Mpps", "OF-IO",
+            "p50us", "p99us", "p99.9us", "pkts/cycle; ns/packet in the worker: rx pipeline tx free housekeeping loop = total"));
+        for (final String mode : modes)
+        {
+            for (final String flowCount : flows)
+            {
+                for (final int share : newFlows)
+                {
+                    results.add(point(mode, flowCount, share, ceiling));
+                }
+            }
+        }
+        Files.writeString(out, "{\"date\":\"" + Instant.now() + "\",\"cpus\":" + Runtime.getRuntime().availableProcessors() +
+            ",\"results\":[\n" + String.join(",\n", results) + "\n]}\n", StandardCharsets.UTF_8);
+        say("results: " + out.toAbsolutePath());
+        return 0;
+    }
+
+    private String point(final String mode, final String flowCount, final int share, final double ceiling) throws Exception
+    {
+        final List<GenResult> throughputs = new ArrayList<>();
+        GenResult latency = null;
+        WorkerProfile profile = null;
+        final Path socket = workDir.resolve("memif.sock");
+        for (int run = 0; run < runs; run++)
+        {
+            try (Peer daemon = new Peer())
+            {
+                final Process gen = startGen(socket, mode, flowCount, share, duration, null, "throughput");
+                awaitListening(gen);
+                daemon.start(daemonCommand(mode, flowCount, socket), workDir.resolve("daemon.log"));
+                throughputs.add(finish(gen, "throughput"));
+                profile = WorkerProfile.read(workDir.resolve("sluice.stats"));
+            }
+        }
+        if (!latencyRate.equals("0"))
+        {
+            try (Peer daemon = new Peer())
+            {
+                final Process paced = startGen(socket, mode, flowCount, share, latencyDuration, latencyRate, "latency");
+                awaitListening(paced);
+                daemon.start(daemonCommand(mode, flowCount, socket), workDir.resolve("daemon-latency.log"));
+                latency = finish(paced, "latency");
+            }
+        }
+        throughputs.sort((a, b) -> Double.compare(a.rxMpps(), b.rxMpps()));
+        final GenResult throughput = throughputs.get(throughputs.size() / 2);
+        final GenResult paced = latency;
+        final WorkerProfile worker = profile;
+        say(String.format(Locale.ROOT, "%-8s %6s %5d %9.3f %7.1f%% %9s %9s %9s | %.1f; %.1f %.1f %.1f %.1f %.1f %.1f = %.1f", mode, flowCount,
+            share, throughput.rxMpps(), 100 * throughput.rxMpps() / ceiling, latencyText(paced, 0), latencyText(paced, 1),
+            latencyText(paced, 2), worker.perCycle(), worker.rxNs(), worker.pipelineNs(), worker.txNs(), worker.freeNs(), worker.housekeepingNs(),
+            worker.loopNs(), worker.totalNs()));
+        return String.format(Locale.ROOT, "{\"kind\":\"sluice\",\"mode\":\"%s\",\"flows\":\"%s\",\"newFlowsPercent\":%d," +
+            "\"rxMpps\":%.4f,\"ofCeiling\":%.4f,\"latencyRate\":\"%s\",\"latency\":%s,\"worker\":%s,\"throughput\":%s}", mode, flowCount,
+            share, throughput.rxMpps(), throughput.rxMpps() / ceiling, latencyRate, paced == null ? "null" : paced.json(),
+            worker.json(), throughput.json());
+    }
+
+    private static String latencyText(final GenResult paced, final int which)
+    {
+        if (paced == null)
+        {
+            return "-";
+        }
+        final double value = which == 0 ? paced.p50Us() : which == 1 ? paced.p99Us() : paced.p999Us();
+        return String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private GenResult ceilingRun(final String forward) throws Exception
+    {
+        final Path socket = workDir.resolve("memif.sock");
+        try (Peer testpmd = new Peer())
+        {
+            final Process gen = startGen(socket, "dsr", "1k", 0, duration, null, "testpmd-" + forward);
+            awaitListening(gen);
+            testpmd.start(List.of("dpdk-testpmd", "-l", genCore + "," + workerCore, "--in-memory", "--no-pci", "--no-telemetry",
+                "--vdev=net_memif0,role=client,socket=" + socket, "--", "--forward-mode=" + forward, "--port-topology=loop",
+                "--auto-start"), workDir.resolve("testpmd-" + forward + ".log"));
+            return finish(gen, "testpmd-" + forward);
+        }
+    }
+
+    private List<String> daemonCommand(final String mode, final String flowCount, final Path socket) throws IOException
+    {
+        final long active = Units.count(flowCount);
+        final int capacity = Math.max(1 << 16, Integer.highestOneBit((int)Math.min(1 << 27, Math.max(1, active) * 4)));
+        final DaemonConfig config = new DaemonConfig(mode, backends, socket, LB_MAC, GEN_MAC, workerCore, genCore, capacity,
+            workDir.resolve("sluice.stats"), workDir.resolve("api.sock"));
+        final Path file = workDir.resolve("sluice.yaml");
+        Files.writeString(file, config.yaml(), StandardCharsets.UTF_8);
+        final List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-jar", sluiceJar.toString(), "run", "--config", file.toString()));
+        return command;
+    }
+
+    private Process startGen(final Path socket, final String mode, final String flowCount, final int share, final String time,
+        final String rate, final String name) throws IOException
+    {
+        genName = name;
+        final List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-cp", benchJar.toString(), "io.sluice.bench.gen.Gen",
+            "--port", "net_memif0,role=server,socket=" + socket, "--core", Integer.toString(genCore),
+            "--vip", DaemonConfig.VIP, "--vip-port", "80", "--dst-mac", LB_MAC, "--src-mac", GEN_MAC,
+            "--expect", mode.equals("dsr") ? "dsr" : mode, "--flows", flowCount, "--new-flows", Integer.toString(share),
+            "--duration", time, "--warmup", warmup, "--link-wait", "60s", "--progress", "0", "--json"));
+        if (rate != null)
+        {
+            command.addAll(List.of("--rate", rate));
+        }
+        return new ProcessBuilder(command).redirectOutput(workDir.resolve("gen-" + name + ".json").toFile())
+            .redirectError(workDir.resolve("gen-" + name + ".log").toFile()).start();
+    }
+
+    /**
+     * Waits until the generator, the memif server, listens on its socket (it says it waits for the
+     * link): a client started before that fails at once. The socket is abstract (memif's default), so
+     * no file shows it.
+     */
+    private void awaitListening(final Process gen) throws InterruptedException, IOException
+    {
+        final Path log = workDir.resolve("gen-" + genName + ".log");
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (gen.isAlive() && System.nanoTime() - deadlineNs < 0 &&
+            !(Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("for the link")))
+        {
+            Thread.sleep(50);
+        }
+    }
+
+    private GenResult finish(final Process gen, final String name) throws Exception
+    {
+        final long limitNs = TimeUnit.MINUTES.toNanos(5);
+        if (!gen.waitFor(limitNs, TimeUnit.NANOSECONDS))
+        {
+            gen.destroyForcibly();
+            throw new IllegalStateException("the generator (" + name + ") did not finish; see " + workDir.resolve("gen-" + name + ".log"));
+        }
+        final String json = Files.readString(workDir.resolve("gen-" + name + ".json"), StandardCharsets.UTF_8);
+        if (gen.exitValue() != 0 || json.isBlank())
+        {
+            throw new IllegalStateException("the generator (" + name + ") exited with " + gen.exitValue() + "; see " +
+                workDir.resolve("gen-" + name + ".log"));
+        }
+        return GenResult.parse(json);
+    }
+
+    private GenResult median(final Run run) throws Exception
+    {
+        final List<GenResult> all = new ArrayList<>();
+        for (int i = 0; i < runs; i++)
+        {
+            all.add(run.run());
+        }
+        all.sort((a, b) -> Double.compare(a.rxMpps(), b.rxMpps()));
+        return all.get(all.size() / 2);
+    }
+
+    private static String java()
+    {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void say(final String line)
+    {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    /** One run of the ceiling. */
+    @FunctionalInterface
+    private interface Run
+    {
+        GenResult run() throws Exception;
+    }
+
+    /** The generator's peer process (the daemon or testpmd): stopped with SIGTERM, then killed, when the run is over. */
+    private static final class Peer implements AutoCloseable
+    {
+        private Process process;
+
+        void start(final List<String> command, final Path log) throws IOException
+        {
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        }
+
+        @Override
+        public void close() throws InterruptedException
+        {
+            if (process != null && process.isAlive())
+            {
+                process.destroy();
+                if (!process.waitFor(20, TimeUnit.SECONDS))
+                {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+}
