@@ -55,6 +55,18 @@ record ClientTcp(long outSegments, long retransSegments)
     }
 
     /**
+     * Closes every client socket to a VIP ({@code ss -K}; the kernel sends the peer an RST, so call it
+     * when no daemon serves those VIPs or before the service to be counted exists). An earlier test
+     * can leave one behind: a connection closing when its LB was stopped keeps
+     * retransmitting its FIN (FIN_WAIT1) for minutes, and the client is not quiet meanwhile.
+     */
+    static void resetClientSockets()
+    {
+        Commands.inNamespace(LabTopology.CLIENT_NAMESPACE, "ss", "-K", "dst", LabTopology.VIP_RANGE_IPV4);
+        Commands.inNamespace(LabTopology.CLIENT_NAMESPACE, "ss", "-K", "dst", LabTopology.VIP_RANGE_IPV6);
+    }
+
+    /**
      * The client's TCP sockets (IPv4 and IPv6) that are neither gone nor in TIME_WAIT: while any
      * is left, the client may still send segments (a final ACK, a FIN, a retransmission).
      *

@@ -117,6 +117,7 @@ class LabHaFailoverTest
             lab.viaOff(VIP_PREFIX);
             lab.natRouteOff();
             ClientTcp.resetBackendSockets();
+            ClientTcp.resetClientSockets();
         }
     }
 

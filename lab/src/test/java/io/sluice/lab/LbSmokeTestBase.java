@@ -85,9 +85,10 @@ abstract class LbSmokeTestBase
     void shouldCountEverySegmentTheClientSentWhenConnectionsOpenAndClose() throws Exception
     {
         final LbConfig.Service counted = service().withVip(spareVip());
+        ClientTcp.resetBackendSockets();
+        ClientTcp.resetClientSockets();
         lb().apply(lb().base().with(counted));
         assertStartsAtZero(counted, lb().stats());
-        ClientTcp.resetBackendSockets();
         awaitQuietClient();
         final Map<LabBackend, DecapCounters> decapBefore = settledDecapCounters();
         final ClientTcp before = ClientTcp.read();
