@@ -64,6 +64,10 @@ final class FullNatFlows
     /** {@link #tidy}'s pool, and the ports it has moved there in a row. */
     private int tidyPool;
     private int tidyRun;
+    /** Whether a pool's front may hold a taken port {@link #tidy} has not looked at: a replica came, or the layout changed. */
+    private boolean tidyPending;
+    /** Pools looked at in a row whose fronts were free: a whole pass of them ends the tidying. */
+    private int tidyClean;
 
     private NatPools pools;
     private NatPoolLayout layout;
@@ -105,6 +109,8 @@ final class FullNatFlows
                 pools.onLayout(next);
             }
             layout = next;
+            tidyPending = true;
+            tidyClean = 0;
         }
     }
 
@@ -178,20 +184,22 @@ final class FullNatFlows
      * over, in the order the old master handed them out; without this, its first new flows would
      * spend their {@link #MAX_PROBES} on those and be dropped as exhausted. Runs in the worker's duty
      * cycle, a few lookups at a time, moving to the next pool once the front is free (or the whole pool
-     * was looked at).
+     * was looked at), and only while there may be work: from a replica's arrival (or a new layout)
+     * until a pass over every pool found each front free. This LB's own flows need none of it: a port
+     * it hands out goes to the back of its pool.
      *
      * @param budget the most lookups.
      * @return the ports moved to the back (work done).
      */
     int tidy(final int budget)
     {
-        if (pools == null)
+        if (pools == null || !tidyPending)
         {
             return 0;
         }
         final int count = pools.poolCount();
         int moved = 0;
-        for (int look = 0; look < budget && count > 0; look++)
+        for (int look = 0; look < budget && count > 0 && tidyPending; look++)
         {
             if (tidyPool >= count)
             {
@@ -209,12 +217,14 @@ final class FullNatFlows
             {
                 pools.free(tidyPool, pools.allocate(tidyPool));
                 tidyRun++;
+                tidyClean = 0;
                 moved++;
             }
             else
             {
                 tidyPool++;
                 tidyRun = 0;
+                tidyPending = ++tidyClean < count;
             }
         }
         return moved;
@@ -363,6 +373,8 @@ final class FullNatFlows
      */
     void installReplica(final int entry, final FlowRecord flow)
     {
+        tidyPending = true;
+        tidyClean = 0;
         final FlowKey key = flow.key();
         final boolean reverse = flow.isNatReverse();
         if (reverse)
