@@ -22,7 +22,6 @@ import io.sluice.controlplane.ha.HaMonitor;
 import io.sluice.controlplane.ha.HaStatsPublisher;
 import io.sluice.controlplane.ha.SyncService;
 import io.sluice.controlplane.ha.VrrpService;
-import io.sluice.controlplane.vrrp.VrrpTransmitter;
 import io.sluice.controlplane.lock.DeviceLock;
 import io.sluice.controlplane.metrics.MetricsServer;
 import io.sluice.controlplane.model.ApplyResult;
@@ -32,8 +31,10 @@ import io.sluice.controlplane.model.EventBus;
 import io.sluice.controlplane.model.HealthSupervisor;
 import io.sluice.controlplane.model.RunningDataplane;
 import io.sluice.controlplane.stat.NatExhaustionLog;
+import io.sluice.controlplane.vrrp.VrrpTransmitter;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.IpAddress;
+import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.stats.StatsFile;
 import io.sluice.dataplane.stats.WorkerCounter;
 import io.sluice.dataplane.worker.Dataplane;
@@ -338,7 +339,8 @@ public final class Daemon
             timer.scheduleAtFixedRate(() -> publishHaStats(publisher, ha), 0, HA_STATS_PERIOD_MS, TimeUnit.MILLISECONDS);
         }
         final NatExhaustionLog natLog = new NatExhaustionLog(line -> LOG.log(WARNING, line), NatExhaustionLog.DEFAULT_INTERVAL_NS);
-        timer.scheduleAtFixedRate(() -> checkNatExhaustion(natLog, model), 1, 1, TimeUnit.SECONDS);
+        final long[] exhaustedSeen = {0};
+        timer.scheduleAtFixedRate(() -> checkNatExhaustion(natLog, model, exhaustedSeen), 1, 1, TimeUnit.SECONDS);
         try
         {
             return runMetrics(model, stats, ha);
@@ -357,11 +359,21 @@ public final class Daemon
         }
     }
 
-    private static void checkNatExhaustion(final NatExhaustionLog natLog, final ControlModel model)
+    /**
+     * The NAT exhaustion log's check, once a second: a whole stats sample (rows per service and
+     * backend, allocated) only when the drop count moved since the last look, so that a daemon
+     * whose pools are fine allocates nothing here (a young GC stops the workers too).
+     */
+    private static void checkNatExhaustion(final NatExhaustionLog natLog, final ControlModel model, final long[] exhaustedSeen)
     {
         try
         {
-            natLog.check(model.stats(), System.nanoTime());
+            final long exhausted = model.drops(DropReason.NAT_PORTS_EXHAUSTED);
+            if (exhausted != exhaustedSeen[0])
+            {
+                exhaustedSeen[0] = exhausted;
+                natLog.check(model.stats(), System.nanoTime());
+            }
         }
         catch (final RuntimeException ex)
         {
