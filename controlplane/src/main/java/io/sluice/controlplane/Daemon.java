@@ -22,6 +22,7 @@ import io.sluice.controlplane.ha.HaMonitor;
 import io.sluice.controlplane.ha.HaStatsPublisher;
 import io.sluice.controlplane.ha.SyncService;
 import io.sluice.controlplane.ha.VrrpService;
+import io.sluice.controlplane.vrrp.VrrpTransmitter;
 import io.sluice.controlplane.lock.DeviceLock;
 import io.sluice.controlplane.metrics.MetricsServer;
 import io.sluice.controlplane.model.ApplyResult;
@@ -31,7 +32,6 @@ import io.sluice.controlplane.model.EventBus;
 import io.sluice.controlplane.model.HealthSupervisor;
 import io.sluice.controlplane.model.RunningDataplane;
 import io.sluice.controlplane.stat.NatExhaustionLog;
-import io.sluice.controlplane.vrrp.VrrpTransmitter;
 import io.sluice.dataplane.neighbour.NeighbourTable;
 import io.sluice.dataplane.service.IpAddress;
 import io.sluice.dataplane.stats.DropReason;
@@ -287,7 +287,7 @@ public final class Daemon
         if (running.vrrp() == null)
         {
             LOG.log(INFO, "no vrrp section: this load balancer answers for its VIPs on its own");
-            return runHealthChecks(model, stats);
+            return runHealthChecks(dataplane, model, stats);
         }
         vrrp = VrrpService.start(running.vrrp(), vrrpRelay, dataplane.worker(0)::injectFrame,
             peer -> neighbourMac(dataplane, peer), model::onVirtualRoles, model.events(), Clock.systemUTC(),
@@ -295,7 +295,7 @@ public final class Daemon
         LOG.log(INFO, "vrrp: {0} virtual router(s), backup until the election says otherwise", running.vrrp().routers().size());
         try
         {
-            return runHealthChecks(model, stats);
+            return runHealthChecks(dataplane, model, stats);
         }
         finally
         {
@@ -312,13 +312,13 @@ public final class Daemon
         return mac == NeighbourTable.UNRESOLVED ? VrrpTransmitter.MacResolver.UNKNOWN : mac;
     }
 
-    private int runHealthChecks(final ControlModel model, final StatsFile stats)
+    private int runHealthChecks(final Dataplane dataplane, final ControlModel model, final StatsFile stats)
     {
         final HealthSupervisor health = HealthSupervisor.start(model);
         try
         {
             LOG.log(INFO, "health checks: {0} backend(s) checked", health.checker().statuses().size());
-            return runHaStats(model, stats);
+            return runHaStats(dataplane, model, stats);
         }
         finally
         {
@@ -327,7 +327,7 @@ public final class Daemon
         }
     }
 
-    private int runHaStats(final ControlModel model, final StatsFile stats)
+    private int runHaStats(final Dataplane dataplane, final ControlModel model, final StatsFile stats)
     {
         final HaMonitor ha = new HaMonitor(vrrp, sync == null ? null : sync.agent(), sync == null ? null : running.sync(),
             () -> model.stats().total(WorkerCounter.FLOW_EVENTS_LOST), SystemNanoClock.INSTANCE, model.haState().since());
@@ -340,7 +340,7 @@ public final class Daemon
         }
         final NatExhaustionLog natLog = new NatExhaustionLog(line -> LOG.log(WARNING, line), NatExhaustionLog.DEFAULT_INTERVAL_NS);
         final long[] exhaustedSeen = {0};
-        timer.scheduleAtFixedRate(() -> checkNatExhaustion(natLog, model, exhaustedSeen), 1, 1, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(() -> checkNatExhaustion(natLog, dataplane, model, exhaustedSeen), 1, 1, TimeUnit.SECONDS);
         try
         {
             return runMetrics(model, stats, ha);
@@ -360,15 +360,17 @@ public final class Daemon
     }
 
     /**
-     * The NAT exhaustion log's check, once a second: a whole stats sample (rows per service and
-     * backend, allocated) only when the drop count moved since the last look, so that a daemon
-     * whose pools are fine allocates nothing here (a young GC stops the workers too).
+     * The NAT exhaustion log's check, once a second: the {@code nat-ports-exhausted} count alone
+     * (the workers' published counters, no allocation), and a whole stats sample (rows per service
+     * and backend, a String per counter label) only when that count moved, so that a daemon whose
+     * pools are fine makes no garbage here: a young GC stops the workers too.
      */
-    private static void checkNatExhaustion(final NatExhaustionLog natLog, final ControlModel model, final long[] exhaustedSeen)
+    private static void checkNatExhaustion(
+        final NatExhaustionLog natLog, final Dataplane dataplane, final ControlModel model, final long[] exhaustedSeen)
     {
         try
         {
-            final long exhausted = model.drops(DropReason.NAT_PORTS_EXHAUSTED);
+            final long exhausted = dataplane.counter(DropReason.NAT_PORTS_EXHAUSTED);
             if (exhausted != exhaustedSeen[0])
             {
                 exhaustedSeen[0] = exhausted;

@@ -26,7 +26,6 @@ import io.sluice.dataplane.service.Service;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSpec;
 import io.sluice.dataplane.service.VirtualAddress;
-import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.worker.Dataplane;
 
 import static io.sluice.controlplane.model.ChangeRejectedException.Reason;
@@ -262,17 +261,6 @@ public final class ControlModel implements BackendHealthSource
     public StatsSample stats()
     {
         return dataplane.stats();
-    }
-
-    /**
-     * One drop counter of the dataplane, summed over its workers, without building a whole sample.
-     *
-     * @param reason the drop reason.
-     * @return the drops so far.
-     */
-    public long drops(final DropReason reason)
-    {
-        return dataplane.drops(reason);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.sluice.dataplane.neighbour.NeighbourEntry;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSpec;
-import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.worker.Dataplane;
 
 /**
@@ -44,18 +43,6 @@ public interface DataplaneControl
      * @return a sample of every counter.
      */
     StatsSample stats();
-
-    /**
-     * One drop counter summed over the workers: what a periodic check reads before it asks for a
-     * whole {@link #stats()} sample, which builds a row per service and backend each time.
-     *
-     * @param reason the drop reason.
-     * @return the drops so far. The default reads a whole sample; a running dataplane reads the counters alone.
-     */
-    default long drops(final DropReason reason)
-    {
-        return stats().drops().getOrDefault(reason.label(), 0L);
-    }
 
     /**
      * Whether a worker's flow table holds a flow. The default is the answer of a dataplane that

@@ -9,7 +9,6 @@ import io.sluice.dataplane.service.Backend;
 import io.sluice.dataplane.service.DataplaneSettings;
 import io.sluice.dataplane.service.ServiceSnapshot;
 import io.sluice.dataplane.service.ServiceSpec;
-import io.sluice.dataplane.stats.DropReason;
 import io.sluice.dataplane.worker.Dataplane;
 
 /**
@@ -58,12 +57,6 @@ public final class RunningDataplane implements DataplaneControl
     public List<NeighbourEntry> neighbours()
     {
         return dataplane.neighbourEntries();
-    }
-
-    @Override
-    public long drops(final DropReason reason)
-    {
-        return dataplane.counter(reason);
     }
 
     @Override
