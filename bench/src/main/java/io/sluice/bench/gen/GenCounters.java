@@ -39,7 +39,10 @@ final class GenCounters
     static final int BACKENDS_OVERFLOW = 12;
     /** New-flow tuples that had to reuse a tuple used before because the client space was exhausted. */
     static final int TUPLES_REUSED = 13;
-    /** Frames not decoded, by reason: {@code RX_UNDECODABLE + OutputDecoder.XXX}. */
+    /**
+     * Frames not decoded, by reason: the counter {@code RX_UNDECODABLE + reason}, for each of the decoder's
+     * reasons ({@code OutputDecoder.TOO_SHORT} to {@code OutputDecoder.MULTI_SEGMENT}, named in {@code OutputDecoder.REASONS}).
+     */
     static final int RX_UNDECODABLE = 14;
     /** How many counters there are. */
     static final int COUNT = RX_UNDECODABLE + OutputDecoder.REASONS.length;
