@@ -98,7 +98,7 @@ public final class ControlModel implements BackendHealthSource
         this.haState = new HaState(HaState.Role.STANDALONE, clock.instant());
         final EffectiveSpecs effective = EffectiveSpecs.of(config, Map.of());
         this.state = new ModelState(config, Map.of(), Map.of(), effective, config.settings(), effective.specs(),
-            dataplane.snapshot().generation());
+            dataplane.snapshot().generation(), false);
     }
 
     /**
@@ -699,7 +699,7 @@ public final class ControlModel implements BackendHealthSource
                 "change", ex.getMessage());
             if (ex.reason() != Reason.NOT_CONFIRMED)
             {
-                state = state.withHealth(health);
+                state = state.withUnappliedHealth(health);
             }
             return false;
         }
@@ -751,7 +751,8 @@ public final class ControlModel implements BackendHealthSource
             }
             catch (final Dataplane.GenerationNotConfirmedException ex)
             {
-                state = new ModelState(next, health, latencies, effective, settings, effective.specs(), ex.generation());
+                state = new ModelState(next, health, latencies, effective, settings, effective.specs(), ex.generation(),
+                    false);
                 modelEvents.applied(current.effective().conditions(), state, origin, summary);
                 modelEvents.configApplied(current.config(), next);
                 throw new ChangeRejectedException(Reason.NOT_CONFIRMED, "the change is in force as generation " + ex.generation() +
@@ -768,7 +769,7 @@ public final class ControlModel implements BackendHealthSource
                     ex.getMessage() + "; nothing changed, try again", ex);
             }
         }
-        state = new ModelState(next, health, latencies, effective, settings, effective.specs(), generation);
+        state = new ModelState(next, health, latencies, effective, settings, effective.specs(), generation, false);
         if (dataplaneChanges)
         {
             modelEvents.applied(current.effective().conditions(), state, origin, summary);

@@ -55,6 +55,10 @@ public final class HealthSupervisor implements AutoCloseable
     private final Object lock = new Object();
     private final Map<String, ServiceTargets> services = new HashMap<>();
     private boolean closed;
+    /** Whether a followed service is least-response-time (under the lock). */
+    private boolean anyByResponseTime;
+    /** Whether the last {@link #refresh()} handed the model any latency (the periodic thread's only). */
+    private boolean latenciesHanded;
 
     private record ServiceTargets(HealthPolicy policy, Set<HealthTarget> targets, boolean byResponseTime)
     {
@@ -135,29 +139,41 @@ public final class HealthSupervisor implements AutoCloseable
             {
                 follow(entry.getKey(), services.get(entry.getKey()), entry.getValue());
             }
+            anyByResponseTime = services.values().stream().anyMatch(ServiceTargets::byResponseTime);
         }
     }
 
     /**
      * Hands the latencies of least-response-time backends to the model, and retries a failed health apply.
+     * With no such service, and none handed latencies last time, it only retries: it allocates nothing
+     * then, where handing an empty map would rebuild every service's effective weights each period.
      */
     void refresh()
     {
         try
         {
-            final List<HealthTarget> targets = new ArrayList<>();
+            List<HealthTarget> targets = null;
             synchronized (lock)
             {
-                for (final ServiceTargets service : services.values())
+                if (anyByResponseTime)
                 {
-                    if (service.byResponseTime())
+                    targets = new ArrayList<>();
+                    for (final ServiceTargets service : services.values())
                     {
-                        targets.addAll(service.targets());
+                        if (service.byResponseTime())
+                        {
+                            targets.addAll(service.targets());
+                        }
                     }
                 }
             }
+            if (targets == null && !latenciesHanded)
+            {
+                model.reapplyIfPending();
+                return;
+            }
             final Map<BackendRef, Long> latencies = new HashMap<>();
-            for (final HealthTarget target : targets)
+            for (final HealthTarget target : targets == null ? List.<HealthTarget>of() : targets)
             {
                 final long latencyNs = checker.latencyNs(target);
                 if (latencyNs > 0)
@@ -165,6 +181,7 @@ public final class HealthSupervisor implements AutoCloseable
                     latencies.put(new BackendRef(ServiceKey.parse(target.service()), IpAddress.of(target.address())), latencyNs);
                 }
             }
+            latenciesHanded = !latencies.isEmpty();
             if (!model.onResponseTimes(latencies))
             {
                 model.reapplyIfPending();

@@ -22,25 +22,30 @@ import io.sluice.dataplane.service.ServiceSpec;
  * @param appliedSettings the settings the dataplane runs.
  * @param appliedSpecs    the specs the dataplane runs.
  * @param generation      the generation the dataplane runs.
+ * @param pending         whether the dataplane runs something else than the desired configuration and health
+ *                        give: a health change whose apply failed, kept for the next change or retry.
  */
 record ModelState(
     SluiceConfig config, Map<BackendRef, BackendStatus> health, Map<BackendRef, Long> latencies, EffectiveSpecs effective,
-    DataplaneSettings appliedSettings, List<ServiceSpec> appliedSpecs, long generation)
+    DataplaneSettings appliedSettings, List<ServiceSpec> appliedSpecs, long generation, boolean pending)
 {
     /**
-     * This state with other health, the rest as it is.
+     * This state with other health that changes nothing the dataplane runs (no backend changed state),
+     * the rest as it is.
      */
     ModelState withHealth(final Map<BackendRef, BackendStatus> nextHealth)
     {
-        return new ModelState(config, Map.copyOf(nextHealth), latencies, effective, appliedSettings, appliedSpecs, generation);
+        return new ModelState(config, Map.copyOf(nextHealth), latencies, effective, appliedSettings, appliedSpecs, generation,
+            pending);
     }
 
     /**
-     * Whether the dataplane runs something else than the desired configuration and health give.
+     * This state with health whose apply failed: {@link #pending()} until a change or a retry applies it.
      */
-    boolean pending()
+    ModelState withUnappliedHealth(final Map<BackendRef, BackendStatus> nextHealth)
     {
-        return !config.settings().equals(appliedSettings) || !EffectiveSpecs.of(config, health, latencies).specs().equals(appliedSpecs);
+        return new ModelState(config, Map.copyOf(nextHealth), latencies, effective, appliedSettings, appliedSpecs, generation,
+            true);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -142,6 +143,23 @@ class HealthModelTest
         assertTrue(model.reapplyIfPending());
         assertFalse(model.reapplyIfPending(), "nothing pending any more");
         assertEquals(List.of(1, 0, 1, 0), weights(0));
+    }
+
+    @Test
+    void shouldHaveNothingPendingWhileMasterOfAVirtualAddress()
+    {
+        final SluiceConfig vrrp = load(CONFIG + """
+            vrrp:
+              routers:
+                - { name: v4, vrid: 51, addresses: [192.0.2.10] }
+            """);
+        final RecordingDataplane recording = new RecordingDataplane(vrrp.settings(), ControlModel.initialSpecs(vrrp));
+        final ControlModel master = new ControlModel(vrrp, recording, events, CLOCK);
+        master.onVirtualRoles(Set.of(ip("192.0.2.10")), "v4 MASTER");
+        final int applies = recording.applied().size();
+
+        assertFalse(master.reapplyIfPending(), "the roles are in force: nothing to reapply");
+        assertEquals(applies, recording.applied().size(), "and nothing applied again");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sluice.controlplane.model;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,5 +132,25 @@ class HealthSupervisorTest
 
         assertTrue(supervisor.checker().isClosed());
         assertEquals(Map.of(), targets());
+    }
+
+    @Test
+    void shouldAllocateNothingInItsPeriodicWorkWhenNoServiceIsByResponseTime()
+    {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long thread = Thread.currentThread().threadId();
+        for (int i = 0; i < 20_000; i++)
+        {
+            supervisor.refresh();
+        }
+
+        final long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 10_000; i++)
+        {
+            supervisor.refresh();
+        }
+        final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+        assertTrue(allocated < 1024, "10,000 periodic refreshes allocated " + allocated + " bytes");
     }
 }
