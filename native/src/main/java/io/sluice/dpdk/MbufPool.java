@@ -262,6 +262,16 @@ public final class MbufPool implements AutoCloseable
             "count " + count + " does not fit a pointer array of " + mbufPointers.byteSize() + " bytes");
     }
 
+    /**
+     * Whether {@link #close()} ran.
+     *
+     * @return true once closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
     private void requireOpen()
     {
         if (closed)

@@ -269,6 +269,14 @@ public final class StatsCollector implements MultiCollector
         families.add(drops.build());
         for (final Map.Entry<String, Long> counter : sample.port().entrySet())
         {
+            if (counter.getKey().startsWith("mbufs"))
+            {
+                families.add(MetricFamily.gauge(portMetricName(counter.getKey()), counter.getKey().equals("mbufs") ?
+                    "Mbufs in the port's pool (refreshed every second)." :
+                    "Mbufs out of the port's pool: in the rx and tx rings and in flight (refreshed every second); flat under " +
+                        "steady traffic, a climb is a leak.", null).add(Labels.EMPTY, counter.getValue()).build());
+                continue;
+            }
             families.add(MetricFamily.counter(portMetricName(counter.getKey()), "NIC port counter " + counter.getKey() +
                 " (DPDK port statistics, refreshed every second).", null).add(Labels.EMPTY, counter.getValue()).build());
         }

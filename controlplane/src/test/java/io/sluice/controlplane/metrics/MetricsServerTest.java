@@ -69,6 +69,8 @@ class MetricsServerTest
         label(manager, "generation in force", StatsFile.GLOBAL_COUNTER_TYPE, 1, 0, 4);
         label(manager, "port rx-packets", StatsFile.PORT_COUNTER_TYPE, 0, 0, 300);
         label(manager, "port rx-missed", StatsFile.PORT_COUNTER_TYPE, 2, 0, 17);
+        label(manager, "port mbufs-in-use", StatsFile.PORT_COUNTER_TYPE, 6, 0, 1100);
+        label(manager, "port mbufs", StatsFile.PORT_COUNTER_TYPE, 7, 0, 8192);
         label(manager, "[2001:db8:0:0:0:0:0:10]:80/tcp gue", StatsFile.SERVICE_LABEL_TYPE, GUE_SERVICE, 0, 0);
         label(manager, "2001:db8:0:0:0:0:0:11", StatsFile.BACKEND_LABEL_TYPE, 7, GUE_SERVICE, 1);
         label(manager, "192.0.2.12", StatsFile.BACKEND_LABEL_TYPE, 8, GUE_SERVICE, 3);
@@ -317,6 +319,8 @@ class MetricsServerTest
         assertEquals(13, counter(metrics, "sluice_worker_dropped_packets_total", Map.of("worker", "1")), "11 no-vip, 2 no-backend");
         assertEquals(17, counter(metrics, "sluice_port_rx_missed_total", Map.of()));
         assertEquals(300, counter(metrics, "sluice_port_rx_packets_total", Map.of()));
+        assertEquals(1100, gauge(metrics, "sluice_port_mbufs_in_use", Map.of()), "a level, not a count");
+        assertEquals(8192, gauge(metrics, "sluice_port_mbufs", Map.of()));
         assertEquals(4, gauge(metrics, "sluice_generation", Map.of()));
         assertEquals(1, counter(metrics, "sluice_dataplane_errors_total", Map.of()));
         assertEquals(stats.startTimeMs() / 1000.0, gauge(metrics, "sluice_dataplane_start_time_seconds", Map.of()));

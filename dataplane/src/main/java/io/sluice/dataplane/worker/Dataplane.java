@@ -87,7 +87,7 @@ public final class Dataplane implements AutoCloseable
     private static final long CONFIRM_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(1);
     private static final long CONFIRM_MAX_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final String[] PORT_COUNTERS = {"port rx-packets", "port tx-packets", "port rx-missed", "port rx-errors",
-        "port tx-errors", "port rx-nombuf"};
+        "port tx-errors", "port rx-nombuf", "port mbufs-in-use", "port mbufs"};
     private static final long PORT_POLL_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final DataplaneConfig config;
@@ -263,6 +263,8 @@ public final class Dataplane implements AutoCloseable
         portCounters[3].setRelease(portStats.rxErrors());
         portCounters[4].setRelease(portStats.txErrors());
         portCounters[5].setRelease(portStats.rxNoMbuf());
+        portCounters[6].setRelease(pool.inUseCount());
+        portCounters[7].setRelease(pool.capacity());
     }
 
     /**
@@ -650,6 +652,14 @@ public final class Dataplane implements AutoCloseable
         if (neighbourCounters != null)
         {
             neighbourCounters.close();
+        }
+        if (!pool.isClosed())
+        {
+            final int inUse = pool.inUseCount();
+            LOG.log(inUse == 0 ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "mbuf pool: {0} of {1} mbufs back in the pool at stop{2}", Integer.toString(pool.capacity() - inUse),
+                Integer.toString(pool.capacity()),
+                inUse == 0 ? "" : " (" + inUse + " not returned)");
         }
         CloseHelper.closeAll(pool);
         if (ownsStats)

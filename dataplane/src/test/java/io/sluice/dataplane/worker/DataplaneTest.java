@@ -63,6 +63,19 @@ class DataplaneTest
         return ids;
     }
 
+    private static long portCounter(final StatsFile stats, final String label)
+    {
+        final long[] value = {-1};
+        stats.countersReader().forEach((counterId, typeId, key, name) ->
+        {
+            if (typeId == StatsFile.PORT_COUNTER_TYPE && name.equals(label))
+            {
+                value[0] = stats.countersReader().getCounterValue(counterId);
+            }
+        });
+        return value[0];
+    }
+
     @Test
     void shouldForwardOnEveryWorkerAndApplyChangesToAllOfThem() throws Exception
     {
@@ -114,6 +127,12 @@ class DataplaneTest
             assertEquals(2L * FRAMES_PER_QUEUE, toFirst + toSecond, "backend packets add up to the service's");
             assertTrue(toFirst > 0 && toSecond > 0, "both backends served: " + toFirst + " / " + toSecond);
             assertEquals(2L * FRAMES_PER_QUEUE * 60, reader.serviceStat(service, TrafficStats.BYTES), "bytes of 60-byte frames");
+            while (portCounter(reader, "port rx-packets") < 2L * FRAMES_PER_QUEUE && System.nanoTime() < deadline)
+            {
+                Thread.sleep(20);
+            }
+            assertEquals(8192, portCounter(reader, "port mbufs"), "the pool's size");
+            assertEquals(0, portCounter(reader, "port mbufs-in-use"), "once the port counted every packet: every mbuf back");
 
             final long generation = dataplane.apply(settings, List.of(dsr("192.0.2.10", "10.0.0.11"), dsr("192.0.2.20", "10.0.0.12")));
             assertEquals(2, generation);
