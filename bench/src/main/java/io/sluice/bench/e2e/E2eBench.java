@@ -72,6 +72,16 @@ public final class E2eBench implements Callable<Integer>
     @Option(names = "--runs", defaultValue = "1", description = "flat-out runs per point; the median is reported (default 1)")
     int runs;
 
+    @Option(names = "--steady", description = "instead of the matrix: one flat-out run this long (e.g. 10m) of the first mode, " +
+        "flow count and new-flow share, checking the steady state: GC log, resident memory, mbuf pools")
+    String steady;
+
+    @Option(names = "--steady-warmup", defaultValue = "30s", description = "the steady run's warm-up (default 30s)")
+    String steadyWarmup;
+
+    @Option(names = "--sample", defaultValue = "10s", description = "how often the steady run samples the daemon (default 10s)")
+    String sample;
+
     @Option(names = "--work-dir", defaultValue = "/tmp/sluice-e2e", description = "configs, sockets, logs (default /tmp/sluice-e2e)")
     Path workDir;
 
@@ -101,6 +111,15 @@ public final class E2eBench implements Callable<Integer>
         if (out.getParent() != null)
         {
             Files.createDirectories(out.getParent());
+        }
+        if (steady != null)
+        {
+            final SteadyState.Verdict verdict = steady();
+            verdict.lines().forEach(E2eBench::say);
+            Files.writeString(out, "{\"date\":\"" + Instant.now() + "\",\"cpus\":" + Runtime.getRuntime().availableProcessors() +
+                ",\"results\":[\n" + verdict.json() + "\n]}\n", StandardCharsets.UTF_8);
+            say("results: " + out.toAbsolutePath());
+            return verdict.held() ? 0 : 1;
         }
         final List<String> results = new ArrayList<>();
         double ceiling = Double.NaN;
@@ -176,6 +195,63 @@ public final class E2eBench implements Callable<Integer>
             "\"rxMpps\":%.4f,\"ofCeiling\":%.4f,\"latencyRate\":\"%s\",\"latency\":%s,\"worker\":%s,\"throughput\":%s}", mode, flowCount,
             share, throughput.rxMpps(), throughput.rxMpps() / ceiling, latencyRate, paced == null ? "null" : paced.json(),
             worker.json(), throughput.json());
+    }
+
+    /**
+     * The steady run: the generator flat out for {@code --steady} after {@code --steady-warmup}, the
+     * daemon with a GC log, sampled every {@code --sample} (resident set, mbufs out of its pool,
+     * packets forwarded), then stopped with SIGTERM so that its log says how many mbufs came back.
+     */
+    private SteadyState.Verdict steady() throws Exception
+    {
+        final String mode = modes.getFirst();
+        final Path socket = workDir.resolve("memif.sock");
+        final Path gcLog = workDir.resolve("daemon-gc.log");
+        final Path daemonLog = workDir.resolve("daemon-steady.log");
+        final Path stats = workDir.resolve("sluice.stats");
+        Files.deleteIfExists(gcLog);
+        Files.deleteIfExists(stats);
+        final long warmupNs = Units.durationNs(steadyWarmup);
+        final long sampleNs = Units.durationNs(sample);
+        final List<SteadyState.Sample> samples = new ArrayList<>();
+        final GenResult result;
+        final long daemonStartNs;
+        long measureStartNs = Long.MAX_VALUE;
+        final String savedWarmup = warmup;
+        warmup = steadyWarmup;
+        try (Peer daemon = new Peer())
+        {
+            final Process gen = startGen(socket, mode, flows.getFirst(), newFlows.getFirst(), steady, null, "steady");
+            warmup = savedWarmup;
+            awaitListening(gen);
+            final List<String> command = daemonCommand(mode, flows.getFirst(), socket);
+            command.add(1, "-Xlog:gc:file=" + gcLog + ":uptime");
+            daemonStartNs = System.nanoTime();
+            daemon.start(command, daemonLog);
+            say("steady run: " + steady + " after a warm-up of " + steadyWarmup + ", " + mode + ", " + flows.getFirst() + " flows, " +
+                newFlows.getFirst() + "% new; sampling the daemon (pid " + daemon.pid() + ") every " + sample);
+            final Path genLog = workDir.resolve("gen-steady.log");
+            while (gen.isAlive())
+            {
+                if (measureStartNs == Long.MAX_VALUE && Files.readString(genLog, StandardCharsets.UTF_8).contains("[gen] sending"))
+                {
+                    measureStartNs = System.nanoTime() + warmupNs;
+                }
+                final double atS = measureStartNs == Long.MAX_VALUE ? -1 : (System.nanoTime() - measureStartNs) / 1e9;
+                final SteadyState.Sample sampled = SteadyState.sample(daemon.pid(), stats, atS);
+                samples.add(sampled);
+                if (atS >= 0)
+                {
+                    say(String.format(Locale.ROOT, "  %6.0f s  rss %7.1f MiB  mbufs in use %6d  forwarded %,d", atS, sampled.rssKb() / 1024.0,
+                        sampled.mbufsInUse(), sampled.forwarded()));
+                }
+                gen.waitFor(sampleNs, TimeUnit.NANOSECONDS);
+            }
+            result = finish(gen, "steady");
+        }
+        final double warmupEndUptimeS = (measureStartNs - daemonStartNs) / 1e9;
+        return SteadyState.verdict(Units.durationNs(steady) / 1e9, result, Files.readString(gcLog, StandardCharsets.UTF_8), warmupEndUptimeS,
+            samples, Files.readString(daemonLog, StandardCharsets.UTF_8));
     }
 
     private static String latencyText(final GenResult paced, final int which)
@@ -301,6 +377,11 @@ public final class E2eBench implements Callable<Integer>
     private static final class Peer implements AutoCloseable
     {
         private Process process;
+
+        long pid()
+        {
+            return process.pid();
+        }
 
         void start(final List<String> command, final Path log) throws IOException
         {

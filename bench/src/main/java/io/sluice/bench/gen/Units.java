@@ -46,7 +46,7 @@ public final class Units
      * @return nanoseconds.
      * @throws IllegalArgumentException naming the text when it is not a duration.
      */
-    static long durationNs(final String text)
+    public static long durationNs(final String text)
     {
         final String trimmed = text.trim().toLowerCase(Locale.ROOT);
         int split = trimmed.length();
