@@ -139,7 +139,7 @@ public final class E2eBench implements Callable<Integer>
             }
         }
         say(String.format(Locale.ROOT, "%-8s %6s %5s %9s %8s %9s %9s %9s | %s", "MODE", "FLOWS", "NEW%", "Mpps", "OF-IO",
-            "p50us", "p99us", "p99.9us", "pkts/cycle; ns/packet in the worker: rx pipeline tx free housekeeping loop = total"));
+            "p50us", "p99us", "p99.9us", "pkts/cycle; ns/packet in the worker: rx pipeline tx free expiry counters loop = total"));
         for (final String mode : modes)
         {
             for (final String flowCount : flows)
@@ -187,10 +187,11 @@ public final class E2eBench implements Callable<Integer>
         final GenResult throughput = throughputs.get(throughputs.size() / 2);
         final GenResult paced = latency;
         final WorkerProfile worker = profile;
-        say(String.format(Locale.ROOT, "%-8s %6s %5d %9.3f %7.1f%% %9s %9s %9s | %.1f; %.1f %.1f %.1f %.1f %.1f %.1f = %.1f", mode, flowCount,
+        say(String.format(Locale.ROOT, "%-8s %6s %5d %9.3f %7.1f%% %9s %9s %9s | %.1f; %.1f %.1f %.1f %.1f %.1f %.1f %.1f = %.1f", mode,
+            flowCount,
             share, throughput.rxMpps(), 100 * throughput.rxMpps() / ceiling, latencyText(paced, 0), latencyText(paced, 1),
-            latencyText(paced, 2), worker.perCycle(), worker.rxNs(), worker.pipelineNs(), worker.txNs(), worker.freeNs(), worker.housekeepingNs(),
-            worker.loopNs(), worker.totalNs()));
+            latencyText(paced, 2), worker.perCycle(), worker.rxNs(), worker.pipelineNs(), worker.txNs(), worker.freeNs(), worker.expiryNs(),
+            worker.housekeepingNs(), worker.loopNs(), worker.totalNs()));
         return String.format(Locale.ROOT, "{\"kind\":\"sluice\",\"mode\":\"%s\",\"flows\":\"%s\",\"newFlowsPercent\":%d," +
             "\"rxMpps\":%.4f,\"ofCeiling\":%.4f,\"latencyRate\":\"%s\",\"latency\":%s,\"worker\":%s,\"throughput\":%s}", mode, flowCount,
             share, throughput.rxMpps(), throughput.rxMpps() / ceiling, latencyRate, paced == null ? "null" : paced.json(),

@@ -20,14 +20,15 @@ import io.sluice.dataplane.stats.WorkerCounter;
  * @param pipelineNs   per packet: the pipeline.
  * @param txNs         per packet: the TX burst.
  * @param freeNs       per packet: freeing what was not sent.
- * @param housekeepingNs per packet: flow expiry, NAT pool tidying, counters.
+ * @param expiryNs     per packet: the flow-expiry slice and full-NAT pool tidying.
+ * @param housekeepingNs per packet: the counters' bookkeeping and publishing.
  * @param loopNs       per packet: the timed cycles' time beyond their stages (the agent's own loop).
  * @param emptyPollNs  an empty RX burst's time.
  * @param forwarded    packets the workers forwarded.
  * @param dropped      packets the workers dropped.
  */
 public record WorkerProfile(long packets, double perCycle, double commandsNs, double rxNs, double pipelineNs, double txNs, double freeNs,
-    double housekeepingNs, double loopNs, double emptyPollNs, long forwarded, long dropped)
+    double expiryNs, double housekeepingNs, double loopNs, double emptyPollNs, long forwarded, long dropped)
 {
     /**
      * Reads a daemon's stats file.
@@ -64,7 +65,8 @@ public record WorkerProfile(long packets, double perCycle, double commandsNs, do
         final long packets = totals[WorkerCounter.PROFILE_PACKETS.ordinal()];
         final long stages = totals[WorkerCounter.PROFILE_COMMANDS_NS.ordinal()] + totals[WorkerCounter.PROFILE_RX_NS.ordinal()] +
             totals[WorkerCounter.PROFILE_PIPELINE_NS.ordinal()] + totals[WorkerCounter.PROFILE_TX_NS.ordinal()] +
-            totals[WorkerCounter.PROFILE_FREE_NS.ordinal()] + totals[WorkerCounter.PROFILE_HOUSEKEEPING_NS.ordinal()];
+            totals[WorkerCounter.PROFILE_FREE_NS.ordinal()] + totals[WorkerCounter.PROFILE_EXPIRY_NS.ordinal()] +
+            totals[WorkerCounter.PROFILE_HOUSEKEEPING_NS.ordinal()];
         final long polls = totals[WorkerCounter.PROFILE_EMPTY_POLLS.ordinal()];
         return new WorkerProfile(packets, per(packets, totals[WorkerCounter.PROFILE_CYCLES.ordinal()]),
             per(totals[WorkerCounter.PROFILE_COMMANDS_NS.ordinal()], packets),
@@ -72,6 +74,7 @@ public record WorkerProfile(long packets, double perCycle, double commandsNs, do
             per(totals[WorkerCounter.PROFILE_PIPELINE_NS.ordinal()], packets),
             per(totals[WorkerCounter.PROFILE_TX_NS.ordinal()], packets),
             per(totals[WorkerCounter.PROFILE_FREE_NS.ordinal()], packets),
+            per(totals[WorkerCounter.PROFILE_EXPIRY_NS.ordinal()], packets),
             per(totals[WorkerCounter.PROFILE_HOUSEKEEPING_NS.ordinal()], packets),
             per(Math.max(0, totals[WorkerCounter.PROFILE_CYCLE_NS.ordinal()] - stages), packets),
             per(totals[WorkerCounter.PROFILE_EMPTY_POLL_NS.ordinal()], polls),
@@ -86,15 +89,15 @@ public record WorkerProfile(long packets, double perCycle, double commandsNs, do
     /** @return the time of a packet in the worker: every stage and the loop. */
     public double totalNs()
     {
-        return commandsNs + rxNs + pipelineNs + txNs + freeNs + housekeepingNs + loopNs;
+        return commandsNs + rxNs + pipelineNs + txNs + freeNs + expiryNs + housekeepingNs + loopNs;
     }
 
     /** @return the profile as a JSON object. */
     public String json()
     {
         return String.format(Locale.ROOT, "{\"timedPackets\":%d,\"packetsPerCycle\":%.1f,\"commandsNs\":%.1f,\"rxNs\":%.1f,\"pipelineNs\":%.1f,\"txNs\":%.1f," +
-            "\"freeNs\":%.1f,\"housekeepingNs\":%.1f,\"loopNs\":%.1f,\"totalNs\":%.1f,\"emptyPollNs\":%.1f,\"forwarded\":%d," +
-            "\"dropped\":%d}", packets, perCycle, commandsNs, rxNs, pipelineNs, txNs, freeNs, housekeepingNs, loopNs, totalNs(), emptyPollNs,
+            "\"freeNs\":%.1f,\"expiryNs\":%.1f,\"housekeepingNs\":%.1f,\"loopNs\":%.1f,\"totalNs\":%.1f,\"emptyPollNs\":%.1f,\"forwarded\":%d," +
+            "\"dropped\":%d}", packets, perCycle, commandsNs, rxNs, pipelineNs, txNs, freeNs, expiryNs, housekeepingNs, loopNs, totalNs(), emptyPollNs,
             forwarded, dropped);
     }
 }

@@ -26,7 +26,8 @@ class WorkerProfileTest
                 counters.add(WorkerCounter.PROFILE_PIPELINE_NS, 16_000);
                 counters.add(WorkerCounter.PROFILE_TX_NS, 4_800);
                 counters.add(WorkerCounter.PROFILE_FREE_NS, 160);
-                counters.add(WorkerCounter.PROFILE_HOUSEKEEPING_NS, 1_600);
+                counters.add(WorkerCounter.PROFILE_EXPIRY_NS, 1_200);
+                counters.add(WorkerCounter.PROFILE_HOUSEKEEPING_NS, 400);
                 counters.add(WorkerCounter.PROFILE_CYCLE_NS, 27_680);
                 counters.add(WorkerCounter.PROFILE_EMPTY_POLLS, 4);
                 counters.add(WorkerCounter.PROFILE_EMPTY_POLL_NS, 200);
@@ -43,7 +44,8 @@ class WorkerProfileTest
             assertEquals(100.0, profile.pipelineNs());
             assertEquals(30.0, profile.txNs());
             assertEquals(1.0, profile.freeNs());
-            assertEquals(10.0, profile.housekeepingNs());
+            assertEquals(7.5, profile.expiryNs());
+            assertEquals(2.5, profile.housekeepingNs());
             assertEquals(10.0, profile.loopNs(), "the cycles' 27,680 ns less their stages' 26,080, over 160 packets");
             assertEquals(173.0, profile.totalNs());
             assertEquals(50.0, profile.emptyPollNs());

@@ -109,7 +109,8 @@ public record WorkerMetric(String name, String help, boolean gauge, double divis
             case PROFILE_PIPELINE_NS -> stage("pipeline", "Sampled busy cycles' time in the packet pipeline.");
             case PROFILE_TX_NS -> stage("tx", "Sampled busy cycles' time in the TX burst.");
             case PROFILE_FREE_NS -> stage("free", "Sampled busy cycles' time freeing mbufs not sent.");
-            case PROFILE_HOUSEKEEPING_NS -> stage("housekeeping", "Sampled busy cycles' time in flow expiry, NAT pool tidying, counters.");
+            case PROFILE_EXPIRY_NS -> stage("expiry", "Sampled busy cycles' time in the flow-expiry slice and NAT pool tidying.");
+            case PROFILE_HOUSEKEEPING_NS -> stage("housekeeping", "Sampled busy cycles' time in counter bookkeeping and publishing.");
             case PROFILE_CYCLE_NS -> stage("cycle", "Sampled busy cycles' whole time, start to the next cycle's start.");
             case PROFILE_EMPTY_POLLS -> counter("sluice_worker_profile_empty_polls", "Sampled duty cycles whose RX burst was empty.");
             case PROFILE_EMPTY_POLL_NS -> new WorkerMetric("sluice_worker_profile_empty_poll_seconds",

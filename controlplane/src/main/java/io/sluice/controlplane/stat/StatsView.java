@@ -140,7 +140,8 @@ public final class StatsView
     /** Stages of the sampled duty cycles, as the worker's profile counts them, with their column names. */
     private static final WorkerCounter[] STAGES = {
         WorkerCounter.PROFILE_COMMANDS_NS, WorkerCounter.PROFILE_RX_NS, WorkerCounter.PROFILE_PIPELINE_NS,
-        WorkerCounter.PROFILE_TX_NS, WorkerCounter.PROFILE_FREE_NS, WorkerCounter.PROFILE_HOUSEKEEPING_NS};
+        WorkerCounter.PROFILE_TX_NS, WorkerCounter.PROFILE_FREE_NS, WorkerCounter.PROFILE_EXPIRY_NS,
+        WorkerCounter.PROFILE_HOUSEKEEPING_NS};
 
     /**
      * Where a packet's time goes in each worker: the sampled busy cycles' stage times over their
@@ -149,7 +150,7 @@ public final class StatsView
      */
     private static void profile(final StringBuilder out, final StatsSample current, final StatsSample previous)
     {
-        final String row = "%-7s %10s %9s %9s %9s %9s %9s %9s %9s %9s %11s%n";
+        final String row = "%-7s %10s %9s %9s %9s %9s %9s %9s %9s %9s %9s %11s%n";
         boolean header = false;
         for (final StatsSample.WorkerRow worker : current.workers())
         {
@@ -165,7 +166,7 @@ public final class StatsView
                 header = true;
                 out.append(String.format(Locale.ROOT, "%nPER PACKET, %s (one duty cycle in 64 timed)%n" + row,
                     previous == null ? "since the start" : "since the last sample", "WORKER", "PACKETS", "COMMANDS", "RX",
-                    "PIPELINE", "TX", "FREE", "HOUSEKEEP", "LOOP", "TOTAL", "EMPTY-POLL"));
+                    "PIPELINE", "TX", "FREE", "EXPIRY", "COUNTERS", "LOOP", "TOTAL", "EMPTY-POLL"));
             }
             final String[] cells = new String[STAGES.length];
             long stages = 0;
@@ -178,7 +179,7 @@ public final class StatsView
             final long cycle = delta(worker, before, WorkerCounter.PROFILE_CYCLE_NS);
             final long polls = delta(worker, before, WorkerCounter.PROFILE_EMPTY_POLLS);
             out.append(String.format(Locale.ROOT, row, worker.worker(), packets, cells[0], cells[1], cells[2], cells[3], cells[4],
-                cells[5], perPacket(Math.max(0, cycle - stages), packets), perPacket(Math.max(cycle, stages), packets),
+                cells[5], cells[6], perPacket(Math.max(0, cycle - stages), packets), perPacket(Math.max(cycle, stages), packets),
                 polls == 0 ? "-" : perPacket(delta(worker, before, WorkerCounter.PROFILE_EMPTY_POLL_NS), polls)));
         }
     }

@@ -163,7 +163,8 @@ class StatsViewTest
             counters.add(WorkerCounter.PROFILE_PIPELINE_NS, 80_500);
             counters.add(WorkerCounter.PROFILE_TX_NS, 30_000);
             counters.add(WorkerCounter.PROFILE_FREE_NS, 1_000);
-            counters.add(WorkerCounter.PROFILE_HOUSEKEEPING_NS, 4_000);
+            counters.add(WorkerCounter.PROFILE_EXPIRY_NS, 3_000);
+            counters.add(WorkerCounter.PROFILE_HOUSEKEEPING_NS, 1_000);
             counters.add(WorkerCounter.PROFILE_CYCLE_NS, 140_000);
             counters.add(WorkerCounter.PROFILE_EMPTY_POLLS, 4);
             counters.add(WorkerCounter.PROFILE_EMPTY_POLL_NS, 150);
@@ -173,9 +174,9 @@ class StatsViewTest
 
             final int header = lines.indexOf(lines.stream().filter(line -> line.startsWith("PER PACKET")).findFirst().orElseThrow());
             assertEquals("PER PACKET, since the start (one duty cycle in 64 timed)", lines.get(header));
-            assertEquals(List.of("WORKER", "PACKETS", "COMMANDS", "RX", "PIPELINE", "TX", "FREE", "HOUSEKEEP", "LOOP", "TOTAL",
+            assertEquals(List.of("WORKER", "PACKETS", "COMMANDS", "RX", "PIPELINE", "TX", "FREE", "EXPIRY", "COUNTERS", "LOOP", "TOTAL",
                 "EMPTY-POLL"), List.of(lines.get(header + 1).trim().split("\\s+")));
-            assertEquals(List.of("1", "1000", "2.0ns", "15.0ns", "80.5ns", "30.0ns", "1.0ns", "4.0ns", "7.5ns", "140.0ns", "37.5ns"),
+            assertEquals(List.of("1", "1000", "2.0ns", "15.0ns", "80.5ns", "30.0ns", "1.0ns", "3.0ns", "1.0ns", "7.5ns", "140.0ns", "37.5ns"),
                 List.of(lines.get(header + 2).trim().split("\\s+")),
                 "each stage over the packets; the loop is the cycle less its stages; worker 0 timed nothing and has no row");
             assertFalse(lines.get(header + 3).startsWith("0 "), "worker 0 has no row");

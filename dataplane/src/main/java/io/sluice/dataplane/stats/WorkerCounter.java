@@ -91,7 +91,9 @@ public enum WorkerCounter
     PROFILE_TX_NS("profile-tx-ns"),
     /** Nanoseconds of their bulk frees of the mbufs not sent. */
     PROFILE_FREE_NS("profile-free-ns"),
-    /** Nanoseconds of their flow-expiry slice, NAT pool tidying and counter publishing. */
+    /** Nanoseconds of their flow-expiry slice and full-NAT pool tidying. */
+    PROFILE_EXPIRY_NS("profile-expiry-ns"),
+    /** Nanoseconds of their counter bookkeeping and publishing. */
     PROFILE_HOUSEKEEPING_NS("profile-housekeeping-ns"),
     /** Nanoseconds of the sampled busy cycles from start to the next cycle's start: the stages plus the agent's loop. */
     PROFILE_CYCLE_NS("profile-cycle-ns"),

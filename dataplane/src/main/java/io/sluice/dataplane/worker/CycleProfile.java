@@ -14,7 +14,7 @@ import io.sluice.dataplane.stats.WorkerCounter;
  * cycle's start) is added too, and what it has beyond the stages is the agent's loop. A sampled cycle
  * that received nothing counts as an empty poll, with its RX burst's time.
  * <pre>
- *   begin ─ commands ─ rx ─ pipeline ─ tx ─ free ─ housekeeping ─ (next cycle's begin)
+ *   begin ─ commands ─ rx ─ pipeline ─ tx ─ free ─ expiry ─ housekeeping (counters) ─ (next cycle's begin)
  * </pre>
  * One thread: the worker's. No allocation.
  */
@@ -28,11 +28,13 @@ final class CycleProfile
     static final int PIPELINE = 2;
     static final int TX = 3;
     static final int FREE = 4;
-    static final int HOUSEKEEPING = 5;
+    static final int EXPIRY = 5;
+    static final int HOUSEKEEPING = 6;
 
     private static final WorkerCounter[] STAGE_COUNTERS = {
         WorkerCounter.PROFILE_COMMANDS_NS, WorkerCounter.PROFILE_RX_NS, WorkerCounter.PROFILE_PIPELINE_NS,
-        WorkerCounter.PROFILE_TX_NS, WorkerCounter.PROFILE_FREE_NS, WorkerCounter.PROFILE_HOUSEKEEPING_NS};
+        WorkerCounter.PROFILE_TX_NS, WorkerCounter.PROFILE_FREE_NS, WorkerCounter.PROFILE_EXPIRY_NS,
+        WorkerCounter.PROFILE_HOUSEKEEPING_NS};
 
     private final DataplaneCounters counters;
     private final NanoClock clock;

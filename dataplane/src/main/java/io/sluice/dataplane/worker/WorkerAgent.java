@@ -33,7 +33,8 @@ import io.sluice.dpdk.Port;
  * Duty cycle: read the clock once; pick up the newest service snapshot; drain a bounded number of
  * commands (frames to inject, flows from a peer, dump and lookup requests); receive a burst; run
  * each packet through the pipeline and sort it into transmit, punt or free; transmit (leftovers
- * freed, never leaked); free in bulk; expire a slice of the flow table; publish the counters.
+ * freed, never leaked); free in bulk; expire a slice of the flow table; publish the counters when
+ * {@link #PUBLISH_INTERVAL_NS} has passed since they last were.
  * <p>
  * Duty-cycle accounting reuses the one clock reading of each cycle: a cycle lasts from its start to
  * the next cycle's start (so it includes the idle strategy's pause), and is busy when it did work.
@@ -43,7 +44,7 @@ import io.sluice.dpdk.Port;
  * ({@link WorkerCounter#BUSY_PPM}) and longest cycle ({@link WorkerCounter#MAX_CYCLE_NS}) as gauges,
  * so readers need no reset protocol and any number of them see the same figures. One cycle in
  * {@link CycleProfile#SAMPLE_EVERY} is also timed stage by stage ({@link CycleProfile}: commands, RX
- * burst, pipeline, TX burst, free, housekeeping), which says where a packet's time goes beyond the
+ * burst, pipeline, TX burst, free, expiry, housekeeping), which says where a packet's time goes beyond the
  * pipeline.
  * <p>
  * Counter invariant, per worker: {@code rx = forwarded + replied + punted + drops}. A packet's
@@ -59,7 +60,12 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
     /** Length of the periods over which the busy share and the longest duty cycle are measured. */
     public static final long DUTY_PERIOD_NS = 1_000_000_000L;
     private static final double PARTS_PER_MILLION = 1e6;
-    private static final long PUBLISH_IDLE_INTERVAL_NS = 1_000_000L;
+    /**
+     * How often the counters are published, busy or idle: readers (stats, metrics, a generation's
+     * confirmation) see them at most this late, and a busy worker does not pay for publishing every
+     * counter's cache line in every duty cycle.
+     */
+    static final long PUBLISH_INTERVAL_NS = 100_000L;
     private static final int KIND_FORWARD = Verdict.FORWARD;
     private static final int KIND_REPLY = Verdict.REPLY;
     private static final int KIND_INJECT = 0;
@@ -238,14 +244,15 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
         }
         work += received;
         work += pipeline.expireFlows(expiryBucketsPerCycle);
+        profile.mark(CycleProfile.EXPIRY);
         lastCycleBusy = work > 0;
 
-        if (work > 0 || nowNs - lastPublishNs > PUBLISH_IDLE_INTERVAL_NS)
+        if (work > 0)
         {
-            if (work > 0)
-            {
-                counters.increment(WorkerCounter.WORK_CYCLES);
-            }
+            counters.increment(WorkerCounter.WORK_CYCLES);
+        }
+        if (nowNs - lastPublishNs >= PUBLISH_INTERVAL_NS)
+        {
             counters.set(WorkerCounter.COMMANDS_MALFORMED, commands.malformed());
             counters.publish();
             lastPublishNs = nowNs;

@@ -50,7 +50,7 @@ class CycleProfileTest
             assertEquals(0, clock.reads, "no cycle before the sampled one reads the clock");
 
             runCycle(profile, 0, 32);
-            assertEquals(6, clock.reads, "the sampled cycle reads it once per stage");
+            assertEquals(7, clock.reads, "the sampled cycle reads it once per stage");
             assertEquals(1, counters.get(WorkerCounter.PROFILE_CYCLES));
             assertEquals(32, counters.get(WorkerCounter.PROFILE_PACKETS));
             assertEquals(10, counters.get(WorkerCounter.PROFILE_COMMANDS_NS), "the first reading (10) less the start (0)");
@@ -58,7 +58,8 @@ class CycleProfileTest
             assertEquals(30, counters.get(WorkerCounter.PROFILE_PIPELINE_NS), "60 - 30");
             assertEquals(40, counters.get(WorkerCounter.PROFILE_TX_NS));
             assertEquals(50, counters.get(WorkerCounter.PROFILE_FREE_NS));
-            assertEquals(60, counters.get(WorkerCounter.PROFILE_HOUSEKEEPING_NS));
+            assertEquals(60, counters.get(WorkerCounter.PROFILE_EXPIRY_NS));
+            assertEquals(70, counters.get(WorkerCounter.PROFILE_HOUSEKEEPING_NS));
             assertEquals(0, counters.get(WorkerCounter.PROFILE_CYCLE_NS), "open until the next cycle starts");
 
             runCycle(profile, 5_000, 32);
@@ -69,7 +70,7 @@ class CycleProfileTest
             }
             runCycle(profile, 7_000, 0);
             assertEquals(1, counters.get(WorkerCounter.PROFILE_EMPTY_POLLS), "the next sampled cycle received nothing");
-            assertEquals(80, counters.get(WorkerCounter.PROFILE_EMPTY_POLL_NS), "its RX burst: the 8th reading less the 7th (360 - 280)");
+            assertEquals(90, counters.get(WorkerCounter.PROFILE_EMPTY_POLL_NS), "its RX burst: the 9th reading less the 8th (450 - 360)");
             assertEquals(1, counters.get(WorkerCounter.PROFILE_CYCLES), "an empty poll is no busy cycle");
             assertEquals(32, counters.get(WorkerCounter.PROFILE_PACKETS));
         }
@@ -83,6 +84,7 @@ class CycleProfileTest
         profile.mark(CycleProfile.PIPELINE);
         profile.mark(CycleProfile.TX);
         profile.mark(CycleProfile.FREE);
+        profile.mark(CycleProfile.EXPIRY);
         profile.end(received);
     }
 }

@@ -74,6 +74,9 @@ class WorkerDutyCycleTest
                 stepAt(worker, clock, 1_000);
                 sendFramesForAnotherMac(port, pool, arena);
                 stepAt(worker, clock, 2_000);
+                assertEquals(0, counters.readPublished(WorkerCounter.RX_PACKETS),
+                    "counted, not published: less than PUBLISH_INTERVAL_NS since the start");
+                assertEquals(FRAMES, counters.get(WorkerCounter.RX_PACKETS));
                 stepAt(worker, clock, 2_000 + BUSY_CYCLE_NS);
                 stepAt(worker, clock, 1_000 + WorkerAgent.DUTY_PERIOD_NS);
 
