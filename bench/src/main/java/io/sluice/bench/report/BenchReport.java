@@ -37,8 +37,9 @@ public final class BenchReport implements Callable<Integer>
         description = "end-to-end results, repeatable (default bench/results/e2e.json, left out when absent)")
     List<Path> e2e;
 
-    @Option(names = "--jmh", paramLabel = "FILE", description = "JMH results, -rf json (default bench/results/jmh.json, left out when absent)")
-    Path jmh;
+    @Option(names = "--jmh", paramLabel = "FILE",
+        description = "JMH results, -rf json, repeatable: their scores together (default bench/results/jmh.json, left out when absent)")
+    List<Path> jmh;
 
     @Option(names = "--no-jmh", description = "draw no JMH charts")
     boolean noJmh;
@@ -129,9 +130,9 @@ public final class BenchReport implements Callable<Integer>
         {
             return plan;
         }
-        if (jmh != null)
+        if (jmh != null && !jmh.isEmpty())
         {
-            return plan.and(ReportCharts.jmh(JmhResults.read(jmh)));
+            return plan.and(ReportCharts.jmh(JmhResults.merge(jmh.stream().map(JmhResults::read).toList())));
         }
         if (Files.exists(DEFAULT_JMH))
         {

@@ -113,6 +113,19 @@ public record JmhResults(String source, List<Score> scores)
         return of(JsonFields.parse(json, source), source);
     }
 
+    /**
+     * The scores of several files as one, e.g. one file per {@code ScaleBenchmark} case.
+     *
+     * @param files the files' scores.
+     * @return every score, in the files' order, the source naming every file.
+     */
+    public static JmhResults merge(final List<JmhResults> files)
+    {
+        final List<Score> scores = new ArrayList<>();
+        files.forEach(file -> scores.addAll(file.scores()));
+        return new JmhResults(String.join(", ", files.stream().map(JmhResults::source).toList()), List.copyOf(scores));
+    }
+
     private static JmhResults of(final JsonElement root, final String source)
     {
         if (!root.isJsonArray())

@@ -156,6 +156,22 @@ class ReportChartsTest
     }
 
     @Test
+    void shouldDrawTheScoresOfSeveralJmhFilesTogether()
+    {
+        final JmhResults flows = JmhResults.parse("[" + Fixtures.jmh("io.sluice.bench.pipeline.ScaleBenchmark.establishedByFlows",
+            "{\"flows\":\"100000\"}", 253, 25, "ns/op") + "]", "scale-flows.json");
+        final JmhResults more = JmhResults.parse("[" + Fixtures.jmh("io.sluice.bench.pipeline.ScaleBenchmark.establishedByFlows",
+            "{\"flows\":\"1\"}", 68.8, 5, "ns/op") + "]", "scale-flows-1.json");
+
+        final Plan plan = ReportCharts.jmh(JmhResults.merge(List.of(flows, more)));
+
+        final Series byFlows = ((Lines)chart(plan, ReportCharts.SCALE_FLOWS)).series().get(0);
+        assertArrayEquals(new double[]{1, 100_000}, byFlows.x(), EXACT);
+        assertArrayEquals(new double[]{68.8, 253}, byFlows.y(), EXACT);
+        assertTrue(plan.skipped().get(0).contains("scale-flows.json, scale-flows-1.json"), plan.skipped().get(0));
+    }
+
+    @Test
     void shouldTakeThroughputScoresAsTimePerOperation()
     {
         final JmhResults.Score score = new JmhResults.Score("X.y", Map.of(), 20, 2, "ops/us");
