@@ -1,0 +1,119 @@
+package io.sluice.bench.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+/** Reads a results file's JSON and its fields, each failure a {@link ReportInputException} saying where. */
+final class JsonFields
+{
+    private JsonFields()
+    {
+    }
+
+    static JsonElement read(final Path file)
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new ReportInputException(file.toAbsolutePath() + " does not exist");
+        }
+        catch (final IOException ex)
+        {
+            throw new ReportInputException(file.toAbsolutePath() + " cannot be read: " + ex.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    static JsonElement parse(final String text, final String source)
+    {
+        try
+        {
+            final JsonElement root = JsonParser.parseString(text);
+            if (root.isJsonNull())
+            {
+                throw new ReportInputException(source + " is empty");
+            }
+            return root;
+        }
+        catch (final JsonParseException ex)
+        {
+            throw new ReportInputException(source + " is not JSON: " + ex.getMessage());
+        }
+    }
+
+    static JsonObject object(final JsonElement element, final String where)
+    {
+        if (element == null || !element.isJsonObject())
+        {
+            throw new ReportInputException(where + " is not a JSON object");
+        }
+        return element.getAsJsonObject();
+    }
+
+    static JsonArray array(final JsonObject object, final String name, final String where)
+    {
+        final JsonElement element = object.get(name);
+        if (element == null || !element.isJsonArray())
+        {
+            throw new ReportInputException(where + " has no array " + name);
+        }
+        return element.getAsJsonArray();
+    }
+
+    static JsonObject objectOrNull(final JsonObject object, final String name, final String where)
+    {
+        final JsonElement element = object.get(name);
+        if (element == null || element.isJsonNull())
+        {
+            return null;
+        }
+        return object(element, where + " " + name);
+    }
+
+    static String text(final JsonObject object, final String name, final String where)
+    {
+        final JsonElement element = object.get(name);
+        if (element == null || !element.isJsonPrimitive())
+        {
+            throw new ReportInputException(where + " has no " + name);
+        }
+        return element.getAsString();
+    }
+
+    static String textOr(final JsonObject object, final String name, final String otherwise)
+    {
+        final JsonElement element = object.get(name);
+        return element == null || !element.isJsonPrimitive() ? otherwise : element.getAsString();
+    }
+
+    /** A number, or a string JMH writes for one ({@code "NaN"}). */
+    static double number(final JsonObject object, final String name, final String where)
+    {
+        final JsonElement element = object.get(name);
+        if (element == null || !element.isJsonPrimitive())
+        {
+            throw new ReportInputException(where + " has no " + name);
+        }
+        try
+        {
+            return element.getAsDouble();
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ReportInputException(where + ": " + name + " is not a number: " + element);
+        }
+    }
+}

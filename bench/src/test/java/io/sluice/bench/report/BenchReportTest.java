@@ -1,0 +1,117 @@
+package io.sluice.bench.report;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command: the PNGs it writes and what it says when it cannot. */
+class BenchReportTest
+{
+    private static final byte[] PNG_MAGIC = {(byte)0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void shouldWriteOnePngPerChartAndPrintTheirPaths() throws IOException
+    {
+        final Path e2e = write("e2e.json", Fixtures.E2E);
+        final Path jmh = write("jmh.json", Fixtures.JMH);
+        final Path charts = dir.resolve("charts");
+
+        final int status = run("--e2e", e2e.toString(), "--jmh", jmh.toString(), "--out", charts.toString());
+
+        assertEquals(0, status, err.toString());
+        final List<String> names = List.of(ReportCharts.THROUGHPUT, ReportCharts.LATENCY, ReportCharts.PROFILE,
+            ReportCharts.SCALE_FLOWS, ReportCharts.SCALE_BACKENDS, ReportCharts.MAGLEV_BUILD);
+        for (final String name : names)
+        {
+            final Path png = charts.resolve(name);
+            assertTrue(out.toString().contains(png.toString()), out.toString());
+            final byte[] bytes = Files.readAllBytes(png);
+            assertArrayEquals(PNG_MAGIC, Arrays.copyOf(bytes, PNG_MAGIC.length), name);
+            final BufferedImage image = ImageIO.read(png.toFile());
+            assertEquals(ChartRenderer.WIDTH, image.getWidth(), name);
+            assertEquals(ChartRenderer.HEIGHT, image.getHeight(), name);
+            assertTrue(colours(image) > 4, name + " is not blank");
+        }
+        try (var files = Files.list(charts))
+        {
+            assertEquals(names.size(), files.count());
+        }
+    }
+
+    @Test
+    void shouldFailWithAClearMessageAndNoStackTraceWhenANamedFileIsMissing()
+    {
+        final Path missing = dir.resolve("nothing.json");
+
+        final int status = run("--e2e", missing.toString(), "--no-jmh", "--out", dir.resolve("charts").toString());
+
+        assertEquals(1, status);
+        assertEquals("sluice bench report: " + missing.toAbsolutePath() + " does not exist", err.toString().strip());
+        assertFalse(Files.exists(dir.resolve("charts")), "nothing written");
+    }
+
+    @Test
+    void shouldFailWithAClearMessageAndNoStackTraceWhenAFileIsMalformed() throws IOException
+    {
+        final Path jmh = write("jmh.json", "[{\"benchmark\":\"a.B.c\",\"params\":{},\"primaryMetric\":{\"score\":1}}]");
+
+        final int status = run("--e2e", write("e2e.json", Fixtures.E2E).toString(), "--jmh", jmh.toString(),
+            "--out", dir.resolve("charts").toString());
+
+        assertEquals(1, status);
+        assertEquals("sluice bench report: " + jmh + ", [0] primaryMetric has no scoreError", err.toString().strip());
+    }
+
+    @Test
+    void shouldFailWhenThereIsNothingToDraw() throws IOException
+    {
+        final int status = run("--e2e", write("other.json", "{\"kind\":\"scaling\"}").toString(), "--no-jmh",
+            "--out", dir.resolve("charts").toString());
+
+        assertEquals(1, status);
+        assertTrue(out.toString().contains("'scaling' ignored"), out.toString());
+        assertEquals("sluice bench report: nothing to draw", err.toString().strip());
+    }
+
+    private int run(final String... args)
+    {
+        final CommandLine command = new CommandLine(new BenchReport());
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        return command.execute(args);
+    }
+
+    private Path write(final String name, final String text) throws IOException
+    {
+        return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+    }
+
+    private static long colours(final BufferedImage image)
+    {
+        return Arrays.stream(image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth())).distinct().count();
+    }
+}
