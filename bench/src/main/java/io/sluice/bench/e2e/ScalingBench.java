@@ -87,6 +87,10 @@ public final class ScalingBench implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        if (twoCores.size() != 2)
+        {
+            throw new IllegalArgumentException("--two-cores " + twoCores + ": two CPUs, one per worker");
+        }
         final int flows = (int)Math.min(Integer.MAX_VALUE, Units.count(flowsPerQueue));
         final int warmupSeconds = seconds(warmup);
         final int windowSeconds = seconds(duration);
@@ -96,7 +100,7 @@ public final class ScalingBench implements Callable<Integer>
             Files.createDirectories(out.getParent());
         }
         final List<Path> pcaps = new ArrayList<>();
-        for (int queue = 0; queue < Math.max(1, twoCores.size()); queue++)
+        for (int queue = 0; queue < twoCores.size(); queue++)
         {
             final Path pcap = workDir.resolve("q" + queue + ".pcap");
             ScalingFrames.write(pcap, queue, flows, MacAddress.parse(LB_MAC).value(), MacAddress.parse(PEER_MAC).value());
