@@ -40,9 +40,9 @@ public final class ReportCharts
     public static final String MAGLEV_BUILD = "jmh-maglev-build.png";
 
     private static final String POINT_AXIS = "point: mode, active flows, share of packets opening a new flow";
-    private static final String[] STAGE_NAMES = {"commands", "rx", "pipeline", "tx", "free", "housekeeping", "loop"};
+    private static final String[] STAGE_NAMES = {"commands", "rx", "pipeline", "tx", "free", "expiry", "housekeeping", "loop"};
     private static final List<ToDoubleFunction<Stages>> STAGES = List.of(Stages::commandsNs, Stages::rxNs, Stages::pipelineNs,
-        Stages::txNs, Stages::freeNs, Stages::housekeepingNs, Stages::loopNs);
+        Stages::txNs, Stages::freeNs, Stages::expiryNs, Stages::housekeepingNs, Stages::loopNs);
 
     private ReportCharts()
     {

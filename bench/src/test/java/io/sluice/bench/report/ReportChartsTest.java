@@ -62,14 +62,15 @@ class ReportChartsTest
         final Bars chart = (Bars)chart(e2ePlan(), ReportCharts.PROFILE);
 
         assertEquals(List.of("ipip 100k 0% new", "ipip 1k 0% new", "ipip 1k 10% new"), chart.categories(), "nat has no profile");
-        assertEquals(List.of("commands", "rx", "pipeline", "tx", "free", "housekeeping", "loop"), names(chart.series()));
+        assertEquals(List.of("commands", "rx", "pipeline", "tx", "free", "expiry", "housekeeping", "loop"), names(chart.series()));
         assertArrayEquals(new double[]{1.6, 1.5, 1.7}, chart.series().get(0).y(), EXACT);
         assertArrayEquals(new double[]{39.5, 40.0, 41.0}, chart.series().get(1).y(), EXACT);
         assertArrayEquals(new double[]{77.4, 113.6, 90.0}, chart.series().get(2).y(), EXACT);
         assertArrayEquals(new double[]{54.7, 55.0, 56.0}, chart.series().get(3).y(), EXACT);
         assertArrayEquals(new double[]{1.0, 0.9, 1.1}, chart.series().get(4).y(), EXACT);
-        assertArrayEquals(new double[]{12.1, 18.1, 13.0}, chart.series().get(5).y(), EXACT);
-        assertArrayEquals(new double[]{2.0, 2.6, 2.2}, chart.series().get(6).y(), EXACT);
+        assertArrayEquals(new double[]{0, 0, 0}, chart.series().get(5).y(), EXACT, "records before the expiry stage: in housekeeping");
+        assertArrayEquals(new double[]{12.1, 18.1, 13.0}, chart.series().get(6).y(), EXACT);
+        assertArrayEquals(new double[]{2.0, 2.6, 2.2}, chart.series().get(7).y(), EXACT);
         assertTrue(chart.stacked());
     }
 
@@ -194,5 +195,17 @@ class ReportChartsTest
     private static List<String> names(final List<Series> series)
     {
         return series.stream().map(Series::name).toList();
+    }
+
+    @Test
+    void shouldReadTheExpiryStageOfAWorkerProfileAsTheEndToEndBenchWritesIt()
+    {
+        final String worker = new io.sluice.bench.e2e.WorkerProfile(100, 20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0).json();
+        final String file = "{\"results\":[{\"kind\":\"sluice\",\"mode\":\"ipip\",\"flows\":\"1k\",\"newFlowsPercent\":0," +
+            "\"rxMpps\":5.0,\"ofCeiling\":0.8,\"latencyRate\":\"0\",\"latency\":null,\"worker\":" + worker + ",\"throughput\":{}}]}";
+
+        final E2eResults.Stages stages = E2eResults.parse(file, "e2e.json").points().getFirst().worker();
+
+        assertEquals(new E2eResults.Stages(1, 2, 3, 4, 5, 6, 7, 8), stages);
     }
 }
