@@ -85,7 +85,7 @@ public record CounterSample(long sampledNs, long[][] workers, Map<String, Long> 
      * Whether one worker's counters are whole: every packet received has its outcome
      * ({@code rx = forwarded + replied + punted + dropped}), every drop its reason, and every frame
      * sent was a forwarded or replied packet or a neighbour request ({@code tx = forwarded + replied
-     * + injected}). A worker publishes them together once per duty cycle, so a read that overlapped
+     * + injected}). A worker publishes them together (every 100 µs), so a read that overlapped
      * a publication may see part of it; such a read is repeated.
      *
      * @param worker the worker.
