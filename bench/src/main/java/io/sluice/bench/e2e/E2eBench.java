@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * (latency at a rate the worker keeps up with), the daemon started afresh for each point, and the
  * worker's stage profile read from its stats file. The ceiling comes first, in the same harness:
  * {@code dpdk-testpmd} forwarding {@code io} and {@code macswap} on the same memif, with the same
- * generator. Prints a table and writes every figure as JSON.
+ * generator, and {@code io} again at the end, so that the run shows how far the machine drifted
+ * under it. Prints a table and writes every figure as JSON.
  */
 @Command(name = "sluice bench e2e", mixinStandardHelpOptions = true, sortOptions = false,
     description = "End-to-end benchmark: sluice gen and one Sluice worker over memif, against dpdk-testpmd's ceiling.")
@@ -149,6 +150,14 @@ public final class E2eBench implements Callable<Integer>
                     results.add(point(mode, flowCount, share, ceiling));
                 }
             }
+        }
+        if (!noCeiling)
+        {
+            final GenResult end = median(() -> ceilingRun("io"));
+            say(String.format(Locale.ROOT, "testpmd io      %7.3f Mpps at the end (%.3f at the start): the shares above are of the " +
+                "start's; the harness drifted %+.0f%% over the run", end.rxMpps(), ceiling, 100 * (end.rxMpps() / ceiling - 1)));
+            results.add(String.format(Locale.ROOT, "{\"kind\":\"ceiling-end\",\"forward\":\"io\",\"rxMpps\":%.4f,\"gen\":%s}",
+                end.rxMpps(), end.json()));
         }
         Files.writeString(out, "{\"date\":\"" + Instant.now() + "\",\"cpus\":" + Runtime.getRuntime().availableProcessors() +
             ",\"results\":[\n" + String.join(",\n", results) + "\n]}\n", StandardCharsets.UTF_8);

@@ -134,6 +134,8 @@ public record E2eResults(String source, List<Ceiling> ceilings, List<Point> poin
             switch (kind)
             {
                 case "ceiling" -> ceilings.add(new Ceiling(text(entry, "forward", where), number(entry, "rxMpps", where)));
+                case "ceiling-end" -> ceilings.add(new Ceiling(text(entry, "forward", where) + " at the end",
+                    number(entry, "rxMpps", where)));
                 case "sluice" -> points.add(point(entry, where));
                 default -> ignored.merge(kind, 1, Integer::sum);
             }

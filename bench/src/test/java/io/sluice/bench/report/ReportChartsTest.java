@@ -208,4 +208,16 @@ class ReportChartsTest
 
         assertEquals(new E2eResults.Stages(1, 2, 3, 4, 5, 6, 7, 8), stages);
     }
+
+    @Test
+    void shouldTakeTheCeilingMeasuredAtTheEndOfTheRunAsALineOfItsOwn()
+    {
+        final String file = "{\"results\":[{\"kind\":\"ceiling\",\"forward\":\"io\",\"rxMpps\":6.5}," +
+            "{\"kind\":\"ceiling-end\",\"forward\":\"io\",\"rxMpps\":5.25}]}";
+
+        final E2eResults results = E2eResults.parse(file, "e2e.json");
+
+        assertEquals(List.of(new E2eResults.Ceiling("io", 6.5), new E2eResults.Ceiling("io at the end", 5.25)), results.ceilings());
+        assertEquals(Map.of(), results.ignoredKinds());
+    }
 }
