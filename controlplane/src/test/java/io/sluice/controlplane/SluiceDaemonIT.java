@@ -334,6 +334,7 @@ class SluiceDaemonIT
 
         final Process daemon = start(daemonLog, "run", "--config", configFile.toString());
         awaitLog(daemonLog, "gRPC API on 127.0.0.1:");
+        awaitLog(daemonLog, "INSECURE API");
         final Matcher listening = Pattern.compile("gRPC API on 127\\.0\\.0\\.1:([0-9]+) \\(plaintext, no token\\)")
             .matcher(Files.readString(daemonLog));
         assertTrue(listening.find(), Files.readString(daemonLog));
