@@ -32,8 +32,6 @@ public final class E2eBench implements Callable<Integer>
 {
     private static final String LB_MAC = "02:00:00:00:00:01";
     private static final String GEN_MAC = "02:00:00:00:00:02";
-    private static final List<String> JVM_FLAGS = List.of("--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-        "--enable-native-access=ALL-UNNAMED");
 
     private String genName;
 
@@ -173,7 +171,7 @@ public final class E2eBench implements Callable<Integer>
         final Path socket = workDir.resolve("memif.sock");
         for (int run = 0; run < runs; run++)
         {
-            try (Peer daemon = new Peer())
+            try (PeerProcess daemon = new PeerProcess())
             {
                 final Process gen = startGen(socket, mode, flowCount, share, duration, null, "throughput");
                 awaitListening(gen);
@@ -184,7 +182,7 @@ public final class E2eBench implements Callable<Integer>
         }
         if (!latencyRate.equals("0"))
         {
-            try (Peer daemon = new Peer())
+            try (PeerProcess daemon = new PeerProcess())
             {
                 final Process paced = startGen(socket, mode, flowCount, share, latencyDuration, latencyRate, "latency");
                 awaitListening(paced);
@@ -229,7 +227,7 @@ public final class E2eBench implements Callable<Integer>
         long measureStartNs = Long.MAX_VALUE;
         final String savedWarmup = warmup;
         warmup = steadyWarmup;
-        try (Peer daemon = new Peer())
+        try (PeerProcess daemon = new PeerProcess())
         {
             final Process gen = startGen(socket, mode, flows.getFirst(), newFlows.getFirst(), steady, null, "steady");
             warmup = savedWarmup;
@@ -277,7 +275,7 @@ public final class E2eBench implements Callable<Integer>
     private GenResult ceilingRun(final String forward) throws Exception
     {
         final Path socket = workDir.resolve("memif.sock");
-        try (Peer testpmd = new Peer())
+        try (PeerProcess testpmd = new PeerProcess())
         {
             final Process gen = startGen(socket, "dsr", "1k", 0, duration, null, "testpmd-" + forward);
             awaitListening(gen);
@@ -296,19 +294,14 @@ public final class E2eBench implements Callable<Integer>
             workDir.resolve("sluice.stats"), workDir.resolve("api.sock"));
         final Path file = workDir.resolve("sluice.yaml");
         Files.writeString(file, config.yaml(), StandardCharsets.UTF_8);
-        final List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(JVM_FLAGS);
-        command.addAll(List.of("-jar", sluiceJar.toString(), "run", "--config", file.toString()));
-        return command;
+        return PeerProcess.java(List.of("-jar", sluiceJar.toString(), "run", "--config", file.toString()));
     }
 
     private Process startGen(final Path socket, final String mode, final String flowCount, final int share, final String time,
         final String rate, final String name) throws IOException
     {
         genName = name;
-        final List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(JVM_FLAGS);
-        command.addAll(List.of("-cp", benchJar.toString(), "io.sluice.bench.gen.Gen",
+        final List<String> command = PeerProcess.java(List.of("-cp", benchJar.toString(), "io.sluice.bench.gen.Gen",
             "--port", "net_memif0,role=server,socket=" + socket, "--core", Integer.toString(genCore),
             "--vip", DaemonConfig.VIP, "--vip-port", "80", "--dst-mac", LB_MAC, "--src-mac", GEN_MAC,
             "--expect", mode.equals("dsr") ? "dsr" : mode, "--flows", flowCount, "--new-flows", Integer.toString(share),
@@ -365,11 +358,6 @@ public final class E2eBench implements Callable<Integer>
         return all.get(all.size() / 2);
     }
 
-    private static String java()
-    {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     private static void say(final String line)
     {
         System.out.println(line);
@@ -381,34 +369,5 @@ public final class E2eBench implements Callable<Integer>
     private interface Run
     {
         GenResult run() throws Exception;
-    }
-
-    /** The generator's peer process (the daemon or testpmd): stopped with SIGTERM, then killed, when the run is over. */
-    private static final class Peer implements AutoCloseable
-    {
-        private Process process;
-
-        long pid()
-        {
-            return process.pid();
-        }
-
-        void start(final List<String> command, final Path log) throws IOException
-        {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        }
-
-        @Override
-        public void close() throws InterruptedException
-        {
-            if (process != null && process.isAlive())
-            {
-                process.destroy();
-                if (!process.waitFor(20, TimeUnit.SECONDS))
-                {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            }
-        }
     }
 }

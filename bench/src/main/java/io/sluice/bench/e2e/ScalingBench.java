@@ -36,8 +36,6 @@ public final class ScalingBench implements Callable<Integer>
 {
     private static final String LB_MAC = "02:00:00:00:00:01";
     private static final String PEER_MAC = "02:00:00:00:00:02";
-    private static final List<String> JVM_FLAGS = List.of("--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-        "--enable-native-access=ALL-UNNAMED");
     private static final int NAMED_THREADS = 4;
     private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(90);
 
@@ -147,11 +145,9 @@ public final class ScalingBench implements Callable<Integer>
             ScalingConfig.minimumMbufs(workers, (long)flows * workers), stats, workDir.resolve("api.sock"));
         final Path file = workDir.resolve("sluice-" + workers + ".yaml");
         Files.writeString(file, config.yaml(), StandardCharsets.UTF_8);
-        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(JVM_FLAGS);
-        command.addAll(List.of("-jar", sluiceJar.toString(), "run", "--config", file.toString()));
+        final List<String> command = PeerProcess.java(List.of("-jar", sluiceJar.toString(), "run", "--config", file.toString()));
         final Path log = workDir.resolve("daemon-" + workers + ".log");
-        try (Child daemon = new Child(command, log); CounterSampler sampler = awaitCounters(daemon, stats, log))
+        try (PeerProcess daemon = PeerProcess.started(command, log); CounterSampler sampler = awaitCounters(daemon, stats, log))
         {
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
             final CounterSample first = sampler.sample();
@@ -182,7 +178,7 @@ public final class ScalingBench implements Callable<Integer>
         }
     }
 
-    private CounterSampler awaitCounters(final Child daemon, final Path stats, final Path log) throws Exception
+    private CounterSampler awaitCounters(final PeerProcess daemon, final Path stats, final Path log) throws Exception
     {
         final long deadlineNs = System.nanoTime() + START_TIMEOUT_NS;
         while (System.nanoTime() - deadlineNs < 0)
@@ -220,7 +216,7 @@ public final class ScalingBench implements Callable<Integer>
         final Path log = workDir.resolve("testpmd-" + n + ".log");
         final int skip = 1 + warmupSeconds;
         TestpmdStats stats;
-        try (Child testpmd = new Child(List.of("stdbuf", "-oL", "dpdk-testpmd", "--lcores", lcores.toString(), "--in-memory", "--no-pci",
+        try (PeerProcess testpmd = PeerProcess.started(List.of("stdbuf", "-oL", "dpdk-testpmd", "--lcores", lcores.toString(), "--in-memory", "--no-pci",
             "--no-telemetry", "--vdev=" + vdev, "--", "--forward-mode=io", "--nb-cores=" + n, "--rxq=" + n, "--txq=" + n,
             "--auto-start", "--stats-period", "1"), log))
         {
@@ -326,44 +322,5 @@ public final class ScalingBench implements Callable<Integer>
     {
         System.out.println(line);
         System.out.flush();
-    }
-
-    /** A process of a run (the daemon or testpmd): its output to a log; SIGTERM, then SIGKILL, when the run is over. */
-    private static final class Child implements AutoCloseable
-    {
-        private final Process process;
-
-        Child(final List<String> command, final Path log) throws IOException
-        {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        }
-
-        boolean alive()
-        {
-            return process.isAlive();
-        }
-
-        int exitValue()
-        {
-            return process.exitValue();
-        }
-
-        long pid()
-        {
-            return process.pid();
-        }
-
-        @Override
-        public void close() throws InterruptedException
-        {
-            if (process.isAlive())
-            {
-                process.destroy();
-                if (!process.waitFor(20, TimeUnit.SECONDS))
-                {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            }
-        }
     }
 }
