@@ -100,12 +100,13 @@ public final class E2eBench implements Callable<Integer>
      */
     public static void main(final String[] args)
     {
-        System.exit(new CommandLine(new E2eBench()).execute(args));
+        System.exit(BenchCommand.execute(new E2eBench(), args));
     }
 
     @Override
     public Integer call() throws Exception
     {
+        checkOptions();
         Files.createDirectories(workDir);
         if (out.getParent() != null)
         {
@@ -203,6 +204,49 @@ public final class E2eBench implements Callable<Integer>
             "\"rxMpps\":%.4f,\"ofCeiling\":%.4f,\"latencyRate\":\"%s\",\"latency\":%s,\"worker\":%s,\"throughput\":%s}", mode, flowCount,
             share, throughput.rxMpps(), throughput.rxMpps() / ceiling, latencyRate, paced == null ? "null" : paced.json(),
             worker.json(), throughput.json());
+    }
+
+    /**
+     * Every option value checked before anything starts, so that a typo fails at once with its name
+     * instead of after minutes of runs (a duration is read only when its run comes).
+     */
+    void checkOptions()
+    {
+        for (final String mode : modes)
+        {
+            if (!mode.equals("ipip") && !mode.equals("nat") && !mode.equals("fullnat"))
+            {
+                throw new IllegalArgumentException("--modes: '" + mode + "' is not ipip, nat or fullnat");
+            }
+        }
+        flows.forEach(Units::count);
+        for (final int share : newFlows)
+        {
+            if (share < 0 || share > 100)
+            {
+                throw new IllegalArgumentException("--new-flows: " + share + " is not a percentage 0..100");
+            }
+        }
+        for (final String time : steady == null ? List.of(duration, warmup, latencyDuration) :
+            List.of(duration, warmup, latencyDuration, steady, steadyWarmup, sample))
+        {
+            if (Units.durationNs(time) <= 0)
+            {
+                throw new IllegalArgumentException("'" + time + "' is not a duration above 0");
+            }
+        }
+        if (!latencyRate.equals("0"))
+        {
+            Units.count(latencyRate);
+        }
+        if (runs < 1)
+        {
+            throw new IllegalArgumentException("--runs: " + runs + " is not 1 or more");
+        }
+        if (backends < 1 || backends > 4096)
+        {
+            throw new IllegalArgumentException("--backends: " + backends + " is not 1..4096");
+        }
     }
 
     /**

@@ -79,7 +79,7 @@ public final class ScalingBench implements Callable<Integer>
      */
     public static void main(final String[] args)
     {
-        System.exit(new CommandLine(new ScalingBench()).execute(args));
+        System.exit(BenchCommand.execute(new ScalingBench(), args));
     }
 
     @Override
