@@ -118,6 +118,10 @@ class SyncServiceTest
                     assertNotNull(here, "replicated to the standby");
                     assertEquals(there.backend(), here.backend(), "the same backend for flow " + i);
                 }
+                // The flows forwarded before sync started also wait as events in the worker's ring, and those
+                // are drained as soon as the peer connects: the standby may hold every flow before the
+                // bulk transfer (started by its first hello) has been walked to the end.
+                awaitOrNot(() -> activeSync.agent().counter(SyncCounter.BULK_FLOWS_SENT) >= FLOWS);
                 assertTrue(activeSync.agent().counter(SyncCounter.BULK_FLOWS_SENT) >= FLOWS, "the flows went in a bulk transfer");
                 assertEquals(0, standby.counter(WorkerCounter.FLOW_UPSERTS_REJECTED));
                 assertEquals(0, activeSync.errors() + standbySync.errors());
