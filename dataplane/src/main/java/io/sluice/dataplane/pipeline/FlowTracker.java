@@ -405,7 +405,7 @@ public final class FlowTracker
      */
     int expire(final int maxBuckets)
     {
-        final int expired = table.expire(nowNs, maxBuckets);
+        final int expired = maxBuckets == 0 ? 0 : table.expire(nowNs, maxBuckets);
         counters[WorkerCounter.FLOW_EXPIRED.ordinal()] += expired;
         counters[WorkerCounter.FLOW_ACTIVE.ordinal()] = table.size();
         return expired + fullNat.tidy(NAT_TIDY_LOOKUPS);

@@ -223,14 +223,21 @@ public final class PacketPipeline
     }
 
     /**
-     * Runs a slice of the flow-expiry sweep and publishes the active-flow count.
+     * Runs a slice of the flow-expiry sweep, publishes the active-flow count and tidies the full-NAT
+     * pools' fronts.
      *
-     * @param maxBuckets most buckets to visit.
+     * @param maxBuckets most buckets to visit; 0 visits none (the worker's cycles with no slice due).
      * @return the number of flows freed.
      */
     public int expireFlows(final int maxBuckets)
     {
         return flows.expire(maxBuckets);
+    }
+
+    /** @return the buckets of this worker's flow table (what one pass of the expiry sweep visits). */
+    public int flowBuckets()
+    {
+        return flows.table().bucketCount();
     }
 
     /** @return this worker's counters. */

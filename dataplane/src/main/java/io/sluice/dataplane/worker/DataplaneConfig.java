@@ -21,7 +21,8 @@ import io.sluice.dataplane.ring.FlowEventRing;
  * @param flowTableCapacity     flows per worker, a power of two.
  * @param minEvictionIdleNs     a flow idle this long may be evicted when its bucket is full.
  * @param burstSize             packets per RX burst.
- * @param expiryBucketsPerCycle flow-table buckets swept per duty cycle.
+ * @param expiryBucketsPerCycle the fewest flow-table buckets one expiry slice sweeps; slices are paced so the sweep
+ *                              goes over the whole table once a second (see {@code ExpiryPacer}).
  * @param icmpTooBigPerSecond   ICMP too-big messages a worker may send per second.
  * @param neighbourCapacity     next hops the neighbour table holds (see {@link NeighbourTable}).
  * @param neighbourRequestsPerSecond ARP requests and neighbour solicitations per second at most, over all next hops.

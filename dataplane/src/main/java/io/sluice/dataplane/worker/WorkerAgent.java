@@ -33,7 +33,8 @@ import io.sluice.dpdk.Port;
  * Duty cycle: read the clock once; pick up the newest service snapshot; drain a bounded number of
  * commands (frames to inject, flows from a peer, dump and lookup requests); receive a burst; run
  * each packet through the pipeline and sort it into transmit, punt or free; transmit (leftovers
- * freed, never leaked); free in bulk; expire a slice of the flow table; publish the counters when
+ * freed, never leaked); free in bulk; expire a slice of the flow table when one is due (the whole
+ * table once a second, paced by {@link ExpiryPacer}); publish the counters when
  * {@link #PUBLISH_INTERVAL_NS} has passed since they last were.
  * <p>
  * Duty-cycle accounting reuses the one clock reading of each cycle: a cycle lasts from its start to
@@ -84,7 +85,7 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
     private final NanoClock clock;
     private final long portMac;
     private final int burstSize;
-    private final int expiryBucketsPerCycle;
+    private final ExpiryPacer expiry;
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rxPointers;
@@ -125,7 +126,8 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
      * @param commands              what other threads ask of this worker (this worker consumes).
      * @param clock                 the clock.
      * @param burstSize             most packets per RX burst.
-     * @param expiryBucketsPerCycle flow-table buckets swept per duty cycle.
+     * @param expiryBucketsPerCycle the fewest flow-table buckets an expiry slice sweeps (slices are paced by time:
+     *                              the whole table once a second, see {@link ExpiryPacer}).
      */
     public WorkerAgent(
         final int workerId, final Eal eal, final Port port, final int queue, final MbufPool pool, final long portMac,
@@ -151,7 +153,7 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
         this.clock = clock;
         this.portMac = portMac;
         this.burstSize = burstSize;
-        this.expiryBucketsPerCycle = expiryBucketsPerCycle;
+        this.expiry = new ExpiryPacer(pipeline.flowBuckets(), expiryBucketsPerCycle, ExpiryPacer.SWEEP_PERIOD_NS);
         this.profile = new CycleProfile(counters, clock);
         final int pointers = burstSize + COMMAND_LIMIT;
         rxPointers = arena.allocate(ValueLayout.JAVA_LONG, burstSize);
@@ -243,7 +245,7 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
             profile.mark(CycleProfile.FREE);
         }
         work += received;
-        work += pipeline.expireFlows(expiryBucketsPerCycle);
+        work += pipeline.expireFlows(expiry.bucketsDue(nowNs));
         profile.mark(CycleProfile.EXPIRY);
         lastCycleBusy = work > 0;
 
