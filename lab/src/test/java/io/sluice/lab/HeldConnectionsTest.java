@@ -30,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HeldConnectionsTest
 {
     private static final Duration INTERVAL = Duration.ofMillis(20);
+    /** How long a test waits for what it expects before it reads what it has. */
+    private static final Duration AWAIT = Duration.ofSeconds(10);
 
     @Test
     void shouldCountConnectionsAsBrokenByResetWhenTheServerResetsThem() throws Exception
@@ -37,8 +39,7 @@ class HeldConnectionsTest
         try (LocalServer server = new LocalServer(index -> index % 2 == 0 ? Behaviour.resetAfter(3) : Behaviour.normal());
             HeldConnections client = HeldConnections.start(settings(server, 10, 0, Duration.ofSeconds(2)), HeldConnections.direct()))
         {
-            Thread.sleep(400);
-            final HeldConnections.Summary summary = client.summary();
+            final HeldConnections.Summary summary = Poll.until(AWAIT, client::summary, seen -> seen.broken() >= 5).value();
             assertEquals(10, summary.held().size(), summary.toString());
             assertEquals(5, summary.broken(), summary.toString());
             assertEquals(5, summary.survived(), summary.toString());
@@ -62,8 +63,10 @@ class HeldConnectionsTest
         });
             HeldConnections client = HeldConnections.start(settings(server, 4, 0, Duration.ofSeconds(1)), HeldConnections.direct()))
         {
-            Thread.sleep(1_800);
-            final HeldConnections.Summary summary = client.summary();
+            // Until the pause of 500 ms is over (the gap is known when the answer comes) and the stall of a
+            // minute has broken its connection by the 1 s timeout.
+            final HeldConnections.Summary summary = Poll.until(AWAIT, client::summary,
+                seen -> seen.held().get(0).longestGapMs() >= 500 && seen.held().get(1).broken() != null).value();
             client.restartGaps();
             Thread.sleep(200);
             final HeldConnections.Summary later = client.summary();
@@ -85,9 +88,13 @@ class HeldConnectionsTest
         try (LocalServer server = new LocalServer(index -> index < 2 ? Behaviour.normal() : Behaviour.resetAfter(0));
             HeldConnections client = HeldConnections.start(settings(server, 2, 50, Duration.ofSeconds(1)), HeldConnections.direct()))
         {
-            Thread.sleep(1_000);
-            final HeldConnections.Summary summary = client.summary();
-            assertTrue(summary.newAttempts() >= 40 && summary.newAttempts() <= 60, summary.toString());
+            // 50 a second: 40 attempts after some 800 ms, each failing when the server resets it (a few may
+            // still be on their way when the summary is read).
+            final HeldConnections.Summary summary = Poll.until(AWAIT, client::summary,
+                seen -> seen.newAttempts() >= 40 && seen.newFailed() >= seen.newAttempts() - 3).value();
+            final long elapsedMs = client.elapsedMs();
+            assertTrue(summary.newAttempts() >= 40 && summary.newAttempts() <= 2 + elapsedMs / 20,
+                "never more than 50 a second: " + summary.newAttempts() + " in " + elapsedMs + " ms; " + summary);
             assertTrue(summary.newFailed() >= summary.newAttempts() - 3, summary.toString());
             assertTrue(summary.newFailedAtMs().size() == Math.min(50, summary.newFailed()), summary.toString());
             assertEquals(2, summary.survived(), summary.toString());
@@ -95,8 +102,7 @@ class HeldConnectionsTest
         try (LocalServer server = new LocalServer(index -> Behaviour.normal());
             HeldConnections client = HeldConnections.start(settings(server, 2, 50, Duration.ofSeconds(1)), HeldConnections.direct()))
         {
-            Thread.sleep(600);
-            final HeldConnections.Summary summary = client.summary();
+            final HeldConnections.Summary summary = Poll.until(AWAIT, client::summary, seen -> seen.newAttempts() >= 20).value();
             assertTrue(summary.newAttempts() >= 20, summary.toString());
             assertEquals(0, summary.newFailed(), summary.toString());
             assertEquals(2, summary.survived(), summary.toString());

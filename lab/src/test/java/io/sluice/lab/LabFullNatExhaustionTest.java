@@ -31,7 +31,8 @@ class LabFullNatExhaustionTest
         .withOptions("    backendPort: " + NAT_HTTP_PORT + "\n");
     private static final int PORTS = 4;
     private static final int ATTEMPTS = 20;
-    private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(700);
+    /** Long enough for a SYN retransmitted once (a SYN lost on its way is not a refusal), short enough for 20 attempts. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1_500);
 
     @RegisterExtension
     static final LabLoadBalancer LB = new LabLoadBalancer(LbConfig.of(FULLNAT).withNatPorts("{ first: 1024, last: 1027 }"));

@@ -97,11 +97,11 @@ class LabSyncRogueTest
         final Map<String, Long> after = awaitVerdicts(before);
         System.out.println("LabSyncRogueTest: lb2's verdicts on messages from sl-rogue (after - before): bad-mac " +
             delta(before, after, "bad-mac") + ", replayed " + delta(before, after, "replayed") + ", malformed or truncated " +
-            (delta(before, after, "truncated") + delta(before, after, "unknown-schema") + delta(before, after, "malformed")) +
+            refused(before, after) +
             ", accepted " + delta(before, after, "accepted") + " (lb1's own hellos and batches meanwhile); all " + after);
         assertTrue(delta(before, after, "bad-mac") >= 1, "the wrong-key batch is counted bad-mac: " + after);
         assertTrue(delta(before, after, "replayed") >= 1, "the captured hello sent again is counted replayed: " + after);
-        assertTrue(delta(before, after, "truncated") + delta(before, after, "unknown-schema") + delta(before, after, "malformed") >= 1,
+        assertTrue(refused(before, after) >= 1,
             "the bytes that are no message are refused: " + after);
         assertTrue(delta(before, after, "accepted") >= 1, "lb1's real messages are still accepted: " + after);
         assertFalse(anyForgedFlowOnLb2(), "no forged flow is in lb2's flow table");
@@ -252,12 +252,19 @@ class LabSyncRogueTest
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Map<String, Long> now = verdicts();
-        while ((delta(before, now, "bad-mac") < 1 || delta(before, now, "replayed") < 1) && System.nanoTime() < deadlineNs)
+        while ((delta(before, now, "bad-mac") < 1 || delta(before, now, "replayed") < 1 || refused(before, now) < 1 ||
+            delta(before, now, "accepted") < 1) && System.nanoTime() < deadlineNs)
         {
             Thread.sleep(200);
             now = verdicts();
         }
         return now;
+    }
+
+    /** Messages refused as no message at all: truncated, of an unknown schema, or malformed. */
+    private static long refused(final Map<String, Long> before, final Map<String, Long> after)
+    {
+        return delta(before, after, "truncated") + delta(before, after, "unknown-schema") + delta(before, after, "malformed");
     }
 
     private static long delta(final Map<String, Long> before, final Map<String, Long> after, final String verdict)

@@ -99,7 +99,11 @@ class LabVrrpInteropTest
         System.out.println("LabVrrpInteropTest: Sluice master (200), keepalived backup (100); Sluice SIGKILLed: keepalived master " +
             "after " + takeoverMs + " ms (master-down interval " + masterDownMs(100) + " ms); Sluice restarted: preempted, " +
             "forwarding, keepalived " + keepalived.state("V4") + "; keepalived's transitions " + keepalived.transitions());
-        assertTrue(takeoverMs < 1_000, "keepalived takes over after its master-down interval: " + takeoverMs + " ms");
+        // The time from the kill includes the JVM's exit (which kill9 waits for), keepalived's notify fork and
+        // the state file's poll: a second above the master-down interval leaves room for a loaded 2-core host
+        // and still fails a keepalived that waited for several advert intervals more.
+        assertTrue(takeoverMs < masterDownMs(100) + 1_000, "keepalived takes over after its master-down interval (" +
+            masterDownMs(100) + " ms): " + takeoverMs + " ms");
     }
 
     @Test

@@ -104,7 +104,8 @@ class VrrpServiceTest
             {
                 fail("timed out waiting until " + what);
             }
-            Thread.onSpinWait();
+            // Parks rather than spins: a spinning test thread takes one of two cores from the VRRP threads it times.
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
 
@@ -177,7 +178,7 @@ class VrrpServiceTest
         final long takeoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - silentNs);
 
         final long masterDownMs = 3 * INTERVAL_CS * 10L + (256 - 100) * INTERVAL_CS * 10L / 256;
-        assertTrue(takeoverMs >= masterDownMs - INTERVAL_CS * 10L && takeoverMs < masterDownMs + 100,
+        assertTrue(takeoverMs >= masterDownMs - INTERVAL_CS * 10L && takeoverMs < masterDownMs + 150,
             "takeover after about the master-down interval (" + masterDownMs + " ms): " + takeoverMs + " ms");
         assertEquals(List.of(Set.of(VIP, NEXT_HOP)), switchesB);
     }

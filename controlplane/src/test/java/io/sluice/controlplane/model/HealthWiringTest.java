@@ -234,6 +234,41 @@ class HealthWiringTest
         return PrometheusText.parse(response.body());
     }
 
+    /** Scrapes until a condition holds, for figures recorded after the event a test waited for; the last scrape if never. */
+    private Map<String, PrometheusText.Family> scrapeUntil(final Predicate<Map<String, PrometheusText.Family>> condition)
+        throws IOException, InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + AWAIT_NS;
+        Map<String, PrometheusText.Family> scraped = scrape();
+        while (!holds(condition, scraped) && deadlineNs - System.nanoTime() > 0)
+        {
+            Thread.sleep(10);
+            scraped = scrape();
+        }
+        return scraped;
+    }
+
+    /** Whether a condition holds; false while a series it reads is not there yet. */
+    private static boolean holds(final Predicate<Map<String, PrometheusText.Family>> condition,
+        final Map<String, PrometheusText.Family> scraped)
+    {
+        try
+        {
+            return condition.test(scraped);
+        }
+        catch (final AssertionError absent)
+        {
+            return false;
+        }
+    }
+
+    /** How many control operations of a kind were timed. */
+    private static double operations(final Map<String, PrometheusText.Family> scraped, final String operation)
+    {
+        return PrometheusText.value(scraped, "sluice_control_operation_duration_seconds", "sluice_control_operation_duration_seconds_count",
+            Map.of("operation", operation));
+    }
+
     private static Map<String, String> labels(final ServiceKey service, final String... more)
     {
         final Map<String, String> labels = new TreeMap<>(Map.of("vip", service.vipText(), "port", "80", "protocol", "tcp",
@@ -289,8 +324,8 @@ class HealthWiringTest
         assertEquals(List.of(1.0, 1.0, 3.0), List.of(
             gauge(upMetrics, "sluice_backend_health", labels(WEB, "backend", "198.51.100.3", "state", "up")),
             gauge(upMetrics, "sluice_backend_weight", third), counter(upMetrics, "sluice_backend_health_transitions", third)));
-        assertTrue(PrometheusText.value(upMetrics, "sluice_control_operation_duration_seconds",
-            "sluice_control_operation_duration_seconds_count", Map.of("operation", "health")) >= 2, "DOWN and UP timed");
+        // The health thread times the apply after the commit that published the generation: poll for it.
+        assertTrue(operations(scrapeUntil(scraped -> operations(scraped, "health") >= 2), "health") >= 2, "DOWN and UP timed");
     }
 
     @Test
@@ -352,7 +387,6 @@ class HealthWiringTest
         assertTrue(slots(weighted, "198.51.100.7") < slots(weighted, "198.51.100.6"), weighted.toString());
         final Map<String, PrometheusText.Family> scraped = scrape();
         assertEquals(weighted.get("198.51.100.7").get(0), (int)gauge(scraped, "sluice_backend_weight", labels(LRT, "backend", "198.51.100.7")));
-        assertEquals(1, PrometheusText.value(scraped, "sluice_control_operation_duration_seconds",
-            "sluice_control_operation_duration_seconds_count", Map.of("operation", "response-time")));
+        assertEquals(1, operations(scrapeUntil(timed -> operations(timed, "response-time") >= 1), "response-time"));
     }
 }

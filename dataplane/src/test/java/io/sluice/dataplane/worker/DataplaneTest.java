@@ -108,7 +108,9 @@ class DataplaneTest
             StatsFile reader = StatsFile.open(statsPath))
         {
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (dataplane.counter(WorkerCounter.RX_PACKETS) < 2L * FRAMES_PER_QUEUE && System.nanoTime() < deadline)
+            // The workers publish their counters one by one, RX first: wait for the last of those read below.
+            while ((dataplane.counter(WorkerCounter.RX_PACKETS) < 2L * FRAMES_PER_QUEUE ||
+                dataplane.counter(WorkerCounter.TX_PACKETS) < 2L * FRAMES_PER_QUEUE) && System.nanoTime() < deadline)
             {
                 Thread.sleep(5);
             }
@@ -127,7 +129,8 @@ class DataplaneTest
             assertEquals(2L * FRAMES_PER_QUEUE, toFirst + toSecond, "backend packets add up to the service's");
             assertTrue(toFirst > 0 && toSecond > 0, "both backends served: " + toFirst + " / " + toSecond);
             assertEquals(2L * FRAMES_PER_QUEUE * 60, reader.serviceStat(service, TrafficStats.BYTES), "bytes of 60-byte frames");
-            while (portCounter(reader, "port rx-packets") < 2L * FRAMES_PER_QUEUE && System.nanoTime() < deadline)
+            while ((portCounter(reader, "port rx-packets") < 2L * FRAMES_PER_QUEUE || portCounter(reader, "port mbufs") != 8192 ||
+                portCounter(reader, "port mbufs-in-use") != 0) && System.nanoTime() < deadline)
             {
                 Thread.sleep(20);
             }
