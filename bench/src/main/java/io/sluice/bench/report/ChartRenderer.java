@@ -30,8 +30,12 @@ public final class ChartRenderer
 {
     /** Width of every chart, pixels. */
     public static final int WIDTH = 1000;
-    /** Height of every chart, pixels. */
+    /** Height of every chart, pixels, and of a line chart's plot above a legend of more than {@link #LEGEND_IN_ONE_ROW} lines. */
     public static final int HEIGHT = 620;
+    /** The most lines a line chart's legend shows in one row under the plot; more go one per row. */
+    public static final int LEGEND_IN_ONE_ROW = 4;
+    /** The height a legend row adds to a line chart, pixels. */
+    public static final int LEGEND_ROW = 22;
 
     private static final BasicStroke LEVEL_STROKE = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
         new float[]{8f, 5f}, 0f);
@@ -64,7 +68,7 @@ public final class ChartRenderer
 
     private static XYChart lines(final Lines spec)
     {
-        final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(spec.title()).xAxisTitle(spec.xTitle())
+        final XYChart chart = new XYChartBuilder().width(WIDTH).height(height(spec)).title(spec.title()).xAxisTitle(spec.xTitle())
             .yAxisTitle(spec.yTitle()).build();
         style(chart.getStyler());
         chart.getStyler().setXAxisLogarithmic(spec.logX());
@@ -73,7 +77,8 @@ public final class ChartRenderer
         chart.getStyler().setErrorBarsColorSeriesColor(true);
         chart.getStyler().setXAxisDecimalPattern("#,##0.###");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendLayout(legendLines(spec) > LEGEND_IN_ONE_ROW ? Styler.LegendLayout.Vertical :
+            Styler.LegendLayout.Horizontal);
         for (final Series series : spec.series())
         {
             if (series.error() == null)
@@ -95,6 +100,24 @@ public final class ChartRenderer
             line.setLineColor(LEVEL_COLORS[i % LEVEL_COLORS.length]);
         }
         return chart;
+    }
+
+    /**
+     * The height of a chart's PNG: {@link #HEIGHT}, and for a line chart with more legend lines than fit
+     * in one row (several result files drawn together) a row more for each line, so the legend is not
+     * cut off at the sides and the plot keeps its size.
+     *
+     * @param spec the chart.
+     * @return pixels.
+     */
+    public static int height(final ChartSpec spec)
+    {
+        return spec instanceof Lines lines && legendLines(lines) > LEGEND_IN_ONE_ROW ? HEIGHT + LEGEND_ROW * legendLines(lines) : HEIGHT;
+    }
+
+    private static int legendLines(final Lines spec)
+    {
+        return spec.series().size() + spec.levels().size();
     }
 
     private static CategoryChart bars(final Bars spec)
