@@ -4,8 +4,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Paces a worker's flow-expiry sweep by time instead of by duty cycle: the sweep goes over the whole
- * table once per {@link #SWEEP_PERIOD_NS}, in slices of a fixed number of buckets due at even
- * intervals, whatever the packet rate.
+ * table once per {@link #SWEEP_PERIOD_NS} (a table of more than 2M flows at
+ * {@link #MAX_BUCKETS_PER_SECOND}, see {@link #periodFor}), in slices of a fixed number of buckets due
+ * at even intervals, whatever the packet rate.
  * <p>
  * A slice per duty cycle (as before) visited buckets in proportion to the cycles run: a busy worker
  * running some 250,000 cycles a second swept a 1M-flow table about 30 times a second and paid 7 to
@@ -27,6 +28,13 @@ final class ExpiryPacer
 {
     /** How long the sweep takes to go over the whole table once. */
     static final long SWEEP_PERIOD_NS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The most buckets swept per second: 2M flows' worth. A bucket's header line is a cache miss and,
+     * beyond the TLB's reach, a page walk too: 23 to 85 ns each in a 4M-flow table on the reference VM,
+     * so this caps the sweep at 0.6 to 2.2% of the worker's core whatever the table's size; larger
+     * tables are swept more slowly instead (a 16M-flow table every 8 s).
+     */
+    static final long MAX_BUCKETS_PER_SECOND = 1L << 18;
     /** Slices are made large enough to be due at most this often. */
     static final long MIN_SLICE_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(10);
     /** Most slices one duty cycle runs when the sweep is behind. */
@@ -55,6 +63,18 @@ final class ExpiryPacer
         final long forInterval = ((long)buckets * MIN_SLICE_INTERVAL_NS + periodNs - 1) / periodNs;
         this.slice = (int)Math.min(buckets, Math.max(minSlice, forInterval));
         this.intervalNs = Math.max(1, (long)((double)periodNs * slice / buckets));
+    }
+
+    /**
+     * How long one pass over a table takes: {@link #SWEEP_PERIOD_NS}, or longer for a table of more
+     * than {@link #MAX_BUCKETS_PER_SECOND} buckets, so no more than that many are swept a second.
+     *
+     * @param buckets the table's buckets.
+     * @return the period, ns.
+     */
+    static long periodFor(final int buckets)
+    {
+        return Math.max(SWEEP_PERIOD_NS, buckets * SWEEP_PERIOD_NS / MAX_BUCKETS_PER_SECOND);
     }
 
     /**

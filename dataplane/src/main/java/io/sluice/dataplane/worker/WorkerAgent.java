@@ -34,7 +34,7 @@ import io.sluice.dpdk.Port;
  * commands (frames to inject, flows from a peer, dump and lookup requests); receive a burst; run
  * each packet through the pipeline and sort it into transmit, punt or free; transmit (leftovers
  * freed, never leaked); free in bulk; expire a slice of the flow table when one is due (the whole
- * table once a second, paced by {@link ExpiryPacer}); publish the counters when
+ * table once a second, tables over 2M flows more slowly: {@link ExpiryPacer}); publish the counters when
  * {@link #PUBLISH_INTERVAL_NS} has passed since they last were.
  * <p>
  * Duty-cycle accounting reuses the one clock reading of each cycle: a cycle lasts from its start to
@@ -153,7 +153,7 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
         this.clock = clock;
         this.portMac = portMac;
         this.burstSize = burstSize;
-        this.expiry = new ExpiryPacer(pipeline.flowBuckets(), expiryBucketsPerCycle, ExpiryPacer.SWEEP_PERIOD_NS);
+        this.expiry = new ExpiryPacer(pipeline.flowBuckets(), expiryBucketsPerCycle, ExpiryPacer.periodFor(pipeline.flowBuckets()));
         this.profile = new CycleProfile(counters, clock);
         final int pointers = burstSize + COMMAND_LIMIT;
         rxPointers = arena.allocate(ValueLayout.JAVA_LONG, burstSize);

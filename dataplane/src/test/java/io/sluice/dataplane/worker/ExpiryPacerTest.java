@@ -84,6 +84,21 @@ class ExpiryPacerTest
     }
 
     @Test
+    void shouldSweepTablesOfMoreThan2MFlowsAt2MFlowsASecond()
+    {
+        assertEquals(SECOND, ExpiryPacer.periodFor(8), "a tiny table");
+        assertEquals(SECOND, ExpiryPacer.periodFor((1 << 21) / 8), "2M flows: once a second");
+        assertEquals(2 * SECOND, ExpiryPacer.periodFor((1 << 22) / 8), "4M flows: every 2 s");
+        assertEquals(64 * SECOND, ExpiryPacer.periodFor((1 << 27) / 8), "128M flows: every 64 s");
+
+        final int buckets = (1 << 24) / 8;
+        final ExpiryPacer pacer = new ExpiryPacer(buckets, 16, ExpiryPacer.periodFor(buckets));
+        final int[] most = new int[1];
+        assertEquals(8L * ExpiryPacer.MAX_BUCKETS_PER_SECOND, bucketsOver(pacer, 4_000, 8, most), buckets / 1000,
+            "a 16M-flow table: one pass in 8 s, 2M flows' buckets a second");
+    }
+
+    @Test
     void shouldRefuseValuesThatAreNotPositive()
     {
         assertThrows(IllegalArgumentException.class, () -> new ExpiryPacer(0, 16, SECOND));
