@@ -145,14 +145,14 @@ public final class HealthSupervisor implements AutoCloseable
 
     /**
      * Hands the latencies of least-response-time backends to the model, and retries a failed health apply.
-     * With no such service, and none handed latencies last time, it only retries: it allocates nothing
+     * With no such backend, and none handed latencies last time, it only retries: it allocates nothing
      * then, where handing an empty map would rebuild every service's effective weights each period.
      */
     void refresh()
     {
         try
         {
-            List<HealthTarget> targets = null;
+            List<HealthTarget> targets = List.of();
             synchronized (lock)
             {
                 if (anyByResponseTime)
@@ -167,13 +167,13 @@ public final class HealthSupervisor implements AutoCloseable
                     }
                 }
             }
-            if (targets == null && !latenciesHanded)
+            if (targets.isEmpty() && !latenciesHanded)
             {
                 model.reapplyIfPending();
                 return;
             }
             final Map<BackendRef, Long> latencies = new HashMap<>();
-            for (final HealthTarget target : targets == null ? List.<HealthTarget>of() : targets)
+            for (final HealthTarget target : targets)
             {
                 final long latencyNs = checker.latencyNs(target);
                 if (latencyNs > 0)

@@ -66,6 +66,18 @@ final class ExpiryPacer
     }
 
     /**
+     * The pacer of a worker's table: one pass per {@link #periodFor its period}.
+     *
+     * @param buckets  the flow table's buckets.
+     * @param minSlice the fewest buckets per slice.
+     * @return the pacer.
+     */
+    static ExpiryPacer forTable(final int buckets, final int minSlice)
+    {
+        return new ExpiryPacer(buckets, minSlice, periodFor(buckets));
+    }
+
+    /**
      * How long one pass over a table takes: {@link #SWEEP_PERIOD_NS}, or longer for a table of more
      * than {@link #MAX_BUCKETS_PER_SECOND} buckets, so no more than that many are swept a second.
      *

@@ -153,7 +153,7 @@ public final class WorkerAgent implements Agent, WorkerCommandRing.WorkerCommand
         this.clock = clock;
         this.portMac = portMac;
         this.burstSize = burstSize;
-        this.expiry = new ExpiryPacer(pipeline.flowBuckets(), expiryBucketsPerCycle, ExpiryPacer.periodFor(pipeline.flowBuckets()));
+        this.expiry = ExpiryPacer.forTable(pipeline.flowBuckets(), expiryBucketsPerCycle);
         this.profile = new CycleProfile(counters, clock);
         final int pointers = burstSize + COMMAND_LIMIT;
         rxPointers = arena.allocate(ValueLayout.JAVA_LONG, burstSize);
