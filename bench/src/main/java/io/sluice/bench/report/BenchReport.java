@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.sluice.bench.report.ReportCharts.Plan;
@@ -58,7 +60,6 @@ public final class BenchReport implements Callable<Integer>
      */
     public static void main(final String[] args)
     {
-        System.setProperty("java.awt.headless", "true");
         System.exit(new CommandLine(new BenchReport()).execute(args));
     }
 
@@ -68,6 +69,11 @@ public final class BenchReport implements Callable<Integer>
         System.setProperty("java.awt.headless", "true");
         final PrintWriter stdout = spec.commandLine().getOut();
         final PrintWriter stderr = spec.commandLine().getErr();
+        if (noJmh && jmh != null && !jmh.isEmpty())
+        {
+            stderr.println("sluice bench report: --no-jmh and --jmh " + jmh.get(0) + " contradict each other: give one");
+            return 2;
+        }
         try
         {
             final Plan plan = plan();
@@ -77,10 +83,25 @@ public final class BenchReport implements Callable<Integer>
                 stderr.println("sluice bench report: nothing to draw");
                 return 1;
             }
-            Files.createDirectories(out);
+            // Every chart drawn before any file is written: a chart that cannot be drawn leaves no half-set behind.
+            final Map<ChartSpec, byte[]> drawn = new LinkedHashMap<>();
             for (final ChartSpec chart : plan.charts())
             {
-                stdout.println(draw(chart));
+                drawn.put(chart, draw(chart));
+            }
+            Files.createDirectories(out);
+            for (final Map.Entry<ChartSpec, byte[]> chart : drawn.entrySet())
+            {
+                final Path file = out.resolve(chart.getKey().fileName());
+                Files.write(file, chart.getValue());
+                stdout.println(file);
+            }
+            for (final String other : ReportCharts.ALL)
+            {
+                if (drawn.keySet().stream().noneMatch(chart -> chart.fileName().equals(other)) && Files.exists(out.resolve(other)))
+                {
+                    stdout.println("left from an earlier run, not redrawn: " + out.resolve(other));
+                }
             }
             stdout.flush();
             return 0;
@@ -97,11 +118,11 @@ public final class BenchReport implements Callable<Integer>
         }
     }
 
-    private Path draw(final ChartSpec chart) throws IOException
+    private static byte[] draw(final ChartSpec chart) throws IOException
     {
         try
         {
-            return ChartRenderer.write(chart, out);
+            return ChartRenderer.render(chart);
         }
         catch (final IllegalArgumentException | IllegalStateException ex)
         {

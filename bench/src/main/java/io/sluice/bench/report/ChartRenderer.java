@@ -3,7 +3,6 @@ package io.sluice.bench.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -47,23 +46,20 @@ public final class ChartRenderer
     }
 
     /**
-     * Draws a chart into {@code directory/spec.fileName()}.
+     * Draws a chart into memory.
      *
-     * @param spec      the chart.
-     * @param directory where the PNG goes (it must exist).
-     * @return the PNG written.
-     * @throws IOException when it cannot be written.
+     * @param spec the chart.
+     * @return the PNG's bytes.
+     * @throws IOException when the encoder fails.
      */
-    public static Path write(final ChartSpec spec, final Path directory) throws IOException
+    public static byte[] render(final ChartSpec spec) throws IOException
     {
-        final Path file = directory.resolve(spec.fileName());
         final Chart<?, ?> chart = switch (spec)
         {
             case Lines lines -> lines(lines);
             case Bars bars -> bars(bars);
         };
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-        return file;
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 
     private static XYChart lines(final Lines spec)

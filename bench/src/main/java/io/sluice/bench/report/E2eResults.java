@@ -168,6 +168,10 @@ public record E2eResults(String source, List<Ceiling> ceilings, List<Point> poin
         }
         final String at = where + " latency";
         final JsonObject percentiles = object(paced.get("latencyUs"), at + " latencyUs");
+        if (percentiles.has("count") && number(percentiles, "count", at) == 0)
+        {
+            return null;   // the paced run timed nothing: its percentiles are 0, which no log axis shows
+        }
         return new Latency(number(percentiles, "p50", at), number(percentiles, "p99", at), number(percentiles, "p99.9", at));
     }
 

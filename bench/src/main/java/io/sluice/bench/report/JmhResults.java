@@ -12,6 +12,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import static io.sluice.bench.report.JsonFields.number;
+import static io.sluice.bench.report.JsonFields.numberOrNaN;
 import static io.sluice.bench.report.JsonFields.object;
 import static io.sluice.bench.report.JsonFields.objectOrNull;
 import static io.sluice.bench.report.JsonFields.text;
@@ -148,7 +149,7 @@ public record JmhResults(String source, List<Score> scores)
             final String metricAt = where + " primaryMetric";
             final JsonObject metric = object(entry.get("primaryMetric"), metricAt);
             scores.add(new Score(text(entry, "benchmark", where), Map.copyOf(params), number(metric, "score", metricAt),
-                number(metric, "scoreError", metricAt), text(metric, "scoreUnit", metricAt)));
+                numberOrNaN(metric, "scoreError", metricAt), text(metric, "scoreUnit", metricAt)));
         }
         return new JmhResults(source, List.copyOf(scores));
     }

@@ -1,6 +1,7 @@
 package io.sluice.bench.report;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +31,10 @@ final class JsonFields
         {
             throw new ReportInputException(file.toAbsolutePath() + " does not exist");
         }
+        catch (final CharacterCodingException ex)
+        {
+            throw new ReportInputException(file.toAbsolutePath() + " is not a text (UTF-8) file");
+        }
         catch (final IOException ex)
         {
             throw new ReportInputException(file.toAbsolutePath() + " cannot be read: " + ex.getMessage());
@@ -50,7 +55,10 @@ final class JsonFields
         }
         catch (final JsonParseException ex)
         {
-            throw new ReportInputException(source + " is not JSON: " + ex.getMessage());
+            // Gson's own message names its exception class and ends with a troubleshooting link: one line of it.
+            final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+            final String message = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+            throw new ReportInputException(source + " is not JSON: " + message);
         }
     }
 
@@ -85,12 +93,7 @@ final class JsonFields
 
     static String text(final JsonObject object, final String name, final String where)
     {
-        final JsonElement element = object.get(name);
-        if (element == null || !element.isJsonPrimitive())
-        {
-            throw new ReportInputException(where + " has no " + name);
-        }
-        return element.getAsString();
+        return primitive(object, name, where).getAsString();
     }
 
     static String textOr(final JsonObject object, final String name, final String otherwise)
@@ -99,21 +102,43 @@ final class JsonFields
         return element == null || !element.isJsonPrimitive() ? otherwise : element.getAsString();
     }
 
-    /** A number, or a string JMH writes for one ({@code "NaN"}). */
+    /** A finite number. */
     static double number(final JsonObject object, final String name, final String where)
+    {
+        final double value = numberOrNaN(object, name, where);
+        if (!Double.isFinite(value))
+        {
+            throw new ReportInputException(where + ": " + name + " is not a finite number: " + object.get(name));
+        }
+        return value;
+    }
+
+    /** A number, or the string JMH writes for none ({@code "NaN"}, a score error of one fork): NaN. */
+    static double numberOrNaN(final JsonObject object, final String name, final String where)
+    {
+        final JsonElement element = primitive(object, name, where);
+        try
+        {
+            final double value = element.getAsDouble();
+            if (Double.isInfinite(value))
+            {
+                throw new ReportInputException(where + ": " + name + " is not a finite number: " + element);
+            }
+            return value;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ReportInputException(where + ": " + name + " is not a number: " + element);
+        }
+    }
+
+    private static JsonElement primitive(final JsonObject object, final String name, final String where)
     {
         final JsonElement element = object.get(name);
         if (element == null || !element.isJsonPrimitive())
         {
             throw new ReportInputException(where + " has no " + name);
         }
-        try
-        {
-            return element.getAsDouble();
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new ReportInputException(where + ": " + name + " is not a number: " + element);
-        }
+        return element;
     }
 }

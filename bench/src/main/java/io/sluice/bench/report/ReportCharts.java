@@ -38,6 +38,8 @@ public final class ReportCharts
     public static final String SCALE_BACKENDS = "jmh-scale-backends.png";
     /** MaglevTableBuilderBenchmark: ms per table build against backends. */
     public static final String MAGLEV_BUILD = "jmh-maglev-build.png";
+    /** Every chart's file name. */
+    public static final List<String> ALL = List.of(THROUGHPUT, LATENCY, PROFILE, SCALE_FLOWS, SCALE_BACKENDS, MAGLEV_BUILD);
 
     private static final String POINT_AXIS = "point: mode, active flows, share of packets opening a new flow";
     private static final String[] STAGE_NAMES = {"commands", "rx", "pipeline", "tx", "free", "expiry", "housekeeping", "loop"};
@@ -81,7 +83,7 @@ public final class ReportCharts
     {
         final List<ChartSpec> charts = new ArrayList<>();
         final List<String> skipped = new ArrayList<>();
-        final boolean prefix = runs.size() > 1;
+        final List<String> prefixes = prefixes(runs);
         for (final E2eResults run : runs)
         {
             run.ignoredKinds().forEach((kind, count) ->
@@ -94,17 +96,17 @@ public final class ReportCharts
             skipped.add(THROUGHPUT + ", " + LATENCY + ", " + PROFILE + ": no Sluice points in " + files);
             return new Plan(List.copyOf(charts), List.copyOf(skipped));
         }
-        charts.add(throughput(runs, prefix));
-        final ChartSpec latency = latency(runs, prefix);
+        charts.add(throughput(runs, prefixes));
+        final ChartSpec latency = latency(runs, prefixes);
         if (latency == null)
         {
-            skipped.add(LATENCY + ": no point has a paced latency run in " + files + " (latency null: --latency-rate 0)");
+            skipped.add(LATENCY + ": no point has a paced latency run in " + files + " (latency null with --latency-rate 0, or a paced run that timed no packet)");
         }
         else
         {
             charts.add(latency);
         }
-        final ChartSpec profile = profile(runs, prefix);
+        final ChartSpec profile = profile(runs, prefixes);
         if (profile == null)
         {
             skipped.add(PROFILE + ": no point has a worker profile in " + files);
@@ -188,13 +190,14 @@ public final class ReportCharts
         return new Plan(List.of(), List.of(charts + ": " + file + " does not exist (" + writer + " writes it)"));
     }
 
-    private static Lines throughput(final List<E2eResults> runs, final boolean prefix)
+    private static Lines throughput(final List<E2eResults> runs, final List<String> prefixes)
     {
         final List<Series> series = new ArrayList<>();
         final List<Level> levels = new ArrayList<>();
-        for (final E2eResults run : runs)
+        for (int i = 0; i < runs.size(); i++)
         {
-            final String name = prefix ? label(run) + ": " : "";
+            final E2eResults run = runs.get(i);
+            final String name = prefixes.get(i);
             final Map<String, List<Point>> groups = run.points().stream().collect(Collectors.groupingBy(
                 point -> point.mode() + ", " + point.newFlowsPercent() + "% new flows", LinkedHashMap::new, Collectors.toList()));
             groups.forEach((group, points) ->
@@ -210,20 +213,20 @@ public final class ReportCharts
             "Mpps received back (million packets/s)", spansDecades(allX(series)), List.copyOf(series), List.copyOf(levels));
     }
 
-    private static Bars latency(final List<E2eResults> runs, final boolean prefix)
+    private static Bars latency(final List<E2eResults> runs, final List<String> prefixes)
     {
         final List<String> rates = runs.stream().flatMap(run -> run.points().stream()).filter(point -> point.latency() != null)
             .map(Point::latencyRate).distinct().toList();
         final boolean oneRate = rates.size() == 1;
         final Categories categories = new Categories();
         final List<double[]> values = new ArrayList<>();
-        for (final E2eResults run : runs)
+        for (int i = 0; i < runs.size(); i++)
         {
-            for (final Point point : run.points())
+            for (final Point point : runs.get(i).points())
             {
                 if (point.latency() != null)
                 {
-                    categories.add((prefix ? label(run) + ": " : "") + pointLabel(point) + (oneRate ? "" : " @" + point.latencyRate()));
+                    categories.add(prefixes.get(i) + pointLabel(point) + (oneRate ? "" : " @" + point.latencyRate()));
                     values.add(new double[]{point.latency().p50Us(), point.latency().p99Us(), point.latency().p999Us()});
                 }
             }
@@ -243,17 +246,17 @@ public final class ReportCharts
         return new Bars(LATENCY, title, POINT_AXIS, "latency, µs (log scale)", true, false, categories.names(), List.copyOf(series));
     }
 
-    private static Bars profile(final List<E2eResults> runs, final boolean prefix)
+    private static Bars profile(final List<E2eResults> runs, final List<String> prefixes)
     {
         final Categories categories = new Categories();
         final List<Stages> profiles = new ArrayList<>();
-        for (final E2eResults run : runs)
+        for (int i = 0; i < runs.size(); i++)
         {
-            for (final Point point : run.points())
+            for (final Point point : runs.get(i).points())
             {
                 if (point.worker() != null)
                 {
-                    categories.add((prefix ? label(run) + ": " : "") + pointLabel(point));
+                    categories.add(prefixes.get(i) + pointLabel(point));
                     profiles.add(point.worker());
                 }
             }
@@ -306,7 +309,21 @@ public final class ReportCharts
             return null;
         }
         points.sort((a, b) -> Double.compare(a[0], b[0]));
+        for (int i = 1; i < points.size(); i++)
+        {
+            if (points.get(i)[0] == points.get(i - 1)[0])
+            {
+                throw new ReportInputException(results.source() + ": " + benchmark + " with " + param + "=" +
+                    value(points.get(i)[0]) + " has more than one score (a run given twice, or several -bm modes): " +
+                    "give each once");
+            }
+        }
         return new Series(name, column(points, 0), column(points, 1), column(points, 2));
+    }
+
+    private static String value(final double x)
+    {
+        return x == Math.rint(x) ? Long.toString((long)x) : Double.toString(x);
     }
 
     private static double[] column(final List<double[]> rows, final int index)
@@ -345,6 +362,22 @@ public final class ReportCharts
     private static String pointLabel(final Point point)
     {
         return point.mode() + " " + point.flows() + " " + point.newFlowsPercent() + "% new";
+    }
+
+    /**
+     * What each file's series and categories start with: nothing for one file; for several, its name
+     * without {@code e2e-} and {@code .json}, made unique (the same name from two folders, or one file
+     * given twice, gets " #2") since XChart refuses a series name twice.
+     */
+    private static List<String> prefixes(final List<E2eResults> runs)
+    {
+        if (runs.size() == 1)
+        {
+            return List.of("");
+        }
+        final Categories labels = new Categories();
+        runs.forEach(run -> labels.add(label(run)));
+        return labels.names().stream().map(label -> label + ": ").toList();
     }
 
     private static String label(final E2eResults run)

@@ -92,6 +92,54 @@ class BenchReportTest
     }
 
     @Test
+    void shouldDrawTwoFilesOfTheSameNameWithTheSecondsSeriesMarked() throws IOException
+    {
+        Files.createDirectories(dir.resolve("a"));
+        Files.createDirectories(dir.resolve("b"));
+        final Path a = Files.writeString(dir.resolve("a/e2e.json"), Fixtures.E2E);
+        final Path b = Files.writeString(dir.resolve("b/e2e.json"), Fixtures.E2E);
+
+        assertEquals(0, run("--e2e", a.toString(), "--e2e", b.toString(), "--no-jmh", "--out", dir.resolve("charts").toString()),
+            err.toString());
+        assertTrue(Files.exists(dir.resolve("charts").resolve(ReportCharts.THROUGHPUT)));
+    }
+
+    @Test
+    void shouldRefuseNoJmhTogetherWithAJmhFile() throws IOException
+    {
+        final Path jmh = write("jmh.json", Fixtures.JMH);
+
+        assertEquals(2, run("--no-jmh", "--jmh", jmh.toString(), "--out", dir.resolve("charts").toString()));
+        assertTrue(err.toString().startsWith("sluice bench report: --no-jmh and --jmh"), err.toString());
+        assertFalse(Files.exists(dir.resolve("charts")));
+    }
+
+    @Test
+    void shouldWriteNothingAndSayWhichScoreWhenAJmhScoreIsGivenTwice() throws IOException
+    {
+        final Path e2e = write("e2e.json", Fixtures.E2E);
+        final Path jmh = write("jmh.json", Fixtures.JMH);
+
+        assertEquals(1, run("--e2e", e2e.toString(), "--jmh", jmh.toString(), "--jmh", jmh.toString(), "--out",
+            dir.resolve("charts").toString()));
+        assertTrue(err.toString().contains("has more than one score"), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertFalse(Files.exists(dir.resolve("charts")), "no chart written when one of them cannot be drawn");
+    }
+
+    @Test
+    void shouldNameTheChartsOfAnEarlierRunThatThisOneDidNotRedraw() throws IOException
+    {
+        final Path e2e = write("e2e.json", Fixtures.E2E);
+        final Path charts = Files.createDirectories(dir.resolve("charts"));
+        Files.write(charts.resolve(ReportCharts.MAGLEV_BUILD), new byte[]{1});
+
+        assertEquals(0, run("--e2e", e2e.toString(), "--no-jmh", "--out", charts.toString()), err.toString());
+        assertTrue(out.toString().contains("left from an earlier run, not redrawn: " + charts.resolve(ReportCharts.MAGLEV_BUILD)),
+            out.toString());
+    }
+
+    @Test
     void shouldFailWithAClearMessageAndNoStackTraceWhenANamedFileIsMissing()
     {
         final Path missing = dir.resolve("nothing.json");

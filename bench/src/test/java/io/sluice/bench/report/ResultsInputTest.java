@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +44,39 @@ class ResultsInputTest
         assertMessage(() -> E2eResults.parse("{\"results\":[{\"kind\":\"ceiling\",\"forward\":\"io\",\"rxMpps\":\"fast\"}]}", "e.json"),
             "e.json, results[0]: rxMpps is not a number");
         assertMessage(() -> E2eResults.parse("{\"date\":\"x\"}", "e.json"), "e.json has no array results");
+    }
+
+    @Test
+    void shouldSayInOneLineWhatIsWrongWithMalformedOrBinaryFiles() throws java.io.IOException
+    {
+        final ReportInputException malformed = assertThrows(ReportInputException.class,
+            () -> E2eResults.parse("{\"results\": [1 2]}", "bad.json"));
+        assertTrue(malformed.getMessage().startsWith("bad.json is not JSON: "), malformed.getMessage());
+        assertEquals(1, malformed.getMessage().lines().count(), malformed.getMessage());
+        assertFalse(malformed.getMessage().contains("com.google.gson"), malformed.getMessage());
+
+        final Path png = java.nio.file.Files.write(dir.resolve("chart.png"), new byte[]{(byte)0x89, 'P', 'N', 'G', (byte)0xff, (byte)0xfe});
+        assertMessage(() -> E2eResults.read(png), png.toAbsolutePath() + " is not a text (UTF-8) file");
+    }
+
+    @Test
+    void shouldRefuseNumbersThatAreNotFiniteButTakeJmhsNaNScoreError()
+    {
+        assertMessage(() -> E2eResults.parse("{\"results\":[{\"kind\":\"ceiling\",\"forward\":\"io\",\"rxMpps\":\"NaN\"}]}", "e.json"),
+            "e.json, results[0]: rxMpps is not a finite number");
+        assertMessage(() -> E2eResults.parse("{\"results\":[{\"kind\":\"ceiling\",\"forward\":\"io\",\"rxMpps\":\"Infinity\"}]}",
+            "e.json"), "e.json, results[0]: rxMpps is not a finite number");
+        assertTrue(Double.isNaN(JmhResults.parse(Fixtures.JMH.replaceFirst("\"scoreError\" *: *[0-9.]+", "\"scoreError\": \"NaN\""),
+            "j.json").scores().get(0).scoreError()));
+    }
+
+    @Test
+    void shouldLeaveOutTheLatencyOfAPacedRunThatTimedNothing()
+    {
+        final String point = "{\"results\":[{\"kind\":\"sluice\",\"mode\":\"ipip\",\"flows\":\"1k\",\"newFlowsPercent\":0," +
+            "\"rxMpps\":1,\"latency\":{\"latencyUs\":{\"count\":COUNT,\"p50\":0,\"p99\":0,\"p99.9\":0}}}]}";
+        assertNull(E2eResults.parse(point.replace("COUNT", "0"), "e.json").points().get(0).latency());
+        assertEquals(new E2eResults.Latency(0, 0, 0), E2eResults.parse(point.replace("COUNT", "5"), "e.json").points().get(0).latency());
     }
 
     @Test
