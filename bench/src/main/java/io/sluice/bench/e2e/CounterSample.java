@@ -104,6 +104,23 @@ public record CounterSample(long sampledNs, long[][] workers, Map<String, Long> 
             reasons == dropped && get(worker, WorkerCounter.TX_PACKETS) == sentOutcomes + get(worker, WorkerCounter.INJECTED);
     }
 
+    /**
+     * @param worker the worker.
+     * @return its accounting in words: rx against the outcomes, drops against their reasons, tx against what was sent.
+     */
+    public String accounts(final int worker)
+    {
+        long reasons = 0;
+        for (int r = 0; r < DropReason.count(); r++)
+        {
+            reasons += workers[worker][WorkerCounter.count() + r];
+        }
+        return "rx " + get(worker, WorkerCounter.RX_PACKETS) + ", forwarded " + get(worker, WorkerCounter.FORWARDED) + " + replied " +
+            get(worker, WorkerCounter.REPLIED) + " + punted " + get(worker, WorkerCounter.PUNTED) + " + dropped " +
+            get(worker, WorkerCounter.DROPPED) + " (reasons " + reasons + "), tx " + get(worker, WorkerCounter.TX_PACKETS) +
+            " with injected " + get(worker, WorkerCounter.INJECTED);
+    }
+
     @Override
     public boolean equals(final Object other)
     {

@@ -96,6 +96,7 @@ public final class CounterSampler implements AutoCloseable
     public CounterSample sample()
     {
         final long[][] values = new long[ids.length][CounterSample.SLOTS];
+        CounterSample last = null;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++)
         {
             final long startNs = System.nanoTime();
@@ -119,8 +120,18 @@ public final class CounterSampler implements AutoCloseable
             {
                 return sample;
             }
+            last = sample;
         }
-        throw new IllegalStateException("no whole read of the workers' counters in " + MAX_ATTEMPTS + " attempts");
+        // A worker whose counters never add up is an accounting fault, not a torn read: say which and how.
+        final StringBuilder faults = new StringBuilder();
+        for (int w = 0; w < ids.length; w++)
+        {
+            if (!last.isWhole(w))
+            {
+                faults.append("; worker ").append(w).append(": ").append(last.accounts(w));
+            }
+        }
+        throw new IllegalStateException("no read of the workers' counters in " + MAX_ATTEMPTS + " attempts added up" + faults);
     }
 
     @Override

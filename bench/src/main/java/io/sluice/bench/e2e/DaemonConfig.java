@@ -59,7 +59,6 @@ public record DaemonConfig(String mode, int backends, Path socket, String lbMac,
     /** @return the configuration file's text. */
     public String yaml()
     {
-        final boolean ipip = mode.equals("ipip");
         final StringBuilder yaml = new StringBuilder(8192)
             .append("# Written by sluice bench e2e (bench/src/main/java/io/sluice/bench/e2e).\n")
             .append("dataplane:\n")
@@ -67,8 +66,28 @@ public record DaemonConfig(String mode, int backends, Path socket, String lbMac,
             .append("  cores: [").append(workerCore).append("]\n")
             .append("  mainCore: ").append(mainCore).append('\n')
             .append("  workerIdle: spin\n")
-            .append("  flowTable: { capacity: ").append(flowTable).append(" }\n")
-            .append("network:\n")
+            .append("  flowTable: { capacity: ").append(flowTable).append(" }\n");
+        return appendNetwork(yaml, mode, backends, genMac, statsFile, apiSocket).toString();
+    }
+
+    /**
+     * Appends what every benchmark daemon's configuration has after its {@code dataplane} section: the
+     * network (the tunnel gateway, sources, full NAT's address, static neighbours at {@code nextHopMac}),
+     * the VIP 192.0.2.20:80 with its backends in the mode, the stats file and the API socket.
+     *
+     * @param yaml       the text so far.
+     * @param mode       {@code ipip}, {@code nat} or {@code fullnat}.
+     * @param backends   backends of the VIP.
+     * @param nextHopMac every next hop's MAC.
+     * @param statsFile  the stats file.
+     * @param apiSocket  the API's socket.
+     * @return {@code yaml}.
+     */
+    static StringBuilder appendNetwork(final StringBuilder yaml, final String mode, final int backends, final String nextHopMac,
+        final Path statsFile, final Path apiSocket)
+    {
+        final boolean ipip = mode.equals("ipip");
+        yaml.append("network:\n")
             .append("  addresses: [172.16.0.2]\n")
             .append("  gateway: { ipv4: ").append(GATEWAY).append(" }\n")
             .append("  tunnel: { sources: [172.16.0.100, 172.16.0.101, 172.16.0.102, 172.16.0.103] }\n");
@@ -77,10 +96,10 @@ public record DaemonConfig(String mode, int backends, Path socket, String lbMac,
             yaml.append("  nat: { addresses: [172.16.0.200] }\n");
         }
         yaml.append("  neighbours:\n")
-            .append("    - { address: ").append(GATEWAY).append(", mac: \"").append(genMac).append("\" }\n");
+            .append("    - { address: ").append(GATEWAY).append(", mac: \"").append(nextHopMac).append("\" }\n");
         for (int i = 1; !ipip && i <= backends; i++)
         {
-            yaml.append("    - { address: ").append(backend(i)).append(", mac: \"").append(genMac).append("\" }\n");
+            yaml.append("    - { address: ").append(backend(i)).append(", mac: \"").append(nextHopMac).append("\" }\n");
         }
         yaml.append("services:\n")
             .append("  - vip: ").append(VIP).append("\n    port: 80\n    mode: ").append(mode).append('\n');
@@ -94,6 +113,6 @@ public record DaemonConfig(String mode, int backends, Path socket, String lbMac,
             yaml.append("      - { address: ").append(backend(i)).append(" }\n");
         }
         return yaml.append("stats:\n  file: ").append(statsFile).append('\n')
-            .append("api:\n  socket: ").append(apiSocket).append('\n').toString();
+            .append("api:\n  socket: ").append(apiSocket).append('\n');
     }
 }

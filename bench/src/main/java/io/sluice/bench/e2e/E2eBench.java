@@ -106,7 +106,7 @@ public final class E2eBench implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        checkOptions();
+        BenchCommand.checkOptions(this::checkOptions);
         Files.createDirectories(workDir);
         if (out.getParent() != null)
         {
@@ -174,7 +174,7 @@ public final class E2eBench implements Callable<Integer>
         {
             try (PeerProcess daemon = new PeerProcess())
             {
-                final Process gen = startGen(socket, mode, flowCount, share, duration, null, "throughput");
+                final Process gen = startGen(socket, mode, flowCount, share, duration, warmup, null, "throughput");
                 awaitListening(gen);
                 daemon.start(daemonCommand(mode, flowCount, socket), workDir.resolve("daemon.log"));
                 throughputs.add(finish(gen, "throughput"));
@@ -185,24 +185,29 @@ public final class E2eBench implements Callable<Integer>
         {
             try (PeerProcess daemon = new PeerProcess())
             {
-                final Process paced = startGen(socket, mode, flowCount, share, latencyDuration, latencyRate, "latency");
+                final Process paced = startGen(socket, mode, flowCount, share, latencyDuration, warmup, latencyRate, "latency");
                 awaitListening(paced);
                 daemon.start(daemonCommand(mode, flowCount, socket), workDir.resolve("daemon-latency.log"));
                 latency = finish(paced, "latency");
             }
         }
+        // Every run's figure in the order run, then the median run (an odd count: see checkOptions).
+        final String runsMpps = throughputs.stream().map(run -> String.format(Locale.ROOT, "%.4f", run.rxMpps()))
+            .collect(java.util.stream.Collectors.joining(",", "[", "]"));
         throughputs.sort((a, b) -> Double.compare(a.rxMpps(), b.rxMpps()));
         final GenResult throughput = throughputs.get(throughputs.size() / 2);
         final GenResult paced = latency;
         final WorkerProfile worker = profile;
-        say(String.format(Locale.ROOT, "%-8s %6s %5d %9.3f %7.1f%% %9s %9s %9s | %.1f; %.1f %.1f %.1f %.1f %.1f %.1f %.1f = %.1f", mode,
+        say(String.format(Locale.ROOT, "%-8s %6s %5d %9.3f %8s %9s %9s %9s | %.1f; %.1f %.1f %.1f %.1f %.1f %.1f %.1f = %.1f", mode,
             flowCount,
-            share, throughput.rxMpps(), 100 * throughput.rxMpps() / ceiling, latencyText(paced, 0), latencyText(paced, 1),
+            share, throughput.rxMpps(), Double.isNaN(ceiling) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * throughput.rxMpps() / ceiling),
+            latencyText(paced, 0), latencyText(paced, 1),
             latencyText(paced, 2), worker.perCycle(), worker.rxNs(), worker.pipelineNs(), worker.txNs(), worker.freeNs(), worker.expiryNs(),
             worker.housekeepingNs(), worker.loopNs(), worker.totalNs()));
         return String.format(Locale.ROOT, "{\"kind\":\"sluice\",\"mode\":\"%s\",\"flows\":\"%s\",\"newFlowsPercent\":%d," +
-            "\"rxMpps\":%.4f,\"ofCeiling\":%.4f,\"latencyRate\":\"%s\",\"latency\":%s,\"worker\":%s,\"throughput\":%s}", mode, flowCount,
-            share, throughput.rxMpps(), throughput.rxMpps() / ceiling, latencyRate, paced == null ? "null" : paced.json(),
+            "\"rxMpps\":%.4f,\"runsMpps\":%s,\"ofCeiling\":%s,\"latencyRate\":\"%s\",\"latency\":%s,\"worker\":%s," +
+            "\"throughput\":%s}", mode, flowCount, share, throughput.rxMpps(), runsMpps,
+            Double.isNaN(ceiling) ? "null" : String.format(Locale.ROOT, "%.4f", throughput.rxMpps() / ceiling), latencyRate, paced == null ? "null" : paced.json(),
             worker.json(), throughput.json());
     }
 
@@ -239,13 +244,18 @@ public final class E2eBench implements Callable<Integer>
         {
             Units.count(latencyRate);
         }
-        if (runs < 1)
+        if (runs < 1 || runs % 2 == 0)
         {
-            throw new IllegalArgumentException("--runs: " + runs + " is not 1 or more");
+            throw new IllegalArgumentException("--runs: " + runs + " is not an odd count of 1 or more (the median of an even " +
+                "count is no run's own figures)");
         }
         if (backends < 1 || backends > 4096)
         {
             throw new IllegalArgumentException("--backends: " + backends + " is not 1..4096");
+        }
+        if (!Files.isReadable(sluiceJar))
+        {
+            throw new IllegalArgumentException("--sluice-jar: " + sluiceJar + " cannot be read (./sluice build makes it)");
         }
     }
 
@@ -269,12 +279,9 @@ public final class E2eBench implements Callable<Integer>
         final GenResult result;
         final long daemonStartNs;
         long measureStartNs = Long.MAX_VALUE;
-        final String savedWarmup = warmup;
-        warmup = steadyWarmup;
         try (PeerProcess daemon = new PeerProcess())
         {
-            final Process gen = startGen(socket, mode, flows.getFirst(), newFlows.getFirst(), steady, null, "steady");
-            warmup = savedWarmup;
+            final Process gen = startGen(socket, mode, flows.getFirst(), newFlows.getFirst(), steady, steadyWarmup, null, "steady");
             awaitListening(gen);
             final List<String> command = daemonCommand(mode, flows.getFirst(), socket);
             command.add(1, "-Xlog:gc:file=" + gcLog + ":uptime");
@@ -283,12 +290,21 @@ public final class E2eBench implements Callable<Integer>
             say("steady run: " + steady + " after a warm-up of " + steadyWarmup + ", " + mode + ", " + flows.getFirst() + " flows, " +
                 newFlows.getFirst() + "% new; sampling the daemon (pid " + daemon.pid() + ") every " + sample);
             final Path genLog = workDir.resolve("gen-steady.log");
-            while (gen.isAlive())
+            // The warm-up runs from the generator's first packet: looked for every 100 ms, not at the sampling
+            // cadence, so that a collection just after the warm-up is not taken for one within it.
+            while (gen.isAlive() && measureStartNs == Long.MAX_VALUE)
             {
-                if (measureStartNs == Long.MAX_VALUE && Files.readString(genLog, StandardCharsets.UTF_8).contains("[gen] sending"))
+                if (Files.exists(genLog) && Files.readString(genLog, StandardCharsets.UTF_8).contains("[gen] sending"))
                 {
                     measureStartNs = System.nanoTime() + warmupNs;
                 }
+                else
+                {
+                    gen.waitFor(100, TimeUnit.MILLISECONDS);
+                }
+            }
+            while (gen.isAlive())
+            {
                 final double atS = measureStartNs == Long.MAX_VALUE ? -1 : (System.nanoTime() - measureStartNs) / 1e9;
                 final SteadyState.Sample sampled = SteadyState.sample(daemon.pid(), stats, atS);
                 samples.add(sampled);
@@ -321,7 +337,7 @@ public final class E2eBench implements Callable<Integer>
         final Path socket = workDir.resolve("memif.sock");
         try (PeerProcess testpmd = new PeerProcess())
         {
-            final Process gen = startGen(socket, "dsr", "1k", 0, duration, null, "testpmd-" + forward);
+            final Process gen = startGen(socket, "dsr", "1k", 0, duration, warmup, null, "testpmd-" + forward);
             awaitListening(gen);
             testpmd.start(List.of("dpdk-testpmd", "-l", genCore + "," + workerCore, "--in-memory", "--no-pci", "--no-telemetry",
                 "--vdev=net_memif0,role=client,socket=" + socket, "--", "--forward-mode=" + forward, "--port-topology=loop",
@@ -342,14 +358,14 @@ public final class E2eBench implements Callable<Integer>
     }
 
     private Process startGen(final Path socket, final String mode, final String flowCount, final int share, final String time,
-        final String rate, final String name) throws IOException
+        final String warmupTime, final String rate, final String name) throws IOException
     {
         genName = name;
         final List<String> command = PeerProcess.java(List.of("-cp", benchJar.toString(), "io.sluice.bench.gen.Gen",
             "--port", "net_memif0,role=server,socket=" + socket, "--core", Integer.toString(genCore),
             "--vip", DaemonConfig.VIP, "--vip-port", "80", "--dst-mac", LB_MAC, "--src-mac", GEN_MAC,
             "--expect", mode.equals("dsr") ? "dsr" : mode, "--flows", flowCount, "--new-flows", Integer.toString(share),
-            "--duration", time, "--warmup", warmup, "--link-wait", "60s", "--progress", "0", "--json"));
+            "--duration", time, "--warmup", warmupTime, "--link-wait", "60s", "--progress", "0", "--json"));
         if (rate != null)
         {
             command.addAll(List.of("--rate", rate));

@@ -82,14 +82,48 @@ public final class ScalingBench implements Callable<Integer>
         System.exit(BenchCommand.execute(new ScalingBench(), args));
     }
 
+    /** Every option value checked before anything starts (the testpmd runs take minutes). */
+    void checkOptions()
+    {
+        final int cpus = Runtime.getRuntime().availableProcessors();
+        if (twoCores.size() != 2 || twoCores.get(0).equals(twoCores.get(1)))
+        {
+            throw new IllegalArgumentException("--two-cores " + twoCores + ": two different CPUs, one per worker");
+        }
+        for (final int cpu : List.of(oneCore, twoCores.get(0), twoCores.get(1), mainCore))
+        {
+            if (cpu < 0 || cpu >= cpus)
+            {
+                throw new IllegalArgumentException("CPU " + cpu + " (--one-core, --two-cores, --main-core) is not 0.." + (cpus - 1));
+            }
+        }
+        final long flows = Units.count(flowsPerQueue);
+        if (flows < 1 || flows > ScalingFrames.MAX_FLOWS_PER_QUEUE)
+        {
+            throw new IllegalArgumentException("--flows-per-queue: " + flowsPerQueue + " is not 1.." + ScalingFrames.MAX_FLOWS_PER_QUEUE);
+        }
+        seconds(warmup);
+        seconds(duration);
+        if (backends < 1 || backends > 4096)
+        {
+            throw new IllegalArgumentException("--backends: " + backends + " is not 1..4096");
+        }
+        final String dir = workDir.toString();
+        if (dir.contains(",") || dir.contains("="))
+        {
+            throw new IllegalArgumentException("--work-dir: " + dir + " has a ',' or '=', which a DPDK vdev argument cannot hold");
+        }
+        if (!Files.isReadable(sluiceJar))
+        {
+            throw new IllegalArgumentException("--sluice-jar: " + sluiceJar + " cannot be read (./sluice build makes it)");
+        }
+    }
+
     @Override
     public Integer call() throws Exception
     {
-        if (twoCores.size() != 2)
-        {
-            throw new IllegalArgumentException("--two-cores " + twoCores + ": two CPUs, one per worker");
-        }
-        final int flows = (int)Math.min(Integer.MAX_VALUE, Units.count(flowsPerQueue));
+        BenchCommand.checkOptions(this::checkOptions);
+        final int flows = (int)Units.count(flowsPerQueue);
         final int warmupSeconds = seconds(warmup);
         final int windowSeconds = seconds(duration);
         Files.createDirectories(workDir);
@@ -206,13 +240,11 @@ public final class ScalingBench implements Callable<Integer>
     {
         final int n = cores.size();
         final StringBuilder lcores = new StringBuilder("0@").append(mainCore);
-        final StringBuilder vdev = new StringBuilder("net_pcap0");
         for (int i = 0; i < n; i++)
         {
             lcores.append(',').append(i + 1).append('@').append(cores.get(i));
-            vdev.append(",rx_pcap=").append(pcaps.get(i));
         }
-        vdev.append(",infinite_rx=1");
+        final String vdev = ScalingConfig.device(pcaps.subList(0, n));
         final Path log = workDir.resolve("testpmd-" + n + ".log");
         final int skip = 1 + warmupSeconds;
         TestpmdStats stats;
@@ -301,21 +333,12 @@ public final class ScalingBench implements Callable<Integer>
      */
     static int seconds(final String text)
     {
-        final String trimmed = text.strip();
-        final String digits = trimmed.endsWith("s") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
-        try
+        final long ns = Units.durationNs(text);
+        if (ns % TimeUnit.SECONDS.toNanos(1) != 0 || ns < TimeUnit.SECONDS.toNanos(1) || ns > TimeUnit.HOURS.toNanos(1))
         {
-            final int seconds = Integer.parseInt(digits);
-            if (seconds >= 1 && seconds <= 3600)
-            {
-                return seconds;
-            }
+            throw new IllegalArgumentException("'" + text + "' is not whole seconds 1..3600 (examples: 5s, 10, 1m)");
         }
-        catch (final NumberFormatException ex)
-        {
-            // reported below
-        }
-        throw new IllegalArgumentException("'" + text + "' is not whole seconds 1..3600 (examples: 5s, 10)");
+        return (int)TimeUnit.NANOSECONDS.toSeconds(ns);
     }
 
     private static void say(final String line)

@@ -91,6 +91,15 @@ public record ScalingConfig(List<Integer> cores, int mainCore, List<Path> pcaps,
     /** @return the DPDK device string: {@code net_pcap0,rx_pcap=F0[,rx_pcap=F1...],infinite_rx=1}. */
     public String device()
     {
+        return device(pcaps);
+    }
+
+    /**
+     * @param pcaps one file per receive queue.
+     * @return the DPDK device string replaying them forever: the daemon's, and testpmd's for its ceiling.
+     */
+    public static String device(final List<Path> pcaps)
+    {
         final StringBuilder device = new StringBuilder("net_pcap0");
         for (final Path pcap : pcaps)
         {
@@ -111,20 +120,7 @@ public record ScalingConfig(List<Integer> cores, int mainCore, List<Path> pcaps,
             .append("  mac: \"").append(lbMac).append("\"\n")
             .append("  workerIdle: spin\n")
             .append("  mbufs: ").append(mbufs).append('\n')
-            .append("  flowTable: { capacity: ").append(flowTable).append(" }\n")
-            .append("network:\n")
-            .append("  addresses: [172.16.0.2]\n")
-            .append("  gateway: { ipv4: ").append(DaemonConfig.GATEWAY).append(" }\n")
-            .append("  tunnel: { sources: [172.16.0.100, 172.16.0.101, 172.16.0.102, 172.16.0.103] }\n")
-            .append("  neighbours:\n")
-            .append("    - { address: ").append(DaemonConfig.GATEWAY).append(", mac: \"").append(nextHopMac).append("\" }\n")
-            .append("services:\n")
-            .append("  - vip: ").append(DaemonConfig.VIP).append("\n    port: 80\n    mode: ipip\n    backends:\n");
-        for (int i = 1; i <= backends; i++)
-        {
-            yaml.append("      - { address: ").append(DaemonConfig.backend(i)).append(" }\n");
-        }
-        return yaml.append("stats:\n  file: ").append(statsFile).append('\n')
-            .append("api:\n  socket: ").append(apiSocket).append('\n').toString();
+            .append("  flowTable: { capacity: ").append(flowTable).append(" }\n");
+        return DaemonConfig.appendNetwork(yaml, "ipip", backends, nextHopMac, statsFile, apiSocket).toString();
     }
 }

@@ -1,5 +1,10 @@
 package io.sluice.bench.e2e;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -32,14 +37,57 @@ class E2eBenchOptionsTest
         assertTrue(refusal("--latency-rate", "fast").contains("'fast' is not a whole count"));
         assertTrue(refusal("--runs", "0").contains("--runs: 0"));
         assertTrue(refusal("--backends", "5000").contains("--backends: 5000"));
+        assertTrue(refusal("--runs", "2").contains("--runs: 2 is not an odd count"), refusal("--runs", "2"));
+        assertTrue(refusal("--sluice-jar", "/nonexistent/sluice.jar").contains("--sluice-jar: /nonexistent/sluice.jar cannot be read"));
     }
 
     @Test
     void shouldTakeTheDefaultsAndASteadyRun()
     {
         final E2eBench bench = new E2eBench();
-        new CommandLine(bench).parseArgs("--steady", "10m", "--sample", "5s", "--flows", "1k");
+        new CommandLine(bench).parseArgs("--steady", "10m", "--sample", "5s", "--flows", "1k", "--runs", "3", "--sluice-jar",
+            readableJar().toString());
         assertDoesNotThrow(bench::checkOptions);
+    }
+
+    /** A file that can be read, standing for the daemon's jar (the option checks only look that it is there). */
+    static Path readableJar()
+    {
+        try
+        {
+            final Path jar = Files.createTempFile("sluice", ".jar");
+            jar.toFile().deleteOnExit();
+            return jar;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** A failure during the runs is not a bad option: it keeps its stack trace and picocli's error status. */
+    @Test
+    void shouldNotTakeAFailureDuringTheRunForABadOption()
+    {
+        @CommandLine.Command(name = "failing")
+        final class Failing implements java.util.concurrent.Callable<Integer>
+        {
+            @Override
+            public Integer call()
+            {
+                throw new IllegalArgumentException("a counter went back");
+            }
+        }
+        final java.io.PrintStream savedErr = System.err;
+        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try
+        {
+            assertEquals(1, BenchCommand.execute(new Failing(), new String[0]));
+        }
+        finally
+        {
+            System.setErr(savedErr);
+        }
     }
 
     @Test
